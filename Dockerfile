@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+
+# ---- build ----
+FROM rust:1-bookworm AS builder
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpq-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cargo build --release --bin plumbline \
+ && cp target/release/plumbline /usr/local/bin/plumbline
+
+# ---- runtime ----
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=builder /usr/local/bin/plumbline /usr/local/bin/plumbline
+WORKDIR /app
+COPY templates/ /app/templates/
+COPY static/ /app/static/
+COPY migrations/ /app/migrations/
+ENV PLUMBLINE_BIND=0.0.0.0:8080
+EXPOSE 8080
+CMD ["plumbline", "serve", "--demo"]

@@ -1,0 +1,9 @@
+DROP TABLE role_invitations;
+DROP TABLE conference_roles;
+DROP TABLE conferences;
+DROP TABLE outbox;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE user_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,159 @@
+//! The command line: serve, migrate, demo, user add, token issue.
+
+use crate::config::Config;
+use crate::domain::account::{Email, NewPassword};
+use crate::services::{accounts, demo};
+use crate::{db, security};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+
+#[derive(Parser)]
+#[command(
+    name = "plumbline",
+    version,
+    about = "Run a plumbers-style technical conference"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web app (and send queued mail).
+    Serve {
+        /// Load the demo data first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create the database if needed and run pending migrations.
+    Migrate,
+    /// Load the demo conferences and accounts (idempotent).
+    Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create (or update) a verified account; the password is read from stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        site_admin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Print a new personal API token for a user.
+    Issue {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve { demo: with_demo } => serve(config, with_demo),
+        Command::Migrate => {
+            db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let pool = db::prepare(&config.database_url, 2).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            demo::load(&mut conn).map_err(|e| e.to_string())?;
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    site_admin,
+                },
+        } => {
+            let email = Email::parse(&email).map_err(|e| format!("email {}", e.message))?;
+            let name = crate::domain::text::single_line("name", &name, 1, 200)
+                .map_err(|e| format!("name {}", e.message))?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| e.to_string())?;
+            let password = NewPassword::parse("password", password.trim_end_matches(['\r', '\n']))
+                .map_err(|e| format!("password {}", e.message))?;
+            let hash = security::hash_password(password.expose())?;
+            let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let user =
+                crate::repo::users::upsert(&mut conn, email.as_str(), &name, &hash, site_admin)
+                    .map_err(|e| e.to_string())?;
+            println!(
+                "user {} <{}>{}",
+                user.name,
+                user.email,
+                if user.is_site_admin {
+                    " (site admin)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Issue { email },
+        } => {
+            let email = Email::parse(&email).map_err(|e| format!("email {}", e.message))?;
+            let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let user = crate::repo::users::find_by_email(&mut conn, email.as_str())
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no user with email {email}"))?;
+            let token = accounts::issue_api_token(&mut conn, user.id).map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn print_demo_accounts() {
+    println!("Demo accounts (password: {}):", demo::DEMO_PASSWORD);
+    for (email, role) in demo::ACCOUNTS.iter().map(|a| (a.0, a.2)) {
+        println!("  {email:<26} {role}");
+    }
+}
+
+fn serve(config: Config, with_demo: bool) -> Result<(), String> {
+    let bind = config.bind.clone();
+    let base_url = config.base_url.clone();
+    let state = crate::build_state(config)?;
+    if with_demo {
+        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+        demo::load(&mut conn).map_err(|e| e.to_string())?;
+        print_demo_accounts();
+    }
+    let listener =
+        std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    println!("Plumbline is listening on http://{bind} (links in mail use {base_url})");
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    actix_web::rt::System::new()
+        .block_on(crate::run(state, listener, workers))
+        .map_err(|e| e.to_string())
+}

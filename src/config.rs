@@ -1,0 +1,90 @@
+//! Configuration from the environment, with defaults that work on a developer machine.
+
+use rand::RngCore;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    /// Every link in mail is built from this, never from the Host header.
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_dir: PathBuf,
+    pub mail_from: String,
+    pub secret_key: Vec<u8>,
+    pub templates_dir: PathBuf,
+    /// Reload templates from disk on every render (development).
+    pub dev_templates: bool,
+    pub pool_size: u32,
+    pub worker_interval: Duration,
+    pub mail_max_attempts: i32,
+}
+
+impl Config {
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Reads the environment. The secret key, when not given, is generated once and
+    /// kept in `var/secret.key` so restarts keep people logged in.
+    pub fn from_env() -> Result<Config, String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let bind = var("PLUMBLINE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let base_url = var("PLUMBLINE_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let secret_key = match var("PLUMBLINE_SECRET_KEY") {
+            Some(k) if k.len() >= 32 => k.into_bytes(),
+            Some(_) => return Err("PLUMBLINE_SECRET_KEY must be at least 32 characters".into()),
+            None => load_or_create_key(
+                Path::new(&var("PLUMBLINE_VAR_DIR").unwrap_or_else(|| "var".into()))
+                    .join("secret.key"),
+            )?,
+        };
+        Ok(Config {
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/plumbline".into()),
+            bind,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            smtp_url: var("PLUMBLINE_SMTP_URL"),
+            mail_dir: var("PLUMBLINE_MAIL_DIR")
+                .unwrap_or_else(|| "var/mail".into())
+                .into(),
+            mail_from: var("PLUMBLINE_MAIL_FROM")
+                .unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
+            secret_key,
+            templates_dir: var("PLUMBLINE_TEMPLATES")
+                .unwrap_or_else(|| "templates".into())
+                .into(),
+            dev_templates: var("PLUMBLINE_DEV").is_some_and(|v| v != "0"),
+            pool_size: var("PLUMBLINE_POOL_SIZE")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10),
+            worker_interval: Duration::from_millis(
+                var("PLUMBLINE_WORKER_INTERVAL_MS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(2000),
+            ),
+            mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(8),
+        })
+    }
+}
+
+fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
+    if let Ok(existing) = std::fs::read(&path) {
+        if existing.len() >= 32 {
+            return Ok(existing);
+        }
+    }
+    let mut key = vec![0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let hexed = hex::encode(&key).into_bytes();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, &hexed).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(hexed)
+}

@@ -1,0 +1,125 @@
+// Written by hand to match migrations/; keep the two in step.
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        email -> Text,
+        name -> Text,
+        affiliation -> Text,
+        bio -> Text,
+        password_hash -> Text,
+        email_verified_at -> Nullable<Timestamptz>,
+        is_site_admin -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        purpose -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        token_hash -> Bytea,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Int8,
+        email -> Text,
+        client -> Text,
+        failed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    conferences (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        venue -> Text,
+        time_zone -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        attendance_cap -> Int4,
+        currency -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conference_roles (conference_id, user_id, role) {
+        conference_id -> Int8,
+        user_id -> Int8,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    role_invitations (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        email -> Text,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(user_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(conference_roles -> users (user_id));
+diesel::joinable!(conference_roles -> conferences (conference_id));
+diesel::joinable!(role_invitations -> conferences (conference_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    user_tokens,
+    api_tokens,
+    login_failures,
+    outbox,
+    conferences,
+    conference_roles,
+    role_invitations,
+);

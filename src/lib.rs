@@ -1,0 +1,153 @@
+//! Plumbline: runs a plumbers-style technical conference, from the call for
+//! proposals to the rooms on the day.
+//!
+//! Layers point one way: `routes` -> `services` -> `repo` -> `db`; `domain` is pure.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod repo;
+pub mod routes;
+pub mod security;
+pub mod services;
+pub mod state;
+pub mod templates;
+pub mod web;
+pub mod worker;
+
+use crate::config::Config;
+use crate::error::{ApiError, AppError};
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::{web as aweb, App, HttpRequest, HttpResponse, HttpServer};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+/// Loads templates and opens the pool (creating and migrating the database).
+pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
+    let templates = templates::Templates::load(&config.templates_dir, config.dev_templates)?;
+    let pool = db::prepare(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    Ok(aweb::Data::new(AppState {
+        pool,
+        config: std::sync::Arc::new(config),
+        templates: std::sync::Arc::new(templates),
+    }))
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+}
+
+/// One log line per request, with an id that is also returned to the client.
+async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = format!("{:016x}", rand::random::<u64>());
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let started = Instant::now();
+    let mut res = next.call(req).await?;
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            v,
+        );
+    }
+    tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    Ok(res)
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    if req.path().starts_with("/api/") {
+        Err(ApiError(AppError::NotFound).into())
+    } else {
+        Err(AppError::NotFound.into())
+    }
+}
+
+fn bad_input(message: String, path: &str) -> actix_web::Error {
+    if path.starts_with("/api/") {
+        ApiError(AppError::BadRequest(message)).into()
+    } else {
+        AppError::BadRequest(message).into()
+    }
+}
+
+/// The HTTP server on an already bound listener (port 0 in tests).
+pub fn http_server(
+    state: aweb::Data<AppState>,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<actix_web::dev::Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(
+                aweb::FormConfig::default()
+                    .limit(web::csrf::FORM_LIMIT)
+                    .error_handler(|e, req| {
+                        bad_input(format!("The form could not be read: {e}"), req.path())
+                    }),
+            )
+            .app_data(aweb::QueryConfig::default().error_handler(|e, req| {
+                bad_input(format!("The address is not valid: {e}"), req.path())
+            }))
+            .app_data(aweb::PathConfig::default().error_handler(|e, req| {
+                bad_input(format!("The address is not valid: {e}"), req.path())
+            }))
+            .app_data(
+                aweb::JsonConfig::default()
+                    .limit(64 * 1024)
+                    .error_handler(|e, req| {
+                        bad_input(format!("The JSON body could not be read: {e}"), req.path())
+                    }),
+            )
+            .wrap(from_fn(web::csrf::protect))
+            .wrap(security_headers())
+            .wrap(from_fn(request_log))
+            .configure(routes::configure)
+            .default_service(aweb::to(not_found))
+    })
+    .workers(workers.max(1))
+    // A slow client cannot hold a worker forever.
+    .client_request_timeout(Duration::from_secs(10))
+    .client_disconnect_timeout(Duration::from_secs(2))
+    .keep_alive(Duration::from_secs(30))
+    .shutdown_timeout(20)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Serves HTTP and runs the outbox worker until the server stops (SIGTERM/SIGINT),
+/// then lets the worker finish the mail in hand.
+pub async fn run(
+    state: aweb::Data<AppState>,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<()> {
+    let mailer = worker::Mailer::from_config(&state.config).map_err(std::io::Error::other)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = actix_web::rt::spawn(worker::run(state.clone(), mailer, stop_rx));
+    let server = http_server(state, listener, workers)?;
+    let result = server.await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    result
+}

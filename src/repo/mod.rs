@@ -1,0 +1,6 @@
+//! Data access, one file per aggregate: `fn(&mut PgConnection, ..) -> QueryResult<T>`.
+
+pub mod conferences;
+pub mod outbox;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,119 @@
+//! Conferences: creation by site admins, organiser appointments, and who may do what.
+
+use crate::domain::account::Email;
+use crate::domain::conference::ConferenceDraft;
+use crate::error::AppError;
+use crate::repo::conferences::{self as repo, Conference, ConferenceValues, ORGANISER};
+use crate::repo::users::{self, User};
+use crate::services::mail;
+use crate::state::AppState;
+use diesel::{Connection, PgConnection};
+use serde_json::json;
+
+pub fn values(d: &ConferenceDraft) -> ConferenceValues<'_> {
+    ConferenceValues {
+        slug: d.slug.as_str(),
+        name: &d.name,
+        venue: &d.venue,
+        time_zone: d.time_zone.name(),
+        starts_on: d.starts_on,
+        ends_on: d.ends_on,
+        attendance_cap: d.attendance_cap,
+        currency: &d.currency,
+    }
+}
+
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &User,
+    draft: &ConferenceDraft,
+) -> Result<Conference, AppError> {
+    if !actor.is_site_admin {
+        return Err(AppError::Forbidden);
+    }
+    match repo::insert(conn, &values(draft)) {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(AppError::Conflict(format!(
+            "The slug “{}” is already taken.",
+            draft.slug.as_str()
+        ))),
+        other => Ok(other?),
+    }
+}
+
+pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {
+    repo::by_slug(conn, slug)?.ok_or(AppError::NotFound)
+}
+
+pub fn is_organiser(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    user: &User,
+) -> Result<bool, AppError> {
+    Ok(user.is_site_admin || repo::has_role(conn, conf.id, user.id, ORGANISER)?)
+}
+
+/// Organisers of a conference (and site admins) may manage it; everyone else is refused.
+pub fn require_organiser(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    user: &User,
+) -> Result<(), AppError> {
+    if is_organiser(conn, conf, user)? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub enum Appointed {
+    Granted,
+    AlreadyOrganiser,
+    Invited,
+}
+
+/// Appoints an organiser by email: a role at once when the account exists and is
+/// verified, otherwise an invitation that becomes a role when the address is verified.
+pub fn appoint_organiser(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    email: &Email,
+) -> Result<Appointed, AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let link = format!("{}/c/{}", st.config.base_url, conf.slug);
+        match users::find_by_email(conn, email.as_str())? {
+            Some(user) if user.is_verified() => {
+                if !repo::grant_role(conn, conf.id, user.id, ORGANISER)? {
+                    return Ok(Appointed::AlreadyOrganiser);
+                }
+                mail::queue(
+                    conn,
+                    st,
+                    &user.email,
+                    &format!("You are now an organiser of {}", conf.name),
+                    "organiser_appointed",
+                    json!({ "name": user.name, "conference": conf.name, "link": link, "by": actor.name, "has_account": true }),
+                )?;
+                Ok(Appointed::Granted)
+            }
+            existing => {
+                repo::invite(conn, conf.id, email.as_str(), ORGANISER)?;
+                let name = existing.map(|u| u.name).unwrap_or_default();
+                mail::queue(
+                    conn,
+                    st,
+                    email.as_str(),
+                    &format!("You are invited to organise {}", conf.name),
+                    "organiser_appointed",
+                    json!({ "name": name, "conference": conf.name, "link": format!("{}/signup", st.config.base_url), "by": actor.name, "has_account": false }),
+                )?;
+                Ok(Appointed::Invited)
+            }
+        }
+    })
+}

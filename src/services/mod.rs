@@ -1,0 +1,6 @@
+//! Use cases. Each is one database transaction; mail goes to the outbox inside it.
+
+pub mod accounts;
+pub mod conferences;
+pub mod demo;
+pub mod mail;

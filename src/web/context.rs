@@ -1,0 +1,86 @@
+//! `Ctx`: who is asking (from the session cookie), their CSRF token and any flash message.
+
+use crate::error::AppError;
+use crate::repo::users::User;
+use crate::services::accounts;
+use crate::state::AppState;
+use crate::web::csrf::CsrfToken;
+use crate::web::{FLASH_COOKIE, SESSION_COOKIE};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+pub struct Ctx {
+    pub user: Option<User>,
+    pub session_token: Option<String>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub state: web::Data<AppState>,
+}
+
+impl Ctx {
+    pub fn user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Ctx, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let session_token = req
+            .cookie(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| v.len() <= 64);
+        let csrf = req
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let flash = req
+            .cookie(FLASH_COOKIE)
+            .map(|c| c.value().to_string())
+            .and_then(|v| flash_text(&v));
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("no app state"))?;
+            let user = match session_token.clone() {
+                Some(t) => {
+                    state
+                        .db(move |conn, _| accounts::user_for_session(conn, &t))
+                        .await?
+                }
+                None => None,
+            };
+            let session_token = if user.is_some() { session_token } else { None };
+            Ok(Ctx {
+                user,
+                session_token,
+                csrf,
+                flash,
+                state,
+            })
+        })
+    }
+}
+
+/// Flash messages travel as a key, not as text, so nobody can put words on our pages via a cookie.
+pub fn flash_text(key: &str) -> Option<String> {
+    let text = match key {
+        "logged-in" => "Welcome back. You are logged in.",
+        "logged-out" => "You are logged out.",
+        "verified" => "Thank you: your email address is confirmed.",
+        "verify-sent" => "We sent you a new confirmation link.",
+        "password-changed" => "Your password was changed. Your other sessions were logged out.",
+        "password-reset" => "Your password was reset. Please log in with the new one.",
+        "profile-saved" => "Your profile was saved.",
+        "conference-created" => "The conference was created.",
+        "organiser-granted" => "The organiser was appointed and told by mail.",
+        "organiser-invited" => "There is no verified account with that address yet: we mailed an invitation. The role is granted when they confirm their address.",
+        "organiser-exists" => "That person is already an organiser.",
+        "token-issued" => "A new API token was issued.",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
