@@ -20,6 +20,8 @@ pub struct Config {
     pub pool_size: u32,
     pub worker_interval: Duration,
     pub mail_max_attempts: i32,
+    /// First retry delay of a mail; it doubles with each failed try (capped at an hour).
+    pub mail_backoff_base: Duration,
 }
 
 impl Config {
@@ -68,6 +70,11 @@ impl Config {
             mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(8),
+            mail_backoff_base: Duration::from_millis(
+                var("PLUMBLINE_MAIL_BACKOFF_MS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(10_000),
+            ),
         })
     }
 }

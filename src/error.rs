@@ -137,6 +137,12 @@ impl From<diesel::result::Error> for AppError {
                 ))
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
+            // Text PostgreSQL cannot store (NUL bytes) is the client's mistake, not ours.
+            Error::DatabaseError(_, ref info)
+                if info.message().contains("invalid byte sequence") =>
+            {
+                AppError::BadRequest("The input contains characters that are not allowed.".into())
+            }
             Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
                 if is_connection_message(info.message()) =>
             {

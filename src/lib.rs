@@ -142,10 +142,18 @@ pub async fn run(
     listener: TcpListener,
     workers: usize,
 ) -> std::io::Result<()> {
+    let server = http_server(state.clone(), listener, workers)?;
+    serve_with_worker(state, server).await
+}
+
+/// Runs an already built server next to the outbox worker (tests keep the server's handle).
+pub async fn serve_with_worker(
+    state: aweb::Data<AppState>,
+    server: actix_web::dev::Server,
+) -> std::io::Result<()> {
     let mailer = worker::Mailer::from_config(&state.config).map_err(std::io::Error::other)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = actix_web::rt::spawn(worker::run(state.clone(), mailer, stop_rx));
-    let server = http_server(state, listener, workers)?;
     let result = server.await;
     let _ = stop_tx.send(true);
     let _ = worker.await;

@@ -56,8 +56,11 @@ impl Mailer {
     }
 }
 
+/// Host, port and optional (user, password) of the SMTP relay.
+pub type SmtpTarget = (String, u16, Option<(String, String)>);
+
 /// `smtp://[user:pass@]host[:port]` (a local relay or catcher; no TLS in this build).
-pub fn parse_smtp_url(url: &str) -> Result<(String, u16, Option<(String, String)>), String> {
+pub fn parse_smtp_url(url: &str) -> Result<SmtpTarget, String> {
     let bad = || format!("PLUMBLINE_SMTP_URL must look like smtp://host:port, not {url:?}");
     let rest = url
         .strip_prefix("smtp://")
@@ -80,10 +83,13 @@ pub fn parse_smtp_url(url: &str) -> Result<(String, u16, Option<(String, String)
     Ok((host.to_string(), port, creds))
 }
 
-/// Seconds until the next try after `attempts` failed ones: 10 s, 20 s, 40 s … capped at one hour.
-pub fn backoff_secs(attempts: i32) -> i64 {
-    let exp = attempts.clamp(1, 20) - 1;
-    (10i64 << exp).min(3600)
+/// Delay before the next try after `attempts` failed ones: base, 2×base, 4×base … capped at one hour.
+pub fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
+    let exp = (attempts.clamp(1, 20) - 1) as u32;
+    let ms = (base.as_millis() as i64)
+        .saturating_mul(1i64 << exp)
+        .min(3_600_000);
+    chrono::Duration::milliseconds(ms)
 }
 
 fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
@@ -125,6 +131,7 @@ pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<us
             Err(e) => Err((e, true)),
         };
         let max = state.config.mail_max_attempts;
+        let base = state.config.mail_backoff_base;
         let id = mail.id;
         let attempts = mail.attempts;
         state
@@ -134,8 +141,7 @@ pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<us
                     Err((error, permanent)) => {
                         let give_up = permanent || attempts >= max;
                         tracing::warn!(mail = id, attempts, give_up, %error, "mail not sent");
-                        let retry_at =
-                            Utc::now() + chrono::Duration::seconds(backoff_secs(attempts));
+                        let retry_at = Utc::now() + backoff(base, attempts);
                         outbox::mark_attempt_failed(conn, id, &error, give_up, retry_at)?
                     }
                 }
@@ -171,7 +177,8 @@ pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Re
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_secs;
+    use super::backoff;
+    use std::time::Duration;
 
     #[test]
     fn smtp_urls() {
@@ -190,9 +197,10 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_caps() {
-        assert_eq!(backoff_secs(1), 10);
-        assert_eq!(backoff_secs(2), 20);
-        assert_eq!(backoff_secs(4), 80);
-        assert_eq!(backoff_secs(30), 3600);
+        let base = Duration::from_secs(10);
+        assert_eq!(backoff(base, 1).num_seconds(), 10);
+        assert_eq!(backoff(base, 2).num_seconds(), 20);
+        assert_eq!(backoff(base, 4).num_seconds(), 80);
+        assert_eq!(backoff(base, 30).num_seconds(), 3600);
     }
 }

@@ -151,7 +151,7 @@ async fn login(
             json!({ "form": { "email": form.email, "next": next }, "error": msg }),
         )
     };
-    if email.len() > 254 || form.password.len() > 1024 {
+    if email.len() > 254 || email.contains(char::is_control) || form.password.len() > 1024 {
         return fail(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,

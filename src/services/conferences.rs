@@ -44,6 +44,13 @@ pub fn create(
 }
 
 pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {
+    // Anything that cannot be a slug names no conference; no need to ask the database.
+    if crate::domain::conference::Slug::parse(slug)
+        .map(|s| s.as_str() != slug)
+        .unwrap_or(true)
+    {
+        return Err(AppError::NotFound);
+    }
     repo::by_slug(conn, slug)?.ok_or(AppError::NotFound)
 }
 

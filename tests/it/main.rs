@@ -1,0 +1,11 @@
+//! Integration tests: the real app over HTTP, a real PostgreSQL database per
+//! test, a real SMTP server, and headless Chromium for the browser journeys.
+
+mod support;
+
+mod accounts;
+mod api_cli;
+mod browser;
+mod conferences;
+mod outbox;
+mod web_security;
