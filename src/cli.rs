@@ -8,11 +8,7 @@ use clap::{Parser, Subcommand};
 use std::io::Read;
 
 #[derive(Parser)]
-#[command(
-    name = "plumbline",
-    version,
-    about = "Run a plumbers-style technical conference"
-)]
+#[command(name = "plumbline", version, about = "Run a plumbers-style technical conference")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -80,44 +76,23 @@ pub fn run(cli: Cli) -> Result<(), String> {
             print_demo_accounts();
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    email,
-                    name,
-                    site_admin,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { email, name, site_admin } } => {
             let email = Email::parse(&email).map_err(|e| format!("email {}", e.message))?;
-            let name = crate::domain::text::single_line("name", &name, 1, 200)
-                .map_err(|e| format!("name {}", e.message))?;
+            let name =
+                crate::domain::text::single_line("name", &name, 1, 200).map_err(|e| format!("name {}", e.message))?;
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| e.to_string())?;
+            std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
             let password = NewPassword::parse("password", password.trim_end_matches(['\r', '\n']))
                 .map_err(|e| format!("password {}", e.message))?;
             let hash = security::hash_password(password.expose())?;
             let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let user =
-                crate::repo::users::upsert(&mut conn, email.as_str(), &name, &hash, site_admin)
-                    .map_err(|e| e.to_string())?;
-            println!(
-                "user {} <{}>{}",
-                user.name,
-                user.email,
-                if user.is_site_admin {
-                    " (site admin)"
-                } else {
-                    ""
-                }
-            );
+            let user = crate::repo::users::upsert(&mut conn, email.as_str(), &name, &hash, site_admin)
+                .map_err(|e| e.to_string())?;
+            println!("user {} <{}>{}", user.name, user.email, if user.is_site_admin { " (site admin)" } else { "" });
             Ok(())
         }
-        Command::Token {
-            command: TokenCommand::Issue { email },
-        } => {
+        Command::Token { command: TokenCommand::Issue { email } } => {
             let email = Email::parse(&email).map_err(|e| format!("email {}", e.message))?;
             let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -147,13 +122,8 @@ fn serve(config: Config, with_demo: bool) -> Result<(), String> {
         demo::load(&mut conn).map_err(|e| e.to_string())?;
         print_demo_accounts();
     }
-    let listener =
-        std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let listener = std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     println!("Plumbline is listening on http://{bind} (links in mail use {base_url})");
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
-    actix_web::rt::System::new()
-        .block_on(crate::run(state, listener, workers))
-        .map_err(|e| e.to_string())
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    actix_web::rt::System::new().block_on(crate::run(state, listener, workers)).map_err(|e| e.to_string())
 }

@@ -39,41 +39,26 @@ impl Config {
             Some(k) if k.len() >= 32 => k.into_bytes(),
             Some(_) => return Err("PLUMBLINE_SECRET_KEY must be at least 32 characters".into()),
             None => load_or_create_key(
-                Path::new(&var("PLUMBLINE_VAR_DIR").unwrap_or_else(|| "var".into()))
-                    .join("secret.key"),
+                Path::new(&var("PLUMBLINE_VAR_DIR").unwrap_or_else(|| "var".into())).join("secret.key"),
             )?,
         };
         Ok(Config {
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/plumbline".into()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/plumbline".into()),
             bind,
             base_url: base_url.trim_end_matches('/').to_string(),
             smtp_url: var("PLUMBLINE_SMTP_URL"),
-            mail_dir: var("PLUMBLINE_MAIL_DIR")
-                .unwrap_or_else(|| "var/mail".into())
-                .into(),
-            mail_from: var("PLUMBLINE_MAIL_FROM")
-                .unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
+            mail_dir: var("PLUMBLINE_MAIL_DIR").unwrap_or_else(|| "var/mail".into()).into(),
+            mail_from: var("PLUMBLINE_MAIL_FROM").unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
             secret_key,
-            templates_dir: var("PLUMBLINE_TEMPLATES")
-                .unwrap_or_else(|| "templates".into())
-                .into(),
+            templates_dir: var("PLUMBLINE_TEMPLATES").unwrap_or_else(|| "templates".into()).into(),
             dev_templates: var("PLUMBLINE_DEV").is_some_and(|v| v != "0"),
-            pool_size: var("PLUMBLINE_POOL_SIZE")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(10),
+            pool_size: var("PLUMBLINE_POOL_SIZE").and_then(|v| v.parse().ok()).unwrap_or(10),
             worker_interval: Duration::from_millis(
-                var("PLUMBLINE_WORKER_INTERVAL_MS")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(2000),
+                var("PLUMBLINE_WORKER_INTERVAL_MS").and_then(|v| v.parse().ok()).unwrap_or(2000),
             ),
-            mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(8),
+            mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS").and_then(|v| v.parse().ok()).unwrap_or(8),
             mail_backoff_base: Duration::from_millis(
-                var("PLUMBLINE_MAIL_BACKOFF_MS")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(10_000),
+                var("PLUMBLINE_MAIL_BACKOFF_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
             ),
         })
     }
@@ -89,8 +74,7 @@ fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
     rand::rngs::OsRng.fill_bytes(&mut key);
     let hexed = hex::encode(&key).into_bytes();
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(&path, &hexed).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(hexed)

@@ -33,12 +33,8 @@ impl AppError {
             AppError::Forbidden => "You are not allowed to do that.".into(),
             AppError::NotFound => "We could not find that page.".into(),
             AppError::PayloadTooLarge => "That request is too large.".into(),
-            AppError::TooManyRequests => {
-                "Too many attempts. Please wait a few minutes and try again.".into()
-            }
-            AppError::Unavailable => {
-                "The service is briefly unavailable. Please try again in a moment.".into()
-            }
+            AppError::TooManyRequests => "Too many attempts. Please wait a few minutes and try again.".into(),
+            AppError::Unavailable => "The service is briefly unavailable. Please try again in a moment.".into(),
             AppError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }
@@ -86,8 +82,7 @@ impl ResponseError for AppError {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.insert_header((header::RETRY_AFTER, "5"));
         }
-        resp.content_type("text/html; charset=utf-8")
-            .body(error_page(status, self.title(), &self.message()))
+        resp.content_type("text/html; charset=utf-8").body(error_page(status, self.title(), &self.message()))
     }
 }
 
@@ -125,27 +120,17 @@ impl From<diesel::result::Error> for AppError {
         match e {
             Error::NotFound => AppError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::Conflict(format!(
-                    "That already exists ({}).",
-                    info.constraint_name().unwrap_or("unique")
-                ))
+                AppError::Conflict(format!("That already exists ({}).", info.constraint_name().unwrap_or("unique")))
             }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                AppError::BadRequest(format!(
-                    "A value was refused ({}).",
-                    info.constraint_name().unwrap_or("check")
-                ))
+                AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
             // Text PostgreSQL cannot store (NUL bytes) is the client's mistake, not ours.
-            Error::DatabaseError(_, ref info)
-                if info.message().contains("invalid byte sequence") =>
-            {
+            Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => {
                 AppError::BadRequest("The input contains characters that are not allowed.".into())
             }
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if is_connection_message(info.message()) =>
-            {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_connection_message(info.message()) => {
                 AppError::Unavailable
             }
             other => AppError::Internal(other.to_string()),

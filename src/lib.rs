@@ -47,10 +47,7 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=()",
-        ))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
 }
 
 /// One log line per request, with an id that is also returned to the client.
@@ -64,10 +61,7 @@ async fn request_log(
     let started = Instant::now();
     let mut res = next.call(req).await?;
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
-        res.headers_mut().insert(
-            actix_web::http::header::HeaderName::from_static("x-request-id"),
-            v,
-        );
+        res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), v);
     }
     tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     Ok(res)
@@ -101,22 +95,20 @@ pub fn http_server(
             .app_data(
                 aweb::FormConfig::default()
                     .limit(web::csrf::FORM_LIMIT)
-                    .error_handler(|e, req| {
-                        bad_input(format!("The form could not be read: {e}"), req.path())
-                    }),
+                    .error_handler(|e, req| bad_input(format!("The form could not be read: {e}"), req.path())),
             )
-            .app_data(aweb::QueryConfig::default().error_handler(|e, req| {
-                bad_input(format!("The address is not valid: {e}"), req.path())
-            }))
-            .app_data(aweb::PathConfig::default().error_handler(|e, req| {
-                bad_input(format!("The address is not valid: {e}"), req.path())
-            }))
+            .app_data(
+                aweb::QueryConfig::default()
+                    .error_handler(|e, req| bad_input(format!("The address is not valid: {e}"), req.path())),
+            )
+            .app_data(
+                aweb::PathConfig::default()
+                    .error_handler(|e, req| bad_input(format!("The address is not valid: {e}"), req.path())),
+            )
             .app_data(
                 aweb::JsonConfig::default()
                     .limit(64 * 1024)
-                    .error_handler(|e, req| {
-                        bad_input(format!("The JSON body could not be read: {e}"), req.path())
-                    }),
+                    .error_handler(|e, req| bad_input(format!("The JSON body could not be read: {e}"), req.path())),
             )
             .wrap(from_fn(web::csrf::protect))
             .wrap(security_headers())
@@ -137,20 +129,13 @@ pub fn http_server(
 
 /// Serves HTTP and runs the outbox worker until the server stops (SIGTERM/SIGINT),
 /// then lets the worker finish the mail in hand.
-pub async fn run(
-    state: aweb::Data<AppState>,
-    listener: TcpListener,
-    workers: usize,
-) -> std::io::Result<()> {
+pub async fn run(state: aweb::Data<AppState>, listener: TcpListener, workers: usize) -> std::io::Result<()> {
     let server = http_server(state.clone(), listener, workers)?;
     serve_with_worker(state, server).await
 }
 
 /// Runs an already built server next to the outbox worker (tests keep the server's handle).
-pub async fn serve_with_worker(
-    state: aweb::Data<AppState>,
-    server: actix_web::dev::Server,
-) -> std::io::Result<()> {
+pub async fn serve_with_worker(state: aweb::Data<AppState>, server: actix_web::dev::Server) -> std::io::Result<()> {
     let mailer = worker::Mailer::from_config(&state.config).map_err(std::io::Error::other)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = actix_web::rt::spawn(worker::run(state.clone(), mailer, stop_rx));

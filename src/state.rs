@@ -37,8 +37,6 @@ impl AppState {
 }
 
 /// Runs CPU-heavy work (password hashing) off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
     Ok(web::block(f).await?)
 }

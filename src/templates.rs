@@ -16,18 +16,17 @@ impl Templates {
         hb.register_templates_directory(dir, DirectorySourceOptions::default())
             .map_err(|e| format!("cannot load templates from {}: {e}", dir.display()))?;
         if hb.get_template("layout").is_none() {
-            return Err(format!("no templates found in {} (run from the project directory or set PLUMBLINE_TEMPLATES)", dir.display()));
+            return Err(format!(
+                "no templates found in {} (run from the project directory or set PLUMBLINE_TEMPLATES)",
+                dir.display()
+            ));
         }
         hb.register_helper("eq", Box::new(eq_helper));
         hb.register_helper("field_error", Box::new(field_error));
         Ok(Templates { hb })
     }
 
-    pub fn render(
-        &self,
-        name: &str,
-        data: &serde_json::Value,
-    ) -> Result<String, handlebars::RenderError> {
+    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, handlebars::RenderError> {
         self.hb.render(name, data)
     }
 }
@@ -44,14 +43,8 @@ fn field_error(
     out: &mut dyn handlebars::Output,
 ) -> handlebars::HelperResult {
     let errors = h.param(0).map(|p| p.value().clone()).unwrap_or_default();
-    let field = h
-        .param(1)
-        .and_then(|p| p.value().as_str())
-        .unwrap_or_default();
-    let message = errors
-        .get("by_field")
-        .and_then(|m| m.get(field))
-        .and_then(|m| m.as_str());
+    let field = h.param(1).and_then(|p| p.value().as_str()).unwrap_or_default();
+    let message = errors.get("by_field").and_then(|m| m.get(field)).and_then(|m| m.as_str());
     if let Some(m) = message {
         out.write(&format!(
             "<p class=\"field-error\" id=\"{}-error\">{}</p>",

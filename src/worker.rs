@@ -28,9 +28,7 @@ impl Mailer {
                     .port(port)
                     .timeout(Some(Duration::from_secs(15)));
                 if let Some((user, pass)) = creds {
-                    b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(
-                        user, pass,
-                    ));
+                    b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(user, pass));
                 }
                 Ok(Mailer::Smtp(b.build()))
             }
@@ -62,10 +60,7 @@ pub type SmtpTarget = (String, u16, Option<(String, String)>);
 /// `smtp://[user:pass@]host[:port]` (a local relay or catcher; no TLS in this build).
 pub fn parse_smtp_url(url: &str) -> Result<SmtpTarget, String> {
     let bad = || format!("PLUMBLINE_SMTP_URL must look like smtp://host:port, not {url:?}");
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(bad)?
-        .trim_end_matches('/');
+    let rest = url.strip_prefix("smtp://").ok_or_else(bad)?.trim_end_matches('/');
     let (creds, hostport) = match rest.rsplit_once('@') {
         Some((c, h)) => {
             let (u, p) = c.split_once(':').unwrap_or((c, ""));
@@ -86,43 +81,28 @@ pub fn parse_smtp_url(url: &str) -> Result<SmtpTarget, String> {
 /// Delay before the next try after `attempts` failed ones: base, 2×base, 4×base … capped at one hour.
 pub fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
     let exp = (attempts.clamp(1, 20) - 1) as u32;
-    let ms = (base.as_millis() as i64)
-        .saturating_mul(1i64 << exp)
-        .min(3_600_000);
+    let ms = (base.as_millis() as i64).saturating_mul(1i64 << exp).min(3_600_000);
     chrono::Duration::milliseconds(ms)
 }
 
 fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("bad sender: {e}"))?;
-    let to: Mailbox = mail
-        .recipient
-        .parse()
-        .map_err(|e| format!("bad recipient: {e}"))?;
+    let to: Mailbox = mail.recipient.parse().map_err(|e| format!("bad recipient: {e}"))?;
     Message::builder()
         .from(from)
         .to(to)
         .subject(mail.subject.clone())
         .multipart(
             MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(mail.body_text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(mail.body_html.clone()),
-                ),
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.body_html.clone())),
         )
         .map_err(|e| e.to_string())
 }
 
 /// Claims and sends one batch; returns how many mails were handled.
 pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<usize, AppError> {
-    let batch = state
-        .db(|conn, _| Ok(outbox::claim_due(conn, 20, 120)?))
-        .await?;
+    let batch = state.db(|conn, _| Ok(outbox::claim_due(conn, 20, 120)?)).await?;
     let n = batch.len();
     for mail in batch {
         let outcome = match build_message(&state.config.mail_from, &mail) {
@@ -182,15 +162,9 @@ mod tests {
 
     #[test]
     fn smtp_urls() {
-        assert_eq!(
-            super::parse_smtp_url("smtp://127.0.0.1:2525").unwrap(),
-            ("127.0.0.1".into(), 2525, None)
-        );
+        assert_eq!(super::parse_smtp_url("smtp://127.0.0.1:2525").unwrap(), ("127.0.0.1".into(), 2525, None));
         assert_eq!(super::parse_smtp_url("smtp://mail").unwrap().1, 25);
-        assert_eq!(
-            super::parse_smtp_url("smtp://u:p@mail:1025").unwrap().2,
-            Some(("u".into(), "p".into()))
-        );
+        assert_eq!(super::parse_smtp_url("smtp://u:p@mail:1025").unwrap().2, Some(("u".into(), "p".into())));
         assert!(super::parse_smtp_url("http://x").is_err());
         assert!(super::parse_smtp_url("smtp://x:notaport").is_err());
     }

@@ -67,16 +67,10 @@ pub fn ensure_database(url: &str) -> Result<(), SetupError> {
     if PgConnection::establish(url).is_ok() {
         return Ok(());
     }
-    let (admin_url, name) = maintenance_url(url).ok_or_else(|| {
-        SetupError::Other(format!(
-            "cannot read a database name from {}",
-            redact_url(url)
-        ))
-    })?;
-    let mut admin = PgConnection::establish(&admin_url).map_err(|e| SetupError::Unreachable {
-        url: redact_url(url),
-        reason: e.to_string(),
-    })?;
+    let (admin_url, name) = maintenance_url(url)
+        .ok_or_else(|| SetupError::Other(format!("cannot read a database name from {}", redact_url(url))))?;
+    let mut admin = PgConnection::establish(&admin_url)
+        .map_err(|e| SetupError::Unreachable { url: redact_url(url), reason: e.to_string() })?;
     let exists: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
         "EXISTS (SELECT 1 FROM pg_database WHERE datname = '{}')",
         name.replace('\'', "''")
@@ -106,19 +100,14 @@ pub fn build_pool(url: &str, size: u32) -> Result<DbPool, SetupError> {
         // Fail a request quickly (503) instead of hanging when PostgreSQL is away.
         .connection_timeout(Duration::from_secs(3))
         .build(manager)
-        .map_err(|e| SetupError::Unreachable {
-            url: redact_url(url),
-            reason: e.to_string(),
-        })
+        .map_err(|e| SetupError::Unreachable { url: redact_url(url), reason: e.to_string() })
 }
 
 /// Creates the database if needed, migrates it and returns a pool.
 pub fn prepare(url: &str, pool_size: u32) -> Result<DbPool, SetupError> {
     ensure_database(url)?;
-    let mut conn = PgConnection::establish(url).map_err(|e| SetupError::Unreachable {
-        url: redact_url(url),
-        reason: e.to_string(),
-    })?;
+    let mut conn = PgConnection::establish(url)
+        .map_err(|e| SetupError::Unreachable { url: redact_url(url), reason: e.to_string() })?;
     run_migrations(&mut conn)?;
     build_pool(url, pool_size)
 }
@@ -129,8 +118,7 @@ mod tests {
 
     #[test]
     fn maintenance_url_keeps_host_and_options() {
-        let (admin, name) =
-            maintenance_url("postgres://u:p@h:5432/plumbline?sslmode=disable").unwrap();
+        let (admin, name) = maintenance_url("postgres://u:p@h:5432/plumbline?sslmode=disable").unwrap();
         assert_eq!(admin, "postgres://u:p@h:5432/postgres?sslmode=disable");
         assert_eq!(name, "plumbline");
         assert!(maintenance_url("postgres://h:5432").is_none());
@@ -138,10 +126,7 @@ mod tests {
 
     #[test]
     fn redacts_password() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -83,6 +83,7 @@ diesel::table! {
         attendance_cap -> Int4,
         currency -> Text,
         created_at -> Timestamptz,
+        programme_published -> Bool,
     }
 }
 
@@ -105,7 +106,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tracks (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        name -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    microconferences (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        proposal_id -> Int8,
+        title -> Text,
+        description_md -> Text,
+        track_id -> Nullable<Int8>,
+        budget_minutes -> Int4,
+        latest_topic_close -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    microconference_leads (microconference_id, user_id) {
+        microconference_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    calls (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        kind -> Text,
+        microconference_id -> Nullable<Int8>,
+        title -> Text,
+        description_md -> Text,
+        opens_at -> Timestamptz,
+        closes_at -> Timestamptz,
+        max_per_person -> Int4,
+        title_max -> Int4,
+        abstract_max -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        call_id -> Int8,
+        submitter_id -> Int8,
+        state -> Text,
+        title -> Text,
+        abstract_md -> Text,
+        track_id -> Nullable<Int8>,
+        duration_minutes -> Nullable<Int4>,
+        key_people -> Text,
+        expected_attendance -> Nullable<Int4>,
+        position -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    proposal_topics (id) {
+        id -> Int8,
+        proposal_id -> Int8,
+        position -> Int4,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    proposal_people (id) {
+        id -> Int8,
+        proposal_id -> Int8,
+        email -> Text,
+        user_id -> Nullable<Int8>,
+        status -> Text,
+        invite_token_hash -> Bytea,
+        created_at -> Timestamptz,
+        responded_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(tracks -> conferences (conference_id));
+diesel::joinable!(calls -> conferences (conference_id));
+diesel::joinable!(proposals -> calls (call_id));
+diesel::joinable!(proposals -> users (submitter_id));
+diesel::joinable!(proposals -> tracks (track_id));
+diesel::joinable!(proposal_topics -> proposals (proposal_id));
+diesel::joinable!(proposal_people -> proposals (proposal_id));
+diesel::joinable!(microconference_leads -> microconferences (microconference_id));
+diesel::joinable!(microconference_leads -> users (user_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(conference_roles -> users (user_id));
@@ -122,4 +225,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     conferences,
     conference_roles,
     role_invitations,
+    tracks,
+    microconferences,
+    microconference_leads,
+    calls,
+    proposals,
+    proposal_topics,
+    proposal_people,
 );

@@ -21,10 +21,7 @@ impl Email {
         if v.chars().any(|c| {
             c.is_control()
                 || c.is_whitespace()
-                || matches!(
-                    c,
-                    '<' | '>' | '"' | ',' | ';' | '\\' | '(' | ')' | '[' | ']'
-                )
+                || matches!(c, '<' | '>' | '"' | ',' | ';' | '\\' | '(' | ')' | '[' | ']')
         }) {
             return err("contains characters an email address cannot have");
         }
@@ -36,9 +33,7 @@ impl Email {
         }
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2
-            || labels
-                .iter()
-                .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
+            || labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
         {
             return err("needs a domain like example.org");
         }
@@ -67,16 +62,10 @@ impl NewPassword {
     pub fn parse(field: &'static str, raw: &str) -> Result<NewPassword, FieldError> {
         let n = raw.chars().count();
         if n < PASSWORD_MIN {
-            return Err(FieldError::new(
-                field,
-                format!("needs at least {PASSWORD_MIN} characters"),
-            ));
+            return Err(FieldError::new(field, format!("needs at least {PASSWORD_MIN} characters")));
         }
         if n > PASSWORD_MAX {
-            return Err(FieldError::new(
-                field,
-                format!("can have at most {PASSWORD_MAX} characters"),
-            ));
+            return Err(FieldError::new(field, format!("can have at most {PASSWORD_MAX} characters")));
         }
         if raw.contains('\0') {
             return Err(FieldError::new(field, "must not contain NUL characters"));
@@ -101,10 +90,7 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            Email::parse(" Ada@Example.ORG ").unwrap().as_str(),
-            "ada@example.org"
-        );
+        assert_eq!(Email::parse(" Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
         for bad in [
             "",
             "ada",
@@ -126,9 +112,6 @@ mod tests {
         assert!(NewPassword::parse("password", "short").is_err());
         assert!(NewPassword::parse("password", "long enough pass").is_ok());
         assert!(NewPassword::parse("password", &"x".repeat(300)).is_err());
-        assert_eq!(
-            format!("{:?}", NewPassword::parse("p", "secret-secret").unwrap()),
-            "NewPassword(***)"
-        );
+        assert_eq!(format!("{:?}", NewPassword::parse("p", "secret-secret").unwrap()), "NewPassword(***)");
     }
 }

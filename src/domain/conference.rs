@@ -11,13 +11,15 @@ impl Slug {
     pub fn parse(raw: &str) -> Result<Slug, FieldError> {
         let v = raw.trim().to_lowercase();
         let ok = (2..=63).contains(&v.len())
-            && v.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !v.starts_with('-');
         if ok {
             Ok(Slug(v))
         } else {
-            Err(FieldError::new("slug", "use 2 to 63 lower-case letters, digits and dashes, not starting with a dash (e.g. lpc-2027)"))
+            Err(FieldError::new(
+                "slug",
+                "use 2 to 63 lower-case letters, digits and dashes, not starting with a dash (e.g. lpc-2027)",
+            ))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -27,10 +29,7 @@ impl Slug {
 
 pub fn parse_time_zone(raw: &str) -> Result<Tz, FieldError> {
     raw.trim().parse::<Tz>().map_err(|_| {
-        FieldError::new(
-            "time_zone",
-            "is not an IANA time zone name (e.g. Europe/Vienna, America/New_York)",
-        )
+        FieldError::new("time_zone", "is not an IANA time zone name (e.g. Europe/Vienna, America/New_York)")
     })
 }
 
@@ -39,16 +38,12 @@ pub fn parse_currency(raw: &str) -> Result<String, FieldError> {
     if v.len() == 3 && v.chars().all(|c| c.is_ascii_uppercase()) {
         Ok(v)
     } else {
-        Err(FieldError::new(
-            "currency",
-            "use a three-letter ISO 4217 code (e.g. USD, EUR)",
-        ))
+        Err(FieldError::new("currency", "use a three-letter ISO 4217 code (e.g. USD, EUR)"))
     }
 }
 
 pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "use a date like 2027-09-18"))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, "use a date like 2027-09-18"))
 }
 
 pub const MAX_DAYS: i64 = 60;
@@ -108,15 +103,10 @@ impl ConferenceInput {
             if e < s {
                 p.add("ends_on", "must not be before the start date");
             } else if (e - s).num_days() > MAX_DAYS {
-                p.add(
-                    "ends_on",
-                    format!("a conference lasts at most {MAX_DAYS} days"),
-                );
+                p.add("ends_on", format!("a conference lasts at most {MAX_DAYS} days"));
             }
         }
-        match (
-            slug, name, venue, time_zone, starts_on, ends_on, cap, currency,
-        ) {
+        match (slug, name, venue, time_zone, starts_on, ends_on, cap, currency) {
             (
                 Some(slug),
                 Some(name),
@@ -126,16 +116,9 @@ impl ConferenceInput {
                 Some(ends_on),
                 Some(attendance_cap),
                 Some(currency),
-            ) if p.is_empty() => Ok(ConferenceDraft {
-                slug,
-                name,
-                venue,
-                time_zone,
-                starts_on,
-                ends_on,
-                attendance_cap,
-                currency,
-            }),
+            ) if p.is_empty() => {
+                Ok(ConferenceDraft { slug, name, venue, time_zone, starts_on, ends_on, attendance_cap, currency })
+            }
             _ => Err(p),
         }
     }
@@ -146,11 +129,7 @@ pub fn date_range_label(starts_on: NaiveDate, ends_on: NaiveDate) -> String {
     if starts_on == ends_on {
         starts_on.format("%a %-d %b %Y").to_string()
     } else {
-        format!(
-            "{} – {}",
-            starts_on.format("%a %-d %b"),
-            ends_on.format("%a %-d %b %Y")
-        )
+        format!("{} – {}", starts_on.format("%a %-d %b"), ends_on.format("%a %-d %b %Y"))
     }
 }
 
@@ -202,10 +181,7 @@ mod tests {
         i.attendance_cap = "-3".into();
         let p = i.parse().unwrap_err();
         let fields: Vec<_> = p.0.iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            vec!["slug", "time_zone", "attendance_cap", "ends_on"]
-        );
+        assert_eq!(fields, vec!["slug", "time_zone", "attendance_cap", "ends_on"]);
     }
 
     #[test]
@@ -213,9 +189,6 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2027, 9, 18).unwrap();
         assert_eq!(offset_label(chrono_tz::Europe::Prague, d), "UTC+02:00");
         assert_eq!(offset_label(chrono_tz::America::New_York, d), "UTC-04:00");
-        assert_eq!(
-            date_range_label(d, d.succ_opt().unwrap()),
-            "Sat 18 Sep – Sun 19 Sep 2027"
-        );
+        assert_eq!(date_range_label(d, d.succ_opt().unwrap()), "Sat 18 Sep – Sun 19 Sep 2027");
     }
 }

@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod conference;
+pub mod markdown;
+pub mod proposal;
 pub mod text;
+pub mod time;
 
 /// A field-level problem with what someone typed, shown next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -13,10 +16,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            message: message.into(),
-        }
+        FieldError { field, message: message.into() }
     }
 }
 

@@ -4,35 +4,19 @@ use super::FieldError;
 
 /// Trims and checks a single-line text field. Control characters (including NUL,
 /// CR and LF) are refused rather than silently stripped, so nothing changes meaning.
-pub fn single_line(
-    field: &'static str,
-    raw: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, FieldError> {
+pub fn single_line(field: &'static str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let v = raw.trim();
     if v.chars().any(|c| c.is_control()) {
-        return Err(FieldError::new(
-            field,
-            "must not contain control characters or line breaks",
-        ));
+        return Err(FieldError::new(field, "must not contain control characters or line breaks"));
     }
     bounded(field, v, min, max)
 }
 
 /// Trims and checks a multi-line text field: line breaks and tabs are fine, other control characters are not.
-pub fn multi_line(
-    field: &'static str,
-    raw: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, FieldError> {
+pub fn multi_line(field: &'static str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let v = raw.trim().replace("\r\n", "\n");
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(FieldError::new(field, "must not contain control characters"));
     }
     bounded(field, &v, min, max)
 }
@@ -42,18 +26,11 @@ fn bounded(field: &'static str, v: &str, min: usize, max: usize) -> Result<Strin
     if n < min {
         return Err(FieldError::new(
             field,
-            if min == 1 {
-                "is required".to_string()
-            } else {
-                format!("needs at least {min} characters")
-            },
+            if min == 1 { "is required".to_string() } else { format!("needs at least {min} characters") },
         ));
     }
     if n > max {
-        return Err(FieldError::new(
-            field,
-            format!("is too long ({n} characters, at most {max})"),
-        ));
+        return Err(FieldError::new(field, format!("is too long ({n} characters, at most {max})")));
     }
     Ok(v.to_string())
 }

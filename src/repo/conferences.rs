@@ -19,6 +19,7 @@ pub struct Conference {
     pub attendance_cap: i32,
     pub currency: String,
     pub created_at: DateTime<Utc>,
+    pub programme_published: bool,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -35,10 +36,7 @@ pub struct ConferenceValues<'a> {
 }
 
 pub fn insert(conn: &mut PgConnection, v: &ConferenceValues) -> QueryResult<Conference> {
-    diesel::insert_into(conferences::table)
-        .values(v)
-        .returning(Conference::as_returning())
-        .get_result(conn)
+    diesel::insert_into(conferences::table).values(v).returning(Conference::as_returning()).get_result(conn)
 }
 
 pub fn upsert(conn: &mut PgConnection, v: &ConferenceValues) -> QueryResult<Conference> {
@@ -52,11 +50,7 @@ pub fn upsert(conn: &mut PgConnection, v: &ConferenceValues) -> QueryResult<Conf
 }
 
 pub fn by_slug(conn: &mut PgConnection, slug: &str) -> QueryResult<Option<Conference>> {
-    conferences::table
-        .filter(conferences::slug.eq(slug))
-        .select(Conference::as_select())
-        .first(conn)
-        .optional()
+    conferences::table.filter(conferences::slug.eq(slug)).select(Conference::as_select()).first(conn).optional()
 }
 
 pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<Conference>> {
@@ -66,12 +60,7 @@ pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<Conference>> {
         .load(conn)
 }
 
-pub fn has_role(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    user_id: i64,
-    role: &str,
-) -> QueryResult<bool> {
+pub fn has_role(conn: &mut PgConnection, conference_id: i64, user_id: i64, role: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         conference_roles::table
             .filter(conference_roles::conference_id.eq(conference_id))
@@ -82,12 +71,7 @@ pub fn has_role(
 }
 
 /// Grants a role; returns false when the person already had it.
-pub fn grant_role(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    user_id: i64,
-    role: &str,
-) -> QueryResult<bool> {
+pub fn grant_role(conn: &mut PgConnection, conference_id: i64, user_id: i64, role: &str) -> QueryResult<bool> {
     diesel::insert_into(conference_roles::table)
         .values((
             conference_roles::conference_id.eq(conference_id),
@@ -99,11 +83,7 @@ pub fn grant_role(
         .map(|n| n > 0)
 }
 
-pub fn members_with_role(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    role: &str,
-) -> QueryResult<Vec<User>> {
+pub fn members_with_role(conn: &mut PgConnection, conference_id: i64, role: &str) -> QueryResult<Vec<User>> {
     conference_roles::table
         .inner_join(users::table)
         .filter(conference_roles::conference_id.eq(conference_id))
@@ -113,12 +93,7 @@ pub fn members_with_role(
         .load(conn)
 }
 
-pub fn invite(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    email: &str,
-    role: &str,
-) -> QueryResult<bool> {
+pub fn invite(conn: &mut PgConnection, conference_id: i64, email: &str, role: &str) -> QueryResult<bool> {
     diesel::insert_into(role_invitations::table)
         .values((
             role_invitations::conference_id.eq(conference_id),
@@ -130,11 +105,7 @@ pub fn invite(
         .map(|n| n > 0)
 }
 
-pub fn pending_invitations(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    role: &str,
-) -> QueryResult<Vec<String>> {
+pub fn pending_invitations(conn: &mut PgConnection, conference_id: i64, role: &str) -> QueryResult<Vec<String>> {
     role_invitations::table
         .filter(role_invitations::conference_id.eq(conference_id))
         .filter(role_invitations::role.eq(role))
@@ -144,17 +115,16 @@ pub fn pending_invitations(
 }
 
 /// Turns the appointments waiting for this (now verified) address into roles.
-pub fn redeem_invitations(
-    conn: &mut PgConnection,
-    email: &str,
-    user_id: i64,
-) -> QueryResult<usize> {
-    let pending: Vec<(i64, String)> =
-        diesel::delete(role_invitations::table.filter(role_invitations::email.eq(email)))
-            .returning((role_invitations::conference_id, role_invitations::role))
-            .get_results(conn)?;
+pub fn redeem_invitations(conn: &mut PgConnection, email: &str, user_id: i64) -> QueryResult<usize> {
+    let pending: Vec<(i64, String)> = diesel::delete(role_invitations::table.filter(role_invitations::email.eq(email)))
+        .returning((role_invitations::conference_id, role_invitations::role))
+        .get_results(conn)?;
     for (conference_id, role) in &pending {
         grant_role(conn, *conference_id, user_id, role)?;
     }
     Ok(pending.len())
+}
+
+pub fn by_id(conn: &mut PgConnection, id: i64) -> QueryResult<Conference> {
+    conferences::table.find(id).select(Conference::as_select()).first(conn)
 }

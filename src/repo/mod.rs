@@ -1,6 +1,9 @@
 //! Data access, one file per aggregate: `fn(&mut PgConnection, ..) -> QueryResult<T>`.
 
+pub mod calls;
 pub mod conferences;
+pub mod microconferences;
 pub mod outbox;
+pub mod proposals;
 pub mod tokens;
 pub mod users;

@@ -32,20 +32,13 @@ pub struct NewMail<'a> {
 }
 
 pub fn insert(conn: &mut PgConnection, mail: &NewMail) -> QueryResult<i64> {
-    diesel::insert_into(outbox::table)
-        .values(mail)
-        .returning(outbox::id)
-        .get_result(conn)
+    diesel::insert_into(outbox::table).values(mail).returning(outbox::id).get_result(conn)
 }
 
 /// Claims up to `limit` due mails for `lease_secs`. `FOR UPDATE SKIP LOCKED` lets
 /// several app instances claim side by side without ever taking the same row;
 /// the lease makes a row claimable again if its claimer dies.
-pub fn claim_due(
-    conn: &mut PgConnection,
-    limit: i64,
-    lease_secs: i32,
-) -> QueryResult<Vec<OutboxMail>> {
+pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> QueryResult<Vec<OutboxMail>> {
     diesel::sql_query(
         "UPDATE outbox SET locked_until = now() + make_interval(secs => $2), attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() \
@@ -92,32 +85,16 @@ pub fn mark_attempt_failed(
 /// Puts a failed mail back in the queue with fresh tries (an organiser's "resend").
 pub fn requeue(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
     diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
-        .set((
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(diesel::dsl::now),
-        ))
+        .set((outbox::status.eq("pending"), outbox::attempts.eq(0), outbox::next_attempt_at.eq(diesel::dsl::now)))
         .execute(conn)
 }
 
 pub fn to_recipient(conn: &mut PgConnection, recipient: &str) -> QueryResult<Vec<OutboxMail>> {
-    outbox::table
-        .filter(outbox::recipient.eq(recipient))
-        .order(outbox::id)
-        .select(OutboxMail::as_select())
-        .load(conn)
+    outbox::table.filter(outbox::recipient.eq(recipient)).order(outbox::id).select(OutboxMail::as_select()).load(conn)
 }
 
-pub fn recent(
-    conn: &mut PgConnection,
-    status: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<OutboxMail>> {
-    let mut q = outbox::table
-        .select(OutboxMail::as_select())
-        .order(outbox::id.desc())
-        .limit(limit)
-        .into_boxed();
+pub fn recent(conn: &mut PgConnection, status: Option<&str>, limit: i64) -> QueryResult<Vec<OutboxMail>> {
+    let mut q = outbox::table.select(OutboxMail::as_select()).order(outbox::id.desc()).limit(limit).into_boxed();
     if let Some(s) = status {
         q = q.filter(outbox::status.eq(s.to_string()));
     }

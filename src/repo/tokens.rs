@@ -29,11 +29,7 @@ pub fn create_user_token(
 
 /// Marks a live token used and returns its user; `None` when unknown, used or expired.
 /// One UPDATE, so two clicks racing cannot both use it.
-pub fn consume_user_token(
-    conn: &mut PgConnection,
-    hash: &[u8],
-    purpose: &str,
-) -> QueryResult<Option<i64>> {
+pub fn consume_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> QueryResult<Option<i64>> {
     diesel::update(
         user_tokens::table
             .filter(user_tokens::token_hash.eq(hash))
@@ -74,10 +70,7 @@ pub fn retire_user_tokens(conn: &mut PgConnection, user_id: i64, purpose: &str) 
 
 pub fn create_api_token(conn: &mut PgConnection, hash: &[u8], user_id: i64) -> QueryResult<()> {
     diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::token_hash.eq(hash),
-            api_tokens::user_id.eq(user_id),
-        ))
+        .values((api_tokens::token_hash.eq(hash), api_tokens::user_id.eq(user_id)))
         .execute(conn)
         .map(|_| ())
 }

@@ -36,10 +36,7 @@ pub struct NewUser<'a> {
 }
 
 pub fn insert(conn: &mut PgConnection, new: &NewUser) -> QueryResult<User> {
-    diesel::insert_into(users::table)
-        .values(new)
-        .returning(User::as_returning())
-        .get_result(conn)
+    diesel::insert_into(users::table).values(new).returning(User::as_returning()).get_result(conn)
 }
 
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
@@ -47,56 +44,29 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
 }
 
 pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::email.eq(email))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
 }
 
 pub fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set(users::password_hash.eq(hash))
+    diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn).map(|_| ())
+}
+
+pub fn mark_verified(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id).filter(users::email_verified_at.is_null()))
+        .set(users::email_verified_at.eq(diesel::dsl::now))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn mark_verified(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
-    diesel::update(
-        users::table
-            .find(id)
-            .filter(users::email_verified_at.is_null()),
-    )
-    .set(users::email_verified_at.eq(diesel::dsl::now))
-    .execute(conn)
-    .map(|_| ())
-}
-
-pub fn update_profile(
-    conn: &mut PgConnection,
-    id: i64,
-    name: &str,
-    affiliation: &str,
-    bio: &str,
-) -> QueryResult<()> {
+pub fn update_profile(conn: &mut PgConnection, id: i64, name: &str, affiliation: &str, bio: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set((
-            users::name.eq(name),
-            users::affiliation.eq(affiliation),
-            users::bio.eq(bio),
-        ))
+        .set((users::name.eq(name), users::affiliation.eq(affiliation), users::bio.eq(bio)))
         .execute(conn)
         .map(|_| ())
 }
 
 /// Creates or updates a user by email (used by the CLI and the demo loader).
-pub fn upsert(
-    conn: &mut PgConnection,
-    email: &str,
-    name: &str,
-    hash: &str,
-    site_admin: bool,
-) -> QueryResult<User> {
+pub fn upsert(conn: &mut PgConnection, email: &str, name: &str, hash: &str, site_admin: bool) -> QueryResult<User> {
     diesel::insert_into(users::table)
         .values(&NewUser {
             email,
@@ -146,17 +116,11 @@ pub fn user_for_session(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResu
 }
 
 pub fn delete_session(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<()> {
-    diesel::delete(sessions::table.find(token_hash))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(sessions::table.find(token_hash)).execute(conn).map(|_| ())
 }
 
 /// Ends every session of a user except, optionally, the one in use.
-pub fn delete_sessions_except(
-    conn: &mut PgConnection,
-    user_id: i64,
-    keep: Option<&[u8]>,
-) -> QueryResult<()> {
+pub fn delete_sessions_except(conn: &mut PgConnection, user_id: i64, keep: Option<&[u8]>) -> QueryResult<()> {
     let q = sessions::table.filter(sessions::user_id.eq(user_id));
     match keep {
         Some(k) => diesel::delete(q.filter(sessions::token_hash.ne(k))).execute(conn),
@@ -169,10 +133,7 @@ pub fn delete_sessions_except(
 
 pub fn record_login_failure(conn: &mut PgConnection, email: &str, client: &str) -> QueryResult<()> {
     diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::email.eq(email),
-            login_failures::client.eq(client),
-        ))
+        .values((login_failures::email.eq(email), login_failures::client.eq(client)))
         .execute(conn)
         .map(|_| ())
 }

@@ -40,15 +40,13 @@ pub struct SignupForm {
     email: String,
     #[serde(default)]
     password: String,
+    next: Option<String>,
 }
 
-async fn signup_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render::ok(
-        &ctx,
-        "signup",
-        "Create an account",
-        json!({ "form": { "name": "", "email": "" }, "errors": {} }),
-    )
+async fn signup_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    let next = safe_next(q.next.as_deref());
+    let data = json!({ "form": { "name": "", "email": "", "next": next }, "errors": {} });
+    render::ok(&ctx, "signup", "Create an account", data)
 }
 
 async fn signup(ctx: Ctx, form: web::Form<SignupForm>) -> Result<HttpResponse, AppError> {
@@ -57,28 +55,16 @@ async fn signup(ctx: Ctx, form: web::Form<SignupForm>) -> Result<HttpResponse, A
     let email = p.check(Email::parse(&form.email));
     let password = p.check(NewPassword::parse("password", &form.password));
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        let data = json!({ "form": { "name": form.name, "email": form.email }, "errors": errors_json(&p.0) });
-        return render::page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "signup",
-            "Create an account",
-            data,
-        );
+        let next = safe_next(form.next.as_deref());
+        let data =
+            json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": errors_json(&p.0) });
+        return render::page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "signup", "Create an account", data);
     };
-    let hash = blocking(move || security::hash_password(password.expose()))
-        .await?
-        .map_err(AppError::internal)?;
+    let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
     let shown = email.to_string();
-    ctx.state
-        .db(move |conn, st| accounts::sign_up(conn, st, &email, &name, &hash))
-        .await?;
-    render::ok(
-        &ctx,
-        "signup_done",
-        "Check your mail",
-        json!({ "email": shown }),
-    )
+    let next = safe_next(form.next.as_deref());
+    ctx.state.db(move |conn, st| accounts::sign_up(conn, st, &email, &name, &hash, &next)).await?;
+    render::ok(&ctx, "signup_done", "Check your mail", json!({ "email": shown }))
 }
 
 #[derive(Deserialize)]
@@ -89,10 +75,7 @@ struct TokenQuery {
 
 async fn verify(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let token = q.into_inner().token;
-    let user = ctx
-        .state
-        .db(move |conn, _| accounts::verify_email(conn, &token))
-        .await?;
+    let user = ctx.state.db(move |conn, _| accounts::verify_email(conn, &token)).await?;
     match user {
         Some(_) if ctx.user.is_some() => Ok(render::redirect(&ctx, "/account", Some("verified"))),
         Some(_) => Ok(render::redirect(&ctx, "/login", Some("verified"))),
@@ -116,12 +99,7 @@ struct NextQuery {
 
 async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
     let next = safe_next(q.next.as_deref());
-    render::ok(
-        &ctx,
-        "login",
-        "Log in",
-        json!({ "form": { "email": "", "next": next }, "error": null }),
-    )
+    render::ok(&ctx, "login", "Log in", json!({ "form": { "email": "", "next": next }, "error": null }))
 }
 
 #[derive(Deserialize)]
@@ -133,11 +111,7 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(
-    ctx: Ctx,
-    req: HttpRequest,
-    form: web::Form<LoginForm>,
-) -> Result<HttpResponse, AppError> {
+async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
@@ -152,17 +126,10 @@ async fn login(
         )
     };
     if email.len() > 254 || email.contains(char::is_control) || form.password.len() > 1024 {
-        return fail(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Wrong email or password.",
-        );
+        return fail(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "Wrong email or password.");
     }
     let (e, c) = (email.clone(), client.clone());
-    let gate = ctx
-        .state
-        .db(move |conn, _| accounts::login_gate(conn, &e, &c))
-        .await?;
+    let gate = ctx.state.db(move |conn, _| accounts::login_gate(conn, &e, &c)).await?;
     let user = match gate {
         LoginGate::Throttled => {
             return fail(
@@ -175,45 +142,28 @@ async fn login(
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password = form.password.clone();
-    let good = blocking(move || {
-        security::verify_password(
-            &password,
-            stored.as_deref().unwrap_or(security::dummy_hash()),
-        )
-    })
-    .await?;
-    let Some(user) = user.filter(|_| good) else {
-        ctx.state
-            .db(move |conn, _| accounts::record_login_failure(conn, &email, &client))
+    let good =
+        blocking(move || security::verify_password(&password, stored.as_deref().unwrap_or(security::dummy_hash())))
             .await?;
+    let Some(user) = user.filter(|_| good) else {
+        ctx.state.db(move |conn, _| accounts::record_login_failure(conn, &email, &client)).await?;
         // The same words whether the account exists or not.
         return fail(&ctx, StatusCode::UNAUTHORIZED, "Wrong email or password.");
     };
     let previous = ctx.session_token.clone();
-    let token = ctx
-        .state
-        .db(move |conn, _| accounts::start_session(conn, user.id, previous.as_deref()))
-        .await?;
+    let token = ctx.state.db(move |conn, _| accounts::start_session(conn, user.id, previous.as_deref())).await?;
     let mut resp = render::redirect(&ctx, &next, Some("logged-in"));
-    resp.add_cookie(&cookie(
-        SESSION_COOKIE,
-        token,
-        ctx.state.config.secure_cookies(),
-        Some(accounts::SESSION_DAYS),
-    ))
-    .ok();
+    resp.add_cookie(&cookie(SESSION_COOKIE, token, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
+        .ok();
     Ok(resp)
 }
 
 async fn logout(ctx: Ctx) -> Result<HttpResponse, AppError> {
     if let Some(t) = ctx.session_token.clone() {
-        ctx.state
-            .db(move |conn, _| accounts::end_session(conn, &t))
-            .await?;
+        ctx.state.db(move |conn, _| accounts::end_session(conn, &t)).await?;
     }
     let mut resp = render::redirect(&ctx, "/", Some("logged-out"));
-    resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies()))
-        .ok();
+    resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies())).ok();
     Ok(resp)
 }
 
@@ -271,18 +221,9 @@ async fn save_profile(ctx: Ctx, form: web::Form<ProfileForm>) -> Result<HttpResp
     let bio = p.check(text::multi_line("bio", &form.bio, 0, 2000));
     let (Some(name), Some(affiliation), Some(bio)) = (name, affiliation, bio) else {
         let profile = serde_json::to_value(&*form).map_err(AppError::internal)?;
-        return account_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            profile,
-            errors_json(&p.0),
-            json!({}),
-            None,
-        );
+        return account_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, profile, errors_json(&p.0), json!({}), None);
     };
-    ctx.state
-        .db(move |conn, _| accounts::update_profile(conn, user_id, &name, &affiliation, &bio))
-        .await?;
+    ctx.state.db(move |conn, _| accounts::update_profile(conn, user_id, &name, &affiliation, &bio)).await?;
     Ok(render::redirect(&ctx, "/account", Some("profile-saved")))
 }
 
@@ -294,47 +235,31 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(
-    ctx: Ctx,
-    form: web::Form<PasswordForm>,
-) -> Result<HttpResponse, AppError> {
+async fn change_password(ctx: Ctx, form: web::Form<PasswordForm>) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
     let session = ctx.session_token.clone().ok_or(AppError::Unauthorized)?;
     let profile = json!({ "name": user.name, "affiliation": user.affiliation, "bio": user.bio });
     let form = form.into_inner();
     let stored = user.password_hash.clone();
     let current = form.current_password.clone();
-    let current_ok = form.current_password.len() <= 1024
-        && blocking(move || security::verify_password(&current, &stored)).await?;
+    let current_ok =
+        form.current_password.len() <= 1024 && blocking(move || security::verify_password(&current, &stored)).await?;
     let mut p = Problems::default();
     if !current_ok {
         p.add("current_password", "is not your current password");
     }
     let new = p.check(NewPassword::parse("new_password", &form.new_password));
     let Some(new) = new.filter(|_| p.is_empty()) else {
-        return account_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            profile,
-            json!({}),
-            errors_json(&p.0),
-            None,
-        );
+        return account_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, profile, json!({}), errors_json(&p.0), None);
     };
-    let hash = blocking(move || security::hash_password(new.expose()))
-        .await?
-        .map_err(AppError::internal)?;
-    ctx.state
-        .db(move |conn, st| accounts::change_password(conn, st, &user, &hash, &session))
-        .await?;
+    let hash = blocking(move || security::hash_password(new.expose())).await?.map_err(AppError::internal)?;
+    ctx.state.db(move |conn, st| accounts::change_password(conn, st, &user, &hash, &session)).await?;
     Ok(render::redirect(&ctx, "/account", Some("password-changed")))
 }
 
 async fn resend_verification(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let user_id = ctx.user()?.id;
-    ctx.state
-        .db(move |conn, st| accounts::resend_verification(conn, st, user_id))
-        .await?;
+    ctx.state.db(move |conn, st| accounts::resend_verification(conn, st, user_id)).await?;
     Ok(render::redirect(&ctx, "/account", Some("verify-sent")))
 }
 
@@ -342,19 +267,9 @@ async fn issue_token(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let u = ctx.user()?;
     let user_id = u.id;
     let profile = json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio });
-    let token = ctx
-        .state
-        .db(move |conn, _| accounts::issue_api_token(conn, user_id))
-        .await?;
+    let token = ctx.state.db(move |conn, _| accounts::issue_api_token(conn, user_id)).await?;
     // Shown once, on this page, never again: only its hash is stored.
-    account_page(
-        &ctx,
-        StatusCode::OK,
-        profile,
-        json!({}),
-        json!({}),
-        Some(token),
-    )
+    account_page(&ctx, StatusCode::OK, profile, json!({}), json!({}), Some(token))
 }
 
 #[derive(Deserialize)]
@@ -364,12 +279,7 @@ struct ForgotForm {
 }
 
 async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render::ok(
-        &ctx,
-        "forgot",
-        "Forgot your password?",
-        json!({ "form": { "email": "" }, "errors": {}, "sent": false }),
-    )
+    render::ok(&ctx, "forgot", "Forgot your password?", json!({ "form": { "email": "" }, "errors": {}, "sent": false }))
 }
 
 async fn forgot(ctx: Ctx, form: web::Form<ForgotForm>) -> Result<HttpResponse, AppError> {
@@ -387,9 +297,7 @@ async fn forgot(ctx: Ctx, form: web::Form<ForgotForm>) -> Result<HttpResponse, A
             )
         }
     };
-    ctx.state
-        .db(move |conn, st| accounts::request_password_reset(conn, st, &email))
-        .await?;
+    ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
     // The same answer whether or not the address has an account.
     render::ok(
         &ctx,
@@ -402,20 +310,11 @@ async fn forgot(ctx: Ctx, form: web::Form<ForgotForm>) -> Result<HttpResponse, A
 async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let token = q.into_inner().token;
     let t = token.clone();
-    let live = token.len() <= 64
-        && ctx
-            .state
-            .db(move |conn, _| accounts::reset_token_live(conn, &t))
-            .await?;
+    let live = token.len() <= 64 && ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await?;
     if !live {
         return bad_reset_link(&ctx);
     }
-    render::ok(
-        &ctx,
-        "reset",
-        "Choose a new password",
-        json!({ "token": token, "errors": {} }),
-    )
+    render::ok(&ctx, "reset", "Choose a new password", json!({ "token": token, "errors": {} }))
 }
 
 fn bad_reset_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
@@ -458,19 +357,13 @@ async fn reset(ctx: Ctx, form: web::Form<ResetForm>) -> Result<HttpResponse, App
     if form.token.len() > 64 {
         return bad_reset_link(&ctx);
     }
-    let hash = blocking(move || security::hash_password(password.expose()))
-        .await?
-        .map_err(AppError::internal)?;
+    let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
     let token = form.token;
-    let done = ctx
-        .state
-        .db(move |conn, st| accounts::reset_password(conn, st, &token, &hash))
-        .await?;
+    let done = ctx.state.db(move |conn, st| accounts::reset_password(conn, st, &token, &hash)).await?;
     if !done {
         return bad_reset_link(&ctx);
     }
     let mut resp = render::redirect(&ctx, "/login", Some("password-reset"));
-    resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies()))
-        .ok();
+    resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies())).ok();
     Ok(resp)
 }

@@ -13,6 +13,8 @@ pub fn scope() -> Scope {
     web::scope("/api/v1")
         .route("/conferences", web::get().to(conferences))
         .route("/me", web::get().to(me))
+        .route("/conferences/{slug}/proposals", web::get().to(proposals))
+        .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
         .default_service(web::to(not_found))
 }
 
@@ -22,22 +24,12 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 
 /// The user behind the bearer token, or 401.
 pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiError> {
-    let header = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let token = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 100);
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty() && t.len() <= 100);
     let Some(token) = token.map(str::to_string) else {
         return Err(ApiError(AppError::Unauthorized));
     };
-    state
-        .db(move |conn, _| accounts::user_for_api_token(conn, &token))
-        .await?
-        .ok_or(ApiError(AppError::Unauthorized))
+    state.db(move |conn, _| accounts::user_for_api_token(conn, &token)).await?.ok_or(ApiError(AppError::Unauthorized))
 }
 
 async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
@@ -51,5 +43,44 @@ async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
 
 async fn me(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let u = bearer_user(&state, &req).await?;
-    Ok(HttpResponse::Ok().json(json!({ "email": u.email, "name": u.name, "affiliation": u.affiliation, "site_admin": u.is_site_admin })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "email": u.email, "name": u.name, "affiliation": u.affiliation, "site_admin": u.is_site_admin })))
+}
+
+/// Organisers see every proposal of the conference (not the MC topic calls'
+/// drafts); everyone else only the proposals they are on.
+async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let list = state
+        .db(move |conn, _| {
+            let conf = crate::services::conferences::find(conn, &slug)?;
+            let tz = crate::services::cfp::tz(&conf);
+            let rows = if crate::services::conferences::is_organiser(conn, &conf, &user)? {
+                crate::repo::proposals::list(conn, conf.id, &Default::default())?
+                    .into_iter()
+                    .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
+                    .collect()
+            } else {
+                crate::repo::proposals::of_person(conn, user.id)?
+                    .into_iter()
+                    .filter(|(_, c)| *c == conf.id)
+                    .map(|(r, _)| r)
+                    .collect::<Vec<_>>()
+            };
+            Ok(rows.iter().map(|r| crate::routes::views::row(r, tz)).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "proposals": list })))
+}
+
+async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let data = state
+        .db(move |conn, _| {
+            let conf = crate::services::conferences::find(conn, &slug)?;
+            crate::routes::microconferences::published_programme(conn, &conf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "published": data["published"], "microconferences": data["microconferences"] })))
 }

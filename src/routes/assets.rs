@@ -16,11 +16,7 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/style.css"),
     },
-    Asset {
-        path: "favicon.svg",
-        content_type: "image/svg+xml",
-        body: include_bytes!("../../static/favicon.svg"),
-    },
+    Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
     Asset {
         path: "ping.txt",
         content_type: "text/plain; charset=utf-8",
@@ -36,20 +32,11 @@ fn etag(body: &[u8]) -> String {
 #[get("/static/{path}")]
 pub async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     let Some(a) = ASSETS.iter().find(|a| a.path == path.as_str()) else {
-        return HttpResponse::NotFound()
-            .content_type("text/plain")
-            .body("not found");
+        return HttpResponse::NotFound().content_type("text/plain").body("not found");
     };
     let tag = etag(a.body);
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(tag.as_str())
-    {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .finish();
+    if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish();
     }
     HttpResponse::Ok()
         .content_type(a.content_type)

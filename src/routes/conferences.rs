@@ -62,13 +62,7 @@ fn conference_form(
     form: &ConferenceInput,
     errors: Value,
 ) -> Result<HttpResponse, AppError> {
-    render::page(
-        ctx,
-        status,
-        "conference_new",
-        "New conference",
-        json!({ "form": form, "errors": errors }),
-    )
+    render::page(ctx, status, "conference_new", "New conference", json!({ "form": form, "errors": errors }))
 }
 
 async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -87,26 +81,12 @@ async fn create(ctx: Ctx, form: web::Form<ConferenceInput>) -> Result<HttpRespon
     let input = form.into_inner();
     let draft = match input.parse() {
         Ok(d) => d,
-        Err(p) => {
-            return conference_form(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &input,
-                errors_json(&p.0),
-            )
-        }
+        Err(p) => return conference_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &input, errors_json(&p.0)),
     };
     let actor = ctx.user()?.clone();
-    let result = ctx
-        .state
-        .db(move |conn, _| service::create(conn, &actor, &draft))
-        .await;
+    let result = ctx.state.db(move |conn, _| service::create(conn, &actor, &draft)).await;
     match result {
-        Ok(conf) => Ok(render::redirect(
-            &ctx,
-            &format!("/c/{}", conf.slug),
-            Some("conference-created"),
-        )),
+        Ok(conf) => Ok(render::redirect(&ctx, &format!("/c/{}", conf.slug), Some("conference-created"))),
         Err(AppError::Conflict(msg)) => {
             let errors = errors_json(&[crate::domain::FieldError::new("slug", msg)]);
             conference_form(&ctx, StatusCode::CONFLICT, &input, errors)
@@ -130,10 +110,8 @@ async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
             Ok((conf, organisers, can_manage))
         })
         .await?;
-    let organisers: Vec<Value> = organisers
-        .iter()
-        .map(|u| json!({ "name": u.name, "affiliation": u.affiliation }))
-        .collect();
+    let organisers: Vec<Value> =
+        organisers.iter().map(|u| json!({ "name": u.name, "affiliation": u.affiliation })).collect();
     let title = conf.name.clone();
     render::ok(
         &ctx,
@@ -161,10 +139,7 @@ async fn organisers_page(
             Ok((conf, organisers, invited))
         })
         .await?;
-    let organisers: Vec<Value> = organisers
-        .iter()
-        .map(|u| json!({ "name": u.name, "email": u.email }))
-        .collect();
+    let organisers: Vec<Value> = organisers.iter().map(|u| json!({ "name": u.name, "email": u.email })).collect();
     let title = format!("Organisers · {}", conf.name);
     render::page(
         ctx,
@@ -189,24 +164,13 @@ struct AppointForm {
     email: String,
 }
 
-async fn appoint(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<AppointForm>,
-) -> Result<HttpResponse, AppError> {
+async fn appoint(ctx: Ctx, slug: web::Path<String>, form: web::Form<AppointForm>) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let slug = slug.into_inner();
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
-            return organisers_page(
-                &ctx,
-                slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form.email,
-                errors_json(&[e]),
-            )
-            .await
+            return organisers_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, &form.email, errors_json(&[e])).await
         }
     };
     let s = slug.clone();
@@ -222,9 +186,5 @@ async fn appoint(
         Appointed::AlreadyOrganiser => "organiser-exists",
         Appointed::Invited => "organiser-invited",
     };
-    Ok(render::redirect(
-        &ctx,
-        &format!("/c/{slug}/organisers"),
-        Some(flash),
-    ))
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/organisers"), Some(flash)))
 }

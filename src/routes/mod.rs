@@ -3,8 +3,12 @@
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod cfp;
 pub mod conferences;
 pub mod health;
+pub mod manage;
+pub mod microconferences;
+pub mod views;
 
 use actix_web::web;
 
@@ -13,12 +17,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(assets::asset)
         .service(api::scope())
         .configure(accounts::configure)
-        .configure(conferences::configure);
+        .configure(conferences::configure)
+        .configure(cfp::configure)
+        .configure(manage::configure)
+        .configure(microconferences::configure);
 }
 
 /// The client as the throttle sees it: the peer address (proxies would set this up explicitly).
 pub fn client_key(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }

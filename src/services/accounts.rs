@@ -28,6 +28,7 @@ pub fn sign_up(
     email: &Email,
     name: &str,
     password_hash: &str,
+    next: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
         if let Some(existing) = users::find_by_email(conn, email.as_str())? {
@@ -43,24 +44,15 @@ pub fn sign_up(
         }
         let user = users::insert(
             conn,
-            &NewUser {
-                email: email.as_str(),
-                name,
-                password_hash,
-                is_site_admin: false,
-                email_verified_at: None,
-            },
+            &NewUser { email: email.as_str(), name, password_hash, is_site_admin: false, email_verified_at: None },
         )?;
-        send_verification(conn, st, &user)
+        send_verification(conn, st, &user, next)
     })
 }
 
 /// Queues a fresh verification link (the old ones stop working).
-pub fn send_verification(
-    conn: &mut PgConnection,
-    st: &AppState,
-    user: &User,
-) -> Result<(), AppError> {
+/// `next` is a local path to continue to after logging in (e.g. an invitation).
+pub fn send_verification(conn: &mut PgConnection, st: &AppState, user: &User, next: &str) -> Result<(), AppError> {
     let token = security::new_token();
     tokens::retire_user_tokens(conn, user.id, VERIFY_EMAIL)?;
     tokens::create_user_token(
@@ -76,31 +68,34 @@ pub fn send_verification(
         &user.email,
         "Confirm your email address for Plumbline",
         "verify",
-        json!({ "name": user.name, "link": format!("{}/verify?token={}", st.config.base_url, token), "hours": VERIFY_HOURS }),
+        json!({ "name": user.name, "link": verify_link(&st.config.base_url, &token, next), "hours": VERIFY_HOURS }),
     )?;
     Ok(())
 }
 
-pub fn resend_verification(
-    conn: &mut PgConnection,
-    st: &AppState,
-    user_id: i64,
-) -> Result<(), AppError> {
+pub fn resend_verification(conn: &mut PgConnection, st: &AppState, user_id: i64) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let user = users::find(conn, user_id)?;
         if user.is_verified() {
             return Ok(());
         }
-        send_verification(conn, st, &user)
+        send_verification(conn, st, &user, "/")
     })
+}
+
+fn verify_link(base: &str, token: &str, next: &str) -> String {
+    if next == "/" {
+        format!("{base}/verify?token={token}")
+    } else {
+        let q = serde_urlencoded::to_string([("token", token), ("next", next)]).unwrap_or_default();
+        format!("{base}/verify?{q}")
+    }
 }
 
 /// Uses a verification token; the person's pending appointments become roles.
 pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) =
-            tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)?
-        else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
             return Ok(None);
         };
         users::mark_verified(conn, user_id)?;
@@ -117,11 +112,7 @@ pub enum LoginGate {
     Check(Option<User>),
 }
 
-pub fn login_gate(
-    conn: &mut PgConnection,
-    email: &str,
-    client: &str,
-) -> Result<LoginGate, AppError> {
+pub fn login_gate(conn: &mut PgConnection, email: &str, client: &str) -> Result<LoginGate, AppError> {
     let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
     if users::recent_login_failures(conn, email, client, since)? >= MAX_LOGIN_FAILURES {
         return Ok(LoginGate::Throttled);
@@ -129,31 +120,18 @@ pub fn login_gate(
     Ok(LoginGate::Check(users::find_by_email(conn, email)?))
 }
 
-pub fn record_login_failure(
-    conn: &mut PgConnection,
-    email: &str,
-    client: &str,
-) -> Result<(), AppError> {
+pub fn record_login_failure(conn: &mut PgConnection, email: &str, client: &str) -> Result<(), AppError> {
     Ok(users::record_login_failure(conn, email, client)?)
 }
 
 /// Starts a new session (a new id every login) and ends the previous one of this browser.
-pub fn start_session(
-    conn: &mut PgConnection,
-    user_id: i64,
-    previous: Option<&str>,
-) -> Result<String, AppError> {
+pub fn start_session(conn: &mut PgConnection, user_id: i64, previous: Option<&str>) -> Result<String, AppError> {
     let token = security::new_token();
     conn.transaction(|conn| {
         if let Some(prev) = previous {
             users::delete_session(conn, &security::hash_token(prev))?;
         }
-        users::create_session(
-            conn,
-            &security::hash_token(&token),
-            user_id,
-            Utc::now() + Duration::days(SESSION_DAYS),
-        )
+        users::create_session(conn, &security::hash_token(&token), user_id, Utc::now() + Duration::days(SESSION_DAYS))
     })?;
     Ok(token)
 }
@@ -186,11 +164,7 @@ pub fn change_password(
 }
 
 /// Mails a reset link when the account exists; does nothing visible otherwise.
-pub fn request_password_reset(
-    conn: &mut PgConnection,
-    st: &AppState,
-    email: &Email,
-) -> Result<(), AppError> {
+pub fn request_password_reset(conn: &mut PgConnection, st: &AppState, email: &Email) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let Some(user) = users::find_by_email(conn, email.as_str())? else {
             return Ok(());
@@ -211,25 +185,14 @@ pub fn request_password_reset(
 }
 
 pub fn reset_token_live(conn: &mut PgConnection, token: &str) -> Result<bool, AppError> {
-    Ok(tokens::user_token_live(
-        conn,
-        &security::hash_token(token),
-        RESET_PASSWORD,
-    )?)
+    Ok(tokens::user_token_live(conn, &security::hash_token(token), RESET_PASSWORD)?)
 }
 
 /// Uses a reset token: new password, every session ended. Following the mailed
 /// link proves the address, so it also counts as verification.
-pub fn reset_password(
-    conn: &mut PgConnection,
-    st: &AppState,
-    token: &str,
-    new_hash: &str,
-) -> Result<bool, AppError> {
+pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) =
-            tokens::consume_user_token(conn, &security::hash_token(token), RESET_PASSWORD)?
-        else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), RESET_PASSWORD)? else {
             return Ok(false);
         };
         users::set_password(conn, user_id, new_hash)?;
@@ -256,13 +219,7 @@ pub fn update_profile(
     affiliation: &str,
     bio: &str,
 ) -> Result<(), AppError> {
-    Ok(users::update_profile(
-        conn,
-        user_id,
-        name,
-        affiliation,
-        bio,
-    )?)
+    Ok(users::update_profile(conn, user_id, name, affiliation, bio)?)
 }
 
 /// Issues a personal API token; only its hash is stored, so it is shown once.
@@ -273,10 +230,7 @@ pub fn issue_api_token(conn: &mut PgConnection, user_id: i64) -> Result<String, 
 }
 
 pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
-    Ok(tokens::user_for_api_token(
-        conn,
-        &security::hash_token(token),
-    )?)
+    Ok(tokens::user_for_api_token(conn, &security::hash_token(token))?)
 }
 
 pub fn user_for_session(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {

@@ -23,51 +23,32 @@ pub fn values(d: &ConferenceDraft) -> ConferenceValues<'_> {
     }
 }
 
-pub fn create(
-    conn: &mut PgConnection,
-    actor: &User,
-    draft: &ConferenceDraft,
-) -> Result<Conference, AppError> {
+pub fn create(conn: &mut PgConnection, actor: &User, draft: &ConferenceDraft) -> Result<Conference, AppError> {
     if !actor.is_site_admin {
         return Err(AppError::Forbidden);
     }
     match repo::insert(conn, &values(draft)) {
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(AppError::Conflict(format!(
-            "The slug “{}” is already taken.",
-            draft.slug.as_str()
-        ))),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Err(AppError::Conflict(format!("The slug “{}” is already taken.", draft.slug.as_str())))
+        }
         other => Ok(other?),
     }
 }
 
 pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {
     // Anything that cannot be a slug names no conference; no need to ask the database.
-    if crate::domain::conference::Slug::parse(slug)
-        .map(|s| s.as_str() != slug)
-        .unwrap_or(true)
-    {
+    if crate::domain::conference::Slug::parse(slug).map(|s| s.as_str() != slug).unwrap_or(true) {
         return Err(AppError::NotFound);
     }
     repo::by_slug(conn, slug)?.ok_or(AppError::NotFound)
 }
 
-pub fn is_organiser(
-    conn: &mut PgConnection,
-    conf: &Conference,
-    user: &User,
-) -> Result<bool, AppError> {
+pub fn is_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<bool, AppError> {
     Ok(user.is_site_admin || repo::has_role(conn, conf.id, user.id, ORGANISER)?)
 }
 
 /// Organisers of a conference (and site admins) may manage it; everyone else is refused.
-pub fn require_organiser(
-    conn: &mut PgConnection,
-    conf: &Conference,
-    user: &User,
-) -> Result<(), AppError> {
+pub fn require_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<(), AppError> {
     if is_organiser(conn, conf, user)? {
         Ok(())
     } else {

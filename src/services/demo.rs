@@ -13,31 +13,11 @@ pub const DEMO_PASSWORD: &str = "plumbline-demo";
 /// (email, name, role shown on start, affiliation)
 pub const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("admin@example.org", "Ada Admin", "site admin", "Plumbline"),
-    (
-        "organiser@example.org",
-        "Olga Organiser",
-        "organiser of both conferences",
-        "Linux Foundation",
-    ),
-    (
-        "reviewer@example.org",
-        "Rui Reviewer",
-        "programme committee member",
-        "Red Hat",
-    ),
-    (
-        "lead@example.org",
-        "Lena Lead",
-        "microconference lead",
-        "Google",
-    ),
+    ("organiser@example.org", "Olga Organiser", "organiser of both conferences", "Linux Foundation"),
+    ("reviewer@example.org", "Rui Reviewer", "programme committee member", "Red Hat"),
+    ("lead@example.org", "Lena Lead", "microconference lead", "Google"),
     ("speaker@example.org", "Sam Speaker", "speaker", "Intel"),
-    (
-        "attendee@example.org",
-        "Ari Attendee",
-        "attendee",
-        "Canonical",
-    ),
+    ("attendee@example.org", "Ari Attendee", "attendee", "Canonical"),
 ];
 
 pub fn load(conn: &mut PgConnection) -> Result<(), AppError> {

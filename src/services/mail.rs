@@ -17,9 +17,7 @@ pub fn queue(
     mut data: Value,
 ) -> Result<i64, AppError> {
     if to.contains(['\r', '\n']) || subject.contains(['\r', '\n']) {
-        return Err(AppError::BadRequest(
-            "Mail headers must not contain line breaks.".into(),
-        ));
+        return Err(AppError::BadRequest("Mail headers must not contain line breaks.".into()));
     }
     if let Value::Object(map) = &mut data {
         map.insert("base_url".into(), Value::String(st.config.base_url.clone()));
@@ -27,13 +25,5 @@ pub fn queue(
     }
     let text = st.templates.render(&format!("email/{name}.txt"), &data)?;
     let html = st.templates.render(&format!("email/{name}.html"), &data)?;
-    Ok(outbox::insert(
-        conn,
-        &NewMail {
-            recipient: to,
-            subject,
-            body_text: &text,
-            body_html: &html,
-        },
-    )?)
+    Ok(outbox::insert(conn, &NewMail { recipient: to, subject, body_text: &text, body_html: &html })?)
 }

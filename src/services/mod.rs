@@ -1,6 +1,8 @@
 //! Use cases. Each is one database transaction; mail goes to the outbox inside it.
 
 pub mod accounts;
+pub mod cfp;
 pub mod conferences;
 pub mod demo;
 pub mod mail;
+pub mod registration_gate;

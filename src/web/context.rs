@@ -30,37 +30,17 @@ impl FromRequest for Ctx {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let session_token = req
-            .cookie(SESSION_COOKIE)
-            .map(|c| c.value().to_string())
-            .filter(|v| v.len() <= 64);
-        let csrf = req
-            .extensions()
-            .get::<CsrfToken>()
-            .map(|t| t.0.clone())
-            .unwrap_or_default();
-        let flash = req
-            .cookie(FLASH_COOKIE)
-            .map(|c| c.value().to_string())
-            .and_then(|v| flash_text(&v));
+        let session_token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() <= 64);
+        let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let flash = req.cookie(FLASH_COOKIE).map(|c| c.value().to_string()).and_then(|v| flash_text(&v));
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("no app state"))?;
             let user = match session_token.clone() {
-                Some(t) => {
-                    state
-                        .db(move |conn, _| accounts::user_for_session(conn, &t))
-                        .await?
-                }
+                Some(t) => state.db(move |conn, _| accounts::user_for_session(conn, &t)).await?,
                 None => None,
             };
             let session_token = if user.is_some() { session_token } else { None };
-            Ok(Ctx {
-                user,
-                session_token,
-                csrf,
-                flash,
-                state,
-            })
+            Ok(Ctx { user, session_token, csrf, flash, state })
         })
     }
 }
@@ -80,6 +60,19 @@ pub fn flash_text(key: &str) -> Option<String> {
         "organiser-invited" => "There is no verified account with that address yet: we mailed an invitation. The role is granted when they confirm their address.",
         "organiser-exists" => "That person is already an organiser.",
         "token-issued" => "A new API token was issued.",
+        "proposal-saved" => "Your proposal was saved as a draft. Submit it before the call closes.",
+        "proposal-submitted" => "Your proposal was submitted. We mailed you a confirmation.",
+        "proposal-withdrawn" => "Your proposal was withdrawn.",
+        "invitation-accepted" => "You accepted the invitation: you can now see and edit this proposal.",
+        "invitation-declined" => "You declined the invitation.",
+        "call-saved" => "The call was saved.",
+        "track-added" => "The track was added.",
+        "track-exists" => "That track exists already.",
+        "track-deleted" => "The track was deleted.",
+        "decision-saved" => "The decision was saved.",
+        "programme-published" => "The programme is published.",
+        "programme-hidden" => "The programme is hidden from the public again.",
+        "window-saved" => "The topic call's dates were saved.",
         _ => return None,
     };
     Some(text.to_string())

@@ -19,9 +19,7 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 pub struct CsrfToken(pub String);
 
 fn well_formed(v: &str) -> bool {
-    (20..=64).contains(&v.len())
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (20..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub async fn protect(
@@ -31,54 +29,35 @@ pub async fn protect(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let existing = req
-        .cookie(CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| well_formed(v));
+    let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| well_formed(v));
     let is_new = existing.is_none();
     let cookie_value = existing.unwrap_or_else(security::new_token);
-    req.extensions_mut().insert(CsrfToken(security::csrf_token(
-        &state.config.secret_key,
-        &cookie_value,
-    )));
+    req.extensions_mut().insert(CsrfToken(security::csrf_token(&state.config.secret_key, &cookie_value)));
 
     // The JSON API authenticates with bearer tokens, not cookies, so CSRF cannot reach it.
     if req.method() == actix_web::http::Method::POST && !req.path().starts_with("/api/") {
-        let declared = req
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let declared =
+            req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|n| n > FORM_LIMIT) {
-            return Ok(req
-                .into_response(AppError::PayloadTooLarge.error_response())
-                .map_into_right_body());
+            return Ok(req.into_response(AppError::PayloadTooLarge.error_response()).map_into_right_body());
         }
         let mut payload = req.take_payload();
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk?;
             if body.len() + chunk.len() > FORM_LIMIT {
-                return Ok(req
-                    .into_response(AppError::PayloadTooLarge.error_response())
-                    .map_into_right_body());
+                return Ok(req.into_response(AppError::PayloadTooLarge.error_response()).map_into_right_body());
             }
             body.extend_from_slice(&chunk);
         }
         let submitted = form_field(&body, "csrf_token");
-        let ok = !is_new
-            && submitted
-                .is_some_and(|t| security::csrf_valid(&state.config.secret_key, &cookie_value, &t));
+        let ok =
+            !is_new && submitted.is_some_and(|t| security::csrf_valid(&state.config.secret_key, &cookie_value, &t));
         if !ok {
             let page = AppError::Forbidden.error_response();
             let mut res = req.into_response(page);
             res.response_mut()
-                .add_cookie(&cookie(
-                    CSRF_COOKIE,
-                    cookie_value,
-                    state.config.secure_cookies(),
-                    Some(365),
-                ))
+                .add_cookie(&cookie(CSRF_COOKIE, cookie_value, state.config.secure_cookies(), Some(365)))
                 .ok();
             return Ok(res.map_into_right_body());
         }
@@ -88,12 +67,7 @@ pub async fn protect(
     let mut res = next.call(req).await?;
     if is_new {
         res.response_mut()
-            .add_cookie(&cookie(
-                CSRF_COOKIE,
-                cookie_value,
-                state.config.secure_cookies(),
-                Some(365),
-            ))
+            .add_cookie(&cookie(CSRF_COOKIE, cookie_value, state.config.secure_cookies(), Some(365)))
             .ok();
     }
     Ok(res.map_into_left_body())

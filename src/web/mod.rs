@@ -11,18 +11,8 @@ pub const CSRF_COOKIE: &str = "plumbline_csrf";
 pub const FLASH_COOKIE: &str = "plumbline_flash";
 
 /// Every cookie of ours: HttpOnly, SameSite=Lax, Secure when served over https.
-pub fn cookie(
-    name: &'static str,
-    value: String,
-    secure: bool,
-    max_age_days: Option<i64>,
-) -> Cookie<'static> {
-    let mut c = Cookie::build(name, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .finish();
+pub fn cookie(name: &'static str, value: String, secure: bool, max_age_days: Option<i64>) -> Cookie<'static> {
+    let mut c = Cookie::build(name, value).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).finish();
     if let Some(days) = max_age_days {
         c.set_max_age(CookieDuration::days(days));
     }
@@ -59,14 +49,7 @@ mod tests {
     fn next_stays_local() {
         assert_eq!(safe_next(Some("/account")), "/account");
         assert_eq!(safe_next(Some("/c/lpc?x=1")), "/c/lpc?x=1");
-        for bad in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "javascript:alert(1)",
-            "/a\r\nb",
-            "",
-        ] {
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/a\r\nb", ""] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

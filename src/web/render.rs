@@ -9,13 +9,7 @@ use serde_json::{json, Value};
 
 /// Renders `template` inside the layout. `data` must be a JSON object; the layout
 /// reads `ctx` (user, csrf token, flash) and `title`.
-pub fn page(
-    ctx: &Ctx,
-    status: StatusCode,
-    template: &str,
-    title: &str,
-    data: Value,
-) -> Result<HttpResponse, AppError> {
+pub fn page(ctx: &Ctx, status: StatusCode, template: &str, title: &str, data: Value) -> Result<HttpResponse, AppError> {
     let mut data = match data {
         Value::Object(m) => m,
         _ => serde_json::Map::new(),
@@ -51,12 +45,7 @@ pub fn redirect(ctx: &Ctx, to: &str, flash: Option<&str>) -> HttpResponse {
     let mut resp = HttpResponse::SeeOther();
     resp.insert_header((header::LOCATION, to.to_string()));
     if let Some(key) = flash {
-        resp.cookie(cookie(
-            FLASH_COOKIE,
-            key.to_string(),
-            ctx.state.config.secure_cookies(),
-            None,
-        ));
+        resp.cookie(cookie(FLASH_COOKIE, key.to_string(), ctx.state.config.secure_cookies(), None));
     }
     resp.finish()
 }
@@ -65,8 +54,7 @@ pub fn redirect(ctx: &Ctx, to: &str, flash: Option<&str>) -> HttpResponse {
 pub fn errors_json(errors: &[crate::domain::FieldError]) -> Value {
     let mut map = serde_json::Map::new();
     for e in errors {
-        map.entry(e.field.to_string())
-            .or_insert_with(|| Value::String(e.message.clone()));
+        map.entry(e.field.to_string()).or_insert_with(|| Value::String(e.message.clone()));
     }
     json!({ "by_field": map, "list": errors })
 }

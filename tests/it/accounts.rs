@@ -4,14 +4,8 @@ use crate::support::{link_in, TestApp, PASSWORD};
 fn sign_up_verify_by_mail_log_in_and_out() {
     let app = TestApp::start();
     let http = app.client();
-    let r = http.post_form(
-        "/signup",
-        &[
-            ("name", "Grace Hopper"),
-            ("email", "Grace@Example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r =
+        http.post_form("/signup", &[("name", "Grace Hopper"), ("email", "Grace@Example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("grace@example.org"));
 
@@ -29,14 +23,7 @@ fn sign_up_verify_by_mail_log_in_and_out() {
     // Single use.
     assert_eq!(http.get(&path).status, 400);
 
-    let r = http.post_form(
-        "/login",
-        &[
-            ("email", "grace@example.org"),
-            ("password", PASSWORD),
-            ("next", "/account"),
-        ],
-    );
+    let r = http.post_form("/login", &[("email", "grace@example.org"), ("password", PASSWORD), ("next", "/account")]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location(), "/account");
     let page = http.get("/account");
@@ -46,31 +33,17 @@ fn sign_up_verify_by_mail_log_in_and_out() {
 
     let r = http.post_form("/logout", &[]);
     assert_eq!(r.status, 303);
-    assert_eq!(
-        http.get("/account").status,
-        303,
-        "logged out: account page redirects to login"
-    );
+    assert_eq!(http.get("/account").status, 303, "logged out: account page redirects to login");
 }
 
 #[test]
 fn sign_up_errors_keep_what_was_typed() {
     let app = TestApp::start();
     let http = app.client();
-    let r = http.post_form(
-        "/signup",
-        &[
-            ("name", "Ada <b>Lovelace</b>"),
-            ("email", "not-an-email"),
-            ("password", "short"),
-        ],
-    );
+    let r =
+        http.post_form("/signup", &[("name", "Ada <b>Lovelace</b>"), ("email", "not-an-email"), ("password", "short")]);
     assert_eq!(r.status, 422);
-    assert!(
-        r.body
-            .contains(r#"value="Ada &lt;b&gt;Lovelace&lt;/b&gt;""#),
-        "name kept, escaped"
-    );
+    assert!(r.body.contains(r#"value="Ada &lt;b&gt;Lovelace&lt;/b&gt;""#), "name kept, escaped");
     assert!(r.body.contains(r#"value="not-an-email""#));
     assert!(r.body.contains(r#"id="email-error""#));
     assert!(r.body.contains(r#"id="password-error""#));
@@ -78,14 +51,7 @@ fn sign_up_errors_keep_what_was_typed() {
     // Nothing stored, nothing mailed.
     assert_eq!(app.outbox_count("not-an-email"), 0);
 
-    let r = http.post_form(
-        "/signup",
-        &[
-            ("name", "Ctl\u{0}Char"),
-            ("email", "a@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r = http.post_form("/signup", &[("name", "Ctl\u{0}Char"), ("email", "a@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 422);
 }
 
@@ -93,22 +59,15 @@ fn sign_up_errors_keep_what_was_typed() {
 fn sign_up_with_a_taken_address_reveals_nothing() {
     let app = TestApp::start();
     app.user("taken@example.org", "Taken", false);
-    let r = app.client().post_form(
-        "/signup",
-        &[
-            ("name", "Someone"),
-            ("email", "taken@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r = app
+        .client()
+        .post_form("/signup", &[("name", "Someone"), ("email", "taken@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Check your mail"));
     // The owner is told instead; no second account exists.
     app.mail("taken@example.org", "already have");
     let mut c = app.db.conn();
-    let u = plumbline::repo::users::find_by_email(&mut c, "taken@example.org")
-        .unwrap()
-        .unwrap();
+    let u = plumbline::repo::users::find_by_email(&mut c, "taken@example.org").unwrap().unwrap();
     assert_eq!(u.name, "Taken");
 }
 
@@ -117,44 +76,21 @@ fn login_failures_are_uniform_and_throttled() {
     let app = TestApp::start();
     app.user("ada@example.org", "Ada", false);
     let http = app.client();
-    let wrong = http.post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", "wrong password")],
-    );
-    let unknown = http.post_form(
-        "/login",
-        &[
-            ("email", "nobody@example.org"),
-            ("password", "wrong password"),
-        ],
-    );
+    let wrong = http.post_form("/login", &[("email", "ada@example.org"), ("password", "wrong password")]);
+    let unknown = http.post_form("/login", &[("email", "nobody@example.org"), ("password", "wrong password")]);
     assert_eq!(wrong.status, 401);
     assert_eq!(unknown.status, 401);
     assert!(wrong.body.contains("Wrong email or password."));
     assert!(unknown.body.contains("Wrong email or password."));
-    assert!(
-        wrong.body.contains(r#"value="ada@example.org""#),
-        "email kept"
-    );
+    assert!(wrong.body.contains(r#"value="ada@example.org""#), "email kept");
 
     // Two failures so far from this client (one machine in tests); eight more make ten,
     // and the 11th attempt in 5 minutes gets 429, even with the right password.
     let other = app.client();
     for _ in 0..8 {
-        assert_eq!(
-            other
-                .post_form(
-                    "/login",
-                    &[("email", "ada@example.org"), ("password", "nope nope")]
-                )
-                .status,
-            401
-        );
+        assert_eq!(other.post_form("/login", &[("email", "ada@example.org"), ("password", "nope nope")]).status, 401);
     }
-    let r = app.client().post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-    );
+    let r = app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 429);
     assert!(r.body.contains("Too many failed attempts"));
     assert!(r.body.contains(r#"value="ada@example.org""#));
@@ -167,24 +103,13 @@ fn eleventh_failure_for_one_account_is_refused() {
     // Failures recorded from ten different clients: the account itself is throttled.
     let mut c = app.db.conn();
     for i in 0..10 {
-        plumbline::repo::users::record_login_failure(
-            &mut c,
-            "ada@example.org",
-            &format!("10.0.0.{i}"),
-        )
-        .unwrap();
+        plumbline::repo::users::record_login_failure(&mut c, "ada@example.org", &format!("10.0.0.{i}")).unwrap();
     }
-    let r = app.client().post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-    );
+    let r = app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 429);
     // Another account from this client is not affected.
     app.user("bob@example.org", "Bob", false);
-    let r = app.client().post_form(
-        "/login",
-        &[("email", "bob@example.org"), ("password", PASSWORD)],
-    );
+    let r = app.client().post_form("/login", &[("email", "bob@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 303);
 }
 
@@ -193,19 +118,10 @@ fn session_is_rotated_at_login_and_destroyed_at_logout() {
     let app = TestApp::start();
     app.user("ada@example.org", "Ada", false);
     let http = app.client();
-    let first = http.post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-    );
-    let second = http.post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-    );
+    let first = http.post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
+    let second = http.post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
     let cookie_of = |p: &crate::support::Page| {
-        p.set_cookies()
-            .into_iter()
-            .find(|c| c.starts_with("plumbline_session="))
-            .expect("session cookie")
+        p.set_cookies().into_iter().find(|c| c.starts_with("plumbline_session=")).expect("session cookie")
     };
     let (a, b) = (cookie_of(&first), cookie_of(&second));
     assert_ne!(a, b, "a new session id at each login");
@@ -214,36 +130,15 @@ fn session_is_rotated_at_login_and_destroyed_at_logout() {
     let old_value = a.split(';').next().unwrap().to_string();
 
     // The old session no longer works.
-    let raw = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = raw
-        .get(app.url("/account"))
-        .header("cookie", &old_value)
-        .send()
-        .unwrap();
+    let raw = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = raw.get(app.url("/account")).header("cookie", &old_value).send().unwrap();
     assert_eq!(r.status(), 303);
 
     // Logout destroys the session server-side: replaying its cookie does not log in.
     let current = b.split(';').next().unwrap().to_string();
-    assert_eq!(
-        raw.get(app.url("/account"))
-            .header("cookie", &current)
-            .send()
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(raw.get(app.url("/account")).header("cookie", &current).send().unwrap().status(), 200);
     http.post_form("/logout", &[]);
-    assert_eq!(
-        raw.get(app.url("/account"))
-            .header("cookie", &current)
-            .send()
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(raw.get(app.url("/account")).header("cookie", &current).send().unwrap().status(), 303);
 }
 
 #[test]
@@ -251,62 +146,26 @@ fn change_password_checks_the_old_one_and_ends_other_sessions() {
     let app = TestApp::start();
     let http = app.logged_in("ada@example.org", "Ada", false);
     let elsewhere = app.client();
-    assert_eq!(
-        elsewhere
-            .post_form(
-                "/login",
-                &[("email", "ada@example.org"), ("password", PASSWORD)]
-            )
-            .status,
-        303
-    );
+    assert_eq!(elsewhere.post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]).status, 303);
 
     let r = http.post_form(
         "/account/password",
-        &[
-            ("current_password", "not it at all"),
-            ("new_password", "a brand new password"),
-        ],
+        &[("current_password", "not it at all"), ("new_password", "a brand new password")],
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains(r#"id="current_password-error""#));
 
-    let r = http.post_form(
-        "/account/password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "a brand new password"),
-        ],
-    );
+    let r = http
+        .post_form("/account/password", &[("current_password", PASSWORD), ("new_password", "a brand new password")]);
     assert_eq!(r.status, 303);
     assert_eq!(http.get("/account").status, 200, "this session stays");
-    assert_eq!(
-        elsewhere.get("/account").status,
-        303,
-        "the other session ended"
-    );
+    assert_eq!(elsewhere.get("/account").status, 303, "the other session ended");
     app.mail("ada@example.org", "password was changed");
 
     let fresh = app.client();
+    assert_eq!(fresh.post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]).status, 401);
     assert_eq!(
-        fresh
-            .post_form(
-                "/login",
-                &[("email", "ada@example.org"), ("password", PASSWORD)]
-            )
-            .status,
-        401
-    );
-    assert_eq!(
-        fresh
-            .post_form(
-                "/login",
-                &[
-                    ("email", "ada@example.org"),
-                    ("password", "a brand new password")
-                ]
-            )
-            .status,
+        fresh.post_form("/login", &[("email", "ada@example.org"), ("password", "a brand new password")]).status,
         303
     );
 }
@@ -320,15 +179,8 @@ fn forgotten_password_is_reset_by_mail_once() {
     let unknown = http.post_form("/password/forgot", &[("email", "nobody@example.org")]);
     assert_eq!(known.status, 200);
     assert_eq!(unknown.status, 200);
-    let strip = |s: &str| {
-        s.replace(r#"value="ada@example.org""#, "")
-            .replace(r#"value="nobody@example.org""#, "")
-    };
-    assert_eq!(
-        strip(&known.body),
-        strip(&unknown.body),
-        "the answer does not reveal whether the account exists"
-    );
+    let strip = |s: &str| s.replace(r#"value="ada@example.org""#, "").replace(r#"value="nobody@example.org""#, "");
+    assert_eq!(strip(&known.body), strip(&unknown.body), "the answer does not reveal whether the account exists");
     assert_eq!(app.outbox_count("nobody@example.org"), 0);
 
     let mail = app.mail("ada@example.org", "Reset your");
@@ -337,33 +189,14 @@ fn forgotten_password_is_reset_by_mail_once() {
     let form = http.get(link.trim_start_matches(&app.base));
     assert_eq!(form.status, 200);
 
-    let r = http.post_form(
-        "/password/reset",
-        &[("token", &token), ("password", "short")],
-    );
-    assert_eq!(
-        r.status, 422,
-        "too short is refused and the link still works"
-    );
-    let r = http.post_form(
-        "/password/reset",
-        &[("token", &token), ("password", "a freshly chosen password")],
-    );
+    let r = http.post_form("/password/reset", &[("token", &token), ("password", "short")]);
+    assert_eq!(r.status, 422, "too short is refused and the link still works");
+    let r = http.post_form("/password/reset", &[("token", &token), ("password", "a freshly chosen password")]);
     assert_eq!(r.status, 303);
-    let again = http.post_form(
-        "/password/reset",
-        &[("token", &token), ("password", "another new password")],
-    );
+    let again = http.post_form("/password/reset", &[("token", &token), ("password", "another new password")]);
     assert_eq!(again.status, 400, "single use");
     assert_eq!(
-        http.post_form(
-            "/login",
-            &[
-                ("email", "ada@example.org"),
-                ("password", "a freshly chosen password")
-            ]
-        )
-        .status,
+        http.post_form("/login", &[("email", "ada@example.org"), ("password", "a freshly chosen password")]).status,
         303
     );
 
@@ -386,21 +219,13 @@ fn profile_edits_keep_input_on_error() {
     let http = app.logged_in("ada@example.org", "Ada", false);
     let r = http.post_form(
         "/account/profile",
-        &[
-            ("name", "Ada Lovelace"),
-            ("affiliation", "Analytical Engines"),
-            ("bio", "Bell\u{7}char"),
-        ],
+        &[("name", "Ada Lovelace"), ("affiliation", "Analytical Engines"), ("bio", "Bell\u{7}char")],
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains(r#"value="Analytical Engines""#));
     let r = http.post_form(
         "/account/profile",
-        &[
-            ("name", "Ada Lovelace"),
-            ("affiliation", "Analytical Engines"),
-            ("bio", "Writes <programs>.\nFor engines."),
-        ],
+        &[("name", "Ada Lovelace"), ("affiliation", "Analytical Engines"), ("bio", "Writes <programs>.\nFor engines.")],
     );
     assert_eq!(r.status, 303);
     let page = http.get("/account");

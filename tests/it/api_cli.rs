@@ -6,28 +6,16 @@ fn cli(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plumbline"))
         .args(args)
         .env("DATABASE_URL", &app.db.url)
-        .env(
-            "PLUMBLINE_SECRET_KEY",
-            "a-test-secret-key-of-more-than-32-characters",
-        )
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
 #[test]
@@ -35,24 +23,12 @@ fn cli_user_and_token_then_bearer_api() {
     let app = TestApp::start();
     let (ok, out, err) = cli(
         &app,
-        &[
-            "user",
-            "add",
-            "--email",
-            "root@example.org",
-            "--name",
-            "Root Admin",
-            "--site-admin",
-        ],
+        &["user", "add", "--email", "root@example.org", "--name", "Root Admin", "--site-admin"],
         "a long admin password\n",
     );
     assert!(ok, "{out}{err}");
     assert!(out.contains("site admin"));
-    let (ok, _, err) = cli(
-        &app,
-        &["user", "add", "--email", "x@example.org", "--name", "X"],
-        "short\n",
-    );
+    let (ok, _, err) = cli(&app, &["user", "add", "--email", "x@example.org", "--name", "X"], "short\n");
     assert!(!ok);
     assert!(err.contains("password"), "{err}");
 
@@ -69,10 +45,7 @@ fn cli_user_and_token_then_bearer_api() {
 
     let bad = http.get_with_bearer("/api/v1/me", "plb_wrong");
     assert_eq!(bad.status, 401);
-    assert!(
-        bad.json()["error"].as_str().unwrap().len() > 3,
-        "errors are JSON with a message"
-    );
+    assert!(bad.json()["error"].as_str().unwrap().len() > 3, "errors are JSON with a message");
     let none = http.get("/api/v1/me");
     assert_eq!(none.status, 401);
     assert_eq!(none.header("www-authenticate"), "Bearer");
@@ -80,14 +53,7 @@ fn cli_user_and_token_then_bearer_api() {
     // The site admin made by the CLI can log in and create conferences.
     let web = app.client();
     assert_eq!(
-        web.post_form(
-            "/login",
-            &[
-                ("email", "root@example.org"),
-                ("password", "a long admin password")
-            ]
-        )
-        .status,
+        web.post_form("/login", &[("email", "root@example.org"), ("password", "a long admin password")]).status,
         303
     );
     assert_eq!(web.get("/admin/conferences/new").status, 200);
@@ -111,22 +77,12 @@ fn conferences_api_lists_public_data() {
             assert!(c.get(k).is_some(), "{k} in {c}");
         }
     }
-    assert_eq!(
-        app.client().get("/api/v1/nothing-here").json()["error"],
-        "We could not find that page."
-    );
+    assert_eq!(app.client().get("/api/v1/nothing-here").json()["error"], "We could not find that page.");
 
     // Demo accounts work with the printed password.
     let http = app.client();
     assert_eq!(
-        http.post_form(
-            "/login",
-            &[
-                ("email", "organiser@example.org"),
-                ("password", "plumbline-demo")
-            ]
-        )
-        .status,
+        http.post_form("/login", &[("email", "organiser@example.org"), ("password", "plumbline-demo")]).status,
         303
     );
     assert_eq!(http.get("/c/lpc-demo/organisers").status, 200);
@@ -142,11 +98,7 @@ fn migrate_creates_a_missing_database_and_a_dead_server_gets_one_clear_line() {
         .env("PLUMBLINE_VAR_DIR", std::env::temp_dir())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = Command::new(env!("CARGO_BIN_EXE_plumbline"))
         .arg("migrate")
         .env("DATABASE_URL", &url)
@@ -154,11 +106,7 @@ fn migrate_creates_a_missing_database_and_a_dead_server_gets_one_clear_line() {
         .output()
         .unwrap();
     assert!(out.status.success(), "twice is fine");
-    crate::support::TestDb {
-        name: name.clone(),
-        url,
-    }
-    .drop_now();
+    crate::support::TestDb { name: name.clone(), url }.drop_now();
 
     let out = Command::new(env!("CARGO_BIN_EXE_plumbline"))
         .arg("migrate")
@@ -168,9 +116,6 @@ fn migrate_creates_a_missing_database_and_a_dead_server_gets_one_clear_line() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("cannot reach PostgreSQL") && err.contains("pg_ctlcluster"),
-        "{err}"
-    );
+    assert!(err.contains("cannot reach PostgreSQL") && err.contains("pg_ctlcluster"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -26,10 +26,7 @@ fn site_admin_creates_a_conference_with_a_public_home_page() {
     assert_eq!(public.status, 200);
     assert!(public.body.contains("Linux Plumbers Conference 2027"));
     assert!(public.body.contains("Sat 18 Sep – Mon 20 Sep 2027"));
-    assert!(
-        public.body.contains("Europe/Prague (UTC+02:00)"),
-        "the time zone is named"
-    );
+    assert!(public.body.contains("Europe/Prague (UTC+02:00)"), "the time zone is named");
     assert!(app.client().get("/").body.contains("/c/lpc-2027"));
 
     // The same slug again: 409 with the form kept.
@@ -50,10 +47,7 @@ fn conference_form_errors_are_shown_with_the_input() {
     let r = admin.post_form("/admin/conferences", &fields);
     assert_eq!(r.status, 422);
     for f in ["slug", "time_zone", "ends_on", "attendance_cap"] {
-        assert!(
-            r.body.contains(&format!(r#"id="{f}-error""#)),
-            "error for {f}"
-        );
+        assert!(r.body.contains(&format!(r#"id="{f}-error""#)), "error for {f}");
     }
     assert!(r.body.contains(r#"value="Mars/Olympus_Mons""#));
     assert_eq!(app.client().get("/c/bad-slug").status, 404);
@@ -64,11 +58,7 @@ fn only_site_admins_create_conferences() {
     let app = TestApp::start();
     let user = app.logged_in("user@example.org", "Plain User", false);
     assert_eq!(user.get("/admin/conferences/new").status, 403);
-    assert_eq!(
-        user.post_form("/admin/conferences", &conference_fields("sneaky"))
-            .status,
-        403
-    );
+    assert_eq!(user.post_form("/admin/conferences", &conference_fields("sneaky")).status, 403);
     assert_eq!(app.client().get("/admin/conferences/new").status, 401);
     assert_eq!(app.client().get("/c/sneaky").status, 404);
 }
@@ -84,55 +74,22 @@ fn organisers_are_appointed_by_email() {
     let r = admin.post_form("/c/lpc-2027/organisers", &[("email", "Olga@example.org")]);
     assert_eq!(r.status, 303);
     app.mail("olga@example.org", "You are now an organiser");
-    assert!(app
-        .client()
-        .get("/c/lpc-2027")
-        .body
-        .contains("Olga Organiser"));
+    assert!(app.client().get("/c/lpc-2027").body.contains("Olga Organiser"));
 
     // The new organiser can manage the conference; others cannot.
     let olga = app.client();
-    assert_eq!(
-        olga.post_form(
-            "/login",
-            &[("email", "olga@example.org"), ("password", PASSWORD)]
-        )
-        .status,
-        303
-    );
+    assert_eq!(olga.post_form("/login", &[("email", "olga@example.org"), ("password", PASSWORD)]).status, 303);
     assert_eq!(olga.get("/c/lpc-2027/organisers").status, 200);
     let stranger = app.logged_in("stranger@example.org", "Stranger", false);
     assert_eq!(stranger.get("/c/lpc-2027/organisers").status, 403);
-    assert_eq!(
-        stranger
-            .post_form(
-                "/c/lpc-2027/organisers",
-                &[("email", "stranger@example.org")]
-            )
-            .status,
-        403
-    );
+    assert_eq!(stranger.post_form("/c/lpc-2027/organisers", &[("email", "stranger@example.org")]).status, 403);
 
     // No account yet: an invitation that becomes the role once the address is verified.
-    assert_eq!(
-        olga.post_form("/c/lpc-2027/organisers", &[("email", "newbie@example.org")])
-            .status,
-        303
-    );
+    assert_eq!(olga.post_form("/c/lpc-2027/organisers", &[("email", "newbie@example.org")]).status, 303);
     app.mail("newbie@example.org", "invited to organise");
     let newbie = app.client();
-    newbie.post_form(
-        "/signup",
-        &[
-            ("name", "New Bie"),
-            ("email", "newbie@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
-    let link = link_in(
-        &app.mail("newbie@example.org", "Confirm"),
-        &format!("{}/verify", app.base),
-    );
+    newbie.post_form("/signup", &[("name", "New Bie"), ("email", "newbie@example.org"), ("password", PASSWORD)]);
+    let link = link_in(&app.mail("newbie@example.org", "Confirm"), &format!("{}/verify", app.base));
     newbie.get(link.trim_start_matches(&app.base));
     assert!(app.client().get("/c/lpc-2027").body.contains("New Bie"));
 

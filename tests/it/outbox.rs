@@ -6,14 +6,7 @@ use std::time::Duration;
 fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_sent_once_later() {
     let app = TestApp::start();
     app.smtp.set_refuse(true);
-    let r = app.client().post_form(
-        "/signup",
-        &[
-            ("name", "Ada"),
-            ("email", "ada@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r = app.client().post_form("/signup", &[("name", "Ada"), ("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 200, "sign-up works while SMTP is down");
     // The worker tries and fails; the row stays pending with the error noted.
     let mut c = app.db.conn();
@@ -25,20 +18,13 @@ fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_sent_once_later() {
             assert_eq!(rows[0].status, "pending");
             break;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never tried"
-        );
+        assert!(std::time::Instant::now() < deadline, "the worker never tried");
         std::thread::sleep(Duration::from_millis(50));
     }
     app.smtp.set_refuse(false);
     app.mail("ada@example.org", "Confirm");
     std::thread::sleep(Duration::from_millis(600));
-    assert_eq!(
-        app.smtp.messages_to("ada@example.org").len(),
-        1,
-        "sent exactly once"
-    );
+    assert_eq!(app.smtp.messages_to("ada@example.org").len(), 1, "sent exactly once");
     let rows = plumbline::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
     assert_eq!(rows[0].status, "sent");
 }
@@ -47,11 +33,9 @@ fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_sent_once_later() {
 fn after_the_last_try_a_mail_is_marked_failed_and_can_be_requeued() {
     let app = TestApp::start_with(|c| c.mail_max_attempts = 2);
     app.smtp.set_refuse(true);
-    app.client()
-        .post_form("/password/forgot", &[("email", "nobody@example.org")]);
+    app.client().post_form("/password/forgot", &[("email", "nobody@example.org")]);
     app.user("ada@example.org", "Ada", false);
-    app.client()
-        .post_form("/password/forgot", &[("email", "ada@example.org")]);
+    app.client().post_form("/password/forgot", &[("email", "ada@example.org")]);
     let mut c = app.db.conn();
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     let id = loop {
@@ -60,11 +44,7 @@ fn after_the_last_try_a_mail_is_marked_failed_and_can_be_requeued() {
             assert_eq!(rows[0].attempts, 2);
             break rows[0].id;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "never marked failed: {:?}",
-            rows[0]
-        );
+        assert!(std::time::Instant::now() < deadline, "never marked failed: {:?}", rows[0]);
         std::thread::sleep(Duration::from_millis(50));
     };
     app.smtp.set_refuse(false);
@@ -75,30 +55,17 @@ fn after_the_last_try_a_mail_is_marked_failed_and_can_be_requeued() {
 #[test]
 fn without_smtp_mail_is_written_to_files() {
     let app = TestApp::start_with(|c| c.smtp_url = None);
-    app.client().post_form(
-        "/signup",
-        &[
-            ("name", "Ada"),
-            ("email", "ada@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    app.client().post_form("/signup", &[("name", "Ada"), ("email", "ada@example.org"), ("password", PASSWORD)]);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
-            .map(|d| d.flatten().collect())
-            .unwrap_or_default();
+        let files: Vec<_> = std::fs::read_dir(&app.mail_dir).map(|d| d.flatten().collect()).unwrap_or_default();
         if let Some(f) = files.first() {
             let eml = std::fs::read_to_string(f.path()).unwrap();
             assert!(eml.contains("To: ada@example.org"));
             assert!(eml.contains("multipart/alternative"));
             break;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no .eml written in {}",
-            app.mail_dir.display()
-        );
+        assert!(std::time::Instant::now() < deadline, "no .eml written in {}", app.mail_dir.display());
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -113,12 +80,7 @@ fn concurrent_claims_never_take_one_mail_twice() {
             let to = format!("p{i}@example.org");
             plumbline::repo::outbox::insert(
                 &mut c,
-                &plumbline::repo::outbox::NewMail {
-                    recipient: &to,
-                    subject: "s",
-                    body_text: "t",
-                    body_html: "h",
-                },
+                &plumbline::repo::outbox::NewMail { recipient: &to, subject: "s", body_text: "t", body_html: "h" },
             )
             .unwrap();
         }
@@ -130,9 +92,7 @@ fn concurrent_claims_never_take_one_mail_twice() {
                 let mut got = Vec::new();
                 let mut c = pool.get().unwrap();
                 loop {
-                    let batch = c
-                        .transaction(|c| plumbline::repo::outbox::claim_due(c, 7, 60))
-                        .unwrap();
+                    let batch = c.transaction(|c| plumbline::repo::outbox::claim_due(c, 7, 60)).unwrap();
                     if batch.is_empty() {
                         break got;
                     }
@@ -141,10 +101,7 @@ fn concurrent_claims_never_take_one_mail_twice() {
             })
         })
         .collect();
-    let mut all: Vec<i64> = threads
-        .into_iter()
-        .flat_map(|t| t.join().unwrap())
-        .collect();
+    let mut all: Vec<i64> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
     let n = all.len();
     all.sort();
     all.dedup();

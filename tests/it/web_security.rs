@@ -6,23 +6,11 @@ fn every_post_needs_a_valid_csrf_token() {
     let http = app.client();
     http.get("/signup");
     // No token, or a wrong one: 403, nothing stored.
-    let r = http.post_raw(
-        "/signup",
-        &[
-            ("name", "Eve"),
-            ("email", "eve@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r = http.post_raw("/signup", &[("name", "Eve"), ("email", "eve@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 403);
     let r = http.post_raw(
         "/signup",
-        &[
-            ("csrf_token", "00ff"),
-            ("name", "Eve"),
-            ("email", "eve@example.org"),
-            ("password", PASSWORD),
-        ],
+        &[("csrf_token", "00ff"), ("name", "Eve"), ("email", "eve@example.org"), ("password", PASSWORD)],
     );
     assert_eq!(r.status, 403);
     // A token from another browser does not work either.
@@ -30,20 +18,11 @@ fn every_post_needs_a_valid_csrf_token() {
     let foreign = other.csrf();
     let r = http.post_raw(
         "/signup",
-        &[
-            ("csrf_token", &foreign),
-            ("name", "Eve"),
-            ("email", "eve@example.org"),
-            ("password", PASSWORD),
-        ],
+        &[("csrf_token", &foreign), ("name", "Eve"), ("email", "eve@example.org"), ("password", PASSWORD)],
     );
     assert_eq!(r.status, 403);
     let mut c = app.db.conn();
-    assert!(
-        plumbline::repo::users::find_by_email(&mut c, "eve@example.org")
-            .unwrap()
-            .is_none()
-    );
+    assert!(plumbline::repo::users::find_by_email(&mut c, "eve@example.org").unwrap().is_none());
     assert_eq!(app.outbox_count("eve@example.org"), 0);
 
     // Logged in, logout without a token does not log out.
@@ -58,18 +37,11 @@ fn pages_carry_security_headers_and_safe_cookies() {
     let r = app.client().get("/login");
     let csp = r.header("content-security-policy");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert!(
-        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-        "{csp}"
-    );
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert!(!r.header("referrer-policy").is_empty());
     assert!(!r.header("x-request-id").is_empty());
-    let csrf = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("plumbline_csrf="))
-        .unwrap();
+    let csrf = r.set_cookies().into_iter().find(|c| c.starts_with("plumbline_csrf=")).unwrap();
     assert!(csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"));
     // Error pages too.
     let nf = app.client().get("/no/such/page");
@@ -81,15 +53,8 @@ fn pages_carry_security_headers_and_safe_cookies() {
 fn cookies_are_secure_when_the_base_url_is_https() {
     let app = TestApp::start_with(|c| c.base_url = "https://plumbline.example".into());
     app.user("ada@example.org", "Ada", false);
-    let r = app.client().post_form(
-        "/login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-    );
-    let session = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("plumbline_session="))
-        .unwrap();
+    let r = app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
+    let session = r.set_cookies().into_iter().find(|c| c.starts_with("plumbline_session=")).unwrap();
     assert!(session.contains("Secure"), "{session}");
 }
 
@@ -97,20 +62,11 @@ fn cookies_are_secure_when_the_base_url_is_https() {
 fn next_only_redirects_to_local_paths() {
     let app = TestApp::start();
     app.user("ada@example.org", "Ada", false);
-    for (next, expect) in [
-        ("/account", "/account"),
-        ("//evil.example/x", "/"),
-        ("https://evil.example", "/"),
-        ("/\\evil.example", "/"),
-    ] {
-        let r = app.client().post_form(
-            "/login",
-            &[
-                ("email", "ada@example.org"),
-                ("password", PASSWORD),
-                ("next", next),
-            ],
-        );
+    for (next, expect) in
+        [("/account", "/account"), ("//evil.example/x", "/"), ("https://evil.example", "/"), ("/\\evil.example", "/")]
+    {
+        let r =
+            app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD), ("next", next)]);
         assert_eq!(r.status, 303);
         assert_eq!(r.location(), expect, "next={next}");
     }
@@ -123,20 +79,10 @@ fn bad_input_gets_4xx_never_500() {
     let app = TestApp::start();
     let http = app.client();
     let huge = "x".repeat(300 * 1024);
-    let r = http.post_form(
-        "/signup",
-        &[
-            ("name", &huge),
-            ("email", "a@example.org"),
-            ("password", PASSWORD),
-        ],
-    );
+    let r = http.post_form("/signup", &[("name", &huge), ("email", "a@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 413);
     let long = "y".repeat(5000);
-    let r = http.post_form(
-        "/signup",
-        &[("name", &long), ("email", &long), ("password", &long)],
-    );
+    let r = http.post_form("/signup", &[("name", &long), ("email", &long), ("password", &long)]);
     assert_eq!(r.status, 422);
     let r = http.post_form("/login", &[("email", &long), ("password", &long)]);
     assert!(r.status == 422 || r.status == 401, "{}", r.status);

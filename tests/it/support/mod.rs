@@ -22,8 +22,7 @@ use std::time::Duration;
 pub const PASSWORD: &str = "correct horse battery";
 
 fn server_url() -> String {
-    std::env::var("PLUMBLINE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("PLUMBLINE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 fn admin_conn() -> PgConnection {
@@ -37,10 +36,7 @@ fn template_name() -> &'static str {
     static NAME: OnceLock<String> = OnceLock::new();
     NAME.get_or_init(|| {
         let mut h = Sha256::new();
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir("migrations")
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir("migrations").unwrap().map(|e| e.unwrap().path()).collect();
         dirs.sort();
         for d in dirs {
             h.update(d.to_string_lossy().as_bytes());
@@ -50,9 +46,7 @@ fn template_name() -> &'static str {
         }
         let name = format!("plumbline_tpl_{}", &hex::encode(h.finalize())[..12]);
         let mut admin = admin_conn();
-        diesel::sql_query("SELECT pg_advisory_lock(727274)")
-            .execute(&mut admin)
-            .unwrap();
+        diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).unwrap();
         let exists: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
             "SELECT count(*) FROM pg_database WHERE datname = '{name}'"
         ))
@@ -60,25 +54,16 @@ fn template_name() -> &'static str {
         .unwrap();
         if exists == 0 {
             let building = format!("{name}_build");
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                .execute(&mut admin)
-                .unwrap();
-            diesel::sql_query(format!("CREATE DATABASE {building}"))
-                .execute(&mut admin)
-                .unwrap();
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut admin).unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut admin).unwrap();
             {
-                let mut c =
-                    PgConnection::establish(&format!("{}/{building}", server_url())).unwrap();
+                let mut c = PgConnection::establish(&format!("{}/{building}", server_url())).unwrap();
                 plumbline::db::run_migrations(&mut c).unwrap();
             }
             // Renamed only when complete, so a crash never leaves a half-migrated template.
-            diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
-                .execute(&mut admin)
-                .unwrap();
+            diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut admin).unwrap();
         }
-        diesel::sql_query("SELECT pg_advisory_unlock(727274)")
-            .execute(&mut admin)
-            .unwrap();
+        diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).unwrap();
         name
     })
 }
@@ -99,9 +84,7 @@ impl TestDb {
         let _g = CLONE.lock().unwrap_or_else(|e| e.into_inner());
         let mut tries = 0;
         loop {
-            match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                .execute(&mut admin)
-            {
+            match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin) {
                 Ok(_) => break,
                 Err(e) if tries < 50 => {
                     tries += 1;
@@ -111,10 +94,7 @@ impl TestDb {
                 Err(e) => panic!("cannot clone the template database: {e}"),
             }
         }
-        TestDb {
-            url: format!("{}/{name}", server_url()),
-            name,
-        }
+        TestDb { url: format!("{}/{name}", server_url()), name }
     }
 
     pub fn conn(&self) -> PgConnection {
@@ -123,11 +103,7 @@ impl TestDb {
 
     pub fn drop_now(&self) {
         let mut admin = admin_conn();
-        let _ = diesel::sql_query(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut admin);
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin);
     }
 }
 
@@ -187,14 +163,7 @@ impl TestApp {
             })
         });
         let handle = rx.recv().unwrap();
-        TestApp {
-            base,
-            smtp,
-            db,
-            handle,
-            thread: Some(thread),
-            mail_dir,
-        }
+        TestApp { base, smtp, db, handle, thread: Some(thread), mail_dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -209,9 +178,7 @@ impl TestApp {
     pub fn user(&self, email: &str, name: &str, site_admin: bool) -> i64 {
         let hash = plumbline::security::hash_password(PASSWORD).unwrap();
         let mut c = self.db.conn();
-        plumbline::repo::users::upsert(&mut c, email, name, &hash, site_admin)
-            .unwrap()
-            .id
+        plumbline::repo::users::upsert(&mut c, email, name, &hash, site_admin).unwrap().id
     }
 
     /// A logged-in client for a new verified account.
@@ -225,28 +192,16 @@ impl TestApp {
 
     /// Waits for a mail to `to` whose subject contains `subject`.
     pub fn mail(&self, to: &str, subject: &str) -> smtp::ReceivedMail {
-        self.smtp
-            .wait_for(
-                to,
-                |m| m.subject().contains(subject),
-                Duration::from_secs(10),
+        self.smtp.wait_for(to, |m| m.subject().contains(subject), Duration::from_secs(10)).unwrap_or_else(|| {
+            panic!(
+                "no mail to {to} with subject containing {subject:?}; got {:?}",
+                self.smtp.messages().iter().map(|m| (m.to.clone(), m.subject())).collect::<Vec<_>>()
             )
-            .unwrap_or_else(|| {
-                panic!(
-                    "no mail to {to} with subject containing {subject:?}; got {:?}",
-                    self.smtp
-                        .messages()
-                        .iter()
-                        .map(|m| (m.to.clone(), m.subject()))
-                        .collect::<Vec<_>>()
-                )
-            })
+        })
     }
 
     pub fn outbox_count(&self, recipient: &str) -> usize {
-        plumbline::repo::outbox::to_recipient(&mut self.db.conn(), recipient)
-            .unwrap()
-            .len()
+        plumbline::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
     }
 }
 
@@ -274,23 +229,13 @@ pub struct Page {
 
 impl Page {
     pub fn location(&self) -> String {
-        self.headers
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
+        self.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
     }
     pub fn header(&self, name: &str) -> String {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
+        self.headers.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
     }
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect()
+        self.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -313,31 +258,18 @@ impl Http {
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
-        Http {
-            base: base.to_string(),
-            client,
-            csrf: Mutex::new(None),
-        }
+        Http { base: base.to_string(), client, csrf: Mutex::new(None) }
     }
 
     fn page(r: Response) -> Page {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let body = r.text().unwrap_or_default();
-        Page {
-            status,
-            body,
-            headers,
-        }
+        Page { status, body, headers }
     }
 
     pub fn get(&self, path: &str) -> Page {
-        let p = Self::page(
-            self.client
-                .get(format!("{}{}", self.base, path))
-                .send()
-                .unwrap(),
-        );
+        let p = Self::page(self.client.get(format!("{}{}", self.base, path)).send().unwrap());
         if let Some(t) = csrf_in(&p.body) {
             *self.csrf.lock().unwrap() = Some(t);
         }
@@ -362,23 +294,11 @@ impl Http {
 
     /// POSTs exactly these fields (no CSRF token added).
     pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        Self::page(
-            self.client
-                .post(format!("{}{}", self.base, path))
-                .form(fields)
-                .send()
-                .unwrap(),
-        )
+        Self::page(self.client.post(format!("{}{}", self.base, path)).form(fields).send().unwrap())
     }
 
     pub fn get_with_bearer(&self, path: &str, token: &str) -> Page {
-        Self::page(
-            self.client
-                .get(format!("{}{}", self.base, path))
-                .bearer_auth(token)
-                .send()
-                .unwrap(),
-        )
+        Self::page(self.client.get(format!("{}{}", self.base, path)).bearer_auth(token).send().unwrap())
     }
 }
 

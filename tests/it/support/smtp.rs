@@ -44,10 +44,7 @@ impl SmtpSink {
     pub fn start() -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("smtp sink: bind 127.0.0.1:0");
         let port = listener.local_addr().expect("smtp sink: local_addr").port();
-        let inner = Arc::new(Inner {
-            messages: Mutex::new(Vec::new()),
-            refuse: AtomicBool::new(false),
-        });
+        let inner = Arc::new(Inner { messages: Mutex::new(Vec::new()), refuse: AtomicBool::new(false) });
         let acc_inner = inner.clone();
         thread::Builder::new()
             .name(format!("smtp-sink-{port}"))
@@ -55,11 +52,9 @@ impl SmtpSink {
                 for conn in listener.incoming() {
                     let Ok(stream) = conn else { continue };
                     let inner = acc_inner.clone();
-                    let _ = thread::Builder::new()
-                        .name(format!("smtp-sink-{port}-conn"))
-                        .spawn(move || {
-                            let _ = serve_connection(stream, &inner);
-                        });
+                    let _ = thread::Builder::new().name(format!("smtp-sink-{port}-conn")).spawn(move || {
+                        let _ = serve_connection(stream, &inner);
+                    });
                 }
             })
             .expect("smtp sink: spawn accept thread");
@@ -82,10 +77,7 @@ impl SmtpSink {
 
     /// Messages whose envelope recipients contain `to` (case-insensitive).
     pub fn messages_to(&self, to: &str) -> Vec<ReceivedMail> {
-        self.messages()
-            .into_iter()
-            .filter(|m| m.is_for(to))
-            .collect()
+        self.messages().into_iter().filter(|m| m.is_for(to)).collect()
     }
 
     /// Forget every message received so far.
@@ -96,12 +88,7 @@ impl SmtpSink {
     /// Polls every 50ms for a message whose recipients contain `to`
     /// (case-insensitive) and for which `pred` is true. Returns the first
     /// (oldest) such message, or None after `timeout`.
-    pub fn wait_for(
-        &self,
-        to: &str,
-        pred: impl Fn(&ReceivedMail) -> bool,
-        timeout: Duration,
-    ) -> Option<ReceivedMail> {
+    pub fn wait_for(&self, to: &str, pred: impl Fn(&ReceivedMail) -> bool, timeout: Duration) -> Option<ReceivedMail> {
         let deadline = Instant::now() + timeout;
         loop {
             let found = {
@@ -297,23 +284,14 @@ impl Entity {
                 last.1.push(' ');
                 last.1.push_str(line.trim());
             } else if let Some(i) = line.find(':') {
-                headers.push((
-                    line[..i].trim().to_string(),
-                    line[i + 1..].trim().to_string(),
-                ));
+                headers.push((line[..i].trim().to_string(), line[i + 1..].trim().to_string()));
             }
         }
-        Entity {
-            headers,
-            body: body.to_string(),
-        }
+        Entity { headers, body: body.to_string() }
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// (lower-cased media type, params with lower-cased names)
@@ -336,11 +314,7 @@ impl Entity {
     }
 
     fn decoded_body(&self) -> String {
-        let cte = self
-            .header("Content-Transfer-Encoding")
-            .unwrap_or("7bit")
-            .trim()
-            .to_ascii_lowercase();
+        let cte = self.header("Content-Transfer-Encoding").unwrap_or("7bit").trim().to_ascii_lowercase();
         match cte.as_str() {
             "quoted-printable" => decode_qp(&self.body),
             "base64" => decode_b64_text(&self.body),
@@ -353,10 +327,7 @@ impl Entity {
     fn find_part(&self, want: &str) -> Option<String> {
         let (mime, params) = self.content_type();
         if mime.starts_with("multipart/") {
-            let boundary = params
-                .iter()
-                .find(|(k, _)| k == "boundary")
-                .map(|(_, v)| v.clone())?;
+            let boundary = params.iter().find(|(k, _)| k == "boundary").map(|(_, v)| v.clone())?;
             for part in split_multipart(&self.body, &boundary) {
                 if let Some(found) = Entity::parse(&part).find_part(want) {
                     return Some(found);
@@ -558,9 +529,7 @@ impl ReceivedMail {
     /// surrounding `<>` are ignored).
     pub fn is_for(&self, addr: &str) -> bool {
         let want = strip_angle(addr);
-        self.to
-            .iter()
-            .any(|t| strip_angle(t).eq_ignore_ascii_case(&want))
+        self.to.iter().any(|t| strip_angle(t).eq_ignore_ascii_case(&want))
     }
 
     /// A header's value, unfolded and RFC 2047-decoded (first occurrence).
@@ -593,9 +562,7 @@ impl ReceivedMail {
             let cand = &rest[i..];
             if cand.starts_with("http://") || cand.starts_with("https://") {
                 let end = cand
-                    .find(|c: char| {
-                        c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == '\''
-                    })
+                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == '\'')
                     .unwrap_or(cand.len());
                 let url = cand[..end].trim_end_matches(['.', ',', ')', ';']);
                 out.push(url.to_string());
@@ -613,20 +580,13 @@ mod tests {
     use super::*;
 
     fn mail(data: &str) -> ReceivedMail {
-        ReceivedMail {
-            from: "a@x".into(),
-            to: vec!["B@Example.org".into()],
-            data: data.replace('\n', "\r\n"),
-        }
+        ReceivedMail { from: "a@x".into(), to: vec!["B@Example.org".into()], data: data.replace('\n', "\r\n") }
     }
 
     #[test]
     fn smtp_qp_decoding() {
         assert_eq!(decode_qp("caf=C3=A9 ok"), "café ok");
-        assert_eq!(
-            decode_qp("a long line=\r\ncontinued"),
-            "a long linecontinued"
-        );
+        assert_eq!(decode_qp("a long line=\r\ncontinued"), "a long linecontinued");
         assert_eq!(decode_qp("soft=\nbreak"), "softbreak");
         assert_eq!(decode_qp("x=3Dy"), "x=y");
         assert_eq!(decode_qp("line1\r\nline2"), "line1\r\nline2");
@@ -636,23 +596,11 @@ mod tests {
     #[test]
     fn smtp_rfc2047_decoding() {
         assert_eq!(decode_rfc2047("plain subject"), "plain subject");
-        assert_eq!(
-            decode_rfc2047("=?utf-8?b?Q2Fmw6kgbWVldHVw?="),
-            "Café meetup"
-        );
-        assert_eq!(
-            decode_rfc2047("=?UTF-8?Q?Caf=C3=A9_meetup?="),
-            "Café meetup"
-        );
+        assert_eq!(decode_rfc2047("=?utf-8?b?Q2Fmw6kgbWVldHVw?="), "Café meetup");
+        assert_eq!(decode_rfc2047("=?UTF-8?Q?Caf=C3=A9_meetup?="), "Café meetup");
         // adjacent words: whitespace between them is dropped
-        assert_eq!(
-            decode_rfc2047("=?utf-8?b?Q2Fmw6k=?=\r\n =?utf-8?b?IG1lZXR1cA==?="),
-            "Café meetup"
-        );
-        assert_eq!(
-            decode_rfc2047("Re: =?utf-8?q?caf=C3=A9?= again"),
-            "Re: café again"
-        );
+        assert_eq!(decode_rfc2047("=?utf-8?b?Q2Fmw6k=?=\r\n =?utf-8?b?IG1lZXR1cA==?="), "Café meetup");
+        assert_eq!(decode_rfc2047("Re: =?utf-8?q?caf=C3=A9?= again"), "Re: café again");
     }
 
     #[test]
@@ -680,15 +628,9 @@ mod tests {
              --BOUND--\n",
         );
         assert_eq!(m.subject(), "Élève");
-        assert_eq!(
-            m.text_body(),
-            "Hello Jürgen, visit http://localhost:8080/confirm?token=abcdef now."
-        );
+        assert_eq!(m.text_body(), "Hello Jürgen, visit http://localhost:8080/confirm?token=abcdef now.");
         assert_eq!(m.html_body(), "<p>Hello Jürgen</p>");
-        assert_eq!(
-            m.links(),
-            vec!["http://localhost:8080/confirm?token=abcdef".to_string()]
-        );
+        assert_eq!(m.links(), vec!["http://localhost:8080/confirm?token=abcdef".to_string()]);
         assert!(m.is_for("b@example.ORG"));
         assert!(!m.is_for("c@example.org"));
     }
@@ -716,73 +658,41 @@ mod tests {
         let html = "<p>Grüße, <b>Jürgen</b>!</p>".to_string();
         let build = |to: &str, subject: &str| {
             Message::builder()
-                .from(
-                    "Plumbline <noreply@plumbline.test>"
-                        .parse::<Mailbox>()
-                        .unwrap(),
-                )
+                .from("Plumbline <noreply@plumbline.test>".parse::<Mailbox>().unwrap())
                 .to(to.parse::<Mailbox>().unwrap())
                 .subject(subject)
                 .multipart(
                     MultiPart::alternative()
-                        .singlepart(
-                            SinglePart::builder()
-                                .header(ContentType::TEXT_PLAIN)
-                                .body(long_plain.clone()),
-                        )
-                        .singlepart(
-                            SinglePart::builder()
-                                .header(ContentType::TEXT_HTML)
-                                .body(html.clone()),
-                        ),
+                        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(long_plain.clone()))
+                        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
                 )
                 .unwrap()
         };
         let subject = "Bestätigung deiner Anmeldung — a rather long subject line that has to be folded somewhere";
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-                .port(sink.port())
-                .build();
-            transport
-                .send(build("Jürgen <Juergen@Example.org>", subject))
-                .await
-                .unwrap();
-            transport
-                .send(build("ascii@example.org", "plain ascii"))
-                .await
-                .unwrap();
+            let transport =
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(sink.port()).build();
+            transport.send(build("Jürgen <Juergen@Example.org>", subject)).await.unwrap();
+            transport.send(build("ascii@example.org", "plain ascii")).await.unwrap();
         });
         let m = sink
-            .wait_for(
-                "juergen@example.org",
-                |m| m.subject().contains("Bestätigung"),
-                Duration::from_secs(5),
-            )
+            .wait_for("juergen@example.org", |m| m.subject().contains("Bestätigung"), Duration::from_secs(5))
             .expect("first mail");
         assert_eq!(m.from, "noreply@plumbline.test");
         assert_eq!(m.subject(), subject);
         assert_eq!(m.text_body().trim_end(), long_plain.trim_end());
         assert_eq!(m.html_body().trim_end(), html);
-        assert_eq!(
-            m.links(),
-            vec![format!("http://localhost:8080/confirm/{}", "x".repeat(90))]
-        );
-        let m2 = sink
-            .wait_for("ASCII@example.org", |_| true, Duration::from_secs(5))
-            .expect("second mail");
+        assert_eq!(m.links(), vec![format!("http://localhost:8080/confirm/{}", "x".repeat(90))]);
+        let m2 = sink.wait_for("ASCII@example.org", |_| true, Duration::from_secs(5)).expect("second mail");
         assert_eq!(m2.subject(), "plain ascii");
         assert_eq!(sink.messages().len(), 2);
 
         // refused: sending fails
         sink.set_refuse(true);
         let failed = rt.block_on(async {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-                .port(sink.port())
-                .build();
+            let transport =
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(sink.port()).build();
             transport.send(build("c@example.org", "nope")).await
         });
         assert!(failed.is_err(), "sending should fail while refusing");

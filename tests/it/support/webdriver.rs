@@ -31,9 +31,7 @@ fn element_id(v: &Value) -> Option<String> {
     if let Some(s) = v[ELEMENT_KEY].as_str().or_else(|| v["ELEMENT"].as_str()) {
         return Some(s.to_string());
     }
-    v.as_object()?
-        .values()
-        .find_map(|x| x.as_str().map(String::from))
+    v.as_object()?.values().find_map(|x| x.as_str().map(String::from))
 }
 
 /// A WebDriver error as returned by the driver (or a transport failure).
@@ -46,11 +44,7 @@ pub struct WdError {
 
 impl std::fmt::Display for WdError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "webdriver error (HTTP {}): {}: {}",
-            self.status, self.error, self.message
-        )
+        write!(f, "webdriver error (HTTP {}): {}: {}", self.status, self.error, self.message)
     }
 }
 
@@ -64,11 +58,7 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind for free port")
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").expect("bind for free port").local_addr().unwrap().port()
 }
 
 fn css_str(value: &str) -> String {
@@ -84,15 +74,9 @@ impl Browser {
     /// Spawns chromedriver on a free port, waits for it (20s) and opens a
     /// headless Chromium session with a fresh profile directory.
     pub fn start() -> Browser {
-        assert!(
-            Browser::available(),
-            "webdriver: {CHROMEDRIVER} or {CHROMIUM} missing"
-        );
-        let tmp = std::env::temp_dir().join(format!(
-            "plumbline-wd-{}-{:016x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
+        assert!(Browser::available(), "webdriver: {CHROMEDRIVER} or {CHROMIUM} missing");
+        let tmp =
+            std::env::temp_dir().join(format!("plumbline-wd-{}-{:016x}", std::process::id(), rand::random::<u64>()));
         let profile = tmp.join("profile");
         fs::create_dir_all(&profile).expect("webdriver: create temp dir");
         let log = fs::File::create(tmp.join("chromedriver.log")).expect("webdriver: create log");
@@ -140,13 +124,7 @@ impl Browser {
                 let _ = child.wait();
                 continue;
             }
-            let mut b = Browser {
-                child,
-                driver_url,
-                session: String::new(),
-                http: http.clone(),
-                tmp: tmp.clone(),
-            };
+            let mut b = Browser { child, driver_url, session: String::new(), http: http.clone(), tmp: tmp.clone() };
             let caps = json!({
                 "capabilities": {
                     "alwaysMatch": {
@@ -173,15 +151,8 @@ impl Browser {
             });
             match b.raw("POST", "/session", Some(caps)) {
                 Ok(v) => {
-                    b.session = v["sessionId"]
-                        .as_str()
-                        .expect("webdriver: no sessionId")
-                        .to_string();
-                    b.cmd(
-                        "POST",
-                        "timeouts",
-                        json!({"implicit": 0, "pageLoad": 30000, "script": 30000}),
-                    );
+                    b.session = v["sessionId"].as_str().expect("webdriver: no sessionId").to_string();
+                    b.cmd("POST", "timeouts", json!({"implicit": 0, "pageLoad": 30000, "script": 30000}));
                     return b;
                 }
                 Err(e) => panic!(
@@ -201,10 +172,7 @@ impl Browser {
         let req = match method {
             "GET" => self.http.get(&url),
             "DELETE" => self.http.delete(&url),
-            _ => self
-                .http
-                .post(&url)
-                .json(&body.unwrap_or_else(|| json!({}))),
+            _ => self.http.post(&url).json(&body.unwrap_or_else(|| json!({}))),
         };
         let resp = req.send().map_err(|e| WdError {
             status: 0,
@@ -219,10 +187,7 @@ impl Browser {
         } else {
             Err(WdError {
                 status,
-                error: v["value"]["error"]
-                    .as_str()
-                    .unwrap_or("unknown error")
-                    .to_string(),
+                error: v["value"]["error"].as_str().unwrap_or("unknown error").to_string(),
                 message: v["value"]["message"]
                     .as_str()
                     .map(|m| m.lines().next().unwrap_or("").to_string())
@@ -238,31 +203,18 @@ impl Browser {
         } else {
             format!("/session/{}/{}", self.session, rel)
         };
-        self.raw(
-            method,
-            &path,
-            if method == "POST" { Some(body) } else { None },
-        )
+        self.raw(method, &path, if method == "POST" { Some(body) } else { None })
     }
 
     /// A session command; panics on error.
     pub fn cmd(&self, method: &str, rel: &str, body: Value) -> Value {
-        self.try_cmd(method, rel, body)
-            .unwrap_or_else(|e| panic!("{e} [{method} {rel}]"))
+        self.try_cmd(method, rel, body).unwrap_or_else(|e| panic!("{e} [{method} {rel}]"))
     }
 
     /// Finds the first element matching `css`; Ok(None) when there is none.
     pub fn try_find(&self, css: &str) -> Result<Option<String>, WdError> {
-        match self.try_cmd(
-            "POST",
-            "element",
-            json!({"using": "css selector", "value": css}),
-        ) {
-            Ok(v) => {
-                Ok(Some(element_id(&v).unwrap_or_else(|| {
-                    panic!("webdriver: no element id in {v}")
-                })))
-            }
+        match self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})) {
+            Ok(v) => Ok(Some(element_id(&v).unwrap_or_else(|| panic!("webdriver: no element id in {v}")))),
             Err(e) if e.error == "no such element" => Ok(None),
             Err(e) => Err(e),
         }
@@ -287,14 +239,8 @@ impl Browser {
 
     /// Element ids of all matches (no waiting).
     pub fn find_all(&self, css: &str) -> Vec<String> {
-        let v = self.cmd(
-            "POST",
-            "elements",
-            json!({"using": "css selector", "value": css}),
-        );
-        v.as_array()
-            .map(|a| a.iter().filter_map(element_id).collect())
-            .unwrap_or_default()
+        let v = self.cmd("POST", "elements", json!({"using": "css selector", "value": css}));
+        v.as_array().map(|a| a.iter().filter_map(element_id).collect()).unwrap_or_default()
     }
 
     /// True if at least one element matches `css` right now.
@@ -307,28 +253,18 @@ impl Browser {
     }
 
     pub fn current_url(&self) -> String {
-        self.cmd("GET", "url", Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.cmd("GET", "url", Value::Null).as_str().unwrap_or_default().to_string()
     }
 
     pub fn title(&self) -> String {
-        self.cmd("GET", "title", Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.cmd("GET", "title", Value::Null).as_str().unwrap_or_default().to_string()
     }
 
     /// Finds by CSS, clears the field, then types `text`.
     pub fn fill(&self, css: &str, text: &str) {
         let id = self.find(css);
         self.cmd("POST", &format!("element/{id}/clear"), json!({}));
-        self.cmd(
-            "POST",
-            &format!("element/{id}/value"),
-            json!({ "text": text }),
-        );
+        self.cmd("POST", &format!("element/{id}/value"), json!({ "text": text }));
     }
 
     pub fn click(&self, css: &str) {
@@ -339,20 +275,14 @@ impl Browser {
     /// Visible text of the first match.
     pub fn text(&self, css: &str) -> String {
         let id = self.find(css);
-        self.cmd("GET", &format!("element/{id}/text"), Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.cmd("GET", &format!("element/{id}/text"), Value::Null).as_str().unwrap_or_default().to_string()
     }
 
     /// Visible texts of all matches (no waiting).
     pub fn texts(&self, css: &str) -> Vec<String> {
         self.find_all(css)
             .into_iter()
-            .filter_map(|id| {
-                self.try_cmd("GET", &format!("element/{id}/text"), Value::Null)
-                    .ok()
-            })
+            .filter_map(|id| self.try_cmd("GET", &format!("element/{id}/text"), Value::Null).ok())
             .map(|v| v.as_str().unwrap_or_default().to_string())
             .collect()
     }
@@ -360,11 +290,7 @@ impl Browser {
     /// An attribute (or, failing that, property) of the first match.
     pub fn attr(&self, css: &str, name: &str) -> Option<String> {
         let id = self.find(css);
-        let v = self.cmd(
-            "GET",
-            &format!("element/{id}/attribute/{name}"),
-            Value::Null,
-        );
+        let v = self.cmd("GET", &format!("element/{id}/attribute/{name}"), Value::Null);
         match v {
             Value::Null => None,
             Value::String(s) => Some(s),
@@ -373,10 +299,7 @@ impl Browser {
     }
 
     pub fn page_source(&self) -> String {
-        self.cmd("GET", "source", Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.cmd("GET", "source", Value::Null).as_str().unwrap_or_default().to_string()
     }
 
     /// Polls (every 100ms) until the first element matching `css` has visible
@@ -421,11 +344,7 @@ impl Browser {
 
     /// Runs synchronous JavaScript (`return ...;`) and returns its result.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
-        self.cmd(
-            "POST",
-            "execute/sync",
-            json!({ "script": script, "args": args }),
-        )
+        self.cmd("POST", "execute/sync", json!({ "script": script, "args": args }))
     }
 
     /// PNG screenshot of the viewport.

@@ -1,0 +1,95 @@
+//! Instants as people type and read them: in the conference's own time zone, saying which.
+
+use super::FieldError;
+use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Parses "2027-09-18T17:00" (what `<input type="datetime-local">` sends) or
+/// "2027-09-18 17:00" as a wall-clock time in `tz`. A time that does not exist
+/// (skipped by a daylight-saving change) or exists twice is refused with a
+/// message, rather than guessed.
+pub fn parse_local(field: &'static str, raw: &str, tz: Tz) -> Result<DateTime<Utc>, FieldError> {
+    let v = raw.trim();
+    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+        .ok_or_else(|| FieldError::new(field, "use a date and time like 2027-09-18 17:00"))?;
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::None => Err(FieldError::new(
+            field,
+            format!(
+                "{} does not exist in {} (the clocks skip it); pick another time",
+                naive.format("%Y-%m-%d %H:%M"),
+                tz.name()
+            ),
+        )),
+        LocalResult::Ambiguous(_, _) => Err(FieldError::new(
+            field,
+            format!(
+                "{} happens twice in {} (the clocks go back); pick another time",
+                naive.format("%Y-%m-%d %H:%M"),
+                tz.name()
+            ),
+        )),
+    }
+}
+
+/// The value for a `datetime-local` input.
+pub fn input_value(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// "Tue 18 Aug 2027, 17:00 CEST" — the zone's abbreviation always shown.
+pub fn display(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z").to_string()
+}
+
+/// "3 days 4 hours", "2 hours 5 minutes", "45 minutes", "less than a minute".
+pub fn remaining(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let secs = (to - from).num_seconds();
+    if secs < 60 {
+        return "less than a minute".into();
+    }
+    let (d, h, m) = (secs / 86_400, (secs % 86_400) / 3600, (secs % 3600) / 60);
+    let unit = |n: i64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    match (d, h) {
+        (0, 0) => unit(m, "minute"),
+        (0, _) => format!("{} {}", unit(h, "hour"), unit(m, "minute")),
+        _ => format!("{} {}", unit(d, "day"), unit(h, "hour")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::Vienna;
+
+    #[test]
+    fn parses_in_the_conference_zone() {
+        let t = parse_local("closes_at", "2027-09-18T17:00", Vienna).unwrap();
+        assert_eq!(t.to_rfc3339(), "2027-09-18T15:00:00+00:00");
+        assert_eq!(input_value(t, Vienna), "2027-09-18T17:00");
+        assert_eq!(display(t, Vienna), "Sat 18 Sep 2027, 17:00 CEST");
+        let winter = parse_local("x", "2027-01-10 09:30", Vienna).unwrap();
+        assert_eq!(winter.to_rfc3339(), "2027-01-10T08:30:00+00:00");
+    }
+
+    #[test]
+    fn refuses_skipped_and_repeated_times() {
+        // 2027-03-28 02:30 does not exist in Vienna; 2027-10-31 02:30 happens twice.
+        assert!(parse_local("x", "2027-03-28T02:30", Vienna).unwrap_err().message.contains("does not exist"));
+        assert!(parse_local("x", "2027-10-31T02:30", Vienna).unwrap_err().message.contains("twice"));
+        assert!(parse_local("x", "18/09/2027", Vienna).is_err());
+        assert!(parse_local("x", "2027-02-30T10:00", Vienna).is_err());
+    }
+
+    #[test]
+    fn remaining_reads_well() {
+        let t0 = Utc::now();
+        assert_eq!(remaining(t0, t0 + chrono::Duration::seconds(30)), "less than a minute");
+        assert_eq!(remaining(t0, t0 + chrono::Duration::minutes(45)), "45 minutes");
+        assert_eq!(remaining(t0, t0 + chrono::Duration::minutes(61)), "1 hour 1 minute");
+        assert_eq!(remaining(t0, t0 + chrono::Duration::hours(76)), "3 days 4 hours");
+    }
+}

@@ -1,0 +1,132 @@
+//! Microconferences: accepted MC proposals, their leads, and their topics.
+
+use crate::db::schema::{microconference_leads, microconferences, users};
+use crate::repo::users::User;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::PgConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = microconferences)]
+pub struct Microconference {
+    pub id: i64,
+    pub public_id: uuid::Uuid,
+    pub conference_id: i64,
+    pub proposal_id: i64,
+    pub title: String,
+    pub description_md: String,
+    pub track_id: Option<i64>,
+    pub budget_minutes: i32,
+    pub latest_topic_close: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewMc<'a> {
+    pub conference_id: i64,
+    pub proposal_id: i64,
+    pub title: &'a str,
+    pub description_md: &'a str,
+    pub track_id: Option<i64>,
+    pub latest_topic_close: DateTime<Utc>,
+}
+
+/// Creates the MC of an accepted proposal, or returns the existing one (accepting twice changes nothing).
+pub fn upsert_for_proposal(conn: &mut PgConnection, n: &NewMc) -> QueryResult<(Microconference, bool)> {
+    if let Some(existing) = microconferences::table
+        .filter(microconferences::proposal_id.eq(n.proposal_id))
+        .select(Microconference::as_select())
+        .first(conn)
+        .optional()?
+    {
+        return Ok((existing, false));
+    }
+    let mc = diesel::insert_into(microconferences::table)
+        .values((
+            microconferences::conference_id.eq(n.conference_id),
+            microconferences::proposal_id.eq(n.proposal_id),
+            microconferences::title.eq(n.title),
+            microconferences::description_md.eq(n.description_md),
+            microconferences::track_id.eq(n.track_id),
+            microconferences::latest_topic_close.eq(n.latest_topic_close),
+        ))
+        .returning(Microconference::as_returning())
+        .get_result(conn)?;
+    Ok((mc, true))
+}
+
+pub fn by_public_id(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    public_id: uuid::Uuid,
+) -> QueryResult<Option<Microconference>> {
+    microconferences::table
+        .filter(microconferences::conference_id.eq(conference_id))
+        .filter(microconferences::public_id.eq(public_id))
+        .select(Microconference::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Microconference> {
+    microconferences::table.find(id).select(Microconference::as_select()).first(conn)
+}
+
+pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Microconference>> {
+    microconferences::table
+        .filter(microconferences::conference_id.eq(conference_id))
+        .order(microconferences::title)
+        .select(Microconference::as_select())
+        .load(conn)
+}
+
+pub fn add_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResult<()> {
+    diesel::insert_into(microconference_leads::table)
+        .values((microconference_leads::microconference_id.eq(mc_id), microconference_leads::user_id.eq(user_id)))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn is_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        microconference_leads::table
+            .filter(microconference_leads::microconference_id.eq(mc_id))
+            .filter(microconference_leads::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn leads(conn: &mut PgConnection, mc_id: i64) -> QueryResult<Vec<User>> {
+    microconference_leads::table
+        .inner_join(users::table)
+        .filter(microconference_leads::microconference_id.eq(mc_id))
+        .order(users::name)
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// The MCs a user leads in a conference.
+pub fn led_by(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Vec<Microconference>> {
+    microconferences::table
+        .inner_join(microconference_leads::table)
+        .filter(microconferences::conference_id.eq(conference_id))
+        .filter(microconference_leads::user_id.eq(user_id))
+        .order(microconferences::title)
+        .select(Microconference::as_select())
+        .load(conn)
+}
+
+pub fn set_budget(conn: &mut PgConnection, id: i64, minutes: i32, latest_close: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(microconferences::table.find(id))
+        .set((microconferences::budget_minutes.eq(minutes), microconferences::latest_topic_close.eq(latest_close)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_published(conn: &mut PgConnection, conference_id: i64, published: bool) -> QueryResult<()> {
+    use crate::db::schema::conferences;
+    diesel::update(conferences::table.find(conference_id))
+        .set(conferences::programme_published.eq(published))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,327 @@
+//! Proposals with their candidate topics and invited people.
+
+use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, tracks, users};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::PgConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = proposals)]
+pub struct Proposal {
+    pub id: i64,
+    pub public_id: uuid::Uuid,
+    pub conference_id: i64,
+    pub call_id: i64,
+    pub submitter_id: i64,
+    pub state: String,
+    pub title: String,
+    pub abstract_md: String,
+    pub track_id: Option<i64>,
+    pub duration_minutes: Option<i32>,
+    pub key_people: String,
+    pub expected_attendance: Option<i32>,
+    pub position: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = proposals, treat_none_as_null = true)]
+pub struct ProposalContent<'a> {
+    pub title: &'a str,
+    pub abstract_md: &'a str,
+    pub track_id: Option<i64>,
+    pub duration_minutes: Option<i32>,
+    pub key_people: &'a str,
+    pub expected_attendance: Option<i32>,
+}
+
+pub fn insert(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    call_id: i64,
+    submitter_id: i64,
+    c: &ProposalContent,
+) -> QueryResult<Proposal> {
+    diesel::insert_into(proposals::table)
+        .values((
+            proposals::conference_id.eq(conference_id),
+            proposals::call_id.eq(call_id),
+            proposals::submitter_id.eq(submitter_id),
+            proposals::title.eq(c.title),
+            proposals::abstract_md.eq(c.abstract_md),
+            proposals::track_id.eq(c.track_id),
+            proposals::duration_minutes.eq(c.duration_minutes),
+            proposals::key_people.eq(c.key_people),
+            proposals::expected_attendance.eq(c.expected_attendance),
+        ))
+        .returning(Proposal::as_returning())
+        .get_result(conn)
+}
+
+pub fn update_content(conn: &mut PgConnection, id: i64, c: &ProposalContent) -> QueryResult<()> {
+    diesel::update(proposals::table.find(id)).set((c, proposals::updated_at.eq(Utc::now()))).execute(conn).map(|_| ())
+}
+
+pub fn set_state(conn: &mut PgConnection, id: i64, state: &str) -> QueryResult<()> {
+    let submitted = if state == "submitted" { Some(Utc::now()) } else { None };
+    let q = diesel::update(proposals::table.find(id));
+    match submitted {
+        Some(at) => q
+            .set((proposals::state.eq(state), proposals::submitted_at.eq(at), proposals::updated_at.eq(Utc::now())))
+            .execute(conn),
+        None => q.set((proposals::state.eq(state), proposals::updated_at.eq(Utc::now()))).execute(conn),
+    }
+    .map(|_| ())
+}
+
+pub fn set_position(conn: &mut PgConnection, id: i64, position: Option<i32>) -> QueryResult<()> {
+    diesel::update(proposals::table.find(id)).set(proposals::position.eq(position)).execute(conn).map(|_| ())
+}
+
+pub fn by_public_id(conn: &mut PgConnection, public_id: uuid::Uuid) -> QueryResult<Option<Proposal>> {
+    proposals::table.filter(proposals::public_id.eq(public_id)).select(Proposal::as_select()).first(conn).optional()
+}
+
+pub fn lock(conn: &mut PgConnection, id: i64) -> QueryResult<Proposal> {
+    proposals::table.find(id).select(Proposal::as_select()).for_update().first(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Proposal> {
+    proposals::table.find(id).select(Proposal::as_select()).first(conn)
+}
+
+/// How many proposals of a person count against a call's cap.
+pub fn count_for_cap(conn: &mut PgConnection, call_id: i64, submitter_id: i64) -> QueryResult<i64> {
+    proposals::table
+        .filter(proposals::call_id.eq(call_id))
+        .filter(proposals::submitter_id.eq(submitter_id))
+        .filter(proposals::state.ne("withdrawn"))
+        .count()
+        .get_result(conn)
+}
+
+/// A proposal in a listing, with the names people need to read it.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub public_id: uuid::Uuid,
+    pub state: String,
+    pub title: String,
+    pub call_id: i64,
+    pub call_title: String,
+    pub call_kind: String,
+    pub track: Option<String>,
+    pub submitter_name: String,
+    pub duration_minutes: Option<i32>,
+    pub updated_at: DateTime<Utc>,
+    pub position: Option<i32>,
+}
+
+type RowSelect = (
+    proposals::id,
+    proposals::public_id,
+    proposals::state,
+    proposals::title,
+    proposals::call_id,
+    calls::title,
+    calls::kind,
+    diesel::dsl::Nullable<tracks::name>,
+    users::name,
+    proposals::duration_minutes,
+    proposals::updated_at,
+    proposals::position,
+);
+
+fn row() -> RowSelect {
+    (
+        proposals::id,
+        proposals::public_id,
+        proposals::state,
+        proposals::title,
+        proposals::call_id,
+        calls::title,
+        calls::kind,
+        tracks::name.nullable(),
+        users::name,
+        proposals::duration_minutes,
+        proposals::updated_at,
+        proposals::position,
+    )
+}
+
+#[derive(Default)]
+pub struct Filter {
+    pub call_id: Option<i64>,
+    pub track_id: Option<i64>,
+    pub state: Option<String>,
+    /// Only the conference's own calls (the MC topic calls belong to their leads).
+    pub exclude_topic_calls: bool,
+}
+
+pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryResult<Vec<ProposalRow>> {
+    let mut q = proposals::table
+        .inner_join(calls::table)
+        .inner_join(users::table)
+        .left_join(tracks::table)
+        .filter(proposals::conference_id.eq(conference_id))
+        .into_boxed();
+    if let Some(c) = f.call_id {
+        q = q.filter(proposals::call_id.eq(c));
+    }
+    if let Some(t) = f.track_id {
+        q = q.filter(proposals::track_id.eq(t));
+    }
+    if let Some(s) = &f.state {
+        q = q.filter(proposals::state.eq(s.clone()));
+    }
+    if f.exclude_topic_calls {
+        q = q.filter(calls::microconference_id.is_null());
+    }
+    q.order((proposals::position.asc().nulls_last(), proposals::created_at.desc())).select(row()).load(conn)
+}
+
+/// Every proposal a person submitted or accepted an invitation to, across conferences.
+pub fn of_person(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(ProposalRow, i64)>> {
+    let invited = proposal_people::table
+        .filter(proposal_people::user_id.eq(user_id))
+        .filter(proposal_people::status.eq("accepted"))
+        .select(proposal_people::proposal_id);
+    proposals::table
+        .inner_join(calls::table)
+        .inner_join(users::table)
+        .left_join(tracks::table)
+        .filter(proposals::submitter_id.eq(user_id).or(proposals::id.eq_any(invited)))
+        .order(proposals::created_at.desc())
+        .select((row(), proposals::conference_id))
+        .load(conn)
+}
+
+pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<&str>) -> QueryResult<Vec<ProposalRow>> {
+    let mut q = proposals::table
+        .inner_join(calls::table)
+        .inner_join(users::table)
+        .left_join(tracks::table)
+        .filter(proposals::call_id.eq(call_id))
+        .into_boxed();
+    if let Some(s) = state {
+        q = q.filter(proposals::state.eq(s.to_string()));
+    }
+    q.order((proposals::position.asc().nulls_last(), proposals::created_at)).select(row()).load(conn)
+}
+
+// --- candidate topics of an MC proposal ---
+
+pub fn topics(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<(String, String)>> {
+    proposal_topics::table
+        .filter(proposal_topics::proposal_id.eq(proposal_id))
+        .order(proposal_topics::position)
+        .select((proposal_topics::title, proposal_topics::description))
+        .load(conn)
+}
+
+pub fn replace_topics(conn: &mut PgConnection, proposal_id: i64, topics: &[(String, String)]) -> QueryResult<()> {
+    diesel::delete(proposal_topics::table.filter(proposal_topics::proposal_id.eq(proposal_id))).execute(conn)?;
+    let rows: Vec<_> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, (t, d))| {
+            (
+                proposal_topics::proposal_id.eq(proposal_id),
+                proposal_topics::position.eq(i as i32 + 1),
+                proposal_topics::title.eq(t),
+                proposal_topics::description.eq(d),
+            )
+        })
+        .collect();
+    diesel::insert_into(proposal_topics::table).values(rows).execute(conn).map(|_| ())
+}
+
+// --- invited people ---
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = proposal_people)]
+pub struct Person {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub email: String,
+    pub user_id: Option<i64>,
+    pub status: String,
+    #[serde(skip)]
+    pub invite_token_hash: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+}
+
+pub fn people(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<Person>> {
+    proposal_people::table
+        .filter(proposal_people::proposal_id.eq(proposal_id))
+        .order(proposal_people::id)
+        .select(Person::as_select())
+        .load(conn)
+}
+
+/// Invites an address; returns false when it was already invited.
+pub fn invite(conn: &mut PgConnection, proposal_id: i64, email: &str, token_hash: &[u8]) -> QueryResult<bool> {
+    diesel::insert_into(proposal_people::table)
+        .values((
+            proposal_people::proposal_id.eq(proposal_id),
+            proposal_people::email.eq(email),
+            proposal_people::invite_token_hash.eq(token_hash),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+pub fn remove_invitees_not_in(conn: &mut PgConnection, proposal_id: i64, keep: &[String]) -> QueryResult<usize> {
+    diesel::delete(
+        proposal_people::table
+            .filter(proposal_people::proposal_id.eq(proposal_id))
+            .filter(proposal_people::email.ne_all(keep)),
+    )
+    .execute(conn)
+}
+
+pub fn person_by_token(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<Person>> {
+    proposal_people::table
+        .filter(proposal_people::invite_token_hash.eq(token_hash))
+        .select(Person::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn respond(conn: &mut PgConnection, id: i64, user_id: i64, accepted: bool) -> QueryResult<()> {
+    diesel::update(proposal_people::table.find(id))
+        .set((
+            proposal_people::status.eq(if accepted { "accepted" } else { "declined" }),
+            proposal_people::user_id.eq(Some(user_id)),
+            proposal_people::responded_at.eq(Some(Utc::now())),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether a user accepted an invitation to this proposal (and so may see and edit it).
+pub fn is_accepted_person(conn: &mut PgConnection, proposal_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        proposal_people::table
+            .filter(proposal_people::proposal_id.eq(proposal_id))
+            .filter(proposal_people::user_id.eq(user_id))
+            .filter(proposal_people::status.eq("accepted")),
+    ))
+    .get_result(conn)
+}
+
+/// The user ids of everyone on a proposal: submitter and accepted people.
+pub fn member_ids(conn: &mut PgConnection, p: &Proposal) -> QueryResult<Vec<i64>> {
+    let mut ids: Vec<i64> = proposal_people::table
+        .filter(proposal_people::proposal_id.eq(p.id))
+        .filter(proposal_people::status.eq("accepted"))
+        .select(proposal_people::user_id.assume_not_null())
+        .load(conn)?;
+    ids.insert(0, p.submitter_id);
+    ids.dedup();
+    Ok(ids)
+}

@@ -1,0 +1,465 @@
+//! Public calls, proposing, a proposer's own proposals, and invitations.
+
+use crate::domain::proposal::{topics_to_text, CallKind, Limits, ProposalInput};
+use crate::domain::{markdown, FieldError};
+use crate::error::AppError;
+use crate::repo::calls::{self, Call, Track};
+use crate::repo::conferences::{self as conf_repo, Conference};
+use crate::repo::proposals;
+use crate::repo::users;
+use crate::routes::conferences::view as conference_view;
+use crate::routes::views;
+use crate::services::cfp::{self, Access};
+use crate::services::conferences as conf_service;
+use crate::web::context::Ctx;
+use crate::web::render::{self, errors_json};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/cfp", web::get().to(cfp_page))
+        .route("/c/{slug}/cfp/{call}", web::get().to(call_page))
+        .route("/c/{slug}/cfp/{call}/propose", web::get().to(new_form))
+        .route("/c/{slug}/cfp/{call}/propose", web::post().to(create))
+        .route("/c/{slug}/proposals/{id}", web::get().to(show))
+        .route("/c/{slug}/proposals/{id}/edit", web::get().to(edit_form))
+        .route("/c/{slug}/proposals/{id}/edit", web::post().to(update))
+        .route("/c/{slug}/proposals/{id}/submit", web::post().to(submit))
+        .route("/c/{slug}/proposals/{id}/withdraw", web::post().to(withdraw))
+        .route("/proposals", web::get().to(mine))
+        .route("/invitations/{token}", web::get().to(invitation))
+        .route("/invitations/{token}", web::post().to(respond));
+}
+
+fn login_redirect(ctx: &Ctx, here: &str) -> HttpResponse {
+    render::redirect(ctx, &format!("/login?next={}", urlencode(here)), None)
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|v| v.trim_start_matches('=').to_string()).unwrap_or_default()
+}
+
+async fn cfp_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (conf, list, tracks) = ctx
+        .state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let list = calls::for_conference(conn, conf.id)?;
+            let tracks = calls::tracks(conn, conf.id)?;
+            Ok((conf, list, tracks))
+        })
+        .await?;
+    let tz = cfp::tz(&conf);
+    let list: Vec<Value> = list.iter().map(|c| views::call(c, tz)).collect();
+    let tracks: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
+    let title = format!("Call for proposals · {}", conf.name);
+    render::ok(&ctx, "cfp", &title, json!({ "conference": conference_view(&conf), "calls": list, "tracks": tracks }))
+}
+
+async fn load_call(ctx: &Ctx, slug: String, call_id: String) -> Result<(Conference, Call, Vec<Track>), AppError> {
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let call = cfp::find_call(conn, &conf, &call_id)?;
+            let tracks = calls::tracks(conn, conf.id)?;
+            Ok((conf, call, tracks))
+        })
+        .await
+}
+
+async fn call_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, call_id) = path.into_inner();
+    let (conf, call, _) = load_call(&ctx, slug, call_id).await?;
+    let title = format!("{} · {}", call.title, conf.name);
+    render::ok(
+        &ctx,
+        "call",
+        &title,
+        json!({ "conference": conference_view(&conf), "call": views::call(&call, cfp::tz(&conf)) }),
+    )
+}
+
+struct FormPage<'a> {
+    conf: &'a Conference,
+    call: &'a Call,
+    tracks: &'a [Track],
+    input: &'a ProposalInput,
+    errors: Value,
+    preview: Option<String>,
+    action: String,
+    editing: bool,
+}
+
+fn form_page(ctx: &Ctx, status: StatusCode, f: FormPage) -> Result<HttpResponse, AppError> {
+    let kind = cfp::kind_of(f.call);
+    let tz = cfp::tz(f.conf);
+    let tracks: Vec<Value> = f
+        .tracks
+        .iter()
+        .map(|t| json!({ "id": t.id.to_string(), "name": t.name, "selected": t.id.to_string() == f.input.track }))
+        .collect();
+    let duration = kind.duration_range().map(|(min, max)| json!({ "min": min, "max": max }));
+    let title = if f.editing { format!("Edit: {}", f.input.title) } else { format!("Propose: {}", f.call.title) };
+    render::page(
+        ctx,
+        status,
+        "proposal_form",
+        &title,
+        json!({
+            "conference": conference_view(f.conf), "call": views::call(f.call, tz), "form": f.input, "errors": f.errors,
+            "tracks": tracks, "has_tracks": !f.tracks.is_empty() && kind != CallKind::McTopic,
+            "is_mc": kind == CallKind::Microconference, "duration": duration,
+            "duration_label": if kind == CallKind::McTopic { "Time wanted (minutes)" } else { "Duration (minutes)" },
+            "people_label": if kind == CallKind::McTopic { "Presenters" } else { kind.people_label() },
+            "preview": f.preview, "action": f.action, "editing": f.editing,
+        }),
+    )
+}
+
+async fn new_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, call_id) = path.into_inner();
+    if ctx.user.is_none() {
+        return Ok(login_redirect(&ctx, &format!("/c/{slug}/cfp/{call_id}/propose")));
+    }
+    let (conf, call, tracks) = load_call(&ctx, slug.clone(), call_id.clone()).await?;
+    let input = ProposalInput {
+        duration: cfp::kind_of(&call).duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(
+        &ctx,
+        StatusCode::OK,
+        FormPage {
+            conf: &conf,
+            call: &call,
+            tracks: &tracks,
+            input: &input,
+            errors: json!({}),
+            preview: None,
+            action: format!("/c/{slug}/cfp/{call_id}/propose"),
+            editing: false,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct ProposalForm {
+    #[serde(flatten)]
+    input: ProposalInput,
+    /// "preview", "draft" or "submit".
+    #[serde(default)]
+    action: String,
+}
+
+fn limits<'a>(call: &Call, track_ids: &'a [i64], own_email: &'a str) -> Limits<'a> {
+    Limits {
+        kind: cfp::kind_of(call),
+        title_max: call.title_max,
+        abstract_max: call.abstract_max,
+        track_ids,
+        own_email,
+    }
+}
+
+/// A service refusal (closed call, cap reached…) shown on the form with the input kept.
+fn refusal(e: AppError) -> Result<(StatusCode, Value), AppError> {
+    match e {
+        AppError::Conflict(m) => Ok((StatusCode::CONFLICT, errors_json(&[FieldError::new("form", m)]))),
+        AppError::BadRequest(m) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors_json(&[FieldError::new("form", m)]))),
+        AppError::Forbidden => {
+            Ok((StatusCode::FORBIDDEN, errors_json(&[FieldError::new("form", "You may not propose in this call.")])))
+        }
+        other => Err(other),
+    }
+}
+
+async fn create(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ProposalForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, call_id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (conf, call, tracks) = load_call(&ctx, slug.clone(), call_id.clone()).await?;
+    let ProposalForm { input, action } = form.into_inner();
+    let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
+    let page = |errors, preview| FormPage {
+        conf: &conf,
+        call: &call,
+        tracks: &tracks,
+        input: &input,
+        errors,
+        preview,
+        action: format!("/c/{slug}/cfp/{call_id}/propose"),
+        editing: false,
+    };
+    let draft = match input.parse(&limits(&call, &track_ids, &user.email)) {
+        Ok(d) => d,
+        Err(p) => return form_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page(errors_json(&p.0), None)),
+    };
+    if action == "preview" {
+        let html = markdown::to_html(&draft.abstract_md);
+        return form_page(&ctx, StatusCode::OK, page(json!({}), Some(html)));
+    }
+    let submit = action == "submit";
+    let (c2, call2) = (conf.clone(), call.clone());
+    let result = ctx.state.db(move |conn, st| cfp::propose(conn, st, &user, &c2, &call2, &draft, submit)).await;
+    match result {
+        Ok(p) => Ok(render::redirect(
+            &ctx,
+            &format!("/c/{slug}/proposals/{}", p.public_id),
+            Some(if submit { "proposal-submitted" } else { "proposal-saved" }),
+        )),
+        Err(e) => {
+            let (status, errors) = refusal(e)?;
+            form_page(&ctx, status, page(errors, None))
+        }
+    }
+}
+
+async fn load_visible(
+    ctx: &Ctx,
+    slug: String,
+    id: String,
+) -> Result<(Conference, proposals::Proposal, Call, Access, Vec<Track>), AppError> {
+    let user = ctx.user.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let (p, call, a) = cfp::visible_proposal(conn, user.as_ref(), &conf, &id)?;
+            let tracks = calls::tracks(conn, conf.id)?;
+            Ok((conf, p, call, a, tracks))
+        })
+        .await
+}
+
+async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    if ctx.user.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
+    let pid = p.id;
+    let submitter_id = p.submitter_id;
+    let (topics, people, submitter) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?, users::find(conn, submitter_id)?.name))
+        })
+        .await?;
+    let tz = cfp::tz(&conf);
+    let state = cfp::state_of(&p);
+    let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
+    let title = p.title.clone();
+    let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
+        .iter()
+        .filter(|s| **s != p.state)
+        .map(|s| json!({ "value": s, "label": match *s { "accepted" => "Accept", "maybe" => "Keep as maybe", "rejected" => "Reject", _ => "Back to submitted" } }))
+        .collect();
+    render::ok(
+        &ctx,
+        "proposal",
+        &title,
+        json!({
+            "conference": conference_view(&conf), "call": views::call(&call, tz),
+            "proposal": views::proposal(&p, &call, &tracks, &topics, &submitter, tz),
+            "people": views::people(&people),
+            "can_edit": access.member && open && state.proposer_may_edit(),
+            "can_submit": access.member && open && state.proposer_may_submit(),
+            "can_withdraw": access.member && open && state.proposer_may_withdraw(),
+            "can_decide": access.organiser && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
+            "decisions": decisions,
+        }),
+    )
+}
+
+async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    if ctx.user.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let (conf, p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
+    if !access.member {
+        return Err(AppError::NotFound);
+    }
+    let pid = p.id;
+    let (topics, people) =
+        ctx.state.db(move |conn, _| Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?))).await?;
+    let input = ProposalInput {
+        title: p.title.clone(),
+        abstract_md: p.abstract_md.clone(),
+        track: p.track_id.map(|t| t.to_string()).unwrap_or_default(),
+        duration: p.duration_minutes.map(|d| d.to_string()).unwrap_or_default(),
+        key_people: p.key_people.clone(),
+        expected_attendance: p.expected_attendance.map(|d| d.to_string()).unwrap_or_default(),
+        topics: topics_to_text(&topics),
+        people: people
+            .iter()
+            .filter(|x| x.status != "declined")
+            .map(|x| x.email.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    form_page(
+        &ctx,
+        StatusCode::OK,
+        FormPage {
+            conf: &conf,
+            call: &call,
+            tracks: &tracks,
+            input: &input,
+            errors: json!({}),
+            preview: None,
+            action: format!("/c/{slug}/proposals/{id}/edit"),
+            editing: true,
+        },
+    )
+}
+
+async fn update(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ProposalForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (conf, _p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
+    if !access.member {
+        return Err(AppError::NotFound);
+    }
+    let ProposalForm { input, action } = form.into_inner();
+    let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
+    let page = |errors, preview| FormPage {
+        conf: &conf,
+        call: &call,
+        tracks: &tracks,
+        input: &input,
+        errors,
+        preview,
+        action: format!("/c/{slug}/proposals/{id}/edit"),
+        editing: true,
+    };
+    let draft = match input.parse(&limits(&call, &track_ids, &user.email)) {
+        Ok(d) => d,
+        Err(p) => return form_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page(errors_json(&p.0), None)),
+    };
+    if action == "preview" {
+        let html = markdown::to_html(&draft.abstract_md);
+        return form_page(&ctx, StatusCode::OK, page(json!({}), Some(html)));
+    }
+    let submit = action == "submit";
+    let (c2, id2) = (conf.clone(), id.clone());
+    match ctx.state.db(move |conn, st| cfp::edit(conn, st, &user, &c2, &id2, &draft, submit)).await {
+        Ok(_) => Ok(render::redirect(
+            &ctx,
+            &format!("/c/{slug}/proposals/{id}"),
+            Some(if submit { "proposal-submitted" } else { "proposal-saved" }),
+        )),
+        Err(e) => {
+            let (status, errors) = refusal(e)?;
+            form_page(&ctx, status, page(errors, None))
+        }
+    }
+}
+
+async fn submit(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, i2) = (slug.clone(), id.clone());
+    ctx.state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &s2)?;
+            cfp::submit(conn, st, &user, &conf, &i2)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-submitted")))
+}
+
+async fn withdraw(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, i2) = (slug.clone(), id.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            cfp::withdraw(conn, &user, &conf, &i2)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-withdrawn")))
+}
+
+async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_none() {
+        return Ok(login_redirect(&ctx, "/proposals"));
+    }
+    let uid = ctx.user()?.id;
+    let rows = ctx
+        .state
+        .db(move |conn, _| {
+            let rows = proposals::of_person(conn, uid)?;
+            let mut out = Vec::new();
+            for (r, conf_id) in rows {
+                out.push((r, conf_repo::by_id(conn, conf_id)?));
+            }
+            Ok(out)
+        })
+        .await?;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|(r, c)| {
+            let mut v = views::row(r, cfp::tz(c));
+            v["conference"] = json!(c.name);
+            v["link"] = json!(format!("/c/{}/proposals/{}", c.slug, r.public_id));
+            v
+        })
+        .collect();
+    render::ok(&ctx, "my_proposals", "My proposals", json!({ "proposals": list }))
+}
+
+async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let inv = ctx.state.db(move |conn, _| cfp::invitation(conn, &t)).await?;
+    let here = format!("/invitations/{token}");
+    render::ok(
+        &ctx,
+        "invitation",
+        "Invitation",
+        json!({
+            "token": token, "title": inv.proposal.title, "conference": inv.conference.name, "inviter": inv.inviter.name,
+            "kind_label": cfp::kind_of(&inv.call).label(), "email": inv.person.email, "status": inv.person.status,
+            "pending": inv.person.status == "invited",
+            "login": format!("/login?next={}", urlencode(&here)), "signup": format!("/signup?next={}", urlencode(&here)),
+            "link": format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+async fn respond(ctx: Ctx, token: web::Path<String>, form: web::Form<AnswerForm>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let user = ctx.user()?.clone();
+    let accept = match form.answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
+    };
+    let inv = ctx.state.db(move |conn, _| cfp::respond(conn, &user, &token, accept)).await?;
+    if accept {
+        Ok(render::redirect(
+            &ctx,
+            &format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
+            Some("invitation-accepted"),
+        ))
+    } else {
+        Ok(render::redirect(&ctx, "/proposals", Some("invitation-declined")))
+    }
+}

@@ -1,0 +1,355 @@
+//! Organisers: calls, tracks, every proposal with filters, decisions, publishing the programme.
+
+use crate::domain::proposal::{CallInput, ProposalState};
+use crate::domain::{text, time};
+use crate::error::AppError;
+use crate::repo::calls::{self, Call};
+use crate::repo::conferences::Conference;
+use crate::repo::proposals::{self, Filter};
+use crate::routes::conferences::view as conference_view;
+use crate::routes::views;
+use crate::services::cfp;
+use crate::services::conferences as conf_service;
+use crate::web::context::Ctx;
+use crate::web::render::{self, errors_json};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/manage", web::get().to(dashboard))
+        .route("/c/{slug}/manage/calls", web::get().to(calls_page))
+        .route("/c/{slug}/manage/calls", web::post().to(create_call))
+        .route("/c/{slug}/manage/calls/{call}", web::get().to(edit_call_form))
+        .route("/c/{slug}/manage/calls/{call}", web::post().to(update_call))
+        .route("/c/{slug}/manage/tracks", web::get().to(tracks_page))
+        .route("/c/{slug}/manage/tracks", web::post().to(add_track))
+        .route("/c/{slug}/manage/tracks/{id}/delete", web::post().to(delete_track))
+        .route("/c/{slug}/manage/proposals", web::get().to(proposals_page))
+        .route("/c/{slug}/proposals/{id}/decision", web::post().to(decide))
+        .route("/c/{slug}/manage/programme", web::post().to(publish));
+}
+
+/// The conference, if the user organises it; otherwise 404 for strangers (nothing to see here).
+async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            conf_service::require_organiser(conn, &conf, &user)?;
+            Ok(conf)
+        })
+        .await
+}
+
+async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    let cid = conf.id;
+    let (list, counts, mcs) = ctx
+        .state
+        .db(move |conn, _| {
+            let list = calls::for_conference(conn, cid)?;
+            let all = proposals::list(conn, cid, &Filter { exclude_topic_calls: true, ..Default::default() })?;
+            let mcs = crate::repo::microconferences::for_conference(conn, cid)?;
+            Ok((list, all, mcs))
+        })
+        .await?;
+    let tz = cfp::tz(&conf);
+    let by_state: Vec<Value> = ProposalState::ALL
+        .iter()
+        .map(|s| json!({ "state": s.as_str(), "count": counts.iter().filter(|r| r.state == s.as_str()).count() }))
+        .collect();
+    let mcs: Vec<Value> = mcs.iter().map(|m| json!({ "id": m.public_id, "title": m.title })).collect();
+    let title = format!("Manage · {}", conf.name);
+    render::ok(
+        &ctx,
+        "manage",
+        &title,
+        json!({
+            "conference": conference_view(&conf), "calls": list.iter().map(|c| views::call(c, tz)).collect::<Vec<_>>(),
+            "by_state": by_state, "total": counts.len(), "microconferences": mcs, "published": conf.programme_published,
+        }),
+    )
+}
+
+fn call_form_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    conf: &Conference,
+    list: &[Call],
+    form: &CallInput,
+    errors: Value,
+    editing: Option<&Call>,
+) -> Result<HttpResponse, AppError> {
+    let tz = cfp::tz(conf);
+    let kinds: Vec<Value> = crate::domain::proposal::CallKind::ORGANISER_KINDS
+        .iter()
+        .map(|k| json!({ "value": k.as_str(), "label": k.label(), "selected": k.as_str() == form.kind }))
+        .collect();
+    render::page(
+        ctx,
+        status,
+        "manage_calls",
+        &format!("Calls · {}", conf.name),
+        json!({
+            "conference": conference_view(conf), "calls": list.iter().map(|c| views::call(c, tz)).collect::<Vec<_>>(),
+            "form": form, "errors": errors, "kinds": kinds, "zone": format!("{} ({})", conf.time_zone, crate::domain::conference::offset_label(tz, conf.starts_on)),
+            "editing": editing.map(|c| views::call(c, tz)),
+        }),
+    )
+}
+
+async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    let cid = conf.id;
+    let list = ctx.state.db(move |conn, _| Ok(calls::for_conference(conn, cid)?)).await?;
+    let tz = cfp::tz(&conf);
+    let now = chrono::Utc::now();
+    let form = CallInput {
+        kind: "refereed_talk".into(),
+        opens_at: time::input_value(now, tz),
+        closes_at: time::input_value(now + chrono::Duration::days(30), tz),
+        max_per_person: "3".into(),
+        title_max: "120".into(),
+        abstract_max: "5000".into(),
+        ..Default::default()
+    };
+    call_form_page(&ctx, StatusCode::OK, &conf, &list, &form, json!({}), None)
+}
+
+async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInput>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let input = form.into_inner();
+    let draft = match input.parse(cfp::tz(&conf), None) {
+        Ok(d) => d,
+        Err(p) => {
+            let cid = conf.id;
+            let list = ctx.state.db(move |conn, _| Ok(calls::for_conference(conn, cid)?)).await?;
+            return call_form_page(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &conf,
+                &list,
+                &input,
+                errors_json(&p.0),
+                None,
+            );
+        }
+    };
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| cfp::create_call(conn, &user, &conf, &draft)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/calls"), Some("call-saved")))
+}
+
+fn input_of(c: &Call, conf: &Conference) -> CallInput {
+    let tz = cfp::tz(conf);
+    CallInput {
+        kind: c.kind.clone(),
+        title: c.title.clone(),
+        description: c.description_md.clone(),
+        opens_at: time::input_value(c.opens_at, tz),
+        closes_at: time::input_value(c.closes_at, tz),
+        max_per_person: c.max_per_person.to_string(),
+        title_max: c.title_max.to_string(),
+        abstract_max: c.abstract_max.to_string(),
+    }
+}
+
+async fn edit_call_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, call_id) = path.into_inner();
+    let conf = organised(&ctx, slug).await?;
+    let c2 = conf.clone();
+    let (call, list) = ctx
+        .state
+        .db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, calls::for_conference(conn, c2.id)?)))
+        .await?;
+    call_form_page(&ctx, StatusCode::OK, &conf, &list, &input_of(&call, &conf), json!({}), Some(&call))
+}
+
+async fn update_call(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<CallInput>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, call_id) = path.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let c2 = conf.clone();
+    let (call, list) = ctx
+        .state
+        .db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, calls::for_conference(conn, c2.id)?)))
+        .await?;
+    let input = form.into_inner();
+    let fixed = call.microconference_id.map(|_| crate::domain::proposal::CallKind::McTopic);
+    let draft = match input.parse(cfp::tz(&conf), fixed) {
+        Ok(d) => d,
+        Err(p) => {
+            return call_form_page(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &conf,
+                &list,
+                &input,
+                errors_json(&p.0),
+                Some(&call),
+            )
+        }
+    };
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| cfp::update_call(conn, &user, &conf, &call, &draft)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/calls"), Some("call-saved")))
+}
+
+async fn tracks_page_with(
+    ctx: &Ctx,
+    conf: &Conference,
+    status: StatusCode,
+    name: &str,
+    errors: Value,
+) -> Result<HttpResponse, AppError> {
+    let cid = conf.id;
+    let list = ctx.state.db(move |conn, _| Ok(calls::tracks(conn, cid)?)).await?;
+    render::page(
+        ctx,
+        status,
+        "manage_tracks",
+        &format!("Tracks · {}", conf.name),
+        json!({
+            "conference": conference_view(conf), "tracks": list, "form": { "name": name }, "errors": errors,
+        }),
+    )
+}
+
+async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    tracks_page_with(&ctx, &conf, StatusCode::OK, "", json!({})).await
+}
+
+#[derive(Deserialize)]
+struct TrackForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn add_track(ctx: Ctx, slug: web::Path<String>, form: web::Form<TrackForm>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let name = match text::single_line("name", &form.name, 1, 100) {
+        Ok(n) => n,
+        Err(e) => {
+            return tracks_page_with(&ctx, &conf, StatusCode::UNPROCESSABLE_ENTITY, &form.name, errors_json(&[e])).await
+        }
+    };
+    let user = ctx.user()?.clone();
+    let added = ctx.state.db(move |conn, _| cfp::add_track(conn, &user, &conf, &name)).await?;
+    Ok(render::redirect(
+        &ctx,
+        &format!("/c/{slug}/manage/tracks"),
+        Some(if added { "track-added" } else { "track-exists" }),
+    ))
+}
+
+async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| cfp::delete_track(conn, &user, &conf, id)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
+}
+
+#[derive(Deserialize, serde::Serialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    call: String,
+    #[serde(default)]
+    track: String,
+    #[serde(default)]
+    state: String,
+}
+
+async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    let q = q.into_inner();
+    let c2 = conf.clone();
+    let (call_q, track_q, state_q) = (q.call.clone(), q.track.clone(), q.state.clone());
+    let (rows, list, tracks) = ctx
+        .state
+        .db(move |conn, _| {
+            let list = calls::for_conference(conn, c2.id)?;
+            let tracks = calls::tracks(conn, c2.id)?;
+            let call_id = list.iter().find(|c| c.public_id.to_string() == call_q).map(|c| c.id);
+            let track_id = tracks.iter().find(|t| t.id.to_string() == track_q).map(|t| t.id);
+            let state = ProposalState::parse(&state_q).map(|s| s.as_str().to_string());
+            let f = Filter { call_id, track_id, state, exclude_topic_calls: true };
+            Ok((proposals::list(conn, c2.id, &f)?, list, tracks))
+        })
+        .await?;
+    let tz = cfp::tz(&conf);
+    let calls_opt: Vec<Value> = list
+        .iter()
+        .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
+        .collect();
+    let tracks_opt: Vec<Value> = tracks
+        .iter()
+        .map(|t| json!({ "value": t.id.to_string(), "label": t.name, "selected": t.id.to_string() == q.track }))
+        .collect();
+    let states_opt: Vec<Value> = ProposalState::ALL
+        .iter()
+        .map(|s| json!({ "value": s.as_str(), "label": s.as_str(), "selected": s.as_str() == q.state }))
+        .collect();
+    render::ok(
+        &ctx,
+        "manage_proposals",
+        &format!("Proposals · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "proposals": rows.iter().map(|r| views::row(r, tz)).collect::<Vec<_>>(),
+            "count": rows.len(), "calls": calls_opt, "tracks": tracks_opt, "states": states_opt,
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    state: String,
+}
+
+async fn decide(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let to = ProposalState::parse(&form.state)
+        .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
+    let (s2, i2) = (slug.clone(), id.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            cfp::decide(conn, &user, &conf, &i2, to)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("decision-saved")))
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    published: String,
+}
+
+async fn publish(ctx: Ctx, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    let on = form.published == "1";
+    ctx.state.db(move |conn, _| cfp::set_programme_published(conn, &user, &conf, on)).await?;
+    Ok(render::redirect(
+        &ctx,
+        &format!("/c/{slug}/manage"),
+        Some(if on { "programme-published" } else { "programme-hidden" }),
+    ))
+}
