@@ -71,13 +71,22 @@ async fn signup(ctx: Ctx, form: web::Form<SignupForm>) -> Result<HttpResponse, A
 struct TokenQuery {
     #[serde(default)]
     token: String,
+    next: Option<String>,
 }
 
 async fn verify(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
-    let token = q.into_inner().token;
+    let q = q.into_inner();
+    let next = safe_next(q.next.as_deref());
+    let token = q.token;
     let user = ctx.state.db(move |conn, _| accounts::verify_email(conn, &token)).await?;
     match user {
-        Some(_) if ctx.user.is_some() => Ok(render::redirect(&ctx, "/account", Some("verified"))),
+        Some(_) if ctx.user.is_some() => {
+            Ok(render::redirect(&ctx, if next == "/" { "/account" } else { &next }, Some("verified")))
+        }
+        Some(_) if next != "/" => {
+            let to = format!("/login?{}", serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default());
+            Ok(render::redirect(&ctx, &to, Some("verified")))
+        }
         Some(_) => Ok(render::redirect(&ctx, "/login", Some("verified"))),
         None => render::page(
             &ctx,

@@ -285,6 +285,12 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     if !access.member {
         return Err(AppError::NotFound);
     }
+    if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {
+        return Err(AppError::Conflict("This call has closed: proposals can no longer be changed.".into()));
+    }
+    if !cfp::state_of(&p).proposer_may_edit() {
+        return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", p.state)));
+    }
     let pid = p.id;
     let (topics, people) =
         ctx.state.db(move |conn, _| Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?))).await?;
@@ -429,7 +435,7 @@ async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
         "invitation",
         "Invitation",
         json!({
-            "token": token, "title": inv.proposal.title, "conference": inv.conference.name, "inviter": inv.inviter.name,
+            "token": token, "proposal_title": inv.proposal.title, "conference": inv.conference.name, "inviter": inv.inviter.name,
             "kind_label": cfp::kind_of(&inv.call).label(), "email": inv.person.email, "status": inv.person.status,
             "pending": inv.person.status == "invited",
             "login": format!("/login?next={}", urlencode(&here)), "signup": format!("/signup?next={}", urlencode(&here)),

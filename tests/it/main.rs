@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod api_cli;
 mod browser;
+mod cfp;
 mod conferences;
 mod outbox;
 mod web_security;
