@@ -32,3 +32,60 @@ fn browser_sign_up_verify_log_in_and_see_your_name() {
     b.goto(&app.url("/account"));
     assert!(b.wait_for_text("main", "linus@example.org", Duration::from_secs(10)));
 }
+
+#[test]
+fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
+    if !Browser::available() {
+        assert!(
+            std::env::var("CI_REQUIRE_BROWSER").is_err(),
+            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
+        );
+        return;
+    }
+    let app = TestApp::start();
+    let s = crate::cfp::conference(&app, "org@example.org");
+    app.user("lena@example.org", "Lena Lead", false);
+    app.user("cole@example.org", "Cole Colead", false);
+    let b = Browser::start();
+    let login = |email: &str| {
+        b.goto(&app.url("/login"));
+        b.fill("#email", email);
+        b.fill("#password", PASSWORD);
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    };
+    login("lena@example.org");
+    b.goto(&app.url(&format!("/c/{}/cfp", s.slug)));
+    b.click(&format!("a[href='/c/{}/cfp/{}']", s.slug, s.mc_call));
+    b.click("a.button");
+    b.fill("#title", "Tracing MC");
+    b.fill("#abstract", "Shared **ring buffers** for all tracers.");
+    b.fill("#topics", "Ring buffer: one for all\nUser events");
+    b.fill("#expected_attendance", "60");
+    b.fill("#people", "cole@example.org");
+    b.click("button[value=submit]");
+    assert!(b.wait_for_text("h1", "Tracing MC", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.text("main").contains("submitted"));
+    let proposal_url = b.current_url();
+
+    // The co-lead follows the mailed link, accepts, and sees the proposal.
+    let link = link_in(&app.mail("cole@example.org", "invites you"), &format!("{}/invitations/", app.base));
+    let logout = || {
+        b.click("form.inline button.link");
+        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    };
+    logout();
+    login("cole@example.org");
+    b.goto(&link);
+    b.click("button[value=accept]");
+    assert!(b.wait_for_text("h1", "Tracing MC", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.text("main").contains("cole@example.org (accepted)"));
+    b.goto(&app.url("/proposals"));
+    assert!(b.wait_for_text("main", "Tracing MC", Duration::from_secs(5)));
+
+    // And the submitter sees the co-lead's acceptance.
+    logout();
+    login("lena@example.org");
+    b.goto(&proposal_url);
+    assert!(b.wait_for_text("main", "cole@example.org (accepted)", Duration::from_secs(5)));
+}
