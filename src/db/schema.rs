@@ -84,6 +84,7 @@ diesel::table! {
         currency -> Text,
         created_at -> Timestamptz,
         programme_published -> Bool,
+        comp_passes_per_mc -> Int4,
     }
 }
 
@@ -127,6 +128,7 @@ diesel::table! {
         budget_minutes -> Int4,
         latest_topic_close -> Timestamptz,
         created_at -> Timestamptz,
+        comp_passes -> Int4,
     }
 }
 
@@ -152,6 +154,13 @@ diesel::table! {
         title_max -> Int4,
         abstract_max -> Int4,
         created_at -> Timestamptz,
+        review_opens_at -> Nullable<Timestamptz>,
+        review_closes_at -> Nullable<Timestamptz>,
+        score_min -> Int4,
+        score_max -> Int4,
+        score_labels -> Text,
+        anonymised -> Bool,
+        reviews_visibility -> Text,
     }
 }
 
@@ -173,6 +182,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         submitted_at -> Nullable<Timestamptz>,
+        decision_note -> Text,
+        decision_released_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -199,7 +210,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    committee_members (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        email -> Text,
+        user_id -> Nullable<Int8>,
+        status -> Text,
+        invite_token_hash -> Bytea,
+        call_ids -> Array<Int8>,
+        track_ids -> Array<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Int8,
+        proposal_id -> Int8,
+        reviewer_id -> Int8,
+        score -> Int4,
+        comment -> Text,
+        note_to_proposer -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_conflicts (proposal_id, user_id) {
+        proposal_id -> Int8,
+        user_id -> Int8,
+        source -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_templates (conference_id, decision) {
+        conference_id -> Int8,
+        decision -> Text,
+        subject -> Text,
+        body -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(reviews -> proposals (proposal_id));
+diesel::joinable!(reviews -> users (reviewer_id));
+diesel::joinable!(review_conflicts -> proposals (proposal_id));
+diesel::joinable!(committee_members -> conferences (conference_id));
+diesel::joinable!(committee_members -> users (user_id));
+diesel::joinable!(review_conflicts -> users (user_id));
 diesel::joinable!(tracks -> conferences (conference_id));
 diesel::joinable!(calls -> conferences (conference_id));
 diesel::joinable!(proposals -> calls (call_id));
@@ -232,4 +294,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     proposals,
     proposal_topics,
     proposal_people,
+    committee_members,
+    reviews,
+    review_conflicts,
+    notification_templates,
 );

@@ -4,6 +4,7 @@ pub mod account;
 pub mod conference;
 pub mod markdown;
 pub mod proposal;
+pub mod review;
 pub mod text;
 pub mod time;
 

@@ -21,6 +21,13 @@ pub struct Call {
     pub title_max: i32,
     pub abstract_max: i32,
     pub created_at: DateTime<Utc>,
+    pub review_opens_at: Option<DateTime<Utc>>,
+    pub review_closes_at: Option<DateTime<Utc>>,
+    pub score_min: i32,
+    pub score_max: i32,
+    pub score_labels: String,
+    pub anonymised: bool,
+    pub reviews_visibility: String,
 }
 
 #[derive(Insertable, AsChangeset)]

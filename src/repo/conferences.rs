@@ -20,6 +20,7 @@ pub struct Conference {
     pub currency: String,
     pub created_at: DateTime<Utc>,
     pub programme_published: bool,
+    pub comp_passes_per_mc: i32,
 }
 
 #[derive(Insertable, AsChangeset)]

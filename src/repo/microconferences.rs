@@ -19,6 +19,8 @@ pub struct Microconference {
     pub budget_minutes: i32,
     pub latest_topic_close: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// Comp passes this MC gives its speakers (fixed at acceptance).
+    pub comp_passes: i32,
 }
 
 pub struct NewMc<'a> {
@@ -129,4 +131,8 @@ pub fn set_published(conn: &mut PgConnection, conference_id: i64, published: boo
         .set(conferences::programme_published.eq(published))
         .execute(conn)
         .map(|_| ())
+}
+
+pub fn set_comp_passes(conn: &mut PgConnection, id: i64, n: i32) -> QueryResult<()> {
+    diesel::update(microconferences::table.find(id)).set(microconferences::comp_passes.eq(n)).execute(conn).map(|_| ())
 }

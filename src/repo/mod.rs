@@ -5,5 +5,6 @@ pub mod conferences;
 pub mod microconferences;
 pub mod outbox;
 pub mod proposals;
+pub mod reviews;
 pub mod tokens;
 pub mod users;

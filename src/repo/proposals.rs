@@ -24,6 +24,8 @@ pub struct Proposal {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+    pub decision_note: String,
+    pub decision_released_at: Option<DateTime<Utc>>,
 }
 
 #[derive(AsChangeset)]
@@ -117,6 +119,7 @@ pub struct ProposalRow {
     pub duration_minutes: Option<i32>,
     pub updated_at: DateTime<Utc>,
     pub position: Option<i32>,
+    pub decision_released_at: Option<DateTime<Utc>>,
 }
 
 type RowSelect = (
@@ -132,6 +135,7 @@ type RowSelect = (
     proposals::duration_minutes,
     proposals::updated_at,
     proposals::position,
+    proposals::decision_released_at,
 );
 
 fn row() -> RowSelect {
@@ -148,6 +152,7 @@ fn row() -> RowSelect {
         proposals::duration_minutes,
         proposals::updated_at,
         proposals::position,
+        proposals::decision_released_at,
     )
 }
 
@@ -324,4 +329,45 @@ pub fn member_ids(conn: &mut PgConnection, p: &Proposal) -> QueryResult<Vec<i64>
     ids.insert(0, p.submitter_id);
     ids.dedup();
     Ok(ids)
+}
+
+/// Sets a decision (and optionally its note to the proposer), not yet released.
+pub fn set_decision(conn: &mut PgConnection, id: i64, state: &str, note: Option<&str>) -> QueryResult<()> {
+    let q = diesel::update(proposals::table.find(id));
+    match note {
+        Some(n) => q
+            .set((proposals::state.eq(state), proposals::decision_note.eq(n), proposals::updated_at.eq(Utc::now())))
+            .execute(conn),
+        None => q.set((proposals::state.eq(state), proposals::updated_at.eq(Utc::now()))).execute(conn),
+    }
+    .map(|_| ())
+}
+
+/// Marks every accepted or rejected, unreleased proposal of the conference's own
+/// calls (or of one topic call) released, and returns them. One UPDATE: a
+/// proposal is returned by exactly one release, however many run at once.
+pub fn release_decisions(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    topic_call: Option<i64>,
+) -> QueryResult<Vec<Proposal>> {
+    let own_calls = calls::table
+        .filter(calls::conference_id.eq(conference_id))
+        .filter(calls::microconference_id.is_null())
+        .select(calls::id);
+    let base = proposals::table
+        .filter(proposals::conference_id.eq(conference_id))
+        .filter(proposals::state.eq_any(["accepted", "rejected"]))
+        .filter(proposals::decision_released_at.is_null());
+    let now = Some(Utc::now());
+    match topic_call {
+        Some(c) => diesel::update(base.filter(proposals::call_id.eq(c)))
+            .set(proposals::decision_released_at.eq(now))
+            .returning(Proposal::as_returning())
+            .get_results(conn),
+        None => diesel::update(base.filter(proposals::call_id.eq_any(own_calls)))
+            .set(proposals::decision_released_at.eq(now))
+            .returning(Proposal::as_returning())
+            .get_results(conn),
+    }
 }

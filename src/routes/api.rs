@@ -15,6 +15,7 @@ pub fn scope() -> Scope {
         .route("/me", web::get().to(me))
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
         .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
+        .route("/conferences/{slug}/reviews", web::get().to(reviews))
         .default_service(web::to(not_found))
 }
 
@@ -83,4 +84,67 @@ async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpR
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "published": data["published"], "microconferences": data["microconferences"] })))
+}
+
+#[derive(serde::Deserialize)]
+struct FormatQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// Reviews as JSON (or CSV with `?format=csv`). Organisers get every review;
+/// committee members only reviews of proposals they may review (never
+/// conflicted ones), others' reviews only as the call's visibility allows, and
+/// no proposer identity in anonymised calls.
+async fn reviews(
+    state: State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    q: web::Query<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::repo::reviews as repo;
+    use crate::services::review::{self as service, Reviewer};
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let rows = state
+        .db(move |conn, _| {
+            let conf = crate::services::conferences::find(conn, &slug)?;
+            let (scope, role) = service::scope(conn, &user, &conf, None)?;
+            let all = repo::export(conn, conf.id)?;
+            // Conflicted proposals are not in the scope: their reviews never leave.
+            let visible = repo::dashboard(conn, &scope)?;
+            let organiser = matches!(role, Reviewer::Organiser);
+            Ok(all
+                .into_iter()
+                .filter_map(|mut r| {
+                    let row = visible.iter().find(|v| v.id == r.proposal_db_id)?;
+                    if !(r.reviewer_id == user.id || service::may_see_others(row, &role)) {
+                        return None;
+                    }
+                    if r.anonymised && !organiser {
+                        r.proposer = String::new();
+                        r.proposer_email = String::new();
+                    }
+                    Some(r)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    if q.format == "csv" {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(crate::routes::review::reviews_csv(&rows)));
+    }
+    let list: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "proposal": r.proposal_id, "title": r.title, "call": r.call, "state": r.state,
+                "proposer": if r.proposer.is_empty() { None } else { Some(&r.proposer) },
+                "proposer_email": if r.proposer_email.is_empty() { None } else { Some(&r.proposer_email) },
+                "reviewer": r.reviewer, "score": r.score, "comment": r.comment, "note_to_proposer": r.note_to_proposer,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "reviews": list })))
 }

@@ -244,14 +244,27 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
     let pid = p.id;
     let submitter_id = p.submitter_id;
-    let (topics, people, submitter) = ctx
+    let released = p.decision_released_at.is_some();
+    let (topics, people, submitter, notes) = ctx
         .state
         .db(move |conn, _| {
-            Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?, users::find(conn, submitter_id)?.name))
+            let notes = if released { crate::repo::reviews::notes_for_proposer(conn, pid)? } else { Vec::new() };
+            Ok((
+                proposals::topics(conn, pid)?,
+                proposals::people(conn, pid)?,
+                users::find(conn, submitter_id)?.name,
+                notes,
+            ))
         })
         .await?;
     let tz = cfp::tz(&conf);
-    let state = cfp::state_of(&p);
+    // What the proposer may do, and sees, follows the released state only.
+    let state = cfp::proposer_state_of(&p);
+    let insider = access.organiser || access.lead;
+    let mut proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
+    if !insider {
+        proposal_view["state"] = json!(state.as_str());
+    }
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let title = p.title.clone();
     let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
@@ -265,7 +278,9 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
         &title,
         json!({
             "conference": conference_view(&conf), "call": views::call(&call, tz),
-            "proposal": views::proposal(&p, &call, &tracks, &topics, &submitter, tz),
+            "proposal": proposal_view,
+        "decision": if released { Some(json!({ "state": p.state, "note": p.decision_note, "reviewer_notes": notes })) } else { None },
+        "unreleased": insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
             "people": views::people(&people),
             "can_edit": access.member && open && state.proposer_may_edit(),
             "can_submit": access.member && open && state.proposer_may_submit(),
@@ -288,7 +303,7 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {
         return Err(AppError::Conflict("This call has closed: proposals can no longer be changed.".into()));
     }
-    if !cfp::state_of(&p).proposer_may_edit() {
+    if !cfp::proposer_state_of(&p).proposer_may_edit() {
         return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", p.state)));
     }
     let pid = p.id;
@@ -416,7 +431,7 @@ async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let list: Vec<Value> = rows
         .iter()
         .map(|(r, c)| {
-            let mut v = views::row(r, cfp::tz(c));
+            let mut v = views::row_for_proposer(r, cfp::tz(c));
             v["conference"] = json!(c.name);
             v["link"] = json!(format!("/c/{}/proposals/{}", c.slug, r.public_id));
             v

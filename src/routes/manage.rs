@@ -314,6 +314,8 @@ async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQue
 struct DecisionForm {
     #[serde(default)]
     state: String,
+    /// The note to the proposer, sent with the decision when it is released.
+    note: Option<String>,
 }
 
 async fn decide(
@@ -329,7 +331,14 @@ async fn decide(
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
-            cfp::decide(conn, &user, &conf, &i2, to)
+            let note = match &form.note {
+                Some(n) => Some(
+                    crate::domain::text::multi_line("note", n, 0, 5000)
+                        .map_err(|e| AppError::BadRequest(format!("The note {}.", e.message)))?,
+                ),
+                None => None,
+            };
+            crate::services::review::decide(conn, &user, &conf, &i2, to, note.as_deref())
         })
         .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("decision-saved")))

@@ -62,7 +62,12 @@ fn mc_data(
     let leads: Vec<String> = mcs::leads(conn, mc.id)?.into_iter().map(|u| u.name).collect();
     let call = calls::topic_call_of(conn, mc.id)?;
     let topics: Vec<Value> = match &call {
-        Some(c) => proposals::of_call(conn, c.id, Some("accepted"))?.iter().map(|r| views::row(r, tz)).collect(),
+        // Only released decisions are public.
+        Some(c) => proposals::of_call(conn, c.id, Some("accepted"))?
+            .iter()
+            .filter(|r| r.decision_released_at.is_some())
+            .map(|r| views::row(r, tz))
+            .collect(),
         None => Vec::new(),
     };
     let mut v = views::microconference(mc, &leads, topics, tracks);

@@ -8,6 +8,7 @@ pub mod conferences;
 pub mod health;
 pub mod manage;
 pub mod microconferences;
+pub mod review;
 pub mod views;
 
 use actix_web::web;
@@ -20,7 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(conferences::configure)
         .configure(cfp::configure)
         .configure(manage::configure)
-        .configure(microconferences::configure);
+        .configure(microconferences::configure)
+        .configure(review::configure);
 }
 
 /// The client as the throttle sees it: the peer address (proxies would set this up explicitly).

@@ -41,6 +41,13 @@ pub fn row(r: &ProposalRow, tz: Tz) -> Value {
     })
 }
 
+/// A row as its proposers see it: an unreleased decision reads "submitted".
+pub fn row_for_proposer(r: &ProposalRow, tz: Tz) -> Value {
+    let mut v = row(r, tz);
+    v["state"] = json!(crate::domain::review::state_for_proposer(&r.state, r.decision_released_at.is_some()));
+    v
+}
+
 pub fn people(list: &[Person]) -> Vec<Value> {
     list.iter().map(|p| json!({ "email": p.email, "status": p.status })).collect()
 }

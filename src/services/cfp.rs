@@ -45,6 +45,13 @@ pub fn state_of(p: &Proposal) -> ProposalState {
     ProposalState::parse(&p.state).unwrap_or(ProposalState::Draft)
 }
 
+/// The state as its proposers see it: an unreleased decision still reads "submitted",
+/// and what they may do follows from that, so nothing they can try reveals it.
+pub fn proposer_state_of(p: &Proposal) -> ProposalState {
+    let shown = crate::domain::review::state_for_proposer(&p.state, p.decision_released_at.is_some());
+    ProposalState::parse(shown).unwrap_or(ProposalState::Submitted)
+}
+
 pub fn status_of(call: &Call) -> CallStatus {
     call_status(call.opens_at, call.closes_at, Utc::now())
 }
@@ -297,8 +304,9 @@ pub fn edit(
 ) -> Result<Proposal, AppError> {
     conn.transaction(|conn| {
         let (p, call) = lock_for_proposer(conn, user, conf, public_id)?;
-        if !state_of(&p).proposer_may_edit() && !(submit && state_of(&p).proposer_may_submit()) {
-            return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", p.state)));
+        let shown = proposer_state_of(&p);
+        if !shown.proposer_may_edit() && !(submit && shown.proposer_may_submit()) {
+            return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", shown.as_str())));
         }
         proposals::update_content(conn, p.id, &content(d))?;
         if kind_of(&call) == CallKind::Microconference {
@@ -310,7 +318,7 @@ pub fn edit(
             proposals::remove_invitees_not_in(conn, p.id, &keep)?;
             invite_people(conn, st, user, conf, &call, &p, &d.people)?;
         }
-        if submit && state_of(&p) != ProposalState::Submitted {
+        if submit && shown != ProposalState::Submitted {
             submit_in_tx(conn, st, user, conf, &call, &p)?;
         }
         Ok(proposals::find(conn, p.id)?)
@@ -326,8 +334,11 @@ pub fn submit(
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let (p, call) = lock_for_proposer(conn, user, conf, public_id)?;
-        if !state_of(&p).proposer_may_submit() {
-            return Err(AppError::Conflict(format!("A proposal that is {} cannot be submitted.", p.state)));
+        if !proposer_state_of(&p).proposer_may_submit() {
+            return Err(AppError::Conflict(format!(
+                "A proposal that is {} cannot be submitted.",
+                proposer_state_of(&p).as_str()
+            )));
         }
         if state_of(&p) == ProposalState::Withdrawn
             && proposals::count_for_cap(conn, call.id, p.submitter_id)? >= call.max_per_person as i64
@@ -344,8 +355,11 @@ pub fn submit(
 pub fn withdraw(conn: &mut PgConnection, user: &User, conf: &Conference, public_id: &str) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let (p, _call) = lock_for_proposer(conn, user, conf, public_id)?;
-        if !state_of(&p).proposer_may_withdraw() {
-            return Err(AppError::Conflict(format!("A proposal that is {} cannot be withdrawn.", p.state)));
+        if !proposer_state_of(&p).proposer_may_withdraw() {
+            return Err(AppError::Conflict(format!(
+                "A proposal that is {} cannot be withdrawn.",
+                proposer_state_of(&p).as_str()
+            )));
         }
         Ok(proposals::set_state(conn, p.id, ProposalState::Withdrawn.as_str())?)
     })
@@ -405,37 +419,16 @@ fn microconference_of(conn: &mut PgConnection, proposal_id: i64) -> Result<Optio
         .optional()?)
 }
 
-// --- decisions (organisers; the review issue adds the committee's tools) ---
+// --- microconferences ---
 
-/// Sets a decision state. Accepting a microconference proposal makes it a
-/// microconference: its submitter and accepted co-leads become its leads and it
-/// gets a topic call of its own.
-pub fn decide(
+/// Makes an accepted microconference proposal a microconference: its submitter
+/// and accepted co-leads become its leads and it gets a topic call of its own.
+/// Called when the acceptance is released; doing it twice changes nothing.
+pub fn make_microconference(
     conn: &mut PgConnection,
-    actor: &User,
     conf: &Conference,
-    public_id: &str,
-    to: ProposalState,
-) -> Result<(), AppError> {
-    conn.transaction(|conn| {
-        crate::services::conferences::require_organiser(conn, conf, actor)?;
-        let (p, call, _) = visible_proposal(conn, Some(actor), conf, public_id)?;
-        if call.microconference_id.is_some() {
-            return Err(AppError::Conflict("Topics of a microconference are decided by its leads.".into()));
-        }
-        let p = proposals::lock(conn, p.id)?;
-        if !ProposalState::organiser_may_set(state_of(&p), to) {
-            return Err(AppError::Conflict(format!("A proposal that is {} cannot become {}.", p.state, to.as_str())));
-        }
-        proposals::set_state(conn, p.id, to.as_str())?;
-        if to == ProposalState::Accepted && kind_of(&call) == CallKind::Microconference {
-            make_microconference(conn, conf, &p)?;
-        }
-        Ok(())
-    })
-}
-
-fn make_microconference(conn: &mut PgConnection, conf: &Conference, p: &Proposal) -> Result<Microconference, AppError> {
+    p: &Proposal,
+) -> Result<Microconference, AppError> {
     let tz = tz(conf);
     // By default the topic call may stay open until the conference starts.
     let start = conf.starts_on.and_hms_opt(0, 0, 0).unwrap_or_default();

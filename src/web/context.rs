@@ -73,6 +73,15 @@ pub fn flash_text(key: &str) -> Option<String> {
         "programme-published" => "The programme is published.",
         "programme-hidden" => "The programme is hidden from the public again.",
         "window-saved" => "The topic call's dates were saved.",
+        "review-saved" => "Your review was saved.",
+        "all-reviewed" => "You have reviewed everything here. Thank you!",
+        "conflict-declared" => "Noted: you will not see this proposal again.",
+        "conflict-set" => "The conflict of interest was recorded.",
+        "committee-joined" => "Welcome to the programme committee.",
+        "member-invited" => "The invitation was sent.",
+        "member-updated" => "That person was invited before; their calls and tracks were updated.",
+        "decisions-released" => "The decisions were released and the mail is on its way.",
+        "templates-saved" => "The notification templates were saved.",
         _ => return None,
     };
     Some(text.to_string())

@@ -361,6 +361,8 @@ fn status_of(http: Option<&Http>, app: &TestApp, path: &str) -> u16 {
 fn accepted_mc(app: &TestApp, s: &Setup, org: &Http, lead: &Http, author: &Http, title: &str) -> (String, String) {
     let mc = propose(lead, s, &s.mc_call, &[("title", title), ("abstract", "Problems"), ("action", "submit")]);
     assert_eq!(org.post_form(&format!("{mc}/decision"), &[("state", "accepted")]).status, 303);
+    // The MC exists once the acceptance is released.
+    assert_eq!(org.post_form(&format!("/c/{}/manage/release", s.slug), &[]).status, 303);
     let manage = org.get(&format!("/c/{}/manage", s.slug));
     let mc_manage = manage
         .body
@@ -547,7 +549,10 @@ fn an_accepted_microconference_runs_its_own_topic_call() {
     let page = lead.get(&mc_manage).body;
     assert!(page.find("Extra topic 0").unwrap() < page.find("Topic for Tracing").unwrap());
 
-    // Publish: the programme and the API show the MC, its leads and accepted topics in order.
+    // Release the topic decisions, then publish: the programme and the API show
+    // the MC, its leads and accepted topics in order.
+    assert_eq!(lead.post_form(&format!("{mc}/release"), &[]).status, 303);
+    app.mail("p0@example.org", "accepted");
     assert_eq!(org.post_form(&format!("/c/{}/manage/programme", s.slug), &[("published", "1")]).status, 303);
     let prog = app.client().get(&format!("/c/{}/programme", s.slug)).body;
     assert!(prog.contains("Tracing") && prog.contains("Lena Lead") && prog.contains("Extra topic 0"));

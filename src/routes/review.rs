@@ -1,0 +1,774 @@
+//! Reviewing: the committee's dashboard and review pages, MC leads' topic review,
+//! committee invitations, and the organisers' decisions, release, templates and export.
+
+use crate::domain::account::Email;
+use crate::domain::proposal::ProposalState;
+use crate::domain::review::{self as rules, ScoreStats};
+use crate::domain::{markdown, text, FieldError};
+use crate::error::AppError;
+use crate::repo::calls;
+use crate::repo::conferences::Conference;
+use crate::repo::proposals;
+use crate::repo::reviews::{self, DashboardRow};
+use crate::repo::users;
+use crate::routes::conferences::view as conference_view;
+use crate::routes::views;
+use crate::services::review::{self as service, ReviewInput, Reviewer};
+use crate::services::{cfp, conferences as conf_service};
+use crate::web::context::Ctx;
+use crate::web::render::{self, errors_json};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/review", web::get().to(dashboard))
+        .route("/c/{slug}/review/next", web::get().to(next_unreviewed))
+        .route("/c/{slug}/review/{id}", web::get().to(review_page))
+        .route("/c/{slug}/review/{id}", web::post().to(save_review))
+        .route("/c/{slug}/review/{id}/conflict", web::post().to(declare_conflict))
+        .route("/c/{slug}/mc/{mc}/review", web::get().to(mc_dashboard))
+        .route("/c/{slug}/mc/{mc}/release", web::post().to(mc_release))
+        .route("/committee/{token}", web::get().to(committee_invitation))
+        .route("/committee/{token}", web::post().to(committee_respond))
+        .route("/c/{slug}/manage/committee", web::get().to(committee_page))
+        .route("/c/{slug}/manage/committee", web::post().to(invite))
+        .route("/c/{slug}/manage/decisions", web::get().to(decisions_page))
+        .route("/c/{slug}/manage/decisions", web::post().to(bulk_decide))
+        .route("/c/{slug}/manage/release", web::post().to(release))
+        .route("/c/{slug}/manage/notifications", web::get().to(notifications_page))
+        .route("/c/{slug}/manage/notifications", web::post().to(save_notifications))
+        .route("/c/{slug}/manage/reviews.csv", web::get().to(export_csv))
+        .route("/c/{slug}/proposals/{id}/conflicts", web::post().to(organiser_conflict));
+}
+
+/// A score distribution as a tiny inline bar chart: one bar per point of the
+/// scale, so a split committee (bars at both ends) stands out at a glance.
+pub fn distribution_svg(st: &ScoreStats, min: i32) -> String {
+    let n = st.distribution.len().max(1);
+    let peak = st.distribution.iter().copied().max().unwrap_or(0).max(1);
+    let w = 8 * n;
+    let mut bars = String::new();
+    let mut words = Vec::new();
+    for (i, c) in st.distribution.iter().enumerate() {
+        let h = if *c == 0 { 1 } else { 2 + 14 * c / peak };
+        let hue = if n > 1 { 120 * i / (n - 1) } else { 60 };
+        bars.push_str(&format!(
+            r#"<rect x="{}" y="{}" width="6" height="{}" style="fill:hsl({hue},55%,38%)"></rect>"#,
+            i * 8,
+            16 - h,
+            h
+        ));
+        if *c > 0 {
+            words.push(format!("{}×{}", min + i as i32, c));
+        }
+    }
+    let label = if words.is_empty() { "no scores yet".to_string() } else { format!("scores {}", words.join(", ")) };
+    format!(
+        r#"<svg class="dist" width="{w}" height="16" viewBox="0 0 {w} 16" role="img" aria-label="{label}"><title>{label}</title>{bars}</svg>"#
+    )
+}
+
+fn fmt_mean(m: Option<f64>) -> Value {
+    m.map(|v| json!(format!("{v:+.2}"))).unwrap_or(Value::Null)
+}
+
+fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
+    let see = service::may_see_others(r, role);
+    let st = rules::stats(&r.scores, r.score_min, r.score_max);
+    let hide_names = r.anonymised && !matches!(role, Reviewer::Organiser);
+    json!({
+        "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
+        "own": r.own_score.map(|s| format!("{s:+}")), "count": st.count,
+        "mean": if see { fmt_mean(st.mean) } else { Value::Null },
+        "spread": if see { st.spread.map(Value::from).unwrap_or(Value::Null) } else { Value::Null },
+        "chart": if see && st.count > 0 { Some(distribution_svg(&st, r.score_min)) } else { None },
+        "submitter": if hide_names { None } else { Some(r.submitter_name.clone()) },
+        "state": r.state,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct DashQuery {
+    #[serde(default)]
+    call: String,
+    #[serde(default)]
+    track: String,
+    #[serde(default)]
+    unreviewed: String,
+    #[serde(default)]
+    sort: String,
+}
+
+fn filter_and_sort(mut rows: Vec<DashboardRow>, q: &DashQuery, role: &Reviewer) -> Vec<DashboardRow> {
+    rows.retain(|r| {
+        (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
+            && (q.unreviewed.is_empty() || r.own_score.is_none())
+    });
+    let mean = |r: &DashboardRow| {
+        if service::may_see_others(r, role) {
+            rules::stats(&r.scores, r.score_min, r.score_max).mean.unwrap_or(f64::MIN)
+        } else {
+            f64::MIN
+        }
+    };
+    let spread = |r: &DashboardRow| {
+        if service::may_see_others(r, role) {
+            rules::stats(&r.scores, r.score_min, r.score_max).spread.unwrap_or(-1)
+        } else {
+            -1
+        }
+    };
+    match q.sort.as_str() {
+        "title" => rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
+        "mean" => rows.sort_by(|a, b| mean(b).total_cmp(&mean(a))),
+        "spread" => rows.sort_by_key(|r| std::cmp::Reverse(spread(r))),
+        "count" => rows.sort_by_key(|r| r.scores.len()),
+        _ => {}
+    }
+    rows
+}
+
+async fn load_dashboard(
+    ctx: &Ctx,
+    slug: String,
+    mc: Option<String>,
+    q: DashQuery,
+) -> Result<(Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>), AppError> {
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let (mut scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
+            let all_calls = calls::for_conference(conn, conf.id)?;
+            if let Some(c) = all_calls.iter().find(|c| c.public_id.to_string() == q.call) {
+                if scope.topic_call.is_none() && (scope.call_ids.is_empty() || scope.call_ids.contains(&c.id)) {
+                    scope.call_ids = vec![c.id];
+                }
+            }
+            let rows = reviews::dashboard(conn, &scope)?;
+            let tracks = calls::tracks(conn, conf.id)?;
+            Ok((conf, filter_and_sort(rows, &q, &role), role, all_calls, tracks))
+        })
+        .await
+}
+
+async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQuery) -> Result<HttpResponse, AppError> {
+    let (conf, rows, role, all_calls, tracks) = load_dashboard(&ctx, slug, mc.clone(), q.clone()).await?;
+    let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
+    let list: Vec<Value> = rows.iter().map(|r| row_view(r, &role)).collect();
+    let calls_opt: Vec<Value> = all_calls
+        .iter()
+        .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
+        .collect();
+    let tracks_opt: Vec<Value> = tracks
+        .iter()
+        .map(|t| json!({ "value": t.id.to_string(), "label": t.name, "selected": t.id.to_string() == q.track }))
+        .collect();
+    let sorts: Vec<Value> = [
+        ("", "Submission order"),
+        ("title", "Title"),
+        ("mean", "Mean score"),
+        ("spread", "Disagreement"),
+        ("count", "Fewest reviews"),
+    ]
+    .iter()
+    .map(|(v, l)| json!({ "value": v, "label": l, "selected": *v == q.sort }))
+    .collect();
+    let base = match &mc {
+        Some(m) => format!("/c/{}/mc/{m}/review", conf.slug),
+        None => format!("/c/{}/review", conf.slug),
+    };
+    let qs = serde_urlencoded::to_string([
+        ("call", q.call.as_str()),
+        ("track", q.track.as_str()),
+        ("sort", q.sort.as_str()),
+    ])
+    .unwrap_or_default();
+    render::ok(
+        &ctx,
+        "review_dashboard",
+        &format!("Review · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "rows": list, "total": rows.len(), "reviewed": reviewed,
+            "pct": if rows.is_empty() { 0 } else { reviewed * 100 / rows.len() },
+            "calls": calls_opt, "tracks": tracks_opt, "sorts": sorts, "unreviewed": !q.unreviewed.is_empty(),
+            "is_mc": mc.is_some(), "base": base, "next": format!("/c/{}/review/next?{qs}{}", conf.slug, mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default()),
+        }),
+    )
+}
+
+async fn dashboard(ctx: Ctx, slug: web::Path<String>, q: web::Query<DashQuery>) -> Result<HttpResponse, AppError> {
+    render_dashboard(ctx, slug.into_inner(), None, q.into_inner()).await
+}
+
+async fn mc_dashboard(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    q: web::Query<DashQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, mc) = path.into_inner();
+    render_dashboard(ctx, slug, Some(mc), q.into_inner()).await
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(flatten)]
+    q: DashQuery,
+    mc: Option<String>,
+}
+
+async fn next_unreviewed(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let NextQuery { mut q, mc } = q.into_inner();
+    q.unreviewed = "1".into();
+    let (_, rows, _, _, _) = load_dashboard(&ctx, slug.clone(), mc.clone(), q).await?;
+    match rows.first() {
+        Some(r) => Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{}", r.public_id), None)),
+        None => {
+            let back = match mc {
+                Some(m) => format!("/c/{slug}/mc/{m}/review"),
+                None => format!("/c/{slug}/review"),
+            };
+            Ok(render::redirect(&ctx, &back, Some("all-reviewed")))
+        }
+    }
+}
+
+struct ReviewForm {
+    score: String,
+    comment: String,
+    note: String,
+}
+
+async fn review_page_with(
+    ctx: &Ctx,
+    slug: String,
+    id: String,
+    status: StatusCode,
+    typed: Option<ReviewForm>,
+    errors: Value,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.user()?.clone();
+    let data = ctx
+        .state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let (p, call, role) = service::reviewable(conn, &user, &conf, &id)?;
+            let all = reviews::reviews_of(conn, p.id)?;
+            let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
+            let visibility = rules::Visibility::parse(&call.reviews_visibility).unwrap_or(rules::Visibility::AfterOwn);
+            let see = matches!(role, Reviewer::Organiser) || visibility.may_see_others(own.is_some());
+            let tracks = calls::tracks(conn, conf.id)?;
+            let topics = proposals::topics(conn, p.id)?;
+            let hide = service::hides_proposer(&call, &role);
+            let proposer = if hide {
+                None
+            } else {
+                let u = users::find(conn, p.submitter_id)?;
+                let people: Vec<String> = proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+                Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))
+            };
+            let scores: Vec<i32> = all.iter().map(|(r, _)| r.score).collect();
+            let st = rules::stats(&scores, call.score_min, call.score_max);
+            let others: Vec<Value> = if see {
+                all.iter()
+                    .filter(|(r, _)| r.reviewer_id != user.id)
+                    .map(|(r, name)| json!({ "reviewer": name, "score": format!("{:+}", r.score), "comment_html": markdown::to_html(&r.comment), "note": r.note_to_proposer }))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let open = rules::review_open(call.review_opens_at, call.review_closes_at, chrono::Utc::now());
+            let back = match call.microconference_id {
+                Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, crate::repo::microconferences::find(conn, mc)?.public_id),
+                None => format!("/c/{}/review", conf.slug),
+            };
+            Ok((conf, p, call, tracks, topics, proposer, own, others, see, st, open, role, back))
+        })
+        .await?;
+    let (conf, p, call, tracks, topics, proposer, own, others, see, st, open, role, back) = data;
+    let tz = cfp::tz(&conf);
+    let form = match typed {
+        Some(f) => json!({ "score": f.score, "comment": f.comment, "note": f.note }),
+        None => match &own {
+            Some(r) => json!({ "score": r.score.to_string(), "comment": r.comment, "note": r.note_to_proposer }),
+            None => json!({ "score": "", "comment": "", "note": "" }),
+        },
+    };
+    let selected = form["score"].as_str().unwrap_or_default().to_string();
+    let scale: Vec<Value> = rules::scale(call.score_min, call.score_max, &call.score_labels)
+        .into_iter()
+        .map(|(v, label)| json!({ "value": v.to_string(), "shown": format!("{v:+}"), "label": label, "checked": v.to_string() == selected }))
+        .collect();
+    let mut proposal = views::proposal(&p, &call, &tracks, &topics, "", tz);
+    proposal["submitter"] = Value::Null;
+    render::page(
+        ctx,
+        status,
+        "review",
+        &format!("Review: {}", p.title),
+        json!({
+            "conference": conference_view(&conf), "proposal": proposal, "proposer": proposer, "call": views::call(&call, tz),
+            "scale": scale, "form": form, "errors": errors, "has_own": own.is_some(), "others": others, "see_others": see,
+            "mean": fmt_mean(st.mean), "count": st.count, "chart": if see && st.count > 0 { Some(distribution_svg(&st, call.score_min)) } else { None },
+            "open": open, "is_organiser": matches!(role, Reviewer::Organiser),
+            "back": back,
+        }),
+    )
+}
+
+async fn review_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    review_page_with(&ctx, slug, id, StatusCode::OK, None, json!({})).await
+}
+
+#[derive(Deserialize)]
+struct ReviewPost {
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn save_review(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ReviewPost>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let f = form.into_inner();
+    let mut problems = crate::domain::Problems::default();
+    // The scale is checked against the call by the service; here only that it is a number.
+    let score = problems.check(rules::parse_score(&f.score, -10, 10));
+    let comment = problems.check(text::multi_line("comment", &f.comment, 0, 10000));
+    let note = problems.check(text::multi_line("note", &f.note, 0, 5000));
+    let typed = ReviewForm { score: f.score.clone(), comment: f.comment.clone(), note: f.note.clone() };
+    let (Some(score), Some(comment), Some(note)) = (score, comment, note) else {
+        return review_page_with(
+            &ctx,
+            slug,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(typed),
+            errors_json(&problems.0),
+        )
+        .await;
+    };
+    let (s2, i2) = (slug.clone(), id.clone());
+    let result = ctx
+        .state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::save_review(conn, &user, &conf, &i2, &ReviewInput { score, comment, note })
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{id}"), Some("review-saved"))),
+        Err(AppError::Conflict(m)) => {
+            review_page_with(
+                &ctx,
+                slug,
+                id,
+                StatusCode::CONFLICT,
+                Some(typed),
+                errors_json(&[FieldError::new("form", m)]),
+            )
+            .await
+        }
+        Err(AppError::BadRequest(m)) => {
+            review_page_with(
+                &ctx,
+                slug,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(typed),
+                errors_json(&[FieldError::new("score", m)]),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn declare_conflict(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let s2 = slug.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::declare_conflict(conn, &user, &conf, &id)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/review"), Some("conflict-declared")))
+}
+
+async fn mc_release(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, mc) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, m2) = (slug.clone(), mc.clone());
+    ctx.state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::release(conn, st, &user, &conf, Some(&m2))
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some("decisions-released")))
+}
+
+async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let (m, conf) = ctx.state.db(move |conn, _| service::member_invitation(conn, &t)).await?;
+    let here = format!("/committee/{token}");
+    let q = serde_urlencoded::to_string([("next", here.as_str())]).unwrap_or_default();
+    render::ok(
+        &ctx,
+        "committee_invitation",
+        "Programme committee",
+        json!({
+            "token": token, "conference": conf.name, "email": m.email, "status": m.status, "pending": m.status == "invited",
+            "login": format!("/login?{q}"), "signup": format!("/signup?{q}"), "review": format!("/c/{}/review", conf.slug),
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+async fn committee_respond(
+    ctx: Ctx,
+    token: web::Path<String>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.user()?.clone();
+    let accept = match form.answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
+    };
+    let token = token.into_inner();
+    let conf = ctx.state.db(move |conn, _| service::respond_membership(conn, &user, &token, accept)).await?;
+    if accept {
+        Ok(render::redirect(&ctx, &format!("/c/{}/review", conf.slug), Some("committee-joined")))
+    } else {
+        Ok(render::redirect(&ctx, "/", Some("invitation-declined")))
+    }
+}
+
+async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            conf_service::require_organiser(conn, &conf, &user)?;
+            Ok(conf)
+        })
+        .await
+}
+
+async fn committee_page_with(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    email: &str,
+    errors: Value,
+) -> Result<HttpResponse, AppError> {
+    let cid = conf.id;
+    let (members, all_calls, tracks) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((reviews::members(conn, cid)?, calls::for_conference(conn, cid)?, calls::tracks(conn, cid)?))
+        })
+        .await?;
+    let name_of_call = |id: &i64| all_calls.iter().find(|c| c.id == *id).map(|c| c.title.clone()).unwrap_or_default();
+    let name_of_track = |id: &i64| tracks.iter().find(|t| t.id == *id).map(|t| t.name.clone()).unwrap_or_default();
+    let list: Vec<Value> = members
+        .iter()
+        .map(|(m, name)| json!({
+            "email": m.email, "name": name, "status": m.status,
+            "calls": m.call_ids.iter().map(name_of_call).collect::<Vec<_>>(), "tracks": m.track_ids.iter().map(name_of_track).collect::<Vec<_>>(),
+        }))
+        .collect();
+    render::page(
+        ctx,
+        status,
+        "committee",
+        &format!("Committee · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "members": list, "form": { "email": email }, "errors": errors,
+            "calls": all_calls.iter().map(|c| json!({ "id": c.id.to_string(), "title": c.title })).collect::<Vec<_>>(),
+            "tracks": tracks.iter().map(|t| json!({ "id": t.id.to_string(), "name": t.name })).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+async fn committee_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    committee_page_with(&ctx, conf, StatusCode::OK, "", json!({})).await
+}
+
+/// Forms with repeated keys (checkboxes) as a list of pairs.
+fn pairs(body: &web::Bytes) -> Result<Vec<(String, String)>, AppError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
+}
+
+fn ids(pairs: &[(String, String)], key: &str) -> Result<Vec<i64>, AppError> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.parse::<i64>().map_err(|_| AppError::BadRequest(format!("Unknown {key}."))))
+        .collect()
+}
+
+async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let form = pairs(&body)?;
+    let raw_email = form.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
+    let email = match Email::parse(&raw_email) {
+        Ok(e) => e,
+        Err(e) => {
+            return committee_page_with(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, &raw_email, errors_json(&[e]))
+                .await
+        }
+    };
+    let (call_ids, track_ids) = (ids(&form, "call")?, ids(&form, "track")?);
+    let user = ctx.user()?.clone();
+    let new = ctx
+        .state
+        .db(move |conn, st| service::invite_member(conn, st, &user, &conf, &email, &call_ids, &track_ids))
+        .await?;
+    Ok(render::redirect(
+        &ctx,
+        &format!("/c/{slug}/manage/committee"),
+        Some(if new { "member-invited" } else { "member-updated" }),
+    ))
+}
+
+async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    let user = ctx.user()?.clone();
+    let c2 = conf.clone();
+    let (rows, unreleased) = ctx
+        .state
+        .db(move |conn, _| {
+            let scope = reviews::Scope {
+                conference_id: c2.id,
+                viewer_id: user.id,
+                topic_call: None,
+                call_ids: vec![],
+                track_ids: vec![],
+                include_conflicted: false,
+            };
+            let rows = reviews::dashboard(conn, &scope)?;
+            let unreleased = rows
+                .iter()
+                .filter(|r| (r.state == "accepted" || r.state == "rejected") && r.decision_released_at.is_none())
+                .count();
+            Ok((rows, unreleased))
+        })
+        .await?;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = row_view(r, &Reviewer::Organiser);
+            v["released"] = json!(r.decision_released_at.is_some());
+            v
+        })
+        .collect();
+    render::ok(
+        &ctx,
+        "decisions",
+        &format!("Decisions · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "rows": list, "unreleased": unreleased,
+        }),
+    )
+}
+
+async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let form = pairs(&body)?;
+    let state = form
+        .iter()
+        .find(|(k, _)| k == "state")
+        .and_then(|(_, v)| ProposalState::parse(v))
+        .ok_or_else(|| AppError::BadRequest("Choose a decision.".into()))?;
+    let chosen: Vec<String> = form.iter().filter(|(k, _)| k == "proposal").map(|(_, v)| v.clone()).collect();
+    if chosen.is_empty() {
+        return Err(AppError::BadRequest("Tick at least one proposal.".into()));
+    }
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| service::decide_many(conn, &user, &conf, &chosen, state)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some("decision-saved")))
+}
+
+async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some("decisions-released")))
+}
+
+async fn notifications_page_with(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    typed: Option<Value>,
+    errors: Value,
+) -> Result<HttpResponse, AppError> {
+    let cid = conf.id;
+    let (acc, rej) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((
+                service::notification_template(conn, cid, "accepted")?,
+                service::notification_template(conn, cid, "rejected")?,
+            ))
+        })
+        .await?;
+    let form = typed.unwrap_or_else(|| json!({ "accepted_subject": acc.0, "accepted_body": acc.1, "rejected_subject": rej.0, "rejected_body": rej.1 }));
+    render::page(
+        ctx,
+        status,
+        "notifications",
+        &format!("Notification mail · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "form": form, "errors": errors,
+            "placeholders": rules::PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+async fn notifications_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    notifications_page_with(&ctx, conf, StatusCode::OK, None, json!({})).await
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct TemplatesForm {
+    #[serde(default)]
+    accepted_subject: String,
+    #[serde(default)]
+    accepted_body: String,
+    #[serde(default)]
+    rejected_subject: String,
+    #[serde(default)]
+    rejected_body: String,
+}
+
+async fn save_notifications(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    form: web::Form<TemplatesForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let f = form.into_inner();
+    let mut p = crate::domain::Problems::default();
+    let a_s = p.check(text::single_line("accepted_subject", &f.accepted_subject, 1, 200));
+    let a_b = p.check(text::multi_line("accepted_body", &f.accepted_body, 1, 10000));
+    let r_s = p.check(text::single_line("rejected_subject", &f.rejected_subject, 1, 200));
+    let r_b = p.check(text::multi_line("rejected_body", &f.rejected_body, 1, 10000));
+    let (Some(a_s), Some(a_b), Some(r_s), Some(r_b)) = (a_s, a_b, r_s, r_b) else {
+        let typed = serde_json::to_value(&f).map_err(AppError::internal)?;
+        return notifications_page_with(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, Some(typed), errors_json(&p.0))
+            .await;
+    };
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            service::save_notification_template(conn, &user, &conf, "accepted", &a_s, &a_b)?;
+            service::save_notification_template(conn, &user, &conf, "rejected", &r_s, &r_b)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))
+}
+
+/// The organisers' CSV of every review (formula cells neutralised).
+pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
+    let mut out = rules::csv_line(
+        &[
+            "proposal",
+            "title",
+            "call",
+            "state",
+            "proposer",
+            "proposer_email",
+            "reviewer",
+            "score",
+            "comment",
+            "note_to_proposer",
+        ]
+        .map(String::from),
+    );
+    for r in rows {
+        out.push_str(&rules::csv_line(&[
+            r.proposal_id.to_string(),
+            r.title.clone(),
+            r.call.clone(),
+            r.state.clone(),
+            r.proposer.clone(),
+            r.proposer_email.clone(),
+            r.reviewer.clone(),
+            r.score.to_string(),
+            r.comment.clone(),
+            r.note_to_proposer.clone(),
+        ]));
+    }
+    out
+}
+
+async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    let cid = conf.id;
+    let rows = ctx.state.db(move |conn, _| Ok(reviews::export(conn, cid)?)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-reviews.csv\"", conf.slug)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(reviews_csv(&rows)))
+}
+
+#[derive(Deserialize)]
+struct ConflictForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    conflicted: String,
+}
+
+async fn organiser_conflict(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ConflictForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let email = Email::parse(&form.email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
+    let on = form.conflicted != "0";
+    let (s2, i2) = (slug.clone(), id.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::set_conflict(conn, &user, &conf, &i2, email.as_str(), on)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("conflict-set")))
+}
