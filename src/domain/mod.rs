@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod conference;
+pub mod fees;
+pub mod money;
+pub mod registration;
 pub mod text;
 
 /// A field-level problem with what someone typed, shown next to that field.
