@@ -2,5 +2,6 @@
 
 pub mod conferences;
 pub mod outbox;
+pub mod registrations;
 pub mod tokens;
 pub mod users;

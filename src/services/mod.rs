@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod conferences;
 pub mod demo;
 pub mod mail;
+pub mod registration;
