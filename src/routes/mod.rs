@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod conferences;
 pub mod health;
+pub mod registration;
 
 use actix_web::web;
 
@@ -13,7 +14,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(assets::asset)
         .service(api::scope())
         .configure(accounts::configure)
-        .configure(conferences::configure);
+        .configure(conferences::configure)
+        .configure(registration::configure);
 }
 
 /// The client as the throttle sees it: the peer address (proxies would set this up explicitly).
