@@ -8,4 +8,5 @@ mod api_cli;
 mod browser;
 mod conferences;
 mod outbox;
+mod registration;
 mod web_security;
