@@ -29,10 +29,7 @@ pub fn tier_at(tiers: &[Tier], at: DateTime<Utc>) -> Option<&Tier> {
 
 /// The first tier that starts after `at`.
 pub fn next_tier(tiers: &[Tier], at: DateTime<Utc>) -> Option<&Tier> {
-    tiers
-        .iter()
-        .filter(|t| t.from > at)
-        .min_by_key(|t| t.from)
+    tiers.iter().filter(|t| t.from > at).min_by_key(|t| t.from)
 }
 
 /// The tier a new `[from, until)` would overlap, ignoring tier `except` (the one
@@ -77,20 +74,28 @@ pub fn format_input(at: DateTime<Utc>, tz: Tz) -> String {
 /// or pass twice on a daylight-saving change is refused with a clear message.
 pub fn parse_local(field: &'static str, raw: &str, tz: Tz) -> Result<DateTime<Utc>, FieldError> {
     let v = raw.trim();
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                format!("use a date and time like 2027-08-18 00:00 ({} time)", tz.name()),
-            )
-        })?;
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(|| {
+        FieldError::new(
+            field,
+            format!(
+                "use a date and time like 2027-08-18 00:00 ({} time)",
+                tz.name()
+            ),
+        )
+    })?;
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) => Ok(dt.with_timezone(&Utc)),
         LocalResult::None => Err(FieldError::new(

@@ -99,7 +99,9 @@ impl Money {
         let minor_part: i64 = if exp == 0 {
             0
         } else {
-            frac_digits.parse().map_err(|_| FieldError::new(field, example.clone()))?
+            frac_digits
+                .parse()
+                .map_err(|_| FieldError::new(field, example.clone()))?
         };
         let minor = major
             .checked_mul(10i64.pow(exp as u32))
@@ -130,7 +132,7 @@ impl Money {
 fn group_thousands(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -99,26 +99,41 @@ impl RegistrationInput {
         let badge_name = p.check(text::single_line("badge_name", &self.badge_name, 1, 100));
         let affiliation = p.check(text::single_line("affiliation", &self.affiliation, 0, 200));
         let dietary = p.check(text::multi_line("dietary", &self.dietary, 0, 500));
-        let accessibility = p.check(text::multi_line("accessibility", &self.accessibility, 0, 500));
+        let accessibility = p.check(text::multi_line(
+            "accessibility",
+            &self.accessibility,
+            0,
+            500,
+        ));
         let code = if self.code.trim().is_empty() {
-            None
+            Some(None)
         } else {
             p.check(normalise_code(&self.code)).map(Some)
         };
-        match (ticket_type, badge_name, affiliation, dietary, accessibility, code) {
-            (Some(ticket_type), Some(badge_name), Some(affiliation), Some(dietary), Some(accessibility), Some(code))
-                if p.is_empty() =>
-            {
-                Ok(RegistrationDraft {
-                    ticket_type,
-                    badge_name,
-                    affiliation,
-                    dietary,
-                    accessibility,
-                    public_listing: self.consent(),
-                    code,
-                })
-            }
+        match (
+            ticket_type,
+            badge_name,
+            affiliation,
+            dietary,
+            accessibility,
+            code,
+        ) {
+            (
+                Some(ticket_type),
+                Some(badge_name),
+                Some(affiliation),
+                Some(dietary),
+                Some(accessibility),
+                Some(code),
+            ) if p.is_empty() => Ok(RegistrationDraft {
+                ticket_type,
+                badge_name,
+                affiliation,
+                dietary,
+                accessibility,
+                public_listing: self.consent(),
+                code,
+            }),
             _ => Err(p),
         }
     }
@@ -135,7 +150,10 @@ pub fn normalise_code(raw: &str) -> Result<String, FieldError> {
     if (6..=32).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric()) {
         Ok(v)
     } else {
-        Err(FieldError::new("code", "is not a valid code (letters and digits, as mailed to you)"))
+        Err(FieldError::new(
+            "code",
+            "is not a valid code (letters and digits, as mailed to you)",
+        ))
     }
 }
 
@@ -182,7 +200,10 @@ impl SettingsInput {
         let hours = match self.offer_hours.trim().parse::<i32>() {
             Ok(n) if (1..=720).contains(&n) => Some(n),
             _ => {
-                p.add("offer_hours", "use a whole number of hours between 1 and 720");
+                p.add(
+                    "offer_hours",
+                    "use a whole number of hours between 1 and 720",
+                );
                 None
             }
         };
@@ -192,7 +213,9 @@ impl SettingsInput {
             }
         }
         match (opens_at, closes_at, cap, hours) {
-            (Some(opens_at), Some(closes_at), Some(attendance_cap), Some(offer_hours)) if p.is_empty() => {
+            (Some(opens_at), Some(closes_at), Some(attendance_cap), Some(offer_hours))
+                if p.is_empty() =>
+            {
                 Ok(Settings {
                     opens_at,
                     closes_at,

@@ -185,7 +185,11 @@ pub fn set_cap(conn: &mut PgConnection, conference_id: i64, cap: i32) -> QueryRe
 pub fn ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<TicketType>> {
     ticket_types::table
         .filter(ticket_types::conference_id.eq(conference_id))
-        .order((ticket_types::requires_code, ticket_types::created_at, ticket_types::id))
+        .order((
+            ticket_types::requires_code,
+            ticket_types::created_at,
+            ticket_types::id,
+        ))
         .select(TicketType::as_select())
         .load(conn)
 }
@@ -217,7 +221,11 @@ pub fn ticket_type_by_name(
 ) -> QueryResult<Option<TicketType>> {
     ticket_types::table
         .filter(ticket_types::conference_id.eq(conference_id))
-        .filter(diesel::dsl::sql::<Bool>("lower(name) = lower(").bind::<Text, _>(name).sql(")"))
+        .filter(
+            diesel::dsl::sql::<Bool>("lower(name) = lower(")
+                .bind::<Text, _>(name)
+                .sql(")"),
+        )
         .select(TicketType::as_select())
         .first(conn)
         .optional()
@@ -597,7 +605,11 @@ pub fn public_list(
         .load(conn)
 }
 
-pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_confirmed(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         registrations::table
             .filter(registrations::conference_id.eq(conference_id))
@@ -700,8 +712,10 @@ pub fn backdate(conn: &mut PgConnection, id: i64, at: DateTime<Utc>) -> QueryRes
     diesel::update(registrations::table.find(id))
         .set((
             registrations::created_at.eq(at),
-            registrations::confirmed_at.eq(diesel::dsl::sql::<Nullable<diesel::sql_types::Timestamptz>>(
-                "CASE WHEN confirmed_at IS NULL THEN NULL ELSE ",
+            registrations::confirmed_at.eq(diesel::dsl::sql::<
+                Nullable<diesel::sql_types::Timestamptz>,
+            >(
+                "CASE WHEN confirmed_at IS NULL THEN NULL ELSE "
             )
             .bind::<diesel::sql_types::Timestamptz, _>(at)
             .sql(" END")),

@@ -232,9 +232,12 @@ pub fn add_ticket_type(
         require_organiser(conn, conf, actor)?;
         repo::ensure_settings(conn, conf.id)?;
         match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
-            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(
-                FormError::Field(FieldError::new("name", "this conference already has a ticket type with that name")),
-            ),
+            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(FormError::Field(FieldError::new(
+                    "name",
+                    "this conference already has a ticket type with that name",
+                )))
+            }
             other => Ok(other?),
         }
     })
@@ -407,7 +410,10 @@ pub fn generate_codes(
     conn.transaction(|conn| {
         require_organiser(conn, conf, actor)?;
         let t = repo::ticket_type(conn, conf.id, ticket_type)?.ok_or_else(|| {
-            FormError::Field(FieldError::new("ticket_type", "choose a comp pass ticket type"))
+            FormError::Field(FieldError::new(
+                "ticket_type",
+                "choose a comp pass ticket type",
+            ))
         })?;
         if !t.requires_code {
             return Err(FormError::Field(FieldError::new(
@@ -441,7 +447,13 @@ pub fn codes_view(
 
 // ---- registering ----
 
-fn mail_data(conf: &Conference, st: &AppState, r: &Registration, ticket_type: &str, name: &str) -> Value {
+fn mail_data(
+    conf: &Conference,
+    st: &AppState,
+    r: &Registration,
+    ticket_type: &str,
+    name: &str,
+) -> Value {
     let tz = zone(conf);
     json!({
         "name": name, "conference": conf.name, "ticket_type": ticket_type,
@@ -451,7 +463,11 @@ fn mail_data(conf: &Conference, st: &AppState, r: &Registration, ticket_type: &s
     })
 }
 
-fn ticket_type_name(conn: &mut PgConnection, conf: &Conference, id: i64) -> Result<String, AppError> {
+fn ticket_type_name(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    id: i64,
+) -> Result<String, AppError> {
     Ok(repo::ticket_types(conn, conf.id)?
         .into_iter()
         .find(|t| t.id == id)
@@ -493,7 +509,14 @@ fn fill_seats_locked(
 ) -> Result<usize, AppError> {
     let mut n = 0;
     while let Some(offer) = repo::offer_next(conn, conf.id, offer_hours)? {
-        notify(conn, st, conf, &offer, "registration_offer", json!({ "hours": offer_hours }))?;
+        notify(
+            conn,
+            st,
+            conf,
+            &offer,
+            "registration_offer",
+            json!({ "hours": offer_hours }),
+        )?;
         n += 1;
     }
     Ok(n)
@@ -508,7 +531,14 @@ fn expire_locked(
 ) -> Result<usize, AppError> {
     let expired = repo::expire_due_offers(conn, conf.id)?;
     for r in &expired {
-        notify(conn, st, conf, r, "registration_cancelled", json!({ "reason": "expired" }))?;
+        notify(
+            conn,
+            st,
+            conf,
+            r,
+            "registration_cancelled",
+            json!({ "reason": "expired" }),
+        )?;
     }
     fill_seats_locked(conn, st, conf, settings.offer_hours)?;
     Ok(expired.len())
@@ -553,16 +583,26 @@ pub fn register(
 ) -> Result<Registration, FormError> {
     conn.transaction(|conn| {
         let Some(settings) = repo::lock_settings(conn, conf.id)? else {
-            return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
+            return Err(
+                AppError::Conflict("Registration is not open for this conference.".into()).into(),
+            );
         };
         expire_locked(conn, st, conf, &settings)?;
         let now = Utc::now();
         let tz = zone(conf);
         if let Some(o) = settings.opens_at.filter(|o| now < *o) {
-            return Err(AppError::Conflict(format!("Registration opens on {}.", format_local(o, tz))).into());
+            return Err(AppError::Conflict(format!(
+                "Registration opens on {}.",
+                format_local(o, tz)
+            ))
+            .into());
         }
         if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
-            return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
+            return Err(AppError::Conflict(format!(
+                "Registration closed on {}.",
+                format_local(c, tz)
+            ))
+            .into());
         }
         if repo::active_for_user(conn, conf.id, user.id)?.is_some() {
             return Err(already_registered());
@@ -571,17 +611,28 @@ pub fn register(
             Ok(id) => repo::ticket_type(conn, conf.id, id)?,
             Err(_) => repo::ticket_type_by_name(conn, conf.id, &draft.ticket_type)?,
         }
-        .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+        .ok_or_else(|| {
+            FormError::Field(FieldError::new(
+                "ticket_type",
+                "choose one of the ticket types",
+            ))
+        })?;
 
         let (tier_id, tier_label, fee, code_id) = if t.requires_code {
             let Some(code) = draft.code.as_deref() else {
-                return Err(FormError::Field(FieldError::new("code", "this ticket type needs a comp code")));
+                return Err(FormError::Field(FieldError::new(
+                    "code",
+                    "this ticket type needs a comp code",
+                )));
             };
             let claimed = repo::claim_code(conn, conf.id, code, user.id)?;
             let claimed = match claimed {
                 Some(c) if c.ticket_type_id == t.id => c,
                 Some(_) => {
-                    return Err(FormError::Field(FieldError::new("code", format!("this code is not for “{}”", t.name))))
+                    return Err(FormError::Field(FieldError::new(
+                        "code",
+                        format!("this code is not for “{}”", t.name),
+                    )))
                 }
                 None => {
                     let known = repo::code(conn, conf.id, code)?;
@@ -593,7 +644,12 @@ pub fn register(
                     return Err(FormError::Field(FieldError::new("code", message)));
                 }
             };
-            (None, "Comp pass".to_string(), Money::new(0, &conf.currency), Some(claimed.id))
+            (
+                None,
+                "Comp pass".to_string(),
+                Money::new(0, &conf.currency),
+                Some(claimed.id),
+            )
         } else {
             let rows = repo::tiers_for_type(conn, t.id)?;
             let tiers = tiers_of(&rows, t.id);
@@ -650,7 +706,11 @@ fn already_registered() -> FormError {
 }
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
+pub fn view(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<Value, AppError> {
     let tz = zone(conf);
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == WAITLISTED {
@@ -720,7 +780,14 @@ fn cancel_locked(
 ) -> Result<Registration, AppError> {
     let cancelled = repo::cancel(conn, r.id)?
         .ok_or_else(|| AppError::Conflict("That registration is already cancelled.".into()))?;
-    notify(conn, st, conf, &cancelled, "registration_cancelled", json!({ "reason": reason }))?;
+    notify(
+        conn,
+        st,
+        conf,
+        &cancelled,
+        "registration_cancelled",
+        json!({ "reason": reason }),
+    )?;
     if r.status == CONFIRMED || r.status == OFFERED {
         // The seat goes to the first on the waitlist, in this same transaction.
         fill_seats_locked(conn, st, conf, settings.offer_hours)?;
@@ -805,7 +872,9 @@ pub fn desk(
             }
             DeskAction::CheckIn => {
                 repo::check_in(conn, r.id)?.ok_or_else(|| {
-                    AppError::Conflict("Only a confirmed registration can be checked in, once.".into())
+                    AppError::Conflict(
+                        "Only a confirmed registration can be checked in, once.".into(),
+                    )
                 })?;
                 Ok("registration-checked-in")
             }
@@ -847,7 +916,10 @@ pub fn attendees(
     };
     let count = |f: &dyn Fn(&Registration) -> bool| all.iter().filter(|(r, _, _)| f(r)).count();
     let sum = |f: &dyn Fn(&Registration) -> bool| -> i64 {
-        all.iter().filter(|(r, _, _)| f(r)).map(|(r, _, _)| r.fee_minor).sum()
+        all.iter()
+            .filter(|(r, _, _)| f(r))
+            .map(|(r, _, _)| r.fee_minor)
+            .sum()
     };
     let by_type: Vec<Value> = types
         .iter()
@@ -932,9 +1004,23 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
     let types = repo::ticket_types(conn, conf.id)?;
     let mut out = rules::csv_row(
         &[
-            "id", "name", "email", "badge_name", "affiliation", "ticket_type", "tier", "fee",
-            "currency", "status", "payment", "payment_reference", "dietary", "accessibility",
-            "public_listing", "registered_at", "checked_in_at",
+            "id",
+            "name",
+            "email",
+            "badge_name",
+            "affiliation",
+            "ticket_type",
+            "tier",
+            "fee",
+            "currency",
+            "status",
+            "payment",
+            "payment_reference",
+            "dietary",
+            "accessibility",
+            "public_listing",
+            "registered_at",
+            "checked_in_at",
         ]
         .map(String::from),
     );
@@ -960,7 +1046,10 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
             r.dietary.clone(),
             r.accessibility.clone(),
             if r.public_listing { "yes" } else { "no" }.to_string(),
-            r.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            r.created_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
             r.checked_in_at
                 .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
@@ -970,18 +1059,28 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
 }
 
 /// Registrations per day against the tier boundaries and the cap.
-pub fn chart(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SalesChart, AppError> {
+pub fn chart(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+) -> Result<SalesChart, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let per_day = repo::per_day(conn, conf.id, &conf.time_zone)?
         .into_iter()
         .map(|d| (d.day, d.n))
         .collect();
-    let mut boundaries: Vec<(chrono::NaiveDate, String)> = repo::tiers_for_conference(conn, conf.id)?
-        .iter()
-        .filter_map(TierRow::tier)
-        .map(|t| (t.from.with_timezone(&tz).date_naive(), format!("{} {}", t.label, t.amount)))
-        .collect();
+    let mut boundaries: Vec<(chrono::NaiveDate, String)> =
+        repo::tiers_for_conference(conn, conf.id)?
+            .iter()
+            .filter_map(TierRow::tier)
+            .map(|t| {
+                (
+                    t.from.with_timezone(&tz).date_naive(),
+                    format!("{} {}", t.label, t.amount),
+                )
+            })
+            .collect();
     boundaries.sort();
     boundaries.dedup();
     Ok(SalesChart {
@@ -993,7 +1092,10 @@ pub fn chart(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result
 }
 
 /// Confirmed attendees who agreed to be listed publicly.
-pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Value>, AppError> {
+pub fn public_attendees(
+    conn: &mut PgConnection,
+    conf: &Conference,
+) -> Result<Vec<Value>, AppError> {
     Ok(repo::public_list(conn, conf.id)?
         .into_iter()
         .map(|(badge_name, affiliation)| json!({ "name": badge_name, "affiliation": affiliation }))
@@ -1001,7 +1103,11 @@ pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Ve
 }
 
 /// For the JSON API: a registration with its frozen fee.
-pub fn api_view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
+pub fn api_view(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<Value, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     Ok(api_json(r, &tt))
 }

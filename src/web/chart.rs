@@ -183,7 +183,9 @@ mod tests {
         };
         let svg = c.svg();
         assert!(svg.contains("<title id=\"chart-title\">"));
-        assert!(svg.contains("8 registrations from 1 Jun 2027 to 10 Jun 2027, against a cap of 10."));
+        assert!(
+            svg.contains("8 registrations from 1 Jun 2027 to 10 Jun 2027, against a cap of 10.")
+        );
         assert!(svg.contains("Late &lt;&amp;&gt;"));
         assert!(!svg.contains("<&>"));
         assert_eq!(svg.matches("<rect").count(), 2);

@@ -819,7 +819,7 @@ fn organiser_desk_csv_and_chart() {
     let page = admin.get("/c/desk/manage/registration/attendees?payment=paid");
     assert!(
         page.body.contains("BANK-42")
-            && page.body.contains("€") == false
+            && !page.body.contains("€")
             && page.body.contains("$275.00")
     );
     assert_eq!(
