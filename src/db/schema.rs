@@ -255,7 +255,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    registration_settings (conference_id) {
+        conference_id -> Int8,
+        opens_at -> Nullable<Timestamptz>,
+        closes_at -> Nullable<Timestamptz>,
+        offer_hours -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_types (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        name -> Text,
+        description -> Text,
+        requires_code -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    fee_tiers (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        ticket_type_id -> Int8,
+        label -> Text,
+        amount_minor -> Int8,
+        currency -> Text,
+        valid -> Tstzrange,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    comp_codes (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        ticket_type_id -> Int8,
+        code -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamptz,
+        used_by -> Nullable<Int8>,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        user_id -> Int8,
+        ticket_type_id -> Int8,
+        fee_tier_id -> Nullable<Int8>,
+        tier_label -> Text,
+        fee_minor -> Int8,
+        currency -> Text,
+        comp_code_id -> Nullable<Int8>,
+        status -> Text,
+        badge_name -> Text,
+        affiliation -> Text,
+        dietary -> Text,
+        accessibility -> Text,
+        public_listing -> Bool,
+        payment_status -> Text,
+        payment_reference -> Text,
+        paid_at -> Nullable<Timestamptz>,
+        refunded_at -> Nullable<Timestamptz>,
+        waitlisted_at -> Nullable<Timestamptz>,
+        offer_expires_at -> Nullable<Timestamptz>,
+        confirmed_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        checked_in_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(registration_settings -> conferences (conference_id));
+diesel::joinable!(ticket_types -> conferences (conference_id));
+diesel::joinable!(fee_tiers -> ticket_types (ticket_type_id));
+diesel::joinable!(comp_codes -> ticket_types (ticket_type_id));
+diesel::joinable!(registrations -> ticket_types (ticket_type_id));
+diesel::joinable!(registrations -> users (user_id));
+diesel::joinable!(registrations -> conferences (conference_id));
 diesel::joinable!(reviews -> proposals (proposal_id));
 diesel::joinable!(reviews -> users (reviewer_id));
 diesel::joinable!(review_conflicts -> proposals (proposal_id));
@@ -298,4 +384,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     review_conflicts,
     notification_templates,
+    registration_settings,
+    ticket_types,
+    fee_tiers,
+    comp_codes,
+    registrations,
 );

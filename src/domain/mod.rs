@@ -2,8 +2,11 @@
 
 pub mod account;
 pub mod conference;
+pub mod fees;
 pub mod markdown;
+pub mod money;
 pub mod proposal;
+pub mod registration;
 pub mod review;
 pub mod text;
 pub mod time;

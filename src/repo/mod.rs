@@ -5,6 +5,7 @@ pub mod conferences;
 pub mod microconferences;
 pub mod outbox;
 pub mod proposals;
+pub mod registrations;
 pub mod reviews;
 pub mod tokens;
 pub mod users;

@@ -9,6 +9,8 @@ use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 use serde_json::json;
 
+mod registration_api;
+
 pub fn scope() -> Scope {
     web::scope("/api/v1")
         .route("/conferences", web::get().to(conferences))
@@ -16,6 +18,12 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
         .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
         .route("/conferences/{slug}/reviews", web::get().to(reviews))
+        .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
+        .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))
+        .route("/conferences/{slug}/registrations/me", web::get().to(registration_api::mine))
+        .route("/conferences/{slug}/registrations/me", web::delete().to(registration_api::cancel_mine))
+        .route("/conferences/{slug}/registrations/{id}", web::get().to(registration_api::by_id))
+        .route("/conferences/{slug}/fees", web::get().to(registration_api::fees))
         .default_service(web::to(not_found))
 }
 

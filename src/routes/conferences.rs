@@ -113,11 +113,13 @@ async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
     let organisers: Vec<Value> =
         organisers.iter().map(|u| json!({ "name": u.name, "affiliation": u.affiliation })).collect();
     let title = conf.name.clone();
+    let c = conf.clone();
+    let registration = ctx.state.db(move |conn, _| crate::services::registration::public_fees(conn, &c)).await?;
     render::ok(
         &ctx,
         "conference",
         &title,
-        json!({ "conference": view(&conf), "organisers": organisers, "can_manage": can_manage }),
+        json!({ "conference": view(&conf), "organisers": organisers, "can_manage": can_manage, "registration": registration }),
     )
 }
 

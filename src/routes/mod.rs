@@ -8,6 +8,7 @@ pub mod conferences;
 pub mod health;
 pub mod manage;
 pub mod microconferences;
+pub mod registration;
 pub mod review;
 pub mod views;
 
@@ -22,7 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(cfp::configure)
         .configure(manage::configure)
         .configure(microconferences::configure)
-        .configure(review::configure);
+        .configure(review::configure)
+        .configure(registration::configure);
 }
 
 /// The client as the throttle sees it: the peer address (proxies would set this up explicitly).

@@ -5,5 +5,6 @@ pub mod cfp;
 pub mod conferences;
 pub mod demo;
 pub mod mail;
+pub mod registration;
 pub mod registration_gate;
 pub mod review;

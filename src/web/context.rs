@@ -82,6 +82,18 @@ pub fn flash_text(key: &str) -> Option<String> {
         "member-updated" => "That person was invited before; their calls and tracks were updated.",
         "decisions-released" => "The decisions were released and the mail is on its way.",
         "templates-saved" => "The notification templates were saved.",
+        "registration-settings-saved" => "The registration settings were saved.",
+        "ticket-type-added" => "The ticket type was added.",
+        "tier-added" => "The fee tier was added.",
+        "tier-saved" => "The fee tier was saved. Existing registrations keep the fee they were given.",
+        "tier-deleted" => "The fee tier was deleted. Existing registrations keep the fee they were given.",
+        "registration-confirmed" => "You are registered. We sent a confirmation by mail.",
+        "registration-waitlisted" => "The conference is full: you are on the waitlist. We will mail you when a seat is free.",
+        "registration-cancelled" => "Your registration is cancelled. We sent a confirmation by mail.",
+        "registration-paid" => "The registration is marked paid.",
+        "registration-refunded" => "The payment is marked refunded and the registration cancelled.",
+        "registration-cancelled-by-organiser" => "The registration was cancelled and the person told by mail.",
+        "registration-checked-in" => "Checked in.",
         _ => return None,
     };
     Some(text.to_string())

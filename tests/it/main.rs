@@ -9,4 +9,5 @@ mod browser;
 mod cfp;
 mod conferences;
 mod outbox;
+mod registration;
 mod web_security;

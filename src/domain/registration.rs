@@ -1,0 +1,274 @@
+//! Registration rules without I/O: the attendee form, settings, comp codes, CSV cells.
+
+use super::fees::parse_local;
+use super::{text, FieldError, Problems};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub const CONFIRMED: &str = "confirmed";
+pub const WAITLISTED: &str = "waitlisted";
+pub const OFFERED: &str = "offered";
+pub const CANCELLED: &str = "cancelled";
+pub const EXPIRED: &str = "expired";
+
+pub const UNPAID: &str = "unpaid";
+pub const PAID: &str = "paid";
+pub const REFUNDED: &str = "refunded";
+pub const NOT_DUE: &str = "not_due";
+
+/// Words people read for a status.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        CONFIRMED => "Confirmed",
+        WAITLISTED => "On the waitlist",
+        OFFERED => "Seat offered",
+        CANCELLED => "Cancelled",
+        EXPIRED => "Offer expired",
+        _ => "Unknown",
+    }
+}
+
+pub fn payment_label(payment: &str) -> &'static str {
+    match payment {
+        UNPAID => "Not paid yet",
+        PAID => "Paid",
+        REFUNDED => "Refunded",
+        NOT_DUE => "Nothing to pay",
+        _ => "Unknown",
+    }
+}
+
+/// The registration form (and the API body) as sent. The fee is deliberately not
+/// here: nothing a client sends can set it.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct RegistrationInput {
+    #[serde(default)]
+    pub ticket_type: String,
+    #[serde(default)]
+    pub badge_name: String,
+    #[serde(default)]
+    pub affiliation: String,
+    #[serde(default)]
+    pub dietary: String,
+    #[serde(default)]
+    pub accessibility: String,
+    /// A checkbox: present ("on", "true", "yes", "1") means consent.
+    #[serde(default)]
+    pub public_listing: Option<serde_json::Value>,
+    #[serde(default)]
+    pub code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegistrationDraft {
+    /// The ticket type's id (forms) or its name (API), resolved by the service.
+    pub ticket_type: String,
+    pub badge_name: String,
+    pub affiliation: String,
+    pub dietary: String,
+    pub accessibility: String,
+    pub public_listing: bool,
+    pub code: Option<String>,
+}
+
+fn truthy(v: &Option<serde_json::Value>) -> bool {
+    match v {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => {
+            matches!(s.to_ascii_lowercase().as_str(), "on" | "true" | "yes" | "1")
+        }
+        Some(serde_json::Value::Number(n)) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+impl RegistrationInput {
+    pub fn consent(&self) -> bool {
+        truthy(&self.public_listing)
+    }
+
+    pub fn parse(&self) -> Result<RegistrationDraft, Problems> {
+        let mut p = Problems::default();
+        let ticket_type = match text::single_line("ticket_type", &self.ticket_type, 1, 100) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                p.add("ticket_type", "choose a ticket type");
+                None
+            }
+        };
+        let badge_name = p.check(text::single_line("badge_name", &self.badge_name, 1, 100));
+        let affiliation = p.check(text::single_line("affiliation", &self.affiliation, 0, 200));
+        let dietary = p.check(text::multi_line("dietary", &self.dietary, 0, 500));
+        let accessibility = p.check(text::multi_line("accessibility", &self.accessibility, 0, 500));
+        let code = if self.code.trim().is_empty() { Some(None) } else { p.check(normalise_code(&self.code)).map(Some) };
+        match (ticket_type, badge_name, affiliation, dietary, accessibility, code) {
+            (
+                Some(ticket_type),
+                Some(badge_name),
+                Some(affiliation),
+                Some(dietary),
+                Some(accessibility),
+                Some(code),
+            ) if p.is_empty() => Ok(RegistrationDraft {
+                ticket_type,
+                badge_name,
+                affiliation,
+                dietary,
+                accessibility,
+                public_listing: self.consent(),
+                code,
+            }),
+            _ => Err(p),
+        }
+    }
+}
+
+/// Comp codes are case-insensitive on entry: stored and compared upper-case,
+/// spaces and dashes people add while copying are dropped.
+pub fn normalise_code(raw: &str) -> Result<String, FieldError> {
+    let v: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    if (6..=32).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(v)
+    } else {
+        Err(FieldError::new("code", "is not a valid code (letters and digits, as mailed to you)"))
+    }
+}
+
+/// Registration window, cap and offer validity as the settings form sends them.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct SettingsInput {
+    #[serde(default)]
+    pub opens_at: String,
+    #[serde(default)]
+    pub closes_at: String,
+    #[serde(default)]
+    pub attendance_cap: String,
+    #[serde(default)]
+    pub offer_hours: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub attendance_cap: i32,
+    pub offer_hours: i32,
+}
+
+impl SettingsInput {
+    pub fn parse(&self, tz: Tz) -> Result<Settings, Problems> {
+        let mut p = Problems::default();
+        let opt = |p: &mut Problems, field, raw: &str| {
+            if raw.trim().is_empty() {
+                Some(None)
+            } else {
+                p.check(parse_local(field, raw, tz)).map(Some)
+            }
+        };
+        let opens_at = opt(&mut p, "opens_at", &self.opens_at);
+        let closes_at = opt(&mut p, "closes_at", &self.closes_at);
+        let cap = match self.attendance_cap.trim().parse::<i32>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => Some(n),
+            _ => {
+                p.add("attendance_cap", "use a whole number between 1 and 1000000");
+                None
+            }
+        };
+        let hours = match self.offer_hours.trim().parse::<i32>() {
+            Ok(n) if (1..=720).contains(&n) => Some(n),
+            _ => {
+                p.add("offer_hours", "use a whole number of hours between 1 and 720");
+                None
+            }
+        };
+        if let (Some(Some(o)), Some(Some(c))) = (opens_at, closes_at) {
+            if c <= o {
+                p.add("closes_at", "must be after the opening");
+            }
+        }
+        match (opens_at, closes_at, cap, hours) {
+            (Some(opens_at), Some(closes_at), Some(attendance_cap), Some(offer_hours)) if p.is_empty() => {
+                Ok(Settings { opens_at, closes_at, attendance_cap, offer_hours })
+            }
+            _ => Err(p),
+        }
+    }
+}
+
+/// Whether registration is open at `now` for a window (either end may be unset).
+pub fn window_open(opens_at: Option<DateTime<Utc>>, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    opens_at.is_none_or(|o| now >= o) && closes_at.is_none_or(|c| now < c)
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula: cells beginning with
+/// `=`, `+`, `-`, `@` (or a tab / carriage return) get a leading `'`; then quoted
+/// when needed (RFC 4180).
+pub fn csv_cell(raw: &str) -> String {
+    let neutral = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+pub fn csv_row(cells: &[String]) -> String {
+    let mut line = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_neutralised() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("Ada, Lovelace"), "\"Ada, Lovelace\"");
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_row(&["a".into(), "=b".into()]), "a,'=b\r\n");
+    }
+
+    #[test]
+    fn codes_are_case_insensitive() {
+        assert_eq!(normalise_code(" abcd-efgh ").unwrap(), "ABCDEFGH");
+        assert!(normalise_code("abc").is_err());
+        assert!(normalise_code("abc;drop").is_err());
+    }
+
+    #[test]
+    fn registration_form() {
+        let input = RegistrationInput {
+            ticket_type: uuid::Uuid::nil().to_string(),
+            badge_name: " Ada ".into(),
+            public_listing: Some(serde_json::json!("on")),
+            ..Default::default()
+        };
+        let d = input.parse().unwrap();
+        assert_eq!(d.badge_name, "Ada");
+        assert!(d.public_listing);
+        assert!(d.code.is_none());
+        let bad = RegistrationInput { ticket_type: " ".into(), ..Default::default() };
+        let fields: Vec<_> = bad.parse().unwrap_err().0.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["ticket_type", "badge_name"]);
+    }
+
+    #[test]
+    fn settings_form() {
+        let s = SettingsInput {
+            opens_at: "2027-03-28 02:30".into(),
+            closes_at: "".into(),
+            attendance_cap: "300".into(),
+            offer_hours: "48".into(),
+        };
+        let p = s.parse(chrono_tz::Europe::Vienna).unwrap_err();
+        assert_eq!(p.0[0].field, "opens_at");
+        let ok = SettingsInput { opens_at: "".into(), ..s }.parse(chrono_tz::Europe::Vienna).unwrap();
+        assert_eq!(ok.attendance_cap, 300);
+        assert!(window_open(ok.opens_at, ok.closes_at, Utc::now()));
+    }
+}

@@ -1,0 +1,630 @@
+//! Registration data: settings, ticket types, fee tiers, comp codes, registrations.
+//!
+//! Seat-taking statements decide in SQL (under the settings row lock the service
+//! takes first), never from a count read into Rust.
+
+use crate::db::schema::{
+    comp_codes, conferences, fee_tiers, registration_settings, registrations, ticket_types, users,
+};
+use crate::domain::registration::{CANCELLED, CONFIRMED, OFFERED, WAITLISTED};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text};
+use diesel::PgConnection;
+use std::collections::Bound;
+use uuid::Uuid;
+
+pub const ACTIVE: [&str; 3] = [CONFIRMED, WAITLISTED, OFFERED];
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registration_settings)]
+pub struct SettingsRow {
+    pub conference_id: i64,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub offer_hours: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ticket_types)]
+pub struct TicketType {
+    pub id: i64,
+    pub public_id: Uuid,
+    pub conference_id: i64,
+    pub name: String,
+    pub description: String,
+    pub requires_code: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub type Range = (Bound<DateTime<Utc>>, Bound<DateTime<Utc>>);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = fee_tiers)]
+pub struct TierRow {
+    pub id: i64,
+    pub public_id: Uuid,
+    pub ticket_type_id: i64,
+    pub label: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub valid: Range,
+    pub created_at: DateTime<Utc>,
+}
+
+fn bound(b: &Bound<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match b {
+        Bound::Included(t) | Bound::Excluded(t) => Some(*t),
+        Bound::Unbounded => None,
+    }
+}
+
+impl TierRow {
+    /// As the pure fee rules see it (the table refuses unbounded ranges).
+    pub fn tier(&self) -> Option<crate::domain::fees::Tier> {
+        Some(crate::domain::fees::Tier {
+            id: self.id,
+            label: self.label.clone(),
+            amount: crate::domain::money::Money::new(self.amount_minor, &self.currency),
+            from: bound(&self.valid.0)?,
+            until: bound(&self.valid.1)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comp_codes)]
+pub struct CompCode {
+    pub id: i64,
+    pub conference_id: i64,
+    pub ticket_type_id: i64,
+    pub code: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub used_by: Option<i64>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    pub id: i64,
+    pub public_id: Uuid,
+    pub conference_id: i64,
+    pub user_id: i64,
+    pub ticket_type_id: i64,
+    pub fee_tier_id: Option<i64>,
+    pub tier_label: String,
+    pub fee_minor: i64,
+    pub currency: String,
+    pub comp_code_id: Option<i64>,
+    pub status: String,
+    pub badge_name: String,
+    pub affiliation: String,
+    pub dietary: String,
+    pub accessibility: String,
+    pub public_listing: bool,
+    pub payment_status: String,
+    pub payment_reference: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub refunded_at: Option<DateTime<Utc>>,
+    pub waitlisted_at: Option<DateTime<Utc>>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Registration {
+    pub fn is_active(&self) -> bool {
+        ACTIVE.contains(&self.status.as_str())
+    }
+}
+
+// ---- settings ----
+
+pub fn ensure_settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<()> {
+    diesel::insert_into(registration_settings::table)
+        .values(registration_settings::conference_id.eq(conference_id))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Option<SettingsRow>> {
+    registration_settings::table.find(conference_id).select(SettingsRow::as_select()).first(conn).optional()
+}
+
+/// Locks the conference's settings row until the transaction ends: every seat
+/// decision for the conference goes through this lock, in every app instance.
+pub fn lock_settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Option<SettingsRow>> {
+    registration_settings::table
+        .find(conference_id)
+        .select(SettingsRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+pub fn save_settings(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+    offer_hours: i32,
+) -> QueryResult<()> {
+    diesel::update(registration_settings::table.find(conference_id))
+        .set((
+            registration_settings::opens_at.eq(opens_at),
+            registration_settings::closes_at.eq(closes_at),
+            registration_settings::offer_hours.eq(offer_hours),
+            registration_settings::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_cap(conn: &mut PgConnection, conference_id: i64, cap: i32) -> QueryResult<()> {
+    diesel::update(conferences::table.find(conference_id))
+        .set(conferences::attendance_cap.eq(cap))
+        .execute(conn)
+        .map(|_| ())
+}
+
+// ---- ticket types and tiers ----
+
+pub fn ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<TicketType>> {
+    ticket_types::table
+        .filter(ticket_types::conference_id.eq(conference_id))
+        .order((ticket_types::requires_code, ticket_types::created_at, ticket_types::id))
+        .select(TicketType::as_select())
+        .load(conn)
+}
+
+pub fn has_ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(ticket_types::table.filter(ticket_types::conference_id.eq(conference_id))))
+        .get_result(conn)
+}
+
+pub fn ticket_type(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<TicketType>> {
+    ticket_types::table
+        .filter(ticket_types::conference_id.eq(conference_id))
+        .filter(ticket_types::public_id.eq(public_id))
+        .select(TicketType::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn ticket_type_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<TicketType>> {
+    ticket_types::table
+        .filter(ticket_types::conference_id.eq(conference_id))
+        .filter(diesel::dsl::sql::<Bool>("lower(name) = lower(").bind::<Text, _>(name).sql(")"))
+        .select(TicketType::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_ticket_type(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    name: &str,
+    description: &str,
+    requires_code: bool,
+) -> QueryResult<TicketType> {
+    diesel::insert_into(ticket_types::table)
+        .values((
+            ticket_types::conference_id.eq(conference_id),
+            ticket_types::name.eq(name),
+            ticket_types::description.eq(description),
+            ticket_types::requires_code.eq(requires_code),
+        ))
+        .returning(TicketType::as_returning())
+        .get_result(conn)
+}
+
+pub fn tiers_for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<TierRow>> {
+    fee_tiers::table
+        .inner_join(ticket_types::table)
+        .filter(ticket_types::conference_id.eq(conference_id))
+        .order((fee_tiers::ticket_type_id, fee_tiers::valid))
+        .select(TierRow::as_select())
+        .load(conn)
+}
+
+pub fn tiers_for_type(conn: &mut PgConnection, ticket_type_id: i64) -> QueryResult<Vec<TierRow>> {
+    fee_tiers::table
+        .filter(fee_tiers::ticket_type_id.eq(ticket_type_id))
+        .order(fee_tiers::valid)
+        .select(TierRow::as_select())
+        .load(conn)
+}
+
+pub fn tier(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<TierRow>> {
+    fee_tiers::table
+        .inner_join(ticket_types::table)
+        .filter(ticket_types::conference_id.eq(conference_id))
+        .filter(fee_tiers::public_id.eq(public_id))
+        .select(TierRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub struct TierValues<'a> {
+    pub label: &'a str,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+}
+
+pub fn insert_tier(conn: &mut PgConnection, ticket_type_id: i64, v: &TierValues) -> QueryResult<TierRow> {
+    diesel::insert_into(fee_tiers::table)
+        .values((
+            fee_tiers::ticket_type_id.eq(ticket_type_id),
+            fee_tiers::label.eq(v.label),
+            fee_tiers::amount_minor.eq(v.amount_minor),
+            fee_tiers::currency.eq(v.currency),
+            fee_tiers::valid.eq((Bound::Included(v.from), Bound::Excluded(v.until))),
+        ))
+        .returning(TierRow::as_returning())
+        .get_result(conn)
+}
+
+pub fn update_tier(conn: &mut PgConnection, id: i64, v: &TierValues) -> QueryResult<()> {
+    diesel::update(fee_tiers::table.find(id))
+        .set((
+            fee_tiers::label.eq(v.label),
+            fee_tiers::amount_minor.eq(v.amount_minor),
+            fee_tiers::currency.eq(v.currency),
+            fee_tiers::valid.eq((Bound::Included(v.from), Bound::Excluded(v.until))),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete_tier(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(fee_tiers::table.find(id)).execute(conn).map(|_| ())
+}
+
+// ---- comp codes ----
+
+pub fn insert_codes(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    ticket_type_id: i64,
+    label: Option<&str>,
+    codes: &[String],
+) -> QueryResult<usize> {
+    let rows: Vec<_> = codes
+        .iter()
+        .map(|c| {
+            (
+                comp_codes::conference_id.eq(conference_id),
+                comp_codes::ticket_type_id.eq(ticket_type_id),
+                comp_codes::code.eq(c.as_str()),
+                comp_codes::label.eq(label),
+            )
+        })
+        .collect();
+    diesel::insert_into(comp_codes::table).values(&rows).execute(conn)
+}
+
+/// Marks a code used by `user_id`, only if nobody used it yet (a guarded update:
+/// two people racing for one code cannot both win).
+pub fn claim_code(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    code: &str,
+    user_id: i64,
+) -> QueryResult<Option<CompCode>> {
+    diesel::update(
+        comp_codes::table
+            .filter(comp_codes::conference_id.eq(conference_id))
+            .filter(comp_codes::code.eq(code))
+            .filter(comp_codes::used_by.is_null())
+            .filter(comp_codes::used_at.is_null()),
+    )
+    .set((comp_codes::used_by.eq(user_id), comp_codes::used_at.eq(diesel::dsl::now)))
+    .returning(CompCode::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+pub fn code(conn: &mut PgConnection, conference_id: i64, code: &str) -> QueryResult<Option<CompCode>> {
+    comp_codes::table
+        .filter(comp_codes::conference_id.eq(conference_id))
+        .filter(comp_codes::code.eq(code))
+        .select(CompCode::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Codes of a conference with the ticket type name and who used each.
+pub fn codes(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(CompCode, String, Option<String>)>> {
+    comp_codes::table
+        .inner_join(ticket_types::table)
+        .left_join(users::table.on(comp_codes::used_by.eq(users::id.nullable())))
+        .filter(comp_codes::conference_id.eq(conference_id))
+        .order((comp_codes::created_at.desc(), comp_codes::id))
+        .select((CompCode::as_select(), ticket_types::name, users::email.nullable()))
+        .load(conn)
+}
+
+// ---- registrations ----
+
+pub struct NewRegistration<'a> {
+    pub conference_id: i64,
+    pub user_id: i64,
+    pub ticket_type_id: i64,
+    pub fee_tier_id: Option<i64>,
+    pub tier_label: &'a str,
+    pub fee_minor: i64,
+    pub currency: &'a str,
+    pub comp_code_id: Option<i64>,
+    pub badge_name: &'a str,
+    pub affiliation: &'a str,
+    pub dietary: &'a str,
+    pub accessibility: &'a str,
+    pub public_listing: bool,
+    pub payment_status: &'a str,
+}
+
+/// Inserts a registration whose status PostgreSQL decides in the same statement:
+/// `confirmed` while confirmed + offered seats are below the cap and nobody waits,
+/// `waitlisted` otherwise. Call with the settings row locked.
+pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> QueryResult<Registration> {
+    diesel::sql_query(
+        "INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
+           fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
+           public_listing, payment_status, waitlisted_at, confirmed_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
+           CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
+           CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
+         FROM (SELECT CASE WHEN \
+             (SELECT count(*) FROM registrations x WHERE x.conference_id = $1 AND x.status IN ('confirmed', 'offered')) \
+               < (SELECT c.attendance_cap FROM conferences c WHERE c.id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM registrations w WHERE w.conference_id = $1 AND w.status = 'waitlisted') \
+           THEN 'confirmed' ELSE 'waitlisted' END AS status) s \
+         RETURNING *",
+    )
+    .bind::<BigInt, _>(r.conference_id)
+    .bind::<BigInt, _>(r.user_id)
+    .bind::<BigInt, _>(r.ticket_type_id)
+    .bind::<Nullable<BigInt>, _>(r.fee_tier_id)
+    .bind::<Text, _>(r.tier_label)
+    .bind::<BigInt, _>(r.fee_minor)
+    .bind::<Text, _>(r.currency)
+    .bind::<Nullable<BigInt>, _>(r.comp_code_id)
+    .bind::<Text, _>(r.badge_name)
+    .bind::<Text, _>(r.affiliation)
+    .bind::<Text, _>(r.dietary)
+    .bind::<Text, _>(r.accessibility)
+    .bind::<Bool, _>(r.public_listing)
+    .bind::<Text, _>(r.payment_status)
+    .get_result(conn)
+}
+
+/// Offers a seat to the first person on the waitlist when a seat is free (in the
+/// same statement). Call with the settings row locked; repeat until `None`.
+pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> QueryResult<Option<Registration>> {
+    diesel::sql_query(
+        "UPDATE registrations SET status = 'offered', \
+           offer_expires_at = clock_timestamp() + make_interval(hours => $2) \
+         WHERE id = (SELECT id FROM registrations WHERE conference_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1) \
+           AND (SELECT count(*) FROM registrations x WHERE x.conference_id = $1 AND x.status IN ('confirmed', 'offered')) \
+               < (SELECT c.attendance_cap FROM conferences c WHERE c.id = $1) \
+         RETURNING *",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<Int4, _>(hours)
+    .get_result(conn)
+    .optional()
+}
+
+/// Ends the offers of a conference that ran out.
+pub fn expire_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Registration>> {
+    diesel::sql_query(
+        "UPDATE registrations SET status = 'expired', offer_expires_at = NULL, cancelled_at = clock_timestamp() \
+         WHERE conference_id = $1 AND status = 'offered' AND offer_expires_at <= clock_timestamp() \
+         RETURNING *",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .get_results(conn)
+}
+
+pub fn conferences_with_due_offers(conn: &mut PgConnection) -> QueryResult<Vec<i64>> {
+    registrations::table
+        .filter(registrations::status.eq(OFFERED))
+        .filter(registrations::offer_expires_at.le(diesel::dsl::now))
+        .select(registrations::conference_id)
+        .distinct()
+        .load(conn)
+}
+
+pub fn has_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        registrations::table
+            .filter(registrations::conference_id.eq(conference_id))
+            .filter(registrations::status.eq(OFFERED))
+            .filter(registrations::offer_expires_at.le(diesel::dsl::now)),
+    ))
+    .get_result(conn)
+}
+
+/// Takes a live offer: the seat was held for this person, the fee was fixed when they joined the waitlist.
+pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    diesel::sql_query(
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = clock_timestamp(), offer_expires_at = NULL \
+         WHERE conference_id = $1 AND user_id = $2 AND status = 'offered' AND offer_expires_at > clock_timestamp() \
+         RETURNING *",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<BigInt, _>(user_id)
+    .get_result(conn)
+    .optional()
+}
+
+pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::user_id.eq(user_id))
+        .filter(registrations::status.eq_any(ACTIVE))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The person's active registration, else their latest one.
+pub fn latest_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    if let Some(r) = active_for_user(conn, conference_id, user_id)? {
+        return Ok(Some(r));
+    }
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::user_id.eq(user_id))
+        .order(registrations::id.desc())
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::public_id.eq(public_id))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every registration of a conference with the person's name and email, in order of arrival.
+pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(Registration, String, String)>> {
+    registrations::table
+        .inner_join(users::table)
+        .filter(registrations::conference_id.eq(conference_id))
+        .order(registrations::id)
+        .select((Registration::as_select(), users::name, users::email))
+        .load(conn)
+}
+
+pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(String, String)>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq(CONFIRMED))
+        .filter(registrations::public_listing.eq(true))
+        .order(registrations::badge_name)
+        .select((registrations::badge_name, registrations::affiliation))
+        .load(conn)
+}
+
+pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        registrations::table
+            .filter(registrations::conference_id.eq(conference_id))
+            .filter(registrations::user_id.eq(user_id))
+            .filter(registrations::status.eq(CONFIRMED)),
+    ))
+    .get_result(conn)
+}
+
+/// Ends an active registration; `None` when it was not active (already cancelled).
+pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(registrations::table.find(id).filter(registrations::status.eq_any(ACTIVE)))
+        .set((
+            registrations::status.eq(CANCELLED),
+            registrations::cancelled_at.eq(diesel::dsl::now),
+            registrations::offer_expires_at.eq(None::<DateTime<Utc>>),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+pub fn mark_paid(conn: &mut PgConnection, id: i64, reference: &str) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table.find(id).filter(registrations::payment_status.eq(crate::domain::registration::UNPAID)),
+    )
+    .set((
+        registrations::payment_status.eq(crate::domain::registration::PAID),
+        registrations::payment_reference.eq(reference),
+        registrations::paid_at.eq(diesel::dsl::now),
+    ))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+pub fn mark_refunded(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table.find(id).filter(registrations::payment_status.eq(crate::domain::registration::PAID)),
+    )
+    .set((
+        registrations::payment_status.eq(crate::domain::registration::REFUNDED),
+        registrations::refunded_at.eq(diesel::dsl::now),
+    ))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+pub fn check_in(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table
+            .find(id)
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::checked_in_at.is_null()),
+    )
+    .set(registrations::checked_in_at.eq(diesel::dsl::now))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+#[derive(QueryableByName)]
+pub struct DayCount {
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// New registrations per day in the conference's calendar.
+pub fn per_day(conn: &mut PgConnection, conference_id: i64, time_zone: &str) -> QueryResult<Vec<DayCount>> {
+    diesel::sql_query(
+        "SELECT (created_at AT TIME ZONE $2)::date AS day, count(*) AS n \
+         FROM registrations WHERE conference_id = $1 GROUP BY 1 ORDER BY 1",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<Text, _>(time_zone)
+    .load(conn)
+}
+
+/// Sets when a registration was made (demo data spread over past days).
+pub fn backdate(conn: &mut PgConnection, id: i64, at: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(registrations::table.find(id))
+        .set((
+            registrations::created_at.eq(at),
+            registrations::confirmed_at.eq(diesel::dsl::sql::<Nullable<diesel::sql_types::Timestamptz>>(
+                "CASE WHEN confirmed_at IS NULL THEN NULL ELSE ",
+            )
+            .bind::<diesel::sql_types::Timestamptz, _>(at)
+            .sql(" END")),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn conference_by_id(conn: &mut PgConnection, id: i64) -> QueryResult<crate::repo::conferences::Conference> {
+    conferences::table.find(id).select(crate::repo::conferences::Conference::as_select()).first(conn)
+}
+
+/// Confirmed and offered seats, for display only (seat decisions are made in the guarded statements above).
+pub fn seats_taken(conn: &mut PgConnection, conference_id: i64) -> QueryResult<i64> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq_any([CONFIRMED, OFFERED]))
+        .count()
+        .get_result(conn)
+}

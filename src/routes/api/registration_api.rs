@@ -1,0 +1,114 @@
+//! Registration over the JSON API (bearer token). The body never sets the fee:
+//! unknown fields such as `fee_minor` are ignored, the server takes the tier in force.
+
+use super::bearer_user;
+use crate::domain::registration::RegistrationInput;
+use crate::error::{ApiError, AppError};
+use crate::services::conferences as conf_service;
+use crate::services::registration as service;
+use crate::state::State;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+pub async fn register(
+    state: State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Json<RegistrationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let draft = body.into_inner().parse().map_err(|p| {
+        let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        ApiError(AppError::BadRequest(msg))
+    })?;
+    let v = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let r = service::register(conn, st, &user, &conf, &draft).map_err(|e| e.into_app())?;
+            service::api_view(conn, &conf, &r)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+pub async fn list(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let list = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            service::api_list(conn, st, &user, &conf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "registrations": list })))
+}
+
+pub async fn mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let v = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let r = service::mine(conn, st, &user, &conf)?.ok_or(AppError::NotFound)?;
+            service::api_view(conn, &conf, &r)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+pub async fn cancel_mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let v = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let r = service::cancel_mine(conn, st, &user, &conf)?;
+            service::api_view(conn, &conf, &r)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+pub async fn by_id(
+    state: State,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let (slug, id) = path.into_inner();
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let v = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let r = service::by_id(conn, st, &user, &conf, id)?;
+            service::api_view(conn, &conf, &r)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize)]
+pub struct AtQuery {
+    /// An RFC 3339 instant: the table as it stands then (default: now).
+    at: Option<String>,
+}
+
+pub async fn fees(state: State, slug: web::Path<String>, q: web::Query<AtQuery>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let at = match q.into_inner().at {
+        Some(raw) => DateTime::parse_from_rfc3339(raw.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+            ApiError(AppError::BadRequest("at: use an RFC 3339 instant like 2027-08-18T00:00:00+02:00".into()))
+        })?,
+        None => Utc::now(),
+    };
+    let v = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            service::fee_table(conn, &conf, at)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}

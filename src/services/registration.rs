@@ -1,0 +1,970 @@
+//! Registration use cases: fee tiers, registering under the cap, the waitlist and
+//! its offers, comp codes, and the organisers' desk. Each use case is one
+//! transaction; every seat decision first locks the conference's
+//! `registration_settings` row, and the decision itself is made in SQL.
+
+use crate::domain::fees::{self, format_input, format_local, Tier, TierDraft};
+use crate::domain::money::Money;
+use crate::domain::registration::{
+    self as rules, RegistrationDraft, Settings, CONFIRMED, NOT_DUE, OFFERED, UNPAID, WAITLISTED,
+};
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::registrations::{
+    self as repo, NewRegistration, Registration, SettingsRow, TicketType, TierRow, TierValues,
+};
+use crate::repo::users::{self, User};
+use crate::services::conferences::{is_organiser, require_organiser};
+use crate::services::mail;
+use crate::state::AppState;
+use crate::web::chart::SalesChart;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use diesel::result::{DatabaseErrorKind, Error as DbError};
+use diesel::{Connection, PgConnection};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const DEFAULT_OFFER_HOURS: i32 = 48;
+pub const MAX_CODES_PER_BATCH: i64 = 500;
+
+// ---- for other features (issue 3: calls for proposals) ----
+
+/// True when the person holds a confirmed registration for the conference.
+pub fn is_confirmed_attendee(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> Result<bool, AppError> {
+    Ok(repo::is_confirmed(conn, conference_id, user_id)?)
+}
+
+/// True when the conference has at least one ticket type.
+pub fn registration_configured(conn: &mut PgConnection, conference_id: i64) -> Result<bool, AppError> {
+    Ok(repo::has_ticket_types(conn, conference_id)?)
+}
+
+// ---- helpers ----
+
+pub fn zone(conf: &Conference) -> Tz {
+    conf.time_zone.parse().unwrap_or(Tz::UTC)
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    Money::new(minor, currency).to_string()
+}
+
+fn local(at: Option<DateTime<Utc>>, tz: Tz) -> Option<String> {
+    at.map(|t| format_local(t, tz))
+}
+
+fn tiers_of(rows: &[TierRow], ticket_type_id: i64) -> Vec<Tier> {
+    rows.iter().filter(|r| r.ticket_type_id == ticket_type_id).filter_map(TierRow::tier).collect()
+}
+
+fn link(st: &AppState, conf: &Conference) -> String {
+    format!("{}/c/{}/registration", st.config.base_url, conf.slug)
+}
+
+// ---- the public fee table ----
+
+/// The fee table of a conference at `at`: ticket types, their tiers with the one in
+/// force marked, and when the price next changes. Used by the conference page,
+/// the register form and the API.
+pub fn fee_table(conn: &mut PgConnection, conf: &Conference, at: DateTime<Utc>) -> Result<Value, AppError> {
+    let tz = zone(conf);
+    let types = repo::ticket_types(conn, conf.id)?;
+    let rows = repo::tiers_for_conference(conn, conf.id)?;
+    let settings = repo::settings(conn, conf.id)?;
+    let list: Vec<Value> = types
+        .iter()
+        .map(|t| {
+            let tiers = tiers_of(&rows, t.id);
+            let current = fees::tier_at(&tiers, at);
+            let tier_list: Vec<Value> = tiers
+                .iter()
+                .map(|x| {
+                    json!({
+                        "label": x.label, "amount": x.amount.to_string(), "amount_minor": x.amount.minor,
+                        "currency": x.amount.currency, "valid_from": x.from, "valid_until": x.until,
+                        "from_label": format_local(x.from, tz), "until_label": format_local(x.until, tz),
+                        "current": current.is_some_and(|c| c.id == x.id), "past": x.until <= at,
+                    })
+                })
+                .collect();
+            let current_json = if t.requires_code {
+                Some(json!({ "label": "Comp pass", "amount": money(0, &conf.currency), "amount_minor": 0, "currency": conf.currency }))
+            } else {
+                current.map(|c| json!({ "label": c.label, "amount": c.amount.to_string(), "amount_minor": c.amount.minor, "currency": c.amount.currency }))
+            };
+            json!({
+                "id": t.public_id, "name": t.name, "description": t.description,
+                "requires_code": t.requires_code,
+                "on_sale": current_json.is_some(),
+                "current": current_json,
+                "summary": if t.requires_code { None } else { fees::price_summary(&tiers, at, tz) },
+                "tiers": tier_list,
+            })
+        })
+        .collect();
+    let (opens_at, closes_at) = settings.as_ref().map(|s| (s.opens_at, s.closes_at)).unwrap_or((None, None));
+    let taken = repo::seats_taken(conn, conf.id)?;
+    Ok(json!({
+        "configured": !types.is_empty(),
+        "open": !types.is_empty() && rules::window_open(opens_at, closes_at, at),
+        "opens_at": local(opens_at, tz), "closes_at": local(closes_at, tz),
+        "not_yet_open": opens_at.is_some_and(|o| at < o),
+        "time_zone": conf.time_zone, "currency": conf.currency,
+        "at": at, "at_label": format_local(at, tz),
+        "cap": conf.attendance_cap, "full": taken >= conf.attendance_cap as i64,
+        "ticket_types": list,
+    }))
+}
+
+/// The fee table as the conference page shows it now.
+pub fn public_fees(conn: &mut PgConnection, conf: &Conference) -> Result<Value, AppError> {
+    fee_table(conn, conf, Utc::now())
+}
+
+// ---- organiser set-up ----
+
+/// The registration set-up page: settings (as typed in the conference zone),
+/// ticket types with their tiers, and comp code batches.
+pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Value, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let settings = repo::settings(conn, conf.id)?;
+    let types = repo::ticket_types(conn, conf.id)?;
+    let rows = repo::tiers_for_conference(conn, conf.id)?;
+    let now = Utc::now();
+    let list: Vec<Value> = types
+        .iter()
+        .map(|t| {
+            let tiers: Vec<Value> = rows
+                .iter()
+                .filter(|r| r.ticket_type_id == t.id)
+                .filter_map(|r| r.tier().map(|x| (r, x)))
+                .map(|(r, x)| {
+                    json!({
+                        "id": r.public_id, "label": x.label, "amount": x.amount.to_string(),
+                        "from_label": format_local(x.from, tz), "until_label": format_local(x.until, tz),
+                        "current": x.contains(now),
+                    })
+                })
+                .collect();
+            json!({
+                "id": t.public_id, "name": t.name, "description": t.description,
+                "requires_code": t.requires_code, "tiers": tiers,
+                "tier_form": { "label": "", "amount": "", "valid_from": "", "valid_until": "" },
+                "tier_errors": {},
+            })
+        })
+        .collect();
+    let form = match &settings {
+        Some(s) => json!({
+            "opens_at": s.opens_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            "closes_at": s.closes_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            "attendance_cap": conf.attendance_cap.to_string(),
+            "offer_hours": s.offer_hours.to_string(),
+        }),
+        None => json!({
+            "opens_at": "", "closes_at": "", "attendance_cap": conf.attendance_cap.to_string(),
+            "offer_hours": DEFAULT_OFFER_HOURS.to_string(),
+        }),
+    };
+    Ok(json!({
+        "settings_form": form,
+        "ticket_types": list,
+        "code_types": types.iter().filter(|t| t.requires_code).map(|t| json!({ "id": t.public_id, "name": t.name })).collect::<Vec<_>>(),
+    }))
+}
+
+pub fn save_settings(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    s: &Settings,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        repo::ensure_settings(conn, conf.id)?;
+        repo::lock_settings(conn, conf.id)?;
+        repo::save_settings(conn, conf.id, s.opens_at, s.closes_at, s.offer_hours)?;
+        repo::set_cap(conn, conf.id, s.attendance_cap)?;
+        // A larger cap frees seats: offer them to the waitlist.
+        let conf = Conference { attendance_cap: s.attendance_cap, ..conf.clone() };
+        fill_seats_locked(conn, st, &conf, s.offer_hours)?;
+        Ok(())
+    })
+}
+
+pub fn add_ticket_type(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    name: &str,
+    description: &str,
+    requires_code: bool,
+) -> Result<TicketType, FormError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        repo::ensure_settings(conn, conf.id)?;
+        match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
+            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(FormError::Field(
+                FieldError::new("name", "this conference already has a ticket type with that name"),
+            )),
+            other => Ok(other?),
+        }
+    })
+}
+
+/// Why a form was refused: a field to mark, or something else (shown at the top).
+#[derive(Debug)]
+pub enum FormError {
+    Field(FieldError),
+    App(AppError),
+}
+
+impl From<AppError> for FormError {
+    fn from(e: AppError) -> Self {
+        FormError::App(e)
+    }
+}
+
+impl From<DbError> for FormError {
+    fn from(e: DbError) -> Self {
+        FormError::App(e.into())
+    }
+}
+
+impl FormError {
+    /// For the JSON API: one message.
+    pub fn into_app(self) -> AppError {
+        match self {
+            FormError::App(e) => e,
+            FormError::Field(f) => AppError::BadRequest(format!("{}: {}", f.field, f.message)),
+        }
+    }
+}
+
+fn overlap_error(other: &Tier, tz: Tz) -> FormError {
+    FormError::Field(FieldError::new(
+        "valid_from",
+        format!(
+            "overlaps the tier “{}” ({} to {}); tiers of one ticket type must not overlap",
+            other.label,
+            format_local(other.from, tz),
+            format_local(other.until, tz)
+        ),
+    ))
+}
+
+fn tier_write(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    ticket_type_id: i64,
+    except: Option<i64>,
+    draft: &TierDraft,
+) -> Result<(), FormError> {
+    let tz = zone(conf);
+    let existing = tiers_of(&repo::tiers_for_type(conn, ticket_type_id)?, ticket_type_id);
+    if let Some(other) = fees::overlapping(&existing, draft.from, draft.until, except) {
+        return Err(overlap_error(other, tz));
+    }
+    let values = TierValues {
+        label: &draft.label,
+        amount_minor: draft.amount.minor,
+        currency: &conf.currency,
+        from: draft.from,
+        until: draft.until,
+    };
+    let result = match except {
+        Some(id) => repo::update_tier(conn, id, &values),
+        None => repo::insert_tier(conn, ticket_type_id, &values).map(|_| ()),
+    };
+    match result {
+        // The database is the last word (two organisers saving at once).
+        Err(DbError::DatabaseError(DatabaseErrorKind::ExclusionViolation, _)) => Err(FormError::Field(
+            FieldError::new("valid_from", "overlaps another tier of this ticket type; tiers must not overlap"),
+        )),
+        other => Ok(other?),
+    }
+}
+
+pub fn add_tier(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    ticket_type: Uuid,
+    draft: &TierDraft,
+) -> Result<(), FormError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let t = repo::ticket_type(conn, conf.id, ticket_type)?.ok_or(AppError::NotFound)?;
+        if t.requires_code {
+            return Err(FormError::App(AppError::BadRequest("Comp passes are free: they have no fee tiers.".into())));
+        }
+        tier_write(conn, conf, t.id, None, draft)
+    })
+}
+
+/// A tier for its edit form (404 unless it belongs to this conference).
+pub fn tier_for_edit(conn: &mut PgConnection, actor: &User, conf: &Conference, tier: Uuid) -> Result<Value, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
+    let t = row.tier().ok_or(AppError::NotFound)?;
+    Ok(json!({
+        "id": row.public_id,
+        "form": {
+            "label": t.label, "amount": t.amount.plain(),
+            "valid_from": format_input(t.from, tz), "valid_until": format_input(t.until, tz),
+        },
+    }))
+}
+
+/// Changes a tier. Registrations keep the fee stored on them.
+pub fn update_tier(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    tier: Uuid,
+    draft: &TierDraft,
+) -> Result<(), FormError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
+        tier_write(conn, conf, row.ticket_type_id, Some(row.id), draft)
+    })
+}
+
+pub fn delete_tier(conn: &mut PgConnection, actor: &User, conf: &Conference, tier: Uuid) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
+        repo::delete_tier(conn, row.id)?;
+        Ok(())
+    })
+}
+
+// ---- comp codes ----
+
+fn new_code() -> String {
+    use rand::Rng;
+    // No 0/O or 1/I: codes are read aloud and typed from paper.
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+pub fn generate_codes(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    ticket_type: Uuid,
+    label: Option<&str>,
+    count: i64,
+) -> Result<Vec<String>, FormError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let t = repo::ticket_type(conn, conf.id, ticket_type)?
+            .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose a comp pass ticket type")))?;
+        if !t.requires_code {
+            return Err(FormError::Field(FieldError::new(
+                "ticket_type",
+                "codes are for ticket types that require a code",
+            )));
+        }
+        let codes: Vec<String> = (0..count).map(|_| new_code()).collect();
+        repo::insert_codes(conn, conf.id, t.id, label, &codes)?;
+        Ok(codes)
+    })
+}
+
+pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Vec<Value>, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    Ok(repo::codes(conn, conf.id)?
+        .into_iter()
+        .map(|(c, ticket_type, used_by)| {
+            json!({
+                "code": c.code, "label": c.label.unwrap_or_default(), "ticket_type": ticket_type,
+                "used": c.used_at.is_some(), "used_by": used_by, "used_at": local(c.used_at, tz),
+            })
+        })
+        .collect())
+}
+
+// ---- registering ----
+
+fn mail_data(conf: &Conference, st: &AppState, r: &Registration, ticket_type: &str, name: &str) -> Value {
+    let tz = zone(conf);
+    json!({
+        "name": name, "conference": conf.name, "ticket_type": ticket_type,
+        "fee": money(r.fee_minor, &r.currency), "tier": r.tier_label, "badge_name": r.badge_name,
+        "link": link(st, conf), "offer_expires_at": local(r.offer_expires_at, tz),
+        "free": r.fee_minor == 0,
+    })
+}
+
+fn ticket_type_name(conn: &mut PgConnection, conf: &Conference, id: i64) -> Result<String, AppError> {
+    Ok(repo::ticket_types(conn, conf.id)?.into_iter().find(|t| t.id == id).map(|t| t.name).unwrap_or_default())
+}
+
+fn notify(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+    what: &str,
+    extra: Value,
+) -> Result<(), AppError> {
+    let user = users::find(conn, r.user_id)?;
+    let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
+    let mut data = mail_data(conf, st, r, &tt, &user.name);
+    if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
+        d.extend(e);
+    }
+    let subject = match what {
+        "registration_confirmed" => format!("Registration confirmed: {}", conf.name),
+        "registration_waitlisted" => format!("You are on the waitlist for {}", conf.name),
+        "registration_offer" => format!("A seat is free for you at {}", conf.name),
+        _ => format!("Registration cancelled: {}", conf.name),
+    };
+    mail::queue(conn, st, &user.email, &subject, what, data)?;
+    Ok(())
+}
+
+/// Offers free seats to the waitlist, in order, each offer by mail. Call with the
+/// settings row locked.
+fn fill_seats_locked(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    offer_hours: i32,
+) -> Result<usize, AppError> {
+    let mut n = 0;
+    while let Some(offer) = repo::offer_next(conn, conf.id, offer_hours)? {
+        notify(conn, st, conf, &offer, "registration_offer", json!({ "hours": offer_hours }))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Ends offers that ran out and passes their seats on. Call with the settings row locked.
+fn expire_locked(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    settings: &SettingsRow,
+) -> Result<usize, AppError> {
+    let expired = repo::expire_due_offers(conn, conf.id)?;
+    for r in &expired {
+        notify(conn, st, conf, r, "registration_cancelled", json!({ "reason": "expired" }))?;
+    }
+    fill_seats_locked(conn, st, conf, settings.offer_hours)?;
+    Ok(expired.len())
+}
+
+/// Lazily ends the conference's run-out offers (cheap when there are none).
+pub fn refresh(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<(), AppError> {
+    if !repo::has_due_offers(conn, conf.id)? {
+        return Ok(());
+    }
+    conn.transaction(|conn| {
+        if let Some(s) = repo::lock_settings(conn, conf.id)? {
+            expire_locked(conn, st, conf, &s)?;
+        }
+        Ok(())
+    })
+}
+
+/// The periodic sweep (the worker calls it), so offers pass on without traffic.
+pub fn expire_offers(conn: &mut PgConnection, st: &AppState) -> Result<usize, AppError> {
+    let mut n = 0;
+    for conference_id in repo::conferences_with_due_offers(conn)? {
+        n += conn.transaction(|conn| -> Result<usize, AppError> {
+            let conf = repo::conference_by_id(conn, conference_id)?;
+            match repo::lock_settings(conn, conference_id)? {
+                Some(s) => expire_locked(conn, st, &conf, &s),
+                None => Ok(0),
+            }
+        })?;
+    }
+    Ok(n)
+}
+
+/// Registers `user`: the fee is the tier in force now (or a comp code), stored on
+/// the row; PostgreSQL decides confirmed or waitlisted under the conference lock.
+pub fn register(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    draft: &RegistrationDraft,
+) -> Result<Registration, FormError> {
+    conn.transaction(|conn| {
+        let Some(settings) = repo::lock_settings(conn, conf.id)? else {
+            return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
+        };
+        expire_locked(conn, st, conf, &settings)?;
+        let now = Utc::now();
+        let tz = zone(conf);
+        if let Some(o) = settings.opens_at.filter(|o| now < *o) {
+            return Err(AppError::Conflict(format!("Registration opens on {}.", format_local(o, tz))).into());
+        }
+        if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
+            return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
+        }
+        if repo::active_for_user(conn, conf.id, user.id)?.is_some() {
+            return Err(already_registered());
+        }
+        let t = match Uuid::parse_str(&draft.ticket_type) {
+            Ok(id) => repo::ticket_type(conn, conf.id, id)?,
+            Err(_) => repo::ticket_type_by_name(conn, conf.id, &draft.ticket_type)?,
+        }
+        .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+
+        let (tier_id, tier_label, fee, code_id) = if t.requires_code {
+            let Some(code) = draft.code.as_deref() else {
+                return Err(FormError::Field(FieldError::new("code", "this ticket type needs a comp code")));
+            };
+            let claimed = repo::claim_code(conn, conf.id, code, user.id)?;
+            let claimed = match claimed {
+                Some(c) if c.ticket_type_id == t.id => c,
+                Some(_) => {
+                    return Err(FormError::Field(FieldError::new("code", format!("this code is not for “{}”", t.name))))
+                }
+                None => {
+                    let known = repo::code(conn, conf.id, code)?;
+                    let message = if known.is_some() {
+                        "this code was already used; each code works once"
+                    } else {
+                        "this code is not valid for this conference"
+                    };
+                    return Err(FormError::Field(FieldError::new("code", message)));
+                }
+            };
+            (None, "Comp pass".to_string(), Money::new(0, &conf.currency), Some(claimed.id))
+        } else {
+            let rows = repo::tiers_for_type(conn, t.id)?;
+            let tiers = tiers_of(&rows, t.id);
+            let Some(tier) = fees::tier_at(&tiers, now) else {
+                return Err(FormError::Field(FieldError::new(
+                    "ticket_type",
+                    format!("“{}” is not on sale at the moment", t.name),
+                )));
+            };
+            (Some(tier.id), tier.label.clone(), tier.amount.clone(), None)
+        };
+        let payment = if fee.minor == 0 { NOT_DUE } else { UNPAID };
+        let inserted = repo::insert_taking_seat(
+            conn,
+            &NewRegistration {
+                conference_id: conf.id,
+                user_id: user.id,
+                ticket_type_id: t.id,
+                fee_tier_id: tier_id,
+                tier_label: &tier_label,
+                fee_minor: fee.minor,
+                currency: &fee.currency,
+                comp_code_id: code_id,
+                badge_name: &draft.badge_name,
+                affiliation: &draft.affiliation,
+                dietary: &draft.dietary,
+                accessibility: &draft.accessibility,
+                public_listing: draft.public_listing,
+                payment_status: payment,
+            },
+        );
+        let r = match inserted {
+            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
+                if info.constraint_name() == Some("registrations_one_active_idx") =>
+            {
+                return Err(already_registered())
+            }
+            other => other?,
+        };
+        let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
+        notify(conn, st, conf, &r, template, json!({}))?;
+        Ok(r)
+    })
+}
+
+fn already_registered() -> FormError {
+    FormError::App(AppError::Conflict("You are already registered for this conference.".into()))
+}
+
+/// A registration as its owner (or an organiser) sees it.
+pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
+    let tz = zone(conf);
+    let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
+    let position = if r.status == WAITLISTED {
+        let all = repo::for_conference(conn, conf.id)?;
+        Some(all.iter().filter(|(x, _, _)| x.status == WAITLISTED && x.id <= r.id).count())
+    } else {
+        None
+    };
+    Ok(json!({
+        "id": r.public_id, "status": r.status, "status_label": rules::status_label(&r.status),
+        "active": r.is_active(), "confirmed": r.status == CONFIRMED, "waitlisted": r.status == WAITLISTED,
+        "offered": r.status == OFFERED,
+        "ticket_type": tt, "badge_name": r.badge_name, "affiliation": r.affiliation,
+        "dietary": r.dietary, "accessibility": r.accessibility, "public_listing": r.public_listing,
+        "fee": money(r.fee_minor, &r.currency), "fee_minor": r.fee_minor, "currency": r.currency,
+        "tier": r.tier_label, "payment_status": r.payment_status,
+        "payment_label": rules::payment_label(&r.payment_status), "payment_reference": r.payment_reference,
+        "paid": r.payment_status == rules::PAID,
+        "registered_at": format_local(r.created_at, tz),
+        "confirmed_at": local(r.confirmed_at, tz), "paid_at": local(r.paid_at, tz),
+        "offer_expires_at": local(r.offer_expires_at, tz),
+        "cancelled_at": local(r.cancelled_at, tz), "checked_in_at": local(r.checked_in_at, tz),
+        "waitlist_position": position,
+    }))
+}
+
+/// The person's registration for the conference (active, else the latest), after lazily ending run-out offers.
+pub fn mine(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Option<Registration>, AppError> {
+    refresh(conn, st, conf)?;
+    Ok(repo::latest_for_user(conn, conf.id, user.id)?)
+}
+
+/// One registration by its public id: its owner and the conference's organisers
+/// see it; for anyone else it does not exist (404, not 403).
+pub fn by_id(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    id: Uuid,
+) -> Result<Registration, AppError> {
+    refresh(conn, st, conf)?;
+    let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
+    if r.user_id == user.id || is_organiser(conn, conf, user)? {
+        Ok(r)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn cancel_locked(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    settings: &SettingsRow,
+    r: &Registration,
+    reason: &str,
+) -> Result<Registration, AppError> {
+    let cancelled = repo::cancel(conn, r.id)?
+        .ok_or_else(|| AppError::Conflict("That registration is already cancelled.".into()))?;
+    notify(conn, st, conf, &cancelled, "registration_cancelled", json!({ "reason": reason }))?;
+    if r.status == CONFIRMED || r.status == OFFERED {
+        // The seat goes to the first on the waitlist, in this same transaction.
+        fill_seats_locked(conn, st, conf, settings.offer_hours)?;
+    }
+    Ok(cancelled)
+}
+
+/// The person cancels their own active registration (or declines an offer).
+pub fn cancel_mine(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Registration, AppError> {
+    conn.transaction(|conn| {
+        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
+        expire_locked(conn, st, conf, &settings)?;
+        let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
+        cancel_locked(conn, st, conf, &settings, &r, "self")
+    })
+}
+
+/// Takes a live offer: confirmed at the fee fixed when the person joined the waitlist.
+pub fn accept_offer(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Registration, AppError> {
+    conn.transaction(|conn| {
+        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
+        expire_locked(conn, st, conf, &settings)?;
+        let r = repo::accept_offer(conn, conf.id, user.id)?
+            .ok_or_else(|| AppError::Conflict("There is no open offer for you: it may have expired.".into()))?;
+        notify(conn, st, conf, &r, "registration_confirmed", json!({}))?;
+        Ok(r)
+    })
+}
+
+// ---- the organisers' desk ----
+
+pub enum DeskAction {
+    Paid(String),
+    Cancel,
+    Refund,
+    CheckIn,
+}
+
+/// Returns the flash key for the outcome.
+pub fn desk(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    id: Uuid,
+    action: DeskAction,
+) -> Result<&'static str, AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
+        let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
+        match action {
+            DeskAction::Paid(reference) => {
+                repo::mark_paid(conn, r.id, &reference)?
+                    .ok_or_else(|| AppError::Conflict("Only an unpaid registration can be marked paid.".into()))?;
+                Ok("registration-paid")
+            }
+            DeskAction::Cancel => {
+                cancel_locked(conn, st, conf, &settings, &r, "organiser")?;
+                Ok("registration-cancelled-by-organiser")
+            }
+            DeskAction::Refund => {
+                repo::mark_refunded(conn, r.id)?
+                    .ok_or_else(|| AppError::Conflict("Only a paid registration can be refunded.".into()))?;
+                if r.is_active() {
+                    cancel_locked(conn, st, conf, &settings, &r, "refund")?;
+                }
+                Ok("registration-refunded")
+            }
+            DeskAction::CheckIn => {
+                repo::check_in(conn, r.id)?.ok_or_else(|| {
+                    AppError::Conflict("Only a confirmed registration can be checked in, once.".into())
+                })?;
+                Ok("registration-checked-in")
+            }
+        }
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize, Clone)]
+pub struct Filter {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub ticket_type: String,
+    #[serde(default)]
+    pub payment: String,
+    #[serde(default)]
+    pub q: String,
+}
+
+/// The attendee list with totals over the whole conference and the rows matching `filter`.
+pub fn attendees(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    filter: &Filter,
+) -> Result<Value, AppError> {
+    require_organiser(conn, conf, actor)?;
+    refresh(conn, st, conf)?;
+    let tz = zone(conf);
+    let types = repo::ticket_types(conn, conf.id)?;
+    let all = repo::for_conference(conn, conf.id)?;
+    let type_name = |id: i64| types.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
+    let count = |f: &dyn Fn(&Registration) -> bool| all.iter().filter(|(r, _, _)| f(r)).count();
+    let sum = |f: &dyn Fn(&Registration) -> bool| -> i64 {
+        all.iter().filter(|(r, _, _)| f(r)).map(|(r, _, _)| r.fee_minor).sum()
+    };
+    let by_type: Vec<Value> = types
+        .iter()
+        .map(|t| json!({ "name": t.name, "confirmed": count(&|r| r.ticket_type_id == t.id && r.status == CONFIRMED) }))
+        .collect();
+    let mut tier_labels: Vec<String> =
+        all.iter().filter(|(r, _, _)| r.status == CONFIRMED).map(|(r, _, _)| r.tier_label.clone()).collect();
+    tier_labels.sort();
+    tier_labels.dedup();
+    let by_tier: Vec<Value> = tier_labels
+        .iter()
+        .map(|l| json!({ "label": l, "confirmed": count(&|r| r.status == CONFIRMED && &r.tier_label == l) }))
+        .collect();
+    let totals = json!({
+        "confirmed": count(&|r| r.status == CONFIRMED),
+        "waitlisted": count(&|r| r.status == WAITLISTED),
+        "offered": count(&|r| r.status == OFFERED),
+        "cancelled": count(&|r| !r.is_active()),
+        "paid": count(&|r| r.payment_status == rules::PAID),
+        "unpaid": count(&|r| r.status == CONFIRMED && r.payment_status == UNPAID),
+        "checked_in": count(&|r| r.checked_in_at.is_some()),
+        "revenue": money(sum(&|r| r.payment_status == rules::PAID), &conf.currency),
+        "outstanding": money(sum(&|r| r.status == CONFIRMED && r.payment_status == UNPAID), &conf.currency),
+        "cap": conf.attendance_cap,
+        "by_type": by_type, "by_tier": by_tier,
+    });
+    let q = filter.q.trim().to_lowercase();
+    let rows: Vec<Value> = all
+        .iter()
+        .filter(|(r, _, _)| match filter.status.as_str() {
+            "" => true,
+            "inactive" => !r.is_active(),
+            s => r.status == s,
+        })
+        .filter(|(r, _, _)| filter.payment.is_empty() || r.payment_status == filter.payment)
+        .filter(|(r, _, _)| {
+            filter.ticket_type.is_empty()
+                || types.iter().any(|t| t.id == r.ticket_type_id && t.public_id.to_string() == filter.ticket_type)
+        })
+        .filter(|(r, name, email)| {
+            q.is_empty()
+                || name.to_lowercase().contains(&q)
+                || email.contains(&q)
+                || r.badge_name.to_lowercase().contains(&q)
+                || r.affiliation.to_lowercase().contains(&q)
+        })
+        .map(|(r, name, email)| {
+            json!({
+                "id": r.public_id, "name": name, "email": email, "badge_name": r.badge_name,
+                "affiliation": r.affiliation, "ticket_type": type_name(r.ticket_type_id),
+                "tier": r.tier_label, "fee": money(r.fee_minor, &r.currency),
+                "status": r.status, "status_label": rules::status_label(&r.status),
+                "payment_status": r.payment_status, "payment_label": rules::payment_label(&r.payment_status),
+                "payment_reference": r.payment_reference,
+                "can_mark_paid": r.payment_status == UNPAID && r.status == CONFIRMED,
+                "can_refund": r.payment_status == rules::PAID,
+                "can_cancel": r.is_active(),
+                "can_check_in": r.status == CONFIRMED && r.checked_in_at.is_none(),
+                "checked_in_at": local(r.checked_in_at, tz),
+                "registered_at": format_local(r.created_at, tz),
+                "offer_expires_at": local(r.offer_expires_at, tz),
+                "dietary": r.dietary, "accessibility": r.accessibility,
+            })
+        })
+        .collect();
+    let type_options: Vec<Value> =
+        types.iter().map(|t| json!({ "id": t.public_id.to_string(), "name": t.name })).collect();
+    Ok(json!({ "totals": totals, "rows": rows, "ticket_types": type_options }))
+}
+
+/// The attendee list as CSV; every cell neutralised against spreadsheet formulas.
+pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<String, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let types = repo::ticket_types(conn, conf.id)?;
+    let mut out = rules::csv_row(
+        &[
+            "id",
+            "name",
+            "email",
+            "badge_name",
+            "affiliation",
+            "ticket_type",
+            "tier",
+            "fee",
+            "currency",
+            "status",
+            "payment",
+            "payment_reference",
+            "dietary",
+            "accessibility",
+            "public_listing",
+            "registered_at",
+            "checked_in_at",
+        ]
+        .map(String::from),
+    );
+    for (r, name, email) in repo::for_conference(conn, conf.id)? {
+        let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
+        out.push_str(&rules::csv_row(&[
+            r.public_id.to_string(),
+            name,
+            email,
+            r.badge_name.clone(),
+            r.affiliation.clone(),
+            tt,
+            r.tier_label.clone(),
+            Money::new(r.fee_minor, &r.currency).plain(),
+            r.currency.clone(),
+            r.status.clone(),
+            r.payment_status.clone(),
+            r.payment_reference.clone(),
+            r.dietary.clone(),
+            r.accessibility.clone(),
+            if r.public_listing { "yes" } else { "no" }.to_string(),
+            r.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            r.checked_in_at.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        ]));
+    }
+    Ok(out)
+}
+
+/// Registrations per day against the tier boundaries and the cap.
+pub fn chart(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SalesChart, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let per_day = repo::per_day(conn, conf.id, &conf.time_zone)?.into_iter().map(|d| (d.day, d.n)).collect();
+    let mut boundaries: Vec<(chrono::NaiveDate, String)> = repo::tiers_for_conference(conn, conf.id)?
+        .iter()
+        .filter_map(TierRow::tier)
+        .map(|t| (t.from.with_timezone(&tz).date_naive(), format!("{} {}", t.label, t.amount)))
+        .collect();
+    boundaries.sort();
+    boundaries.dedup();
+    Ok(SalesChart {
+        per_day,
+        boundaries,
+        cap: conf.attendance_cap as i64,
+        today: Utc::now().with_timezone(&tz).date_naive(),
+    })
+}
+
+/// Confirmed attendees who agreed to be listed publicly.
+pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Value>, AppError> {
+    Ok(repo::public_list(conn, conf.id)?
+        .into_iter()
+        .map(|(badge_name, affiliation)| json!({ "name": badge_name, "affiliation": affiliation }))
+        .collect())
+}
+
+/// For the JSON API: a registration with its frozen fee.
+pub fn api_view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
+    let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
+    Ok(api_json(r, &tt))
+}
+
+fn api_json(r: &Registration, tt: &str) -> Value {
+    json!({
+        "id": r.public_id, "status": r.status, "ticket_type": tt, "badge_name": r.badge_name,
+        "affiliation": r.affiliation, "fee_minor": r.fee_minor, "currency": r.currency,
+        "fee": money(r.fee_minor, &r.currency), "tier": r.tier_label,
+        "payment_status": r.payment_status, "created_at": r.created_at,
+        "offer_expires_at": r.offer_expires_at, "checked_in_at": r.checked_in_at,
+    })
+}
+
+/// Every registration of the conference for organisers (API).
+pub fn api_list(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+) -> Result<Vec<Value>, AppError> {
+    require_organiser(conn, conf, actor)?;
+    refresh(conn, st, conf)?;
+    let rows = repo::for_conference(conn, conf.id)?;
+    let types = repo::ticket_types(conn, conf.id)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (r, name, email) in rows {
+        let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
+        let mut v = api_json(&r, tt);
+        if let Value::Object(m) = &mut v {
+            m.insert("name".into(), json!(name));
+            m.insert("email".into(), json!(email));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
