@@ -300,6 +300,7 @@ diesel::table! {
         created_at -> Timestamptz,
         used_by -> Nullable<Int8>,
         used_at -> Nullable<Timestamptz>,
+        microconference_id -> Nullable<Int8>,
     }
 }
 

@@ -311,6 +311,44 @@ pub fn insert_codes(
     diesel::insert_into(comp_codes::table).values(&rows).execute(conn)
 }
 
+/// Comp codes for one microconference's speakers.
+pub fn insert_mc_codes(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    ticket_type_id: i64,
+    mc_id: i64,
+    label: &str,
+    codes: &[String],
+) -> QueryResult<usize> {
+    let rows: Vec<_> = codes
+        .iter()
+        .map(|c| {
+            (
+                comp_codes::conference_id.eq(conference_id),
+                comp_codes::ticket_type_id.eq(ticket_type_id),
+                comp_codes::code.eq(c.as_str()),
+                comp_codes::label.eq(Some(label)),
+                comp_codes::microconference_id.eq(Some(mc_id)),
+            )
+        })
+        .collect();
+    diesel::insert_into(comp_codes::table).values(&rows).execute(conn)
+}
+
+pub fn count_mc_codes(conn: &mut PgConnection, mc_id: i64) -> QueryResult<i64> {
+    comp_codes::table.filter(comp_codes::microconference_id.eq(mc_id)).count().get_result(conn)
+}
+
+/// An MC's codes with who used each (shown to its leads).
+pub fn mc_codes(conn: &mut PgConnection, mc_id: i64) -> QueryResult<Vec<(String, Option<String>)>> {
+    comp_codes::table
+        .left_join(users::table.on(comp_codes::used_by.eq(users::id.nullable())))
+        .filter(comp_codes::microconference_id.eq(mc_id))
+        .order(comp_codes::id)
+        .select((comp_codes::code, users::name.nullable()))
+        .load(conn)
+}
+
 /// Marks a code used by `user_id`, only if nobody used it yet (a guarded update:
 /// two people racing for one code cannot both win).
 pub fn claim_code(

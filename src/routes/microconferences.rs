@@ -124,16 +124,19 @@ async fn mc_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
 async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let (conf, mc, call, rows, leads) = ctx
+    let (conf, mc, call, rows, leads, codes) = ctx
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
             let (mc, call) = cfp::led_microconference(conn, &user, &conf, &mc_id)?;
             let rows = proposals::of_call(conn, call.id, None)?;
             let leads: Vec<String> = mcs::leads(conn, mc.id)?.into_iter().map(|u| u.name).collect();
-            Ok((conf, mc, call, rows, leads))
+            let codes = crate::repo::registrations::mc_codes(conn, mc.id)?;
+            Ok((conf, mc, call, rows, leads, codes))
         })
         .await?;
+    let codes: Vec<Value> =
+        codes.into_iter().map(|(code, used_by)| json!({ "code": code, "used_by": used_by })).collect();
     let tz = cfp::tz(&conf);
     // Drafts are the proposers' own business until they submit.
     let visible: Vec<_> = rows.iter().filter(|r| r.state != "draft" && r.state != "withdrawn").collect();
@@ -153,6 +156,7 @@ async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespo
             "used": used, "budget": budget, "left": budget - used, "used_pct": (used * 100 / budget.max(1)).min(100),
             "window": { "opens_at": time::input_value(call.opens_at, tz), "closes_at": time::input_value(call.closes_at, tz) },
             "latest_close": time::display(mc.latest_topic_close, tz), "zone": conf.time_zone,
+        "codes": codes, "comp_passes": mc.comp_passes,
         }),
     )
 }

@@ -198,8 +198,14 @@ pub fn propose(
     conn.transaction(|conn| {
         let call = calls::lock(conn, call.id)?;
         require_open(&call)?;
-        if kind_of(&call) == CallKind::Unconference {
-            crate::services::registration_gate::require_attendee_for_unconference(conn, conf.id, user.id)?;
+        // Once a conference has registration, unconference sessions are for its attendees.
+        if kind_of(&call) == CallKind::Unconference
+            && crate::services::registration::registration_configured(conn, conf.id)?
+            && !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)?
+        {
+            return Err(AppError::BadRequest(
+                "Only attendees with a confirmed registration may propose unconference sessions. Please register first.".into(),
+            ));
         }
         if proposals::count_for_cap(conn, call.id, user.id)? >= call.max_per_person as i64 {
             return Err(AppError::Conflict(format!(

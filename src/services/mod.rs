@@ -6,5 +6,4 @@ pub mod conferences;
 pub mod demo;
 pub mod mail;
 pub mod registration;
-pub mod registration_gate;
 pub mod review;

@@ -379,6 +379,35 @@ pub fn generate_codes(
     })
 }
 
+/// Gives an accepted microconference its comp passes: `n` single-use codes for
+/// the conference's comp ticket type (created when the conference has none).
+/// Running it again tops up to `n` and never creates more.
+pub fn comp_codes_for_microconference(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    mc_id: i64,
+    title: &str,
+    n: i32,
+) -> Result<usize, AppError> {
+    let have = repo::count_mc_codes(conn, mc_id)?;
+    let missing = (n as i64 - have).max(0);
+    if missing == 0 {
+        return Ok(0);
+    }
+    let comp = match repo::ticket_types(conn, conf.id)?.into_iter().find(|t| t.requires_code) {
+        Some(t) => t,
+        None => repo::insert_ticket_type(
+            conn,
+            conf.id,
+            "Speaker comp pass",
+            "Free pass for speakers, with a code from their microconference's leads.",
+            true,
+        )?,
+    };
+    let codes: Vec<String> = (0..missing).map(|_| new_code()).collect();
+    Ok(repo::insert_mc_codes(conn, conf.id, comp.id, mc_id, &format!("{title} MC speakers"), &codes)?)
+}
+
 pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Vec<Value>, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);

@@ -1,0 +1,1 @@
+ALTER TABLE comp_codes DROP COLUMN microconference_id;
