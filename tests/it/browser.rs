@@ -89,3 +89,69 @@ fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
     b.goto(&proposal_url);
     assert!(b.wait_for_text("main", "cole@example.org (accepted)", Duration::from_secs(5)));
 }
+
+#[test]
+fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
+    if !Browser::available() {
+        assert!(
+            std::env::var("CI_REQUIRE_BROWSER").is_err(),
+            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
+        );
+        return;
+    }
+    let app = TestApp::start();
+    let s = crate::cfp::conference(&app, "org@example.org");
+    let ada = app.logged_in("ada@example.org", "Ada Proposer", false);
+    let first = crate::cfp::talk(&ada, &s, "First talk", "submit");
+    crate::cfp::talk(&ada, &s, "Second talk", "submit");
+    let rid = app.user("rev@example.org", "Rev Iewer", false);
+    plumbline::repo::reviews::add_accepted(
+        &mut app.db.conn(),
+        s.conf_id,
+        rid,
+        "rev@example.org",
+        b"rev-token-hash-rev-token-hash-32",
+    )
+    .unwrap();
+
+    let b = Browser::start();
+    let login = |email: &str| {
+        b.goto(&app.url("/login"));
+        b.fill("#email", email);
+        b.fill("#password", PASSWORD);
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    };
+    let logout = || {
+        b.click("form.inline button.link");
+        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    };
+    login("rev@example.org");
+    for score in ["2", "-1"] {
+        b.goto(&app.url(&format!("/c/{}/review", s.slug)));
+        b.click("a.button");
+        assert!(b.wait_for_text("main", "Write your review", Duration::from_secs(10)), "{}", b.page_source());
+        b.click(&format!("input[name=score][value='{score}']"));
+        b.fill("#comment", "Reviewed in the browser");
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("main", "Your review was saved", Duration::from_secs(10)));
+    }
+    b.goto(&app.url(&format!("/c/{}/review", s.slug)));
+    assert!(b.text("main").contains("2 of 2"));
+    logout();
+
+    login("org@example.org");
+    b.goto(&app.url(&format!("/c/{}/manage/decisions", s.slug)));
+    b.click(&format!("input[value='{}']", first.rsplit('/').next().unwrap()));
+    b.select_by_value("#bulk-state", "accepted");
+    b.click("form .inline-form button[type=submit]");
+    assert!(b.wait_for_text("main", "The decision was saved", Duration::from_secs(10)));
+    b.click("form[action$='/manage/release'] button");
+    assert!(b.wait_for_text("main", "released", Duration::from_secs(10)));
+    logout();
+
+    login("ada@example.org");
+    b.goto(&app.url(&first));
+    assert!(b.wait_for_text("main", "Decision: accepted", Duration::from_secs(10)), "{}", b.page_source());
+    app.mail("ada@example.org", "First talk");
+}

@@ -606,3 +606,52 @@ fn bad_ids_and_fields_are_4xx() {
     );
     assert_eq!(r.status, 422);
 }
+
+#[test]
+fn unconference_sessions_need_a_confirmed_registration_once_registration_exists() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let ada = app.logged_in("ada@example.org", "Ada", false);
+    let fields = [("title", "BoF: CI"), ("abstract", "Let us talk."), ("duration", "45"), ("action", "submit")];
+    // No registration yet: any verified user may propose.
+    propose(&ada, &s, &s.unconf_call, &fields);
+
+    // Registration on a second conference with an unconference call.
+    let (admin, tt) = crate::registration::conference(&app, "unc-test", "Europe/Vienna", 100);
+    crate::registration::tier_now(&admin, "unc-test", &tt, "Europe/Vienna", "100");
+    let mut c = app.db.conn();
+    let conf = plumbline::repo::conferences::by_slug(&mut c, "unc-test").unwrap().unwrap();
+    let now = Utc::now();
+    let call = calls::insert(
+        &mut c,
+        conf.id,
+        None,
+        &CallValues {
+            kind: "unconference",
+            title: "BoFs",
+            description_md: "",
+            opens_at: now - Duration::days(1),
+            closes_at: now + Duration::days(5),
+            max_per_person: 3,
+            title_max: 120,
+            abstract_max: 2000,
+        },
+    )
+    .unwrap()
+    .public_id;
+    let url = format!("/c/unc-test/cfp/{call}/propose");
+    let r = ada.post_form(&url, &fields);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("confirmed registration"));
+    assert!(r.body.contains(r#"value="BoF: CI""#));
+    let uid = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap().id;
+    let token = crate::registration::token(&app, uid);
+    let (status, body) = crate::registration::api_post(
+        &app,
+        "/api/v1/conferences/unc-test/registrations",
+        &token,
+        serde_json::json!({ "ticket_type": "Regular", "badge_name": "Ada" }),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(ada.post_form(&url, &fields).status, 303);
+}

@@ -10,4 +10,5 @@ mod cfp;
 mod conferences;
 mod outbox;
 mod registration;
+mod review;
 mod web_security;

@@ -19,7 +19,7 @@ fn local_input(at: DateTime<Utc>, tz: &str) -> String {
 
 /// A conference run by a site admin, with a "Regular" ticket type. Returns the
 /// admin's client and the ticket type's id.
-fn conference(app: &TestApp, slug: &str, tz: &str, cap: u32) -> (Http, String) {
+pub fn conference(app: &TestApp, slug: &str, tz: &str, cap: u32) -> (Http, String) {
     let admin = app.logged_in("admin@example.org", "Ada Admin", true);
     let cap = cap.to_string();
     let r = admin.post_form(
@@ -69,7 +69,7 @@ fn add_tier(
 }
 
 /// A tier in force now: from yesterday to in ten days.
-fn tier_now(admin: &Http, slug: &str, tt: &str, tz: &str, amount: &str) {
+pub fn tier_now(admin: &Http, slug: &str, tt: &str, tz: &str, amount: &str) {
     let now = Utc::now();
     let r = add_tier(
         admin,
@@ -83,7 +83,7 @@ fn tier_now(admin: &Http, slug: &str, tt: &str, tz: &str, amount: &str) {
     assert_eq!(r.status, 303, "{}", r.body);
 }
 
-fn token(app: &TestApp, user_id: i64) -> String {
+pub fn token(app: &TestApp, user_id: i64) -> String {
     plumbline::services::accounts::issue_api_token(&mut app.db.conn(), user_id).unwrap()
 }
 
@@ -92,7 +92,7 @@ fn user_with_token(app: &TestApp, email: &str, name: &str) -> String {
     token(app, id)
 }
 
-fn api_post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+pub fn api_post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
     let r = reqwest::blocking::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().unwrap();
     let status = r.status().as_u16();
     (status, r.json().unwrap_or(Value::Null))
