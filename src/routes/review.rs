@@ -82,7 +82,8 @@ fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
         "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
         "own": r.own_score.map(|s| format!("{s:+}")), "count": st.count,
         "mean": if see { fmt_mean(st.mean) } else { Value::Null },
-        "spread": if see { st.spread.map(Value::from).unwrap_or(Value::Null) } else { Value::Null },
+        // A string, so a spread of 0 (full agreement) still shows.
+        "spread": if see { st.spread.map(|v| Value::from(v.to_string())).unwrap_or(Value::Null) } else { Value::Null },
         "chart": if see && st.count > 0 { Some(distribution_svg(&st, r.score_min)) } else { None },
         "submitter": if hide_names { None } else { Some(r.submitter_name.clone()) },
         "state": r.state,

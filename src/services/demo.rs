@@ -73,6 +73,9 @@ pub fn load(conn: &mut PgConnection) -> Result<(), AppError> {
         load_cfp(conn, &running, &people, true)?;
         registration_demo(conn, &upcoming, ids[5], &hash, 10)?;
         registration_demo(conn, &running, ids[5], &hash, 22)?;
+        for conf in [&upcoming, &running] {
+            review_demo(conn, conf, ids[2])?;
+        }
         Ok(())
     })
 }
@@ -319,6 +322,73 @@ fn load_cfp(
     proposals::set_state(conn, bof.id, "submitted")?;
     if running {
         crate::repo::microconferences::set_published(conn, conf.id, true)?;
+    }
+    Ok(())
+}
+
+/// A committee with reviews, released decisions, and comp passes for the accepted MCs.
+fn review_demo(
+    conn: &mut PgConnection,
+    conf: &crate::repo::conferences::Conference,
+    reviewer: i64,
+) -> Result<(), AppError> {
+    use crate::repo::reviews;
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+    // Decisions in the demo are already released (the MCs exist and run their topic calls).
+    diesel::sql_query("UPDATE proposals SET decision_released_at = COALESCE(decision_released_at, now()) WHERE conference_id = $1 AND state IN ('accepted', 'rejected')")
+        .bind::<BigInt, _>(conf.id)
+        .execute(conn)?;
+    for mc in crate::repo::microconferences::for_conference(conn, conf.id)? {
+        crate::repo::microconferences::set_comp_passes(conn, mc.id, conf.comp_passes_per_mc)?;
+        crate::services::registration::comp_codes_for_microconference(
+            conn,
+            conf,
+            mc.id,
+            &mc.title,
+            conf.comp_passes_per_mc,
+        )?;
+    }
+    let mut committee = vec![(reviewer, "reviewer@example.org".to_string())];
+    for n in 1..=4 {
+        let email = format!("person{n:02}@example.org");
+        if let Some(u) = users::find_by_email(conn, &email)? {
+            committee.push((u.id, email));
+        }
+    }
+    for (uid, email) in &committee {
+        reviews::add_accepted(
+            conn,
+            conf.id,
+            *uid,
+            email,
+            &security::hash_token(&format!("demo-committee-{}-{email}", conf.id)),
+        )?;
+    }
+    let scope = |uid: i64| reviews::Scope {
+        conference_id: conf.id,
+        viewer_id: uid,
+        topic_call: None,
+        call_ids: vec![],
+        track_ids: vec![],
+        include_conflicted: false,
+    };
+    let comments = [
+        "Clear problem statement; the right people are named.",
+        "Overlaps with last year's talk; needs new data.",
+        "Strong topic for this audience.",
+        "Abstract is vague about what will be decided.",
+    ];
+    for (i, (uid, _)) in committee.iter().enumerate() {
+        // The demo reviewer leaves a few unreviewed, so "next unreviewed" has work to do.
+        for (j, row) in reviews::dashboard(conn, &scope(*uid))?.iter().enumerate() {
+            if i == 0 && j % 3 == 2 {
+                continue;
+            }
+            // A leaning per proposal plus some disagreement, so the bars differ.
+            let score = ((row.id % 4) as i32 - 1 + ((i * 7 + j) % 3) as i32 - 1).clamp(-2, 2);
+            reviews::upsert_review(conn, row.id, *uid, score, comments[(i + j) % comments.len()], "")?;
+        }
     }
     Ok(())
 }
