@@ -106,7 +106,10 @@ pub const TRACKS: &[&str] = &[
 ];
 
 /// (title, track, abstract, topics) of demo microconference proposals.
-const MCS: &[(&str, &str, &str, &[(&str, &str)])] = &[
+/// A demo MC: title, track, problems to discuss, candidate topics (title, description).
+type DemoMc = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const MCS: &[DemoMc] = &[
     (
         "Tracing",
         "Tracing",
