@@ -8,6 +8,7 @@ pub mod money;
 pub mod proposal;
 pub mod registration;
 pub mod review;
+pub mod schedule;
 pub mod text;
 pub mod time;
 
