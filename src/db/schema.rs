@@ -386,6 +386,47 @@ diesel::table! {
         updated_at -> Timestamptz,
         cancelled_at -> Nullable<Timestamptz>,
         cancelled_by -> Nullable<Int8>,
+        schedule_item_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    schedule_items (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        kind -> Text,
+        proposal_id -> Nullable<Int8>,
+        title -> Text,
+        abstract_md -> Text,
+        speakers -> Text,
+        track_id -> Nullable<Int8>,
+        room_id -> Nullable<Int8>,
+        starts_at -> Nullable<Timestamptz>,
+        ends_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    schedule_versions (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        version -> Int4,
+        published_at -> Timestamptz,
+        published_by -> Nullable<Int8>,
+        snapshot -> Jsonb,
+        changes -> Jsonb,
+    }
+}
+
+diesel::table! {
+    schedule_stars (user_id, session_guid) {
+        user_id -> Int8,
+        conference_id -> Int8,
+        session_guid -> Uuid,
+        created_at -> Timestamptz,
     }
 }
 

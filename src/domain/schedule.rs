@@ -64,3 +64,194 @@ pub struct Person {
     pub id: i64,
     pub name: String,
 }
+
+/// One session as published: what the public pages and the exports are built
+/// from. Stored as JSON in each schedule version.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Session {
+    pub guid: uuid::Uuid,
+    pub id: i64,
+    /// "microconference", "talk", "keynote", "tutorial", "break", "other", or "topic" (inside an MC).
+    pub kind: String,
+    pub title: String,
+    pub abstract_md: String,
+    pub room: Option<String>,
+    pub room_guid: Option<uuid::Uuid>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub track: Option<String>,
+    pub persons: Vec<SessionPerson>,
+    /// For a topic: the GUID of its microconference.
+    pub parent: Option<uuid::Uuid>,
+    pub sequence: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SessionPerson {
+    pub guid: uuid::Uuid,
+    pub id: i64,
+    pub name: String,
+    /// For clash warnings only; never exported.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+impl Session {
+    pub fn kind_label(&self) -> &'static str {
+        match self.kind.as_str() {
+            "microconference" => "Microconference",
+            "talk" => "Talk",
+            "keynote" => "Keynote",
+            "tutorial" => "Tutorial",
+            "break" => "Break",
+            "topic" => "Topic",
+            "unconference" => "Unconference",
+            _ => "Other",
+        }
+    }
+}
+
+/// A person's GUID as the frab schema recommends: uuid5 of "acct:<email>" in the URL namespace.
+pub fn person_guid(email: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("acct:{email}").as_bytes())
+}
+
+/// Times accepted topics one after another from the start of their MC's block,
+/// in the leads' order. Returns (topic index, start, end) for each.
+pub fn time_topics(block_start: DateTime<Utc>, durations_min: &[i32]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut at = block_start;
+    durations_min
+        .iter()
+        .map(|d| {
+            let start = at;
+            at = at + chrono::Duration::minutes((*d).max(1) as i64);
+            (start, at)
+        })
+        .collect()
+}
+
+/// Carries SEQUENCE forward: unchanged sessions keep it, moved or changed ones get the next number.
+pub fn sequence(previous: Option<&Session>, now: &Session) -> i32 {
+    match previous {
+        None => 0,
+        Some(p) if p.starts_at != now.starts_at || p.ends_at != now.ends_at || p.room != now.room || p.title != now.title => p.sequence + 1,
+        Some(p) => p.sequence,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    /// "added", "removed", "moved" or "renamed".
+    pub what: String,
+    pub guid: uuid::Uuid,
+    pub title: String,
+    pub detail: String,
+}
+
+/// What changed between two published versions, for the public page.
+pub fn changes(before: &[Session], after: &[Session], tz: Tz) -> Vec<Change> {
+    let fmt = |s: &Session| format!("{} {}", s.starts_at.with_timezone(&tz).format("%a %-d %b %H:%M"), s.room.clone().unwrap_or_default());
+    let mut out = Vec::new();
+    for a in after {
+        match before.iter().find(|b| b.guid == a.guid) {
+            None => out.push(Change { what: "added".into(), guid: a.guid, title: a.title.clone(), detail: fmt(a) }),
+            Some(b) if b.starts_at != a.starts_at || b.ends_at != a.ends_at || b.room != a.room => {
+                out.push(Change { what: "moved".into(), guid: a.guid, title: a.title.clone(), detail: format!("from {} to {}", fmt(b), fmt(a)) })
+            }
+            Some(b) if b.title != a.title => {
+                out.push(Change { what: "renamed".into(), guid: a.guid, title: a.title.clone(), detail: format!("was “{}”", b.title) })
+            }
+            _ => {}
+        }
+    }
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.guid == b.guid)) {
+        out.push(Change { what: "removed".into(), guid: b.guid, title: b.title.clone(), detail: fmt(b) });
+    }
+    out
+}
+
+/// Problems an organiser should fix before publishing (they do not block it).
+pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
+    let mut out = Vec::new();
+    let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %H:%M").to_string();
+    // A topic must sit inside its microconference's block.
+    for t in sessions.iter().filter(|s| s.kind == "topic") {
+        if let Some(mc) = sessions.iter().find(|s| Some(s.guid) == t.parent) {
+            if t.starts_at < mc.starts_at || t.ends_at > mc.ends_at {
+                out.push(format!("Topic “{}” ({}–{}) runs outside its microconference “{}”, which ends {}.", t.title, at(t.starts_at), at(t.ends_at), mc.title, at(mc.ends_at)));
+            }
+        }
+    }
+    // Nobody speaks or leads in two places at once (a topic inside the person's own MC is fine).
+    for (i, a) in sessions.iter().enumerate() {
+        for b in sessions.iter().skip(i + 1) {
+            let nested = a.parent == Some(b.guid) || b.parent == Some(a.guid);
+            if nested || !(a.starts_at < b.ends_at && b.starts_at < a.ends_at) {
+                continue;
+            }
+            for p in a.persons.iter().filter(|p| p.user_id.is_some()) {
+                if b.persons.iter().any(|q| q.user_id == p.user_id) {
+                    out.push(format!("{} is in “{}” and “{}” at the same time ({}).", p.name, a.title, b.title, at(a.starts_at.max(b.starts_at))));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn s(guid: u128, kind: &str, start_h: u32, end_h: u32, person: Option<i64>, parent: Option<u128>) -> Session {
+        Session {
+            guid: uuid::Uuid::from_u128(guid),
+            id: guid as i64,
+            kind: kind.into(),
+            title: format!("S{guid}"),
+            abstract_md: String::new(),
+            room: Some("Hall".into()),
+            room_guid: None,
+            starts_at: Utc.with_ymd_and_hms(2027, 9, 18, start_h, 0, 0).unwrap(),
+            ends_at: Utc.with_ymd_and_hms(2027, 9, 18, end_h, 0, 0).unwrap(),
+            track: None,
+            persons: person.map(|id| vec![SessionPerson { guid: uuid::Uuid::nil(), id, name: format!("P{id}"), user_id: Some(id) }]).unwrap_or_default(),
+            parent: parent.map(uuid::Uuid::from_u128),
+            sequence: 0,
+        }
+    }
+
+    #[test]
+    fn warns_about_people_in_two_places_and_topics_outside_their_block() {
+        let tz = chrono_tz::UTC;
+        let list = vec![s(1, "microconference", 9, 12, Some(7), None), s(2, "topic", 11, 13, Some(7), Some(1)), s(3, "talk", 10, 11, Some(7), None)];
+        let w = warnings(&list, tz);
+        assert!(w.iter().any(|m| m.contains("S2") && m.contains("outside")), "{w:?}");
+        assert!(w.iter().any(|m| m.contains("P7") && m.contains("S1") && m.contains("S3")), "{w:?}");
+        assert!(!w.iter().any(|m| m.contains("“S1” and “S2”")), "a lead in their own MC's topic is fine: {w:?}");
+    }
+
+    #[test]
+    fn sequences_and_changes() {
+        let a = s(1, "talk", 9, 10, None, None);
+        let mut moved = a.clone();
+        moved.starts_at = moved.starts_at + chrono::Duration::hours(1);
+        moved.ends_at = moved.ends_at + chrono::Duration::hours(1);
+        assert_eq!(sequence(Some(&a), &a), 0);
+        assert_eq!(sequence(Some(&a), &moved), 1);
+        assert_eq!(sequence(None, &a), 0);
+        let c = changes(&[a.clone(), s(2, "talk", 9, 10, None, None)], &[moved, s(3, "talk", 9, 10, None, None)], chrono_tz::UTC);
+        let kinds: Vec<_> = c.iter().map(|c| c.what.as_str()).collect();
+        assert_eq!(kinds, vec!["moved", "added", "removed"]);
+    }
+
+    #[test]
+    fn topics_follow_each_other() {
+        let start = Utc.with_ymd_and_hms(2027, 9, 18, 9, 0, 0).unwrap();
+        let t = time_topics(start, &[25, 30]);
+        assert_eq!(t[1].0, start + chrono::Duration::minutes(25));
+        assert_eq!(t[1].1, start + chrono::Duration::minutes(55));
+        assert_eq!(person_guid("a@example.org"), person_guid("a@example.org"));
+    }
+}

@@ -129,3 +129,8 @@ pub fn redeem_invitations(conn: &mut PgConnection, email: &str, user_id: i64) ->
 pub fn by_id(conn: &mut PgConnection, id: i64) -> QueryResult<Conference> {
     conferences::table.find(id).select(Conference::as_select()).first(conn)
 }
+
+/// Locks the conference row for the rest of the transaction (serialises publications).
+pub fn lock(conn: &mut PgConnection, id: i64) -> QueryResult<Conference> {
+    conferences::table.find(id).select(Conference::as_select()).for_update().first(conn)
+}

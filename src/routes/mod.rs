@@ -10,6 +10,7 @@ pub mod manage;
 pub mod microconferences;
 pub mod registration;
 pub mod review;
+pub mod schedule;
 pub mod views;
 
 use actix_web::web;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(manage::configure)
         .configure(microconferences::configure)
         .configure(review::configure)
+        .configure(schedule::configure)
         .configure(registration::configure);
 }
 

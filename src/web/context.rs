@@ -94,6 +94,12 @@ pub fn flash_text(key: &str) -> Option<String> {
         "registration-refunded" => "The payment is marked refunded and the registration cancelled.",
         "registration-cancelled-by-organiser" => "The registration was cancelled and the person told by mail.",
         "registration-checked-in" => "Checked in.",
+        "schedule-imported" => "The accepted microconferences and talks were added.",
+        "schedule-item-added" => "The session was added. Place it in a room and a time.",
+        "schedule-placed" => "The session was placed.",
+        "schedule-unplaced" => "The session was taken out of the schedule.",
+        "schedule-item-deleted" => "The session was deleted.",
+        "schedule-published" => "A new version of the schedule is published.",
         _ => return None,
     };
     Some(text.to_string())

@@ -1,0 +1,357 @@
+//! The schedule: the organisers' editor (place items, warnings, publish) and the
+//! public pages (by day, room and track; a page per session; stars and "my schedule").
+
+use crate::domain::schedule::Session;
+use crate::domain::{markdown, text, time};
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::schedule::{self as repo, NewItem};
+use crate::routes::conferences::view as conference_view;
+use crate::services::schedule as service;
+use crate::services::{cfp, conferences as conf_service};
+use crate::web::context::Ctx;
+use crate::web::render::{self, errors_json};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/manage/schedule", web::get().to(editor))
+        .route("/c/{slug}/manage/schedule/import", web::post().to(import))
+        .route("/c/{slug}/manage/schedule/items", web::post().to(create_item))
+        .route("/c/{slug}/manage/schedule/items/{id}/place", web::post().to(place))
+        .route("/c/{slug}/manage/schedule/items/{id}/unplace", web::post().to(unplace))
+        .route("/c/{slug}/manage/schedule/items/{id}/delete", web::post().to(delete_item))
+        .route("/c/{slug}/manage/schedule/publish", web::post().to(publish))
+        .route("/c/{slug}/schedule", web::get().to(public_schedule))
+        .route("/c/{slug}/session/{guid}", web::get().to(session_page))
+        .route("/c/{slug}/session/{guid}/star", web::post().to(star))
+        .route("/c/{slug}/my-schedule", web::get().to(my_schedule));
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+pub fn session_view(s: &Session, tz: Tz, starred: bool) -> Value {
+    json!({
+        "guid": s.guid, "kind": s.kind, "kind_label": s.kind_label(), "title": s.title, "room": s.room,
+        "start": local(s.starts_at, tz), "end": local(s.ends_at, tz), "when": time::display(s.starts_at, tz),
+        "minutes": (s.ends_at - s.starts_at).num_minutes(), "track": s.track,
+        "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+        "is_topic": s.kind == "topic", "starred": starred,
+    })
+}
+
+fn day_of(s: &Session, tz: Tz) -> NaiveDate {
+    s.starts_at.with_timezone(&tz).date_naive()
+}
+
+async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            conf_service::require_organiser(conn, &conf, &user)?;
+            Ok(conf)
+        })
+        .await
+}
+
+#[derive(Deserialize, Default, serde::Serialize, Clone)]
+struct ItemForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    speakers: String,
+    #[serde(default)]
+    r#abstract: String,
+}
+
+#[derive(Deserialize, Default, serde::Serialize, Clone)]
+struct PlaceForm {
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    minutes: String,
+}
+
+async fn editor_page(ctx: &Ctx, conf: Conference, status: StatusCode, errors: Value, item_form: ItemForm, focus: Option<(String, PlaceForm)>) -> Result<HttpResponse, AppError> {
+    let c2 = conf.clone();
+    let (items, rooms, draft, published) = ctx
+        .state
+        .db(move |conn, _| Ok((repo::items(conn, c2.id)?, repo::rooms_of(conn, c2.id)?, service::draft_sessions(conn, &c2)?, service::published(conn, &c2)?)))
+        .await?;
+    let tz = cfp::tz(&conf);
+    let warnings = crate::domain::schedule::warnings(&draft, tz);
+    let default_start = time::input_value(conf.starts_on.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(), chrono_tz::UTC);
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let typed = focus.as_ref().filter(|(id, _)| *id == i.public_id.to_string()).map(|(_, f)| f.clone());
+            let room_guid = i.room_id.and_then(|id| rooms.iter().find(|r| r.id == id)).map(|r| r.public_id.to_string());
+            let form = typed.unwrap_or_else(|| PlaceForm {
+                room: room_guid.clone().unwrap_or_default(),
+                starts_at: i.starts_at.map(|t| time::input_value(t, tz)).unwrap_or_else(|| default_start.clone()),
+                minutes: match (i.starts_at, i.ends_at) {
+                    (Some(s), Some(e)) => (e - s).num_minutes().to_string(),
+                    _ => if i.kind == "microconference" { "210".into() } else { "45".into() },
+                },
+            });
+            json!({
+                "id": i.public_id, "title": i.title, "kind": i.kind, "placed": i.starts_at.is_some(),
+                "when": i.starts_at.map(|t| time::display(t, tz)), "room": room_guid.and_then(|g| rooms.iter().find(|r| r.public_id.to_string() == g)).map(|r| r.name.clone()),
+                "form": form,
+                "rooms": rooms.iter().map(|r| json!({ "value": r.public_id, "label": r.name, "selected": r.public_id.to_string() == form.room })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    // The day grid: rooms as columns, half hours as rows, every placed session in its cells.
+    let mut days: Vec<NaiveDate> = draft.iter().map(|s| day_of(s, tz)).collect();
+    days.sort();
+    days.dedup();
+    let grid: Vec<Value> = days.iter().map(|d| day_grid(*d, &draft, &rooms.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), tz)).collect();
+    render::page(ctx, status, "schedule_editor", &format!("Schedule · {}", conf.name), json!({
+        "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
+        "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "version": published.as_ref().map(|p| p.0), "published_at": published.as_ref().map(|p| time::display(p.1, tz)),
+        "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
+    }))
+}
+
+/// A rooms × half-hours table for one day; each cell lists what runs then.
+fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> Value {
+    let todays: Vec<&Session> = sessions.iter().filter(|s| day_of(s, tz) == day && s.kind != "topic").collect();
+    let first = todays.iter().map(|s| s.starts_at).min();
+    let last = todays.iter().map(|s| s.ends_at).max();
+    let mut rows = Vec::new();
+    if let (Some(first), Some(last)) = (first, last) {
+        let mut t = first;
+        while t < last && rows.len() < 48 {
+            let next = t + chrono::Duration::minutes(30);
+            let cells: Vec<Value> = rooms
+                .iter()
+                .map(|room| {
+                    let here: Vec<String> = todays.iter().filter(|s| s.room.as_deref() == Some(room) && s.starts_at < next && t < s.ends_at).map(|s| s.title.clone()).collect();
+                    json!({ "titles": here, "busy": !here.is_empty() })
+                })
+                .collect();
+            rows.push(json!({ "time": local(t, tz), "cells": cells }));
+            t = next;
+        }
+    }
+    json!({ "day": day.format("%A %-d %B %Y").to_string(), "rooms": rooms, "rows": rows })
+}
+
+async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = organised(&ctx, slug.into_inner()).await?;
+    editor_page(&ctx, conf, StatusCode::OK, json!({}), ItemForm { kind: "keynote".into(), ..Default::default() }, None).await
+}
+
+async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| service::import_accepted(conn, &user, &conf)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
+}
+
+async fn create_item(ctx: Ctx, slug: web::Path<String>, form: web::Form<ItemForm>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let f = form.into_inner();
+    let mut p = crate::domain::Problems::default();
+    let kind = service::ITEM_KINDS.iter().take(4).find(|(v, _)| *v == f.kind).map(|(v, _)| *v);
+    if kind.is_none() {
+        p.add("kind", "choose keynote, tutorial, break or other");
+    }
+    let title = p.check(text::single_line("title", &f.title, 1, 200));
+    let speakers = p.check(text::single_line("speakers", &f.speakers, 0, 500));
+    let abstract_md = p.check(text::multi_line("abstract", &f.r#abstract, 0, 20000));
+    let (Some(kind), Some(title), Some(speakers), Some(abstract_md)) = (kind, title, speakers, abstract_md) else {
+        return editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors_json(&p.0), f, None).await;
+    };
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| service::create_item(conn, &user, &conf, &NewItem { kind, proposal_id: None, title: &title, abstract_md: &abstract_md, speakers: &speakers, track_id: None }))
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-added")))
+}
+
+async fn place(ctx: Ctx, path: web::Path<(String, String)>, form: web::Form<PlaceForm>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let f = form.into_inner();
+    let tz = cfp::tz(&conf);
+    let parsed = time::parse_local("starts_at", &f.starts_at, tz).and_then(|s| {
+        crate::domain::proposal::parse_int("minutes", &f.minutes, 5, 720).map(|m| (s, s + chrono::Duration::minutes(m as i64)))
+    });
+    let (starts, ends) = match parsed {
+        Ok(v) => v,
+        Err(e) => {
+            let errors = errors_json(&[crate::domain::FieldError::new("place", format!("{}: {}", e.field, e.message))]);
+            return editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors, ItemForm::default(), Some((id, f))).await;
+        }
+    };
+    let user = ctx.user()?.clone();
+    let (c2, i2, room) = (conf.clone(), id.clone(), f.room.clone());
+    match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
+        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-placed"))),
+        Err(AppError::Conflict(m)) => {
+            editor_page(&ctx, conf, StatusCode::CONFLICT, errors_json(&[crate::domain::FieldError::new("place", m)]), ItemForm::default(), Some((id, f))).await
+        }
+        Err(AppError::BadRequest(m)) => {
+            editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors_json(&[crate::domain::FieldError::new("place", m)]), ItemForm::default(), Some((id, f))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| service::unplace(conn, &user, &conf, &id)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
+}
+
+async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| service::delete_item(conn, &user, &conf, &id)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
+}
+
+async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = organised(&ctx, slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| service::publish(conn, &user, &conf)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
+}
+
+#[derive(Deserialize)]
+struct ViewQuery {
+    #[serde(default)]
+    view: String,
+}
+
+async fn load_public(ctx: &Ctx, slug: String) -> Result<(Conference, Option<(i32, DateTime<Utc>, Vec<Session>, Vec<crate::domain::schedule::Change>)>, Vec<uuid::Uuid>), AppError> {
+    let user = ctx.user.clone();
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let data = service::public_sessions(conn, &conf)?;
+            let stars = match &user {
+                Some(u) => repo::stars(conn, u.id, conf.id)?,
+                None => Vec::new(),
+            };
+            Ok((conf, data, stars))
+        })
+        .await
+}
+
+/// Groups sessions (without MC topics, shown inside their MC) under headings.
+fn grouped(sessions: &[Session], tz: Tz, stars: &[uuid::Uuid], key: impl Fn(&Session) -> String) -> Vec<Value> {
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for s in sessions.iter().filter(|s| s.kind != "topic") {
+        let k = key(s);
+        let v = {
+            let mut v = session_view(s, tz, stars.contains(&s.guid));
+            let topics: Vec<Value> = sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, stars.contains(&t.guid))).collect();
+            v["topics"] = json!(topics);
+            v
+        };
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, list)) => list.push(v),
+            None => groups.push((k, vec![v])),
+        }
+    }
+    groups.into_iter().map(|(heading, sessions)| json!({ "heading": heading, "sessions": sessions })).collect()
+}
+
+async fn public_schedule(ctx: Ctx, slug: web::Path<String>, q: web::Query<ViewQuery>) -> Result<HttpResponse, AppError> {
+    let (conf, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+    let tz = cfp::tz(&conf);
+    let view = match q.view.as_str() {
+        "room" | "track" => q.view.clone(),
+        _ => "day".to_string(),
+    };
+    let title = format!("Schedule · {}", conf.name);
+    let Some((version, at, sessions, changes)) = data else {
+        return render::ok(&ctx, "schedule", &title, json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view }));
+    };
+    let groups = match view.as_str() {
+        "room" => {
+            let mut sorted = sessions.clone();
+            sorted.sort_by_key(|s| (s.room.clone(), s.starts_at));
+            grouped(&sorted, tz, &stars, |s| s.room.clone().unwrap_or_else(|| "Everywhere".into()))
+        }
+        "track" => {
+            let mut sorted = sessions.clone();
+            sorted.sort_by_key(|s| (s.track.clone(), s.starts_at));
+            grouped(&sorted, tz, &stars, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
+        }
+        _ => grouped(&sessions, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
+    };
+    render::ok(&ctx, "schedule", &title, json!({
+        "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
+        "groups": groups, "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
+    }))
+}
+
+async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, guid) = path.into_inner();
+    let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
+    let (conf, data, stars) = load_public(&ctx, slug).await?;
+    let tz = cfp::tz(&conf);
+    let sessions = data.map(|d| d.2).unwrap_or_default();
+    let s = sessions.iter().find(|s| s.guid == guid).ok_or(AppError::NotFound)?;
+    let mut v = session_view(s, tz, stars.contains(&s.guid));
+    v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
+    v["until"] = json!(time::display(s.ends_at, tz));
+    let topics: Vec<Value> = sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, stars.contains(&t.guid))).collect();
+    let parent = s.parent.and_then(|p| sessions.iter().find(|x| x.guid == p)).map(|p| json!({ "guid": p.guid, "title": p.title }));
+    let title = s.title.clone();
+    render::ok(&ctx, "session", &title, json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }))
+}
+
+async fn star(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, guid) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, g2) = (slug.clone(), guid.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::toggle_star(conn, &user, &conf, &g2)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/session/{guid}"), None))
+}
+
+/// The unguessable path of a person's feed: an HMAC of who and which conference.
+pub fn feed_key(secret: &[u8], user_public_id: uuid::Uuid, conference_id: i64) -> String {
+    crate::security::csrf_token(secret, &format!("feed:{user_public_id}:{conference_id}"))[..32].to_string()
+}
+
+async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    if ctx.user.is_none() {
+        return Ok(render::redirect(&ctx, &format!("/login?next=/c/{slug}/my-schedule"), None));
+    }
+    let user = ctx.user()?.clone();
+    let (conf, data, stars) = load_public(&ctx, slug).await?;
+    let tz = cfp::tz(&conf);
+    let mine: Vec<Session> = data.map(|d| d.2).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
+    let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
+    let feed = format!("{}/c/{}/my-schedule/{}/{}.ics", ctx.state.config.base_url, conf.slug, user.public_id, feed_key(&ctx.state.config.secret_key, user.public_id, conf.id));
+    render::ok(&ctx, "my_schedule", &format!("My schedule · {}", conf.name), json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }))
+}

@@ -1,0 +1,321 @@
+//! Building and publishing the schedule: import accepted proposals, place items
+//! in rooms and times (clashes refused by PostgreSQL), warnings, versions, and
+//! the published schedule as the public pages and exports read it.
+
+use crate::domain::schedule::{self as rules, Export, Session, SessionPerson};
+use crate::domain::time;
+use crate::error::AppError;
+use crate::repo::calls;
+use crate::repo::conferences::Conference;
+use crate::repo::microconferences as mcs;
+use crate::repo::proposals;
+use crate::repo::schedule::{self as repo, Item, NewItem};
+use crate::repo::users::{self, User};
+use crate::services::cfp;
+use crate::services::conferences::require_organiser;
+use chrono::{DateTime, Utc};
+use diesel::{Connection, PgConnection};
+
+pub const ITEM_KINDS: [(&str, &str); 6] =
+    [("keynote", "Keynote"), ("tutorial", "Tutorial"), ("break", "Break"), ("other", "Other"), ("talk", "Talk"), ("microconference", "Microconference")];
+
+/// Adds an item for every released, accepted MC or refereed talk that has none yet.
+pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<usize, AppError> {
+    require_organiser(conn, conf, actor)?;
+    conn.transaction(|conn| {
+        let existing: Vec<i64> = repo::items(conn, conf.id)?.iter().filter_map(|i| i.proposal_id).collect();
+        let rows = proposals::list(conn, conf.id, &proposals::Filter { state: Some("accepted".into()), exclude_topic_calls: true, ..Default::default() })?;
+        let mut n = 0;
+        for r in rows.iter().filter(|r| r.decision_released_at.is_some() && !existing.contains(&r.id)) {
+            let kind = match r.call_kind.as_str() {
+                "microconference" => "microconference",
+                "refereed_talk" => "talk",
+                _ => continue,
+            };
+            let p = proposals::find(conn, r.id)?;
+            repo::insert_item(conn, conf.id, &NewItem { kind, proposal_id: Some(p.id), title: &p.title, abstract_md: &p.abstract_md, speakers: "", track_id: p.track_id })?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+pub fn create_item(conn: &mut PgConnection, actor: &User, conf: &Conference, n: &NewItem) -> Result<Item, AppError> {
+    require_organiser(conn, conf, actor)?;
+    Ok(repo::insert_item(conn, conf.id, n)?)
+}
+
+fn find_item(conn: &mut PgConnection, conf: &Conference, public_id: &str) -> Result<Item, AppError> {
+    let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
+    repo::item_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)
+}
+
+/// Places an item in a room at a time. One transaction: the item and its room
+/// occupancy change together or not at all.
+pub fn place(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str, room: &str, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), AppError> {
+    require_organiser(conn, conf, actor)?;
+    if ends <= starts {
+        return Err(AppError::BadRequest("The end must be after the start.".into()));
+    }
+    if ends - starts > chrono::Duration::hours(12) {
+        return Err(AppError::BadRequest("A session lasts at most 12 hours.".into()));
+    }
+    let tz = cfp::tz(conf);
+    let result = conn.transaction(|conn| {
+        let item = find_item(conn, conf, item_id)?;
+        let room_uuid = uuid::Uuid::parse_str(room).map_err(|_| AppError::BadRequest("Choose a room.".into()))?;
+        let room = repo::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid).ok_or_else(|| AppError::BadRequest("Choose a room of this conference.".into()))?;
+        match repo::place(conn, &item, room.id, starts, ends, actor.id) {
+            Ok(()) => Ok(()),
+            Err(diesel::result::Error::DatabaseError(_, info)) if info.constraint_name() == Some("room_bookings_no_overlap") => {
+                Err(AppError::Conflict(format!("{} is already in use then.", room.name)))
+            }
+            Err(e) => Err(e.into()),
+        }
+    });
+    // Say what is in the way, read after the failed transaction rolled back.
+    if let Err(AppError::Conflict(msg)) = &result {
+        let item = find_item(conn, conf, item_id)?;
+        let room_uuid = uuid::Uuid::parse_str(room).map_err(|_| AppError::NotFound)?;
+        if let Some(r) = repo::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid) {
+            let busy: Vec<String> = repo::occupants(conn, r.id, starts, ends, item.id)?
+                .iter()
+                .map(|o| format!("“{}” ({}–{})", o.title, time::display(o.starts_at, tz), o.ends_at.with_timezone(&tz).format("%H:%M")))
+                .collect();
+            return Err(AppError::Conflict(format!("{msg} Taken by {}.", busy.join(", "))));
+        }
+    }
+    result
+}
+
+pub fn unplace(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
+    require_organiser(conn, conf, actor)?;
+    conn.transaction(|conn| {
+        let item = find_item(conn, conf, item_id)?;
+        Ok(repo::unplace(conn, item.id)?)
+    })
+}
+
+pub fn delete_item(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
+    require_organiser(conn, conf, actor)?;
+    let item = find_item(conn, conf, item_id)?;
+    repo::delete_item(conn, item.id)?;
+    Ok(())
+}
+
+fn people_of_proposal(conn: &mut PgConnection, proposal_id: i64) -> Result<Vec<SessionPerson>, AppError> {
+    let p = proposals::find(conn, proposal_id)?;
+    let mut ids = vec![p.submitter_id];
+    for person in proposals::people(conn, p.id)? {
+        if let (Some(uid), "accepted") = (person.user_id, person.status.as_str()) {
+            ids.push(uid);
+        }
+    }
+    let mut out = Vec::new();
+    for uid in ids {
+        let u = users::find(conn, uid)?;
+        out.push(SessionPerson { guid: rules::person_guid(&u.email), id: u.id, name: u.name, user_id: Some(u.id) });
+    }
+    Ok(out)
+}
+
+fn named_people(speakers: &str) -> Vec<SessionPerson> {
+    speakers
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            let guid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("name:{name}").as_bytes());
+            // A stable positive id from the name's GUID (frab wants an integer).
+            let id = (guid.as_u128() % 1_000_000_000) as i64 + 1;
+            SessionPerson { guid, id, name: name.to_string(), user_id: None }
+        })
+        .collect()
+}
+
+/// The schedule as it stands in the editor: every placed item, and the accepted,
+/// released topics of each placed MC timed one after another in the leads' order.
+pub fn draft_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Session>, AppError> {
+    let rooms = repo::rooms_of(conn, conf.id)?;
+    let tracks = calls::tracks(conn, conf.id)?;
+    let track_name = |id: Option<i64>| id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone());
+    let mut out = Vec::new();
+    for item in repo::items(conn, conf.id)? {
+        let (Some(starts_at), Some(ends_at)) = (item.starts_at, item.ends_at) else { continue };
+        let room = item.room_id.and_then(|id| rooms.iter().find(|r| r.id == id));
+        let persons = match item.proposal_id {
+            Some(p) => people_of_proposal(conn, p)?,
+            None => named_people(&item.speakers),
+        };
+        let session = Session {
+            guid: item.public_id,
+            id: item.id,
+            kind: item.kind.clone(),
+            title: item.title.clone(),
+            abstract_md: item.abstract_md.clone(),
+            room: room.map(|r| r.name.clone()),
+            room_guid: room.map(|r| r.public_id),
+            starts_at,
+            ends_at,
+            track: track_name(item.track_id),
+            persons,
+            parent: None,
+            sequence: 0,
+        };
+        if item.kind == "microconference" {
+            out.extend(topics_of(conn, &item, &session)?);
+        }
+        out.push(session);
+    }
+    out.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == "microconference"));
+    Ok(out)
+}
+
+fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Vec<Session>, AppError> {
+    let Some(pid) = item.proposal_id else { return Ok(Vec::new()) };
+    let Some(mc) = mcs::for_conference(conn, item.conference_id)?.into_iter().find(|m| m.proposal_id == pid) else { return Ok(Vec::new()) };
+    let Some(call) = calls::topic_call_of(conn, mc.id)? else { return Ok(Vec::new()) };
+    let accepted: Vec<_> = proposals::of_call(conn, call.id, Some("accepted"))?.into_iter().filter(|r| r.decision_released_at.is_some()).collect();
+    let durations: Vec<i32> = accepted.iter().map(|r| r.duration_minutes.unwrap_or(25)).collect();
+    let times = rules::time_topics(block.starts_at, &durations);
+    let mut out = Vec::new();
+    for (r, (starts_at, ends_at)) in accepted.iter().zip(times) {
+        let p = proposals::find(conn, r.id)?;
+        out.push(Session {
+            guid: p.public_id,
+            id: 1_000_000_000 + p.id,
+            kind: "topic".into(),
+            title: p.title.clone(),
+            abstract_md: p.abstract_md.clone(),
+            room: block.room.clone(),
+            room_guid: block.room_guid,
+            starts_at,
+            ends_at,
+            track: block.track.clone(),
+            persons: people_of_proposal(conn, p.id)?,
+            parent: Some(block.guid),
+            sequence: 0,
+        });
+    }
+    Ok(out)
+}
+
+pub fn published(conn: &mut PgConnection, conf: &Conference) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
+    let Some(v) = repo::latest_version(conn, conf.id)? else { return Ok(None) };
+    let sessions: Vec<Session> = serde_json::from_value(v.snapshot).map_err(AppError::internal)?;
+    let changes: Vec<rules::Change> = serde_json::from_value(v.changes).map_err(AppError::internal)?;
+    Ok(Some((v.version, v.published_at, sessions, changes)))
+}
+
+/// Publishes the draft as the next version: SEQUENCE carried or raised per
+/// session, and what changed since the previous version recorded.
+pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<i32, AppError> {
+    require_organiser(conn, conf, actor)?;
+    conn.transaction(|conn| {
+        // Serialise publications of one conference.
+        crate::repo::conferences::lock(conn, conf.id)?;
+        let previous = published(conn, conf)?;
+        let (before, next) = match &previous {
+            Some((v, _, s, _)) => (s.clone(), v + 1),
+            None => (Vec::new(), 1),
+        };
+        let mut now = draft_sessions(conn, conf)?;
+        for s in now.iter_mut() {
+            s.sequence = rules::sequence(before.iter().find(|b| b.guid == s.guid), s);
+        }
+        let changes = if previous.is_some() { rules::changes(&before, &now, cfp::tz(conf)) } else { Vec::new() };
+        let snapshot = serde_json::to_value(&now).map_err(AppError::internal)?;
+        let changes = serde_json::to_value(&changes).map_err(AppError::internal)?;
+        repo::insert_version(conn, conf.id, next, actor.id, &snapshot, &changes)?;
+        Ok(next)
+    })
+}
+
+/// The public schedule: the published sessions plus attendees' room bookings
+/// (unconference sessions), which go live as soon as they are booked.
+pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
+    let Some((version, at, mut sessions, changes)) = published(conn, conf)? else { return Ok(None) };
+    for b in repo::attendee_bookings(conn, conf.id)? {
+        sessions.push(Session {
+            guid: b.public_id,
+            id: 2_000_000_000 + b.id,
+            kind: "unconference".into(),
+            title: b.title,
+            abstract_md: b.description,
+            room: Some(b.room),
+            room_guid: Some(b.room_guid),
+            starts_at: b.starts_at,
+            ends_at: b.ends_at,
+            track: None,
+            persons: vec![SessionPerson { guid: rules::person_guid(&b.booker_email), id: b.booker_id, name: b.booker, user_id: None }],
+            parent: None,
+            sequence: 0,
+        });
+    }
+    sessions.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == "microconference"));
+    for s in sessions.iter_mut() {
+        for p in s.persons.iter_mut() {
+            p.user_id = None;
+        }
+    }
+    Ok(Some((version, at, sessions, changes)))
+}
+
+/// The export model of the public schedule.
+pub fn export(conf: &Conference, base_url: &str, version: i32, sessions: &[Session]) -> Export {
+    use crate::domain::schedule::{ConferenceInfo, Event, Person, RoomInfo};
+    let mut rooms: Vec<RoomInfo> = Vec::new();
+    for s in sessions {
+        if let (Some(name), Some(guid)) = (&s.room, s.room_guid) {
+            if !rooms.iter().any(|r| r.guid == guid) {
+                rooms.push(RoomInfo { guid, name: name.clone() });
+            }
+        }
+    }
+    let mut tracks: Vec<String> = Vec::new();
+    for t in sessions.iter().filter_map(|s| s.track.clone()) {
+        if !tracks.contains(&t) {
+            tracks.push(t);
+        }
+    }
+    Export {
+        conference: ConferenceInfo {
+            slug: conf.slug.clone(),
+            title: conf.name.clone(),
+            time_zone: cfp::tz(conf),
+            starts_on: conf.starts_on,
+            ends_on: conf.ends_on,
+            base_url: base_url.to_string(),
+        },
+        version: version.to_string(),
+        rooms,
+        tracks,
+        events: sessions
+            .iter()
+            .map(|s| Event {
+                guid: s.guid,
+                id: s.id,
+                room: s.room.clone().unwrap_or_else(|| "Everywhere".into()),
+                title: s.title.clone(),
+                subtitle: String::new(),
+                kind: s.kind_label().to_string(),
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                abstract_text: s.abstract_md.clone(),
+                track: s.track.clone(),
+                persons: s.persons.iter().map(|p| Person { guid: p.guid, id: p.id, name: p.name.clone() }).collect(),
+                url: format!("{base_url}/c/{}/session/{}", conf.slug, s.guid),
+                sequence: s.sequence,
+            })
+            .collect(),
+    }
+}
+
+pub fn toggle_star(conn: &mut PgConnection, user: &User, conf: &Conference, guid: &str) -> Result<bool, AppError> {
+    let guid = uuid::Uuid::parse_str(guid).map_err(|_| AppError::NotFound)?;
+    let known = public_sessions(conn, conf)?.is_some_and(|(_, _, s, _)| s.iter().any(|s| s.guid == guid));
+    if !known {
+        return Err(AppError::NotFound);
+    }
+    Ok(repo::toggle_star(conn, user.id, conf.id, guid)?)
+}
