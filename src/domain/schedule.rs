@@ -134,7 +134,14 @@ pub fn time_topics(block_start: DateTime<Utc>, durations_min: &[i32]) -> Vec<(Da
 pub fn sequence(previous: Option<&Session>, now: &Session) -> i32 {
     match previous {
         None => 0,
-        Some(p) if p.starts_at != now.starts_at || p.ends_at != now.ends_at || p.room != now.room || p.title != now.title => p.sequence + 1,
+        Some(p)
+            if p.starts_at != now.starts_at
+                || p.ends_at != now.ends_at
+                || p.room != now.room
+                || p.title != now.title =>
+        {
+            p.sequence + 1
+        }
         Some(p) => p.sequence,
     }
 }
@@ -150,17 +157,25 @@ pub struct Change {
 
 /// What changed between two published versions, for the public page.
 pub fn changes(before: &[Session], after: &[Session], tz: Tz) -> Vec<Change> {
-    let fmt = |s: &Session| format!("{} {}", s.starts_at.with_timezone(&tz).format("%a %-d %b %H:%M"), s.room.clone().unwrap_or_default());
+    let fmt = |s: &Session| {
+        format!("{} {}", s.starts_at.with_timezone(&tz).format("%a %-d %b %H:%M"), s.room.clone().unwrap_or_default())
+    };
     let mut out = Vec::new();
     for a in after {
         match before.iter().find(|b| b.guid == a.guid) {
             None => out.push(Change { what: "added".into(), guid: a.guid, title: a.title.clone(), detail: fmt(a) }),
-            Some(b) if b.starts_at != a.starts_at || b.ends_at != a.ends_at || b.room != a.room => {
-                out.push(Change { what: "moved".into(), guid: a.guid, title: a.title.clone(), detail: format!("from {} to {}", fmt(b), fmt(a)) })
-            }
-            Some(b) if b.title != a.title => {
-                out.push(Change { what: "renamed".into(), guid: a.guid, title: a.title.clone(), detail: format!("was “{}”", b.title) })
-            }
+            Some(b) if b.starts_at != a.starts_at || b.ends_at != a.ends_at || b.room != a.room => out.push(Change {
+                what: "moved".into(),
+                guid: a.guid,
+                title: a.title.clone(),
+                detail: format!("from {} to {}", fmt(b), fmt(a)),
+            }),
+            Some(b) if b.title != a.title => out.push(Change {
+                what: "renamed".into(),
+                guid: a.guid,
+                title: a.title.clone(),
+                detail: format!("was “{}”", b.title),
+            }),
             _ => {}
         }
     }
@@ -178,7 +193,14 @@ pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
     for t in sessions.iter().filter(|s| s.kind == "topic") {
         if let Some(mc) = sessions.iter().find(|s| Some(s.guid) == t.parent) {
             if t.starts_at < mc.starts_at || t.ends_at > mc.ends_at {
-                out.push(format!("Topic “{}” ({}–{}) runs outside its microconference “{}”, which ends {}.", t.title, at(t.starts_at), at(t.ends_at), mc.title, at(mc.ends_at)));
+                out.push(format!(
+                    "Topic “{}” ({}–{}) runs outside its microconference “{}”, which ends {}.",
+                    t.title,
+                    at(t.starts_at),
+                    at(t.ends_at),
+                    mc.title,
+                    at(mc.ends_at)
+                ));
             }
         }
     }
@@ -191,7 +213,13 @@ pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
             }
             for p in a.persons.iter().filter(|p| p.user_id.is_some()) {
                 if b.persons.iter().any(|q| q.user_id == p.user_id) {
-                    out.push(format!("{} is in “{}” and “{}” at the same time ({}).", p.name, a.title, b.title, at(a.starts_at.max(b.starts_at))));
+                    out.push(format!(
+                        "{} is in “{}” and “{}” at the same time ({}).",
+                        p.name,
+                        a.title,
+                        b.title,
+                        at(a.starts_at.max(b.starts_at))
+                    ));
                 }
             }
         }
@@ -216,7 +244,11 @@ mod tests {
             starts_at: Utc.with_ymd_and_hms(2027, 9, 18, start_h, 0, 0).unwrap(),
             ends_at: Utc.with_ymd_and_hms(2027, 9, 18, end_h, 0, 0).unwrap(),
             track: None,
-            persons: person.map(|id| vec![SessionPerson { guid: uuid::Uuid::nil(), id, name: format!("P{id}"), user_id: Some(id) }]).unwrap_or_default(),
+            persons: person
+                .map(|id| {
+                    vec![SessionPerson { guid: uuid::Uuid::nil(), id, name: format!("P{id}"), user_id: Some(id) }]
+                })
+                .unwrap_or_default(),
             parent: parent.map(uuid::Uuid::from_u128),
             sequence: 0,
         }
@@ -225,7 +257,11 @@ mod tests {
     #[test]
     fn warns_about_people_in_two_places_and_topics_outside_their_block() {
         let tz = chrono_tz::UTC;
-        let list = vec![s(1, "microconference", 9, 12, Some(7), None), s(2, "topic", 11, 13, Some(7), Some(1)), s(3, "talk", 10, 11, Some(7), None)];
+        let list = vec![
+            s(1, "microconference", 9, 12, Some(7), None),
+            s(2, "topic", 11, 13, Some(7), Some(1)),
+            s(3, "talk", 10, 11, Some(7), None),
+        ];
         let w = warnings(&list, tz);
         assert!(w.iter().any(|m| m.contains("S2") && m.contains("outside")), "{w:?}");
         assert!(w.iter().any(|m| m.contains("P7") && m.contains("S1") && m.contains("S3")), "{w:?}");
@@ -241,7 +277,11 @@ mod tests {
         assert_eq!(sequence(Some(&a), &a), 0);
         assert_eq!(sequence(Some(&a), &moved), 1);
         assert_eq!(sequence(None, &a), 0);
-        let c = changes(&[a.clone(), s(2, "talk", 9, 10, None, None)], &[moved, s(3, "talk", 9, 10, None, None)], chrono_tz::UTC);
+        let c = changes(
+            &[a.clone(), s(2, "talk", 9, 10, None, None)],
+            &[moved, s(3, "talk", 9, 10, None, None)],
+            chrono_tz::UTC,
+        );
         let kinds: Vec<_> = c.iter().map(|c| c.what.as_str()).collect();
         assert_eq!(kinds, vec!["moved", "added", "removed"]);
     }

@@ -49,7 +49,11 @@ pub fn items(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Ite
         .load(conn)
 }
 
-pub fn item_by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: uuid::Uuid) -> QueryResult<Option<Item>> {
+pub fn item_by_public_id(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    public_id: uuid::Uuid,
+) -> QueryResult<Option<Item>> {
     schedule_items::table
         .filter(schedule_items::conference_id.eq(conference_id))
         .filter(schedule_items::public_id.eq(public_id))
@@ -90,7 +94,14 @@ pub fn delete_item(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
 /// Places an item: its row and its room occupancy change together. A clash with
 /// anything else in the room (a session, a booking, a block) is refused by the
 /// exclusion constraint on room_bookings.
-pub fn place(conn: &mut PgConnection, item: &Item, room_id: i64, starts: DateTime<Utc>, ends: DateTime<Utc>, by: i64) -> QueryResult<()> {
+pub fn place(
+    conn: &mut PgConnection,
+    item: &Item,
+    room_id: i64,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    by: i64,
+) -> QueryResult<()> {
     unplace_occupancy(conn, item.id)?;
     diesel::update(schedule_items::table.find(item.id))
         .set((
@@ -143,7 +154,13 @@ pub struct Occupant {
     pub ends_at: DateTime<Utc>,
 }
 
-pub fn occupants(conn: &mut PgConnection, room_id: i64, starts: DateTime<Utc>, ends: DateTime<Utc>, except_item: i64) -> QueryResult<Vec<Occupant>> {
+pub fn occupants(
+    conn: &mut PgConnection,
+    room_id: i64,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    except_item: i64,
+) -> QueryResult<Vec<Occupant>> {
     diesel::sql_query(
         "SELECT title, lower(during) AS starts_at, upper(during) AS ends_at FROM room_bookings \
          WHERE room_id = $1 AND cancelled_at IS NULL AND during && tstzrange($2, $3, '[)') \
@@ -218,7 +235,14 @@ pub fn latest_version(conn: &mut PgConnection, conference_id: i64) -> QueryResul
         .optional()
 }
 
-pub fn insert_version(conn: &mut PgConnection, conference_id: i64, version: i32, by: i64, snapshot: &serde_json::Value, changes: &serde_json::Value) -> QueryResult<()> {
+pub fn insert_version(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    version: i32,
+    by: i64,
+    snapshot: &serde_json::Value,
+    changes: &serde_json::Value,
+) -> QueryResult<()> {
     diesel::insert_into(schedule_versions::table)
         .values((
             schedule_versions::conference_id.eq(conference_id),
@@ -234,12 +258,19 @@ pub fn insert_version(conn: &mut PgConnection, conference_id: i64, version: i32,
 // --- stars ---
 
 pub fn toggle_star(conn: &mut PgConnection, user_id: i64, conference_id: i64, guid: uuid::Uuid) -> QueryResult<bool> {
-    let removed = diesel::delete(schedule_stars::table.filter(schedule_stars::user_id.eq(user_id)).filter(schedule_stars::session_guid.eq(guid))).execute(conn)?;
+    let removed = diesel::delete(
+        schedule_stars::table.filter(schedule_stars::user_id.eq(user_id)).filter(schedule_stars::session_guid.eq(guid)),
+    )
+    .execute(conn)?;
     if removed > 0 {
         return Ok(false);
     }
     diesel::insert_into(schedule_stars::table)
-        .values((schedule_stars::user_id.eq(user_id), schedule_stars::conference_id.eq(conference_id), schedule_stars::session_guid.eq(guid)))
+        .values((
+            schedule_stars::user_id.eq(user_id),
+            schedule_stars::conference_id.eq(conference_id),
+            schedule_stars::session_guid.eq(guid),
+        ))
         .execute(conn)
         .map(|_| true)
 }

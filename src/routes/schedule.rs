@@ -83,15 +83,30 @@ struct PlaceForm {
     minutes: String,
 }
 
-async fn editor_page(ctx: &Ctx, conf: Conference, status: StatusCode, errors: Value, item_form: ItemForm, focus: Option<(String, PlaceForm)>) -> Result<HttpResponse, AppError> {
+async fn editor_page(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    errors: Value,
+    item_form: ItemForm,
+    focus: Option<(String, PlaceForm)>,
+) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
     let (items, rooms, draft, published) = ctx
         .state
-        .db(move |conn, _| Ok((repo::items(conn, c2.id)?, repo::rooms_of(conn, c2.id)?, service::draft_sessions(conn, &c2)?, service::published(conn, &c2)?)))
+        .db(move |conn, _| {
+            Ok((
+                repo::items(conn, c2.id)?,
+                repo::rooms_of(conn, c2.id)?,
+                service::draft_sessions(conn, &c2)?,
+                service::published(conn, &c2)?,
+            ))
+        })
         .await?;
     let tz = cfp::tz(&conf);
     let warnings = crate::domain::schedule::warnings(&draft, tz);
-    let default_start = time::input_value(conf.starts_on.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(), chrono_tz::UTC);
+    let default_start =
+        time::input_value(conf.starts_on.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(), chrono_tz::UTC);
     let items: Vec<Value> = items
         .iter()
         .map(|i| {
@@ -117,13 +132,22 @@ async fn editor_page(ctx: &Ctx, conf: Conference, status: StatusCode, errors: Va
     let mut days: Vec<NaiveDate> = draft.iter().map(|s| day_of(s, tz)).collect();
     days.sort();
     days.dedup();
-    let grid: Vec<Value> = days.iter().map(|d| day_grid(*d, &draft, &rooms.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), tz)).collect();
-    render::page(ctx, status, "schedule_editor", &format!("Schedule · {}", conf.name), json!({
-        "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
-        "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
-        "version": published.as_ref().map(|p| p.0), "published_at": published.as_ref().map(|p| time::display(p.1, tz)),
-        "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
-    }))
+    let grid: Vec<Value> = days
+        .iter()
+        .map(|d| day_grid(*d, &draft, &rooms.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), tz))
+        .collect();
+    render::page(
+        ctx,
+        status,
+        "schedule_editor",
+        &format!("Schedule · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
+            "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+            "version": published.as_ref().map(|p| p.0), "published_at": published.as_ref().map(|p| time::display(p.1, tz)),
+            "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
+        }),
+    )
 }
 
 /// A rooms × half-hours table for one day; each cell lists what runs then.
@@ -139,7 +163,11 @@ fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> V
             let cells: Vec<Value> = rooms
                 .iter()
                 .map(|room| {
-                    let here: Vec<String> = todays.iter().filter(|s| s.room.as_deref() == Some(room) && s.starts_at < next && t < s.ends_at).map(|s| s.title.clone()).collect();
+                    let here: Vec<String> = todays
+                        .iter()
+                        .filter(|s| s.room.as_deref() == Some(room) && s.starts_at < next && t < s.ends_at)
+                        .map(|s| s.title.clone())
+                        .collect();
                     json!({ "titles": here, "busy": !here.is_empty() })
                 })
                 .collect();
@@ -152,7 +180,8 @@ fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> V
 
 async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = organised(&ctx, slug.into_inner()).await?;
-    editor_page(&ctx, conf, StatusCode::OK, json!({}), ItemForm { kind: "keynote".into(), ..Default::default() }, None).await
+    editor_page(&ctx, conf, StatusCode::OK, json!({}), ItemForm { kind: "keynote".into(), ..Default::default() }, None)
+        .await
 }
 
 async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -180,24 +209,51 @@ async fn create_item(ctx: Ctx, slug: web::Path<String>, form: web::Form<ItemForm
     };
     let user = ctx.user()?.clone();
     ctx.state
-        .db(move |conn, _| service::create_item(conn, &user, &conf, &NewItem { kind, proposal_id: None, title: &title, abstract_md: &abstract_md, speakers: &speakers, track_id: None }))
+        .db(move |conn, _| {
+            service::create_item(
+                conn,
+                &user,
+                &conf,
+                &NewItem {
+                    kind,
+                    proposal_id: None,
+                    title: &title,
+                    abstract_md: &abstract_md,
+                    speakers: &speakers,
+                    track_id: None,
+                },
+            )
+        })
         .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-added")))
 }
 
-async fn place(ctx: Ctx, path: web::Path<(String, String)>, form: web::Form<PlaceForm>) -> Result<HttpResponse, AppError> {
+async fn place(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<PlaceForm>,
+) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let conf = organised(&ctx, slug.clone()).await?;
     let f = form.into_inner();
     let tz = cfp::tz(&conf);
     let parsed = time::parse_local("starts_at", &f.starts_at, tz).and_then(|s| {
-        crate::domain::proposal::parse_int("minutes", &f.minutes, 5, 720).map(|m| (s, s + chrono::Duration::minutes(m as i64)))
+        crate::domain::proposal::parse_int("minutes", &f.minutes, 5, 720)
+            .map(|m| (s, s + chrono::Duration::minutes(m as i64)))
     });
     let (starts, ends) = match parsed {
         Ok(v) => v,
         Err(e) => {
             let errors = errors_json(&[crate::domain::FieldError::new("place", format!("{}: {}", e.field, e.message))]);
-            return editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors, ItemForm::default(), Some((id, f))).await;
+            return editor_page(
+                &ctx,
+                conf,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                ItemForm::default(),
+                Some((id, f)),
+            )
+            .await;
         }
     };
     let user = ctx.user()?.clone();
@@ -205,10 +261,26 @@ async fn place(ctx: Ctx, path: web::Path<(String, String)>, form: web::Form<Plac
     match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
         Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-placed"))),
         Err(AppError::Conflict(m)) => {
-            editor_page(&ctx, conf, StatusCode::CONFLICT, errors_json(&[crate::domain::FieldError::new("place", m)]), ItemForm::default(), Some((id, f))).await
+            editor_page(
+                &ctx,
+                conf,
+                StatusCode::CONFLICT,
+                errors_json(&[crate::domain::FieldError::new("place", m)]),
+                ItemForm::default(),
+                Some((id, f)),
+            )
+            .await
         }
         Err(AppError::BadRequest(m)) => {
-            editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors_json(&[crate::domain::FieldError::new("place", m)]), ItemForm::default(), Some((id, f))).await
+            editor_page(
+                &ctx,
+                conf,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors_json(&[crate::domain::FieldError::new("place", m)]),
+                ItemForm::default(),
+                Some((id, f)),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -244,7 +316,13 @@ struct ViewQuery {
     view: String,
 }
 
-async fn load_public(ctx: &Ctx, slug: String) -> Result<(Conference, Option<(i32, DateTime<Utc>, Vec<Session>, Vec<crate::domain::schedule::Change>)>, Vec<uuid::Uuid>), AppError> {
+async fn load_public(
+    ctx: &Ctx,
+    slug: String,
+) -> Result<
+    (Conference, Option<(i32, DateTime<Utc>, Vec<Session>, Vec<crate::domain::schedule::Change>)>, Vec<uuid::Uuid>),
+    AppError,
+> {
     let user = ctx.user.clone();
     ctx.state
         .db(move |conn, _| {
@@ -266,7 +344,11 @@ fn grouped(sessions: &[Session], tz: Tz, stars: &[uuid::Uuid], key: impl Fn(&Ses
         let k = key(s);
         let v = {
             let mut v = session_view(s, tz, stars.contains(&s.guid));
-            let topics: Vec<Value> = sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, stars.contains(&t.guid))).collect();
+            let topics: Vec<Value> = sessions
+                .iter()
+                .filter(|t| t.parent == Some(s.guid))
+                .map(|t| session_view(t, tz, stars.contains(&t.guid)))
+                .collect();
             v["topics"] = json!(topics);
             v
         };
@@ -278,7 +360,11 @@ fn grouped(sessions: &[Session], tz: Tz, stars: &[uuid::Uuid], key: impl Fn(&Ses
     groups.into_iter().map(|(heading, sessions)| json!({ "heading": heading, "sessions": sessions })).collect()
 }
 
-async fn public_schedule(ctx: Ctx, slug: web::Path<String>, q: web::Query<ViewQuery>) -> Result<HttpResponse, AppError> {
+async fn public_schedule(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    q: web::Query<ViewQuery>,
+) -> Result<HttpResponse, AppError> {
     let (conf, data, stars) = load_public(&ctx, slug.into_inner()).await?;
     let tz = cfp::tz(&conf);
     let view = match q.view.as_str() {
@@ -287,7 +373,12 @@ async fn public_schedule(ctx: Ctx, slug: web::Path<String>, q: web::Query<ViewQu
     };
     let title = format!("Schedule · {}", conf.name);
     let Some((version, at, sessions, changes)) = data else {
-        return render::ok(&ctx, "schedule", &title, json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view }));
+        return render::ok(
+            &ctx,
+            "schedule",
+            &title,
+            json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view }),
+        );
     };
     let groups = match view.as_str() {
         "room" => {
@@ -302,10 +393,15 @@ async fn public_schedule(ctx: Ctx, slug: web::Path<String>, q: web::Query<ViewQu
         }
         _ => grouped(&sessions, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
     };
-    render::ok(&ctx, "schedule", &title, json!({
-        "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
-        "groups": groups, "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
-    }))
+    render::ok(
+        &ctx,
+        "schedule",
+        &title,
+        json!({
+            "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
+            "groups": groups, "change_count": changes.len(), "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
+        }),
+    )
 }
 
 async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -318,10 +414,22 @@ async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Htt
     let mut v = session_view(s, tz, stars.contains(&s.guid));
     v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
     v["until"] = json!(time::display(s.ends_at, tz));
-    let topics: Vec<Value> = sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, stars.contains(&t.guid))).collect();
-    let parent = s.parent.and_then(|p| sessions.iter().find(|x| x.guid == p)).map(|p| json!({ "guid": p.guid, "title": p.title }));
+    let topics: Vec<Value> = sessions
+        .iter()
+        .filter(|t| t.parent == Some(s.guid))
+        .map(|t| session_view(t, tz, stars.contains(&t.guid)))
+        .collect();
+    let parent = s
+        .parent
+        .and_then(|p| sessions.iter().find(|x| x.guid == p))
+        .map(|p| json!({ "guid": p.guid, "title": p.title }));
     let title = s.title.clone();
-    render::ok(&ctx, "session", &title, json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }))
+    render::ok(
+        &ctx,
+        "session",
+        &title,
+        json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }),
+    )
 }
 
 async fn star(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -350,8 +458,20 @@ async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, 
     let user = ctx.user()?.clone();
     let (conf, data, stars) = load_public(&ctx, slug).await?;
     let tz = cfp::tz(&conf);
-    let mine: Vec<Session> = data.map(|d| d.2).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
+    let mine: Vec<Session> =
+        data.map(|d| d.2).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
     let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
-    let feed = format!("{}/c/{}/my-schedule/{}/{}.ics", ctx.state.config.base_url, conf.slug, user.public_id, feed_key(&ctx.state.config.secret_key, user.public_id, conf.id));
-    render::ok(&ctx, "my_schedule", &format!("My schedule · {}", conf.name), json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }))
+    let feed = format!(
+        "{}/c/{}/my-schedule/{}/{}.ics",
+        ctx.state.config.base_url,
+        conf.slug,
+        user.public_id,
+        feed_key(&ctx.state.config.secret_key, user.public_id, conf.id)
+    );
+    render::ok(
+        &ctx,
+        "my_schedule",
+        &format!("My schedule · {}", conf.name),
+        json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }),
+    )
 }

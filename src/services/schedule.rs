@@ -16,15 +16,25 @@ use crate::services::conferences::require_organiser;
 use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 
-pub const ITEM_KINDS: [(&str, &str); 6] =
-    [("keynote", "Keynote"), ("tutorial", "Tutorial"), ("break", "Break"), ("other", "Other"), ("talk", "Talk"), ("microconference", "Microconference")];
+pub const ITEM_KINDS: [(&str, &str); 6] = [
+    ("keynote", "Keynote"),
+    ("tutorial", "Tutorial"),
+    ("break", "Break"),
+    ("other", "Other"),
+    ("talk", "Talk"),
+    ("microconference", "Microconference"),
+];
 
 /// Adds an item for every released, accepted MC or refereed talk that has none yet.
 pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<usize, AppError> {
     require_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         let existing: Vec<i64> = repo::items(conn, conf.id)?.iter().filter_map(|i| i.proposal_id).collect();
-        let rows = proposals::list(conn, conf.id, &proposals::Filter { state: Some("accepted".into()), exclude_topic_calls: true, ..Default::default() })?;
+        let rows = proposals::list(
+            conn,
+            conf.id,
+            &proposals::Filter { state: Some("accepted".into()), exclude_topic_calls: true, ..Default::default() },
+        )?;
         let mut n = 0;
         for r in rows.iter().filter(|r| r.decision_released_at.is_some() && !existing.contains(&r.id)) {
             let kind = match r.call_kind.as_str() {
@@ -33,7 +43,18 @@ pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference)
                 _ => continue,
             };
             let p = proposals::find(conn, r.id)?;
-            repo::insert_item(conn, conf.id, &NewItem { kind, proposal_id: Some(p.id), title: &p.title, abstract_md: &p.abstract_md, speakers: "", track_id: p.track_id })?;
+            repo::insert_item(
+                conn,
+                conf.id,
+                &NewItem {
+                    kind,
+                    proposal_id: Some(p.id),
+                    title: &p.title,
+                    abstract_md: &p.abstract_md,
+                    speakers: "",
+                    track_id: p.track_id,
+                },
+            )?;
             n += 1;
         }
         Ok(n)
@@ -52,7 +73,15 @@ fn find_item(conn: &mut PgConnection, conf: &Conference, public_id: &str) -> Res
 
 /// Places an item in a room at a time. One transaction: the item and its room
 /// occupancy change together or not at all.
-pub fn place(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str, room: &str, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), AppError> {
+pub fn place(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    item_id: &str,
+    room: &str,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> Result<(), AppError> {
     require_organiser(conn, conf, actor)?;
     if ends <= starts {
         return Err(AppError::BadRequest("The end must be after the start.".into()));
@@ -64,10 +93,15 @@ pub fn place(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: 
     let result = conn.transaction(|conn| {
         let item = find_item(conn, conf, item_id)?;
         let room_uuid = uuid::Uuid::parse_str(room).map_err(|_| AppError::BadRequest("Choose a room.".into()))?;
-        let room = repo::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid).ok_or_else(|| AppError::BadRequest("Choose a room of this conference.".into()))?;
+        let room = repo::rooms_of(conn, conf.id)?
+            .into_iter()
+            .find(|r| r.public_id == room_uuid)
+            .ok_or_else(|| AppError::BadRequest("Choose a room of this conference.".into()))?;
         match repo::place(conn, &item, room.id, starts, ends, actor.id) {
             Ok(()) => Ok(()),
-            Err(diesel::result::Error::DatabaseError(_, info)) if info.constraint_name() == Some("room_bookings_no_overlap") => {
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.constraint_name() == Some("room_bookings_no_overlap") =>
+            {
                 Err(AppError::Conflict(format!("{} is already in use then.", room.name)))
             }
             Err(e) => Err(e.into()),
@@ -80,7 +114,14 @@ pub fn place(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: 
         if let Some(r) = repo::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid) {
             let busy: Vec<String> = repo::occupants(conn, r.id, starts, ends, item.id)?
                 .iter()
-                .map(|o| format!("“{}” ({}–{})", o.title, time::display(o.starts_at, tz), o.ends_at.with_timezone(&tz).format("%H:%M")))
+                .map(|o| {
+                    format!(
+                        "“{}” ({}–{})",
+                        o.title,
+                        time::display(o.starts_at, tz),
+                        o.ends_at.with_timezone(&tz).format("%H:%M")
+                    )
+                })
                 .collect();
             return Err(AppError::Conflict(format!("{msg} Taken by {}.", busy.join(", "))));
         }
@@ -173,9 +214,14 @@ pub fn draft_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<
 
 fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Vec<Session>, AppError> {
     let Some(pid) = item.proposal_id else { return Ok(Vec::new()) };
-    let Some(mc) = mcs::for_conference(conn, item.conference_id)?.into_iter().find(|m| m.proposal_id == pid) else { return Ok(Vec::new()) };
+    let Some(mc) = mcs::for_conference(conn, item.conference_id)?.into_iter().find(|m| m.proposal_id == pid) else {
+        return Ok(Vec::new());
+    };
     let Some(call) = calls::topic_call_of(conn, mc.id)? else { return Ok(Vec::new()) };
-    let accepted: Vec<_> = proposals::of_call(conn, call.id, Some("accepted"))?.into_iter().filter(|r| r.decision_released_at.is_some()).collect();
+    let accepted: Vec<_> = proposals::of_call(conn, call.id, Some("accepted"))?
+        .into_iter()
+        .filter(|r| r.decision_released_at.is_some())
+        .collect();
     let durations: Vec<i32> = accepted.iter().map(|r| r.duration_minutes.unwrap_or(25)).collect();
     let times = rules::time_topics(block.starts_at, &durations);
     let mut out = Vec::new();
@@ -200,7 +246,10 @@ fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Ve
     Ok(out)
 }
 
-pub fn published(conn: &mut PgConnection, conf: &Conference) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
+pub fn published(
+    conn: &mut PgConnection,
+    conf: &Conference,
+) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
     let Some(v) = repo::latest_version(conn, conf.id)? else { return Ok(None) };
     let sessions: Vec<Session> = serde_json::from_value(v.snapshot).map_err(AppError::internal)?;
     let changes: Vec<rules::Change> = serde_json::from_value(v.changes).map_err(AppError::internal)?;
@@ -233,7 +282,10 @@ pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Resu
 
 /// The public schedule: the published sessions plus attendees' room bookings
 /// (unconference sessions), which go live as soon as they are booked.
-pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
+pub fn public_sessions(
+    conn: &mut PgConnection,
+    conf: &Conference,
+) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
     let Some((version, at, mut sessions, changes)) = published(conn, conf)? else { return Ok(None) };
     for b in repo::attendee_bookings(conn, conf.id)? {
         sessions.push(Session {
@@ -247,7 +299,12 @@ pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Opt
             starts_at: b.starts_at,
             ends_at: b.ends_at,
             track: None,
-            persons: vec![SessionPerson { guid: rules::person_guid(&b.booker_email), id: b.booker_id, name: b.booker, user_id: None }],
+            persons: vec![SessionPerson {
+                guid: rules::person_guid(&b.booker_email),
+                id: b.booker_id,
+                name: b.booker,
+                user_id: None,
+            }],
             parent: None,
             sequence: 0,
         });

@@ -11,4 +11,5 @@ mod conferences;
 mod outbox;
 mod registration;
 mod review;
+mod schedule;
 mod web_security;

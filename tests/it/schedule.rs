@@ -1,0 +1,210 @@
+use crate::cfp::{conference, propose, talk, Setup};
+use crate::support::{Http, TestApp, PASSWORD};
+use diesel::prelude::*;
+
+fn login(app: &TestApp, email: &str) -> Http {
+    let h = app.client();
+    assert_eq!(h.post_form("/login", &[("email", email), ("password", PASSWORD)]).status, 303);
+    h
+}
+
+/// Two rooms; returns their public ids.
+fn rooms(app: &TestApp, s: &Setup) -> (String, String) {
+    let mut c = app.db.conn();
+    let ids: Vec<uuid::Uuid> = diesel::sql_query(format!(
+        "INSERT INTO rooms (conference_id, name, capacity, bookable, position) VALUES ({0}, 'Main Hall', 300, false, 1), ({0}, 'Room 1.61', 20, true, 2) RETURNING public_id",
+        s.conf_id
+    ))
+    .load::<RoomId>(&mut c)
+    .unwrap()
+    .into_iter()
+    .map(|r| r.public_id)
+    .collect();
+    (ids[0].to_string(), ids[1].to_string())
+}
+
+#[derive(QueryableByName)]
+struct RoomId {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    public_id: uuid::Uuid,
+}
+
+/// An accepted, released MC by Lena and talk by Sam, imported into the schedule.
+fn accepted(app: &TestApp, s: &Setup, org: &Http) -> (Http, Http) {
+    let lena = app.logged_in("lena@example.org", "Lena Lead", false);
+    let sam = app.logged_in("sam@example.org", "Sam Speaker", false);
+    let mc =
+        propose(&lena, s, &s.mc_call, &[("title", "Tracing MC"), ("abstract", "Ring buffers"), ("action", "submit")]);
+    let t = talk(&sam, s, "io_uring at scale", "submit");
+    for p in [&mc, &t] {
+        assert_eq!(org.post_form(&format!("{p}/decision"), &[("state", "accepted")]).status, 303);
+    }
+    assert_eq!(org.post_form(&format!("/c/{}/manage/release", s.slug), &[]).status, 303);
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/import", s.slug), &[]).status, 303);
+    (lena, sam)
+}
+
+fn item_ids(org: &Http, s: &Setup) -> Vec<(String, String)> {
+    let page = org.get(&format!("/c/{}/manage/schedule", s.slug)).body;
+    let re = regex::Regex::new(r#"<h3>([^<]+) <span class="badge">[a-z]+</span></h3>\s*<p>[^<]*(?:<em>[^<]*</em>)?</p>\s*<form method="post" action="/c/[a-z0-9-]+/manage/schedule/items/([0-9a-f-]{36})/place""#).unwrap();
+    re.captures_iter(&page).map(|c| (c[1].to_string(), c[2].to_string())).collect()
+}
+
+fn item(org: &Http, s: &Setup, title: &str) -> String {
+    item_ids(org, s).into_iter().find(|(t, _)| t == title).unwrap_or_else(|| panic!("no item {title}")).1
+}
+
+fn place(org: &Http, s: &Setup, id: &str, room: &str, at: &str, minutes: &str) -> crate::support::Page {
+    org.post_form(
+        &format!("/c/{}/manage/schedule/items/{id}/place", s.slug),
+        &[("room", room), ("starts_at", at), ("minutes", minutes)],
+    )
+}
+
+#[test]
+fn place_publish_and_move_with_versions() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, small) = rooms(&app, &s);
+    accepted(&app, &s, &org);
+    let mc = item(&org, &s, "Tracing MC");
+    let talk_id = item(&org, &s, "io_uring at scale");
+
+    assert_eq!(place(&org, &s, &mc, &hall, "2030-09-18T09:00", "210").status, 303);
+    // The same room at an overlapping time: refused by the database, with what is in the way.
+    let r = place(&org, &s, &talk_id, &hall, "2030-09-18T12:00", "45");
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("Main Hall is already in use") && r.body.contains("Tracing MC"), "{}", r.body);
+    assert!(r.body.contains(r#"value="2030-09-18T12:00""#), "the typed time comes back");
+    // Back to back is fine.
+    assert_eq!(place(&org, &s, &talk_id, &hall, "2030-09-18T12:30", "45").status, 303);
+    // Bad input.
+    assert_eq!(place(&org, &s, &talk_id, &hall, "2030-03-31T02:30", "45").status, 422);
+    assert_eq!(place(&org, &s, &talk_id, "nonsense", "2030-09-18T14:00", "45").status, 422);
+    assert_eq!(place(&org, &s, &talk_id, &hall, "2030-09-18T14:00", "-5").status, 422);
+
+    // The draft is not public.
+    let public = app.client().get(&format!("/c/{}/schedule", s.slug));
+    assert!(public.body.contains("not been published") && !public.body.contains("Tracing MC"));
+
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]).status, 303);
+    let public = app.client().get(&format!("/c/{}/schedule", s.slug)).body;
+    assert!(public.contains("Tracing MC") && public.contains("io_uring at scale") && public.contains("Version 1"));
+    assert!(public.contains("09:00–12:30") && public.contains("Europe/Vienna"), "times in the conference zone");
+    let by_room = app.client().get(&format!("/c/{}/schedule?view=room", s.slug)).body;
+    assert!(by_room.contains("Main Hall"));
+
+    // Move the talk, publish again: the change is listed and SEQUENCE rises.
+    assert_eq!(place(&org, &s, &talk_id, &small, "2030-09-18T14:00", "45").status, 303);
+    let public = app.client().get(&format!("/c/{}/schedule", s.slug)).body;
+    assert!(public.contains("12:30–13:15"), "still the published time until the next publish");
+    org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]);
+    let public = app.client().get(&format!("/c/{}/schedule", s.slug)).body;
+    assert!(
+        public.contains("Version 2") && public.contains("<strong>moved</strong>") && public.contains("14:00–14:45")
+    );
+    let mut c = app.db.conn();
+    let snap: serde_json::Value = plumbline::db::schema::schedule_versions::table
+        .filter(plumbline::db::schema::schedule_versions::version.eq(2))
+        .select(plumbline::db::schema::schedule_versions::snapshot)
+        .first(&mut c)
+        .unwrap();
+    let seqs: Vec<(String, i64)> = snap
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap().to_string(), s["sequence"].as_i64().unwrap()))
+        .collect();
+    assert!(seqs.contains(&("io_uring at scale".into(), 1)) && seqs.contains(&("Tracing MC".into(), 0)), "{seqs:?}");
+
+    // Others cannot edit.
+    let sam = login(&app, "sam@example.org");
+    assert_eq!(place(&sam, &s, &talk_id, &hall, "2030-09-19T09:00", "45").status, 403);
+    assert_eq!(sam.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]).status, 403);
+    assert_eq!(app.client().get(&format!("/c/{}/manage/schedule", s.slug)).status, 401);
+}
+
+#[test]
+fn warnings_for_people_in_two_places_and_topics_outside_their_block() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, small) = rooms(&app, &s);
+    let (lena, _sam) = accepted(&app, &s, &org);
+    // Lena also gives a talk at the time of her MC.
+    let t = talk(&lena, &s, "Lena's talk", "submit");
+    org.post_form(&format!("{t}/decision"), &[("state", "accepted")]);
+    org.post_form(&format!("/c/{}/manage/release", s.slug), &[]);
+    org.post_form(&format!("/c/{}/manage/schedule/import", s.slug), &[]);
+    assert_eq!(place(&org, &s, &item(&org, &s, "Tracing MC"), &hall, "2030-09-18T09:00", "60").status, 303);
+    assert_eq!(place(&org, &s, &item(&org, &s, "Lena&#x27;s talk"), &small, "2030-09-18T09:30", "30").status, 303);
+    // Two accepted 45-minute topics do not fit in a 60-minute block.
+    let mut c = app.db.conn();
+    let mc = plumbline::repo::microconferences::for_conference(&mut c, s.conf_id).unwrap().remove(0);
+    let page = lena.get(&format!("/c/{}/mc/{}", s.slug, mc.public_id)).body;
+    let propose_link = page
+        .split("href=\"")
+        .filter_map(|x| x.split('"').next())
+        .find(|h| h.ends_with("/propose"))
+        .unwrap()
+        .to_string();
+    for (i, who) in ["t1@example.org", "t2@example.org"].iter().enumerate() {
+        let h = app.logged_in(who, &format!("Presenter {i}"), false);
+        let r = h.post_form(
+            &propose_link,
+            &[("title", &format!("Topic {i}")), ("abstract", "x"), ("duration", "45"), ("action", "submit")],
+        );
+        let id = r.location().rsplit('/').next().unwrap().to_string();
+        assert_eq!(
+            lena.post_form(
+                &format!("/c/{}/mc/{}/topics/{id}/decision", s.slug, mc.public_id),
+                &[("state", "accepted")]
+            )
+            .status,
+            303
+        );
+    }
+    lena.post_form(&format!("/c/{}/mc/{}/release", s.slug, mc.public_id), &[]);
+    let page = org.get(&format!("/c/{}/manage/schedule", s.slug)).body;
+    assert!(page.contains("Lena Lead is in “Tracing MC” and “Lena&#x27;s talk” at the same time"), "{page}");
+    assert!(page.contains("Topic “Topic 1”") && page.contains("outside its microconference"));
+}
+
+#[test]
+fn stars_make_my_schedule_and_bookings_show_in_rooms() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, small) = rooms(&app, &s);
+    accepted(&app, &s, &org);
+    place(&org, &s, &item(&org, &s, "Tracing MC"), &hall, "2030-09-18T09:00", "210");
+    org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]);
+    // An attendee's booking in the small room shows up live, and cannot overlap a session.
+    let mut c = app.db.conn();
+    let uid = app.user("ari@example.org", "Ari Attendee", false);
+    diesel::sql_query(format!(
+        "INSERT INTO room_bookings (conference_id, room_id, user_id, title, during) SELECT {}, id, {uid}, 'BoF: CI results', tstzrange('2030-09-18 10:00+00', '2030-09-18 11:00+00', '[)') FROM rooms WHERE public_id = '{small}'",
+        s.conf_id
+    ))
+    .execute(&mut c)
+    .unwrap();
+    let public = app.client().get(&format!("/c/{}/schedule", s.slug)).body;
+    assert!(public.contains("BoF: CI results") && public.contains("Unconference"));
+    let r = place(&org, &s, &item(&org, &s, "io_uring at scale"), &small, "2030-09-18T12:30", "45");
+    assert_eq!(r.status, 409, "the session may not take the booked room");
+    assert!(r.body.contains("BoF: CI results"));
+
+    let ari = login(&app, "ari@example.org");
+    let guid = public.split("/session/").nth(1).unwrap()[..36].to_string();
+    assert_eq!(ari.post_form(&format!("/c/{}/session/{guid}/star", s.slug), &[]).status, 303);
+    let mine = ari.get(&format!("/c/{}/my-schedule", s.slug)).body;
+    assert!(mine.contains("/my-schedule/") && mine.contains(".ics"));
+    assert!(mine.contains(&guid));
+    assert_eq!(
+        ari.post_form(&format!("/c/{}/session/00000000-0000-0000-0000-000000000000/star", s.slug), &[]).status,
+        404
+    );
+    assert_eq!(app.client().get(&format!("/c/{}/session/{guid}", s.slug)).status, 200);
+    assert_eq!(app.client().get(&format!("/c/{}/session/nope", s.slug)).status, 404);
+}
