@@ -90,10 +90,11 @@ impl ResponseError for AppError {
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{t} · Plumbline</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body>\
+<title>{t} · Plumbline</title><link rel=\"stylesheet\" href=\"{css}\"></head><body>\
 <header class=\"site\"><a class=\"brand\" href=\"/\">Plumbline</a></header>\
 <main id=\"main\"><h1>{t}</h1><p class=\"error-status\">Error {code}</p><p>{m}</p><p><a href=\"/\">Back to the start page</a></p></main></body></html>",
         t = escape_html(title),
+        css = crate::routes::assets::url("style.css"),
         code = status.as_u16(),
         m = escape_html(message)
     )

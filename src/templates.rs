@@ -23,6 +23,7 @@ impl Templates {
         }
         hb.register_helper("eq", Box::new(eq_helper));
         hb.register_helper("field_error", Box::new(field_error));
+        hb.register_helper("asset", Box::new(asset_helper));
         Ok(Templates { hb })
     }
 
@@ -32,6 +33,8 @@ impl Templates {
 }
 
 handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);
+// `{{asset "style.css"}}`: the content-hashed URL of an embedded asset.
+handlebars::handlebars_helper!(asset_helper: |name: str| crate::routes::assets::url(name));
 
 /// `{{field_error errors "email"}}`: the message for one field, linked to its input
 /// by id `<field>-error` (the input sets `aria-describedby`), or nothing.

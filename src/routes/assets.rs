@@ -24,23 +24,56 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-fn etag(body: &[u8]) -> String {
+fn digest(body: &[u8]) -> String {
     use sha2::Digest;
-    format!("\"{}\"", hex::encode(&sha2::Sha256::digest(body)[..8]))
+    hex::encode(&sha2::Sha256::digest(body)[..6])
+}
+
+/// Content hashes of the embedded assets, computed once.
+fn hashes() -> &'static [String] {
+    static HASHES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| ASSETS.iter().map(|a| digest(a.body)).collect())
+}
+
+fn hashed_name(path: &str, hash: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{path}.{hash}"),
+    }
+}
+
+/// The URL of an asset with its content hash in the name, so it can be cached
+/// for a year: a new version gets a new name.
+pub fn url(path: &str) -> String {
+    match ASSETS.iter().position(|a| a.path == path) {
+        Some(i) => format!("/static/{}", hashed_name(path, &hashes()[i])),
+        None => format!("/static/{path}"),
+    }
 }
 
 #[get("/static/{path}")]
 pub async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
-    let Some(a) = ASSETS.iter().find(|a| a.path == path.as_str()) else {
+    let requested = path.as_str();
+    let found = ASSETS.iter().enumerate().find_map(|(i, a)| {
+        if hashed_name(a.path, &hashes()[i]) == requested {
+            Some((a, &hashes()[i], true))
+        } else if a.path == requested {
+            Some((a, &hashes()[i], false))
+        } else {
+            None
+        }
+    });
+    let Some((a, hash, immutable)) = found else {
         return HttpResponse::NotFound().content_type("text/plain").body("not found");
     };
-    let tag = etag(a.body);
+    let tag = format!("\"{hash}\"");
     if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
         return HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish();
     }
+    let cache = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
     HttpResponse::Ok()
         .content_type(a.content_type)
         .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((header::CACHE_CONTROL, cache))
         .body(a.body)
 }

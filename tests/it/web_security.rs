@@ -123,3 +123,28 @@ fn healthz_reflects_the_database() {
     assert_eq!(r.status, 503);
     assert!(r.body.contains("briefly unavailable"));
 }
+
+#[test]
+fn assets_have_hashed_names_long_caching_and_pages_compress() {
+    let app = TestApp::start();
+    let http = app.client();
+    let page = http.get("/login");
+    let css = page
+        .body
+        .split("href=\"")
+        .filter_map(|x| x.split('"').next())
+        .find(|h| h.starts_with("/static/style.") && h.ends_with(".css"))
+        .unwrap()
+        .to_string();
+    assert_ne!(css, "/static/style.css", "the name carries the content hash");
+    let r = http.get(&css);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("cache-control"), "public, max-age=31536000, immutable");
+    let etag = r.header("etag");
+    let again = http.client.get(app.url(&css)).header("if-none-match", &etag).send().unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(http.get("/static/style.css").header("cache-control"), "public, max-age=3600");
+    assert_eq!(http.get("/static/nope.css").status, 404);
+    let gz = http.client.get(app.url("/login")).header("accept-encoding", "gzip").send().unwrap();
+    assert_eq!(gz.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string()), Some("gzip".into()));
+}
