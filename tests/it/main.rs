@@ -10,6 +10,7 @@ mod cfp;
 mod conferences;
 mod outbox;
 mod registration;
+mod reliability;
 mod review;
 mod schedule;
 mod web_security;

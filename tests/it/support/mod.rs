@@ -115,8 +115,9 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub base: String,
-    pub smtp: SmtpSink,
-    pub db: TestDb,
+    /// Shared by every instance started on the same database.
+    pub smtp: std::sync::Arc<SmtpSink>,
+    pub db: std::sync::Arc<TestDb>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
     pub mail_dir: PathBuf,
@@ -146,8 +147,15 @@ impl TestApp {
     }
 
     pub fn start_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let smtp = SmtpSink::start();
-        let db = TestDb::new();
+        Self::launch(std::sync::Arc::new(SmtpSink::start()), std::sync::Arc::new(TestDb::new()), tweak)
+    }
+
+    /// A second app instance on the same database and SMTP server, as behind a load balancer.
+    pub fn another_instance(&self) -> TestApp {
+        Self::launch(self.smtp.clone(), self.db.clone(), |_| {})
+    }
+
+    fn launch(smtp: std::sync::Arc<SmtpSink>, db: std::sync::Arc<TestDb>, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = test_config(&db.url, &base, Some(smtp.url()));
