@@ -119,3 +119,23 @@ fn migrate_creates_a_missing_database_and_a_dead_server_gets_one_clear_line() {
     assert!(err.contains("cannot reach PostgreSQL") && err.contains("pg_ctlcluster"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn backup_writes_a_dump_that_restores() {
+    let app = TestApp::start();
+    app.user("ada@example.org", "Ada", false);
+    let out = std::env::temp_dir().join(format!("plumbline-backup-{:x}.dump", rand::random::<u64>()));
+    let (ok, stdout, err) = cli(&app, &["backup", "--out", out.to_str().unwrap()], "");
+    assert!(ok, "{stdout}{err}");
+    assert!(stdout.contains("tables"));
+    // Restore into a fresh database and find the data again.
+    let target = crate::support::TestDb::new();
+    let mut c = target.conn();
+    use diesel::connection::SimpleConnection;
+    c.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public").unwrap();
+    let status = Command::new("pg_restore").args(["--no-owner", "-d", &target.url]).arg(&out).status().unwrap();
+    assert!(status.success());
+    let u = plumbline::repo::users::find_by_email(&mut target.conn(), "ada@example.org").unwrap();
+    assert_eq!(u.map(|u| u.name), Some("Ada".to_string()));
+    let _ = std::fs::remove_file(out);
+}
