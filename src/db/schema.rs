@@ -335,6 +335,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rooms (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        name -> Text,
+        capacity -> Int4,
+        equipment -> Text,
+        location -> Text,
+        bookable -> Bool,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    room_booking_settings (conference_id) {
+        conference_id -> Int8,
+        slot_minutes -> Int4,
+        max_booking_minutes -> Int4,
+        opens_days_before -> Nullable<Int4>,
+        max_per_person_day -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    room_booking_hours (conference_id, day) {
+        conference_id -> Int8,
+        day -> Date,
+        opens -> Time,
+        closes -> Time,
+    }
+}
+
+diesel::table! {
+    room_bookings (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        room_id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        proposal_id -> Nullable<Int8>,
+        during -> Tstzrange,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancelled_by -> Nullable<Int8>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(registration_settings -> conferences (conference_id));
 diesel::joinable!(ticket_types -> conferences (conference_id));
@@ -363,6 +417,13 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(conference_roles -> users (user_id));
 diesel::joinable!(conference_roles -> conferences (conference_id));
 diesel::joinable!(role_invitations -> conferences (conference_id));
+diesel::joinable!(rooms -> conferences (conference_id));
+diesel::joinable!(room_booking_settings -> conferences (conference_id));
+diesel::joinable!(room_booking_hours -> conferences (conference_id));
+diesel::joinable!(room_bookings -> rooms (room_id));
+diesel::joinable!(room_bookings -> users (user_id));
+diesel::joinable!(room_bookings -> conferences (conference_id));
+diesel::joinable!(room_bookings -> proposals (proposal_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -390,4 +451,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_tiers,
     comp_codes,
     registrations,
+    rooms,
+    room_booking_settings,
+    room_booking_hours,
+    room_bookings,
 );
