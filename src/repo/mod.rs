@@ -7,5 +7,6 @@ pub mod outbox;
 pub mod proposals;
 pub mod registrations;
 pub mod reviews;
+pub mod rooms;
 pub mod tokens;
 pub mod users;
