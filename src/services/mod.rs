@@ -7,3 +7,4 @@ pub mod demo;
 pub mod mail;
 pub mod registration;
 pub mod review;
+pub mod rooms;
