@@ -780,3 +780,24 @@ pub fn room_day(conn: &mut PgConnection, conf: &Conference, room: Uuid, day: Nai
         .collect();
     Ok(json!({ "room": room_json(&r), "date": day.to_string(), "time_zone": tz.name(), "bookings": list }))
 }
+
+/// What the booking form offers: bookable rooms, lengths on the slot grid,
+/// the person's unconference proposals.
+pub fn form_options(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<Value, AppError> {
+    let settings = repo::settings(conn, conf.id)?;
+    let r = settings.as_ref().map(|s| s.rules()).unwrap_or(DEFAULT_RULES);
+    let lengths: Vec<Value> = (1..=(r.max_minutes / r.slot_minutes.max(1)))
+        .map(|n| n * r.slot_minutes)
+        .map(|m| json!({ "minutes": m.to_string(), "label": rules::minutes_label(m) }))
+        .collect();
+    let rooms: Vec<Value> = repo::rooms_of(conn, conf.id)?.iter().filter(|r| r.bookable).map(room_json).collect();
+    let proposals: Vec<Value> = own_unconference_proposals(conn, conf, user)?
+        .into_iter()
+        .map(|(id, title, _)| json!({ "id": id.to_string(), "title": title }))
+        .collect();
+    Ok(json!({
+        "configured": settings.is_some(), "rooms": rooms, "lengths": lengths, "proposals": proposals,
+        "registered": is_confirmed_attendee(conn, conf.id, user.id)?,
+        "slot_minutes": r.slot_minutes, "time_zone": conf.time_zone,
+    }))
+}

@@ -94,6 +94,14 @@ pub fn flash_text(key: &str) -> Option<String> {
         "registration-refunded" => "The payment is marked refunded and the registration cancelled.",
         "registration-cancelled-by-organiser" => "The registration was cancelled and the person told by mail.",
         "registration-checked-in" => "Checked in.",
+        "room-added" => "The room was added.",
+        "room-saved" => "The room was saved.",
+        "room-deleted" => "The room was deleted.",
+        "room-settings-saved" => "The booking hours and rules were saved.",
+        "booking-made" => "The room is booked for you. It shows on the room board and in the calendar feeds.",
+        "booking-cancelled" => "The booking was cancelled; the range is free again.",
+        "room-blocked" => "The room is blocked for that period.",
+        "booking-moved" => "The booking was moved.",
         _ => return None,
     };
     Some(text.to_string())
