@@ -689,11 +689,12 @@ pub fn manage_bookings(
     }))
 }
 
-/// The room board: for each room what is on now and next (today), in large type.
+/// The room board: for each room what is on now and what comes next (within a
+/// week; the day is named when it is not today), in large type.
 pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> Result<Value, AppError> {
     let tz = tz(conf);
-    let today = day_bounds(local_day(now, tz), tz);
-    let views = repo::bookings_between(conn, conf.id, now, today.end.max(now + Duration::hours(1)))?;
+    let today = local_day(now, tz);
+    let views = repo::bookings_between(conn, conf.id, now, now + Duration::days(7))?;
     let rooms: Vec<Value> = repo::rooms_of(conn, conf.id)?
         .iter()
         .map(|r| {
@@ -702,9 +703,11 @@ pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> 
             let next = mine.iter().find(|v| v.span().start > now);
             let item = |v: &BookingView| {
                 let s = v.span();
+                let start = s.start.with_timezone(&tz);
+                let day = if start.date_naive() == today { String::new() } else { start.format("%a %-d %b").to_string() };
                 json!({
-                    "title": booking_title(&v.booking),
-                    "from": s.start.with_timezone(&tz).format("%H:%M").to_string(),
+                    "title": booking_title(&v.booking), "day": day,
+                    "from": start.format("%H:%M").to_string(),
                     "until": s.end.with_timezone(&tz).format("%H:%M").to_string(),
                     "block": v.booking.kind == BLOCK,
                 })

@@ -10,4 +10,5 @@ mod cfp;
 mod conferences;
 mod outbox;
 mod registration;
+mod rooms;
 mod web_security;
