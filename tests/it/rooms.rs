@@ -666,3 +666,59 @@ fn browser_book_from_the_grid_see_it_on_the_board_and_cancel() {
     assert!(!b.text("main").contains("Browser BoF"));
     assert_eq!(active_bookings(&app), 0);
 }
+
+#[test]
+fn a_booking_links_to_the_bookers_own_unconference_proposal_only() {
+    let app = TestApp::start();
+    let c = conference(&app, "linked", "start", "2");
+    let conf_id = plumbline::repo::conferences::by_slug(&mut app.db.conn(), &c.slug).unwrap().unwrap().id;
+    let call = plumbline::repo::calls::insert(
+        &mut app.db.conn(),
+        conf_id,
+        None,
+        &plumbline::repo::calls::CallValues {
+            kind: "unconference",
+            title: "Unconference",
+            description_md: "BoFs welcome.",
+            opens_at: Utc::now() - CDuration::days(1),
+            closes_at: Utc::now() + CDuration::days(3),
+            max_per_person: 3,
+            title_max: 120,
+            abstract_max: 2000,
+        },
+    )
+    .unwrap();
+    let s = crate::cfp::Setup {
+        slug: c.slug.clone(),
+        conf_id,
+        mc_call: String::new(),
+        talk_call: String::new(),
+        unconf_call: call.public_id.to_string(),
+        track_id: 0,
+    };
+    let owner = attendee(&app, &c, "owner@example.org");
+    let other = attendee(&app, &c, "other@example.org");
+    let web = app.client();
+    web.post_form("/login", &[("email", "owner@example.org"), ("password", crate::support::PASSWORD)]);
+    let path = crate::cfp::propose(
+        &web,
+        &s,
+        &s.unconf_call,
+        &[("title", "BoF: flaky CI"), ("abstract", "Why tests fail."), ("duration", "45"), ("action", "submit")],
+    );
+    let proposal = Regex::new(r"[0-9a-f-]{36}").unwrap().find(&path).unwrap().as_str().to_string();
+    let form = web.get(&format!("/c/{}/rooms/book", c.slug));
+    assert!(form.body.contains(&format!("<option value=\"{proposal}\">BoF: flaky CI</option>")), "{}", form.body);
+    let body = |room: &str, from: &str| {
+        json!({ "room": room, "starts_at": c.at(c.tomorrow, from), "ends_at": c.at(c.tomorrow, "16:00"),
+                "title": "Flaky CI", "proposal": proposal })
+    };
+    let api = format!("/api/v1/conferences/{}/bookings", c.slug);
+    let (st, v) = api_post(&app, &api, &other, body(&c.r162, "15:00"));
+    assert_eq!((st, v["reason"].as_str()), (422, Some("invalid")), "{v}");
+    assert!(v["error"].as_str().unwrap().contains("your own unconference proposals"));
+    let (st, v) = api_post(&app, &api, &owner, body(&c.r161, "15:00"));
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["proposal"], proposal.as_str());
+    assert!(web.get(&format!("/c/{}/rooms/mine", c.slug)).body.contains("Proposal: BoF: flaky CI"));
+}
