@@ -121,7 +121,7 @@ fn filter_and_sort(mut rows: Vec<DashboardRow>, q: &DashQuery, role: &Reviewer) 
         }
     };
     match q.sort.as_str() {
-        "title" => rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
+        "title" => rows.sort_by_key(|a| a.title.to_lowercase()),
         "mean" => rows.sort_by(|a, b| mean(b).total_cmp(&mean(a))),
         "spread" => rows.sort_by_key(|r| std::cmp::Reverse(spread(r))),
         "count" => rows.sort_by_key(|r| r.scores.len()),

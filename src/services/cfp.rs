@@ -311,7 +311,7 @@ pub fn edit(
     conn.transaction(|conn| {
         let (p, call) = lock_for_proposer(conn, user, conf, public_id)?;
         let shown = proposer_state_of(&p);
-        if !shown.proposer_may_edit() && !(submit && shown.proposer_may_submit()) {
+        if !(shown.proposer_may_edit() || (submit && shown.proposer_may_submit())) {
             return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", shown.as_str())));
         }
         proposals::update_content(conn, p.id, &content(d))?;
