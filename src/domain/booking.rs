@@ -168,7 +168,10 @@ impl Refusal {
             Refusal::Empty => "The end must be after the start.".into(),
             Refusal::InThePast => "That time is in the past. Pick a slot that has not ended yet.".into(),
             Refusal::NoHours { day } => {
-                format!("Rooms cannot be booked on {}: there are no bookable hours that day.", day.format("%a %-d %b %Y"))
+                format!(
+                    "Rooms cannot be booked on {}: there are no bookable hours that day.",
+                    day.format("%a %-d %b %Y")
+                )
             }
             Refusal::OutsideHours { window } => format!(
                 "That is outside the bookable hours: on {} rooms can be booked from {} to {}.",
@@ -179,7 +182,9 @@ impl Refusal {
             Refusal::Misaligned { slot_minutes } => format!(
                 "Bookings start and end on the {slot_minutes}-minute slots of the grid (counted from the opening time)."
             ),
-            Refusal::TooLong { max_minutes } => format!("That is too long: one booking lasts at most {}.", minutes_label(*max_minutes)),
+            Refusal::TooLong { max_minutes } => {
+                format!("That is too long: one booking lasts at most {}.", minutes_label(*max_minutes))
+            }
             Refusal::NotOpenYet { opens_at } => format!(
                 "Booking for that day is not open yet: it opens on {}.",
                 opens_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z")
@@ -224,19 +229,12 @@ pub fn check(
         return Err(Refusal::InThePast);
     }
     let day = local_day(req.start, tz);
-    let w = hours
-        .iter()
-        .find(|h| h.day == day)
-        .and_then(|h| window(h, tz))
-        .ok_or(Refusal::NoHours { day })?;
+    let w = hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz)).ok_or(Refusal::NoHours { day })?;
     if req.start < w.start || req.end > w.end {
         return Err(Refusal::OutsideHours { window: w });
     }
     let slot = rules.slot_minutes * 60;
-    if slot <= 0
-        || (req.start - w.start).num_seconds() % slot != 0
-        || (req.end - w.start).num_seconds() % slot != 0
-    {
+    if slot <= 0 || (req.start - w.start).num_seconds() % slot != 0 || (req.end - w.start).num_seconds() % slot != 0 {
         return Err(Refusal::Misaligned { slot_minutes: rules.slot_minutes });
     }
     if req.minutes() > rules.max_minutes {
@@ -363,7 +361,9 @@ impl SettingsInput {
                     }
                     hours.push(Hours { day: d.day, opens, closes })
                 }
-                (Some(_), Some(_)) => p.add(field, format!("{}: the closing time must be after the opening time", d.label)),
+                (Some(_), Some(_)) => {
+                    p.add(field, format!("{}: the closing time must be after the opening time", d.label))
+                }
                 _ => p.add(field, format!("{}: give both times like 09:00 and 18:00, or leave both empty", d.label)),
             }
         }
@@ -419,8 +419,11 @@ impl RoomInput {
         let capacity = p.check(whole("capacity", &self.capacity, 1, 100_000));
         let equipment = p.check(multi_line("equipment", &self.equipment, 0, 500));
         let location = p.check(single_line("location", &self.location, 0, 200));
-        let position =
-            if self.position.trim().is_empty() { Some(0) } else { p.check(whole("position", &self.position, -1000, 1000)) };
+        let position = if self.position.trim().is_empty() {
+            Some(0)
+        } else {
+            p.check(whole("position", &self.position, -1000, 1000))
+        };
         match (name, capacity, equipment, location, position) {
             (Some(name), Some(capacity), Some(equipment), Some(location), Some(position)) => Ok(RoomDraft {
                 name,

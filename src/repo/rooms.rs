@@ -72,7 +72,11 @@ pub fn room_by_public_id(conn: &mut PgConnection, conference_id: i64, id: Uuid) 
 pub fn room_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<Room>> {
     rooms::table
         .filter(rooms::conference_id.eq(conference_id))
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(").bind::<diesel::sql_types::Text, _>(name).sql(")"))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .sql(")"),
+        )
         .select(Room::as_select())
         .first(conn)
         .optional()
@@ -272,7 +276,12 @@ pub fn move_to(conn: &mut PgConnection, id: i64, room_id: i64, span: &Span) -> Q
 }
 
 /// Active bookings of one room overlapping `[from, to)`.
-pub fn taken_in_room(conn: &mut PgConnection, room_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> QueryResult<Vec<Booking>> {
+pub fn taken_in_room(
+    conn: &mut PgConnection,
+    room_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<Booking>> {
     room_bookings::table
         .filter(room_bookings::room_id.eq(room_id))
         .filter(room_bookings::cancelled_at.is_null())
@@ -287,7 +296,15 @@ type ViewRow = (Booking, Uuid, String, String, String, Option<Uuid>, Option<Stri
 fn views(rows: Vec<ViewRow>) -> Vec<BookingView> {
     rows.into_iter()
         .map(|(booking, room_public_id, room_name, room_location, booker_name, proposal_public_id, proposal_title)| {
-            BookingView { booking, room_public_id, room_name, room_location, booker_name, proposal_public_id, proposal_title }
+            BookingView {
+                booking,
+                room_public_id,
+                room_name,
+                room_location,
+                booker_name,
+                proposal_public_id,
+                proposal_title,
+            }
         })
         .collect()
 }

@@ -226,9 +226,7 @@ async fn book(ctx: Ctx, slug: web::Path<String>, form: web::Form<BookingInput>) 
     let tz = service::tz(&conf);
     let draft = match input.parse(tz) {
         Ok(d) => d,
-        Err(p) => {
-            return book_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), None).await
-        }
+        Err(p) => return book_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), None).await,
     };
     let req = service::Request {
         room: RoomRef::Id(draft.room),
@@ -290,7 +288,10 @@ async fn cancel(
     let c = conf.clone();
     let v = ctx.state.db(move |conn, _| service::cancel(conn, &user, &c, id)).await?;
     let to = if form.back == "manage" {
-        format!("/c/{slug}/manage/rooms/bookings?date={}", v.span().start.with_timezone(&service::tz(&conf)).date_naive())
+        format!(
+            "/c/{slug}/manage/rooms/bookings?date={}",
+            v.span().start.with_timezone(&service::tz(&conf)).date_naive()
+        )
     } else {
         format!("/c/{slug}/rooms/mine")
     };
@@ -305,7 +306,12 @@ enum Rejected {
     Settings(SettingsInput, Value),
 }
 
-async fn manage_page(ctx: &Ctx, conf: Conference, status: StatusCode, rejected: Rejected) -> Result<HttpResponse, AppError> {
+async fn manage_page(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    rejected: Rejected,
+) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
     let mut data = ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
@@ -502,7 +508,11 @@ async fn bookings_page(
     render::page(ctx, status, "rooms_bookings", &title, data)
 }
 
-async fn manage_bookings(ctx: Ctx, slug: web::Path<String>, q: web::Query<DateQuery>) -> Result<HttpResponse, AppError> {
+async fn manage_bookings(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/rooms/bookings")) {
         return Ok(r);
@@ -552,7 +562,11 @@ async fn block(ctx: Ctx, slug: web::Path<String>, form: web::Form<BlockForm>) ->
         )),
         Err(BookError::App(e)) => Err(e),
         Err(e) => {
-            let status = if matches!(e, BookError::Taken { .. }) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if matches!(e, BookError::Taken { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let msg = e.message(tz);
             bookings_page(&ctx, conf, day, status, input, json!({}), Some(msg)).await
         }
@@ -646,7 +660,11 @@ async fn move_booking(
         }
         Err(BookError::App(e)) => Err(e),
         Err(e) => {
-            let status = if matches!(e, BookError::Taken { .. }) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if matches!(e, BookError::Taken { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let msg = e.message(tz);
             move_page(&ctx, conf, id, status, Some((input, json!({}))), Some(msg)).await
         }

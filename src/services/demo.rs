@@ -105,7 +105,10 @@ pub const TRACKS: &[&str] = &[
 ];
 
 /// (title, track, abstract, topics) of demo microconference proposals.
-const MCS: &[(&str, &str, &str, &[(&str, &str)])] = &[
+/// (title, track, abstract, topics)
+type McDemo = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const MCS: &[McDemo] = &[
     (
         "Tracing",
         "Tracing",
@@ -510,7 +513,8 @@ fn rooms_demo(
     let (open_h, close_h) = if running { (8, 22) } else { (9, 18) };
     let hm = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
     if !rr::hours(conn, conf.id)?.iter().any(|h| days.contains(&h.day)) {
-        let hours: Vec<Hours> = days.iter().map(|d| Hours { day: *d, opens: hm(open_h), closes: hm(close_h) }).collect();
+        let hours: Vec<Hours> =
+            days.iter().map(|d| Hours { day: *d, opens: hm(open_h), closes: hm(close_h) }).collect();
         rr::replace_hours(conn, conf.id, &hours)?;
     }
     if !running {
@@ -542,10 +546,10 @@ fn rooms_demo(
         .into_iter()
         .find(|(r, c)| *c == conf.id && r.call_kind == "unconference")
         .map(|(r, _)| r.id);
-    let at = |t: &str| {
-        NaiveTime::parse_from_str(t, "%H:%M").ok().and_then(|t| resolve(today.and_time(t), tz, true))
-    };
-    let mut wanted: Vec<(i64, Span, &str, &str, i64, Option<i64>)> = Vec::new();
+    let at = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok().and_then(|t| resolve(today.and_time(t), tz, true));
+    // (room, range, title, kind, booker, linked proposal)
+    type Wanted<'a> = (i64, Span, &'a str, &'a str, i64, Option<i64>);
+    let mut wanted: Vec<Wanted> = Vec::new();
     for (i, (name, start, minutes, title)) in DEMO_BOOKINGS.iter().enumerate() {
         let (Some(room_id), Some(start), Some(user)) = (room(name), at(start), bookers.get(i % bookers.len().max(1)))
         else {
@@ -558,9 +562,17 @@ fn rooms_demo(
     let local = now.with_timezone(&tz).time();
     if local >= hm(open_h) && local < hm(close_h - 1) {
         let minute = chrono::Timelike::minute(&local);
-        let slot = now - Duration::minutes((minute % 30) as i64) - Duration::seconds(chrono::Timelike::second(&local) as i64);
+        let slot =
+            now - Duration::minutes((minute % 30) as i64) - Duration::seconds(chrono::Timelike::second(&local) as i64);
         if let (Some(room_id), Some(user)) = (room("Room 2.15"), bookers.get(6 % bookers.len().max(1))) {
-            wanted.push((room_id, Span::new(slot, slot + Duration::minutes(60)), "Hallway track overflow: BPF questions", BOOKING, *user, None));
+            wanted.push((
+                room_id,
+                Span::new(slot, slot + Duration::minutes(60)),
+                "Hallway track overflow: BPF questions",
+                BOOKING,
+                *user,
+                None,
+            ));
         }
     }
     if let (Some(hall), Some(start), Some(end)) = (room("Hall A"), at("09:00"), at("18:00")) {

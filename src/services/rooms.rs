@@ -63,7 +63,11 @@ pub enum BookError {
     /// No confirmed registration (403).
     NotRegistered,
     /// The range is taken (409), with what to try instead.
-    Taken { message: String, nearest: Vec<Span>, free_rooms: Vec<(Uuid, String)> },
+    Taken {
+        message: String,
+        nearest: Vec<Span>,
+        free_rooms: Vec<(Uuid, String)>,
+    },
     /// The database refused an overlap; turned into `Taken` once the transaction is over.
     Clash,
     App(AppError),
@@ -282,9 +286,7 @@ pub fn grid(
         "time_zone": conf.time_zone, "configured": settings.is_some(),
         "rooms": rooms.iter().map(room_json).collect::<Vec<_>>(),
     });
-    let (Some(settings), Some(w)) =
-        (settings, hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz)))
-    else {
+    let (Some(settings), Some(w)) = (settings, hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz))) else {
         let mut v = base;
         v["rows"] = json!([]);
         return Ok(v);
@@ -400,8 +402,9 @@ pub fn book(
     if !is_confirmed_attendee(conn, conf.id, user.id)? {
         return Err(BookError::NotRegistered);
     }
-    let settings = repo::settings(conn, conf.id)?
-        .ok_or_else(|| BookError::Field(FieldError::new("room", "room booking is not set up for this conference yet")))?;
+    let settings = repo::settings(conn, conf.id)?.ok_or_else(|| {
+        BookError::Field(FieldError::new("room", "room booking is not set up for this conference yet"))
+    })?;
     let room = find_room(conn, conf, &req.room)?
         .ok_or_else(|| BookError::Field(FieldError::new("room", "there is no such room in this conference")))?;
     if !room.bookable {
@@ -539,7 +542,13 @@ pub fn cancel(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid
 
 // ---- organisers: blocks and moves ----
 
-fn clash_list(conn: &mut PgConnection, conf: &Conference, room: &Room, span: &Span, except: Option<i64>) -> Result<BookError, AppError> {
+fn clash_list(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    room: &Room,
+    span: &Span,
+    except: Option<i64>,
+) -> Result<BookError, AppError> {
     taken(conn, conf, room, span, except, Utc::now())
 }
 
@@ -704,7 +713,8 @@ pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> 
             let item = |v: &BookingView| {
                 let s = v.span();
                 let start = s.start.with_timezone(&tz);
-                let day = if start.date_naive() == today { String::new() } else { start.format("%a %-d %b").to_string() };
+                let day =
+                    if start.date_naive() == today { String::new() } else { start.format("%a %-d %b").to_string() };
                 json!({
                     "title": booking_title(&v.booking), "day": day,
                     "from": start.format("%H:%M").to_string(),
@@ -728,7 +738,12 @@ pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> 
 }
 
 /// The iCalendar feed of all bookings, or of one room.
-pub fn ical_feed(conn: &mut PgConnection, st: &AppState, conf: &Conference, room: Option<Uuid>) -> Result<String, AppError> {
+pub fn ical_feed(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    room: Option<Uuid>,
+) -> Result<String, AppError> {
     let room = match room {
         Some(id) => Some(self::room(conn, conf, id)?),
         None => None,

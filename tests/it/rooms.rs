@@ -51,9 +51,7 @@ fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf
     let admin_id = app.user("admin@example.org", "Ada Admin", true);
     let admin = app.client();
     assert_eq!(
-        admin
-            .post_form("/login", &[("email", "admin@example.org"), ("password", crate::support::PASSWORD)])
-            .status,
+        admin.post_form("/login", &[("email", "admin@example.org"), ("password", crate::support::PASSWORD)]).status,
         303
     );
     let (from, to) = ((today - CDuration::days(1)).to_string(), (today + CDuration::days(2)).to_string());
@@ -75,8 +73,9 @@ fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf
         .post_form(&format!("/c/{slug}/manage/registration/ticket-types"), &[("name", "Regular"), ("description", "")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let page = admin.get(&format!("/c/{slug}/manage/registration"));
-    let tt = Regex::new(r"/manage/registration/ticket-types/([0-9a-f-]{36})/tiers").unwrap().captures(&page.body).unwrap()
-        [1]
+    let tt =
+        Regex::new(r"/manage/registration/ticket-types/([0-9a-f-]{36})/tiers").unwrap().captures(&page.body).unwrap()
+            [1]
         .to_string();
     let now = Utc::now();
     let fmt = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
@@ -114,7 +113,10 @@ fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf
     assert_eq!(r.status, 303, "{}", r.body);
     let rooms = app.client().get(&format!("/api/v1/conferences/{slug}/rooms")).json();
     let id = |name: &str| {
-        rooms["rooms"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["id"].as_str().unwrap().to_string()
+        rooms["rooms"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     Conf {
         slug: slug.into(),
@@ -245,7 +247,8 @@ fn concurrent_overlapping_bookings_of_one_slot_exactly_one_wins_and_back_to_back
     assert_eq!(v["room"]["name"], "Room 1.61");
     assert_eq!(active_bookings(&app), 3);
     // The room's day over the API lists all three, in order.
-    let day = app.client().get(&format!("/api/v1/conferences/{}/rooms/{}/bookings?date={}", c.slug, c.r161, c.tomorrow));
+    let day =
+        app.client().get(&format!("/api/v1/conferences/{}/rooms/{}/bookings?date={}", c.slug, c.r161, c.tomorrow));
     let list = day.json()["bookings"].as_array().unwrap().clone();
     assert_eq!(list.len(), 3);
     assert_eq!(list[0]["title"], "Right before");
@@ -262,7 +265,12 @@ fn each_rule_is_refused_with_its_reason_and_nothing_stored() {
         ("outside_hours", c.at(c.tomorrow, "07:30"), c.at(c.tomorrow, "08:30"), "08:00"),
         ("too_long", c.at(c.tomorrow, "10:00"), c.at(c.tomorrow, "12:30"), "at most 2 hours"),
         ("misaligned", c.at(c.tomorrow, "10:10"), c.at(c.tomorrow, "10:40"), "30-minute slots"),
-        ("in_the_past", c.at(c.today - CDuration::days(1), "10:00"), c.at(c.today - CDuration::days(1), "10:30"), "past"),
+        (
+            "in_the_past",
+            c.at(c.today - CDuration::days(1), "10:00"),
+            c.at(c.today - CDuration::days(1), "10:30"),
+            "past",
+        ),
         ("empty_range", c.at(c.tomorrow, "10:00"), c.at(c.tomorrow, "10:00"), "after the start"),
     ];
     for (reason, from, until, text) in &cases {
@@ -454,7 +462,8 @@ fn organisers_block_and_move_and_only_they_manage() {
         &[("room", &c.r162), ("start", &c.local(c.tomorrow, "14:00")), ("end", &c.local(c.tomorrow, "15:00"))],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let day = app.client().get(&format!("/api/v1/conferences/{}/rooms/{}/bookings?date={}", c.slug, c.r162, c.tomorrow));
+    let day =
+        app.client().get(&format!("/api/v1/conferences/{}/rooms/{}/bookings?date={}", c.slug, c.r162, c.tomorrow));
     let list = day.json()["bookings"].as_array().unwrap().clone();
     assert!(list.iter().any(|b| b["title"] == "Movable" && b["starts_at"] == c.at(c.tomorrow, "14:00")), "{list:?}");
     let all = c.admin.get(&format!("/c/{}/manage/rooms/bookings?date={}", c.slug, c.tomorrow));
@@ -466,7 +475,12 @@ fn organisers_block_and_move_and_only_they_manage() {
     assert_eq!(web.get(&move_path).status, 403);
     let r = web.post_form(
         &format!("/c/{}/manage/rooms/blocks", c.slug),
-        &[("room", &c.r161), ("start", &c.local(c.tomorrow, "08:00")), ("end", &c.local(c.tomorrow, "09:00")), ("title", "x")],
+        &[
+            ("room", &c.r161),
+            ("start", &c.local(c.tomorrow, "08:00")),
+            ("end", &c.local(c.tomorrow, "09:00")),
+            ("title", "x"),
+        ],
     );
     assert_eq!(r.status, 403);
     assert_eq!(app.client().get(&format!("/c/{}/manage/rooms", c.slug)).status, 303);
@@ -530,14 +544,15 @@ fn icalendar_feeds_are_valid_rfc5545() {
         out
     };
     assert_eq!(events.len(), 2);
+    let dt = Regex::new(r"^DT(START|END|STAMP):\d{8}T\d{6}Z$").unwrap();
     for e in &events {
         for prop in ["UID:", "DTSTAMP:", "DTSTART:", "DTEND:", "SUMMARY:"] {
             assert_eq!(e.iter().filter(|l| l.starts_with(prop)).count(), 1, "{prop} in {e:?}");
         }
-        let dt = Regex::new(r"^DT(START|END|STAMP):\d{8}T\d{6}Z$").unwrap();
         assert!(e.iter().filter(|l| l.starts_with("DT")).all(|l| dt.is_match(l)), "{e:?}");
     }
-    let escaped = "SUMMARY:Ünïcode\\, commas\\; semicolons \\\\ backslashes and a title long enough to be folded twice over";
+    let escaped =
+        "SUMMARY:Ünïcode\\, commas\\; semicolons \\\\ backslashes and a title long enough to be folded twice over";
     assert!(lines.contains(&escaped), "{unfolded}");
     assert!(lines.contains(&"DESCRIPTION:Line one\\nLine two\\, with a comma"));
     let start = chrono::DateTime::parse_from_rfc3339(&c.at(c.tomorrow, "10:00")).unwrap().with_timezone(&Utc);
