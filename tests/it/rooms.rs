@@ -484,6 +484,15 @@ fn organisers_block_and_move_and_only_they_manage() {
     );
     assert_eq!(r.status, 403);
     assert_eq!(app.client().get(&format!("/c/{}/manage/rooms", c.slug)).status, 303);
+    // Organisers see and edit rooms; a duplicate name comes back on the form.
+    assert!(c.admin.get(&format!("/c/{}/manage/rooms", c.slug)).body.contains("Booking hours and rules"));
+    let edit = format!("/c/{}/manage/rooms/{}", c.slug, c.r161);
+    assert!(c.admin.get(&edit).body.contains("value=\"Room 1.61\""));
+    let r = c.admin.post_form(&edit, &[("name", "Room 1.62"), ("capacity", "20")]);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("already has a room with that name"));
+    let r = c.admin.post_form(&edit, &[("name", "Room 1.61 (Tux)"), ("capacity", "25"), ("bookable", "on")]);
+    assert_eq!(r.status, 303, "{}", r.body);
     // A room with bookings cannot be deleted; an empty one can.
     let r = c.admin.post_form(&format!("/c/{}/manage/rooms/{}/delete", c.slug, c.r162), &[]);
     assert_eq!(r.status, 409);
