@@ -126,6 +126,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))
             }
+            // An exclusion constraint (no double booking, no overlapping tiers) refused a clash.
+            Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info) => AppError::Conflict(format!(
+                "That overlaps something that already exists ({}).",
+                info.constraint_name().unwrap_or("no overlap")
+            )),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
             // Text PostgreSQL cannot store (NUL bytes) is the client's mistake, not ours.
             Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => {

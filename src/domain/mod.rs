@@ -1,8 +1,10 @@
 //! Pure rules and validated types: no I/O here. Parse, don't validate.
 
 pub mod account;
+pub mod booking;
 pub mod conference;
 pub mod fees;
+pub mod ical;
 pub mod markdown;
 pub mod money;
 pub mod proposal;

@@ -8,5 +8,6 @@ pub mod proposals;
 pub mod registrations;
 pub mod reviews;
 pub mod schedule;
+pub mod rooms;
 pub mod tokens;
 pub mod users;

@@ -9,6 +9,7 @@ use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 use serde_json::json;
 
+mod booking_api;
 mod registration_api;
 
 pub fn scope() -> Scope {
@@ -24,6 +25,10 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/registrations/me", web::delete().to(registration_api::cancel_mine))
         .route("/conferences/{slug}/registrations/{id}", web::get().to(registration_api::by_id))
         .route("/conferences/{slug}/fees", web::get().to(registration_api::fees))
+        .route("/conferences/{slug}/rooms", web::get().to(booking_api::rooms))
+        .route("/conferences/{slug}/rooms/{room}/bookings", web::get().to(booking_api::room_bookings))
+        .route("/conferences/{slug}/bookings", web::post().to(booking_api::book))
+        .route("/conferences/{slug}/bookings/{id}", web::delete().to(booking_api::cancel))
         .default_service(web::to(not_found))
 }
 

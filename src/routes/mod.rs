@@ -10,6 +10,7 @@ pub mod manage;
 pub mod microconferences;
 pub mod registration;
 pub mod review;
+pub mod rooms;
 pub mod schedule;
 pub mod views;
 
@@ -26,7 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(microconferences::configure)
         .configure(review::configure)
         .configure(schedule::configure)
-        .configure(registration::configure);
+        .configure(registration::configure)
+        .configure(rooms::configure);
 }
 
 /// The client as the throttle sees it: the peer address (proxies would set this up explicitly).

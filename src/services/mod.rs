@@ -8,3 +8,4 @@ pub mod mail;
 pub mod registration;
 pub mod review;
 pub mod schedule;
+pub mod rooms;

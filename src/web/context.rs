@@ -100,6 +100,14 @@ pub fn flash_text(key: &str) -> Option<String> {
         "schedule-unplaced" => "The session was taken out of the schedule.",
         "schedule-item-deleted" => "The session was deleted.",
         "schedule-published" => "A new version of the schedule is published.",
+        "room-added" => "The room was added.",
+        "room-saved" => "The room was saved.",
+        "room-deleted" => "The room was deleted.",
+        "room-settings-saved" => "The booking hours and rules were saved.",
+        "booking-made" => "The room is booked for you. It shows on the room board and in the calendar feeds.",
+        "booking-cancelled" => "The booking was cancelled; the range is free again.",
+        "room-blocked" => "The room is blocked for that period.",
+        "booking-moved" => "The booking was moved.",
         _ => return None,
     };
     Some(text.to_string())

@@ -13,4 +13,5 @@ mod registration;
 mod reliability;
 mod review;
 mod schedule;
+mod rooms;
 mod web_security;

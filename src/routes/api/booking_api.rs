@@ -1,0 +1,190 @@
+//! Rooms and bookings over the JSON API. Reading is public (like the room
+//! board); booking needs a bearer token and a confirmed registration.
+//! Refusals carry a stable `reason` next to the `error` message: 403
+//! `not_registered`, 409 `taken` (with `nearest_free` and `free_rooms`), 422 for
+//! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
+//! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
+
+use super::bearer_user;
+use crate::domain::booking::{parse_text, Span};
+use crate::domain::Problems;
+use crate::error::{ApiError, AppError};
+use crate::services::conferences as conf_service;
+use crate::services::rooms::{self as service, BookError, RoomRef};
+use crate::state::State;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let v = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let rooms: Vec<_> = crate::repo::rooms::rooms_of(conn, conf.id)?.iter().map(service::room_json).collect();
+            Ok(json!({ "time_zone": conf.time_zone, "rooms": rooms }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+pub async fn room_bookings(
+    state: State,
+    path: web::Path<(String, String)>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, room) = path.into_inner();
+    let room = uuid::Uuid::parse_str(&room).map_err(|_| ApiError(AppError::NotFound))?;
+    let raw = q.into_inner().date;
+    let v = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let day = match raw.as_deref().map(str::trim) {
+                None | Some("") => service::default_day(&conf, Utc::now()),
+                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| AppError::BadRequest("date: use a date like 2027-11-18".into()))?,
+            };
+            service::room_day(conn, &conf, room, day)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BookingBody {
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    ends_at: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    proposal: Option<String>,
+}
+
+fn refusal(status: StatusCode, reason: &str, message: String) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "error": message, "reason": reason }))
+}
+
+fn instant(p: &mut Problems, field: &'static str, raw: &str) -> Option<DateTime<Utc>> {
+    match DateTime::parse_from_rfc3339(raw.trim()) {
+        Ok(t) => Some(t.with_timezone(&Utc)),
+        Err(_) => {
+            p.add(field, "use an RFC 3339 instant like 2027-11-18T10:00:00+01:00");
+            None
+        }
+    }
+}
+
+pub async fn book(
+    state: State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Json<BookingBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let slug = slug.into_inner();
+    let b = body.into_inner();
+    let mut p = Problems::default();
+    if b.room.trim().is_empty() {
+        p.add("room", "name a room by its id or name");
+    }
+    let start = instant(&mut p, "starts_at", &b.starts_at);
+    let end = instant(&mut p, "ends_at", &b.ends_at);
+    let (title, description) = parse_text(&mut p, &b.title, &b.description);
+    let proposal = match b.proposal.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(None),
+        Some(raw) => match uuid::Uuid::parse_str(raw) {
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                p.add("proposal", "use the id of one of your unconference proposals");
+                None
+            }
+        },
+    };
+    let parsed = match (start, end, title, description, proposal) {
+        (Some(s), Some(e), Some(t), Some(d), Some(pr)) if p.is_empty() => Some((s, e, t, d, pr)),
+        _ => None,
+    };
+    let result = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let tz = service::tz(&conf);
+            // Who may book comes before what was asked: 403 for anyone not registered.
+            if !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)? {
+                return Ok((tz, Err(BookError::NotRegistered)));
+            }
+            let Some((start, end, title, description, proposal)) = parsed else {
+                let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+                return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", msg)))));
+            };
+            let request = service::Request {
+                room: RoomRef::Name(b.room),
+                span: Span::new(start, end),
+                title,
+                description,
+                proposal,
+            };
+            let r = service::book(conn, &user, &conf, &request, Utc::now())
+                .map(|v| service::booking_json(&v, tz, Utc::now()));
+            Ok((tz, r))
+        })
+        .await?;
+    let (tz, r) = result;
+    Ok(match r {
+        Ok(v) => HttpResponse::Created().json(v),
+        Err(BookError::App(e)) => return Err(ApiError(e)),
+        Err(BookError::NotRegistered) => {
+            refusal(StatusCode::FORBIDDEN, "not_registered", BookError::NotRegistered.message(tz))
+        }
+        Err(BookError::Field(f)) => {
+            let msg = if f.field == "body" { f.message } else { format!("{}: {}", f.field, f.message) };
+            refusal(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg)
+        }
+        Err(BookError::Taken { message, nearest, free_rooms }) => HttpResponse::Conflict().json(json!({
+            "error": message, "reason": "taken",
+            "nearest_free": nearest.iter().map(|s| json!({
+                "starts_at": s.start.to_rfc3339(), "ends_at": s.end.to_rfc3339(),
+                "label": crate::domain::booking::span_label(s, tz),
+            })).collect::<Vec<_>>(),
+            "free_rooms": free_rooms.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
+        })),
+        Err(e) => {
+            let status =
+                if matches!(e, BookError::Clash) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            refusal(status, e.reason(), e.message(tz))
+        }
+    })
+}
+
+pub async fn cancel(
+    state: State,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let user = bearer_user(&state, &req).await?;
+    let (slug, id) = path.into_inner();
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let v = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            let tz = service::tz(&conf);
+            let v = service::cancel(conn, &user, &conf, id)?;
+            let mut j = service::booking_json(&v, tz, Utc::now());
+            j["cancelled"] = json!(true);
+            Ok(j)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
