@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 const XSD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/frab-schedule.xsd");
 const JSON_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/frab-schedule.schema.json");
@@ -22,8 +23,9 @@ const JSON_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/frab-
 // ---------------------------------------------------------------------------
 
 /// True when `probe` runs successfully; otherwise skip, or fail under CI_REQUIRE_TOOLS.
-fn tool(name: &str, probe: &[&str], install: &str) -> bool {
-    let ok = Command::new(probe[0]).args(&probe[1..]).output().is_ok_and(|o| o.status.success());
+/// Each probe runs once per test process.
+fn tool(cache: &OnceLock<bool>, name: &str, probe: &[&str], install: &str) -> bool {
+    let ok = *cache.get_or_init(|| Command::new(probe[0]).args(&probe[1..]).output().is_ok_and(|o| o.status.success()));
     if !ok {
         assert!(
             std::env::var_os("CI_REQUIRE_TOOLS").is_none(),
@@ -35,25 +37,30 @@ fn tool(name: &str, probe: &[&str], install: &str) -> bool {
 }
 
 fn have_xmllint() -> bool {
-    tool("xmllint", &["xmllint", "--version"], "apt-get install libxml2-utils")
+    static XMLLINT: OnceLock<bool> = OnceLock::new();
+    tool(&XMLLINT, "xmllint", &["xmllint", "--version"], "apt-get install libxml2-utils")
 }
 
-/// jsonschema checks formats only for what it can import: without the format
-/// extras "date-time" and "uri" would silently pass, so their absence counts as missing.
+/// jsonschema checks formats only for what it can import: without
+/// rfc3339-validator and rfc3986-validator, "date-time" and "uri" would silently
+/// pass, so their absence counts as missing.
 fn have_jsonschema() -> bool {
+    static JSONSCHEMA: OnceLock<bool> = OnceLock::new();
     tool(
+        &JSONSCHEMA,
         "python3 jsonschema with format checks",
         &[
             "python3",
             "-c",
             "from jsonschema import Draft6Validator as V; assert {'date-time', 'uri'} <= set(V.FORMAT_CHECKER.checkers)",
         ],
-        "python3 -m pip install 'jsonschema[format-nongpl]'",
+        "python3 -m pip install jsonschema rfc3339-validator rfc3986-validator",
     )
 }
 
 fn have_icalendar() -> bool {
-    tool("python3 icalendar", &["python3", "-c", "import icalendar"], "python3 -m pip install icalendar")
+    static ICALENDAR: OnceLock<bool> = OnceLock::new();
+    tool(&ICALENDAR, "python3 icalendar", &["python3", "-c", "import icalendar"], "python3 -m pip install icalendar")
 }
 
 /// A file in the temp dir, removed when dropped.
