@@ -11,6 +11,7 @@ pub mod proposal;
 pub mod registration;
 pub mod review;
 pub mod schedule;
+pub mod schedule_export;
 pub mod text;
 pub mod time;
 

@@ -10,6 +10,9 @@ pub struct Export {
     pub conference: ConferenceInfo,
     /// The published version, e.g. "3"; exports carry it so apps notice updates.
     pub version: String,
+    /// When that version was published: the iCalendar DTSTAMP, so the same
+    /// version always exports the same bytes (no clock read in the exports).
+    pub published_at: DateTime<Utc>,
     /// Every room that has sessions, in display order.
     pub rooms: Vec<RoomInfo>,
     /// Track names in display order.

@@ -8,6 +8,7 @@ mod api_cli;
 mod browser;
 mod cfp;
 mod conferences;
+mod exports;
 mod outbox;
 mod registration;
 mod reliability;
