@@ -35,6 +35,7 @@ pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
         pool,
         config: std::sync::Arc::new(config),
         templates: std::sync::Arc::new(templates),
+        exports: Default::default(),
     }))
 }
 

@@ -14,6 +14,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
+    /// Rendered schedule exports, until the next publication or booking change.
+    pub exports: Arc<crate::services::schedule::ExportCache>,
 }
 
 pub type State = web::Data<AppState>;

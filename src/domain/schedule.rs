@@ -127,7 +127,7 @@ pub fn time_topics(block_start: DateTime<Utc>, durations_min: &[i32]) -> Vec<(Da
         .iter()
         .map(|d| {
             let start = at;
-            at = at + chrono::Duration::minutes((*d).max(1) as i64);
+            at += chrono::Duration::minutes((*d).max(1) as i64);
             (start, at)
         })
         .collect()
@@ -275,8 +275,8 @@ mod tests {
     fn sequences_and_changes() {
         let a = s(1, "talk", 9, 10, None, None);
         let mut moved = a.clone();
-        moved.starts_at = moved.starts_at + chrono::Duration::hours(1);
-        moved.ends_at = moved.ends_at + chrono::Duration::hours(1);
+        moved.starts_at += chrono::Duration::hours(1);
+        moved.ends_at += chrono::Duration::hours(1);
         assert_eq!(sequence(Some(&a), &a), 0);
         assert_eq!(sequence(Some(&a), &moved), 1);
         assert_eq!(sequence(None, &a), 0);

@@ -7,7 +7,7 @@ pub mod outbox;
 pub mod proposals;
 pub mod registrations;
 pub mod reviews;
-pub mod schedule;
 pub mod rooms;
+pub mod schedule;
 pub mod tokens;
 pub mod users;

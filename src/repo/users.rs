@@ -43,6 +43,10 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
 }
 
+pub fn by_public_id(conn: &mut PgConnection, public_id: uuid::Uuid) -> QueryResult<Option<User>> {
+    users::table.filter(users::public_id.eq(public_id)).select(User::as_select()).first(conn).optional()
+}
+
 pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<User>> {
     users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
 }

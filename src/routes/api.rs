@@ -19,6 +19,7 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
         .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
         .route("/conferences/{slug}/reviews", web::get().to(reviews))
+        .route("/conferences/{slug}/schedule", web::get().to(schedule))
         .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
         .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))
         .route("/conferences/{slug}/registrations/me", web::get().to(registration_api::mine))
@@ -163,4 +164,10 @@ async fn reviews(
         })
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "reviews": list })))
+}
+
+/// The published schedule as plain JSON for scripts (sessions with UTC and local times).
+async fn schedule(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    Ok(crate::routes::schedule::export_response(&state, slug.into_inner(), crate::routes::schedule::Format::Api)
+        .await?)
 }

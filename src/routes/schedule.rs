@@ -29,7 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/schedule", web::get().to(public_schedule))
         .route("/c/{slug}/session/{guid}", web::get().to(session_page))
         .route("/c/{slug}/session/{guid}/star", web::post().to(star))
-        .route("/c/{slug}/my-schedule", web::get().to(my_schedule));
+        .route("/c/{slug}/my-schedule", web::get().to(my_schedule))
+        .route("/c/{slug}/my-schedule/{user}/{key}", web::get().to(personal_feed))
+        .route("/c/{slug}/schedule.xml", web::get().to(export_xml))
+        .route("/c/{slug}/schedule.json", web::get().to(export_json))
+        .route("/c/{slug}/schedule.ics", web::get().to(export_ics));
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
@@ -144,7 +148,7 @@ async fn editor_page(
         json!({
             "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
             "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
-            "version": published.as_ref().map(|p| p.0), "published_at": published.as_ref().map(|p| time::display(p.1, tz)),
+            "version": published.as_ref().map(|p| p.version), "published_at": published.as_ref().map(|p| time::display(p.published_at, tz)),
             "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
         }),
     )
@@ -316,13 +320,10 @@ struct ViewQuery {
     view: String,
 }
 
-async fn load_public(
-    ctx: &Ctx,
-    slug: String,
-) -> Result<
-    (Conference, Option<(i32, DateTime<Utc>, Vec<Session>, Vec<crate::domain::schedule::Change>)>, Vec<uuid::Uuid>),
-    AppError,
-> {
+/// A conference, its public schedule (if published) and the viewer's stars.
+type PublicView = (Conference, Option<service::Published>, Vec<uuid::Uuid>);
+
+async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
     let user = ctx.user.clone();
     ctx.state
         .db(move |conn, _| {
@@ -372,7 +373,7 @@ async fn public_schedule(
         _ => "day".to_string(),
     };
     let title = format!("Schedule · {}", conf.name);
-    let Some((version, at, sessions, changes)) = data else {
+    let Some(service::Published { version, published_at: at, sessions, changes }) = data else {
         return render::ok(
             &ctx,
             "schedule",
@@ -409,7 +410,7 @@ async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Htt
     let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
     let (conf, data, stars) = load_public(&ctx, slug).await?;
     let tz = cfp::tz(&conf);
-    let sessions = data.map(|d| d.2).unwrap_or_default();
+    let sessions = data.map(|d| d.sessions).unwrap_or_default();
     let s = sessions.iter().find(|s| s.guid == guid).ok_or(AppError::NotFound)?;
     let mut v = session_view(s, tz, stars.contains(&s.guid));
     v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
@@ -459,7 +460,7 @@ async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, 
     let (conf, data, stars) = load_public(&ctx, slug).await?;
     let tz = cfp::tz(&conf);
     let mine: Vec<Session> =
-        data.map(|d| d.2).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
+        data.map(|d| d.sessions).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
     let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
     let feed = format!(
         "{}/c/{}/my-schedule/{}/{}.ics",
@@ -474,4 +475,83 @@ async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, 
         &format!("My schedule · {}", conf.name),
         json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }),
     )
+}
+
+/// Which export a request wants.
+#[derive(Clone, Copy)]
+pub enum Format {
+    Xml,
+    Json,
+    Ics,
+    Api,
+}
+
+/// An export of the published schedule (404 until something is published).
+pub async fn export_response(
+    state: &crate::state::State,
+    slug: String,
+    format: Format,
+) -> Result<HttpResponse, AppError> {
+    let base = state.config.base_url.clone();
+    let r = state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            service::rendered(conn, &st.exports, &conf, &base)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (ct, body) = match format {
+        Format::Xml => ("application/xml; charset=utf-8", r.xml.clone()),
+        Format::Json => ("application/json", r.json.clone()),
+        Format::Ics => ("text/calendar; charset=utf-8", r.ics.clone()),
+        Format::Api => ("application/json", r.api.clone()),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(ct)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(body))
+}
+
+async fn export_xml(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    export_response(&state, slug.into_inner(), Format::Xml).await
+}
+
+async fn export_json(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    export_response(&state, slug.into_inner(), Format::Json).await
+}
+
+async fn export_ics(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    export_response(&state, slug.into_inner(), Format::Ics).await
+}
+
+/// A person's starred sessions as a calendar; the URL is the credential.
+async fn personal_feed(
+    state: crate::state::State,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, user, key) = path.into_inner();
+    let user_id = uuid::Uuid::parse_str(&user).map_err(|_| AppError::NotFound)?;
+    let key = key.strip_suffix(".ics").ok_or(AppError::NotFound)?.to_string();
+    let secret = state.config.secret_key.clone();
+    let base = state.config.base_url.clone();
+    let body = state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &slug)?;
+            // Constant-time enough: both sides are HMAC outputs of equal length.
+            if feed_key(&secret, user_id, conf.id) != key {
+                return Err(AppError::NotFound);
+            }
+            let user = crate::repo::users::by_public_id(conn, user_id)?.ok_or(AppError::NotFound)?;
+            let stars = repo::stars(conn, user.id, conf.id)?;
+            let p = service::public_sessions(conn, &conf)?.ok_or(AppError::NotFound)?;
+            let mine: Vec<Session> = p.sessions.into_iter().filter(|s| stars.contains(&s.guid)).collect();
+            let e = service::export(&conf, &base, p.version, p.published_at, &mine);
+            Ok(crate::domain::schedule_export::icalendar(&e, &format!("{} — my schedule", conf.name)))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, max-age=60"))
+        .body(body))
 }

@@ -7,5 +7,5 @@ pub mod demo;
 pub mod mail;
 pub mod registration;
 pub mod review;
-pub mod schedule;
 pub mod rooms;
+pub mod schedule;

@@ -246,14 +246,21 @@ fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Ve
     Ok(out)
 }
 
-pub fn published(
-    conn: &mut PgConnection,
-    conf: &Conference,
-) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
+/// The latest published version of a conference's schedule.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub version: i32,
+    pub published_at: DateTime<Utc>,
+    pub sessions: Vec<Session>,
+    /// What changed since the previous version.
+    pub changes: Vec<rules::Change>,
+}
+
+pub fn published(conn: &mut PgConnection, conf: &Conference) -> Result<Option<Published>, AppError> {
     let Some(v) = repo::latest_version(conn, conf.id)? else { return Ok(None) };
     let sessions: Vec<Session> = serde_json::from_value(v.snapshot).map_err(AppError::internal)?;
     let changes: Vec<rules::Change> = serde_json::from_value(v.changes).map_err(AppError::internal)?;
-    Ok(Some((v.version, v.published_at, sessions, changes)))
+    Ok(Some(Published { version: v.version, published_at: v.published_at, sessions, changes }))
 }
 
 /// Publishes the draft as the next version: SEQUENCE carried or raised per
@@ -265,7 +272,7 @@ pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Resu
         crate::repo::conferences::lock(conn, conf.id)?;
         let previous = published(conn, conf)?;
         let (before, next) = match &previous {
-            Some((v, _, s, _)) => (s.clone(), v + 1),
+            Some(p) => (p.sessions.clone(), p.version + 1),
             None => (Vec::new(), 1),
         };
         let mut now = draft_sessions(conn, conf)?;
@@ -282,11 +289,10 @@ pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Resu
 
 /// The public schedule: the published sessions plus attendees' room bookings
 /// (unconference sessions), which go live as soon as they are booked.
-pub fn public_sessions(
-    conn: &mut PgConnection,
-    conf: &Conference,
-) -> Result<Option<(i32, DateTime<Utc>, Vec<Session>, Vec<rules::Change>)>, AppError> {
-    let Some((version, at, mut sessions, changes)) = published(conn, conf)? else { return Ok(None) };
+pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Option<Published>, AppError> {
+    let Some(Published { version, published_at, mut sessions, changes }) = published(conn, conf)? else {
+        return Ok(None);
+    };
     for b in repo::attendee_bookings(conn, conf.id)? {
         sessions.push(Session {
             guid: b.public_id,
@@ -315,11 +321,17 @@ pub fn public_sessions(
             p.user_id = None;
         }
     }
-    Ok(Some((version, at, sessions, changes)))
+    Ok(Some(Published { version, published_at, sessions, changes }))
 }
 
 /// The export model of the public schedule.
-pub fn export(conf: &Conference, base_url: &str, version: i32, sessions: &[Session]) -> Export {
+pub fn export(
+    conf: &Conference,
+    base_url: &str,
+    version: i32,
+    published_at: DateTime<Utc>,
+    sessions: &[Session],
+) -> Export {
     use crate::domain::schedule::{ConferenceInfo, Event, Person, RoomInfo};
     let mut rooms: Vec<RoomInfo> = Vec::new();
     for s in sessions {
@@ -345,6 +357,7 @@ pub fn export(conf: &Conference, base_url: &str, version: i32, sessions: &[Sessi
             base_url: base_url.to_string(),
         },
         version: version.to_string(),
+        published_at,
         rooms,
         tracks,
         events: sessions
@@ -370,9 +383,88 @@ pub fn export(conf: &Conference, base_url: &str, version: i32, sessions: &[Sessi
 
 pub fn toggle_star(conn: &mut PgConnection, user: &User, conf: &Conference, guid: &str) -> Result<bool, AppError> {
     let guid = uuid::Uuid::parse_str(guid).map_err(|_| AppError::NotFound)?;
-    let known = public_sessions(conn, conf)?.is_some_and(|(_, _, s, _)| s.iter().any(|s| s.guid == guid));
+    let known = public_sessions(conn, conf)?.is_some_and(|p| p.sessions.iter().any(|s| s.guid == guid));
     if !known {
         return Err(AppError::NotFound);
     }
     Ok(repo::toggle_star(conn, user.id, conf.id, guid)?)
+}
+
+/// The rendered exports of one conference's public schedule.
+pub struct Rendered {
+    pub xml: String,
+    pub json: String,
+    pub ics: String,
+    pub api: String,
+}
+
+/// Rendered exports kept until the schedule is published again or a booking
+/// changes: the key says which, and costs one small query to read.
+#[derive(Default)]
+pub struct ExportCache {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, (String, std::sync::Arc<Rendered>)>>,
+}
+
+#[derive(diesel::QueryableByName)]
+struct CacheKey {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Int4>)]
+    version: Option<i32>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    bookings: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    changed: Option<DateTime<Utc>>,
+}
+
+fn cache_key(conn: &mut PgConnection, conference_id: i64) -> Result<String, AppError> {
+    use diesel::RunQueryDsl;
+    let k: CacheKey = diesel::sql_query(
+        "SELECT (SELECT max(version) FROM schedule_versions WHERE conference_id = $1) AS version, \
+                count(*) AS bookings, max(GREATEST(updated_at, COALESCE(cancelled_at, updated_at))) AS changed \
+         FROM room_bookings WHERE conference_id = $1 AND kind = 'booking' AND schedule_item_id IS NULL",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(conference_id)
+    .get_result(conn)?;
+    Ok(format!("{:?}:{}:{:?}", k.version, k.bookings, k.changed))
+}
+
+/// The exports of the published schedule, from the cache when nothing changed.
+pub fn rendered(
+    conn: &mut PgConnection,
+    cache: &ExportCache,
+    conf: &Conference,
+    base_url: &str,
+) -> Result<Option<std::sync::Arc<Rendered>>, AppError> {
+    let key = cache_key(conn, conf.id)?;
+    if let Ok(entries) = cache.entries.lock() {
+        if let Some((k, r)) = entries.get(&conf.id) {
+            if *k == key {
+                return Ok(Some(r.clone()));
+            }
+        }
+    }
+    let Some(Published { version, published_at: at, sessions, .. }) = public_sessions(conn, conf)? else {
+        return Ok(None);
+    };
+    let e = export(conf, base_url, version, at, &sessions);
+    let tz = cfp::tz(conf);
+    let api = serde_json::json!({
+        "conference": conf.slug, "version": version, "published_at": at, "time_zone": conf.time_zone,
+        "sessions": sessions.iter().map(|s| serde_json::json!({
+            "guid": s.guid, "kind": s.kind, "title": s.title, "room": s.room, "track": s.track,
+            "starts_at": s.starts_at, "ends_at": s.ends_at,
+            "local_start": s.starts_at.with_timezone(&tz).to_rfc3339(), "local_end": s.ends_at.with_timezone(&tz).to_rfc3339(),
+            "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(), "parent": s.parent, "sequence": s.sequence,
+            "abstract": s.abstract_md,
+        })).collect::<Vec<_>>(),
+    });
+    let r = std::sync::Arc::new(Rendered {
+        xml: crate::domain::schedule_export::frab_xml(&e),
+        json: crate::domain::schedule_export::frab_json(&e).to_string(),
+        ics: crate::domain::schedule_export::icalendar(&e, &conf.name),
+        api: api.to_string(),
+    });
+    if let Ok(mut entries) = cache.entries.lock() {
+        entries.insert(conf.id, (key, r.clone()));
+    }
+    Ok(Some(r))
 }

@@ -155,3 +155,44 @@ fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
     assert!(b.wait_for_text("main", "Decision: accepted", Duration::from_secs(10)), "{}", b.page_source());
     app.mail("ada@example.org", "First talk");
 }
+
+#[test]
+fn browser_place_an_mc_and_a_talk_publish_and_see_them_in_the_feeds() {
+    if !Browser::available() {
+        assert!(
+            std::env::var("CI_REQUIRE_BROWSER").is_err(),
+            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
+        );
+        return;
+    }
+    let app = TestApp::start();
+    let s = crate::cfp::conference(&app, "org@example.org");
+    let org_http = app.client();
+    org_http.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]);
+    crate::schedule::rooms(&app, &s);
+    crate::schedule::accepted(&app, &s, &org_http);
+
+    let b = Browser::start();
+    b.goto(&app.url("/login"));
+    b.fill("#email", "org@example.org");
+    b.fill("#password", PASSWORD);
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    b.goto(&app.url(&format!("/c/{}/manage/schedule", s.slug)));
+    // Place the MC and the talk in the first two item forms.
+    for (n, (start, minutes)) in [("2030-09-18T09:00", "210"), ("2030-09-18T13:30", "45")].iter().enumerate() {
+        let sel = format!("ul.items li:nth-child({}) ", n + 1);
+        b.execute(&format!("document.querySelector('{sel}input[name=starts_at]').value = '{start}'"), vec![]);
+        b.fill(&format!("{sel}input[name=minutes]"), minutes);
+        b.click(&format!("{sel}form.inline-form button[type=submit]"));
+        assert!(b.wait_for_text("main", "The session was placed", Duration::from_secs(10)), "{}", b.page_source());
+    }
+    b.click("form[action$='/manage/schedule/publish'] button");
+    assert!(b.wait_for_text("main", "Version 1", Duration::from_secs(10)), "{}", b.page_source());
+    let page = b.text("main");
+    assert!(page.contains("Tracing MC") && page.contains("io_uring at scale"), "{page}");
+    let ics = app.client().get(&format!("/c/{}/schedule.ics", s.slug)).body;
+    assert!(ics.contains("SUMMARY:Tracing MC") && ics.contains("SUMMARY:io_uring at scale"));
+    let xml = app.client().get(&format!("/c/{}/schedule.xml", s.slug)).body;
+    assert!(xml.contains("<title>Tracing MC</title>") && xml.contains("<start>13:30</start>"));
+}

@@ -36,7 +36,7 @@ fn tool(cache: &OnceLock<bool>, name: &str, probe: &[&str], install: &str) -> bo
     ok
 }
 
-fn have_xmllint() -> bool {
+pub fn have_xmllint() -> bool {
     static XMLLINT: OnceLock<bool> = OnceLock::new();
     tool(&XMLLINT, "xmllint", &["xmllint", "--version"], "apt-get install libxml2-utils")
 }
@@ -44,7 +44,7 @@ fn have_xmllint() -> bool {
 /// jsonschema checks formats only for what it can import: without
 /// rfc3339-validator and rfc3986-validator, "date-time" and "uri" would silently
 /// pass, so their absence counts as missing.
-fn have_jsonschema() -> bool {
+pub fn have_jsonschema() -> bool {
     static JSONSCHEMA: OnceLock<bool> = OnceLock::new();
     tool(
         &JSONSCHEMA,
@@ -58,16 +58,16 @@ fn have_jsonschema() -> bool {
     )
 }
 
-fn have_icalendar() -> bool {
+pub fn have_icalendar() -> bool {
     static ICALENDAR: OnceLock<bool> = OnceLock::new();
     tool(&ICALENDAR, "python3 icalendar", &["python3", "-c", "import icalendar"], "python3 -m pip install icalendar")
 }
 
 /// A file in the temp dir, removed when dropped.
-struct TempFile(PathBuf);
+pub struct TempFile(PathBuf);
 
 impl TempFile {
-    fn new(name: &str, contents: &str) -> TempFile {
+    pub fn new(name: &str, contents: &str) -> TempFile {
         // Tests run in parallel threads of one process: a counter keeps their files apart.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -75,7 +75,7 @@ impl TempFile {
         std::fs::write(&path, contents).unwrap();
         TempFile(path)
     }
-    fn path(&self) -> &str {
+    pub fn path(&self) -> &str {
         self.0.to_str().unwrap()
     }
 }
@@ -86,11 +86,11 @@ impl Drop for TempFile {
     }
 }
 
-fn run(cmd: &str, args: &[&str]) -> Output {
+pub fn run(cmd: &str, args: &[&str]) -> Output {
     Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("cannot run {cmd}: {e}"))
 }
 
-fn text(b: &[u8]) -> String {
+pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
@@ -270,7 +270,7 @@ fn by_id(e: &Export, id: i64) -> &Event {
 // frab XML
 // ---------------------------------------------------------------------------
 
-fn xmllint_validate(xml: &str) -> Output {
+pub fn xmllint_validate(xml: &str) -> Output {
     let file = TempFile::new("schedule.xml", xml);
     run("xmllint", &["--noout", "--schema", XSD, file.path()])
 }
@@ -366,7 +366,7 @@ for e in errors:
 sys.exit(1 if errors else 0)
 "#;
 
-fn jsonschema_validate(doc: &Value) -> Output {
+pub fn jsonschema_validate(doc: &Value) -> Output {
     let file = TempFile::new("schedule.json", &doc.to_string());
     run("python3", &["-c", JSONSCHEMA_CHECK, JSON_SCHEMA, file.path()])
 }

@@ -13,6 +13,6 @@ mod outbox;
 mod registration;
 mod reliability;
 mod review;
-mod schedule;
 mod rooms;
+mod schedule;
 mod web_security;

@@ -9,7 +9,7 @@ fn login(app: &TestApp, email: &str) -> Http {
 }
 
 /// Two rooms; returns their public ids.
-fn rooms(app: &TestApp, s: &Setup) -> (String, String) {
+pub fn rooms(app: &TestApp, s: &Setup) -> (String, String) {
     let mut c = app.db.conn();
     let ids: Vec<uuid::Uuid> = diesel::sql_query(format!(
         "INSERT INTO rooms (conference_id, name, capacity, bookable, position) VALUES ({0}, 'Main Hall', 300, false, 1), ({0}, 'Room 1.61', 20, true, 2) RETURNING public_id",
@@ -30,7 +30,7 @@ struct RoomId {
 }
 
 /// An accepted, released MC by Lena and talk by Sam, imported into the schedule.
-fn accepted(app: &TestApp, s: &Setup, org: &Http) -> (Http, Http) {
+pub fn accepted(app: &TestApp, s: &Setup, org: &Http) -> (Http, Http) {
     let lena = app.logged_in("lena@example.org", "Lena Lead", false);
     let sam = app.logged_in("sam@example.org", "Sam Speaker", false);
     let mc =
@@ -207,4 +207,77 @@ fn stars_make_my_schedule_and_bookings_show_in_rooms() {
     );
     assert_eq!(app.client().get(&format!("/c/{}/session/{guid}", s.slug)).status, 200);
     assert_eq!(app.client().get(&format!("/c/{}/session/nope", s.slug)).status, 404);
+}
+
+#[test]
+fn demo_exports_validate_and_read_back() {
+    use crate::exports::{
+        have_icalendar, have_jsonschema, have_xmllint, jsonschema_validate, run, text, xmllint_validate, TempFile,
+    };
+    let app = TestApp::start();
+    plumbline::services::demo::load(&mut app.db.conn()).unwrap();
+    let http = app.client();
+    let xml = http.get("/c/kernel-week-demo/schedule.xml");
+    assert_eq!(xml.status, 200);
+    assert!(xml.header("content-type").starts_with("application/xml"));
+    for kind in ["Keynote", "Microconference", "Topic", "Talk", "Tutorial", "Break", "Unconference"] {
+        assert!(xml.body.contains(&format!("<type>{kind}</type>")), "{kind} in the demo export");
+    }
+    if have_xmllint() {
+        let out = xmllint_validate(&xml.body);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let json = http.get("/c/kernel-week-demo/schedule.json");
+    if have_jsonschema() {
+        let out = jsonschema_validate(&json.json());
+        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    }
+    // The iCalendar feed, read by an independent parser, gives the API's UTC times.
+    let api = http.get("/api/v1/conferences/kernel-week-demo/schedule").json();
+    let sessions = api["sessions"].as_array().unwrap();
+    let ics = http.get("/c/kernel-week-demo/schedule.ics");
+    assert!(ics.header("content-type").starts_with("text/calendar"));
+    assert!(ics.body.contains("BEGIN:VTIMEZONE") && ics.body.contains("TZID:Europe/Lisbon"));
+    if have_icalendar() {
+        let file = TempFile::new("demo.ics", &ics.body);
+        let script = "import sys, icalendar, datetime\ncal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\nfor e in cal.walk('VEVENT'):\n    print(str(e['UID']).split('@')[0], e.decoded('DTSTART').astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))\n";
+        let out = run("python3", &["-c", script, file.path()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let parsed = text(&out.stdout);
+        assert_eq!(parsed.lines().count(), sessions.len());
+        for s in sessions {
+            let start = chrono::DateTime::parse_from_rfc3339(s["starts_at"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+            let line = format!("{} {}", s["guid"].as_str().unwrap(), start.format("%Y-%m-%dT%H:%M:%SZ"));
+            assert!(parsed.contains(&line), "{line} not in\n{parsed}");
+        }
+    }
+    // Nothing is published for the upcoming conference yet.
+    assert_eq!(http.get("/c/lpc-demo/schedule.xml").status, 404);
+}
+
+#[test]
+fn personal_feed_needs_its_secret_url() {
+    let app = TestApp::start();
+    plumbline::services::demo::load(&mut app.db.conn()).unwrap();
+    let ari = login_demo(&app, "attendee@example.org");
+    let schedule = ari.get("/c/kernel-week-demo/schedule").body;
+    let guid = schedule.split("/session/").nth(1).unwrap()[..36].to_string();
+    ari.post_form(&format!("/c/kernel-week-demo/session/{guid}/star"), &[]);
+    let page = ari.get("/c/kernel-week-demo/my-schedule").body;
+    let feed = page.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let path = feed.trim_start_matches(&app.base).to_string();
+    let r = app.client().get(&path);
+    assert_eq!(r.status, 200, "{path}");
+    assert_eq!(r.body.matches("BEGIN:VEVENT").count(), 1);
+    assert!(r.body.contains(&guid));
+    let forged = format!("{}0000.ics", &path[..path.len() - 8]);
+    assert_eq!(app.client().get(&forged).status, 404);
+}
+
+fn login_demo(app: &TestApp, email: &str) -> Http {
+    let h = app.client();
+    assert_eq!(h.post_form("/login", &[("email", email), ("password", "plumbline-demo")]).status, 303);
+    h
 }
