@@ -7,6 +7,8 @@ pub mod fees;
 pub mod ical;
 pub mod markdown;
 pub mod money;
+#[cfg(test)]
+mod properties;
 pub mod proposal;
 pub mod registration;
 pub mod review;
