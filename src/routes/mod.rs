@@ -1,6 +1,7 @@
 //! HTTP routes, one file per area. Handlers are thin: form -> domain parse -> service -> render or 303.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod cfp;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(assets::asset)
         .service(api::scope())
         .configure(accounts::configure)
+        .configure(admin::configure)
         .configure(conferences::configure)
         .configure(cfp::configure)
         .configure(manage::configure)

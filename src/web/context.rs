@@ -108,6 +108,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "booking-cancelled" => "The booking was cancelled; the range is free again.",
         "room-blocked" => "The room is blocked for that period.",
         "booking-moved" => "The booking was moved.",
+        "mail-requeued" => "The mail is queued again and will be sent shortly.",
         _ => return None,
     };
     Some(text.to_string())

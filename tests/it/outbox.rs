@@ -48,8 +48,19 @@ fn after_the_last_try_a_mail_is_marked_failed_and_can_be_requeued() {
         std::thread::sleep(Duration::from_millis(50));
     };
     app.smtp.set_refuse(false);
-    assert_eq!(plumbline::repo::outbox::requeue(&mut c, id).unwrap(), 1);
+    // A site admin sees the failed mail and sends it again from the outbox page.
+    let admin = app.logged_in("root@example.org", "Root", true);
+    let page = admin.get("/admin/outbox?status=failed");
+    assert!(
+        page.body.contains("Reset your Plumbline password") && page.body.contains("1 mails failed"),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.logged_in("eve@example.org", "Eve", false).get("/admin/outbox").status, 403);
+    let r = admin.post_form(&format!("/admin/outbox/{id}/resend"), &[]);
+    assert_eq!(r.status, 303);
     app.mail("ada@example.org", "Reset");
+    assert_eq!(admin.post_form(&format!("/admin/outbox/{id}/resend"), &[]).status, 409, "only failed mail is resent");
 }
 
 #[test]

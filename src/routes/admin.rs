@@ -1,0 +1,69 @@
+//! Site administration: the mail outbox (failed mail, with resend).
+
+use crate::domain::time;
+use crate::error::AppError;
+use crate::repo::outbox;
+use crate::web::context::Ctx;
+use crate::web::render;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/outbox", web::get().to(outbox_page)).route("/admin/outbox/{id}/resend", web::post().to(resend));
+}
+
+fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
+    match &ctx.user {
+        Some(u) if u.is_site_admin => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    #[serde(default)]
+    status: String,
+}
+
+async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpResponse, AppError> {
+    site_admin(&ctx)?;
+    let status = match q.status.as_str() {
+        "pending" | "sent" | "failed" => Some(q.status.clone()),
+        _ => None,
+    };
+    let s2 = status.clone();
+    let (mails, failed) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((outbox::recent(conn, s2.as_deref(), 200)?, outbox::recent(conn, Some("failed"), 1000)?.len()))
+        })
+        .await?;
+    let utc = chrono_tz::UTC;
+    let list: Vec<_> = mails
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
+                "error": m.last_error, "created": time::display(m.created_at, utc), "failed": m.status == "failed",
+            })
+        })
+        .collect();
+    render::ok(
+        &ctx,
+        "admin_outbox",
+        "Mail outbox",
+        json!({ "mails": list, "failed": failed, "status": status.unwrap_or_default() }),
+    )
+}
+
+async fn resend(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    site_admin(&ctx)?;
+    let id = id.into_inner();
+    let n = ctx.state.db(move |conn, _| Ok(outbox::requeue(conn, id)?)).await?;
+    if n == 0 {
+        return Err(AppError::Conflict("Only failed mail can be sent again.".into()));
+    }
+    Ok(render::redirect(&ctx, "/admin/outbox?status=failed", Some("mail-requeued")))
+}
