@@ -468,6 +468,9 @@ struct AnswerForm {
 async fn respond(ctx: Ctx, token: web::Path<String>, form: web::Form<AnswerForm>) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let user = ctx.user()?.clone();
+    // An unknown invitation is 404 whatever the form says.
+    let t = token.clone();
+    ctx.state.db(move |conn, _| cfp::invitation(conn, &t).map(|_| ())).await?;
     let accept = match form.answer.as_str() {
         "accept" => true,
         "decline" => false,

@@ -325,12 +325,14 @@ async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let to = ProposalState::parse(&form.state)
-        .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
     let (s2, i2) = (slug.clone(), id.clone());
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
+            // Who may decide is settled before the form is read.
+            crate::services::review::require_decider(conn, &user, &conf, &i2)?;
+            let to = ProposalState::parse(&form.state)
+                .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
             let note = match &form.note {
                 Some(n) => Some(
                     crate::domain::text::multi_line("note", n, 0, 5000)

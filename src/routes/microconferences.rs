@@ -181,6 +181,8 @@ async fn window(
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
+            // Only its leads (and organisers) get past here, whatever they typed.
+            cfp::led_microconference(conn, &user, &conf, &m2)?;
             let tz = cfp::tz(&conf);
             let opens = time::parse_local("opens_at", &form.opens_at, tz)
                 .map_err(|e| AppError::BadRequest(format!("Opening {}", e.message)))?;
@@ -205,12 +207,13 @@ async fn decide_topic(
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let to = ProposalState::parse(&form.state)
-        .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
     let (s2, m2) = (slug.clone(), mc_id.clone());
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
+            cfp::led_microconference(conn, &user, &conf, &m2)?;
+            let to = ProposalState::parse(&form.state)
+                .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
             cfp::decide_topic(conn, &user, &conf, &m2, &id, to)
         })
         .await?;
@@ -230,15 +233,16 @@ async fn move_topic(
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let up = match form.direction.as_str() {
-        "up" => true,
-        "down" => false,
-        _ => return Err(AppError::BadRequest("Move up or down.".into())),
-    };
     let (s2, m2) = (slug.clone(), mc_id.clone());
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
+            cfp::led_microconference(conn, &user, &conf, &m2)?;
+            let up = match form.direction.as_str() {
+                "up" => true,
+                "down" => false,
+                _ => return Err(AppError::BadRequest("Move up or down.".into())),
+            };
             cfp::move_topic(conn, &user, &conf, &m2, &id, up)
         })
         .await?;

@@ -455,6 +455,9 @@ async fn committee_respond(
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
+    // An unknown invitation is 404 whatever the form says.
+    let t = token.to_string();
+    ctx.state.db(move |conn, _| service::member_invitation(conn, &t).map(|_| ())).await?;
     let accept = match form.answer.as_str() {
         "accept" => true,
         "decline" => false,
@@ -762,12 +765,15 @@ async fn organiser_conflict(
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let email = Email::parse(&form.email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
     let on = form.conflicted != "0";
+    let raw_email = form.email.clone();
     let (s2, i2) = (slug.clone(), id.clone());
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
+            // Who may do this is settled before what they typed is looked at.
+            conf_service::require_organiser(conn, &conf, &user)?;
+            let email = Email::parse(&raw_email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
             service::set_conflict(conn, &user, &conf, &i2, email.as_str(), on)
         })
         .await?;

@@ -240,6 +240,26 @@ pub fn set_conflict(
 
 /// Decides one proposal of the conference's own calls (organisers) or of an MC's
 /// topic call (its leads). Proposers see nothing until the decision is released.
+/// The proposal if the actor may decide it: organisers for the conference's
+/// calls, an MC's leads (and organisers) for its topics. Others: 404 or 403.
+pub fn require_decider(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    public_id: &str,
+) -> Result<Proposal, AppError> {
+    let (p, call, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
+    let allowed = match call.microconference_id {
+        Some(mc) => mcs::is_lead(conn, mc, actor.id)? || is_organiser(conn, conf, actor)?,
+        None => is_organiser(conn, conf, actor)?,
+    };
+    if allowed {
+        Ok(p)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub fn decide(
     conn: &mut PgConnection,
     actor: &User,
@@ -249,14 +269,7 @@ pub fn decide(
     note: Option<&str>,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (p, call, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
-        let allowed = match call.microconference_id {
-            Some(mc) => mcs::is_lead(conn, mc, actor.id)? || is_organiser(conn, conf, actor)?,
-            None => is_organiser(conn, conf, actor)?,
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
+        let p = require_decider(conn, actor, conf, public_id)?;
         let p = proposals::lock(conn, p.id)?;
         if !ProposalState::organiser_may_set(cfp::state_of(&p), to) {
             return Err(AppError::Conflict(format!("A proposal that is {} cannot become {}.", p.state, to.as_str())));

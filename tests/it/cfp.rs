@@ -358,7 +358,7 @@ fn status_of(http: Option<&Http>, app: &TestApp, path: &str) -> u16 {
 }
 
 /// An accepted MC led by `lead` with one submitted topic by `author`; returns (mc manage path, topic path).
-fn accepted_mc(app: &TestApp, s: &Setup, org: &Http, lead: &Http, author: &Http, title: &str) -> (String, String) {
+pub fn accepted_mc(app: &TestApp, s: &Setup, org: &Http, lead: &Http, author: &Http, title: &str) -> (String, String) {
     let mc = propose(lead, s, &s.mc_call, &[("title", title), ("abstract", "Problems"), ("action", "submit")]);
     assert_eq!(org.post_form(&format!("{mc}/decision"), &[("state", "accepted")]).status, 303);
     // The MC exists once the acceptance is released.

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod accounts;
 mod api_cli;
 mod browser;
@@ -16,3 +17,10 @@ mod review;
 mod rooms;
 mod schedule;
 mod web_security;
+
+/// Logs an existing account in (password `support::PASSWORD`).
+pub fn review_login(app: &support::TestApp, email: &str) -> support::Http {
+    let h = app.client();
+    assert_eq!(h.post_form("/login", &[("email", email), ("password", support::PASSWORD)]).status, 303);
+    h
+}

@@ -43,7 +43,7 @@ pub fn conference(app: &TestApp, slug: &str, tz: &str, cap: u32) -> (Http, Strin
     (admin, id)
 }
 
-fn ticket_type_ids(admin: &Http, slug: &str) -> Vec<String> {
+pub fn ticket_type_ids(admin: &Http, slug: &str) -> Vec<String> {
     let page = admin.get(&format!("/c/{slug}/manage/registration"));
     assert_eq!(page.status, 200, "{}", page.body);
     Regex::new(r"/manage/registration/ticket-types/([0-9a-f-]{36})/tiers")

@@ -1,0 +1,470 @@
+//! Deny by default, checked over every route and every role. The routes are read
+//! from the source, so a new route without a line in the table below fails here.
+
+use crate::cfp::{accepted_mc, conference, talk};
+use crate::support::{Http, TestApp, PASSWORD};
+use diesel::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const ROLES: [&str; 10] = [
+    "anonymous",
+    "proposer",
+    "other proposer",
+    "reviewer",
+    "conflicted reviewer",
+    "MC lead",
+    "other MC lead",
+    "organiser",
+    "attendee",
+    "other conference organiser",
+];
+
+/// Per route, per role (in ROLES order): A = allowed (not 401/403/404), D = denied
+/// (401, 403 or 404), * = either (public or depends on the state). No answer may be 5xx.
+/// GETs run first, then POST/DELETE in this order (the destructive ones last).
+const TABLE: &str = r#"
+GET /                                                   AAAAAAAAAA
+GET /healthz                                            AAAAAAAAAA
+GET /static/{path}                                      AAAAAAAAAA
+GET /login                                              AAAAAAAAAA
+GET /signup                                             AAAAAAAAAA
+GET /verify                                             **********
+GET /password/forgot                                    AAAAAAAAAA
+GET /password/reset                                     **********
+GET /account                                            *AAAAAAAAA
+GET /proposals                                          *AAAAAAAAA
+GET /admin/conferences/new                              DDDDDDDDDD
+GET /admin/outbox                                       DDDDDDDDDD
+GET /invitations/{token}                                DDDDDDDDDD
+GET /committee/{token}                                  DDDDDDDDDD
+GET /c/{slug}                                           AAAAAAAAAA
+GET /c/{slug}/cfp                                       AAAAAAAAAA
+GET /c/{slug}/cfp/{call}                                AAAAAAAAAA
+GET /c/{slug}/cfp/{call}/propose                        *AAAAAAAAA
+GET /c/{slug}/programme                                 AAAAAAAAAA
+GET /c/{slug}/proposals/{id}                            DADDDDDADD
+GET /c/{slug}/proposals/{id}/edit                       DADDDDDDDD
+GET /c/{slug}/organisers                                DDDDDDDADD
+GET /c/{slug}/manage                                    DDDDDDDADD
+GET /c/{slug}/manage/calls                              DDDDDDDADD
+GET /c/{slug}/manage/calls/{call}                       DDDDDDDADD
+GET /c/{slug}/manage/tracks                             DDDDDDDADD
+GET /c/{slug}/manage/proposals                          DDDDDDDADD
+GET /c/{slug}/manage/committee                          DDDDDDDADD
+GET /c/{slug}/manage/decisions                          DDDDDDDADD
+GET /c/{slug}/manage/notifications                      DDDDDDDADD
+GET /c/{slug}/manage/reviews.csv                        DDDDDDDADD
+GET /c/{slug}/manage/schedule                           DDDDDDDADD
+GET /c/{slug}/manage/registration                       DDDDDDDADD
+GET /c/{slug}/manage/registration/attendees             DDDDDDDADD
+GET /c/{slug}/manage/registration/attendees.csv         DDDDDDDADD
+GET /c/{slug}/manage/registration/codes                 DDDDDDDADD
+GET /c/{slug}/manage/registration/tiers/{id}            DDDDDDDADD
+GET /c/{slug}/manage/rooms                              DDDDDDDADD
+GET /c/{slug}/manage/rooms/{room}                       DDDDDDDADD
+GET /c/{slug}/manage/rooms/bookings                     DDDDDDDADD
+GET /c/{slug}/manage/rooms/bookings/{id}/move           DDDDDDDADD
+GET /c/{slug}/review                                    DDDAADDADD
+GET /c/{slug}/review/next                               DDDAADDADD
+GET /c/{slug}/review/{id}                               DDDADDDADD
+GET /c/{slug}/mc/{mc}                                   DDDDDADADD
+GET /c/{slug}/mc/{mc}/manage                            DDDDDADADD
+GET /c/{slug}/mc/{mc}/review                            DDDDDADADD
+GET /c/{slug}/register                                  *AAAAAAAAA
+GET /c/{slug}/registration                              *AAAAAAAAA
+GET /c/{slug}/registrations/{id}                        DDDDDDDAAD
+GET /c/{slug}/attendees                                 AAAAAAAAAA
+GET /c/{slug}/rooms                                     AAAAAAAAAA
+GET /c/{slug}/rooms/book                                *AAAAAAAAA
+GET /c/{slug}/rooms/mine                                *AAAAAAAAA
+GET /c/{slug}/rooms.ics                                 AAAAAAAAAA
+GET /c/{slug}/rooms/{room}/bookings.ics                 AAAAAAAAAA
+GET /c/{slug}/board                                     AAAAAAAAAA
+GET /c/{slug}/schedule                                  AAAAAAAAAA
+GET /c/{slug}/schedule.ics                              AAAAAAAAAA
+GET /c/{slug}/schedule.xml                              AAAAAAAAAA
+GET /c/{slug}/schedule.json                             AAAAAAAAAA
+GET /c/{slug}/session/{guid}                            AAAAAAAAAA
+GET /c/{slug}/my-schedule                               *AAAAAAAAA
+GET /c/{slug}/my-schedule/{user}/{key}                  DDDDDDDDDD
+GET /api/v1/conferences                                 AAAAAAAAAA
+GET /api/v1/me                                          DAAAAAAAAA
+GET /api/v1/conferences/{slug}/proposals                DAAAAAAAAA
+GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAA
+GET /api/v1/conferences/{slug}/reviews                  DDDAADDADD
+GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAA
+GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAA
+GET /api/v1/conferences/{slug}/registrations            DDDDDDDADD
+GET /api/v1/conferences/{slug}/registrations/me         D*******A*
+GET /api/v1/conferences/{slug}/registrations/{id}       DDDDDDDAAD
+GET /api/v1/conferences/{slug}/rooms                    AAAAAAAAAA
+GET /api/v1/conferences/{slug}/rooms/{room}/bookings    AAAAAAAAAA
+POST /signup                                            **********
+POST /login                                             **********
+POST /password/forgot                                   **********
+POST /password/reset                                    **********
+POST /account/profile                                   DAAAAAAAAA
+POST /account/password                                  DAAAAAAAAA
+POST /account/tokens                                    DAAAAAAAAA
+POST /account/verify                                    DAAAAAAAAA
+POST /admin/conferences                                 DDDDDDDDDD
+POST /admin/outbox/{id}/resend                          DDDDDDDDDD
+POST /invitations/{token}                               DDDDDDDDDD
+POST /committee/{token}                                 DDDDDDDDDD
+POST /c/{slug}/cfp/{call}/propose                       DAAAAAAAAA
+POST /c/{slug}/proposals/{id}/edit                      DADDDDDDDD
+POST /c/{slug}/proposals/{id}/decision                  DDDDDDDADD
+POST /c/{slug}/proposals/{id}/conflicts                 DDDDDDDADD
+POST /c/{slug}/organisers                               DDDDDDDADD
+POST /c/{slug}/manage/calls                             DDDDDDDADD
+POST /c/{slug}/manage/calls/{call}                      DDDDDDDADD
+POST /c/{slug}/manage/tracks                            DDDDDDDADD
+POST /c/{slug}/manage/committee                         DDDDDDDADD
+POST /c/{slug}/manage/decisions                         DDDDDDDADD
+POST /c/{slug}/manage/notifications                     DDDDDDDADD
+POST /c/{slug}/manage/schedule/items                    DDDDDDDADD
+POST /c/{slug}/manage/schedule/items/{id}/place         DDDDDDDADD
+POST /c/{slug}/manage/registration/settings             DDDDDDDADD
+POST /c/{slug}/manage/registration/ticket-types         DDDDDDDADD
+POST /c/{slug}/manage/registration/ticket-types/{id}/tiers DDDDDDDADD
+POST /c/{slug}/manage/registration/tiers/{id}           DDDDDDDADD
+POST /c/{slug}/manage/registration/codes                DDDDDDDADD
+POST /c/{slug}/manage/rooms                             DDDDDDDADD
+POST /c/{slug}/manage/rooms/settings                    DDDDDDDADD
+POST /c/{slug}/manage/rooms/{room}                      DDDDDDDADD
+POST /c/{slug}/manage/rooms/blocks                      DDDDDDDADD
+POST /c/{slug}/manage/rooms/bookings/{id}/move          DDDDDDDADD
+POST /c/{slug}/review/{id}                              DDDADDDADD
+POST /c/{slug}/mc/{mc}/window                           DDDDDADADD
+POST /c/{slug}/mc/{mc}/topics/{id}/move                 DDDDDADADD
+POST /c/{slug}/mc/{mc}/topics/{id}/decision             DDDDDADADD
+POST /c/{slug}/mc/{mc}/release                          DDDDDADADD
+POST /c/{slug}/session/{guid}/star                      DAAAAAAAAA
+POST /c/{slug}/register                                 DAAAAAAAAA
+POST /c/{slug}/rooms/book                               D*******A*
+POST /api/v1/conferences/{slug}/registrations           D*******A*
+POST /api/v1/conferences/{slug}/bookings                D*******A*
+POST /c/{slug}/manage/schedule/import                   DDDDDDDADD
+POST /c/{slug}/manage/schedule/publish                  DDDDDDDADD
+POST /c/{slug}/manage/programme                         DDDDDDDADD
+POST /c/{slug}/manage/release                           DDDDDDDADD
+POST /c/{slug}/manage/registration/attendees/{id}/{action} DDDDDDDADD
+POST /c/{slug}/review/{id}/conflict                     DDDADDDADD
+POST /c/{slug}/manage/schedule/items/{id}/unplace       DDDDDDDADD
+POST /c/{slug}/proposals/{id}/submit                    DADDDDDDDD
+POST /c/{slug}/proposals/{id}/withdraw                  DADDDDDDDD
+POST /c/{slug}/rooms/bookings/{id}/cancel               DDDDDDDAAD
+DELETE /api/v1/conferences/{slug}/bookings/{id}         DDDDDDDAAD
+POST /c/{slug}/registration/accept                      D*******A*
+POST /c/{slug}/registration/cancel                      D*******A*
+DELETE /api/v1/conferences/{slug}/registrations/me      D*********
+POST /c/{slug}/manage/tracks/{id}/delete                DDDDDDDADD
+POST /c/{slug}/manage/rooms/{room}/delete               DDDDDDDADD
+POST /c/{slug}/manage/registration/tiers/{id}/delete    DDDDDDDADD
+POST /c/{slug}/manage/schedule/items/{id}/delete        DDDDDDDADD
+POST /logout                                            **********
+"#;
+
+/// Every (method, path) the app serves, read from src/routes.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)",\s*web::(get|post|delete|put)\(\)"#).unwrap();
+    let attr = regex::Regex::new(r#"#\[(get|post)\("([^"]+)"\)\]"#).unwrap();
+    let mut out = BTreeSet::new();
+    let mut dirs = vec![std::path::PathBuf::from("src/routes")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            let src = std::fs::read_to_string(&p).unwrap();
+            let prefix = if p.ends_with("api.rs") { "/api/v1" } else { "" };
+            for c in route.captures_iter(&src) {
+                out.insert((c[2].to_uppercase(), format!("{prefix}{}", &c[1])));
+            }
+            for c in attr.captures_iter(&src) {
+                out.insert((c[1].to_uppercase(), c[2].to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn table() -> Vec<(String, String, Vec<char>)> {
+    TABLE
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(parts.len(), 3, "bad table line {l:?}");
+            let expect: Vec<char> = parts[2].chars().collect();
+            assert_eq!(expect.len(), ROLES.len(), "{l}");
+            (parts[0].to_string(), parts[1].to_string(), expect)
+        })
+        .collect()
+}
+
+#[test]
+fn every_route_has_an_access_rule() {
+    let listed: BTreeSet<(String, String)> = table().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let served = routes_in_source();
+    let missing: Vec<_> = served.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&served).collect();
+    assert!(missing.is_empty(), "routes without an access rule in tests/it/access.rs: {missing:?}");
+    assert!(stale.is_empty(), "rules for routes that no longer exist: {stale:?}");
+}
+
+struct Who {
+    http: Option<Http>,
+    token: Option<String>,
+}
+
+fn person(app: &TestApp, email: &str, name: &str) -> Who {
+    let id = app.user(email, name, false);
+    let http = app.client();
+    assert_eq!(http.post_form("/login", &[("email", email), ("password", PASSWORD)]).status, 303);
+    Who {
+        http: Some(http),
+        token: Some(plumbline::services::accounts::issue_api_token(&mut app.db.conn(), id).unwrap()),
+    }
+}
+
+#[test]
+fn every_role_gets_exactly_its_access_on_every_route() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let mut c = app.db.conn();
+    let org_id = plumbline::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
+    let org = Who {
+        http: Some(crate::review_login(&app, "org@example.org")),
+        token: Some(plumbline::services::accounts::issue_api_token(&mut c, org_id).unwrap()),
+    };
+    let proposer = person(&app, "ada@example.org", "Ada Proposer");
+    let other = person(&app, "bob@example.org", "Bob Proposer");
+    let reviewer = person(&app, "rui@example.org", "Rui Reviewer");
+    let conflicted = person(&app, "cyd@example.org", "Cyd Conflicted");
+    let lead = person(&app, "lena@example.org", "Lena Lead");
+    let other_lead = person(&app, "otto@example.org", "Otto Lead");
+    let attendee = person(&app, "ari@example.org", "Ari Attendee");
+    let other_org = person(&app, "ozzy@example.org", "Ozzy Otherorg");
+
+    // The proposal everyone is asked about, a topic in Lena's MC, and Otto's MC.
+    let (pr, ot, rv, cf, ld, ol, og, _at) = (
+        proposer.http.as_ref().unwrap(),
+        other.http.as_ref().unwrap(),
+        reviewer.http.as_ref().unwrap(),
+        conflicted.http.as_ref().unwrap(),
+        lead.http.as_ref().unwrap(),
+        other_lead.http.as_ref().unwrap(),
+        org.http.as_ref().unwrap(),
+        attendee.http.as_ref().unwrap(),
+    );
+    let t = talk(pr, &s, "Ada's talk", "submit");
+    talk(ot, &s, "Bob's talk", "submit");
+    let (mc_manage, topic) = accepted_mc(&app, &s, og, ld, pr, "Tracing");
+    accepted_mc(&app, &s, og, ol, ot, "Containers");
+    let _ = rv;
+    for (email, uid) in [("rui@example.org", 0), ("cyd@example.org", 0)] {
+        let _ = uid;
+        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        plumbline::repo::reviews::add_accepted(&mut c, s.conf_id, u.id, email, &plumbline::security::hash_token(email))
+            .unwrap();
+    }
+    assert_eq!(og.post_form(&format!("{t}/conflicts"), &[("email", "cyd@example.org")]).status, 303);
+    let _ = cf;
+
+    // Registration: a ticket type and a tier; the attendee registers.
+    assert_eq!(
+        og.post_form(
+            &format!("/c/{}/manage/registration/ticket-types", s.slug),
+            &[("name", "Regular"), ("description", "")]
+        )
+        .status,
+        303
+    );
+    let tt = crate::registration::ticket_type_ids(og, &s.slug)[0].clone();
+    crate::registration::tier_now(og, &s.slug, &tt, "Europe/Vienna", "100");
+    let (status, reg) = crate::registration::api_post(
+        &app,
+        &format!("/api/v1/conferences/{}/registrations", s.slug),
+        attendee.token.as_ref().unwrap(),
+        serde_json::json!({ "ticket_type": "Regular", "badge_name": "Ari" }),
+    );
+    assert_eq!(status, 201, "{reg}");
+    let reg_id = reg["id"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| reg["registration"]["id"].as_str().unwrap_or_default().to_string());
+    let tier_id = og
+        .get(&format!("/c/{}/manage/registration", s.slug))
+        .body
+        .split("/manage/registration/tiers/")
+        .nth(1)
+        .map(|x| x[..36].to_string())
+        .unwrap_or_default();
+
+    // Rooms, a booking by the attendee, a schedule with one published session.
+    let (hall, small) = crate::schedule::rooms(&app, &s);
+    let _ = hall;
+    let ari_id = plumbline::repo::users::find_by_email(&mut c, "ari@example.org").unwrap().unwrap().id;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        public_id: uuid::Uuid,
+    }
+    let booking: Vec<Id> = diesel::sql_query(format!(
+        "INSERT INTO room_bookings (conference_id, room_id, user_id, title, during) SELECT {}, id, {ari_id}, 'BoF', tstzrange(now() + interval '2 days', now() + interval '2 days 1 hour', '[)') FROM rooms WHERE public_id = '{small}' RETURNING public_id",
+        s.conf_id
+    ))
+    .load(&mut c)
+    .unwrap();
+    let booking = booking[0].public_id.to_string();
+    og.post_form(&format!("/c/{}/manage/schedule/import", s.slug), &[]);
+    let item = og
+        .get(&format!("/c/{}/manage/schedule", s.slug))
+        .body
+        .split("/manage/schedule/items/")
+        .nth(1)
+        .map(|x| x[..36].to_string())
+        .unwrap();
+    assert_eq!(
+        og.post_form(
+            &format!("/c/{}/manage/schedule/items/{item}/place", s.slug),
+            &[("room", &hall), ("starts_at", "2030-09-18T09:00"), ("minutes", "60")]
+        )
+        .status,
+        303
+    );
+    og.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]);
+    let session = app
+        .client()
+        .get(&format!("/c/{}/schedule", s.slug))
+        .body
+        .split("/session/")
+        .nth(1)
+        .map(|x| x[..36].to_string())
+        .unwrap();
+    let track_id = s.track_id.to_string();
+
+    // Another conference that Ozzy organises.
+    let other_conf = plumbline::repo::conferences::insert(
+        &mut c,
+        &plumbline::repo::conferences::ConferenceValues {
+            slug: "other-conf",
+            name: "Other",
+            venue: "",
+            time_zone: "UTC",
+            starts_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+            ends_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 2).unwrap(),
+            attendance_cap: 10,
+            currency: "EUR",
+        },
+    )
+    .unwrap();
+    let ozzy = plumbline::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
+    plumbline::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
+
+    let mc = mc_manage.trim_end_matches("/manage").rsplit('/').next().unwrap().to_string();
+    let topic_id = topic.rsplit('/').next().unwrap().to_string();
+    let proposal_id = t.rsplit('/').next().unwrap().to_string();
+    let fill = |path: &str| -> String {
+        let mut p = path
+            .replace("{slug}", &s.slug)
+            .replace("{call}", &s.talk_call)
+            .replace("{mc}", &mc)
+            .replace("{guid}", &session)
+            .replace("{room}", &small);
+        p = p
+            .replace("{token}", "no-such-token")
+            .replace("{user}", "00000000-0000-0000-0000-000000000000")
+            .replace("{key}", "nope.ics");
+        p = p.replace("{path}", "style.css").replace("{action}", "check-in");
+        let id = if p.contains("/topics/") {
+            topic_id.clone()
+        } else if p.contains("/registrations/") || p.contains("/attendees/") {
+            reg_id.clone()
+        } else if p.contains("/tiers/") {
+            tier_id.clone()
+        } else if p.contains("/bookings/") {
+            booking.clone()
+        } else if p.contains("/schedule/items/") {
+            item.clone()
+        } else if p.contains("/tracks/") {
+            track_id.clone()
+        } else if p.contains("/outbox/") {
+            "1".into()
+        } else if p.contains("/ticket-types/") {
+            tt.clone()
+        } else {
+            proposal_id.clone()
+        };
+        p.replace("{id}", &id)
+    };
+    let whos: [&Who; 10] = [
+        &Who { http: None, token: None },
+        &proposer,
+        &other,
+        &reviewer,
+        &conflicted,
+        &lead,
+        &other_lead,
+        &org,
+        &attendee,
+        &other_org,
+    ];
+    let anon = app.client();
+    let mut failures = Vec::new();
+    let mut seen = BTreeMap::new();
+    for (method, path, expect) in table() {
+        let url = fill(&path);
+        for (i, who) in whos.iter().enumerate() {
+            let http = who.http.as_ref().unwrap_or(&anon);
+            let status = match method.as_str() {
+                "GET" if path.starts_with("/api/") => match &who.token {
+                    Some(t) => http.get_with_bearer(&url, t).status,
+                    None => http.get(&url).status,
+                },
+                "GET" => http.get(&url).status,
+                "POST" if path.starts_with("/api/") => {
+                    let mut r = http.client.post(app.url(&url)).json(&serde_json::json!({}));
+                    if let Some(t) = &who.token {
+                        r = r.bearer_auth(t);
+                    }
+                    r.send().unwrap().status().as_u16()
+                }
+                "POST" => http.post_form(&url, &[]).status,
+                "DELETE" => {
+                    let mut r = http.client.delete(app.url(&url));
+                    if let Some(t) = &who.token {
+                        r = r.bearer_auth(t);
+                    }
+                    r.send().unwrap().status().as_u16()
+                }
+                m => panic!("method {m}"),
+            };
+            // An anonymous visitor sent to the login page is denied too.
+            let to_login = status == 303 && who.http.is_none() && {
+                let r = http.client.get(app.url(&url)).send().unwrap();
+                r.headers().get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/login"))
+            };
+            let denied = matches!(status, 401 | 403 | 404) || to_login;
+            let ok = status < 500
+                && match expect[i] {
+                    'A' => !denied,
+                    'D' => denied,
+                    _ => true,
+                };
+            if !ok {
+                failures.push(format!("{method} {path} as {}: {status} (expected {})", ROLES[i], expect[i]));
+            }
+            *seen.entry(status).or_insert(0) += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} access mismatches:\n{}\n(status counts {seen:?})",
+        failures.len(),
+        failures.join("\n")
+    );
+}
