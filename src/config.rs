@@ -22,6 +22,8 @@ pub struct Config {
     pub mail_max_attempts: i32,
     /// First retry delay of a mail; it doubles with each failed try (capped at an hour).
     pub mail_backoff_base: Duration,
+    /// How long a client may take to send its request headers (then 408).
+    pub request_timeout: Duration,
 }
 
 impl Config {
@@ -57,6 +59,9 @@ impl Config {
                 var("PLUMBLINE_WORKER_INTERVAL_MS").and_then(|v| v.parse().ok()).unwrap_or(2000),
             ),
             mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS").and_then(|v| v.parse().ok()).unwrap_or(8),
+            request_timeout: Duration::from_millis(
+                var("PLUMBLINE_REQUEST_TIMEOUT_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
+            ),
             mail_backoff_base: Duration::from_millis(
                 var("PLUMBLINE_MAIL_BACKOFF_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
             ),

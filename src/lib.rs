@@ -90,6 +90,7 @@ pub fn http_server(
     listener: TcpListener,
     workers: usize,
 ) -> std::io::Result<actix_web::dev::Server> {
+    let request_timeout = state.config.request_timeout;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -121,7 +122,7 @@ pub fn http_server(
     })
     .workers(workers.max(1))
     // A slow client cannot hold a worker forever.
-    .client_request_timeout(Duration::from_secs(10))
+    .client_request_timeout(request_timeout)
     .client_disconnect_timeout(Duration::from_secs(2))
     .keep_alive(Duration::from_secs(30))
     .shutdown_timeout(20)

@@ -53,7 +53,7 @@ pub fn format_local(at: DateTime<Utc>, tz: Tz) -> String {
 
 /// "2027-08-18T00:00": the value of a `datetime-local` input for an instant.
 pub fn format_input(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+    super::time::input_value(at, tz)
 }
 
 /// A local date and time typed in the conference zone ("2027-08-18 00:00",

@@ -15,37 +15,14 @@ pub struct Event<'a> {
     pub url: Option<String>,
 }
 
-/// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
+/// Escapes a TEXT value (one implementation, shared with the schedule exports).
 pub fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let v = v.replace("\r\n", "\n").replace('\r', "\n");
-    for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::schedule_export::ical_escape(v)
 }
 
-/// One content line, folded: at most 75 octets per physical line, continuation
-/// lines start with a space, each ends with CRLF.
+/// One content line, folded at 75 octets and ended with CRLF.
 pub fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 60 * 3 + 2);
-    let mut used = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if used + n > 75 {
-            out.push_str("\r\n ");
-            used = 1;
-        }
-        out.push(c);
-        used += n;
-    }
+    let mut out = super::schedule_export::fold_line(line);
     out.push_str("\r\n");
     out
 }

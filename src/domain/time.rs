@@ -1,38 +1,15 @@
 //! Instants as people type and read them: in the conference's own time zone, saying which.
 
 use super::FieldError;
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-/// Parses "2027-09-18T17:00" (what `<input type="datetime-local">` sends) or
-/// "2027-09-18 17:00" as a wall-clock time in `tz`. A time that does not exist
-/// (skipped by a daylight-saving change) or exists twice is refused with a
-/// message, rather than guessed.
+/// Parses a wall-clock time typed in `tz` ("2027-09-18T17:00" as a
+/// `datetime-local` input sends it, "2027-09-18 17:00", or a date for midnight).
+/// A time skipped or repeated by a daylight-saving change is refused with a
+/// message saying so, rather than guessed. (One implementation, in `fees`.)
 pub fn parse_local(field: &'static str, raw: &str, tz: Tz) -> Result<DateTime<Utc>, FieldError> {
-    let v = raw.trim();
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or_else(|| FieldError::new(field, "use a date and time like 2027-09-18 17:00"))?;
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(FieldError::new(
-            field,
-            format!(
-                "{} does not exist in {} (the clocks skip it); pick another time",
-                naive.format("%Y-%m-%d %H:%M"),
-                tz.name()
-            ),
-        )),
-        LocalResult::Ambiguous(_, _) => Err(FieldError::new(
-            field,
-            format!(
-                "{} happens twice in {} (the clocks go back); pick another time",
-                naive.format("%Y-%m-%d %H:%M"),
-                tz.name()
-            ),
-        )),
-    }
+    super::fees::parse_local(field, raw, tz)
 }
 
 /// The value for a `datetime-local` input.

@@ -31,20 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/programme", web::post().to(publish));
 }
 
-/// The conference, if the user organises it; otherwise 404 for strangers (nothing to see here).
-async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
-    let user = ctx.user()?.clone();
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            conf_service::require_organiser(conn, &conf, &user)?;
-            Ok(conf)
-        })
-        .await
-}
-
 async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     let cid = conf.id;
     let (list, counts, mcs) = ctx
         .state
@@ -101,7 +89,7 @@ fn call_form_page(
 }
 
 async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     let cid = conf.id;
     let list = ctx.state.db(move |conn, _| Ok(calls::for_conference(conn, cid)?)).await?;
     let tz = cfp::tz(&conf);
@@ -120,7 +108,7 @@ async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
 
 async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInput>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let input = form.into_inner();
     let draft = match input.parse(cfp::tz(&conf), None) {
         Ok(d) => d,
@@ -159,7 +147,7 @@ fn input_of(c: &Call, conf: &Conference) -> CallInput {
 
 async fn edit_call_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, call_id) = path.into_inner();
-    let conf = organised(&ctx, slug).await?;
+    let conf = ctx.organised(slug).await?;
     let c2 = conf.clone();
     let (call, list) = ctx
         .state
@@ -174,7 +162,7 @@ async fn update_call(
     form: web::Form<CallInput>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, call_id) = path.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let c2 = conf.clone();
     let (call, list) = ctx
         .state
@@ -222,7 +210,7 @@ async fn tracks_page_with(
 }
 
 async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     tracks_page_with(&ctx, &conf, StatusCode::OK, "", json!({})).await
 }
 
@@ -234,7 +222,7 @@ struct TrackForm {
 
 async fn add_track(ctx: Ctx, slug: web::Path<String>, form: web::Form<TrackForm>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let name = match text::single_line("name", &form.name, 1, 100) {
         Ok(n) => n,
         Err(e) => {
@@ -253,7 +241,7 @@ async fn add_track(ctx: Ctx, slug: web::Path<String>, form: web::Form<TrackForm>
 async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, _| cfp::delete_track(conn, &user, &conf, id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
@@ -270,7 +258,7 @@ struct ListQuery {
 }
 
 async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     let q = q.into_inner();
     let c2 = conf.clone();
     let (call_q, track_q, state_q) = (q.call.clone(), q.track.clone(), q.state.clone());
@@ -354,7 +342,7 @@ struct PublishForm {
 
 async fn publish(ctx: Ctx, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     let on = form.published == "1";
     ctx.state.db(move |conn, _| cfp::set_programme_published(conn, &user, &conf, on)).await?;

@@ -39,10 +39,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/attendees", web::get().to(public_attendees));
 }
 
-fn login_first(ctx: &Ctx, here: &str) -> Option<HttpResponse> {
-    ctx.user.is_none().then(|| render::redirect(ctx, &format!("/login?next={here}"), None))
-}
-
 fn conf_json(c: &Conference) -> Value {
     super::conferences::view(c)
 }
@@ -106,7 +102,7 @@ async fn setup_page(ctx: &Ctx, slug: String, status: StatusCode, rejected: Rejec
 
 async fn setup(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/registration")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration")) {
         return Ok(r);
     }
     setup_page(&ctx, slug, StatusCode::OK, Rejected::None).await
@@ -234,7 +230,7 @@ async fn tier_page(
 
 async fn edit_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/registration/tiers/{id}")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/tiers/{id}")) {
         return Ok(r);
     }
     tier_page(&ctx, slug, uuid(&id)?, StatusCode::OK, None).await
@@ -324,7 +320,7 @@ async fn codes_page(
 
 async fn codes(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/registration/codes")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/codes")) {
         return Ok(r);
     }
     let form = CodesForm { count: "10".into(), ..Default::default() };
@@ -380,7 +376,7 @@ async fn generate_codes(
 
 async fn attendees(ctx: Ctx, slug: web::Path<String>, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/registration/attendees")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/attendees")) {
         return Ok(r);
     }
     let actor = ctx.user()?.clone();
@@ -503,7 +499,7 @@ async fn register_page(
 
 async fn register_form(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/register")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/register")) {
         return Ok(r);
     }
     let u = ctx.user()?;
@@ -573,7 +569,7 @@ async fn registration_page(
 
 async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/registration")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/registration")) {
         return Ok(r);
     }
     let user = ctx.user()?.clone();
@@ -593,7 +589,7 @@ async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
 
 async fn by_id(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/registrations/{id}")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/registrations/{id}")) {
         return Ok(r);
     }
     let id = uuid(&id)?;

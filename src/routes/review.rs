@@ -472,17 +472,6 @@ async fn committee_respond(
     }
 }
 
-async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
-    let user = ctx.user()?.clone();
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            conf_service::require_organiser(conn, &conf, &user)?;
-            Ok(conf)
-        })
-        .await
-}
-
 async fn committee_page_with(
     ctx: &Ctx,
     conf: Conference,
@@ -520,7 +509,7 @@ async fn committee_page_with(
 }
 
 async fn committee_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     committee_page_with(&ctx, conf, StatusCode::OK, "", json!({})).await
 }
 
@@ -540,7 +529,7 @@ fn ids(pairs: &[(String, String)], key: &str) -> Result<Vec<i64>, AppError> {
 
 async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let form = pairs(&body)?;
     let raw_email = form.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
     let email = match Email::parse(&raw_email) {
@@ -564,7 +553,7 @@ async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<H
 }
 
 async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     let user = ctx.user()?.clone();
     let c2 = conf.clone();
     let (rows, unreleased) = ctx
@@ -606,7 +595,7 @@ async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespons
 
 async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let form = pairs(&body)?;
     let state = form
         .iter()
@@ -624,7 +613,7 @@ async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Res
 
 async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some("decisions-released")))
@@ -661,7 +650,7 @@ async fn notifications_page_with(
 }
 
 async fn notifications_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     notifications_page_with(&ctx, conf, StatusCode::OK, None, json!({})).await
 }
 
@@ -683,7 +672,7 @@ async fn save_notifications(
     form: web::Form<TemplatesForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
     let a_s = p.check(text::single_line("accepted_subject", &f.accepted_subject, 1, 200));
@@ -740,7 +729,7 @@ pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
 }
 
 async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     let cid = conf.id;
     let rows = ctx.state.db(move |conn, _| Ok(reviews::export(conn, cid)?)).await?;
     Ok(HttpResponse::Ok()

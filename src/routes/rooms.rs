@@ -40,10 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/rooms/{room}/delete", web::post().to(delete_room));
 }
 
-fn login_first(ctx: &Ctx, here: &str) -> Option<HttpResponse> {
-    ctx.user.is_none().then(|| render::redirect(ctx, &format!("/login?next={here}"), None))
-}
-
 fn uuid(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
@@ -258,7 +254,7 @@ async fn book(ctx: Ctx, slug: web::Path<String>, form: web::Form<BookingInput>) 
 
 async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/rooms/mine")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/rooms/mine")) {
         return Ok(r);
     }
     let user = ctx.user()?.clone();
@@ -336,7 +332,7 @@ async fn manage_page(
 
 async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/rooms")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms")) {
         return Ok(r);
     }
     let conf = find_conf(&ctx, &slug).await?;
@@ -429,7 +425,7 @@ async fn room_page(
 
 async fn edit_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/rooms/{id}")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/{id}")) {
         return Ok(r);
     }
     let id = uuid(&id)?;
@@ -514,7 +510,7 @@ async fn manage_bookings(
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/rooms/bookings")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/bookings")) {
         return Ok(r);
     }
     let conf = find_conf(&ctx, &slug).await?;
@@ -622,7 +618,7 @@ async fn move_page(
 
 async fn move_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if let Some(r) = login_first(&ctx, &format!("/c/{slug}/manage/rooms/bookings/{id}/move")) {
+    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/bookings/{id}/move")) {
         return Ok(r);
     }
     let id = uuid(&id)?;

@@ -54,17 +54,6 @@ fn day_of(s: &Session, tz: Tz) -> NaiveDate {
     s.starts_at.with_timezone(&tz).date_naive()
 }
 
-async fn organised(ctx: &Ctx, slug: String) -> Result<Conference, AppError> {
-    let user = ctx.user()?.clone();
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            conf_service::require_organiser(conn, &conf, &user)?;
-            Ok(conf)
-        })
-        .await
-}
-
 #[derive(Deserialize, Default, serde::Serialize, Clone)]
 struct ItemForm {
     #[serde(default)]
@@ -183,14 +172,14 @@ fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> V
 }
 
 async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = organised(&ctx, slug.into_inner()).await?;
+    let conf = ctx.organised(slug.into_inner()).await?;
     editor_page(&ctx, conf, StatusCode::OK, json!({}), ItemForm { kind: "keynote".into(), ..Default::default() }, None)
         .await
 }
 
 async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, _| service::import_accepted(conn, &user, &conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
@@ -198,7 +187,7 @@ async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppEr
 
 async fn create_item(ctx: Ctx, slug: web::Path<String>, form: web::Form<ItemForm>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
     let kind = service::ITEM_KINDS.iter().take(4).find(|(v, _)| *v == f.kind).map(|(v, _)| *v);
@@ -238,7 +227,7 @@ async fn place(
     form: web::Form<PlaceForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let f = form.into_inner();
     let tz = cfp::tz(&conf);
     let parsed = time::parse_local("starts_at", &f.starts_at, tz).and_then(|s| {
@@ -292,7 +281,7 @@ async fn place(
 
 async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, _| service::unplace(conn, &user, &conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
@@ -300,7 +289,7 @@ async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
 
 async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, _| service::delete_item(conn, &user, &conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
@@ -308,7 +297,7 @@ async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Http
 
 async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = organised(&ctx, slug.clone()).await?;
+    let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
     ctx.state.db(move |conn, _| service::publish(conn, &user, &conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))

@@ -22,6 +22,24 @@ impl Ctx {
     pub fn user(&self) -> Result<&User, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthorized)
     }
+
+    /// The conference named by `slug` if the user organises it: 401 for nobody,
+    /// 403 for others, 404 when there is no such conference.
+    pub async fn organised(&self, slug: String) -> Result<crate::repo::conferences::Conference, AppError> {
+        let user = self.user()?.clone();
+        self.state
+            .db(move |conn, _| {
+                let conf = crate::services::conferences::find(conn, &slug)?;
+                crate::services::conferences::require_organiser(conn, &conf, &user)?;
+                Ok(conf)
+            })
+            .await
+    }
+
+    /// A redirect to the login page (coming back to `here`) when nobody is logged in.
+    pub fn login_first(&self, here: &str) -> Option<actix_web::HttpResponse> {
+        self.user.is_none().then(|| crate::web::render::redirect(self, &format!("/login?next={here}"), None))
+    }
 }
 
 impl FromRequest for Ctx {

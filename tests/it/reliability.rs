@@ -80,3 +80,56 @@ fn database_connections_killed_mid_flight_fail_cleanly_and_the_app_recovers() {
     assert!((u.name == "Ada Lovelace" && u.affiliation == "Engines") || (u.name == "Ada" && u.affiliation.is_empty()));
     assert_eq!(app.client().get("/healthz").status, 200);
 }
+
+#[test]
+fn a_slow_client_cannot_hold_a_worker() {
+    use std::io::{Read, Write};
+    let app = TestApp::start_with(|c| c.request_timeout = Duration::from_millis(800));
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    // Half a request line, then nothing.
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let _ = slow.read_to_end(&mut buf);
+    let answer = String::from_utf8_lossy(&buf);
+    assert!(started.elapsed() < Duration::from_secs(4), "the server hung up on the slow client");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // Others are served meanwhile and afterwards.
+    assert_eq!(app.client().get("/healthz").status, 200);
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let db = crate::support::TestDb::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+        .env("PLUMBLINE_MAIL_DIR", std::env::temp_dir().join("plumbline-sigterm-mail"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while reqwest::blocking::get(&url).map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
+        assert!(std::time::Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(25);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "{exit:?}");
+}

@@ -138,6 +138,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         worker_interval: Duration::from_millis(100),
         mail_max_attempts: 5,
         mail_backoff_base: Duration::from_millis(200),
+        request_timeout: Duration::from_secs(10),
     }
 }
 
