@@ -305,12 +305,8 @@ pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Opt
             starts_at: b.starts_at,
             ends_at: b.ends_at,
             track: None,
-            persons: vec![SessionPerson {
-                guid: rules::person_guid(&b.booker_email),
-                id: b.booker_id,
-                name: b.booker,
-                user_id: None,
-            }],
+            // Like the room grid and board: the public never learns who booked.
+            persons: Vec::new(),
             parent: None,
             sequence: 0,
         });
