@@ -180,8 +180,19 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
             }
             let src = std::fs::read_to_string(&p).unwrap();
             let prefix = if p.ends_with("api.rs") { "/api/v1" } else { "" };
-            for c in route.captures_iter(&src) {
+            // Routes in a `conference_routes` function are mounted in the /c/{slug} scope.
+            let (outside, inside) = match src.find("fn conference_routes(") {
+                Some(at) => {
+                    let end = src[at..].find("\n}\n").map(|e| at + e).unwrap_or(src.len());
+                    (format!("{}{}", &src[..at], &src[end..]), src[at..end].to_string())
+                }
+                None => (src.clone(), String::new()),
+            };
+            for c in route.captures_iter(&outside) {
                 out.insert((c[2].to_uppercase(), format!("{prefix}{}", &c[1])));
+            }
+            for c in route.captures_iter(&inside) {
+                out.insert((c[2].to_uppercase(), format!("/c/{{slug}}{}", &c[1])));
             }
             for c in attr.captures_iter(&src) {
                 out.insert((c[1].to_uppercase(), c[2].to_string()));
