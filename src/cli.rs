@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::domain::account::{Email, NewPassword};
-use crate::services::{accounts, demo};
+use crate::services::{accounts, bench_data, demo};
 use crate::{db, security};
 use clap::{Parser, Subcommand};
 use std::io::Read;
@@ -25,7 +25,13 @@ pub enum Command {
     /// Create the database if needed and run pending migrations.
     Migrate,
     /// Load the demo conferences and accounts (idempotent).
-    Demo,
+    Demo {
+        /// Also build the large benchmark conference `bench` at this scale
+        /// (1 = 20 microconferences, 900 proposals, 10,000 reviews, 2,000
+        /// registrations, 40 rooms, 1,500 bookings, 500 sessions); needs a fresh database.
+        #[arg(long)]
+        scale: Option<i64>,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -76,11 +82,32 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let pool = db::prepare(&config.database_url, 2).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             demo::load(&mut conn).map_err(|e| e.to_string())?;
             print_demo_accounts();
+            if let Some(scale) = scale {
+                let started = std::time::Instant::now();
+                let loaded = bench_data::load(&mut conn, scale).map_err(|e| format!("{e:?}"))?;
+                let s = &loaded.sizes;
+                println!(
+                    "benchmark conference /c/{} at scale {} in {:.1} s: {} microconferences with {} topics, {} talks, \
+                     {} unconference proposals, {} reviewers, {} attendees, {} rooms, {} bookings, schedule version {}",
+                    bench_data::SLUG,
+                    s.scale,
+                    started.elapsed().as_secs_f64(),
+                    s.microconferences,
+                    s.microconferences * s.topics_per_mc,
+                    s.talks,
+                    s.unconference,
+                    s.reviewers,
+                    s.attendees,
+                    s.halls + s.small_rooms,
+                    s.bookings,
+                    loaded.schedule_version
+                );
+            }
             Ok(())
         }
         Command::User { command: UserCommand::Add { email, name, site_admin } } => {

@@ -24,6 +24,9 @@ pub struct Config {
     pub mail_backoff_base: Duration,
     /// How long a client may take to send its request headers (then 408).
     pub request_timeout: Duration,
+    /// How long another instance's write may take to show on a cached public
+    /// page (this instance's own writes show at once).
+    pub page_cache_ttl: Duration,
 }
 
 impl Config {
@@ -61,6 +64,9 @@ impl Config {
             mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS").and_then(|v| v.parse().ok()).unwrap_or(8),
             request_timeout: Duration::from_millis(
                 var("PLUMBLINE_REQUEST_TIMEOUT_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
+            ),
+            page_cache_ttl: Duration::from_millis(
+                var("PLUMBLINE_PAGE_CACHE_MS").and_then(|v| v.parse().ok()).unwrap_or(1000),
             ),
             mail_backoff_base: Duration::from_millis(
                 var("PLUMBLINE_MAIL_BACKOFF_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 /// Loads templates and opens the pool (creating and migrating the database).
 pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
+    let page_cache_ttl = config.page_cache_ttl;
     let templates = templates::Templates::load(&config.templates_dir, config.dev_templates)?;
     let pool = db::prepare(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
     Ok(aweb::Data::new(AppState {
@@ -36,6 +37,7 @@ pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
         config: std::sync::Arc::new(config),
         templates: std::sync::Arc::new(templates),
         exports: Default::default(),
+        pages: std::sync::Arc::new(web::page_cache::PageCache::new(page_cache_ttl)),
     }))
 }
 
@@ -60,7 +62,13 @@ async fn request_log(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let started = Instant::now();
+    let pages = req.app_data::<aweb::Data<AppState>>().map(|s| s.pages.clone());
+    let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let mut res = next.call(req).await?;
+    if let (true, Some(pages)) = (writes, pages) {
+        // Whatever was written, this instance's cached pages are checked again.
+        pages.written();
+    }
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), v);
     }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     /// Rendered schedule exports, until the next publication or booking change.
     pub exports: Arc<crate::services::schedule::ExportCache>,
+    /// Anonymous visitors' pages and the exports, rendered and gzipped once.
+    pub pages: Arc<crate::web::page_cache::PageCache>,
 }
 
 pub type State = web::Data<AppState>;

@@ -262,6 +262,8 @@ diesel::table! {
         closes_at -> Nullable<Timestamptz>,
         offer_hours -> Int4,
         updated_at -> Timestamptz,
+        seats_taken -> Int4,
+        waiting -> Int4,
     }
 }
 

@@ -24,6 +24,10 @@ pub struct SettingsRow {
     pub closes_at: Option<DateTime<Utc>>,
     pub offer_hours: i32,
     pub updated_at: DateTime<Utc>,
+    /// Confirmed registrations and live offers (kept by a trigger).
+    pub seats_taken: i32,
+    /// People on the waitlist (kept by a trigger).
+    pub waiting: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -126,11 +130,16 @@ impl Registration {
 // ---- settings ----
 
 pub fn ensure_settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<()> {
-    diesel::insert_into(registration_settings::table)
-        .values(registration_settings::conference_id.eq(conference_id))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .map(|_| ())
+    // The seat counter starts from the registrations there are (normally none).
+    diesel::sql_query(
+        "INSERT INTO registration_settings (conference_id, seats_taken, waiting) \
+         SELECT $1, count(*) FILTER (WHERE status IN ('confirmed', 'offered')), \
+                count(*) FILTER (WHERE status = 'waitlisted') \
+         FROM registrations WHERE conference_id = $1 ON CONFLICT DO NOTHING",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .execute(conn)
+    .map(|_| ())
 }
 
 pub fn settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Option<SettingsRow>> {
@@ -198,12 +207,10 @@ pub fn ticket_type(conn: &mut PgConnection, conference_id: i64, public_id: Uuid)
 }
 
 pub fn ticket_type_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<TicketType>> {
-    ticket_types::table
-        .filter(ticket_types::conference_id.eq(conference_id))
-        .filter(diesel::dsl::sql::<Bool>("lower(name) = lower(").bind::<Text, _>(name).sql(")"))
-        .select(TicketType::as_select())
-        .first(conn)
-        .optional()
+    // A conference has a handful of ticket types: comparing here keeps the
+    // query a cached prepared statement.
+    let wanted = name.to_lowercase();
+    Ok(ticket_types(conn, conference_id)?.into_iter().find(|t| t.name.to_lowercase() == wanted))
 }
 
 pub fn insert_ticket_type(
@@ -414,18 +421,17 @@ pub struct NewRegistration<'a> {
 /// `waitlisted` otherwise. Call with the settings row locked.
 pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> QueryResult<Registration> {
     diesel::sql_query(
-        "INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
+        "WITH s AS MATERIALIZED ( \
+           SELECT CASE WHEN rs.seats_taken < c.attendance_cap AND rs.waiting = 0 \
+                  THEN 'confirmed' ELSE 'waitlisted' END AS status \
+           FROM registration_settings rs JOIN conferences c ON c.id = rs.conference_id WHERE rs.conference_id = $1) \
+         INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
            fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
            public_listing, payment_status, waitlisted_at, confirmed_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
            CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
            CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
-         FROM (SELECT CASE WHEN \
-             (SELECT count(*) FROM registrations x WHERE x.conference_id = $1 AND x.status IN ('confirmed', 'offered')) \
-               < (SELECT c.attendance_cap FROM conferences c WHERE c.id = $1) \
-             AND NOT EXISTS (SELECT 1 FROM registrations w WHERE w.conference_id = $1 AND w.status = 'waitlisted') \
-           THEN 'confirmed' ELSE 'waitlisted' END AS status) s \
-         RETURNING *",
+         FROM s RETURNING *",
     )
     .bind::<BigInt, _>(r.conference_id)
     .bind::<BigInt, _>(r.user_id)
@@ -444,6 +450,67 @@ pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> Query
     .get_result(conn)
 }
 
+/// Registers for a paid (or free) ticket in one statement, which is its own
+/// transaction: lock the settings row, decide the status from the seat counters,
+/// insert, and queue the matching mail (`confirmed` or `waitlisted`, both
+/// composed beforehand). The conference-wide lock is held for this statement
+/// and its commit only, with no round trip to the app in between.
+pub fn register_in_one_statement(
+    conn: &mut PgConnection,
+    r: &NewRegistration,
+    confirmed: &crate::repo::outbox::NewMail,
+    waitlisted: &crate::repo::outbox::NewMail,
+) -> QueryResult<Option<Registration>> {
+    diesel::sql_query(
+        "WITH settings AS ( \
+           SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 FOR UPDATE), \
+         s AS ( \
+           SELECT CASE WHEN settings.seats_taken < c.attendance_cap AND settings.waiting = 0 \
+                  THEN 'confirmed' ELSE 'waitlisted' END AS status \
+           FROM settings JOIN conferences c ON c.id = $1), \
+         ins AS ( \
+           INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
+             fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
+             public_listing, payment_status, waitlisted_at, confirmed_at) \
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
+             CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
+             CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
+           FROM s RETURNING *), \
+         mail AS ( \
+           INSERT INTO outbox (recipient, subject, body_text, body_html) \
+           SELECT CASE WHEN ins.status = 'confirmed' THEN $15 ELSE $18 END, \
+                  CASE WHEN ins.status = 'confirmed' THEN $16 ELSE $19 END, \
+                  CASE WHEN ins.status = 'confirmed' THEN $17 ELSE $20 END, \
+                  CASE WHEN ins.status = 'confirmed' THEN $21 ELSE $22 END \
+           FROM ins) \
+         SELECT * FROM ins",
+    )
+    .bind::<BigInt, _>(r.conference_id)
+    .bind::<BigInt, _>(r.user_id)
+    .bind::<BigInt, _>(r.ticket_type_id)
+    .bind::<Nullable<BigInt>, _>(r.fee_tier_id)
+    .bind::<Text, _>(r.tier_label)
+    .bind::<BigInt, _>(r.fee_minor)
+    .bind::<Text, _>(r.currency)
+    .bind::<Nullable<BigInt>, _>(r.comp_code_id)
+    .bind::<Text, _>(r.badge_name)
+    .bind::<Text, _>(r.affiliation)
+    .bind::<Text, _>(r.dietary)
+    .bind::<Text, _>(r.accessibility)
+    .bind::<Bool, _>(r.public_listing)
+    .bind::<Text, _>(r.payment_status)
+    .bind::<Text, _>(confirmed.recipient)
+    .bind::<Text, _>(confirmed.subject)
+    .bind::<Text, _>(confirmed.body_text)
+    .bind::<Text, _>(waitlisted.recipient)
+    .bind::<Text, _>(waitlisted.subject)
+    .bind::<Text, _>(waitlisted.body_text)
+    .bind::<Text, _>(confirmed.body_html)
+    .bind::<Text, _>(waitlisted.body_html)
+    .get_result(conn)
+    .optional()
+}
+
 /// Offers a seat to the first person on the waitlist when a seat is free (in the
 /// same statement). Call with the settings row locked; repeat until `None`.
 pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> QueryResult<Option<Registration>> {
@@ -451,7 +518,7 @@ pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> Qu
         "UPDATE registrations SET status = 'offered', \
            offer_expires_at = clock_timestamp() + make_interval(hours => $2) \
          WHERE id = (SELECT id FROM registrations WHERE conference_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1) \
-           AND (SELECT count(*) FROM registrations x WHERE x.conference_id = $1 AND x.status IN ('confirmed', 'offered')) \
+           AND (SELECT rs.seats_taken FROM registration_settings rs WHERE rs.conference_id = $1) \
                < (SELECT c.attendance_cap FROM conferences c WHERE c.id = $1) \
          RETURNING *",
     )

@@ -291,6 +291,29 @@ pub fn taken_in_room(
         .load(conn)
 }
 
+/// Bookable rooms of a conference (but `except`) with nothing in them during
+/// `[from, to)`, in display order: one query, whatever the number of rooms.
+pub fn free_rooms(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    except: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<(Uuid, String)>> {
+    let busy = room_bookings::table
+        .filter(room_bookings::room_id.eq(rooms::id))
+        .filter(room_bookings::cancelled_at.is_null())
+        .filter(room_bookings::during.overlaps_with(range(&Span::new(from, to))));
+    rooms::table
+        .filter(rooms::conference_id.eq(conference_id))
+        .filter(rooms::bookable)
+        .filter(rooms::id.ne(except))
+        .filter(diesel::dsl::not(diesel::dsl::exists(busy)))
+        .order((rooms::position, rooms::name))
+        .select((rooms::public_id, rooms::name))
+        .load(conn)
+}
+
 type ViewRow = (Booking, Uuid, String, String, String, Option<Uuid>, Option<String>);
 
 fn views(rows: Vec<ViewRow>) -> Vec<BookingView> {

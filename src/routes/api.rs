@@ -167,7 +167,7 @@ async fn reviews(
 }
 
 /// The published schedule as plain JSON for scripts (sessions with UTC and local times).
-async fn schedule(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    Ok(crate::routes::schedule::export_response(&state, slug.into_inner(), crate::routes::schedule::Format::Api)
+async fn schedule(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    Ok(crate::routes::schedule::export_response(&state, &req, slug.into_inner(), crate::routes::schedule::Format::Api)
         .await?)
 }

@@ -14,7 +14,7 @@ use crate::services::conferences as conf_service;
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -41,7 +41,10 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|v| v.trim_start_matches('=').to_string()).unwrap_or_default()
 }
 
-async fn cfp_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    if let Some(hit) = render::cached(&ctx, &req) {
+        return Ok(hit);
+    }
     let slug = slug.into_inner();
     let (conf, list, tracks) = ctx
         .state
@@ -56,7 +59,8 @@ async fn cfp_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, App
     let list: Vec<Value> = list.iter().map(|c| views::call(c, tz)).collect();
     let tracks: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
     let title = format!("Call for proposals · {}", conf.name);
-    render::ok(&ctx, "cfp", &title, json!({ "conference": conference_view(&conf), "calls": list, "tracks": tracks }))
+    let data = json!({ "conference": conference_view(&conf), "calls": list, "tracks": tracks });
+    render::ok_shared(&ctx, &req, String::new(), "cfp", &title, data)
 }
 
 async fn load_call(ctx: &Ctx, slug: String, call_id: String) -> Result<(Conference, Call, Vec<Track>), AppError> {

@@ -8,7 +8,7 @@ use crate::services::conferences::{self as service, Appointed};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -95,7 +95,10 @@ async fn create(ctx: Ctx, form: web::Form<ConferenceInput>) -> Result<HttpRespon
     }
 }
 
-async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    if let Some(hit) = render::cached(&ctx, &req) {
+        return Ok(hit);
+    }
     let slug = slug.into_inner();
     let user = ctx.user.clone();
     let (conf, organisers, can_manage) = ctx
@@ -115,8 +118,10 @@ async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
     let title = conf.name.clone();
     let c = conf.clone();
     let registration = ctx.state.db(move |conn, _| crate::services::registration::public_fees(conn, &c)).await?;
-    render::ok(
+    render::ok_shared(
         &ctx,
+        &req,
+        String::new(),
         "conference",
         &title,
         json!({ "conference": view(&conf), "organisers": organisers, "can_manage": can_manage, "registration": registration }),

@@ -12,7 +12,7 @@ use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -91,13 +91,17 @@ async fn grid(ctx: Ctx, slug: web::Path<String>, q: web::Query<DateQuery>) -> Re
     render::ok(&ctx, "rooms_grid", &title, data)
 }
 
-async fn board(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    // The screens at the venue all show the same page: render it once a second.
+    if let Some(hit) = render::cached(&ctx, &req) {
+        return Ok(hit);
+    }
     let conf = find_conf(&ctx, &slug).await?;
     let c = conf.clone();
     let mut data = ctx.state.db(move |conn, _| service::board(conn, &c, Utc::now())).await?;
     data["conference"] = conf_json(&conf);
     let title = format!("Room board · {}", conf.name);
-    render::ok(&ctx, "room_board", &title, data)
+    render::ok_shared(&ctx, &req, String::new(), "room_board", &title, data)
 }
 
 fn calendar(body: String, name: &str) -> HttpResponse {

@@ -11,8 +11,9 @@ use crate::services::schedule as service;
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
+use actix_web::http::header;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -309,42 +310,45 @@ struct ViewQuery {
     view: String,
 }
 
-/// A conference, its public schedule (if published) and the viewer's stars.
-type PublicView = (Conference, Option<service::Published>, Vec<uuid::Uuid>);
+/// A conference, the key its public schedule was built from, the schedule (if
+/// published, shared from the cache) and the viewer's stars.
+type PublicView = (Conference, String, Option<std::sync::Arc<service::Published>>, Vec<uuid::Uuid>);
 
 async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
     let user = ctx.user.clone();
     ctx.state
-        .db(move |conn, _| {
+        .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
-            let data = service::public_sessions(conn, &conf)?;
+            let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
             let stars = match &user {
                 Some(u) => repo::stars(conn, u.id, conf.id)?,
                 None => Vec::new(),
             };
-            Ok((conf, data, stars))
+            Ok((conf, key, data, stars))
         })
         .await
 }
 
 /// Groups sessions (without MC topics, shown inside their MC) under headings.
 fn grouped(sessions: &[Session], tz: Tz, stars: &[uuid::Uuid], key: impl Fn(&Session) -> String) -> Vec<Value> {
+    // Topics by their MC, in one pass: the schedule has hundreds of sessions.
+    let mut topics: std::collections::HashMap<uuid::Uuid, Vec<Value>> = std::collections::HashMap::new();
+    for t in sessions.iter().filter(|t| t.parent.is_some()) {
+        if let Some(parent) = t.parent {
+            topics.entry(parent).or_default().push(session_view(t, tz, stars.contains(&t.guid)));
+        }
+    }
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
     for s in sessions.iter().filter(|s| s.kind != "topic") {
         let k = key(s);
-        let v = {
-            let mut v = session_view(s, tz, stars.contains(&s.guid));
-            let topics: Vec<Value> = sessions
-                .iter()
-                .filter(|t| t.parent == Some(s.guid))
-                .map(|t| session_view(t, tz, stars.contains(&t.guid)))
-                .collect();
-            v["topics"] = json!(topics);
-            v
-        };
-        match groups.iter_mut().find(|(g, _)| *g == k) {
+        let mut v = session_view(s, tz, stars.contains(&s.guid));
+        v["topics"] = json!(topics.remove(&s.guid).unwrap_or_default());
+        match groups.last_mut().filter(|(g, _)| *g == k) {
             Some((_, list)) => list.push(v),
-            None => groups.push((k, vec![v])),
+            None => match groups.iter_mut().find(|(g, _)| *g == k) {
+                Some((_, list)) => list.push(v),
+                None => groups.push((k, vec![v])),
+            },
         }
     }
     groups.into_iter().map(|(heading, sessions)| json!({ "heading": heading, "sessions": sessions })).collect()
@@ -352,24 +356,35 @@ fn grouped(sessions: &[Session], tz: Tz, stars: &[uuid::Uuid], key: impl Fn(&Ses
 
 async fn public_schedule(
     ctx: Ctx,
+    req: HttpRequest,
     slug: web::Path<String>,
     q: web::Query<ViewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (conf, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+    if let Some(hit) = render::cached(&ctx, &req) {
+        return Ok(hit);
+    }
+    let (conf, key, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
+        return Ok(hit);
+    }
     let tz = cfp::tz(&conf);
     let view = match q.view.as_str() {
         "room" | "track" => q.view.clone(),
         _ => "day".to_string(),
     };
     let title = format!("Schedule · {}", conf.name);
-    let Some(service::Published { version, published_at: at, sessions, changes }) = data else {
-        return render::ok(
+    let Some(published) = data else {
+        return render::ok_shared(
             &ctx,
+            &req,
+            key,
             "schedule",
             &title,
             json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view }),
         );
     };
+    let service::Published { version, published_at: at, sessions, changes } = &*published;
+    let (version, at) = (*version, *at);
     let groups = match view.as_str() {
         "room" => {
             let mut sorted = sessions.clone();
@@ -381,10 +396,12 @@ async fn public_schedule(
             sorted.sort_by_key(|s| (s.track.clone(), s.starts_at));
             grouped(&sorted, tz, &stars, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
         }
-        _ => grouped(&sessions, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
+        _ => grouped(sessions, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
     };
-    render::ok(
+    render::ok_shared(
         &ctx,
+        &req,
+        key,
         "schedule",
         &title,
         json!({
@@ -394,12 +411,18 @@ async fn public_schedule(
     )
 }
 
-async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+async fn session_page(ctx: Ctx, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    if let Some(hit) = render::cached(&ctx, &req) {
+        return Ok(hit);
+    }
     let (slug, guid) = path.into_inner();
     let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
-    let (conf, data, stars) = load_public(&ctx, slug).await?;
+    let (conf, key, data, stars) = load_public(&ctx, slug).await?;
+    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
+        return Ok(hit);
+    }
     let tz = cfp::tz(&conf);
-    let sessions = data.map(|d| d.sessions).unwrap_or_default();
+    let sessions: &[Session] = data.as_deref().map(|d| d.sessions.as_slice()).unwrap_or_default();
     let s = sessions.iter().find(|s| s.guid == guid).ok_or(AppError::NotFound)?;
     let mut v = session_view(s, tz, stars.contains(&s.guid));
     v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
@@ -414,8 +437,10 @@ async fn session_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Htt
         .and_then(|p| sessions.iter().find(|x| x.guid == p))
         .map(|p| json!({ "guid": p.guid, "title": p.title }));
     let title = s.title.clone();
-    render::ok(
+    render::ok_shared(
         &ctx,
+        &req,
+        key,
         "session",
         &title,
         json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }),
@@ -446,10 +471,10 @@ async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, 
         return Ok(render::redirect(&ctx, &format!("/login?next=/c/{slug}/my-schedule"), None));
     }
     let user = ctx.user()?.clone();
-    let (conf, data, stars) = load_public(&ctx, slug).await?;
+    let (conf, _, data, stars) = load_public(&ctx, slug).await?;
     let tz = cfp::tz(&conf);
-    let mine: Vec<Session> =
-        data.map(|d| d.sessions).unwrap_or_default().into_iter().filter(|s| stars.contains(&s.guid)).collect();
+    let mine: Vec<&Session> =
+        data.as_deref().map(|d| d.sessions.iter().filter(|s| stars.contains(&s.guid)).collect()).unwrap_or_default();
     let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
     let feed = format!(
         "{}/c/{}/my-schedule/{}/{}.ics",
@@ -475,43 +500,65 @@ pub enum Format {
     Api,
 }
 
-/// An export of the published schedule (404 until something is published).
+/// An export of the published schedule (404 until something is published),
+/// rendered and gzipped once per publication or booking change.
 pub async fn export_response(
     state: &crate::state::State,
+    req: &HttpRequest,
     slug: String,
     format: Format,
 ) -> Result<HttpResponse, AppError> {
+    let slot = req.path().to_string();
+    let shared = |page: &crate::web::page_cache::CachedPage| {
+        let mut resp = page.respond(req);
+        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+        resp
+    };
+    if let Some(page) = render::shared_lookup(&state.pages, req, &slot) {
+        return Ok(shared(&page));
+    }
     let base = state.config.base_url.clone();
-    let r = state
+    let (key, rendered) = state
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
             service::rendered(conn, &st.exports, &conf, &base)
         })
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .await?;
+    if let Some(page) = state.pages.revalidate(&slot, &key) {
+        return Ok(shared(&page));
+    }
+    let r = rendered.ok_or(AppError::NotFound)?;
     let (ct, body) = match format {
         Format::Xml => ("application/xml; charset=utf-8", r.xml.clone()),
         Format::Json => ("application/json", r.json.clone()),
         Format::Ics => ("text/calendar; charset=utf-8", r.ics.clone()),
         Format::Api => ("application/json", r.api.clone()),
     };
-    Ok(HttpResponse::Ok()
-        .content_type(ct)
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=60"))
-        .insert_header(("Access-Control-Allow-Origin", "*"))
-        .body(body))
+    Ok(shared(&state.pages.store(&slot, key, ct, "public, max-age=60", body)))
 }
 
-async fn export_xml(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    export_response(&state, slug.into_inner(), Format::Xml).await
+async fn export_xml(
+    state: crate::state::State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    export_response(&state, &req, slug.into_inner(), Format::Xml).await
 }
 
-async fn export_json(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    export_response(&state, slug.into_inner(), Format::Json).await
+async fn export_json(
+    state: crate::state::State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    export_response(&state, &req, slug.into_inner(), Format::Json).await
 }
 
-async fn export_ics(state: crate::state::State, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    export_response(&state, slug.into_inner(), Format::Ics).await
+async fn export_ics(
+    state: crate::state::State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    export_response(&state, &req, slug.into_inner(), Format::Ics).await
 }
 
 /// A person's starred sessions as a calendar; the URL is the credential.

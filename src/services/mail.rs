@@ -6,16 +6,22 @@ use crate::state::AppState;
 use diesel::PgConnection;
 use serde_json::Value;
 
-/// Renders `email/<name>.txt` and `email/<name>.html` with `data` (plus `base_url`)
-/// and queues the mail. Call it inside the transaction of the change it reports.
-pub fn queue(
-    conn: &mut PgConnection,
-    st: &AppState,
-    to: &str,
-    subject: &str,
-    name: &str,
-    mut data: Value,
-) -> Result<i64, AppError> {
+/// A composed mail, not yet queued.
+pub struct Composed {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Composed {
+    pub fn as_new_mail(&self) -> NewMail<'_> {
+        NewMail { recipient: &self.to, subject: &self.subject, body_text: &self.text, body_html: &self.html }
+    }
+}
+
+/// Renders `email/<name>.txt` and `email/<name>.html` with `data` (plus `base_url`).
+pub fn compose(st: &AppState, to: &str, subject: &str, name: &str, mut data: Value) -> Result<Composed, AppError> {
     if to.contains(['\r', '\n']) || subject.contains(['\r', '\n']) {
         return Err(AppError::BadRequest("Mail headers must not contain line breaks.".into()));
     }
@@ -25,5 +31,18 @@ pub fn queue(
     }
     let text = st.templates.render(&format!("email/{name}.txt"), &data)?;
     let html = st.templates.render(&format!("email/{name}.html"), &data)?;
-    Ok(outbox::insert(conn, &NewMail { recipient: to, subject, body_text: &text, body_html: &html })?)
+    Ok(Composed { to: to.to_string(), subject: subject.to_string(), text, html })
+}
+
+/// Composes a mail and queues it. Call it inside the transaction of the change it reports.
+pub fn queue(
+    conn: &mut PgConnection,
+    st: &AppState,
+    to: &str,
+    subject: &str,
+    name: &str,
+    data: Value,
+) -> Result<i64, AppError> {
+    let mail = compose(st, to, subject, name, data)?;
+    Ok(outbox::insert(conn, &mail.as_new_mail())?)
 }

@@ -1,6 +1,7 @@
 //! Use cases. Each is one database transaction; mail goes to the outbox inside it.
 
 pub mod accounts;
+pub mod bench_data;
 pub mod cfp;
 pub mod conferences;
 pub mod demo;

@@ -424,11 +424,44 @@ pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> R
 
 // ---- registering ----
 
-fn mail_data(conf: &Conference, st: &AppState, r: &Registration, ticket_type: &str, name: &str) -> Value {
+/// What registration mails say about a registration (stored or about to be).
+struct MailFacts<'a> {
+    fee_minor: i64,
+    currency: &'a str,
+    tier_label: &'a str,
+    badge_name: &'a str,
+    offer_expires_at: Option<DateTime<Utc>>,
+}
+
+impl<'a> From<&'a Registration> for MailFacts<'a> {
+    fn from(r: &'a Registration) -> Self {
+        MailFacts {
+            fee_minor: r.fee_minor,
+            currency: &r.currency,
+            tier_label: &r.tier_label,
+            badge_name: &r.badge_name,
+            offer_expires_at: r.offer_expires_at,
+        }
+    }
+}
+
+impl<'a> From<&'a NewRegistration<'a>> for MailFacts<'a> {
+    fn from(r: &'a NewRegistration<'a>) -> Self {
+        MailFacts {
+            fee_minor: r.fee_minor,
+            currency: r.currency,
+            tier_label: r.tier_label,
+            badge_name: r.badge_name,
+            offer_expires_at: None,
+        }
+    }
+}
+
+fn mail_data(conf: &Conference, st: &AppState, r: MailFacts, ticket_type: &str, name: &str) -> Value {
     let tz = zone(conf);
     json!({
         "name": name, "conference": conf.name, "ticket_type": ticket_type,
-        "fee": money(r.fee_minor, &r.currency), "tier": r.tier_label, "badge_name": r.badge_name,
+        "fee": money(r.fee_minor, r.currency), "tier": r.tier_label, "badge_name": r.badge_name,
         "link": link(st, conf), "offer_expires_at": local(r.offer_expires_at, tz),
         "free": r.fee_minor == 0,
     })
@@ -448,18 +481,35 @@ fn notify(
 ) -> Result<(), AppError> {
     let user = users::find(conn, r.user_id)?;
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
-    let mut data = mail_data(conf, st, r, &tt, &user.name);
+    notify_person(conn, st, conf, r, (&user, &tt), what, extra)
+}
+
+/// `notify` for a caller that has the person and the ticket type's name at
+/// hand (registering, inside the seat lock: two queries fewer there).
+fn notify_person(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+    (user, tt): (&User, &str),
+    what: &str,
+    extra: Value,
+) -> Result<(), AppError> {
+    let mut data = mail_data(conf, st, r.into(), tt, &user.name);
     if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
         d.extend(e);
     }
-    let subject = match what {
+    mail::queue(conn, st, &user.email, &subject(conf, what), what, data)?;
+    Ok(())
+}
+
+fn subject(conf: &Conference, what: &str) -> String {
+    match what {
         "registration_confirmed" => format!("Registration confirmed: {}", conf.name),
         "registration_waitlisted" => format!("You are on the waitlist for {}", conf.name),
         "registration_offer" => format!("A seat is free for you at {}", conf.name),
         _ => format!("Registration cancelled: {}", conf.name),
-    };
-    mail::queue(conn, st, &user.email, &subject, what, data)?;
-    Ok(())
+    }
 }
 
 /// Offers free seats to the waitlist, in order, each offer by mail. Call with the
@@ -530,92 +580,128 @@ pub fn register(
     conf: &Conference,
     draft: &RegistrationDraft,
 ) -> Result<Registration, FormError> {
-    conn.transaction(|conn| {
-        let Some(settings) = repo::lock_settings(conn, conf.id)? else {
-            return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
-        };
-        expire_locked(conn, st, conf, &settings)?;
-        let now = Utc::now();
-        let tz = zone(conf);
-        if let Some(o) = settings.opens_at.filter(|o| now < *o) {
-            return Err(AppError::Conflict(format!("Registration opens on {}.", format_local(o, tz))).into());
+    // Checks first, outside the seat lock: they only read, and the database
+    // refuses a second active registration whatever they saw.
+    let Some(settings) = repo::settings(conn, conf.id)? else {
+        return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
+    };
+    let now = Utc::now();
+    let tz = zone(conf);
+    if let Some(o) = settings.opens_at.filter(|o| now < *o) {
+        return Err(AppError::Conflict(format!("Registration opens on {}.", format_local(o, tz))).into());
+    }
+    if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
+        return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
+    }
+    if repo::active_for_user(conn, conf.id, user.id)?.is_some() {
+        return Err(already_registered());
+    }
+    let t = match Uuid::parse_str(&draft.ticket_type) {
+        Ok(id) => repo::ticket_type(conn, conf.id, id)?,
+        Err(_) => repo::ticket_type_by_name(conn, conf.id, &draft.ticket_type)?,
+    }
+    .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+    if t.requires_code {
+        return conn.transaction(|conn| register_with_code(conn, st, user, conf, draft, &t));
+    }
+    let rows = repo::tiers_for_type(conn, t.id)?;
+    let tiers = tiers_of(&rows, t.id);
+    let Some(tier) = fees::tier_at(&tiers, now) else {
+        return Err(FormError::Field(FieldError::new(
+            "ticket_type",
+            format!("“{}” is not on sale at the moment", t.name),
+        )));
+    };
+    let new = new_registration(conf, user, &t, draft, (Some(tier.id), &tier.label, &tier.amount, None));
+    // Both possible mails are composed now, so the statement that takes the
+    // seat also queues the right one without coming back to us.
+    let compose = |what: &str| {
+        let data = mail_data(conf, st, (&new).into(), &t.name, &user.name);
+        mail::compose(st, &user.email, &subject(conf, what), what, data)
+    };
+    let (confirmed, waitlisted) = (compose("registration_confirmed")?, compose("registration_waitlisted")?);
+    refresh(conn, st, conf)?;
+    match repo::register_in_one_statement(conn, &new, &confirmed.as_new_mail(), &waitlisted.as_new_mail()) {
+        Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
+            if info.constraint_name() == Some("registrations_one_active_idx") =>
+        {
+            Err(already_registered())
         }
-        if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
-            return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
-        }
-        if repo::active_for_user(conn, conf.id, user.id)?.is_some() {
-            return Err(already_registered());
-        }
-        let t = match Uuid::parse_str(&draft.ticket_type) {
-            Ok(id) => repo::ticket_type(conn, conf.id, id)?,
-            Err(_) => repo::ticket_type_by_name(conn, conf.id, &draft.ticket_type)?,
-        }
-        .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(AppError::Conflict("Registration is not open for this conference.".into()).into()),
+        Err(e) => Err(AppError::from(e).into()),
+    }
+}
 
-        let (tier_id, tier_label, fee, code_id) = if t.requires_code {
-            let Some(code) = draft.code.as_deref() else {
-                return Err(FormError::Field(FieldError::new("code", "this ticket type needs a comp code")));
+/// The fields of a registration about to be inserted; the fee comes from the
+/// tier (or the comp code) chosen on the server, never from the client.
+fn new_registration<'a>(
+    conf: &'a Conference,
+    user: &User,
+    t: &TicketType,
+    draft: &'a RegistrationDraft,
+    (fee_tier_id, tier_label, fee, comp_code_id): (Option<i64>, &'a str, &'a Money, Option<i64>),
+) -> NewRegistration<'a> {
+    NewRegistration {
+        conference_id: conf.id,
+        user_id: user.id,
+        ticket_type_id: t.id,
+        fee_tier_id,
+        tier_label,
+        fee_minor: fee.minor,
+        currency: &fee.currency,
+        comp_code_id,
+        badge_name: &draft.badge_name,
+        affiliation: &draft.affiliation,
+        dietary: &draft.dietary,
+        accessibility: &draft.accessibility,
+        public_listing: draft.public_listing,
+        payment_status: if fee.minor == 0 { NOT_DUE } else { UNPAID },
+    }
+}
+
+/// A comp pass: the code is claimed and the seat taken in one transaction, so a
+/// refused registration never uses up the code.
+fn register_with_code(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    draft: &RegistrationDraft,
+    t: &TicketType,
+) -> Result<Registration, FormError> {
+    let Some(code) = draft.code.as_deref() else {
+        return Err(FormError::Field(FieldError::new("code", "this ticket type needs a comp code")));
+    };
+    let claimed = match repo::claim_code(conn, conf.id, code, user.id)? {
+        Some(c) if c.ticket_type_id == t.id => c,
+        Some(_) => return Err(FormError::Field(FieldError::new("code", format!("this code is not for “{}”", t.name)))),
+        None => {
+            let message = if repo::code(conn, conf.id, code)?.is_some() {
+                "this code was already used; each code works once"
+            } else {
+                "this code is not valid for this conference"
             };
-            let claimed = repo::claim_code(conn, conf.id, code, user.id)?;
-            let claimed = match claimed {
-                Some(c) if c.ticket_type_id == t.id => c,
-                Some(_) => {
-                    return Err(FormError::Field(FieldError::new("code", format!("this code is not for “{}”", t.name))))
-                }
-                None => {
-                    let known = repo::code(conn, conf.id, code)?;
-                    let message = if known.is_some() {
-                        "this code was already used; each code works once"
-                    } else {
-                        "this code is not valid for this conference"
-                    };
-                    return Err(FormError::Field(FieldError::new("code", message)));
-                }
-            };
-            (None, "Comp pass".to_string(), Money::new(0, &conf.currency), Some(claimed.id))
-        } else {
-            let rows = repo::tiers_for_type(conn, t.id)?;
-            let tiers = tiers_of(&rows, t.id);
-            let Some(tier) = fees::tier_at(&tiers, now) else {
-                return Err(FormError::Field(FieldError::new(
-                    "ticket_type",
-                    format!("“{}” is not on sale at the moment", t.name),
-                )));
-            };
-            (Some(tier.id), tier.label.clone(), tier.amount.clone(), None)
-        };
-        let payment = if fee.minor == 0 { NOT_DUE } else { UNPAID };
-        let inserted = repo::insert_taking_seat(
-            conn,
-            &NewRegistration {
-                conference_id: conf.id,
-                user_id: user.id,
-                ticket_type_id: t.id,
-                fee_tier_id: tier_id,
-                tier_label: &tier_label,
-                fee_minor: fee.minor,
-                currency: &fee.currency,
-                comp_code_id: code_id,
-                badge_name: &draft.badge_name,
-                affiliation: &draft.affiliation,
-                dietary: &draft.dietary,
-                accessibility: &draft.accessibility,
-                public_listing: draft.public_listing,
-                payment_status: payment,
-            },
-        );
-        let r = match inserted {
-            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
-                if info.constraint_name() == Some("registrations_one_active_idx") =>
-            {
-                return Err(already_registered())
-            }
-            other => other?,
-        };
-        let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
-        notify(conn, st, conf, &r, template, json!({}))?;
-        Ok(r)
-    })
+            return Err(FormError::Field(FieldError::new("code", message)));
+        }
+    };
+    let Some(settings) = repo::lock_settings(conn, conf.id)? else {
+        return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
+    };
+    expire_locked(conn, st, conf, &settings)?;
+    let free = Money::new(0, &conf.currency);
+    let new = new_registration(conf, user, t, draft, (None, "Comp pass", &free, Some(claimed.id)));
+    let r = match repo::insert_taking_seat(conn, &new) {
+        Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
+            if info.constraint_name() == Some("registrations_one_active_idx") =>
+        {
+            return Err(already_registered())
+        }
+        other => other?,
+    };
+    let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
+    notify_person(conn, st, conf, &r, (user, &t.name), template, json!({}))?;
+    Ok(r)
 }
 
 fn already_registered() -> FormError {

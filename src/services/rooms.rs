@@ -495,12 +495,7 @@ fn taken(
         let len = want.end - want.start;
         nearest = nearest_free(&w, settings.rules().slot(), &taken, len, want.start, now, 3);
     }
-    let mut free_rooms = Vec::new();
-    for other in repo::rooms_of(conn, conf.id)?.into_iter().filter(|r| r.bookable && r.id != room.id) {
-        if repo::taken_in_room(conn, other.id, want.start, want.end)?.is_empty() {
-            free_rooms.push((other.public_id, other.name));
-        }
-    }
+    let free_rooms = repo::free_rooms(conn, conf.id, room.id, want.start, want.end)?;
     let mut message = if held.is_empty() {
         format!("{} is already booked then.", room.name)
     } else {

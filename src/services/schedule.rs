@@ -394,11 +394,54 @@ pub struct Rendered {
     pub api: String,
 }
 
-/// Rendered exports kept until the schedule is published again or a booking
-/// changes: the key says which, and costs one small query to read.
+/// The public schedule and its rendered exports, kept until the schedule is
+/// published again or a booking changes: the key says which, and costs one
+/// small query to read.
 #[derive(Default)]
 pub struct ExportCache {
-    entries: std::sync::Mutex<std::collections::HashMap<i64, (String, std::sync::Arc<Rendered>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<CacheEntry>>>,
+}
+
+struct CacheEntry {
+    key: String,
+    published: Option<std::sync::Arc<Published>>,
+    rendered: std::sync::OnceLock<Option<std::sync::Arc<Rendered>>>,
+}
+
+impl ExportCache {
+    fn entry(&self, conference_id: i64, key: &str) -> Option<std::sync::Arc<CacheEntry>> {
+        self.entries.lock().ok()?.get(&conference_id).filter(|e| e.key == key).cloned()
+    }
+}
+
+/// The public schedule (published sessions and bookings) with the key it was
+/// built from; parsed once per publication or booking change, not per request.
+pub fn public_cached(
+    conn: &mut PgConnection,
+    cache: &ExportCache,
+    conf: &Conference,
+) -> Result<(String, Option<std::sync::Arc<Published>>), AppError> {
+    Ok(cached_entry(conn, cache, conf).map(|e| (e.key.clone(), e.published.clone()))?)
+}
+
+fn cached_entry(
+    conn: &mut PgConnection,
+    cache: &ExportCache,
+    conf: &Conference,
+) -> Result<std::sync::Arc<CacheEntry>, AppError> {
+    let key = cache_key(conn, conf.id)?;
+    if let Some(e) = cache.entry(conf.id, &key) {
+        return Ok(e);
+    }
+    let entry = std::sync::Arc::new(CacheEntry {
+        key,
+        published: public_sessions(conn, conf)?.map(std::sync::Arc::new),
+        rendered: std::sync::OnceLock::new(),
+    });
+    if let Ok(mut entries) = cache.entries.lock() {
+        entries.insert(conf.id, entry.clone());
+    }
+    Ok(entry)
 }
 
 #[derive(diesel::QueryableByName)]
@@ -423,25 +466,22 @@ fn cache_key(conn: &mut PgConnection, conference_id: i64) -> Result<String, AppE
     Ok(format!("{:?}:{}:{:?}", k.version, k.bookings, k.changed))
 }
 
-/// The exports of the published schedule, from the cache when nothing changed.
+/// The exports of the published schedule, from the cache when nothing changed,
+/// with the key they were built from.
 pub fn rendered(
     conn: &mut PgConnection,
     cache: &ExportCache,
     conf: &Conference,
     base_url: &str,
-) -> Result<Option<std::sync::Arc<Rendered>>, AppError> {
-    let key = cache_key(conn, conf.id)?;
-    if let Ok(entries) = cache.entries.lock() {
-        if let Some((k, r)) = entries.get(&conf.id) {
-            if *k == key {
-                return Ok(Some(r.clone()));
-            }
-        }
-    }
-    let Some(Published { version, published_at: at, sessions, .. }) = public_sessions(conn, conf)? else {
-        return Ok(None);
-    };
-    let e = export(conf, base_url, version, at, &sessions);
+) -> Result<(String, Option<std::sync::Arc<Rendered>>), AppError> {
+    let entry = cached_entry(conn, cache, conf)?;
+    let rendered = entry.rendered.get_or_init(|| entry.published.as_ref().map(|p| render_exports(conf, base_url, p)));
+    Ok((entry.key.clone(), rendered.clone()))
+}
+
+fn render_exports(conf: &Conference, base_url: &str, p: &Published) -> std::sync::Arc<Rendered> {
+    let (version, at, sessions) = (p.version, p.published_at, &p.sessions);
+    let e = export(conf, base_url, version, at, sessions);
     let tz = cfp::tz(conf);
     let api = serde_json::json!({
         "conference": conf.slug, "version": version, "published_at": at, "time_zone": conf.time_zone,
@@ -453,14 +493,10 @@ pub fn rendered(
             "abstract": s.abstract_md,
         })).collect::<Vec<_>>(),
     });
-    let r = std::sync::Arc::new(Rendered {
+    std::sync::Arc::new(Rendered {
         xml: crate::domain::schedule_export::frab_xml(&e),
         json: crate::domain::schedule_export::frab_json(&e).to_string(),
         ics: crate::domain::schedule_export::icalendar(&e, &conf.name),
         api: api.to_string(),
-    });
-    if let Ok(mut entries) = cache.entries.lock() {
-        entries.insert(conf.id, (key, r.clone()));
-    }
-    Ok(Some(r))
+    })
 }

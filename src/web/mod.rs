@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod context;
 pub mod csrf;
+pub mod page_cache;
 pub mod render;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};

@@ -125,10 +125,18 @@ fn mail_headers_refuse_line_breaks() {
     let db = TestDb::new();
     let mut c = db.conn();
     use plumbline::repo::outbox::{insert, NewMail};
-    for (to, subject) in [("a@example.org\r\nBcc: victim@example.org", "Hi"), ("a@example.org", "Hi\r\nBcc: victim@example.org"), ("a@example.org", "Hi\nX: y")] {
-        assert!(insert(&mut c, &NewMail { recipient: to, subject, body_text: "t", body_html: "h" }).is_err(), "{to:?} {subject:?}");
+    for (to, subject) in [
+        ("a@example.org\r\nBcc: victim@example.org", "Hi"),
+        ("a@example.org", "Hi\r\nBcc: victim@example.org"),
+        ("a@example.org", "Hi\nX: y"),
+    ] {
+        assert!(
+            insert(&mut c, &NewMail { recipient: to, subject, body_text: "t", body_html: "h" }).is_err(),
+            "{to:?} {subject:?}"
+        );
     }
     // Through the app: a decision subject built from a title with a line break stays one line.
-    let s = plumbline::domain::review::fill("About {title}", &[("title", "evil\r\nBcc: x@example.org")]).replace(['\r', '\n'], " ");
+    let s = plumbline::domain::review::fill("About {title}", &[("title", "evil\r\nBcc: x@example.org")])
+        .replace(['\r', '\n'], " ");
     assert!(!s.contains('\n') && !s.contains('\r'));
 }

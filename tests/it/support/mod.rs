@@ -139,6 +139,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         mail_max_attempts: 5,
         mail_backoff_base: Duration::from_millis(200),
         request_timeout: Duration::from_secs(10),
+        page_cache_ttl: Duration::from_secs(1),
     }
 }
 

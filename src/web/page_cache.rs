@@ -1,0 +1,221 @@
+//! Rendered public pages and exports for anonymous visitors, kept in memory
+//! with their gzip form, so a page opened by 300 people at once is rendered
+//! once.
+//!
+//! Freshness has two parts. Within this instance, any write (a non-GET request)
+//! moves the epoch and every entry is checked again, so people see their own
+//! changes at once. Across instances, an entry is trusted for `ttl` (one second
+//! by default) and then checked against its data key (for the schedule: the
+//! published version and the bookings) with one small query; an unchanged key
+//! keeps the rendered bytes, so the exports are rendered and compressed once per
+//! publication, not once per second.
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// More distinct pages than this and the cache starts over: bounded memory
+/// whatever query strings people send.
+const MAX_ENTRIES: usize = 4096;
+
+pub struct CachedPage {
+    /// What the page was rendered from; equal keys mean equal pages.
+    pub key: String,
+    pub content_type: &'static str,
+    pub cache_control: &'static str,
+    pub body: Bytes,
+    pub gzip: Bytes,
+    checked: Instant,
+    epoch: u64,
+    /// Set while one request renders this page again: the others are given
+    /// this (slightly stale) page meanwhile instead of all rendering it too.
+    refreshing: AtomicBool,
+}
+
+/// Held by the request that renders a stale page again; dropping it (the page
+/// stored, or the request failed) lets the next request try.
+pub struct Refreshing(Arc<CachedPage>);
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        self.0.refreshing.store(false, Ordering::Release);
+    }
+}
+
+impl CachedPage {
+    /// The page, gzipped when the client accepts it.
+    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        let mut resp = HttpResponse::Ok();
+        resp.content_type(self.content_type)
+            .insert_header((header::CACHE_CONTROL, self.cache_control))
+            .insert_header((header::VARY, "Accept-Encoding"));
+        if accepts_gzip(req) {
+            // Already compressed: the Compress middleware leaves it alone.
+            resp.insert_header((header::CONTENT_ENCODING, "gzip"));
+            resp.body(self.gzip.clone())
+        } else {
+            resp.body(self.body.clone())
+        }
+    }
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|c| {
+        let mut parts = c.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+pub struct PageCache {
+    ttl: Duration,
+    epoch: AtomicU64,
+    entries: Mutex<HashMap<String, Arc<CachedPage>>>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::new(Duration::from_secs(1))
+    }
+}
+
+impl PageCache {
+    pub fn new(ttl: Duration) -> PageCache {
+        PageCache { ttl, epoch: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+    }
+
+    /// Something was written through this instance: check every page again.
+    pub fn written(&self) {
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The page, if it may be served without asking the database: fresh, or
+    /// stale while another request renders it again. `Err` with a guard means
+    /// this request is the one to render it (keep the guard until it is stored).
+    pub fn lookup(&self, path: &str) -> Result<Arc<CachedPage>, Option<Refreshing>> {
+        let page = self.entries.lock().ok().and_then(|e| e.get(path).cloned()).ok_or(None)?;
+        if page.epoch == self.epoch.load(Ordering::Relaxed) && page.checked.elapsed() < self.ttl {
+            return Ok(page);
+        }
+        if page.refreshing.swap(true, Ordering::AcqRel) {
+            return Ok(page);
+        }
+        Err(Some(Refreshing(page)))
+    }
+
+    /// The page only if fresh (tests and callers that must not see stale pages).
+    pub fn fresh(&self, path: &str) -> Option<Arc<CachedPage>> {
+        let page = self.entries.lock().ok()?.get(path).cloned()?;
+        (page.epoch == self.epoch.load(Ordering::Relaxed) && page.checked.elapsed() < self.ttl).then_some(page)
+    }
+
+    /// The page rendered from `key`, whatever its age, stamped fresh again.
+    pub fn revalidate(&self, path: &str, key: &str) -> Option<Arc<CachedPage>> {
+        let mut entries = self.entries.lock().ok()?;
+        let old = entries.get(path).filter(|p| p.key == key)?;
+        let page = Arc::new(CachedPage {
+            key: old.key.clone(),
+            content_type: old.content_type,
+            cache_control: old.cache_control,
+            body: old.body.clone(),
+            gzip: old.gzip.clone(),
+            checked: Instant::now(),
+            epoch: self.epoch.load(Ordering::Relaxed),
+            refreshing: AtomicBool::new(false),
+        });
+        entries.insert(path.to_string(), page.clone());
+        Some(page)
+    }
+
+    /// Keeps a freshly rendered page (and its gzip form).
+    pub fn store(
+        &self,
+        path: &str,
+        key: String,
+        content_type: &'static str,
+        cache_control: &'static str,
+        body: String,
+    ) -> Arc<CachedPage> {
+        // Read the epoch before compressing: a write meanwhile makes this entry stale.
+        let epoch = self.epoch.load(Ordering::Relaxed);
+        let gzip = gzip(body.as_bytes());
+        let page = Arc::new(CachedPage {
+            key,
+            content_type,
+            cache_control,
+            body: Bytes::from(body),
+            gzip: Bytes::from(gzip),
+            checked: Instant::now(),
+            epoch,
+            refreshing: AtomicBool::new(false),
+        });
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES && !entries.contains_key(path) {
+                entries.clear();
+            }
+            entries.insert(path.to_string(), page.clone());
+        }
+        page
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn fresh_until_a_write_or_the_ttl() {
+        let cache = PageCache::new(Duration::from_millis(50));
+        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".into());
+        assert!(cache.fresh("/a").is_some());
+        cache.written();
+        assert!(cache.fresh("/a").is_none(), "a local write makes it stale");
+        assert!(cache.revalidate("/a", "k2").is_none(), "another key is another page");
+        assert!(cache.revalidate("/a", "k1").is_some());
+        assert!(cache.fresh("/a").is_some());
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(cache.fresh("/a").is_none(), "older than the ttl");
+    }
+
+    #[test]
+    fn one_request_renders_a_stale_page_again_while_the_others_get_it_stale() {
+        let cache = PageCache::new(Duration::from_millis(10));
+        cache.store("/a", "k".into(), "text/html", "no-store", "old".into());
+        std::thread::sleep(Duration::from_millis(20));
+        let guard = cache.lookup("/a").err().flatten().expect("the first request renders");
+        assert_eq!(cache.lookup("/a").ok().unwrap().body, "old", "the others get the stale page");
+        drop(guard);
+        let guard = cache.lookup("/a").err().flatten().expect("a failed render lets the next one try");
+        cache.store("/a", "k".into(), "text/html", "no-store", "new".into());
+        drop(guard);
+        assert_eq!(cache.lookup("/a").ok().unwrap().body, "new");
+        assert!(matches!(cache.lookup("/b"), Err(None)), "nothing cached: render");
+    }
+
+    #[test]
+    fn gzip_only_when_accepted() {
+        let cache = PageCache::default();
+        let page = cache.store("/a", String::new(), "text/plain", "no-store", "x".repeat(1000));
+        assert!(page.gzip.len() < 100);
+        let plain = page.respond(&TestRequest::default().to_http_request());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let req = TestRequest::default().insert_header((header::ACCEPT_ENCODING, "br, gzip;q=0.8")).to_http_request();
+        assert_eq!(page.respond(&req).headers().get(header::CONTENT_ENCODING).unwrap(), "gzip");
+        let refused = TestRequest::default().insert_header((header::ACCEPT_ENCODING, "gzip;q=0")).to_http_request();
+        assert!(page.respond(&refused).headers().get(header::CONTENT_ENCODING).is_none());
+    }
+}
