@@ -128,6 +128,14 @@ pub fn http_server(
             .configure(routes::configure)
             .default_service(aweb::to(not_found))
     })
+    // Compressed pages go out in several writes; with Nagle's algorithm the last
+    // one waits for the client's delayed ACK (40 ms per response, actix-web
+    // #3444). Pages are written whole, so there is nothing to coalesce.
+    .on_connect(|conn, _| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     .workers(workers.max(1))
     // A slow client cannot hold a worker forever.
     .client_request_timeout(request_timeout)

@@ -184,6 +184,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamptz>,
         decision_note -> Text,
         decision_released_at -> Nullable<Timestamptz>,
+        review_scores -> Array<Int4>,
     }
 }
 

@@ -286,26 +286,24 @@ pub struct Scope {
 }
 
 /// The proposals in scope that are up for review (submitted or decided), with
-/// every score in one query (no N+1), conflicts already removed for reviewers.
+/// every score in one query (no N+1; the scores are kept on the proposal by a
+/// trigger), conflicts already removed for reviewers.
 pub fn dashboard(conn: &mut PgConnection, s: &Scope) -> QueryResult<Vec<DashboardRow>> {
     let conflict_filter = if s.include_conflicted { String::new() } else { format!("AND NOT {}", conflict_sql("$2")) };
     let call_filter = if s.topic_call.is_some() { "c.id = $5" } else { "c.microconference_id IS NULL" };
     let sql = format!(
         "SELECT p.id, p.public_id, p.title, p.state, c.id AS call_id, c.title AS call_title, p.track_id, t.name AS track, \
-                own.score AS own_score, \
-                COALESCE(array_agg(r.score ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{{}}') AS scores, \
+                own.score AS own_score, p.review_scores AS scores, \
                 c.score_min, c.score_max, c.reviews_visibility, u.name AS submitter_name, c.anonymised, p.decision_released_at \
          FROM proposals p \
          JOIN calls c ON c.id = p.call_id \
          JOIN users u ON u.id = p.submitter_id \
          LEFT JOIN tracks t ON t.id = p.track_id \
-         LEFT JOIN reviews r ON r.proposal_id = p.id \
          LEFT JOIN reviews own ON own.proposal_id = p.id AND own.reviewer_id = $2 \
          WHERE p.conference_id = $1 AND p.state IN ('submitted', 'accepted', 'rejected', 'maybe') AND {call_filter} \
            AND (cardinality($3::bigint[]) = 0 OR p.call_id = ANY($3)) \
            AND (cardinality($4::bigint[]) = 0 OR p.track_id = ANY($4)) \
            {conflict_filter} \
-         GROUP BY p.id, c.id, t.name, own.score, u.name \
          ORDER BY p.created_at"
     );
     diesel::sql_query(sql)

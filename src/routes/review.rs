@@ -100,9 +100,16 @@ struct DashQuery {
     unreviewed: String,
     #[serde(default)]
     sort: String,
+    #[serde(default)]
+    page: String,
 }
 
-fn filter_and_sort(mut rows: Vec<DashboardRow>, q: &DashQuery, role: &Reviewer) -> Vec<DashboardRow> {
+/// Rows per dashboard page: filters, sorting and progress cover every row,
+/// the page shows this many (a screenful to work through, cheap to render).
+const PER_PAGE: usize = 50;
+
+fn filter_and_sort<'a>(rows: &'a [DashboardRow], q: &DashQuery, role: &Reviewer) -> Vec<&'a DashboardRow> {
+    let mut rows: Vec<&DashboardRow> = rows.iter().collect();
     rows.retain(|r| {
         (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
             && (q.unreviewed.is_empty() || r.own_score.is_none())
@@ -136,29 +143,51 @@ async fn load_dashboard(
     slug: String,
     mc: Option<String>,
     q: DashQuery,
-) -> Result<(Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>), AppError> {
+) -> Result<std::sync::Arc<DashboardData>, AppError> {
     let user = ctx.user()?.clone();
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let (mut scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
-            let all_calls = calls::for_conference(conn, conf.id)?;
-            if let Some(c) = all_calls.iter().find(|c| c.public_id.to_string() == q.call) {
-                if scope.topic_call.is_none() && (scope.call_ids.is_empty() || scope.call_ids.contains(&c.id)) {
-                    scope.call_ids = vec![c.id];
-                }
-            }
-            let rows = reviews::dashboard(conn, &scope)?;
-            let tracks = calls::tracks(conn, conf.id)?;
-            Ok((conf, filter_and_sort(rows, &q, &role), role, all_calls, tracks))
-        })
-        .await
+    // A reviewer pages, sorts and filters the same rows: they are computed once
+    // and kept briefly for this reviewer (any write through this instance, such
+    // as their own review, drops them; others' show within the page cache TTL).
+    let memo_key = format!("dashboard:{slug}:{}:{}:{}", user.id, mc.as_deref().unwrap_or(""), q.call);
+    let pages = ctx.state.pages.clone();
+    let loaded = match pages.recall::<DashboardData>(&memo_key) {
+        Some(d) => d,
+        None => {
+            let epoch = pages.epoch();
+            let call = q.call.clone();
+            let d = ctx
+                .state
+                .db(move |conn, _| {
+                    let conf = conf_service::find(conn, &slug)?;
+                    let (mut scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
+                    let all_calls = calls::for_conference(conn, conf.id)?;
+                    if let Some(c) = all_calls.iter().find(|c| c.public_id.to_string() == call) {
+                        if scope.topic_call.is_none() && (scope.call_ids.is_empty() || scope.call_ids.contains(&c.id)) {
+                            scope.call_ids = vec![c.id];
+                        }
+                    }
+                    let rows = reviews::dashboard(conn, &scope)?;
+                    let tracks = calls::tracks(conn, conf.id)?;
+                    Ok(std::sync::Arc::new((conf, rows, role, all_calls, tracks)))
+                })
+                .await?;
+            pages.remember(memo_key, epoch, d.clone());
+            d
+        }
+    };
+    Ok(loaded)
 }
 
+type DashboardData = (Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>);
+
 async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQuery) -> Result<HttpResponse, AppError> {
-    let (conf, rows, role, all_calls, tracks) = load_dashboard(&ctx, slug, mc.clone(), q.clone()).await?;
+    let loaded = load_dashboard(&ctx, slug, mc.clone(), q.clone()).await?;
+    let (conf, all_rows, role, all_calls, tracks) = &*loaded;
+    let rows = filter_and_sort(all_rows, &q, role);
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
-    let list: Vec<Value> = rows.iter().map(|r| row_view(r, &role)).collect();
+    let pages = rows.len().div_ceil(PER_PAGE).max(1);
+    let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let list: Vec<Value> = rows.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|r| row_view(r, &role)).collect();
     let calls_opt: Vec<Value> = all_calls
         .iter()
         .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
@@ -187,6 +216,15 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
         ("sort", q.sort.as_str()),
     ])
     .unwrap_or_default();
+    let page_link = |n: usize| {
+        let unreviewed = if q.unreviewed.is_empty() { "" } else { "&unreviewed=1" };
+        format!("{base}?{qs}{unreviewed}&page={n}")
+    };
+    let pager = json!({
+        "page": page, "pages": pages, "many": pages > 1,
+        "first": if rows.is_empty() { 0 } else { (page - 1) * PER_PAGE + 1 }, "last": (page * PER_PAGE).min(rows.len()),
+        "prev": (page > 1).then(|| page_link(page - 1)), "next": (page < pages).then(|| page_link(page + 1)),
+    });
     render::ok(
         &ctx,
         "review_dashboard",
@@ -195,7 +233,7 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
             "conference": conference_view(&conf), "rows": list, "total": rows.len(), "reviewed": reviewed,
             "pct": if rows.is_empty() { 0 } else { reviewed * 100 / rows.len() },
             "calls": calls_opt, "tracks": tracks_opt, "sorts": sorts, "unreviewed": !q.unreviewed.is_empty(),
-            "is_mc": mc.is_some(), "base": base, "next": format!("/c/{}/review/next?{qs}{}", conf.slug, mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default()),
+            "is_mc": mc.is_some(), "pager": pager, "base": base, "next": format!("/c/{}/review/next?{qs}{}", conf.slug, mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default()),
         }),
     )
 }
@@ -228,7 +266,8 @@ async fn next_unreviewed(
     let slug = slug.into_inner();
     let NextQuery { mut q, mc } = q.into_inner();
     q.unreviewed = "1".into();
-    let (_, rows, _, _, _) = load_dashboard(&ctx, slug.clone(), mc.clone(), q).await?;
+    let loaded = load_dashboard(&ctx, slug.clone(), mc.clone(), q.clone()).await?;
+    let rows = filter_and_sort(&loaded.1, &q, &loaded.2);
     match rows.first() {
         Some(r) => Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{}", r.public_id), None)),
         None => {

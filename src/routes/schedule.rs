@@ -534,6 +534,7 @@ pub async fn export_response(
         Format::Ics => ("text/calendar; charset=utf-8", r.ics.clone()),
         Format::Api => ("application/json", r.api.clone()),
     };
+    let body = crate::web::page_cache::SharedText(body);
     Ok(shared(&state.pages.store(&slot, key, ct, "public, max-age=60", body)))
 }
 

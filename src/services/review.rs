@@ -85,6 +85,7 @@ pub fn respond_membership(
 // --- who reviews what ---
 
 /// The reviewing role of a person for one set of proposals.
+#[derive(Clone)]
 pub enum Reviewer {
     /// A committee member, limited to their calls/tracks.
     Member(Member),

@@ -387,11 +387,12 @@ pub fn toggle_star(conn: &mut PgConnection, user: &User, conf: &Conference, guid
 }
 
 /// The rendered exports of one conference's public schedule.
+/// Shared, not copied: the page cache serves these very bytes.
 pub struct Rendered {
-    pub xml: String,
-    pub json: String,
-    pub ics: String,
-    pub api: String,
+    pub xml: std::sync::Arc<str>,
+    pub json: std::sync::Arc<str>,
+    pub ics: std::sync::Arc<str>,
+    pub api: std::sync::Arc<str>,
 }
 
 /// The public schedule and its rendered exports, kept until the schedule is
@@ -494,9 +495,9 @@ fn render_exports(conf: &Conference, base_url: &str, p: &Published) -> std::sync
         })).collect::<Vec<_>>(),
     });
     std::sync::Arc::new(Rendered {
-        xml: crate::domain::schedule_export::frab_xml(&e),
-        json: crate::domain::schedule_export::frab_json(&e).to_string(),
-        ics: crate::domain::schedule_export::icalendar(&e, &conf.name),
-        api: api.to_string(),
+        xml: crate::domain::schedule_export::frab_xml(&e).into(),
+        json: crate::domain::schedule_export::frab_json(&e).to_string().into(),
+        ics: crate::domain::schedule_export::icalendar(&e, &conf.name).into(),
+        api: api.to_string().into(),
     })
 }

@@ -73,11 +73,34 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
     })
 }
 
+/// Text shared with its owner (e.g. a rendered export), servable without a copy.
+pub struct SharedText(pub Arc<str>);
+
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 pub struct PageCache {
     ttl: Duration,
     epoch: AtomicU64,
     entries: Mutex<HashMap<String, Arc<CachedPage>>>,
+    memos: Mutex<HashMap<String, Memo>>,
 }
+
+/// A value computed for one person (e.g. a reviewer's dashboard rows), kept
+/// under the same freshness rules as the pages.
+struct Memo {
+    checked: Instant,
+    epoch: u64,
+    value: Arc<dyn std::any::Any + Send + Sync>,
+    /// When a request set out to compute it again; meanwhile the others get
+    /// this value. A claim older than `CLAIM` (the computation failed) lapses.
+    claimed: Option<Instant>,
+}
+
+const CLAIM: Duration = Duration::from_secs(2);
 
 impl Default for PageCache {
     fn default() -> Self {
@@ -87,7 +110,43 @@ impl Default for PageCache {
 
 impl PageCache {
     pub fn new(ttl: Duration) -> PageCache {
-        PageCache { ttl, epoch: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+        PageCache {
+            ttl,
+            epoch: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A value remembered under `key`: fresh, or stale while another request
+    /// computes it again. `None`: compute it (this request has the claim).
+    pub fn recall<T: std::any::Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let mut memos = self.memos.lock().ok()?;
+        let m = memos.get_mut(key)?;
+        let fresh = m.epoch == self.epoch.load(Ordering::Relaxed) && m.checked.elapsed() < self.ttl;
+        if !fresh {
+            if m.claimed.is_some_and(|c| c.elapsed() < CLAIM) {
+                return m.value.clone().downcast::<T>().ok();
+            }
+            m.claimed = Some(Instant::now());
+            return None;
+        }
+        m.value.clone().downcast::<T>().ok()
+    }
+
+    /// Remembers `value` under `key` (read the epoch before computing it).
+    pub fn remember<T: std::any::Any + Send + Sync>(&self, key: String, epoch: u64, value: Arc<T>) {
+        if let Ok(mut memos) = self.memos.lock() {
+            if memos.len() >= MAX_ENTRIES && !memos.contains_key(&key) {
+                memos.clear();
+            }
+            memos.insert(key, Memo { checked: Instant::now(), epoch, value, claimed: None });
+        }
+    }
+
+    /// The current epoch, to pass to `remember` for a value computed from now on.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
     }
 
     /// Something was written through this instance: check every page again.
@@ -140,16 +199,17 @@ impl PageCache {
         key: String,
         content_type: &'static str,
         cache_control: &'static str,
-        body: String,
+        body: impl AsRef<[u8]> + Send + 'static,
     ) -> Arc<CachedPage> {
         // Read the epoch before compressing: a write meanwhile makes this entry stale.
         let epoch = self.epoch.load(Ordering::Relaxed);
-        let gzip = gzip(body.as_bytes());
+        let gzip = gzip(body.as_ref());
         let page = Arc::new(CachedPage {
             key,
             content_type,
             cache_control,
-            body: Bytes::from(body),
+            // Shares the caller's buffer (an export kept elsewhere too) instead of copying it.
+            body: Bytes::from_owner(body),
             gzip: Bytes::from(gzip),
             checked: Instant::now(),
             epoch,
@@ -204,6 +264,19 @@ mod tests {
         drop(guard);
         assert_eq!(cache.lookup("/a").ok().unwrap().body, "new");
         assert!(matches!(cache.lookup("/b"), Err(None)), "nothing cached: render");
+    }
+
+    #[test]
+    fn remembered_values_follow_the_same_freshness() {
+        let cache = PageCache::new(Duration::from_millis(50));
+        cache.remember("k".into(), cache.epoch(), Arc::new(vec![1, 2, 3]));
+        assert_eq!(*cache.recall::<Vec<i32>>("k").unwrap(), vec![1, 2, 3]);
+        assert!(cache.recall::<String>("k").is_none(), "another type is not confused with it");
+        cache.written();
+        assert!(cache.recall::<Vec<i32>>("k").is_none(), "stale: this caller recomputes");
+        assert_eq!(*cache.recall::<Vec<i32>>("k").unwrap(), vec![1, 2, 3], "meanwhile the others get it stale");
+        cache.remember("k".into(), cache.epoch(), Arc::new(vec![4]));
+        assert_eq!(*cache.recall::<Vec<i32>>("k").unwrap(), vec![4]);
     }
 
     #[test]

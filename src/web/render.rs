@@ -38,7 +38,7 @@ fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, A
             "flash": ctx.flash,
         }),
     );
-    Ok(ctx.state.templates.render(template, &Value::Object(data))?)
+    Ok(ctx.state.templates.render_owned(template, Value::Object(data))?)
 }
 
 /// Where this request's page sits in the page cache, when the visitor may be
