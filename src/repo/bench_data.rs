@@ -466,7 +466,9 @@ pub fn schedule(
     Ok(())
 }
 
-/// Fresh statistics, so the planner sees the bulk-loaded tables as they are.
-pub fn analyze(conn: &mut PgConnection) -> QueryResult<()> {
-    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+/// Vacuum and fresh statistics after the bulk load (outside any transaction),
+/// so the planner sees the tables as they are and autovacuum does not start
+/// on them in the middle of a measurement.
+pub fn vacuum_analyze(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query("VACUUM (ANALYZE)").execute(conn).map(|_| ())
 }

@@ -571,6 +571,28 @@ pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -
     .optional()
 }
 
+/// The settings, whether the person already holds an active registration and
+/// whether any offer ran out: what registering checks first, in one query.
+pub fn registration_state(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<(SettingsRow, bool, bool)>> {
+    let active = registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::user_id.eq(user_id))
+        .filter(registrations::status.eq_any(ACTIVE));
+    let due = registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq(OFFERED))
+        .filter(registrations::offer_expires_at.le(diesel::dsl::now));
+    registration_settings::table
+        .find(conference_id)
+        .select((SettingsRow::as_select(), diesel::dsl::exists(active), diesel::dsl::exists(due)))
+        .first(conn)
+        .optional()
+}
+
 pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))

@@ -37,14 +37,31 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError(AppError::NotFound))
 }
 
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty() && t.len() <= 100).map(str::to_string)
+}
+
 /// The user behind the bearer token, or 401.
 pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiError> {
-    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty() && t.len() <= 100);
-    let Some(token) = token.map(str::to_string) else {
-        return Err(ApiError(AppError::Unauthorized));
-    };
+    let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
     state.db(move |conn, _| accounts::user_for_api_token(conn, &token)).await?.ok_or(ApiError(AppError::Unauthorized))
+}
+
+/// Runs `f` as the bearer token's user (401 without one) on one pooled
+/// connection: authenticating in the same trip saves a checkout per write.
+pub async fn as_bearer<T, F>(state: &State, req: &HttpRequest, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut diesel::PgConnection, &crate::state::AppState, User) -> Result<T, AppError> + Send + 'static,
+{
+    let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
+    Ok(state
+        .db(move |conn, st| {
+            let user = accounts::user_for_api_token(conn, &token)?.ok_or(AppError::Unauthorized)?;
+            f(conn, st, user)
+        })
+        .await?)
 }
 
 async fn conferences(state: State) -> Result<HttpResponse, ApiError> {

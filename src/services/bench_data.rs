@@ -57,7 +57,10 @@ pub fn load(conn: &mut PgConnection, scale: i64) -> Result<Loaded, AppError> {
         repo::rooms_and_bookings(conn, &sizes, conf.id, first_day, DAYS, TIME_ZONE)?;
         repo::schedule(conn, &sizes, conf.id, first_day, organiser.id, TIME_ZONE)?;
         let schedule_version = crate::services::schedule::publish(conn, &organiser, &conf)?;
-        repo::analyze(conn)?;
         Ok(Loaded { sizes, schedule_version })
+    })
+    .and_then(|loaded| {
+        repo::vacuum_analyze(conn)?;
+        Ok(loaded)
     })
 }

@@ -582,7 +582,7 @@ pub fn register(
 ) -> Result<Registration, FormError> {
     // Checks first, outside the seat lock: they only read, and the database
     // refuses a second active registration whatever they saw.
-    let Some(settings) = repo::settings(conn, conf.id)? else {
+    let Some((settings, registered, due_offers)) = repo::registration_state(conn, conf.id, user.id)? else {
         return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
     };
     let now = Utc::now();
@@ -593,19 +593,21 @@ pub fn register(
     if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
         return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
     }
-    if repo::active_for_user(conn, conf.id, user.id)?.is_some() {
+    if registered {
         return Err(already_registered());
     }
-    let t = match Uuid::parse_str(&draft.ticket_type) {
-        Ok(id) => repo::ticket_type(conn, conf.id, id)?,
-        Err(_) => repo::ticket_type_by_name(conn, conf.id, &draft.ticket_type)?,
-    }
-    .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+    let ticketing = ticketing(conn, st, conf)?;
+    let wanted = draft.ticket_type.trim().to_lowercase();
+    let t = ticketing
+        .0
+        .iter()
+        .find(|t| t.public_id.to_string() == wanted || t.name.to_lowercase() == wanted)
+        .cloned()
+        .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
     if t.requires_code {
         return conn.transaction(|conn| register_with_code(conn, st, user, conf, draft, &t));
     }
-    let rows = repo::tiers_for_type(conn, t.id)?;
-    let tiers = tiers_of(&rows, t.id);
+    let tiers = tiers_of(&ticketing.1, t.id);
     let Some(tier) = fees::tier_at(&tiers, now) else {
         return Err(FormError::Field(FieldError::new(
             "ticket_type",
@@ -620,7 +622,9 @@ pub fn register(
         mail::compose(st, &user.email, &subject(conf, what), what, data)
     };
     let (confirmed, waitlisted) = (compose("registration_confirmed")?, compose("registration_waitlisted")?);
-    refresh(conn, st, conf)?;
+    if due_offers {
+        refresh(conn, st, conf)?;
+    }
     match repo::register_in_one_statement(conn, &new, &confirmed.as_new_mail(), &waitlisted.as_new_mail()) {
         Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
             if info.constraint_name() == Some("registrations_one_active_idx") =>
@@ -702,6 +706,24 @@ fn register_with_code(
     let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
     notify_person(conn, st, conf, &r, (user, &t.name), template, json!({}))?;
     Ok(r)
+}
+
+/// The ticket types and fee tiers of a conference, remembered for the page
+/// cache's TTL (an organiser's change through this instance shows at once).
+/// Which tier is in force is still decided at the instant of registering.
+fn ticketing(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+) -> Result<std::sync::Arc<(Vec<TicketType>, Vec<repo::TierRow>)>, AppError> {
+    let key = format!("ticketing:{}", conf.id);
+    if let Some(t) = st.pages.recall(&key) {
+        return Ok(t);
+    }
+    let epoch = st.pages.epoch();
+    let t = std::sync::Arc::new((repo::ticket_types(conn, conf.id)?, repo::tiers_for_conference(conn, conf.id)?));
+    st.pages.remember(key, epoch, t.clone());
+    Ok(t)
 }
 
 fn already_registered() -> FormError {
@@ -1048,6 +1070,18 @@ pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Ve
 pub fn api_view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     Ok(api_json(r, &tt))
+}
+
+/// `api_view` with the ticket type's name from the remembered ticketing.
+pub fn api_view_cached(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<Value, AppError> {
+    let ticketing = ticketing(conn, st, conf)?;
+    let tt = ticketing.0.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
+    Ok(api_json(r, tt))
 }
 
 fn api_json(r: &Registration, tt: &str) -> Value {

@@ -15,6 +15,7 @@ mod registration;
 mod reliability;
 mod review;
 mod rooms;
+mod scale;
 mod schedule;
 mod web_security;
 

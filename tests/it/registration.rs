@@ -231,6 +231,19 @@ fn concurrent_registrations_fill_exactly_the_cap() {
     assert_eq!(rows.iter().filter(|r| r.status == "confirmed").count(), 5);
     assert_eq!(rows.iter().filter(|r| r.status == "waitlisted").count(), 35);
     assert!(rows.iter().all(|r| r.fee_minor == 10000));
+    // The counters the seat decision reads (kept by a trigger) agree with the rows.
+    assert_eq!(seat_counters(&app), (5, 35));
+}
+
+/// (seats taken, people waiting) as the registration settings row holds them.
+pub fn seat_counters(app: &TestApp) -> (i64, i64) {
+    use diesel::prelude::*;
+    let mut c = app.db.conn();
+    diesel::dsl::sql::<(diesel::sql_types::BigInt, diesel::sql_types::BigInt)>(
+        "SELECT sum(seats_taken)::bigint, sum(waiting)::bigint FROM registration_settings",
+    )
+    .get_result(&mut c)
+    .unwrap()
 }
 
 #[test]

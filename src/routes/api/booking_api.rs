@@ -5,7 +5,7 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::bearer_user;
+use super::{as_bearer, bearer_user};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
@@ -93,7 +93,6 @@ pub async fn book(
     slug: web::Path<String>,
     body: web::Json<BookingBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
     let slug = slug.into_inner();
     let b = body.into_inner();
     let mut p = Problems::default();
@@ -117,30 +116,25 @@ pub async fn book(
         (Some(s), Some(e), Some(t), Some(d), Some(pr)) if p.is_empty() => Some((s, e, t, d, pr)),
         _ => None,
     };
-    let result = state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let tz = service::tz(&conf);
-            // Who may book comes before what was asked: 403 for anyone not registered.
+    let result = as_bearer(&state, &req, move |conn, st, user| {
+        let conf = conf_service::find_cached(conn, st, &slug)?;
+        let tz = service::tz(&conf);
+        let Some((start, end, title, description, proposal)) = parsed else {
+            // Who may book comes before what was asked: 403 for anyone not
+            // registered (`book` checks it first too).
             if !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)? {
                 return Ok((tz, Err(BookError::NotRegistered)));
             }
-            let Some((start, end, title, description, proposal)) = parsed else {
-                let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-                return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", msg)))));
-            };
-            let request = service::Request {
-                room: RoomRef::Name(b.room),
-                span: Span::new(start, end),
-                title,
-                description,
-                proposal,
-            };
-            let r = service::book(conn, &user, &conf, &request, Utc::now())
-                .map(|v| service::booking_json(&v, tz, Utc::now()));
-            Ok((tz, r))
-        })
-        .await?;
+            let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+            return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", msg)))));
+        };
+        let request =
+            service::Request { room: RoomRef::Name(b.room), span: Span::new(start, end), title, description, proposal };
+        let r =
+            service::book(conn, &user, &conf, &request, Utc::now()).map(|v| service::booking_json(&v, tz, Utc::now()));
+        Ok((tz, r))
+    })
+    .await?;
     let (tz, r) = result;
     Ok(match r {
         Ok(v) => HttpResponse::Created().json(v),

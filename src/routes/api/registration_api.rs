@@ -1,7 +1,7 @@
 //! Registration over the JSON API (bearer token). The body never sets the fee:
 //! unknown fields such as `fee_minor` are ignored, the server takes the tier in force.
 
-use super::bearer_user;
+use super::{as_bearer, bearer_user};
 use crate::domain::registration::RegistrationInput;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
@@ -18,19 +18,19 @@ pub async fn register(
     slug: web::Path<String>,
     body: web::Json<RegistrationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
     let slug = slug.into_inner();
-    let draft = body.into_inner().parse().map_err(|p| {
-        let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-        ApiError(AppError::BadRequest(msg))
-    })?;
-    let v = state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let r = service::register(conn, st, &user, &conf, &draft).map_err(|e| e.into_app())?;
-            service::api_view(conn, &conf, &r)
-        })
-        .await?;
+    let draft = body.into_inner().parse();
+    let v = as_bearer(&state, &req, move |conn, st, user| {
+        let draft = draft.map_err(|p| {
+            AppError::BadRequest(
+                p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            )
+        })?;
+        let conf = conf_service::find_cached(conn, st, &slug)?;
+        let r = service::register(conn, st, &user, &conf, &draft).map_err(|e| e.into_app())?;
+        service::api_view_cached(conn, st, &conf, &r)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(v))
 }
 

@@ -1,0 +1,182 @@
+//! The benchmark conference (`plumbline demo --scale N`) and what the
+//! performance work rests on: derived data kept exact by triggers, the review
+//! dashboard at LPC size, and cached public pages that follow other instances.
+
+use crate::support::TestApp;
+use diesel::prelude::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(sql).get_result(&mut app.db.conn()).unwrap()
+}
+
+#[test]
+fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
+    let app = TestApp::start();
+    let started = Instant::now();
+    let loaded = plumbline::services::bench_data::load(&mut app.db.conn(), 1).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(60), "loads in seconds: {:?}", started.elapsed());
+    assert_eq!(loaded.schedule_version, 1);
+    let conf = "(SELECT id FROM conferences WHERE slug = 'bench')";
+    assert_eq!(count(&app, &format!("SELECT count(*) FROM microconferences WHERE conference_id = {conf}")), 20);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM proposals p JOIN calls c ON c.id = p.call_id WHERE c.kind = 'mc_topic'"),
+        300
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM proposals p JOIN calls c ON c.id = p.call_id WHERE c.kind = 'refereed_talk'"),
+        600
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM reviews"), 10_000);
+    assert_eq!(count(&app, &format!("SELECT count(*) FROM committee_members WHERE conference_id = {conf}")), 30);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) FROM registrations WHERE conference_id = {conf} AND status = 'confirmed'")
+        ),
+        2000
+    );
+    assert_eq!(count(&app, &format!("SELECT count(*) FROM rooms WHERE conference_id = {conf}")), 40);
+    assert_eq!(count(&app, "SELECT count(*) FROM room_bookings WHERE kind = 'booking'"), 1500);
+    assert_eq!(count(&app, "SELECT jsonb_array_length(snapshot)::bigint FROM schedule_versions"), 500);
+    // Derived values the hot paths read instead of counting.
+    assert_eq!(
+        count(&app, &format!("SELECT seats_taken::bigint FROM registration_settings WHERE conference_id = {conf}")),
+        2000
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM proposals p WHERE p.review_scores::int[] IS DISTINCT FROM \
+             COALESCE((SELECT array_agg(score ORDER BY id) FROM reviews r WHERE r.proposal_id = p.id), '{}')"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM room_bookings a JOIN room_bookings b ON a.room_id = b.room_id AND a.id < b.id \
+             AND a.during && b.during WHERE a.cancelled_at IS NULL AND b.cancelled_at IS NULL"
+        ),
+        0
+    );
+    // A second load refuses instead of doubling everything.
+    assert!(plumbline::services::bench_data::load(&mut app.db.conn(), 1).is_err());
+    assert!(plumbline::services::bench_data::load(&mut app.db.conn(), 0).is_err());
+
+    // The reviewer's dashboard over 900 proposals (three declared conflicts
+    // left out), fifty rows a page, every page reachable.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str("plumbline_session=bench-reviewer-session", &app.base.parse().unwrap());
+    let reviewer = reqwest::blocking::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str| {
+        let r = reviewer.get(app.url(path)).send().unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    };
+    let (status, body) = get("/c/bench/review");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Page 1 of 18"), "paged");
+    assert!(body.contains("(897; 1–50 shown)"), "897 in scope");
+    let ids = regex::Regex::new(r"/c/bench/review/[0-9a-f-]{36}").unwrap();
+    assert_eq!(ids.find_iter(&body).count(), 50);
+    let (_, last) = get("/c/bench/review?sort=spread&page=18");
+    assert!(last.contains("Page 18 of 18") && last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""));
+    let (_, beyond) = get("/c/bench/review?page=999");
+    assert!(beyond.contains("Page 18 of 18"), "a page past the end shows the last");
+
+    // Saving a review keeps the proposal's scores exact.
+    let some = regex::Regex::new(r"/c/bench/review/([0-9a-f-]{36})").unwrap().captures(&body).unwrap()[1].to_string();
+    let csrf = crate::support::csrf_in(&get(&format!("/c/bench/review/{some}")).1).expect("review form");
+    let r = reviewer
+        .post(app.url(&format!("/c/bench/review/{some}")))
+        .form(&[("csrf_token", csrf.as_str()), ("score", "2"), ("comment", "Solid."), ("note", "")])
+        .send()
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM proposals p WHERE p.review_scores::int[] IS DISTINCT FROM \
+             COALESCE((SELECT array_agg(score ORDER BY id) FROM reviews r WHERE r.proposal_id = p.id), '{}')"
+        ),
+        0
+    );
+
+    // Writes through the API as the benchmark makes them.
+    let client = reqwest::blocking::Client::new();
+    let r = client
+        .post(app.url("/api/v1/conferences/bench/registrations"))
+        .bearer_auth("bench-writer-1")
+        .json(&json!({ "ticket_type": "regular", "badge_name": "Writer 1" }))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.json::<serde_json::Value>().unwrap()["status"], "confirmed");
+    assert_eq!(
+        count(&app, &format!("SELECT seats_taken::bigint FROM registration_settings WHERE conference_id = {conf}")),
+        2001
+    );
+    let again = client
+        .post(app.url("/api/v1/conferences/bench/registrations"))
+        .bearer_auth("bench-writer-1")
+        .json(&json!({ "ticket_type": "Regular", "badge_name": "Writer 1" }))
+        .send()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 409, "one active registration per person");
+
+    // The public pages and exports of 500 sessions and 1,500 bookings.
+    let anon = app.client();
+    let page = anon.get("/c/bench/schedule");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Refereed talk 1: making subsystem 1 faster"));
+    let xml = anon.get("/c/bench/schedule.xml");
+    assert_eq!(xml.status, 200);
+    assert_eq!(xml.body.matches("<event ").count(), 2000, "500 sessions and 1,500 bookings");
+}
+
+#[test]
+fn cached_public_pages_follow_other_instances_within_the_ttl_and_local_writes_at_once() {
+    let app = TestApp::start();
+    plumbline::services::demo::load(&mut app.db.conn()).unwrap();
+    let anon = app.client();
+    let first = anon.get("/c/lpc-demo/cfp");
+    assert_eq!(first.status, 200);
+    let rename = |title: &str| {
+        diesel::sql_query("UPDATE calls SET title = $1 WHERE kind = 'refereed_talk' AND conference_id = (SELECT id FROM conferences WHERE slug = 'lpc-demo')")
+            .bind::<diesel::sql_types::Text, _>(title)
+            .execute(&mut app.db.conn())
+            .unwrap();
+    };
+    // As if another instance changed it: shown within the TTL (one second here).
+    rename("Talks, renamed elsewhere");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        if anon.get("/c/lpc-demo/cfp").body.contains("Talks, renamed elsewhere") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the cached page never caught up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A write through this instance (here a failed login) drops the cache at once.
+    rename("Talks, renamed again");
+    let r = anon.post_form("/login", &[("email", "nobody@example.org"), ("password", "wrong password")]);
+    assert!(r.status >= 400, "{}", r.status);
+    assert!(anon.get("/c/lpc-demo/cfp").body.contains("Talks, renamed again"));
+    // Cached pages are gzipped once and served compressed to those who ask.
+    let gz = anon.client.get(app.url("/c/lpc-demo/cfp")).header("Accept-Encoding", "gzip").send().unwrap();
+    assert_eq!(gz.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    // Logged-in people never get a page rendered for someone else.
+    let organiser = app.client();
+    let login = organiser.post_form(
+        "/login",
+        &[("email", "organiser@example.org"), ("password", plumbline::services::demo::DEMO_PASSWORD)],
+    );
+    assert_eq!(login.status, 303);
+    let mine = organiser.get("/c/lpc-demo/cfp");
+    assert!(mine.body.contains("Log out"), "their own page, with their name and forms");
+}
