@@ -8,7 +8,9 @@ use crate::db::schema::{
 };
 use crate::domain::registration::{CANCELLED, CONFIRMED, OFFERED, WAITLISTED};
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text};
 use diesel::PgConnection;
 use std::collections::Bound;
@@ -416,99 +418,82 @@ pub struct NewRegistration<'a> {
     pub payment_status: &'a str,
 }
 
-/// Inserts a registration whose status PostgreSQL decides in the same statement:
-/// `confirmed` while confirmed + offered seats are below the cap and nobody waits,
-/// `waitlisted` otherwise. Call with the settings row locked.
+/// Locks the settings row, decides the status from the seat counters (kept by
+/// a trigger) and inserts the registration as `ins`: `confirmed` while seats
+/// taken are below the cap and nobody waits, `waitlisted` otherwise.
+const TAKE_SEAT: &str = "settings AS ( \
+       SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 FOR UPDATE), \
+     s AS ( \
+       SELECT CASE WHEN settings.seats_taken < c.attendance_cap AND settings.waiting = 0 \
+              THEN 'confirmed' ELSE 'waitlisted' END AS status \
+       FROM settings JOIN conferences c ON c.id = $1), \
+     ins AS ( \
+       INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
+         fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
+         public_listing, payment_status, waitlisted_at, confirmed_at) \
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
+         CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
+         CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
+       FROM s RETURNING *)";
+
+/// `sql` (built on `TAKE_SEAT`) with the registration bound as $1..$14.
+fn take_seat<'a>(sql: String, r: &'a NewRegistration) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<BigInt, _>(r.conference_id)
+        .bind::<BigInt, _>(r.user_id)
+        .bind::<BigInt, _>(r.ticket_type_id)
+        .bind::<Nullable<BigInt>, _>(r.fee_tier_id)
+        .bind::<Text, _>(r.tier_label)
+        .bind::<BigInt, _>(r.fee_minor)
+        .bind::<Text, _>(r.currency)
+        .bind::<Nullable<BigInt>, _>(r.comp_code_id)
+        .bind::<Text, _>(r.badge_name)
+        .bind::<Text, _>(r.affiliation)
+        .bind::<Text, _>(r.dietary)
+        .bind::<Text, _>(r.accessibility)
+        .bind::<Bool, _>(r.public_listing)
+        .bind::<Text, _>(r.payment_status)
+}
+
+/// Inserts a registration whose status PostgreSQL decides in the same
+/// statement (see `TAKE_SEAT`), inside the caller's transaction.
 pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> QueryResult<Registration> {
-    diesel::sql_query(
-        "WITH s AS MATERIALIZED ( \
-           SELECT CASE WHEN rs.seats_taken < c.attendance_cap AND rs.waiting = 0 \
-                  THEN 'confirmed' ELSE 'waitlisted' END AS status \
-           FROM registration_settings rs JOIN conferences c ON c.id = rs.conference_id WHERE rs.conference_id = $1) \
-         INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
-           fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
-           public_listing, payment_status, waitlisted_at, confirmed_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
-           CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
-           CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
-         FROM s RETURNING *",
-    )
-    .bind::<BigInt, _>(r.conference_id)
-    .bind::<BigInt, _>(r.user_id)
-    .bind::<BigInt, _>(r.ticket_type_id)
-    .bind::<Nullable<BigInt>, _>(r.fee_tier_id)
-    .bind::<Text, _>(r.tier_label)
-    .bind::<BigInt, _>(r.fee_minor)
-    .bind::<Text, _>(r.currency)
-    .bind::<Nullable<BigInt>, _>(r.comp_code_id)
-    .bind::<Text, _>(r.badge_name)
-    .bind::<Text, _>(r.affiliation)
-    .bind::<Text, _>(r.dietary)
-    .bind::<Text, _>(r.accessibility)
-    .bind::<Bool, _>(r.public_listing)
-    .bind::<Text, _>(r.payment_status)
-    .get_result(conn)
+    take_seat(format!("WITH {TAKE_SEAT} SELECT * FROM ins"), r).get_result(conn)
 }
 
 /// Registers for a paid (or free) ticket in one statement, which is its own
-/// transaction: lock the settings row, decide the status from the seat counters,
-/// insert, and queue the matching mail (`confirmed` or `waitlisted`, both
-/// composed beforehand). The conference-wide lock is held for this statement
-/// and its commit only, with no round trip to the app in between.
+/// transaction: take the seat as `insert_taking_seat` does and queue the
+/// matching mail (`confirmed` or `waitlisted`, both composed beforehand). The
+/// conference-wide lock is held for this statement and its commit only, with
+/// no round trip to the app in between.
 pub fn register_in_one_statement(
     conn: &mut PgConnection,
     r: &NewRegistration,
     confirmed: &crate::repo::outbox::NewMail,
     waitlisted: &crate::repo::outbox::NewMail,
 ) -> QueryResult<Option<Registration>> {
-    diesel::sql_query(
-        "WITH settings AS ( \
-           SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 FOR UPDATE), \
-         s AS ( \
-           SELECT CASE WHEN settings.seats_taken < c.attendance_cap AND settings.waiting = 0 \
-                  THEN 'confirmed' ELSE 'waitlisted' END AS status \
-           FROM settings JOIN conferences c ON c.id = $1), \
-         ins AS ( \
-           INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
-             fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
-             public_listing, payment_status, waitlisted_at, confirmed_at) \
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
-             CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
-             CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
-           FROM s RETURNING *), \
-         mail AS ( \
+    let sql = format!(
+        "WITH {TAKE_SEAT}, mail AS ( \
            INSERT INTO outbox (recipient, subject, body_text, body_html) \
            SELECT CASE WHEN ins.status = 'confirmed' THEN $15 ELSE $18 END, \
                   CASE WHEN ins.status = 'confirmed' THEN $16 ELSE $19 END, \
                   CASE WHEN ins.status = 'confirmed' THEN $17 ELSE $20 END, \
                   CASE WHEN ins.status = 'confirmed' THEN $21 ELSE $22 END \
            FROM ins) \
-         SELECT * FROM ins",
-    )
-    .bind::<BigInt, _>(r.conference_id)
-    .bind::<BigInt, _>(r.user_id)
-    .bind::<BigInt, _>(r.ticket_type_id)
-    .bind::<Nullable<BigInt>, _>(r.fee_tier_id)
-    .bind::<Text, _>(r.tier_label)
-    .bind::<BigInt, _>(r.fee_minor)
-    .bind::<Text, _>(r.currency)
-    .bind::<Nullable<BigInt>, _>(r.comp_code_id)
-    .bind::<Text, _>(r.badge_name)
-    .bind::<Text, _>(r.affiliation)
-    .bind::<Text, _>(r.dietary)
-    .bind::<Text, _>(r.accessibility)
-    .bind::<Bool, _>(r.public_listing)
-    .bind::<Text, _>(r.payment_status)
-    .bind::<Text, _>(confirmed.recipient)
-    .bind::<Text, _>(confirmed.subject)
-    .bind::<Text, _>(confirmed.body_text)
-    .bind::<Text, _>(waitlisted.recipient)
-    .bind::<Text, _>(waitlisted.subject)
-    .bind::<Text, _>(waitlisted.body_text)
-    .bind::<Text, _>(confirmed.body_html)
-    .bind::<Text, _>(waitlisted.body_html)
-    .get_result(conn)
-    .optional()
+         SELECT * FROM ins"
+    );
+    take_seat(sql, r)
+        .bind::<Text, _>(confirmed.recipient)
+        .bind::<Text, _>(confirmed.subject)
+        .bind::<Text, _>(confirmed.body_text)
+        .bind::<Text, _>(waitlisted.recipient)
+        .bind::<Text, _>(waitlisted.subject)
+        .bind::<Text, _>(waitlisted.body_text)
+        .bind::<Text, _>(confirmed.body_html)
+        .bind::<Text, _>(waitlisted.body_html)
+        .get_result(conn)
+        .optional()
 }
 
 /// Offers a seat to the first person on the waitlist when a seat is free (in the

@@ -187,7 +187,7 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
     let pages = rows.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
-    let list: Vec<Value> = rows.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|r| row_view(r, &role)).collect();
+    let list: Vec<Value> = rows.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|r| row_view(r, role)).collect();
     let calls_opt: Vec<Value> = all_calls
         .iter()
         .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
@@ -230,7 +230,7 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
         "review_dashboard",
         &format!("Review · {}", conf.name),
         json!({
-            "conference": conference_view(&conf), "rows": list, "total": rows.len(), "reviewed": reviewed,
+            "conference": conference_view(conf), "rows": list, "total": rows.len(), "reviewed": reviewed,
             "pct": if rows.is_empty() { 0 } else { reviewed * 100 / rows.len() },
             "calls": calls_opt, "tracks": tracks_opt, "sorts": sorts, "unreviewed": !q.unreviewed.is_empty(),
             "is_mc": mc.is_some(), "pager": pager, "base": base, "next": format!("/c/{}/review/next?{qs}{}", conf.slug, mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default()),

@@ -708,14 +708,13 @@ fn register_with_code(
     Ok(r)
 }
 
+/// A conference's ticket types and their fee tiers.
+type Ticketing = (Vec<TicketType>, Vec<repo::TierRow>);
+
 /// The ticket types and fee tiers of a conference, remembered for the page
 /// cache's TTL (an organiser's change through this instance shows at once).
 /// Which tier is in force is still decided at the instant of registering.
-fn ticketing(
-    conn: &mut PgConnection,
-    st: &AppState,
-    conf: &Conference,
-) -> Result<std::sync::Arc<(Vec<TicketType>, Vec<repo::TierRow>)>, AppError> {
+fn ticketing(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<std::sync::Arc<Ticketing>, AppError> {
     let key = format!("ticketing:{}", conf.id);
     if let Some(t) = st.pages.recall(&key) {
         return Ok(t);

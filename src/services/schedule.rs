@@ -422,7 +422,7 @@ pub fn public_cached(
     cache: &ExportCache,
     conf: &Conference,
 ) -> Result<(String, Option<std::sync::Arc<Published>>), AppError> {
-    Ok(cached_entry(conn, cache, conf).map(|e| (e.key.clone(), e.published.clone()))?)
+    cached_entry(conn, cache, conf).map(|e| (e.key.clone(), e.published.clone()))
 }
 
 fn cached_entry(

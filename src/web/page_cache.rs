@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn fresh_until_a_write_or_the_ttl() {
         let cache = PageCache::new(Duration::from_millis(50));
-        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".into());
+        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".to_string());
         assert!(cache.fresh("/a").is_some());
         cache.written();
         assert!(cache.fresh("/a").is_none(), "a local write makes it stale");
@@ -254,13 +254,13 @@ mod tests {
     #[test]
     fn one_request_renders_a_stale_page_again_while_the_others_get_it_stale() {
         let cache = PageCache::new(Duration::from_millis(10));
-        cache.store("/a", "k".into(), "text/html", "no-store", "old".into());
+        cache.store("/a", "k".into(), "text/html", "no-store", "old".to_string());
         std::thread::sleep(Duration::from_millis(20));
         let guard = cache.lookup("/a").err().flatten().expect("the first request renders");
         assert_eq!(cache.lookup("/a").ok().unwrap().body, "old", "the others get the stale page");
         drop(guard);
         let guard = cache.lookup("/a").err().flatten().expect("a failed render lets the next one try");
-        cache.store("/a", "k".into(), "text/html", "no-store", "new".into());
+        cache.store("/a", "k".into(), "text/html", "no-store", "new".to_string());
         drop(guard);
         assert_eq!(cache.lookup("/a").ok().unwrap().body, "new");
         assert!(matches!(cache.lookup("/b"), Err(None)), "nothing cached: render");
