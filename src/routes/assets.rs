@@ -35,6 +35,12 @@ fn hashes() -> &'static [String] {
     HASHES.get_or_init(|| ASSETS.iter().map(|a| digest(a.body)).collect())
 }
 
+/// The content-hashed file names, computed once (not per request).
+fn hashed_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| ASSETS.iter().zip(hashes()).map(|(a, h)| hashed_name(a.path, h)).collect())
+}
+
 fn hashed_name(path: &str, hash: &str) -> String {
     match path.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
@@ -55,7 +61,7 @@ pub fn url(path: &str) -> String {
 pub async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     let requested = path.as_str();
     let found = ASSETS.iter().enumerate().find_map(|(i, a)| {
-        if hashed_name(a.path, &hashes()[i]) == requested {
+        if hashed_names()[i] == requested {
             Some((a, &hashes()[i], true))
         } else if a.path == requested {
             Some((a, &hashes()[i], false))
