@@ -69,19 +69,6 @@ pub fn room_by_public_id(conn: &mut PgConnection, conference_id: i64, id: Uuid) 
         .optional()
 }
 
-pub fn room_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<Room>> {
-    rooms::table
-        .filter(rooms::conference_id.eq(conference_id))
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(")
-                .bind::<diesel::sql_types::Text, _>(name)
-                .sql(")"),
-        )
-        .select(Room::as_select())
-        .first(conn)
-        .optional()
-}
-
 pub fn insert_room(conn: &mut PgConnection, conference_id: i64, v: &RoomValues) -> QueryResult<Room> {
     diesel::insert_into(rooms::table)
         .values((rooms::conference_id.eq(conference_id), v))

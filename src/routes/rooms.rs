@@ -236,7 +236,7 @@ async fn book(ctx: Ctx, slug: web::Path<String>, form: web::Form<BookingInput>) 
         proposal: draft.proposal,
     };
     let c = conf.clone();
-    let result = ctx.state.db(move |conn, _| Ok(service::book(conn, &user, &c, &req, Utc::now()))).await?;
+    let result = ctx.state.db(move |conn, st| Ok(service::book(conn, st, &user, &c, &req, Utc::now()))).await?;
     match result {
         Ok(_) => Ok(render::redirect(&ctx, &format!("/c/{}/rooms/mine", conf.slug), Some("booking-made"))),
         Err(BookError::App(e)) => Err(e),

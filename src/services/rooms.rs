@@ -363,16 +363,6 @@ pub struct Request {
     pub proposal: Option<Uuid>,
 }
 
-fn find_room(conn: &mut PgConnection, conf: &Conference, r: &RoomRef) -> Result<Option<Room>, AppError> {
-    Ok(match r {
-        RoomRef::Id(id) => repo::room_by_public_id(conn, conf.id, *id)?,
-        RoomRef::Name(n) => match Uuid::parse_str(n.trim()) {
-            Ok(id) => repo::room_by_public_id(conn, conf.id, id)?,
-            Err(_) => repo::room_by_name(conn, conf.id, n.trim())?,
-        },
-    })
-}
-
 /// The person's unconference proposals in this conference a booking may link to.
 pub fn own_unconference_proposals(
     conn: &mut PgConnection,
@@ -393,6 +383,7 @@ pub fn own_unconference_proposals(
 /// and the insert the exclusion constraint may refuse.
 pub fn book(
     conn: &mut PgConnection,
+    st: &AppState,
     user: &User,
     conf: &Conference,
     req: &Request,
@@ -402,29 +393,28 @@ pub fn book(
     if !is_confirmed_attendee(conn, conf.id, user.id)? {
         return Err(BookError::NotRegistered);
     }
-    let settings = repo::settings(conn, conf.id)?.ok_or_else(|| {
+    let setup = setup(conn, st, conf)?;
+    let settings = setup.settings.clone().ok_or_else(|| {
         BookError::Field(FieldError::new("room", "room booking is not set up for this conference yet"))
     })?;
-    let room = find_room(conn, conf, &req.room)?
+    let room = setup
+        .room(&req.room)
+        .cloned()
         .ok_or_else(|| BookError::Field(FieldError::new("room", "there is no such room in this conference")))?;
     if !room.bookable {
         return Err(BookError::Field(FieldError::new("room", format!("{} cannot be booked by attendees", room.name))));
     }
-    let proposal_id = match req.proposal {
+    let proposal = match req.proposal {
         None => None,
-        Some(pid) => Some(
-            own_unconference_proposals(conn, conf, user)?
-                .into_iter()
-                .find(|(id, _, _)| *id == pid)
-                .map(|(_, _, id)| id)
-                .ok_or_else(|| {
-                    BookError::Field(FieldError::new("proposal", "choose one of your own unconference proposals"))
-                })?,
-        ),
+        Some(pid) => {
+            Some(own_unconference_proposals(conn, conf, user)?.into_iter().find(|(id, _, _)| *id == pid).ok_or_else(
+                || BookError::Field(FieldError::new("proposal", "choose one of your own unconference proposals")),
+            )?)
+        }
     };
+    let proposal_id = proposal.as_ref().map(|(_, _, id)| *id);
     let r = settings.rules();
-    let hours = repo::hours(conn, conf.id)?;
-    let w = check(&req.span, &hours, &r, conf.starts_on, tz, now).map_err(BookError::Refused)?;
+    let w = check(&req.span, &setup.hours, &r, conf.starts_on, tz, now).map_err(BookError::Refused)?;
     let result = conn.transaction(|conn| -> Result<Booking, BookError> {
         repo::lock_person(conn, conf.id, user.id)?;
         let day = day_bounds(w.day, tz);
@@ -446,10 +436,61 @@ pub fn book(
         )?)
     });
     match result {
-        Ok(b) => view_of(conn, conf, &b),
-        Err(BookError::Clash) => Err(taken(conn, conf, &room, &req.span, None, now)?),
+        // Everything the view shows is at hand: no query to read it back.
+        Ok(booking) => Ok(BookingView {
+            booking,
+            room_public_id: room.public_id,
+            room_name: room.name.clone(),
+            room_location: room.location.clone(),
+            booker_name: user.name.clone(),
+            proposal_public_id: proposal.as_ref().map(|(id, _, _)| *id),
+            proposal_title: proposal.map(|(_, title, _)| title),
+        }),
+        Err(BookError::Clash) => Err(taken_with(conn, conf, &setup, &room, &req.span, None, now)?),
         Err(e) => Err(e),
     }
+}
+
+/// A conference's room-booking setup: the rules, the bookable hours and the
+/// rooms. Read on every booking and changed rarely, so it is remembered for
+/// the page cache's TTL (an organiser's change through this instance shows at
+/// once; the database still refuses any clash).
+pub struct Setup {
+    pub settings: Option<repo::SettingsRow>,
+    pub hours: Vec<Hours>,
+    pub rooms: Vec<Room>,
+}
+
+impl Setup {
+    /// A room by its id, or by its name in any case.
+    fn room(&self, r: &RoomRef) -> Option<&Room> {
+        let id = match r {
+            RoomRef::Id(id) => Some(*id),
+            RoomRef::Name(n) => Uuid::parse_str(n.trim()).ok(),
+        };
+        match (id, r) {
+            (Some(id), _) => self.rooms.iter().find(|room| room.public_id == id),
+            (None, RoomRef::Name(n)) => {
+                self.rooms.iter().find(|room| room.name.to_lowercase() == n.trim().to_lowercase())
+            }
+            (None, RoomRef::Id(_)) => None,
+        }
+    }
+}
+
+fn setup(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<std::sync::Arc<Setup>, AppError> {
+    let key = format!("room-setup:{}", conf.id);
+    if let Some(s) = st.pages.recall(&key) {
+        return Ok(s);
+    }
+    let epoch = st.pages.epoch();
+    let s = std::sync::Arc::new(Setup {
+        settings: repo::settings(conn, conf.id)?,
+        hours: repo::hours(conn, conf.id)?,
+        rooms: repo::rooms_of(conn, conf.id)?,
+    });
+    st.pages.remember(key, epoch, s.clone());
+    Ok(s)
 }
 
 fn view_of(conn: &mut PgConnection, conf: &Conference, b: &Booking) -> Result<BookingView, BookError> {
@@ -470,6 +511,20 @@ fn taken(
     except: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<BookError, AppError> {
+    let setup =
+        Setup { settings: repo::settings(conn, conf.id)?, hours: repo::hours(conn, conf.id)?, rooms: Vec::new() };
+    taken_with(conn, conf, &setup, room, want, except, now)
+}
+
+fn taken_with(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    setup: &Setup,
+    room: &Room,
+    want: &Span,
+    except: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<BookError, AppError> {
     let tz = tz(conf);
     let day = local_day(want.start, tz);
     let bounds = day_bounds(day, tz);
@@ -483,10 +538,9 @@ fn taken(
         .collect::<Vec<_>>()
         .join(", ");
     let mut nearest = Vec::new();
-    if let (Some(settings), Some(w)) = (
-        repo::settings(conn, conf.id)?,
-        repo::hours(conn, conf.id)?.iter().find(|h| h.day == day).and_then(|h| window(h, tz)),
-    ) {
+    if let (Some(settings), Some(w)) =
+        (&setup.settings, setup.hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz)))
+    {
         let taken: Vec<Span> = repo::taken_in_room(conn, room.id, bounds.start, bounds.end)?
             .iter()
             .filter(|b| Some(b.id) != except)

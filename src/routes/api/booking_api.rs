@@ -130,8 +130,8 @@ pub async fn book(
         };
         let request =
             service::Request { room: RoomRef::Name(b.room), span: Span::new(start, end), title, description, proposal };
-        let r =
-            service::book(conn, &user, &conf, &request, Utc::now()).map(|v| service::booking_json(&v, tz, Utc::now()));
+        let r = service::book(conn, st, &user, &conf, &request, Utc::now())
+            .map(|v| service::booking_json(&v, tz, Utc::now()));
         Ok((tz, r))
     })
     .await?;
