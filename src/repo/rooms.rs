@@ -348,6 +348,52 @@ pub fn bookings_between(
     Ok(views(rows))
 }
 
+/// For the room board: in each room of the conference, what is on at `now`
+/// and what comes next before `until`; two index probes per room instead of
+/// reading every booking of the week.
+pub fn now_and_next(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> QueryResult<Vec<BookingView>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = diesel::sql_query(
+        "SELECT b.id FROM rooms r CROSS JOIN LATERAL ( \
+           (SELECT id FROM room_bookings WHERE room_id = r.id AND cancelled_at IS NULL AND during @> $2 LIMIT 1) \
+           UNION ALL \
+           (SELECT id FROM room_bookings WHERE room_id = r.id AND cancelled_at IS NULL \
+              AND during && tstzrange($2, $3, '()') AND lower(during) > $2 ORDER BY lower(during) LIMIT 1)) b \
+         WHERE r.conference_id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(conference_id)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .bind::<diesel::sql_types::Timestamptz, _>(until)
+    .load(conn)?;
+    let ids: Vec<i64> = ids.into_iter().map(|i| i.id).collect();
+    let rows = room_bookings::table
+        .inner_join(rooms::table)
+        .inner_join(users::table)
+        .left_join(proposals::table)
+        .filter(room_bookings::id.eq_any(ids))
+        .order((room_bookings::during, rooms::position, rooms::name))
+        .select((
+            Booking::as_select(),
+            rooms::public_id,
+            rooms::name,
+            rooms::location,
+            users::name,
+            proposals::public_id.nullable(),
+            proposals::title.nullable(),
+        ))
+        .load::<ViewRow>(conn)?;
+    Ok(views(rows))
+}
+
 /// Every active booking and block of a conference (the feeds).
 pub fn all_active(conn: &mut PgConnection, conference_id: i64, room_id: Option<i64>) -> QueryResult<Vec<BookingView>> {
     let mut q = room_bookings::table

@@ -752,7 +752,7 @@ pub fn manage_bookings(
 pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> Result<Value, AppError> {
     let tz = tz(conf);
     let today = local_day(now, tz);
-    let views = repo::bookings_between(conn, conf.id, now, now + Duration::days(7))?;
+    let views = repo::now_and_next(conn, conf.id, now, now + Duration::days(7))?;
     let rooms: Vec<Value> = repo::rooms_of(conn, conf.id)?
         .iter()
         .map(|r| {
