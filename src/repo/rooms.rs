@@ -301,6 +301,30 @@ pub fn free_rooms(
         .load(conn)
 }
 
+/// The columns of a `BookingView`: the booking, its room, who booked it and
+/// the proposal it is linked to (one definition for every booking list).
+type ViewColumns = (
+    diesel::dsl::AsSelect<Booking, diesel::pg::Pg>,
+    rooms::public_id,
+    rooms::name,
+    rooms::location,
+    users::name,
+    diesel::dsl::Nullable<proposals::public_id>,
+    diesel::dsl::Nullable<proposals::title>,
+);
+
+fn view_columns() -> ViewColumns {
+    (
+        Booking::as_select(),
+        rooms::public_id,
+        rooms::name,
+        rooms::location,
+        users::name,
+        proposals::public_id.nullable(),
+        proposals::title.nullable(),
+    )
+}
+
 type ViewRow = (Booking, Uuid, String, String, String, Option<Uuid>, Option<String>);
 
 fn views(rows: Vec<ViewRow>) -> Vec<BookingView> {
@@ -335,15 +359,7 @@ pub fn bookings_between(
         .filter(room_bookings::cancelled_at.is_null())
         .filter(room_bookings::during.overlaps_with(range(&Span::new(from, to))))
         .order((room_bookings::during, rooms::position, rooms::name))
-        .select((
-            Booking::as_select(),
-            rooms::public_id,
-            rooms::name,
-            rooms::location,
-            users::name,
-            proposals::public_id.nullable(),
-            proposals::title.nullable(),
-        ))
+        .select(view_columns())
         .load::<ViewRow>(conn)?;
     Ok(views(rows))
 }
@@ -381,15 +397,7 @@ pub fn now_and_next(
         .left_join(proposals::table)
         .filter(room_bookings::id.eq_any(ids))
         .order((room_bookings::during, rooms::position, rooms::name))
-        .select((
-            Booking::as_select(),
-            rooms::public_id,
-            rooms::name,
-            rooms::location,
-            users::name,
-            proposals::public_id.nullable(),
-            proposals::title.nullable(),
-        ))
+        .select(view_columns())
         .load::<ViewRow>(conn)?;
     Ok(views(rows))
 }
@@ -406,18 +414,7 @@ pub fn all_active(conn: &mut PgConnection, conference_id: i64, room_id: Option<i
     if let Some(r) = room_id {
         q = q.filter(room_bookings::room_id.eq(r));
     }
-    let rows = q
-        .order((room_bookings::during, rooms::position))
-        .select((
-            Booking::as_select(),
-            rooms::public_id,
-            rooms::name,
-            rooms::location,
-            users::name,
-            proposals::public_id.nullable(),
-            proposals::title.nullable(),
-        ))
-        .load::<ViewRow>(conn)?;
+    let rows = q.order((room_bookings::during, rooms::position)).select(view_columns()).load::<ViewRow>(conn)?;
     Ok(views(rows))
 }
 
@@ -431,15 +428,7 @@ pub fn of_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> Que
         .filter(room_bookings::user_id.eq(user_id))
         .filter(room_bookings::kind.eq(crate::domain::booking::BOOKING))
         .order(room_bookings::during.desc())
-        .select((
-            Booking::as_select(),
-            rooms::public_id,
-            rooms::name,
-            rooms::location,
-            users::name,
-            proposals::public_id.nullable(),
-            proposals::title.nullable(),
-        ))
+        .select(view_columns())
         .load::<ViewRow>(conn)?;
     Ok(views(rows))
 }

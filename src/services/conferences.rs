@@ -47,14 +47,7 @@ pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError>
 /// look the conference up on every request, and it changes rarely (an
 /// organiser's edit through this instance shows at once).
 pub fn find_cached(conn: &mut PgConnection, st: &crate::state::AppState, slug: &str) -> Result<Conference, AppError> {
-    let key = format!("conference:{slug}");
-    if let Some(c) = st.pages.recall::<Conference>(&key) {
-        return Ok((*c).clone());
-    }
-    let epoch = st.pages.epoch();
-    let conf = find(conn, slug)?;
-    st.pages.remember(key, epoch, std::sync::Arc::new(conf.clone()));
-    Ok(conf)
+    Ok((*st.pages.memo(format!("conference:{slug}"), || find(conn, slug))?).clone())
 }
 
 pub fn is_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<bool, AppError> {

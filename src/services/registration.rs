@@ -715,14 +715,9 @@ type Ticketing = (Vec<TicketType>, Vec<repo::TierRow>);
 /// cache's TTL (an organiser's change through this instance shows at once).
 /// Which tier is in force is still decided at the instant of registering.
 fn ticketing(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<std::sync::Arc<Ticketing>, AppError> {
-    let key = format!("ticketing:{}", conf.id);
-    if let Some(t) = st.pages.recall(&key) {
-        return Ok(t);
-    }
-    let epoch = st.pages.epoch();
-    let t = std::sync::Arc::new((repo::ticket_types(conn, conf.id)?, repo::tiers_for_conference(conn, conf.id)?));
-    st.pages.remember(key, epoch, t.clone());
-    Ok(t)
+    st.pages.memo(format!("ticketing:{}", conf.id), || -> Result<Ticketing, AppError> {
+        Ok((repo::ticket_types(conn, conf.id)?, repo::tiers_for_conference(conn, conf.id)?))
+    })
 }
 
 fn already_registered() -> FormError {

@@ -479,18 +479,13 @@ impl Setup {
 }
 
 fn setup(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<std::sync::Arc<Setup>, AppError> {
-    let key = format!("room-setup:{}", conf.id);
-    if let Some(s) = st.pages.recall(&key) {
-        return Ok(s);
-    }
-    let epoch = st.pages.epoch();
-    let s = std::sync::Arc::new(Setup {
-        settings: repo::settings(conn, conf.id)?,
-        hours: repo::hours(conn, conf.id)?,
-        rooms: repo::rooms_of(conn, conf.id)?,
-    });
-    st.pages.remember(key, epoch, s.clone());
-    Ok(s)
+    st.pages.memo(format!("room-setup:{}", conf.id), || -> Result<Setup, AppError> {
+        Ok(Setup {
+            settings: repo::settings(conn, conf.id)?,
+            hours: repo::hours(conn, conf.id)?,
+            rooms: repo::rooms_of(conn, conf.id)?,
+        })
+    })
 }
 
 fn view_of(conn: &mut PgConnection, conf: &Conference, b: &Booking) -> Result<BookingView, BookError> {

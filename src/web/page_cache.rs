@@ -144,6 +144,21 @@ impl PageCache {
         }
     }
 
+    /// The value remembered under `key`, or `compute`d now and remembered (for
+    /// synchronous callers; an async caller uses `recall` and `remember`).
+    pub fn memo<T, E>(&self, key: String, compute: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E>
+    where
+        T: std::any::Any + Send + Sync,
+    {
+        if let Some(v) = self.recall(&key) {
+            return Ok(v);
+        }
+        let epoch = self.epoch();
+        let v = Arc::new(compute()?);
+        self.remember(key, epoch, v.clone());
+        Ok(v)
+    }
+
     /// The current epoch, to pass to `remember` for a value computed from now on.
     pub fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::Relaxed)
