@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Demo { scale } => {
             let pool = db::prepare(&config.database_url, 2).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            demo::load(&mut conn).map_err(|e| e.to_string())?;
+            demo::load(&mut conn).map_err(|e| e.for_operator())?;
             print_demo_accounts();
             if let Some(scale) = scale {
                 let started = std::time::Instant::now();
@@ -181,7 +181,7 @@ fn serve(config: Config, with_demo: bool) -> Result<(), String> {
     let state = crate::build_state(config)?;
     if with_demo {
         let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        demo::load(&mut conn).map_err(|e| e.to_string())?;
+        demo::load(&mut conn).map_err(|e| e.for_operator())?;
         print_demo_accounts();
     }
     let listener = std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;

@@ -26,6 +26,15 @@ impl fmt::Display for AppError {
 }
 
 impl AppError {
+    /// For the person at the terminal (CLI commands): an internal error's
+    /// detail too, which a web visitor never sees.
+    pub fn for_operator(&self) -> String {
+        match self {
+            AppError::Internal(detail) => format!("{}: {detail}", self.message()),
+            other => other.message(),
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),

@@ -104,31 +104,34 @@ fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
 pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<usize, AppError> {
     let batch = state.db(|conn, _| Ok(outbox::claim_due(conn, 20, 120)?)).await?;
     let n = batch.len();
+    let mut sent = Vec::with_capacity(n);
+    let mut failed = Vec::new();
     for mail in batch {
-        let outcome = match build_message(&state.config.mail_from, &mail) {
-            Ok(m) => mailer.send(mail.id, m).await.map_err(|e| (e, false)),
+        match build_message(&state.config.mail_from, &mail) {
+            Ok(m) => match mailer.send(mail.id, m).await {
+                Ok(()) => sent.push(mail.id),
+                Err(e) => failed.push((mail, e, false)),
+            },
             // A mail that cannot be built will never be sent: fail it at once.
-            Err(e) => Err((e, true)),
-        };
-        let max = state.config.mail_max_attempts;
-        let base = state.config.mail_backoff_base;
-        let id = mail.id;
-        let attempts = mail.attempts;
-        state
-            .db(move |conn, _| {
-                match outcome {
-                    Ok(()) => outbox::mark_sent(conn, id)?,
-                    Err((error, permanent)) => {
-                        let give_up = permanent || attempts >= max;
-                        tracing::warn!(mail = id, attempts, give_up, %error, "mail not sent");
-                        let retry_at = Utc::now() + backoff(base, attempts);
-                        outbox::mark_attempt_failed(conn, id, &error, give_up, retry_at)?
-                    }
-                }
-                Ok(())
-            })
-            .await?;
+            Err(e) => failed.push((mail, e, true)),
+        }
     }
+    // One statement (and one commit) records the batch's sent mails; a crash
+    // before it only means the batch is sent again once its lease runs out.
+    let max = state.config.mail_max_attempts;
+    let base = state.config.mail_backoff_base;
+    state
+        .db(move |conn, _| {
+            outbox::mark_sent(conn, &sent)?;
+            for (mail, error, permanent) in failed {
+                let give_up = permanent || mail.attempts >= max;
+                tracing::warn!(mail = mail.id, attempts = mail.attempts, give_up, %error, "mail not sent");
+                let retry_at = Utc::now() + backoff(base, mail.attempts);
+                outbox::mark_attempt_failed(conn, mail.id, &error, give_up, retry_at)?
+            }
+            Ok(())
+        })
+        .await?;
     Ok(n)
 }
 

@@ -1,5 +1,6 @@
 //! Connection pool, database creation and embedded migrations.
 
+pub mod prepared;
 pub mod schema;
 
 use diesel::pg::PgConnection;

@@ -1,5 +1,6 @@
 //! The mail outbox: rows written with the change that causes them, sent by the worker.
 
+use crate::db::prepared::prepared;
 use crate::db::schema::outbox;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -39,7 +40,7 @@ pub fn insert(conn: &mut PgConnection, mail: &NewMail) -> QueryResult<i64> {
 /// several app instances claim side by side without ever taking the same row;
 /// the lease makes a row claimable again if its claimer dies.
 pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> QueryResult<Vec<OutboxMail>> {
-    diesel::sql_query(
+    prepared(
         "UPDATE outbox SET locked_until = now() + make_interval(secs => $2), attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() \
                       AND (locked_until IS NULL OR locked_until < now()) \
@@ -52,8 +53,11 @@ pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> QueryR
     .load::<OutboxMail>(conn)
 }
 
-pub fn mark_sent(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
+pub fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::status.eq("sent"),
             outbox::sent_at.eq(Some(Utc::now())),

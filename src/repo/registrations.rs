@@ -3,17 +3,17 @@
 //! Seat-taking statements decide in SQL (under the settings row lock the service
 //! takes first), never from a count read into Rust.
 
+use crate::db::prepared::{prepared, Prepared};
 use crate::db::schema::{
     comp_codes, conferences, fee_tiers, registration_settings, registrations, ticket_types, users,
 };
 use crate::domain::registration::{CANCELLED, CONFIRMED, OFFERED, WAITLISTED};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text};
 use diesel::PgConnection;
 use std::collections::Bound;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 pub const ACTIVE: [&str; 3] = [CONFIRMED, WAITLISTED, OFFERED];
@@ -133,7 +133,7 @@ impl Registration {
 
 pub fn ensure_settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<()> {
     // The seat counter starts from the registrations there are (normally none).
-    diesel::sql_query(
+    prepared(
         "INSERT INTO registration_settings (conference_id, seats_taken, waiting) \
          SELECT $1, count(*) FILTER (WHERE status IN ('confirmed', 'offered')), \
                 count(*) FILTER (WHERE status = 'waitlisted') \
@@ -437,9 +437,8 @@ const TAKE_SEAT: &str = "settings AS ( \
        FROM s RETURNING *)";
 
 /// `sql` (built on `TAKE_SEAT`) with the registration bound as $1..$14.
-fn take_seat<'a>(sql: String, r: &'a NewRegistration) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
-    diesel::sql_query(sql)
-        .into_boxed()
+fn take_seat<'a>(sql: &'static str, r: &'a NewRegistration) -> Prepared<'a> {
+    prepared(sql)
         .bind::<BigInt, _>(r.conference_id)
         .bind::<BigInt, _>(r.user_id)
         .bind::<BigInt, _>(r.ticket_type_id)
@@ -459,7 +458,8 @@ fn take_seat<'a>(sql: String, r: &'a NewRegistration) -> BoxedSqlQuery<'a, Pg, S
 /// Inserts a registration whose status PostgreSQL decides in the same
 /// statement (see `TAKE_SEAT`), inside the caller's transaction.
 pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> QueryResult<Registration> {
-    take_seat(format!("WITH {TAKE_SEAT} SELECT * FROM ins"), r).get_result(conn)
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("WITH {TAKE_SEAT} SELECT * FROM ins"));
+    take_seat(&SQL, r).get_result(conn)
 }
 
 /// Registers for a paid (or free) ticket in one statement, which is its own
@@ -473,8 +473,9 @@ pub fn register_in_one_statement(
     confirmed: &crate::repo::outbox::NewMail,
     waitlisted: &crate::repo::outbox::NewMail,
 ) -> QueryResult<Option<Registration>> {
-    let sql = format!(
-        "WITH {TAKE_SEAT}, mail AS ( \
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "WITH {TAKE_SEAT}, mail AS ( \
            INSERT INTO outbox (recipient, subject, body_text, body_html) \
            SELECT CASE WHEN ins.status = 'confirmed' THEN $15 ELSE $18 END, \
                   CASE WHEN ins.status = 'confirmed' THEN $16 ELSE $19 END, \
@@ -482,8 +483,9 @@ pub fn register_in_one_statement(
                   CASE WHEN ins.status = 'confirmed' THEN $21 ELSE $22 END \
            FROM ins) \
          SELECT * FROM ins"
-    );
-    take_seat(sql, r)
+        )
+    });
+    take_seat(&SQL, r)
         .bind::<Text, _>(confirmed.recipient)
         .bind::<Text, _>(confirmed.subject)
         .bind::<Text, _>(confirmed.body_text)
@@ -499,7 +501,7 @@ pub fn register_in_one_statement(
 /// Offers a seat to the first person on the waitlist when a seat is free (in the
 /// same statement). Call with the settings row locked; repeat until `None`.
 pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> QueryResult<Option<Registration>> {
-    diesel::sql_query(
+    prepared(
         "UPDATE registrations SET status = 'offered', \
            offer_expires_at = clock_timestamp() + make_interval(hours => $2) \
          WHERE id = (SELECT id FROM registrations WHERE conference_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1) \
@@ -515,7 +517,7 @@ pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> Qu
 
 /// Ends the offers of a conference that ran out.
 pub fn expire_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Registration>> {
-    diesel::sql_query(
+    prepared(
         "UPDATE registrations SET status = 'expired', offer_expires_at = NULL, cancelled_at = clock_timestamp() \
          WHERE conference_id = $1 AND status = 'offered' AND offer_expires_at <= clock_timestamp() \
          RETURNING *",
@@ -545,7 +547,7 @@ pub fn has_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryResul
 
 /// Takes a live offer: the seat was held for this person, the fee was fixed when they joined the waitlist.
 pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
-    diesel::sql_query(
+    prepared(
         "UPDATE registrations SET status = 'confirmed', confirmed_at = clock_timestamp(), offer_expires_at = NULL \
          WHERE conference_id = $1 AND user_id = $2 AND status = 'offered' AND offer_expires_at > clock_timestamp() \
          RETURNING *",
@@ -704,7 +706,7 @@ pub struct DayCount {
 
 /// New registrations per day in the conference's calendar.
 pub fn per_day(conn: &mut PgConnection, conference_id: i64, time_zone: &str) -> QueryResult<Vec<DayCount>> {
-    diesel::sql_query(
+    prepared(
         "SELECT (created_at AT TIME ZONE $2)::date AS day, count(*) AS n \
          FROM registrations WHERE conference_id = $1 GROUP BY 1 ORDER BY 1",
     )

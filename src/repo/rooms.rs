@@ -2,6 +2,7 @@
 //! the `room_bookings_no_overlap` exclusion constraint: an insert or a move that
 //! would overlap an active booking of the same room fails in PostgreSQL.
 
+use crate::db::prepared::prepared;
 use crate::db::schema::{proposals, room_booking_hours, room_booking_settings, room_bookings, rooms, users};
 use crate::domain::booking::{Hours, Rules, Span};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -378,7 +379,7 @@ pub fn now_and_next(
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: i64,
     }
-    let ids: Vec<Id> = diesel::sql_query(
+    let ids: Vec<Id> = prepared(
         "SELECT b.id FROM rooms r CROSS JOIN LATERAL ( \
            (SELECT id FROM room_bookings WHERE room_id = r.id AND cancelled_at IS NULL AND during @> $2 LIMIT 1) \
            UNION ALL \
@@ -436,7 +437,7 @@ pub fn of_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> Que
 /// Serialises one person's bookings in a conference until the transaction ends
 /// (the per-person limit is counted, then a row inserted), in every app instance.
 pub fn lock_person(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1::int, $2::int)")
+    prepared("SELECT pg_advisory_xact_lock($1::int, $2::int)")
         .bind::<Integer, _>((conference_id % i32::MAX as i64) as i32)
         .bind::<Integer, _>((user_id % i32::MAX as i64) as i32)
         .execute(conn)
