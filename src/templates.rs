@@ -1,41 +1,123 @@
 //! Handlebars templates from `templates/`, strict mode, reloaded from disk in development.
+//!
+//! Pages are written as `{{#> layout}}…{{/layout}}`, but rendered in two steps:
+//! the page's own part first, then the layout with that HTML in `__page_body`.
+//! Handlebars would otherwise deep-copy the whole page data twice (into the
+//! partial block and again into `@partial-block`): on the schedule page at
+//! twice the benchmark's size that was about 55 MiB of copies per render.
 
-use handlebars::{DirectorySourceOptions, Handlebars};
-use std::path::Path;
+use handlebars::{Context, Handlebars, RenderError};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const EXTENSION: &str = ".hbs";
+const OPEN: &str = "{{#> layout}}";
+const CLOSE: &str = "{{/layout}}";
+/// The layout with the page's HTML taken from the data instead of a partial block.
+const LAYOUT_AROUND: &str = "__layout_around";
+const PAGE_BODY: &str = "__page_body";
 
 pub struct Templates {
+    dir: PathBuf,
+    /// In development every render reads the files again.
+    dev_mode: bool,
+    loaded: Arc<Registry>,
+}
+
+struct Registry {
     hb: Handlebars<'static>,
+    /// Pages whose source was wrapped in the layout (registered without it).
+    in_layout: HashSet<String>,
 }
 
 impl Templates {
     pub fn load(dir: &Path, dev_mode: bool) -> Result<Templates, String> {
+        let loaded = Arc::new(Registry::read(dir)?);
+        Ok(Templates { dir: dir.to_path_buf(), dev_mode, loaded })
+    }
+
+    fn registry(&self) -> Result<Arc<Registry>, RenderError> {
+        if !self.dev_mode {
+            return Ok(self.loaded.clone());
+        }
+        Registry::read(&self.dir).map(Arc::new).map_err(|e| RenderError::from(handlebars::RenderErrorReason::Other(e)))
+    }
+
+    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
+        self.render_owned(name, data.clone())
+    }
+
+    /// Renders the page `name` with `data` (moved in: pages with hundreds of
+    /// rows spend more on copying their data than on the HTML).
+    pub fn render_owned(&self, name: &str, data: serde_json::Value) -> Result<String, RenderError> {
+        let reg = self.registry()?;
+        let mut ctx = Context::from(data);
+        let html = reg.hb.render_with_context(name, &ctx)?;
+        if !reg.in_layout.contains(name) {
+            return Ok(html);
+        }
+        let Some(fields) = ctx.data_mut().as_object_mut() else {
+            return Err(handlebars::RenderErrorReason::Other(format!("{name}: page data must be an object")).into());
+        };
+        fields.insert(PAGE_BODY.into(), serde_json::Value::String(html));
+        reg.hb.render_with_context(LAYOUT_AROUND, &ctx)
+    }
+}
+
+impl Registry {
+    fn read(dir: &Path) -> Result<Registry, String> {
         let mut hb = Handlebars::new();
         // Strict: a misspelt variable is an error, not an empty string on a page.
         hb.set_strict_mode(true);
-        hb.set_dev_mode(dev_mode);
-        hb.register_templates_directory(dir, DirectorySourceOptions::default())
-            .map_err(|e| format!("cannot load templates from {}: {e}", dir.display()))?;
+        hb.register_helper("eq", Box::new(eq_helper));
+        hb.register_helper("field_error", Box::new(field_error));
+        hb.register_helper("asset", Box::new(asset_helper));
+        let mut in_layout = HashSet::new();
+        let mut files = Vec::new();
+        template_files(dir, dir, &mut files).map_err(|e| format!("cannot read templates in {}: {e}", dir.display()))?;
+        for (name, path) in files {
+            let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let trimmed = source.trim();
+            let source = match trimmed.strip_prefix(OPEN).and_then(|s| s.strip_suffix(CLOSE)) {
+                Some(page) => {
+                    in_layout.insert(name.clone());
+                    page.to_string()
+                }
+                None => source,
+            };
+            if name == "layout" {
+                let around = source.replace("{{> @partial-block}}", &format!("{{{{{{{PAGE_BODY}}}}}}}"));
+                hb.register_template_string(LAYOUT_AROUND, around).map_err(|e| format!("layout: {e}"))?;
+            }
+            hb.register_template_string(&name, source).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         if hb.get_template("layout").is_none() {
             return Err(format!(
                 "no templates found in {} (run from the project directory or set PLUMBLINE_TEMPLATES)",
                 dir.display()
             ));
         }
-        hb.register_helper("eq", Box::new(eq_helper));
-        hb.register_helper("field_error", Box::new(field_error));
-        hb.register_helper("asset", Box::new(asset_helper));
-        Ok(Templates { hb })
+        Ok(Registry { hb, in_layout })
     }
+}
 
-    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, handlebars::RenderError> {
-        self.hb.render(name, data)
+/// `name.hbs` files under `dir`, named by their path without the extension
+/// (`email/decision.txt`), as handlebars' directory loader names them.
+fn template_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            template_files(root, &path, out)?;
+            continue;
+        }
+        let Ok(relative) = path.strip_prefix(root) else { continue };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if let Some(name) = relative.strip_suffix(EXTENSION).filter(|n| !n.starts_with('.')) {
+            out.push((name.to_string(), path.clone()));
+        }
     }
-
-    /// Renders without the deep copy `render` makes of its data (pages with
-    /// hundreds of rows spend more on that copy than on the HTML).
-    pub fn render_owned(&self, name: &str, data: serde_json::Value) -> Result<String, handlebars::RenderError> {
-        self.hb.render_with_context(name, &handlebars::Context::from(data))
-    }
+    Ok(())
 }
 
 handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);

@@ -115,6 +115,43 @@ impl Session {
 }
 
 /// A person's GUID as the frab schema recommends: uuid5 of "acct:<email>" in the URL namespace.
+/// The days (in the conference's zone) that have sessions, in order.
+pub fn days(sessions: &[Session], tz: Tz) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = sessions.iter().map(|s| s.starts_at.with_timezone(&tz).date_naive()).collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// Which day of the schedule a page shows.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DayChoice {
+    Day(NaiveDate),
+    /// Nothing is scheduled at all.
+    NoDays,
+    /// `?day=` is not a date like 2030-09-18.
+    Malformed,
+    /// A date, but nothing is scheduled on it.
+    NotScheduled,
+}
+
+/// The day asked for, or by default today while the conference runs and its
+/// first day before (and after) it.
+pub fn choose_day(days: &[NaiveDate], asked: &str, today: NaiveDate) -> DayChoice {
+    let asked = asked.trim();
+    if asked.is_empty() {
+        return match days.first() {
+            None => DayChoice::NoDays,
+            Some(first) => DayChoice::Day(if days.contains(&today) { today } else { *first }),
+        };
+    }
+    match NaiveDate::parse_from_str(asked, "%Y-%m-%d") {
+        Err(_) => DayChoice::Malformed,
+        Ok(d) if days.contains(&d) => DayChoice::Day(d),
+        Ok(_) => DayChoice::NotScheduled,
+    }
+}
+
 pub fn person_guid(email: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("acct:{email}").as_bytes())
 }
@@ -255,6 +292,23 @@ mod tests {
             parent: parent.map(uuid::Uuid::from_u128),
             sequence: 0,
         }
+    }
+
+    #[test]
+    fn days_are_local_dates_and_today_is_the_default_while_the_conference_runs() {
+        // 23:00 UTC on the 18th is already the 19th in Vienna.
+        let list = vec![s(1, "talk", 9, 10, None, None), s(2, "talk", 23, 23, None, None)];
+        let d = |day: u32| NaiveDate::from_ymd_opt(2027, 9, day).unwrap();
+        assert_eq!(days(&list, chrono_tz::Europe::Vienna), vec![d(18), d(19)]);
+        let days = days(&list, chrono_tz::Europe::Vienna);
+        assert_eq!(choose_day(&days, "", d(19)), DayChoice::Day(d(19)));
+        assert_eq!(choose_day(&days, "", d(1)), DayChoice::Day(d(18)), "before: the first day");
+        assert_eq!(choose_day(&days, "", d(30)), DayChoice::Day(d(18)), "after: the first day");
+        assert_eq!(choose_day(&days, " 2027-09-19 ", d(1)), DayChoice::Day(d(19)));
+        assert_eq!(choose_day(&days, "2027-09-20", d(1)), DayChoice::NotScheduled);
+        assert_eq!(choose_day(&days, "tomorrow", d(1)), DayChoice::Malformed);
+        assert_eq!(choose_day(&days, "2027-02-30", d(1)), DayChoice::Malformed);
+        assert_eq!(choose_day(&[], "", d(1)), DayChoice::NoDays);
     }
 
     #[test]

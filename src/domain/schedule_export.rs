@@ -10,7 +10,7 @@
 use super::schedule::{Event, Export};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, SubsecRound, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 const GENERATOR: &str = "plumbline";
 const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -424,90 +424,198 @@ fn event_xml(x: &mut String, e: &Export, acronym: &str, ev: &Event) {
 
 /// The frab-compatible JSON schedule, valid against the c3voc JSON schema
 /// (`tests/data/frab-schedule.schema.json`, draft-06).
-pub fn frab_json(e: &Export) -> Value {
+/// The schedule as frab JSON, written straight from the export: no
+/// `serde_json::Value` tree in between (at twice the benchmark's size that tree
+/// was over 25 MiB for a 2 MB document).
+pub fn frab_json(e: &Export) -> String {
     let acronym = acronym(&e.conference.slug);
     let days = layout(e);
-    let mut schedule = Map::new();
-    schedule.insert("version".into(), json!(e.version));
-    if let Some(b) = base_url(e) {
-        schedule.insert("base_url".into(), json!(b));
-    }
-    schedule.insert("conference".into(), conference_json(e, &acronym, &days));
-    json!({
-        "$schema": JSON_SCHEMA_ID,
-        "generator": { "name": GENERATOR, "version": GENERATOR_VERSION },
-        "schedule": schedule,
-    })
+    let doc = FrabJson {
+        schema: JSON_SCHEMA_ID,
+        generator: GeneratorJson { name: GENERATOR, version: GENERATOR_VERSION },
+        schedule: ScheduleJson {
+            version: &e.version,
+            base_url: base_url(e),
+            conference: conference_json(e, &acronym, &days),
+        },
+    };
+    // Only strings, numbers and maps with string keys: serialising cannot fail.
+    serde_json::to_string(&doc).unwrap_or_default()
 }
 
-fn conference_json(e: &Export, acronym: &str, days: &[Day]) -> Value {
+#[derive(Serialize)]
+struct FrabJson<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    generator: GeneratorJson,
+    schedule: ScheduleJson<'a>,
+}
+
+#[derive(Serialize)]
+struct GeneratorJson {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScheduleJson<'a> {
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_url: Option<&'a str>,
+    conference: ConferenceJson<'a>,
+}
+
+#[derive(Serialize)]
+struct ConferenceJson<'a> {
+    acronym: &'a str,
+    title: &'a str,
+    start: Option<String>,
+    end: Option<String>,
+    #[serde(rename = "daysCount")]
+    days_count: usize,
+    timeslot_duration: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_zone_name: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    tracks: Vec<TrackJson>,
+    rooms: Vec<RoomJson<'a>>,
+    days: Vec<DayJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TrackJson {
+    name: String,
+    slug: String,
+    color: &'static str,
+}
+
+#[derive(Serialize)]
+struct RoomJson<'a> {
+    name: &'a str,
+    guid: uuid::Uuid,
+}
+
+#[derive(Serialize)]
+struct DayJson<'a> {
+    index: usize,
+    date: String,
+    day_start: String,
+    day_end: String,
+    rooms: DayRoomsJson<'a>,
+}
+
+/// A day's rooms as a map from the room's name to its events, each event
+/// written as it is reached.
+struct DayRoomsJson<'a> {
+    export: &'a Export,
+    acronym: &'a str,
+    rooms: &'a [DayRoom<'a>],
+}
+
+impl Serialize for DayRoomsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.rooms
+                .iter()
+                .map(|r| (r.name, EventsJson { export: self.export, acronym: self.acronym, events: &r.events })),
+        )
+    }
+}
+
+struct EventsJson<'a> {
+    export: &'a Export,
+    acronym: &'a str,
+    events: &'a [&'a Event],
+}
+
+impl Serialize for EventsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.events.iter().map(|ev| event_json(self.export, self.acronym, ev)))
+    }
+}
+
+fn conference_json<'a>(e: &'a Export, acronym: &'a str, days: &'a [Day<'a>]) -> ConferenceJson<'a> {
     let c = &e.conference;
-    let mut m = Map::new();
-    m.insert("acronym".into(), json!(acronym));
-    m.insert("title".into(), json!(c.title));
-    m.insert("start".into(), json!(days.first().map(|d| d.date.to_string())));
-    m.insert("end".into(), json!(days.last().map(|d| d.date.to_string())));
-    m.insert("daysCount".into(), json!(days.len()));
-    m.insert("timeslot_duration".into(), json!(TIMESLOT));
-    if fits_json_zone_pattern(c.time_zone.name()) {
-        m.insert("time_zone_name".into(), json!(c.time_zone.name()));
+    ConferenceJson {
+        acronym,
+        title: &c.title,
+        start: days.first().map(|d| d.date.to_string()),
+        end: days.last().map(|d| d.date.to_string()),
+        days_count: days.len(),
+        timeslot_duration: TIMESLOT,
+        time_zone_name: Some(c.time_zone.name()).filter(|n| fits_json_zone_pattern(n)),
+        url: conference_url(e),
+        tracks: tracks(e).into_iter().map(|t| TrackJson { name: t.name, slug: t.slug, color: t.color }).collect(),
+        rooms: e.rooms.iter().map(|r| RoomJson { name: &r.name, guid: r.guid }).collect(),
+        days: days
+            .iter()
+            .map(|d| DayJson {
+                index: d.index,
+                date: d.date.to_string(),
+                day_start: iso_local(d.start),
+                day_end: iso_local(d.end),
+                rooms: DayRoomsJson { export: e, acronym, rooms: &d.rooms },
+            })
+            .collect(),
     }
-    if let Some(u) = conference_url(e) {
-        m.insert("url".into(), json!(u));
-    }
-    let tracks: Vec<Value> =
-        tracks(e).into_iter().map(|t| json!({ "name": t.name, "slug": t.slug, "color": t.color })).collect();
-    m.insert("tracks".into(), json!(tracks));
-    let rooms: Vec<Value> = e.rooms.iter().map(|r| json!({ "name": r.name, "guid": r.guid })).collect();
-    m.insert("rooms".into(), json!(rooms));
-    let days: Vec<Value> = days.iter().map(|d| day_json(e, acronym, d)).collect();
-    m.insert("days".into(), json!(days));
-    Value::Object(m)
 }
 
-fn day_json(e: &Export, acronym: &str, day: &Day) -> Value {
-    let rooms: Map<String, Value> = day
-        .rooms
-        .iter()
-        .map(|r| (r.name.to_string(), Value::Array(r.events.iter().map(|ev| event_json(e, acronym, ev)).collect())))
-        .collect();
-    json!({
-        "index": day.index,
-        "date": day.date.to_string(),
-        "day_start": iso_local(day.start),
-        "day_end": iso_local(day.end),
-        "rooms": rooms,
-    })
+#[derive(Serialize)]
+struct EventJson<'a> {
+    guid: uuid::Uuid,
+    id: i64,
+    date: String,
+    start: String,
+    end: String,
+    duration: String,
+    room: &'a str,
+    slug: String,
+    url: String,
+    title: &'a str,
+    subtitle: &'a str,
+    track: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    language: &'static str,
+    #[serde(rename = "abstract")]
+    abstract_text: &'a str,
+    persons: Vec<PersonJson<'a>>,
+    links: [(); 0],
 }
 
-fn event_json(e: &Export, acronym: &str, ev: &Event) -> Value {
+/// Persons must match exactly one of FrabPerson {id, public_name} and
+/// PretalxPerson {name}: `name` without `public_name` is a PretalxPerson only.
+#[derive(Serialize)]
+struct PersonJson<'a> {
+    id: i64,
+    guid: uuid::Uuid,
+    name: &'a str,
+}
+
+fn event_json<'a>(e: &Export, acronym: &str, ev: &'a Event) -> EventJson<'a> {
     let tz = e.conference.time_zone;
     let start = ev.starts_at.with_timezone(&tz);
-    // `url` is required; a URL the XML would leave out is passed through as given.
-    let url = absolute_url(&e.conference.base_url, &ev.url).unwrap_or_else(|| ev.url.clone());
-    // Persons must match exactly one of FrabPerson {id, public_name} and
-    // PretalxPerson {name}: `name` without `public_name` is a PretalxPerson only.
-    let persons: Vec<Value> =
-        ev.persons.iter().map(|p| json!({ "id": p.id, "guid": p.guid, "name": p.name })).collect();
-    json!({
-        "guid": ev.guid,
-        "id": ev.id,
-        "date": iso_local(start),
-        "start": start.format("%H:%M").to_string(),
-        "end": iso_local(ev.ends_at.with_timezone(&tz)),
-        "duration": duration_hhmm(ev),
-        "room": ev.room,
-        "slug": event_slug(acronym, ev),
-        "url": url,
-        "title": ev.title,
-        "subtitle": ev.subtitle,
-        "track": ev.track,
-        "type": ev.kind,
-        "language": LANGUAGE,
-        "abstract": ev.abstract_text,
-        "persons": persons,
-        "links": [],
-    })
+    EventJson {
+        guid: ev.guid,
+        id: ev.id,
+        date: iso_local(start),
+        start: start.format("%H:%M").to_string(),
+        end: iso_local(ev.ends_at.with_timezone(&tz)),
+        duration: duration_hhmm(ev),
+        room: &ev.room,
+        slug: event_slug(acronym, ev),
+        // `url` is required; a URL the XML would leave out is passed through as given.
+        url: absolute_url(&e.conference.base_url, &ev.url).unwrap_or_else(|| ev.url.clone()),
+        title: &ev.title,
+        subtitle: &ev.subtitle,
+        track: ev.track.as_deref(),
+        kind: &ev.kind,
+        language: LANGUAGE,
+        abstract_text: &ev.abstract_text,
+        persons: ev.persons.iter().map(|p| PersonJson { id: p.id, guid: p.guid, name: &p.name }).collect(),
+        links: [],
+    }
 }
 
 // ---------------------------------------------------------------------------

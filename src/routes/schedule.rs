@@ -1,7 +1,7 @@
 //! The schedule: the organisers' editor (place items, warnings, publish) and the
 //! public pages (by day, room and track; a page per session; stars and "my schedule").
 
-use crate::domain::schedule::Session;
+use crate::domain::schedule::{self, DayChoice, Session};
 use crate::domain::{markdown, text, time};
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
@@ -308,6 +308,8 @@ async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
 struct ViewQuery {
     #[serde(default)]
     view: String,
+    #[serde(default)]
+    day: String,
 }
 
 /// A conference, the key its public schedule was built from, the schedule (if
@@ -364,10 +366,13 @@ async fn public_schedule(
         return Ok(hit);
     }
     let (conf, key, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+    let tz = cfp::tz(&conf);
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    // The default page shows today while the conference runs: it changes at midnight.
+    let key = if q.day.is_empty() { format!("{key}:{today}") } else { key };
     if let Some(hit) = render::revalidated(&ctx, &req, &key) {
         return Ok(hit);
     }
-    let tz = cfp::tz(&conf);
     let view = match q.view.as_str() {
         "room" | "track" => q.view.clone(),
         _ => "day".to_string(),
@@ -380,24 +385,45 @@ async fn public_schedule(
             key,
             "schedule",
             &title,
-            json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view }),
+            json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view, "days": [] }),
         );
     };
     let service::Published { version, published_at: at, sessions, changes } = &*published;
     let (version, at) = (*version, *at);
+    // One day at a time: what people look for on the day, and a page that
+    // stays small however big the conference.
+    let days = schedule::days(sessions, tz);
+    let day = match schedule::choose_day(&days, &q.day, today) {
+        DayChoice::Day(d) => Some(d),
+        DayChoice::NoDays => None,
+        DayChoice::Malformed => {
+            return Err(AppError::BadRequest(format!(
+                "“{}” is not a day: use a date like {}.",
+                q.day.trim(),
+                days.first().copied().unwrap_or(today)
+            )))
+        }
+        DayChoice::NotScheduled => return Err(AppError::NotFound),
+    };
+    let on_day: Vec<Session> =
+        sessions.iter().filter(|s| Some(s.starts_at.with_timezone(&tz).date_naive()) == day).cloned().collect();
     let groups = match view.as_str() {
         "room" => {
-            let mut sorted = sessions.clone();
-            sorted.sort_by_key(|s| (s.room.clone(), s.starts_at));
+            let mut sorted = on_day;
+            sorted.sort_by(|a, b| (&a.room, a.starts_at).cmp(&(&b.room, b.starts_at)));
             grouped(&sorted, tz, &stars, |s| s.room.clone().unwrap_or_else(|| "Everywhere".into()))
         }
         "track" => {
-            let mut sorted = sessions.clone();
-            sorted.sort_by_key(|s| (s.track.clone(), s.starts_at));
+            let mut sorted = on_day;
+            sorted.sort_by(|a, b| (&a.track, a.starts_at).cmp(&(&b.track, b.starts_at)));
             grouped(&sorted, tz, &stars, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
         }
-        _ => grouped(sessions, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
+        _ => grouped(&on_day, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
     };
+    let day_links: Vec<Value> = days
+        .iter()
+        .map(|d| json!({ "date": d.to_string(), "label": d.format("%a %-d %b").to_string(), "current": Some(*d) == day }))
+        .collect();
     render::ok_shared(
         &ctx,
         &req,
@@ -407,6 +433,7 @@ async fn public_schedule(
         json!({
             "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
             "groups": groups, "change_count": changes.len(), "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
+            "days": day_links, "day": day.map(|d| d.to_string()).unwrap_or_default(),
         }),
     )
 }

@@ -480,24 +480,77 @@ pub fn rendered(
     Ok((entry.key.clone(), rendered.clone()))
 }
 
+/// The API's view of the published schedule, written straight out (no
+/// `serde_json::Value` tree in between).
+#[derive(serde::Serialize)]
+struct ApiSchedule<'a> {
+    conference: &'a str,
+    version: i32,
+    published_at: DateTime<Utc>,
+    time_zone: &'a str,
+    sessions: ApiSessions<'a>,
+}
+
+struct ApiSessions<'a> {
+    sessions: &'a [Session],
+    tz: chrono_tz::Tz,
+}
+
+#[derive(serde::Serialize)]
+struct ApiSession<'a> {
+    guid: uuid::Uuid,
+    kind: &'a str,
+    title: &'a str,
+    room: Option<&'a str>,
+    track: Option<&'a str>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    local_start: String,
+    local_end: String,
+    persons: Vec<&'a str>,
+    parent: Option<uuid::Uuid>,
+    sequence: i32,
+    #[serde(rename = "abstract")]
+    abstract_md: &'a str,
+}
+
+impl serde::Serialize for ApiSessions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let tz = self.tz;
+        s.collect_seq(self.sessions.iter().map(|x| ApiSession {
+            guid: x.guid,
+            kind: &x.kind,
+            title: &x.title,
+            room: x.room.as_deref(),
+            track: x.track.as_deref(),
+            starts_at: x.starts_at,
+            ends_at: x.ends_at,
+            local_start: x.starts_at.with_timezone(&tz).to_rfc3339(),
+            local_end: x.ends_at.with_timezone(&tz).to_rfc3339(),
+            persons: x.persons.iter().map(|p| p.name.as_str()).collect(),
+            parent: x.parent,
+            sequence: x.sequence,
+            abstract_md: &x.abstract_md,
+        }))
+    }
+}
+
 fn render_exports(conf: &Conference, base_url: &str, p: &Published) -> std::sync::Arc<Rendered> {
     let (version, at, sessions) = (p.version, p.published_at, &p.sessions);
     let e = export(conf, base_url, version, at, sessions);
     let tz = cfp::tz(conf);
-    let api = serde_json::json!({
-        "conference": conf.slug, "version": version, "published_at": at, "time_zone": conf.time_zone,
-        "sessions": sessions.iter().map(|s| serde_json::json!({
-            "guid": s.guid, "kind": s.kind, "title": s.title, "room": s.room, "track": s.track,
-            "starts_at": s.starts_at, "ends_at": s.ends_at,
-            "local_start": s.starts_at.with_timezone(&tz).to_rfc3339(), "local_end": s.ends_at.with_timezone(&tz).to_rfc3339(),
-            "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(), "parent": s.parent, "sequence": s.sequence,
-            "abstract": s.abstract_md,
-        })).collect::<Vec<_>>(),
-    });
+    let api = ApiSchedule {
+        conference: &conf.slug,
+        version,
+        published_at: at,
+        time_zone: &conf.time_zone,
+        sessions: ApiSessions { sessions, tz },
+    };
     std::sync::Arc::new(Rendered {
         xml: crate::domain::schedule_export::frab_xml(&e).into(),
-        json: crate::domain::schedule_export::frab_json(&e).to_string().into(),
+        json: crate::domain::schedule_export::frab_json(&e).into(),
         ics: crate::domain::schedule_export::icalendar(&e, &conf.name).into(),
-        api: api.to_string().into(),
+        // Plain data (strings, numbers, times): serialising cannot fail.
+        api: serde_json::to_string(&api).unwrap_or_default().into(),
     })
 }

@@ -133,7 +133,21 @@ fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
     let anon = app.client();
     let page = anon.get("/c/bench/schedule");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Refereed talk 1: making subsystem 1 faster"));
+    // A day at a time, today by default while the conference runs: every day
+    // is linked and each session is on exactly one day's page.
+    let days: Vec<String> = page.body.split("<time datetime=\"").skip(1).map(|d| d[..10].to_string()).collect();
+    assert_eq!(days.len(), 4, "the four of the five conference days that have sessions");
+    let today = page.body.split("aria-current=\"page\"><time datetime=\"").nth(1).map(|d| &d[..10]);
+    let vienna_today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Vienna).date_naive().to_string();
+    assert_eq!(today, Some(vienna_today.as_str()));
+    let pages: Vec<String> = days.iter().map(|d| anon.get(&format!("/c/bench/schedule?day={d}")).body).collect();
+    let talk = "Refereed talk 1: making subsystem 1 faster";
+    assert_eq!(pages.iter().filter(|p| p.contains(talk)).count(), 1);
+    let by_room = anon.get(&format!("/c/bench/schedule?view=room&day={}", days[1]));
+    assert_eq!(by_room.status, 200);
+    assert!(by_room.body.len() * 3 < pages.iter().map(String::len).sum::<usize>(), "a day is a part of the week");
+    assert_eq!(anon.get("/c/bench/schedule?day=next-tuesday").status, 400);
+    assert_eq!(anon.get("/c/bench/schedule?day=2001-01-01").status, 404);
     let xml = anon.get("/c/bench/schedule.xml");
     assert_eq!(xml.status, 200);
     assert_eq!(xml.body.matches("<event ").count(), 2000, "500 sessions and 1,500 bookings");
