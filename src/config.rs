@@ -57,7 +57,10 @@ impl Config {
             secret_key,
             templates_dir: var("PLUMBLINE_TEMPLATES").unwrap_or_else(|| "templates".into()).into(),
             dev_templates: var("PLUMBLINE_DEV").is_some_and(|v| v != "0"),
-            pool_size: var("PLUMBLINE_POOL_SIZE").and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or_else(default_pool_size),
+            pool_size: var("PLUMBLINE_POOL_SIZE")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or_else(default_pool_size),
             worker_interval: Duration::from_millis(
                 var("PLUMBLINE_WORKER_INTERVAL_MS").and_then(|v| v.parse().ok()).unwrap_or(2000),
             ),

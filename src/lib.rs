@@ -67,7 +67,11 @@ async fn request_log(
     let mut res = next.call(req).await?;
     if let (true, Some(pages)) = (writes, pages) {
         // Whatever was written, this instance's cached pages are checked again.
-        pages.written();
+        if actix_web::HttpMessage::extensions(res.request()).contains::<crate::web::page_cache::AttendeeWrite>() {
+            pages.written_by_attendee();
+        } else {
+            pages.written();
+        }
     }
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), v);

@@ -418,11 +418,14 @@ pub struct NewRegistration<'a> {
     pub payment_status: &'a str,
 }
 
-/// Locks the settings row, decides the status from the seat counters (kept by
-/// a trigger) and inserts the registration as `ins`: `confirmed` while seats
+/// Locks the settings row while registration is open (nothing is inserted
+/// otherwise), decides the status from the seat counters (kept by a trigger)
+/// and inserts the registration as `ins`: `confirmed` while seats
 /// taken are below the cap and nobody waits, `waitlisted` otherwise.
 const TAKE_SEAT: &str = "settings AS ( \
-       SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 FOR UPDATE), \
+       SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 \
+         AND (rs.opens_at IS NULL OR rs.opens_at <= clock_timestamp()) \
+         AND (rs.closes_at IS NULL OR clock_timestamp() < rs.closes_at) FOR UPDATE), \
      s AS ( \
        SELECT CASE WHEN settings.seats_taken < c.attendance_cap AND settings.waiting = 0 \
               THEN 'confirmed' ELSE 'waitlisted' END AS status \
@@ -558,24 +561,20 @@ pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -
     .optional()
 }
 
-/// The settings, whether the person already holds an active registration and
-/// whether any offer ran out: what registering checks first, in one query.
-pub fn registration_state(
+/// The settings and when the first live waitlist offer runs out: what
+/// registering checks before the statement that decides.
+pub fn registration_window(
     conn: &mut PgConnection,
     conference_id: i64,
-    user_id: i64,
-) -> QueryResult<Option<(SettingsRow, bool, bool)>> {
-    let active = registrations::table
-        .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::user_id.eq(user_id))
-        .filter(registrations::status.eq_any(ACTIVE));
-    let due = registrations::table
+) -> QueryResult<Option<(SettingsRow, Option<DateTime<Utc>>)>> {
+    let first_offer_ends = registrations::table
         .filter(registrations::conference_id.eq(conference_id))
         .filter(registrations::status.eq(OFFERED))
-        .filter(registrations::offer_expires_at.le(diesel::dsl::now));
+        .select(diesel::dsl::min(registrations::offer_expires_at))
+        .single_value();
     registration_settings::table
         .find(conference_id)
-        .select((SettingsRow::as_select(), diesel::dsl::exists(active), diesel::dsl::exists(due)))
+        .select((SettingsRow::as_select(), first_offer_ends.assume_not_null().nullable()))
         .first(conn)
         .optional()
 }

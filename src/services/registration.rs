@@ -580,9 +580,11 @@ pub fn register(
     conf: &Conference,
     draft: &RegistrationDraft,
 ) -> Result<Registration, FormError> {
-    // Checks first, outside the seat lock: they only read, and the database
-    // refuses a second active registration whatever they saw.
-    let Some((settings, registered, due_offers)) = repo::registration_state(conn, conf.id, user.id)? else {
+    // Checks first, from what is remembered for at most a second: they are for
+    // the message; the statement that takes the seat checks the window again
+    // and the database refuses a second active registration.
+    let window = window(conn, st, conf)?;
+    let Some((settings, first_offer_ends)) = window.as_ref() else {
         return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
     };
     let now = Utc::now();
@@ -593,9 +595,7 @@ pub fn register(
     if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
         return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
     }
-    if registered {
-        return Err(already_registered());
-    }
+    let due_offers = first_offer_ends.is_some_and(|t| t <= now);
     let ticketing = ticketing(conn, st, conf)?;
     let wanted = draft.ticket_type.trim().to_lowercase();
     let t = ticketing
@@ -624,6 +624,8 @@ pub fn register(
     let (confirmed, waitlisted) = (compose("registration_confirmed")?, compose("registration_waitlisted")?);
     if due_offers {
         refresh(conn, st, conf)?;
+        // The remembered window still holds the offers that ran out.
+        st.pages.written();
     }
     match repo::register_in_one_statement(conn, &new, &confirmed.as_new_mail(), &waitlisted.as_new_mail()) {
         Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
@@ -632,7 +634,7 @@ pub fn register(
             Err(already_registered())
         }
         Ok(Some(r)) => Ok(r),
-        Ok(None) => Err(AppError::Conflict("Registration is not open for this conference.".into()).into()),
+        Ok(None) => Err(not_open()),
         Err(e) => Err(AppError::from(e).into()),
     }
 }
@@ -701,11 +703,22 @@ fn register_with_code(
         {
             return Err(already_registered())
         }
+        // Closed since the checks above: the statement inserted nothing.
+        Err(DbError::NotFound) => return Err(not_open()),
         other => other?,
     };
     let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
     notify_person(conn, st, conf, &r, (user, &t.name), template, json!({}))?;
     Ok(r)
+}
+
+/// The registration settings and when the first live waitlist offer runs out.
+type Window = Option<(repo::SettingsRow, Option<chrono::DateTime<Utc>>)>;
+
+fn window(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<std::sync::Arc<Window>, AppError> {
+    st.pages.memo(format!("registration-window:{}", conf.id), || -> Result<Window, AppError> {
+        Ok(repo::registration_window(conn, conf.id)?)
+    })
 }
 
 /// A conference's ticket types and their fee tiers.
@@ -718,6 +731,10 @@ fn ticketing(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Resul
     st.pages.memo(format!("ticketing:{}", conf.id), || -> Result<Ticketing, AppError> {
         Ok((repo::ticket_types(conn, conf.id)?, repo::tiers_for_conference(conn, conf.id)?))
     })
+}
+
+fn not_open() -> FormError {
+    FormError::App(AppError::Conflict("Registration is not open for this conference.".into()))
 }
 
 fn already_registered() -> FormError {

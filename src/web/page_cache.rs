@@ -9,10 +9,16 @@
 //! published version and the bookings) with one small query; an unchanged key
 //! keeps the rendered bytes, so the exports are rendered and compressed once per
 //! publication, not once per second.
+//!
+//! Remembered values (the conference, its ticketing, its room setup, a
+//! reviewer's rows) have an epoch of their own, which every write moves except
+//! an attendee adding a registration or a booking (`written_by_attendee`): at a
+//! thousand registrations a second the ticketing was otherwise read again for
+//! nearly every one of them.
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -82,9 +88,20 @@ impl AsRef<[u8]> for SharedText {
     }
 }
 
+/// Set on a request (see `attendee_write`) that only adds an attendee's own
+/// registration or booking; the request log then calls `written_by_attendee`.
+pub struct AttendeeWrite;
+
+/// Marks this request as an attendee's registration or booking.
+pub fn attendee_write(req: &HttpRequest) {
+    req.extensions_mut().insert(AttendeeWrite);
+}
+
 pub struct PageCache {
     ttl: Duration,
     epoch: AtomicU64,
+    /// Moved by every write but an attendee's registration or booking.
+    memo_epoch: AtomicU64,
     entries: Mutex<HashMap<String, Arc<CachedPage>>>,
     memos: Mutex<HashMap<String, Memo>>,
 }
@@ -113,6 +130,7 @@ impl PageCache {
         PageCache {
             ttl,
             epoch: AtomicU64::new(0),
+            memo_epoch: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
         }
@@ -123,7 +141,7 @@ impl PageCache {
     pub fn recall<T: std::any::Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
         let mut memos = self.memos.lock().ok()?;
         let m = memos.get_mut(key)?;
-        let fresh = m.epoch == self.epoch.load(Ordering::Relaxed) && m.checked.elapsed() < self.ttl;
+        let fresh = m.epoch == self.epoch() && m.checked.elapsed() < self.ttl;
         if !fresh {
             if m.claimed.is_some_and(|c| c.elapsed() < CLAIM) {
                 return m.value.clone().downcast::<T>().ok();
@@ -159,13 +177,22 @@ impl PageCache {
         Ok(v)
     }
 
-    /// The current epoch, to pass to `remember` for a value computed from now on.
+    /// The current epoch of remembered values, to pass to `remember` for a
+    /// value computed from now on.
     pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Relaxed)
+        self.memo_epoch.load(Ordering::Relaxed)
     }
 
-    /// Something was written through this instance: check every page again.
+    /// Something was written through this instance: check every page and
+    /// remembered value again.
     pub fn written(&self) {
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+        self.memo_epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An attendee added a registration or a booking: pages are checked again,
+    /// remembered values (which never hold those) stay.
+    pub fn written_by_attendee(&self) {
         self.epoch.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -292,6 +319,18 @@ mod tests {
         assert_eq!(*cache.recall::<Vec<i32>>("k").unwrap(), vec![1, 2, 3], "meanwhile the others get it stale");
         cache.remember("k".into(), cache.epoch(), Arc::new(vec![4]));
         assert_eq!(*cache.recall::<Vec<i32>>("k").unwrap(), vec![4]);
+    }
+
+    #[test]
+    fn an_attendees_registration_or_booking_leaves_remembered_values_but_not_pages() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        cache.remember("ticketing".into(), cache.epoch(), Arc::new(7));
+        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".to_string());
+        cache.written_by_attendee();
+        assert_eq!(*cache.recall::<i32>("ticketing").unwrap(), 7, "still fresh");
+        assert!(cache.fresh("/a").is_none(), "the page is checked again");
+        cache.written();
+        assert!(cache.recall::<i32>("ticketing").is_none(), "any other write: computed again");
     }
 
     #[test]

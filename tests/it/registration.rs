@@ -493,6 +493,30 @@ fn the_fee_is_frozen_and_the_client_cannot_set_it() {
     assert!(list.body.contains("Web") && !list.body.contains("Api"), "{}", list.body);
 }
 
+/// Registering checks the window from what this instance remembered (for a
+/// second at most), but the statement that takes the seat checks it again: a
+/// close made elsewhere a moment ago stores nothing.
+#[test]
+fn a_registration_closed_elsewhere_a_moment_ago_stores_nothing() {
+    let app = TestApp::start();
+    let (admin, tt) = conference(&app, "closing", "Europe/Vienna", 100);
+    tier_now(&admin, "closing", &tt, "Europe/Vienna", "100");
+    let first = user_with_token(&app, "first@example.org", "First");
+    let body = json!({ "ticket_type": "Regular", "badge_name": "Someone" });
+    let (s, v) = api_post(&app, "/api/v1/conferences/closing/registrations", &first, body.clone());
+    assert_eq!(s, 201, "{v}");
+    // Another instance closes registration now; this one still remembers it open.
+    diesel::sql_query("UPDATE registration_settings SET closes_at = now() - interval '1 second'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    let late = user_with_token(&app, "late@example.org", "Late");
+    let (s, v) = api_post(&app, "/api/v1/conferences/closing/registrations", &late, body);
+    assert_eq!(s, 409, "{v}");
+    assert!(v.to_string().contains("closed") || v.to_string().contains("not open"), "{v}");
+    assert_eq!(status_of(&app, "late@example.org"), "", "nothing stored");
+    assert_eq!(registrations(&app).len(), 1);
+}
+
 #[test]
 fn another_users_registration_is_not_reachable() {
     let app = TestApp::start();

@@ -95,6 +95,7 @@ pub async fn book(
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let b = body.into_inner();
+    crate::web::page_cache::attendee_write(&req);
     let mut p = Problems::default();
     if b.room.trim().is_empty() {
         p.add("room", "name a room by its id or name");

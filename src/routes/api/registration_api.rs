@@ -20,6 +20,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let draft = body.into_inner().parse();
+    crate::web::page_cache::attendee_write(&req);
     let v = as_bearer(&state, &req, move |conn, st, user| {
         let draft = draft.map_err(|p| {
             AppError::BadRequest(
