@@ -76,7 +76,13 @@ async fn request_log(
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), v);
     }
-    tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    let ms = started.elapsed().as_millis() as u64;
+    // Half a second is long for any page here: worth a line at the default level.
+    if ms >= 500 {
+        tracing::warn!(request_id = %id, %method, %path, status = res.status().as_u16(), ms, "slow request");
+    } else {
+        tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms, "request");
+    }
     Ok(res)
 }
 

@@ -42,9 +42,10 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    if let Some(hit) = render::cached(&ctx, &req) {
-        return Ok(hit);
-    }
+    render::shared(&ctx, &req, render_cfp_page(ctx.clone(), req.clone(), slug)).await
+}
+
+async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let (conf, list, tracks) = ctx
         .state

@@ -96,9 +96,10 @@ async fn create(ctx: Ctx, form: web::Form<ConferenceInput>) -> Result<HttpRespon
 }
 
 async fn show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    if let Some(hit) = render::cached(&ctx, &req) {
-        return Ok(hit);
-    }
+    render::shared(&ctx, &req, render_show(ctx.clone(), req.clone(), slug)).await
+}
+
+async fn render_show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let user = ctx.user.clone();
     let (conf, organisers, can_manage) = ctx

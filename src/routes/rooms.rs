@@ -93,9 +93,10 @@ async fn grid(ctx: Ctx, slug: web::Path<String>, q: web::Query<DateQuery>) -> Re
 
 async fn board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     // The screens at the venue all show the same page: render it once a second.
-    if let Some(hit) = render::cached(&ctx, &req) {
-        return Ok(hit);
-    }
+    render::shared(&ctx, &req, render_board(ctx.clone(), req.clone(), slug)).await
+}
+
+async fn render_board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = find_conf(&ctx, &slug).await?;
     let c = conf.clone();
     let mut data = ctx.state.db(move |conn, _| service::board(conn, &c, Utc::now())).await?;

@@ -362,9 +362,15 @@ async fn public_schedule(
     slug: web::Path<String>,
     q: web::Query<ViewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(hit) = render::cached(&ctx, &req) {
-        return Ok(hit);
-    }
+    render::shared(&ctx, &req, render_public_schedule(ctx.clone(), req.clone(), slug, q)).await
+}
+
+async fn render_public_schedule(
+    ctx: Ctx,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    q: web::Query<ViewQuery>,
+) -> Result<HttpResponse, AppError> {
     let (conf, key, data, stars) = load_public(&ctx, slug.into_inner()).await?;
     let tz = cfp::tz(&conf);
     let today = Utc::now().with_timezone(&tz).date_naive();
@@ -439,9 +445,14 @@ async fn public_schedule(
 }
 
 async fn session_page(ctx: Ctx, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    if let Some(hit) = render::cached(&ctx, &req) {
-        return Ok(hit);
-    }
+    render::shared(&ctx, &req, render_session_page(ctx.clone(), req.clone(), path)).await
+}
+
+async fn render_session_page(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, guid) = path.into_inner();
     let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
     let (conf, key, data, stars) = load_public(&ctx, slug).await?;
@@ -536,14 +547,19 @@ pub async fn export_response(
     format: Format,
 ) -> Result<HttpResponse, AppError> {
     let slot = req.path().to_string();
-    let shared = |page: &crate::web::page_cache::CachedPage| {
-        let mut resp = page.respond(req);
-        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
-        resp
-    };
-    if let Some(page) = render::shared_lookup(&state.pages, req, &slot) {
-        return Ok(shared(&page));
-    }
+    let render = render_export(state.clone(), req.clone(), slug, format);
+    let mut resp = render::shared_at(&state.pages, req, &slot, render).await?;
+    resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+    Ok(resp)
+}
+
+async fn render_export(
+    state: crate::state::State,
+    req: HttpRequest,
+    slug: String,
+    format: Format,
+) -> Result<HttpResponse, AppError> {
+    let slot = req.path().to_string();
     let base = state.config.base_url.clone();
     let (key, rendered) = state
         .db(move |conn, st| {
@@ -552,7 +568,7 @@ pub async fn export_response(
         })
         .await?;
     if let Some(page) = state.pages.revalidate(&slot, &key) {
-        return Ok(shared(&page));
+        return Ok(page.respond(&req));
     }
     let r = rendered.ok_or(AppError::NotFound)?;
     let (ct, body) = match format {
@@ -562,7 +578,7 @@ pub async fn export_response(
         Format::Api => ("application/json", r.api.clone()),
     };
     let body = crate::web::page_cache::SharedText(body);
-    Ok(shared(&state.pages.store(&slot, key, ct, "public, max-age=60", body)))
+    Ok(state.pages.store(&slot, key, ct, "public, max-age=60", body).respond(&req))
 }
 
 async fn export_xml(

@@ -10,6 +10,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
 
+#[derive(Clone)]
 pub struct Ctx {
     pub user: Option<User>,
     pub session_token: Option<String>,

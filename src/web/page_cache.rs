@@ -45,11 +45,27 @@ pub struct CachedPage {
 
 /// Held by the request that renders a stale page again; dropping it (the page
 /// stored, or the request failed) lets the next request try.
-pub struct Refreshing(Arc<CachedPage>);
+pub struct Refreshing {
+    page: Arc<CachedPage>,
+    /// Stale because of a write through this instance (not just its age):
+    /// the writer expects to see it, so it is rendered before answering.
+    after_local_write: bool,
+}
+
+impl Refreshing {
+    /// The stale page being refreshed.
+    pub fn page(&self) -> Arc<CachedPage> {
+        self.page.clone()
+    }
+
+    pub fn after_local_write(&self) -> bool {
+        self.after_local_write
+    }
+}
 
 impl Drop for Refreshing {
     fn drop(&mut self) {
-        self.0.refreshing.store(false, Ordering::Release);
+        self.page.refreshing.store(false, Ordering::Release);
     }
 }
 
@@ -207,7 +223,8 @@ impl PageCache {
         if page.refreshing.swap(true, Ordering::AcqRel) {
             return Ok(page);
         }
-        Err(Some(Refreshing(page)))
+        let after_local_write = page.epoch != self.epoch.load(Ordering::Relaxed);
+        Err(Some(Refreshing { page, after_local_write }))
     }
 
     /// The page only if fresh (tests and callers that must not see stale pages).

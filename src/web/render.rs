@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 /// Renders `template` inside the layout. `data` must be a JSON object; the layout
@@ -48,27 +48,54 @@ fn shared_slot(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default())
 }
 
-/// The cached page for this request, if it is fresh (no database needed).
-pub fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
-    let slot = shared_slot(ctx, req)?;
-    shared_lookup(&ctx.state.pages, req, &slot).map(|p| p.respond(req))
+/// Serves an anonymous visitor's page from the page cache, with `render`
+/// (which stores what it renders, see `ok_shared`) run only when needed.
+/// A page past its freshness is served at once while `render` runs in the
+/// background (RFC 5861's stale-while-revalidate): under load, the one
+/// request that used to refresh it could wait seconds for a database round
+/// trip on two busy cores, and every other visitor waits for nothing.
+/// Logged-in visitors always get `render`.
+pub async fn shared<F>(ctx: &Ctx, req: &HttpRequest, render: F) -> Result<HttpResponse, AppError>
+where
+    F: std::future::Future<Output = Result<HttpResponse, AppError>> + 'static,
+{
+    match shared_slot(ctx, req) {
+        Some(slot) => shared_at(&ctx.state.pages, req, &slot, render).await,
+        None => render.await,
+    }
 }
 
-/// A cached page to serve, or `None` when this request must render it; then a
-/// stale page stays available to the others until this request ends.
-pub fn shared_lookup(
+/// `shared` for a page kept under `slot`.
+pub async fn shared_at<F>(
     pages: &crate::web::page_cache::PageCache,
     req: &HttpRequest,
     slot: &str,
-) -> Option<std::sync::Arc<crate::web::page_cache::CachedPage>> {
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: std::future::Future<Output = Result<HttpResponse, AppError>> + 'static,
+{
     match pages.lookup(slot) {
-        Ok(page) => Some(page),
-        Err(guard) => {
-            if let Some(guard) = guard {
-                req.extensions_mut().insert(guard);
-            }
-            None
+        Ok(page) => Ok(page.respond(req)),
+        Err(Some(refreshing)) if refreshing.after_local_write() => {
+            // Others get the stale page meanwhile; this request waits for the new one.
+            let page = render.await;
+            drop(refreshing);
+            page
         }
+        Err(Some(refreshing)) => {
+            let stale = refreshing.page();
+            let slot = slot.to_string();
+            actix_web::rt::spawn(async move {
+                // Others keep getting the stale page until this ends.
+                let _refreshing = refreshing;
+                if let Err(e) = render.await {
+                    tracing::warn!(%slot, error = %e, "refreshing a cached page failed; the stale one stays");
+                }
+            });
+            Ok(stale.respond(req))
+        }
+        Err(None) => render.await,
     }
 }
 

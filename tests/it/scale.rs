@@ -168,6 +168,12 @@ fn cached_public_pages_follow_other_instances_within_the_ttl_and_local_writes_at
     };
     // As if another instance changed it: shown within the TTL (one second here).
     rename("Talks, renamed elsewhere");
+    // Once the page is past its second, the next visitor still gets it at once
+    // (stale) while it is rendered again in the background.
+    std::thread::sleep(Duration::from_millis(1100));
+    let stale = anon.get("/c/lpc-demo/cfp");
+    assert_eq!(stale.status, 200);
+    assert!(!stale.body.contains("Talks, renamed elsewhere"), "served stale, not waiting for the render");
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
         if anon.get("/c/lpc-demo/cfp").body.contains("Talks, renamed elsewhere") {
