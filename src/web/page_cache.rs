@@ -86,7 +86,7 @@ impl CachedPage {
     }
 }
 
-fn accepts_gzip(req: &HttpRequest) -> bool {
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
     req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|c| {
         let mut parts = c.split(';');
         let name = parts.next().unwrap_or("").trim();
@@ -284,7 +284,7 @@ impl PageCache {
     }
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
+pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4), flate2::Compression::default());
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(data);

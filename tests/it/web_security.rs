@@ -147,4 +147,13 @@ fn assets_have_hashed_names_long_caching_and_pages_compress() {
     assert_eq!(http.get("/static/nope.css").status, 404);
     let gz = http.client.get(app.url("/login")).header("accept-encoding", "gzip").send().unwrap();
     assert_eq!(gz.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string()), Some("gzip".into()));
+    // Assets are gzipped once, ahead of time; a tiny one goes as it is.
+    let css_gz = http.client.get(app.url(&css)).header("accept-encoding", "gzip").send().unwrap();
+    assert_eq!(css_gz.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string()), Some("gzip".into()));
+    let mut plain = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&css_gz.bytes().unwrap()[..]), &mut plain).unwrap();
+    assert_eq!(plain, r.body, "the gzipped stylesheet is the stylesheet");
+    let ping = http.client.get(app.url("/static/ping.txt")).header("accept-encoding", "gzip").send().unwrap();
+    assert_ne!(ping.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    assert_eq!(ping.text().unwrap(), include_str!("../../static/ping.txt"));
 }
