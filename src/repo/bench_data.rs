@@ -116,15 +116,17 @@ pub fn calls_and_committee(
         conference_id,
         today,
     )?;
-    diesel::sql_query(format!(
-        "WITH r AS (SELECT id, email FROM users WHERE email LIKE 'reviewer%@bench.example' \
+    exec1(
+        conn,
+        &format!(
+            "WITH r AS (SELECT id, email FROM users WHERE email LIKE 'reviewer%@bench.example' \
                     AND substring(email from '[0-9]+')::int <= {}) \
          INSERT INTO committee_members (conference_id, email, user_id, status, invite_token_hash) \
          SELECT $1, email, id, 'accepted', sha256(convert_to('bench-invite-' || id, 'UTF8')) FROM r",
-        s.reviewers
-    ))
-    .bind::<BigInt, _>(conference_id)
-    .execute(conn)?;
+            s.reviewers
+        ),
+        conference_id,
+    )?;
     exec1(
         conn,
         "INSERT INTO conference_roles (conference_id, user_id, role) \
@@ -249,7 +251,7 @@ pub fn proposals_and_reviews(
         today,
     )?;
     // About eleven reviews per committee-reviewed proposal: 10,000 at scale 1.
-    diesel::sql_query(format!(
+    exec1(conn, &format!(
         "WITH p AS (SELECT p.id, row_number() OVER (ORDER BY p.id) AS n FROM proposals p \
                     JOIN calls c ON c.id = p.call_id AND c.kind <> 'mc_topic' WHERE p.conference_id = $1), \
               r AS (SELECT user_id AS id, row_number() OVER (ORDER BY user_id) - 1 AS k FROM committee_members \
@@ -258,9 +260,7 @@ pub fn proposals_and_reviews(
          SELECT p.id, r.id, ((p.n * 31 + r.k * 17) % 5) - 2, 'Review of proposal ' || p.n || ' by reviewer ' || r.k, '' \
          FROM p JOIN r ON r.k IN (SELECT (p.n * 7 + j) % {} FROM generate_series(0, 10 + (p.n % 9 = 0)::int) j)",
         s.reviewers
-    ))
-    .bind::<BigInt, _>(conference_id)
-    .execute(conn)?;
+    ), conference_id)?;
     // Each reviewer declares a conflict with a few proposals they did not review.
     exec1(
         conn,
@@ -325,8 +325,10 @@ pub fn registrations(
         conference_id,
         today,
     )?;
-    diesel::sql_query(format!(
-        "WITH a AS (SELECT id, substring(email from '[0-9]+')::int AS n, name, affiliation FROM users \
+    exec1(
+        conn,
+        &format!(
+            "WITH a AS (SELECT id, substring(email from '[0-9]+')::int AS n, name, affiliation FROM users \
                     WHERE email LIKE 'attendee%@bench.example'), \
               r AS (SELECT a.*, now() - (60 * (a.n::float / {count})) * interval '1 day' AS at, \
                            CASE WHEN a.n % 5 = 3 THEN 'Student' ELSE 'Regular' END AS ticket FROM a) \
@@ -339,10 +341,10 @@ pub fn registrations(
                 CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at \
          FROM r JOIN ticket_types t ON t.conference_id = $1 AND t.name = r.ticket \
          JOIN fee_tiers f ON f.ticket_type_id = t.id AND f.valid @> r.at",
-        count = s.attendees
-    ))
-    .bind::<BigInt, _>(conference_id)
-    .execute(conn)?;
+            count = s.attendees
+        ),
+        conference_id,
+    )?;
     Ok(())
 }
 
