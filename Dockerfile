@@ -22,4 +22,6 @@ COPY static/ /app/static/
 COPY migrations/ /app/migrations/
 ENV PLUMBLINE_BIND=0.0.0.0:8080
 EXPOSE 8080
-CMD ["plumbline", "serve", "--demo"]
+# A real install: no demo data. Create the first site admin with
+#   echo "a long password" | docker compose run --rm -T app plumbline user add --email you@example.org --name "You" --site-admin
+CMD ["plumbline", "serve"]

@@ -1,7 +1,7 @@
 //! The command line: serve, migrate, demo, user add, token issue.
 
 use crate::config::Config;
-use crate::domain::account::{Email, NewPassword};
+use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword};
 use crate::services::{accounts, bench_data, demo};
 use crate::{db, security};
 use clap::{Parser, Subcommand};
@@ -18,9 +18,13 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app (and send queued mail).
     Serve {
-        /// Load the demo data first.
+        /// Load the demo data first (its accounts have a published password, so
+        /// only on a loopback address unless --demo-public is given too).
         #[arg(long)]
         demo: bool,
+        /// Allow --demo on a public address (a public demo site).
+        #[arg(long, requires = "demo")]
+        demo_public: bool,
     },
     /// Create the database if needed and run pending migrations.
     Migrate,
@@ -66,17 +70,35 @@ pub enum UserCommand {
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
-    /// Print a new personal API token for a user.
+    /// Print a new personal API token for a user (whose address is confirmed).
     Issue {
         #[arg(long)]
         email: String,
+        /// `read` (GET only) or `read-write`.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// How long it lives, like 30d, 12h or 90m; no expiry when left out.
+        #[arg(long)]
+        expires_in: Option<String>,
+        /// A name to recognise it by on the account page.
+        #[arg(long, default_value = "command line")]
+        name: String,
     },
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env()?;
     match cli.command {
-        Command::Serve { demo: with_demo } => serve(config, with_demo),
+        Command::Serve { demo: with_demo, demo_public } => {
+            if with_demo && !demo_public && !is_loopback(&config.bind) {
+                return Err(format!(
+                    "refusing --demo on {}: the demo accounts have a published password. Bind to 127.0.0.1, \
+                     or add --demo-public for a public demo site.",
+                    config.bind
+                ));
+            }
+            serve(config, with_demo)
+        }
         Command::Migrate => {
             db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             println!("database is up to date");
@@ -127,14 +149,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { out } => backup(&config.database_url, &out),
-        Command::Token { command: TokenCommand::Issue { email } } => {
+        Command::Token { command: TokenCommand::Issue { email, scope, expires_in, name } } => {
             let email = Email::parse(&email).map_err(|e| format!("email {}", e.message))?;
+            let request = accounts::TokenRequest {
+                name: crate::domain::text::single_line("name", &name, 1, 100)
+                    .map_err(|e| format!("name {}", e.message))?,
+                scope: ApiScope::parse(&scope).map_err(|e| format!("--scope {}", e.message))?,
+                lifetime: parse_token_lifetime(expires_in.as_deref().unwrap_or(""))
+                    .map_err(|e| format!("--expires-in {}", e.message))?,
+            };
             let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let user = crate::repo::users::find_by_email(&mut conn, email.as_str())
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no user with email {email}"))?;
-            let token = accounts::issue_api_token(&mut conn, user.id).map_err(|e| e.to_string())?;
+            let token = accounts::issue_api_token(&mut conn, &user, &request).map_err(|e| e.to_string())?;
             println!("{token}");
             Ok(())
         }
@@ -166,6 +195,18 @@ fn backup(database_url: &str, out: &std::path::Path) -> Result<(), String> {
     }
     println!("backup written to {} ({tables} tables); restore with: pg_restore --clean --if-exists --no-owner -d <database> {}", out.display(), out.display());
     Ok(())
+}
+
+/// Whether every address `bind` resolves to is a loopback address.
+fn is_loopback(bind: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    match bind.to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+        }
+        Err(_) => false,
+    }
 }
 
 fn print_demo_accounts() {

@@ -27,9 +27,12 @@ pub struct Config {
     /// How long another instance's write may take to show on a cached public
     /// page (this instance's own writes show at once).
     pub page_cache_ttl: Duration,
+    /// Peers whose `X-Forwarded-For` is believed (our reverse proxies).
+    pub trusted_proxies: Vec<crate::domain::net::Cidr>,
 }
 
 impl Config {
+    /// Served over https: cookies are `Secure` and browsers are told to stay on https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
@@ -71,6 +74,10 @@ impl Config {
             page_cache_ttl: Duration::from_millis(
                 var("PLUMBLINE_PAGE_CACHE_MS").and_then(|v| v.parse().ok()).unwrap_or(1000),
             ),
+            trusted_proxies: crate::domain::net::Cidr::parse_list(
+                &var("PLUMBLINE_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("PLUMBLINE_TRUSTED_PROXIES: {e}"))?,
             mail_backoff_base: Duration::from_millis(
                 var("PLUMBLINE_MAIL_BACKOFF_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
             ),
@@ -78,9 +85,14 @@ impl Config {
     }
 }
 
-fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
+/// The key file holds the secret that signs CSRF tokens and feed links: only
+/// the app's own user may read it (created 0600, and tightened if found wider).
+pub fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     if let Ok(existing) = std::fs::read(&path) {
         if existing.len() >= 32 {
+            let private = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(&path, private).map_err(|e| format!("cannot protect {}: {e}", path.display()))?;
             return Ok(existing);
         }
     }
@@ -90,7 +102,13 @@ fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(&path, &hexed).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let _ = std::fs::remove_file(&path);
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?;
+        f.write_all(&hexed)
+    };
+    write().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(hexed)
 }
 

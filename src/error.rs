@@ -10,6 +10,10 @@ pub enum AppError {
     BadRequest(String),
     Unauthorized,
     Forbidden,
+    /// Forbidden, with the reason the person can act on.
+    ForbiddenBecause(String),
+    /// The account's address is not confirmed yet.
+    Unverified,
     NotFound,
     Conflict(String),
     PayloadTooLarge,
@@ -37,7 +41,10 @@ impl AppError {
 
     pub fn message(&self) -> String {
         match self {
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::ForbiddenBecause(m) => m.clone(),
+            AppError::Unverified => "Please confirm your email address first: follow the link we mailed you, \
+                                     or ask for a new one on your account page."
+                .into(),
             AppError::Unauthorized => "Please log in first.".into(),
             AppError::Forbidden => "You are not allowed to do that.".into(),
             AppError::NotFound => "We could not find that page.".into(),
@@ -52,7 +59,8 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => "That did not work",
             AppError::Unauthorized => "Log in needed",
-            AppError::Forbidden => "Not allowed",
+            AppError::Forbidden | AppError::ForbiddenBecause(_) => "Not allowed",
+            AppError::Unverified => "Confirm your address first",
             AppError::NotFound => "Not found",
             AppError::Conflict(_) => "Conflict",
             AppError::PayloadTooLarge => "Too large",
@@ -72,7 +80,7 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Unverified => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -131,6 +139,17 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("That already exists ({}).", info.constraint_name().unwrap_or("unique")))
+            }
+            // The triggers of the trust rules (migration account_trust).
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, ref info)
+                if info.constraint_name() == Some("account_unverified") =>
+            {
+                AppError::Unverified
+            }
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, ref info)
+                if info.constraint_name() == Some("invitation_addressee") =>
+            {
+                AppError::ForbiddenBecause("This invitation is for another address.".into())
             }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))

@@ -44,8 +44,11 @@ pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new();
+    // Served over https: browsers stay on https for a year (RFC 6797).
+    let headers = if https { headers.add(("Strict-Transport-Security", "max-age=31536000")) } else { headers };
+    headers
         .add(("Content-Security-Policy", CSP))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
@@ -60,7 +63,8 @@ async fn request_log(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = format!("{:016x}", rand::random::<u64>());
     let method = req.method().to_string();
-    let path = req.path().to_string();
+    // Paths can carry secrets (invitation links, personal feeds): never logged as they are.
+    let path = web::redact_path(req.path()).into_owned();
     let started = Instant::now();
     let pages = req.app_data::<aweb::Data<AppState>>().map(|s| s.pages.clone());
     let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
@@ -95,10 +99,32 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
 }
 
 fn bad_input(message: String, path: &str) -> actix_web::Error {
+    edge_error(AppError::BadRequest(message), path)
+}
+
+/// The error as a page, or as JSON under /api.
+fn edge_error(e: AppError, path: &str) -> actix_web::Error {
     if path.starts_with("/api/") {
-        ApiError(AppError::BadRequest(message)).into()
+        ApiError(e).into()
     } else {
-        AppError::BadRequest(message).into()
+        e.into()
+    }
+}
+
+/// A body over the limit is "too large" (413), whatever else is wrong with it.
+fn json_error(e: actix_web::error::JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    match e {
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => edge_error(AppError::PayloadTooLarge, req.path()),
+        e => bad_input(format!("The JSON body could not be read: {e}"), req.path()),
+    }
+}
+
+fn form_error(e: actix_web::error::UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError as U;
+    match e {
+        U::Overflow { .. } => edge_error(AppError::PayloadTooLarge, req.path()),
+        e => bad_input(format!("The form could not be read: {e}"), req.path()),
     }
 }
 
@@ -109,14 +135,11 @@ pub fn http_server(
     workers: usize,
 ) -> std::io::Result<actix_web::dev::Server> {
     let request_timeout = state.config.request_timeout;
+    let https = state.config.secure_cookies();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .app_data(
-                aweb::FormConfig::default()
-                    .limit(web::csrf::FORM_LIMIT)
-                    .error_handler(|e, req| bad_input(format!("The form could not be read: {e}"), req.path())),
-            )
+            .app_data(aweb::FormConfig::default().limit(web::csrf::FORM_LIMIT).error_handler(form_error))
             .app_data(
                 aweb::QueryConfig::default()
                     .error_handler(|e, req| bad_input(format!("The address is not valid: {e}"), req.path())),
@@ -125,15 +148,11 @@ pub fn http_server(
                 aweb::PathConfig::default()
                     .error_handler(|e, req| bad_input(format!("The address is not valid: {e}"), req.path())),
             )
-            .app_data(
-                aweb::JsonConfig::default()
-                    .limit(64 * 1024)
-                    .error_handler(|e, req| bad_input(format!("The JSON body could not be read: {e}"), req.path())),
-            )
+            .app_data(aweb::JsonConfig::default().limit(64 * 1024).error_handler(json_error))
             .wrap(from_fn(web::csrf::protect))
             // Gzip when the client asks for it (pages and exports compress 5–10×).
             .wrap(actix_web::middleware::Compress::default())
-            .wrap(security_headers())
+            .wrap(security_headers(https))
             .wrap(from_fn(request_log))
             .configure(routes::configure)
             .default_service(aweb::to(not_found))

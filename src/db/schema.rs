@@ -42,15 +42,19 @@ diesel::table! {
         user_id -> Int8,
         created_at -> Timestamptz,
         last_used_at -> Nullable<Timestamptz>,
+        public_id -> Uuid,
+        name -> Text,
+        scope -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Int8,
-        email -> Text,
-        client -> Text,
-        failed_at -> Timestamptz,
+    rate_limits (key) {
+        key -> Text,
+        window_start -> Timestamptz,
+        hits -> Int4,
     }
 }
 
@@ -68,6 +72,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        holds_secret -> Bool,
     }
 }
 
@@ -474,7 +479,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     user_tokens,
     api_tokens,
-    login_failures,
+    rate_limits,
     outbox,
     conferences,
     conference_roles,

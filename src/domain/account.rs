@@ -115,3 +115,100 @@ mod tests {
         assert_eq!(format!("{:?}", NewPassword::parse("p", "secret-secret").unwrap()), "NewPassword(***)");
     }
 }
+
+/// What an API token may do: read only, or read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ApiScope {
+    #[serde(rename = "read")]
+    Read,
+    #[serde(rename = "read-write")]
+    ReadWrite,
+}
+
+impl ApiScope {
+    pub fn parse(raw: &str) -> Result<ApiScope, FieldError> {
+        match raw.trim() {
+            "read" => Ok(ApiScope::Read),
+            "read-write" | "" => Ok(ApiScope::ReadWrite),
+            _ => Err(FieldError::new("scope", "must be read or read-write")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiScope::Read => "read",
+            ApiScope::ReadWrite => "read-write",
+        }
+    }
+
+    /// Whether a request with this HTTP method is within the scope: a read-only
+    /// token may only look (GET, HEAD).
+    pub fn allows_method(self, method: &str) -> bool {
+        self == ApiScope::ReadWrite || matches!(method, "GET" | "HEAD")
+    }
+
+    /// Stored values outside the two known ones are treated as the narrower scope.
+    pub fn from_stored(v: &str) -> ApiScope {
+        if v == "read-write" {
+            ApiScope::ReadWrite
+        } else {
+            ApiScope::Read
+        }
+    }
+}
+
+/// The longest an API token may live when it has an expiry.
+pub const TOKEN_MAX_DAYS: i64 = 366;
+
+/// How long a new API token lives: `None` for no expiry. Accepts a number of
+/// days (`30`), or a number with a unit: `90m`, `12h`, `30d`, `8w`.
+pub fn parse_token_lifetime(raw: &str) -> Result<Option<chrono::Duration>, FieldError> {
+    let v = raw.trim().to_lowercase();
+    if v.is_empty() || v == "never" {
+        return Ok(None);
+    }
+    let err = || FieldError::new("expires_in", format!("must be like 30d, 12h or 90m (at most {TOKEN_MAX_DAYS} days)"));
+    let (digits, unit) = match v.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => v.split_at(i),
+        None => (v.as_str(), "d"),
+    };
+    let n: i64 = digits.parse().map_err(|_| err())?;
+    let d = match unit {
+        "m" => chrono::Duration::minutes(n),
+        "h" => chrono::Duration::hours(n),
+        "d" => chrono::Duration::days(n),
+        "w" => chrono::Duration::weeks(n.min(TOKEN_MAX_DAYS)),
+        _ => return Err(err()),
+    };
+    if n <= 0 || d > chrono::Duration::days(TOKEN_MAX_DAYS) {
+        return Err(err());
+    }
+    Ok(Some(d))
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes() {
+        assert_eq!(parse_token_lifetime("").unwrap(), None);
+        assert_eq!(parse_token_lifetime("30").unwrap(), Some(chrono::Duration::days(30)));
+        assert_eq!(parse_token_lifetime("12h").unwrap(), Some(chrono::Duration::hours(12)));
+        assert_eq!(parse_token_lifetime("90m").unwrap(), Some(chrono::Duration::minutes(90)));
+        assert_eq!(parse_token_lifetime("2w").unwrap(), Some(chrono::Duration::weeks(2)));
+        for bad in ["0", "-1d", "x", "3y", "400d", "99999999999999999999"] {
+            assert!(parse_token_lifetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scopes() {
+        assert!(ApiScope::Read.allows_method("GET"));
+        assert!(!ApiScope::Read.allows_method("POST"));
+        assert!(!ApiScope::Read.allows_method("DELETE"));
+        assert!(ApiScope::ReadWrite.allows_method("DELETE"));
+        assert_eq!(ApiScope::parse("read").unwrap(), ApiScope::Read);
+        assert!(ApiScope::parse("admin").is_err());
+    }
+}

@@ -7,6 +7,7 @@ pub mod fees;
 pub mod ical;
 pub mod markdown;
 pub mod money;
+pub mod net;
 #[cfg(test)]
 mod properties;
 pub mod proposal;

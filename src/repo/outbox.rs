@@ -30,6 +30,7 @@ pub struct NewMail<'a> {
     pub subject: &'a str,
     pub body_text: &'a str,
     pub body_html: &'a str,
+    pub holds_secret: bool,
 }
 
 pub fn insert(conn: &mut PgConnection, mail: &NewMail) -> QueryResult<i64> {
@@ -53,18 +54,24 @@ pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> QueryR
     .load::<OutboxMail>(conn)
 }
 
+/// What a sent mail that held a secret link keeps of its body.
+pub const SECRET_REMOVED: &str = "(The text of this mail was removed after sending: it held a single-use link.)";
+
 pub fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-        .set((
-            outbox::status.eq("sent"),
-            outbox::sent_at.eq(Some(Utc::now())),
-            outbox::locked_until.eq(None::<DateTime<Utc>>),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    // A sent mail's single-use link has done its job: it is not kept in the database.
+    prepared(
+        "UPDATE outbox SET status = 'sent', sent_at = now(), locked_until = NULL, \
+           body_text = CASE WHEN holds_secret THEN $2 ELSE body_text END, \
+           body_html = CASE WHEN holds_secret THEN $2 ELSE body_html END \
+         WHERE id = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Int8>, _>(ids)
+    .bind::<diesel::sql_types::Text, _>(SECRET_REMOVED)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Schedules another try after `retry_in_secs`, or marks the mail failed when out of tries.

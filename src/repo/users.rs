@@ -1,4 +1,4 @@
-use crate::db::schema::{login_failures, sessions, users};
+use crate::db::schema::{sessions, users};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -131,33 +131,4 @@ pub fn delete_sessions_except(conn: &mut PgConnection, user_id: i64, keep: Optio
         None => diesel::delete(q).execute(conn),
     }
     .map(|_| ())
-}
-
-// --- login throttling ---
-
-pub fn record_login_failure(conn: &mut PgConnection, email: &str, client: &str) -> QueryResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((login_failures::email.eq(email), login_failures::client.eq(client)))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// Failures in the window for this account and for this client, whichever is higher.
-pub fn recent_login_failures(
-    conn: &mut PgConnection,
-    email: &str,
-    client: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<i64> {
-    let by_email: i64 = login_failures::table
-        .filter(login_failures::email.eq(email))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    let by_client: i64 = login_failures::table
-        .filter(login_failures::client.eq(client))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    Ok(by_email.max(by_client))
 }

@@ -1,7 +1,7 @@
 //! Sign-up, verification, login/logout, profile, password change and reset.
 
-use crate::domain::account::{Email, NewPassword};
-use crate::domain::{text, Problems};
+use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword};
+use crate::domain::{text, FieldError, Problems};
 use crate::error::AppError;
 use crate::security;
 use crate::services::accounts::{self, LoginGate};
@@ -17,7 +17,8 @@ use serde_json::json;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/signup", web::get().to(signup_form))
         .route("/signup", web::post().to(signup))
-        .route("/verify", web::get().to(verify))
+        .route("/verify", web::get().to(verify_page))
+        .route("/verify", web::post().to(verify))
         .route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
         .route("/logout", web::post().to(logout))
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/password", web::post().to(change_password))
         .route("/account/verify", web::post().to(resend_verification))
         .route("/account/tokens", web::post().to(issue_token))
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
         .route("/password/forgot", web::get().to(forgot_form))
         .route("/password/forgot", web::post().to(forgot))
         .route("/password/reset", web::get().to(reset_form))
@@ -49,7 +51,7 @@ async fn signup_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse,
     render::ok(&ctx, "signup", "Create an account", data)
 }
 
-async fn signup(ctx: Ctx, form: web::Form<SignupForm>) -> Result<HttpResponse, AppError> {
+async fn signup(ctx: Ctx, req: HttpRequest, form: web::Form<SignupForm>) -> Result<HttpResponse, AppError> {
     let mut p = Problems::default();
     let name = p.check(text::single_line("name", &form.name, 1, 200));
     let email = p.check(Email::parse(&form.email));
@@ -60,11 +62,26 @@ async fn signup(ctx: Ctx, form: web::Form<SignupForm>) -> Result<HttpResponse, A
             json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": errors_json(&p.0) });
         return render::page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "signup", "Create an account", data);
     };
+    // Throttled before the slow hash, so a flood costs us a counter, not a CPU.
+    if !account_mail_allowed(&ctx, &req, &email).await? {
+        let next = safe_next(form.next.as_deref());
+        let errors = errors_json(&[FieldError::new("email", TOO_MANY_MAILS)]);
+        let data = json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": errors });
+        return render::page(&ctx, StatusCode::TOO_MANY_REQUESTS, "signup", "Create an account", data);
+    }
     let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
     let shown = email.to_string();
     let next = safe_next(form.next.as_deref());
     ctx.state.db(move |conn, st| accounts::sign_up(conn, st, &email, &name, &hash, &next)).await?;
     render::ok(&ctx, "signup_done", "Check your mail", json!({ "email": shown }))
+}
+
+const TOO_MANY_MAILS: &str = "has been sent several mails already: please wait an hour, or check your spam folder";
+
+/// Counts a mail that anyone could make us send to `email` (per address and per client).
+async fn account_mail_allowed(ctx: &Ctx, req: &HttpRequest, email: &Email) -> Result<bool, AppError> {
+    let (email, client) = (email.to_string(), super::client_key(req, &ctx.state.config));
+    ctx.state.db(move |conn, _| accounts::account_mail_allowed(conn, &email, &client)).await
 }
 
 #[derive(Deserialize)]
@@ -74,31 +91,105 @@ struct TokenQuery {
     next: Option<String>,
 }
 
-async fn verify(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
+/// The page a confirmation link opens: it only shows a button (a POST), so a
+/// mail scanner that follows every link confirms nothing.
+async fn verify_page(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let next = safe_next(q.next.as_deref());
-    let token = q.token;
-    let user = ctx.state.db(move |conn, _| accounts::verify_email(conn, &token)).await?;
-    match user {
-        Some(_) if ctx.user.is_some() => {
-            Ok(render::redirect(&ctx, if next == "/" { "/account" } else { &next }, Some("verified")))
+    let t = q.token.clone();
+    let Some(target) = ctx.state.db(move |conn, _| accounts::verification_target(conn, &t)).await? else {
+        return bad_verify_link(&ctx);
+    };
+    verify_form(&ctx, StatusCode::OK, &target, &q.token, &safe_next(q.next.as_deref()), None)
+}
+
+fn verify_form(
+    ctx: &Ctx,
+    status: StatusCode,
+    target: &crate::repo::users::User,
+    token: &str,
+    next: &str,
+    error: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    // Logged in as this very account here: whoever set the password is the one
+    // reading the mail. Anyone else proves it with the password.
+    let same_session = ctx.account.as_ref().is_some_and(|a| a.id == target.id);
+    render::page(
+        ctx,
+        status,
+        "verify",
+        "Confirm your address",
+        json!({ "token": token, "next": next, "email": target.email, "same_session": same_session, "error": error }),
+    )
+}
+
+fn bad_verify_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
+    render::page(
+        ctx,
+        StatusCode::BAD_REQUEST,
+        "message",
+        "Link not valid",
+        json!({
+            "heading": "This link does not work any more",
+            "message": "Confirmation links work once and expire after 48 hours. Log in and ask for a new one from your account page.",
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct VerifyForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn verify(ctx: Ctx, req: HttpRequest, form: web::Form<VerifyForm>) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let t = form.token.clone();
+    let Some(target) = ctx.state.db(move |conn, _| accounts::verification_target(conn, &t)).await? else {
+        return bad_verify_link(&ctx);
+    };
+    let same_session = ctx.account.as_ref().is_some_and(|a| a.id == target.id);
+    if !same_session {
+        let client = super::client_key(&req, &ctx.state.config);
+        if !password_proven(&ctx, &target, form.password.clone(), client).await? {
+            let msg = "That is not the password of this account. If you did not create it, choose a new password \
+                       with “Forgot your password?”.";
+            return verify_form(&ctx, StatusCode::UNAUTHORIZED, &target, &form.token, &next, Some(msg));
         }
-        Some(_) if next != "/" => {
-            let to = format!("/login?{}", serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default());
-            Ok(render::redirect(&ctx, &to, Some("verified")))
-        }
-        Some(_) => Ok(render::redirect(&ctx, "/login", Some("verified"))),
-        None => render::page(
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            "message",
-            "Link not valid",
-            json!({
-                "heading": "This link does not work any more",
-                "message": "Confirmation links work once and expire after 48 hours. Log in and ask for a new one from your account page.",
-            }),
-        ),
     }
+    let token = form.token;
+    let Some((_, session)) = ctx.state.db(move |conn, _| accounts::verify_email(conn, &token)).await? else {
+        return bad_verify_link(&ctx);
+    };
+    let to = if next == "/" { "/account" } else { &next };
+    let mut resp = render::redirect(&ctx, to, Some("verified"));
+    resp.add_cookie(&cookie(SESSION_COOKIE, session, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
+        .ok();
+    Ok(resp)
+}
+
+/// Whether `password` is the account's, counted like a login attempt.
+async fn password_proven(
+    ctx: &Ctx,
+    user: &crate::repo::users::User,
+    password: String,
+    client: String,
+) -> Result<bool, AppError> {
+    let (email, c) = (user.email.clone(), client.clone());
+    let gate = ctx.state.db(move |conn, _| accounts::login_gate(conn, &email, &c)).await?;
+    if matches!(gate, LoginGate::Throttled) || password.len() > 1024 {
+        return Ok(false);
+    }
+    let stored = user.password_hash.clone();
+    let good = blocking(move || security::verify_password(&password, &stored)).await?;
+    if good {
+        let email = user.email.clone();
+        ctx.state.db(move |conn, _| accounts::login_attempt_was_right(conn, &email, &client)).await?;
+    }
+    Ok(good)
 }
 
 #[derive(Deserialize)]
@@ -124,7 +215,7 @@ async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
-    let client = super::client_key(&req);
+    let client = super::client_key(&req, &ctx.state.config);
     let fail = |ctx: &Ctx, status: StatusCode, msg: &str| {
         render::page(
             ctx,
@@ -155,12 +246,15 @@ async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result
         blocking(move || security::verify_password(&password, stored.as_deref().unwrap_or(security::dummy_hash())))
             .await?;
     let Some(user) = user.filter(|_| good) else {
-        ctx.state.db(move |conn, _| accounts::record_login_failure(conn, &email, &client)).await?;
-        // The same words whether the account exists or not.
+        // The attempt was counted as a failure before the check. The same
+        // words whether the account exists or not.
         return fail(&ctx, StatusCode::UNAUTHORIZED, "Wrong email or password.");
     };
     let previous = ctx.session_token.clone();
-    let token = ctx.state.db(move |conn, _| accounts::start_session(conn, user.id, previous.as_deref())).await?;
+    let token = ctx
+        .state
+        .db(move |conn, _| accounts::login_succeeded(conn, user.id, &email, &client, previous.as_deref()))
+        .await?;
     let mut resp = render::redirect(&ctx, &next, Some("logged-in"));
     resp.add_cookie(&cookie(SESSION_COOKIE, token, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
         .ok();
@@ -176,40 +270,72 @@ async fn logout(ctx: Ctx) -> Result<HttpResponse, AppError> {
     Ok(resp)
 }
 
-fn login_required(ctx: &Ctx, here: &str) -> Option<HttpResponse> {
-    if ctx.user.is_none() {
-        Some(render::redirect(ctx, &format!("/login?next={here}"), None))
-    } else {
-        None
-    }
-}
-
-fn account_page(
-    ctx: &Ctx,
+/// The account page: profile, password, confirmation state and API tokens.
+struct AccountPage {
     status: StatusCode,
     profile: serde_json::Value,
     errors: serde_json::Value,
     password_errors: serde_json::Value,
+    token_form: serde_json::Value,
+    token_errors: serde_json::Value,
     new_token: Option<String>,
-) -> Result<HttpResponse, AppError> {
+}
+
+impl AccountPage {
+    fn of(u: &crate::repo::users::User) -> AccountPage {
+        AccountPage {
+            status: StatusCode::OK,
+            profile: json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio }),
+            errors: json!({}),
+            password_errors: json!({}),
+            token_form: json!({ "name": "", "scope": "read", "expires_in": "90d" }),
+            token_errors: json!({}),
+            new_token: None,
+        }
+    }
+}
+
+async fn account_page(ctx: &Ctx, page: AccountPage) -> Result<HttpResponse, AppError> {
+    let user = ctx.account()?.clone();
+    let tokens =
+        if user.is_verified() { ctx.state.db(move |conn, _| accounts::api_tokens(conn, &user)).await? } else { vec![] };
+    let now = chrono::Utc::now();
+    let utc = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    let tokens: Vec<_> = tokens
+        .iter()
+        .map(|t| {
+            let state = if t.revoked_at.is_some() {
+                "revoked"
+            } else if t.expires_at.is_some_and(|e| e <= now) {
+                "expired"
+            } else {
+                "live"
+            };
+            json!({
+                "id": t.public_id, "name": t.name, "scope": t.scope, "created": utc(Some(t.created_at)),
+                "last_used": utc(t.last_used_at), "expires": utc(t.expires_at), "state": state, "live": state == "live",
+            })
+        })
+        .collect();
     render::page(
         ctx,
-        status,
+        page.status,
         "account",
         "Your account",
         json!({
-            "profile": profile, "errors": errors, "password_errors": password_errors, "new_token": new_token,
+            "profile": page.profile, "errors": page.errors, "password_errors": page.password_errors,
+            "new_token": page.new_token, "tokens": tokens, "token_form": page.token_form,
+            "token_errors": page.token_errors,
         }),
     )
 }
 
 async fn account(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    if let Some(r) = login_required(&ctx, "/account") {
-        return Ok(r);
-    }
-    let u = ctx.user()?;
-    let profile = json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio });
-    account_page(&ctx, StatusCode::OK, profile, json!({}), json!({}), None)
+    let Ok(u) = ctx.account() else {
+        return Ok(render::redirect(&ctx, "/login?next=/account", None));
+    };
+    let page = AccountPage::of(u);
+    account_page(&ctx, page).await
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -223,14 +349,17 @@ struct ProfileForm {
 }
 
 async fn save_profile(ctx: Ctx, form: web::Form<ProfileForm>) -> Result<HttpResponse, AppError> {
-    let user_id = ctx.user()?.id;
+    let user_id = ctx.account()?.id;
     let mut p = Problems::default();
     let name = p.check(text::single_line("name", &form.name, 1, 200));
     let affiliation = p.check(text::single_line("affiliation", &form.affiliation, 0, 200));
     let bio = p.check(text::multi_line("bio", &form.bio, 0, 2000));
     let (Some(name), Some(affiliation), Some(bio)) = (name, affiliation, bio) else {
-        let profile = serde_json::to_value(&*form).map_err(AppError::internal)?;
-        return account_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, profile, errors_json(&p.0), json!({}), None);
+        let mut page = AccountPage::of(ctx.account()?);
+        page.status = StatusCode::UNPROCESSABLE_ENTITY;
+        page.profile = serde_json::to_value(&*form).map_err(AppError::internal)?;
+        page.errors = errors_json(&p.0);
+        return account_page(&ctx, page).await;
     };
     ctx.state.db(move |conn, _| accounts::update_profile(conn, user_id, &name, &affiliation, &bio)).await?;
     Ok(render::redirect(&ctx, "/account", Some("profile-saved")))
@@ -245,9 +374,7 @@ struct PasswordForm {
 }
 
 async fn change_password(ctx: Ctx, form: web::Form<PasswordForm>) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let session = ctx.session_token.clone().ok_or(AppError::Unauthorized)?;
-    let profile = json!({ "name": user.name, "affiliation": user.affiliation, "bio": user.bio });
+    let user = ctx.account()?.clone();
     let form = form.into_inner();
     let stored = user.password_hash.clone();
     let current = form.current_password.clone();
@@ -259,26 +386,67 @@ async fn change_password(ctx: Ctx, form: web::Form<PasswordForm>) -> Result<Http
     }
     let new = p.check(NewPassword::parse("new_password", &form.new_password));
     let Some(new) = new.filter(|_| p.is_empty()) else {
-        return account_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, profile, json!({}), errors_json(&p.0), None);
+        let mut page = AccountPage::of(&user);
+        page.status = StatusCode::UNPROCESSABLE_ENTITY;
+        page.password_errors = errors_json(&p.0);
+        return account_page(&ctx, page).await;
     };
     let hash = blocking(move || security::hash_password(new.expose())).await?.map_err(AppError::internal)?;
-    ctx.state.db(move |conn, st| accounts::change_password(conn, st, &user, &hash, &session)).await?;
-    Ok(render::redirect(&ctx, "/account", Some("password-changed")))
+    // Every session and token of the account ends; this browser gets a new session.
+    let session = ctx.state.db(move |conn, st| accounts::change_password(conn, st, &user, &hash)).await?;
+    let mut resp = render::redirect(&ctx, "/account", Some("password-changed"));
+    resp.add_cookie(&cookie(SESSION_COOKIE, session, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
+        .ok();
+    Ok(resp)
 }
 
-async fn resend_verification(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let user_id = ctx.user()?.id;
-    ctx.state.db(move |conn, st| accounts::resend_verification(conn, st, user_id)).await?;
+async fn resend_verification(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let user = ctx.account()?.clone();
+    let email = Email::parse(&user.email).map_err(|e| AppError::BadRequest(e.message))?;
+    if !account_mail_allowed(&ctx, &req, &email).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    ctx.state.db(move |conn, st| accounts::resend_verification(conn, st, user.id)).await?;
     Ok(render::redirect(&ctx, "/account", Some("verify-sent")))
 }
 
-async fn issue_token(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let u = ctx.user()?;
-    let user_id = u.id;
-    let profile = json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio });
-    let token = ctx.state.db(move |conn, _| accounts::issue_api_token(conn, user_id)).await?;
+#[derive(Deserialize, serde::Serialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    expires_in: String,
+}
+
+async fn issue_token(ctx: Ctx, form: web::Form<TokenForm>) -> Result<HttpResponse, AppError> {
+    // Only a confirmed account holds tokens (403 "confirm first" otherwise).
+    let user = ctx.user()?.clone();
+    let form = form.into_inner();
+    let mut p = Problems::default();
+    let name = p.check(text::single_line("name", &form.name, 1, 100));
+    let scope = p.check(ApiScope::parse(&form.scope));
+    let lifetime = p.check(parse_token_lifetime(&form.expires_in));
+    let mut page = AccountPage::of(&user);
+    let (Some(name), Some(scope), Some(lifetime)) = (name, scope, lifetime) else {
+        page.status = StatusCode::UNPROCESSABLE_ENTITY;
+        page.token_form = serde_json::to_value(&form).map_err(AppError::internal)?;
+        page.token_errors = errors_json(&p.0);
+        return account_page(&ctx, page).await;
+    };
+    let request = accounts::TokenRequest { name, scope, lifetime };
+    let token = ctx.state.db(move |conn, _| accounts::issue_api_token(conn, &user, &request)).await?;
     // Shown once, on this page, never again: only its hash is stored.
-    account_page(&ctx, StatusCode::OK, profile, json!({}), json!({}), Some(token))
+    page.new_token = Some(token);
+    account_page(&ctx, page).await
+}
+
+async fn revoke_token(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let user = ctx.account()?.clone();
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    ctx.state.db(move |conn, _| accounts::revoke_api_token(conn, &user, id)).await?;
+    Ok(render::redirect(&ctx, "/account", Some("token-revoked")))
 }
 
 #[derive(Deserialize)]
@@ -291,7 +459,7 @@ async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
     render::ok(&ctx, "forgot", "Forgot your password?", json!({ "form": { "email": "" }, "errors": {}, "sent": false }))
 }
 
-async fn forgot(ctx: Ctx, form: web::Form<ForgotForm>) -> Result<HttpResponse, AppError> {
+async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> Result<HttpResponse, AppError> {
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
@@ -306,6 +474,19 @@ async fn forgot(ctx: Ctx, form: web::Form<ForgotForm>) -> Result<HttpResponse, A
             )
         }
     };
+    // Counted whether or not the address has an account, so the limit reveals nothing.
+    if !account_mail_allowed(&ctx, &req, &email).await? {
+        return render::page(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            "forgot",
+            "Forgot your password?",
+            json!({
+                "form": { "email": form.email },
+                "errors": errors_json(&[FieldError::new("email", TOO_MANY_MAILS)]), "sent": false,
+            }),
+        );
+    }
     ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
     // The same answer whether or not the address has an account.
     render::ok(
@@ -363,7 +544,9 @@ async fn reset(ctx: Ctx, form: web::Form<ResetForm>) -> Result<HttpResponse, App
             )
         }
     };
-    if form.token.len() > 64 {
+    // A dead link is refused before the slow hash.
+    let t = form.token.clone();
+    if t.len() > 64 || !ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await? {
         return bad_reset_link(&ctx);
     }
     let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;

@@ -42,10 +42,19 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty() && t.len() <= 100).map(str::to_string)
 }
 
+/// The user behind a live bearer token whose scope covers this request's
+/// method: 401 without one (revoked, expired, unknown), 403 beyond its scope.
+fn authenticate(conn: &mut diesel::PgConnection, token: &str, method: &str) -> Result<User, AppError> {
+    let (user, scope) = accounts::user_for_api_token(conn, token)?.ok_or(AppError::Unauthorized)?;
+    crate::services::policy::require_token_scope(scope, method)?;
+    Ok(user)
+}
+
 /// The user behind the bearer token, or 401.
 pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiError> {
     let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
-    state.db(move |conn, _| accounts::user_for_api_token(conn, &token)).await?.ok_or(ApiError(AppError::Unauthorized))
+    let method = req.method().as_str().to_string();
+    Ok(state.db(move |conn, _| authenticate(conn, &token, &method)).await?)
 }
 
 /// Runs `f` as the bearer token's user (401 without one) on one pooled
@@ -56,9 +65,10 @@ where
     F: FnOnce(&mut diesel::PgConnection, &crate::state::AppState, User) -> Result<T, AppError> + Send + 'static,
 {
     let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
+    let method = req.method().as_str().to_string();
     Ok(state
         .db(move |conn, st| {
-            let user = accounts::user_for_api_token(conn, &token)?.ok_or(AppError::Unauthorized)?;
+            let user = authenticate(conn, &token, &method)?;
             f(conn, st, user)
         })
         .await?)

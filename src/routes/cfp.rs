@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn login_redirect(ctx: &Ctx, here: &str) -> HttpResponse {
-    render::redirect(ctx, &format!("/login?next={}", urlencode(here)), None)
+    ctx.to_login(here)
 }
 
 fn urlencode(s: &str) -> String {

@@ -33,7 +33,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(rooms::configure);
 }
 
-/// The client as the throttle sees it: the peer address (proxies would set this up explicitly).
-pub fn client_key(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+/// The client as the throttles see it: the peer address, or behind a proxy
+/// listed in `PLUMBLINE_TRUSTED_PROXIES`, the address it forwarded.
+pub fn client_key(req: &actix_web::HttpRequest, config: &crate::config::Config) -> String {
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    crate::domain::net::client_address(req.peer_addr().map(|a| a.ip()), forwarded, &config.trusted_proxies)
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
 }

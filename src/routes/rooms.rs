@@ -182,9 +182,7 @@ async fn book_form(ctx: Ctx, slug: web::Path<String>, q: web::Query<BookQuery>) 
             ("start", q.start.clone().unwrap_or_default()),
         ])
         .unwrap_or_default();
-        let here = format!("/c/{slug}/rooms/book?{next}");
-        let enc = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
-        return Ok(render::redirect(&ctx, &format!("/login?{enc}"), None));
+        return Ok(ctx.to_login(&format!("/c/{slug}/rooms/book?{next}")));
     }
     let conf = find_conf(&ctx, &slug).await?;
     let form = BookingInput {

@@ -506,7 +506,7 @@ pub fn feed_key(secret: &[u8], user_public_id: uuid::Uuid, conference_id: i64) -
 async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     if ctx.user.is_none() {
-        return Ok(render::redirect(&ctx, &format!("/login?next=/c/{slug}/my-schedule"), None));
+        return Ok(ctx.to_login(&format!("/c/{slug}/my-schedule")));
     }
     let user = ctx.user()?.clone();
     let (conf, _, data, stars) = load_public(&ctx, slug).await?;

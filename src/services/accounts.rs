@@ -1,12 +1,12 @@
 //! Accounts: sign-up, email verification, login throttling, sessions, password changes and resets, profiles.
 
-use crate::domain::account::Email;
+use crate::domain::account::{ApiScope, Email};
 use crate::error::AppError;
 use crate::repo::conferences as conf_repo;
-use crate::repo::tokens::{self, RESET_PASSWORD, VERIFY_EMAIL};
+use crate::repo::tokens::{self, ApiToken, RESET_PASSWORD, VERIFY_EMAIL};
 use crate::repo::users::{self, NewUser, User};
 use crate::security;
-use crate::services::mail;
+use crate::services::{limits, mail, policy};
 use crate::state::AppState;
 use chrono::{Duration, Utc};
 use diesel::{Connection, PgConnection};
@@ -15,9 +15,6 @@ use serde_json::json;
 pub const SESSION_DAYS: i64 = 30;
 pub const VERIFY_HOURS: i64 = 48;
 pub const RESET_MINUTES: i64 = 60;
-/// The 11th failure in the window is refused with 429.
-pub const MAX_LOGIN_FAILURES: i64 = 10;
-pub const LOGIN_WINDOW_MINUTES: i64 = 5;
 
 /// Creates an unverified account and mails a verification link. When the address
 /// already has an account, that person is told by mail instead, so the page
@@ -92,17 +89,48 @@ fn verify_link(base: &str, token: &str, next: &str) -> String {
     }
 }
 
-/// Uses a verification token; the person's pending appointments become roles.
-pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
+/// The account a live verification link is for, without using the link (the
+/// page it opens asks for a POST: a mail scanner following links verifies nothing).
+pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
+    if token.len() > 64 {
+        return Ok(None);
+    }
+    match tokens::live_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? {
+        Some(user_id) => Ok(Some(users::find(conn, user_id)?)),
+        None => Ok(None),
+    }
+}
+
+/// Uses a verification token. The person confirming proved they read the mail;
+/// the caller has checked they also hold the password (their logged-in session
+/// or the password typed on the page). Every session and API token the account
+/// had ends, in case the password was set by someone else, and a fresh session
+/// starts for this browser. Pending appointments become roles.
+pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<(User, String)>, AppError> {
+    let session = security::new_token();
     conn.transaction(|conn| {
         let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
             return Ok(None);
         };
         users::mark_verified(conn, user_id)?;
+        end_everything(conn, user_id)?;
+        users::create_session(
+            conn,
+            &security::hash_token(&session),
+            user_id,
+            Utc::now() + Duration::days(SESSION_DAYS),
+        )?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
-        Ok(Some(user))
+        Ok(Some((user, session)))
     })
+}
+
+/// Ends every session and revokes every API token of an account.
+fn end_everything(conn: &mut PgConnection, user_id: i64) -> Result<(), AppError> {
+    users::delete_sessions_except(conn, user_id, None)?;
+    tokens::revoke_all_api_tokens(conn, user_id)?;
+    Ok(())
 }
 
 /// What a login attempt needs before the (slow) password check.
@@ -112,16 +140,37 @@ pub enum LoginGate {
     Check(Option<User>),
 }
 
+/// Counts the attempt as a failure up front, in one statement, so fifty
+/// parallel guesses cannot all pass before the first failure is written;
+/// `login_succeeded` takes it back.
 pub fn login_gate(conn: &mut PgConnection, email: &str, client: &str) -> Result<LoginGate, AppError> {
-    let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
-    if users::recent_login_failures(conn, email, client, since)? >= MAX_LOGIN_FAILURES {
+    if !limits::attempt(conn, &limits::LOGIN, &[email], client)? {
         return Ok(LoginGate::Throttled);
     }
     Ok(LoginGate::Check(users::find_by_email(conn, email)?))
 }
 
-pub fn record_login_failure(conn: &mut PgConnection, email: &str, client: &str) -> Result<(), AppError> {
-    Ok(users::record_login_failure(conn, email, client)?)
+/// A right password: the attempt counted by `login_gate` was not a failure.
+pub fn login_attempt_was_right(conn: &mut PgConnection, email: &str, client: &str) -> Result<(), AppError> {
+    limits::take_back(conn, &limits::LOGIN, &[email], client)
+}
+
+/// Counts a mail that anyone can make us send about an account (sign-up,
+/// reset, confirmation link); false when that address or client had enough.
+pub fn account_mail_allowed(conn: &mut PgConnection, email: &str, client: &str) -> Result<bool, AppError> {
+    limits::attempt(conn, &limits::ACCOUNT_MAIL, &[email], client)
+}
+
+/// A right password: the attempt was not a failure. Starts the session.
+pub fn login_succeeded(
+    conn: &mut PgConnection,
+    user_id: i64,
+    email: &str,
+    client: &str,
+    previous: Option<&str>,
+) -> Result<String, AppError> {
+    login_attempt_was_right(conn, email, client)?;
+    start_session(conn, user_id, previous)
 }
 
 /// Starts a new session (a new id every login) and ends the previous one of this browser.
@@ -140,17 +189,25 @@ pub fn end_session(conn: &mut PgConnection, token: &str) -> Result<(), AppError>
     Ok(users::delete_session(conn, &security::hash_token(token))?)
 }
 
-/// Stores a new password hash, ends the person's other sessions and tells them by mail.
+/// Stores a new password hash, ends every session and API token of the account
+/// (a fresh session replaces the one in use) and tells the person by mail.
+/// Returns the new session token for this browser.
 pub fn change_password(
     conn: &mut PgConnection,
     st: &AppState,
     user: &User,
     new_hash: &str,
-    current_session: &str,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
+    let session = security::new_token();
     conn.transaction(|conn| {
         users::set_password(conn, user.id, new_hash)?;
-        users::delete_sessions_except(conn, user.id, Some(&security::hash_token(current_session)))?;
+        end_everything(conn, user.id)?;
+        users::create_session(
+            conn,
+            &security::hash_token(&session),
+            user.id,
+            Utc::now() + Duration::days(SESSION_DAYS),
+        )?;
         mail::queue(
             conn,
             st,
@@ -159,7 +216,7 @@ pub fn change_password(
             "password_changed",
             json!({ "name": user.name }),
         )?;
-        Ok(())
+        Ok(session)
     })
 }
 
@@ -188,7 +245,7 @@ pub fn reset_token_live(conn: &mut PgConnection, token: &str) -> Result<bool, Ap
     Ok(tokens::user_token_live(conn, &security::hash_token(token), RESET_PASSWORD)?)
 }
 
-/// Uses a reset token: new password, every session ended. Following the mailed
+/// Uses a reset token: new password, every session and API token ended. Following the mailed
 /// link proves the address, so it also counts as verification.
 pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
     conn.transaction(|conn| {
@@ -196,7 +253,7 @@ pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_h
             return Ok(false);
         };
         users::set_password(conn, user_id, new_hash)?;
-        users::delete_sessions_except(conn, user_id, None)?;
+        end_everything(conn, user_id)?;
         users::mark_verified(conn, user_id)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
@@ -222,15 +279,54 @@ pub fn update_profile(
     Ok(users::update_profile(conn, user_id, name, affiliation, bio)?)
 }
 
+/// What the person asks for when issuing an API token.
+pub struct TokenRequest {
+    pub name: String,
+    pub scope: ApiScope,
+    pub lifetime: Option<Duration>,
+}
+
 /// Issues a personal API token; only its hash is stored, so it is shown once.
-pub fn issue_api_token(conn: &mut PgConnection, user_id: i64) -> Result<String, AppError> {
+/// Only a confirmed account holds tokens (the database refuses the others too).
+pub fn issue_api_token(conn: &mut PgConnection, user: &User, req: &TokenRequest) -> Result<String, AppError> {
+    policy::require_verified(user)?;
     let token = format!("plb_{}", security::new_token());
-    tokens::create_api_token(conn, &security::hash_token(&token), user_id)?;
+    tokens::create_api_token(
+        conn,
+        &tokens::NewApiToken {
+            hash: &security::hash_token(&token),
+            user_id: user.id,
+            name: &req.name,
+            scope: req.scope.as_str(),
+            expires_at: req.lifetime.map(|d| Utc::now() + d),
+        },
+    )?;
     Ok(token)
 }
 
-pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
-    Ok(tokens::user_for_api_token(conn, &security::hash_token(token))?)
+pub fn api_tokens(conn: &mut PgConnection, user: &User) -> Result<Vec<ApiToken>, AppError> {
+    Ok(tokens::api_tokens_of(conn, user.id)?)
+}
+
+/// Revokes one of the person's own tokens (404 for anyone else's).
+pub fn revoke_api_token(conn: &mut PgConnection, user: &User, public_id: uuid::Uuid) -> Result<(), AppError> {
+    if tokens::revoke_api_token(conn, user.id, public_id)? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The verified owner of a live token and the token's scope. Its last use is
+/// written at most once a minute, so a busy script does not write every request.
+pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option<(User, ApiScope)>, AppError> {
+    let Some((user, t)) = tokens::user_for_api_token(conn, &security::hash_token(token))? else {
+        return Ok(None);
+    };
+    if t.last_used_at.is_none_or(|at| at < Utc::now() - Duration::minutes(1)) {
+        tokens::touch_api_token(conn, t.id)?;
+    }
+    Ok(Some((user, ApiScope::from_stored(&t.scope))))
 }
 
 pub fn user_for_session(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {

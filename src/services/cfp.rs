@@ -14,6 +14,7 @@ use crate::repo::users::{self, User};
 use crate::security;
 use crate::services::conferences::is_organiser;
 use crate::services::mail;
+use crate::services::policy;
 use crate::state::AppState;
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
@@ -154,14 +155,6 @@ pub fn visible_proposal(
 
 // --- proposers ---
 
-fn require_verified(user: &User) -> Result<(), AppError> {
-    if user.is_verified() {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest("Please confirm your email address first (see the link we mailed you).".into()))
-    }
-}
-
 fn require_open(call: &Call) -> Result<(), AppError> {
     match status_of(call) {
         CallStatus::Open => Ok(()),
@@ -194,7 +187,7 @@ pub fn propose(
     d: &ProposalDraft,
     submit: bool,
 ) -> Result<Proposal, AppError> {
-    require_verified(user)?;
+    policy::require_verified(user)?;
     conn.transaction(|conn| {
         let call = calls::lock(conn, call.id)?;
         require_open(&call)?;
@@ -396,9 +389,9 @@ pub fn invitation(conn: &mut PgConnection, token: &str) -> Result<InvitationView
 /// Accepts or declines an invitation; the token is the proof, and the answer is
 /// final (a declined invitation cannot be accepted later with the same link).
 pub fn respond(conn: &mut PgConnection, user: &User, token: &str, accept: bool) -> Result<InvitationView, AppError> {
-    require_verified(user)?;
     conn.transaction(|conn| {
         let inv = invitation(conn, token)?;
+        policy::require_addressee(user, &inv.person.email)?;
         if inv.person.status != "invited" {
             return Err(AppError::Conflict(format!("This invitation was already {}.", inv.person.status)));
         }

@@ -12,13 +12,24 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Carries a single-use link: its body is blanked once sent.
+    pub holds_secret: bool,
 }
 
 impl Composed {
     pub fn as_new_mail(&self) -> NewMail<'_> {
-        NewMail { recipient: &self.to, subject: &self.subject, body_text: &self.text, body_html: &self.html }
+        NewMail {
+            recipient: &self.to,
+            subject: &self.subject,
+            body_text: &self.text,
+            body_html: &self.html,
+            holds_secret: self.holds_secret,
+        }
     }
 }
+
+/// Mails whose link is a secret (whoever holds it can confirm, reset or answer).
+const SECRET_TEMPLATES: [&str; 4] = ["verify", "reset", "proposal_invitation", "committee_invitation"];
 
 /// Renders `email/<name>.txt` and `email/<name>.html` with `data` (plus `base_url`).
 pub fn compose(st: &AppState, to: &str, subject: &str, name: &str, mut data: Value) -> Result<Composed, AppError> {
@@ -31,7 +42,8 @@ pub fn compose(st: &AppState, to: &str, subject: &str, name: &str, mut data: Val
     }
     let text = st.templates.render(&format!("email/{name}.txt"), &data)?;
     let html = st.templates.render(&format!("email/{name}.html"), &data)?;
-    Ok(Composed { to: to.to_string(), subject: subject.to_string(), text, html })
+    let holds_secret = SECRET_TEMPLATES.contains(&name);
+    Ok(Composed { to: to.to_string(), subject: subject.to_string(), text, html, holds_secret })
 }
 
 /// Composes a mail and queues it. Call it inside the transaction of the change it reports.

@@ -69,11 +69,9 @@ pub fn respond_membership(
     token: &str,
     accept: bool,
 ) -> Result<Conference, AppError> {
-    if !user.is_verified() {
-        return Err(AppError::BadRequest("Please confirm your email address first.".into()));
-    }
     conn.transaction(|conn| {
         let (m, conf) = member_invitation(conn, token)?;
+        crate::services::policy::require_addressee(user, &m.email)?;
         if m.status != "invited" {
             return Err(AppError::Conflict(format!("This invitation was already {}.", m.status)));
         }

@@ -390,6 +390,7 @@ pub fn book(
     now: DateTime<Utc>,
 ) -> Result<BookingView, BookError> {
     let tz = tz(conf);
+    crate::services::policy::require_verified(user)?;
     if !is_confirmed_attendee(conn, conf.id, user.id)? {
         return Err(BookError::NotRegistered);
     }

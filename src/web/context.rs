@@ -12,7 +12,12 @@ use std::pin::Pin;
 
 #[derive(Clone)]
 pub struct Ctx {
+    /// The person acting: a logged-in account whose address is confirmed. An
+    /// unconfirmed account is not here (deny by default: every route that asks
+    /// for a user treats it as a visitor), only in `account`.
     pub user: Option<User>,
+    /// Whoever is logged in, confirmed or not: for their own account page.
+    pub account: Option<User>,
     pub session_token: Option<String>,
     pub csrf: String,
     pub flash: Option<String>,
@@ -20,8 +25,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The acting (confirmed) user: 401 for nobody, 403 "confirm first" for an unconfirmed account.
     pub fn user(&self) -> Result<&User, AppError> {
-        self.user.as_ref().ok_or(AppError::Unauthorized)
+        match (&self.user, &self.account) {
+            (Some(u), _) => Ok(u),
+            (None, Some(_)) => Err(AppError::Unverified),
+            (None, None) => Err(AppError::Unauthorized),
+        }
+    }
+
+    /// The logged-in account, confirmed or not (its own account page only).
+    pub fn account(&self) -> Result<&User, AppError> {
+        self.account.as_ref().ok_or(AppError::Unauthorized)
     }
 
     /// The conference named by `slug` if the user organises it: 401 for nobody,
@@ -38,8 +53,19 @@ impl Ctx {
     }
 
     /// A redirect to the login page (coming back to `here`) when nobody is logged in.
+    /// An unconfirmed account is sent to its account page to confirm first.
     pub fn login_first(&self, here: &str) -> Option<actix_web::HttpResponse> {
-        self.user.is_none().then(|| crate::web::render::redirect(self, &format!("/login?next={here}"), None))
+        self.user.is_none().then(|| self.to_login(here))
+    }
+
+    /// Where someone who must act goes: the login page (coming back to `here`),
+    /// or, logged in with an unconfirmed address, their account page to confirm it.
+    pub fn to_login(&self, here: &str) -> actix_web::HttpResponse {
+        if self.account.is_some() {
+            return crate::web::render::redirect(self, "/account", Some("verify-first"));
+        }
+        let q = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
+        crate::web::render::redirect(self, &format!("/login?{q}"), None)
     }
 }
 
@@ -54,12 +80,13 @@ impl FromRequest for Ctx {
         let flash = req.cookie(FLASH_COOKIE).map(|c| c.value().to_string()).and_then(|v| flash_text(&v));
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("no app state"))?;
-            let user = match session_token.clone() {
+            let account = match session_token.clone() {
                 Some(t) => state.db(move |conn, _| accounts::user_for_session(conn, &t)).await?,
                 None => None,
             };
-            let session_token = if user.is_some() { session_token } else { None };
-            Ok(Ctx { user, session_token, csrf, flash, state })
+            let session_token = if account.is_some() { session_token } else { None };
+            let user = crate::services::policy::acting(account.as_ref()).cloned();
+            Ok(Ctx { user, account, session_token, csrf, flash, state })
         })
     }
 }
@@ -71,6 +98,8 @@ pub fn flash_text(key: &str) -> Option<String> {
         "logged-out" => "You are logged out.",
         "verified" => "Thank you: your email address is confirmed.",
         "verify-sent" => "We sent you a new confirmation link.",
+        "verify-first" => "Please confirm your email address first: follow the link we mailed you, or ask for a new one below.",
+        "token-revoked" => "The API token was revoked: it no longer works.",
         "password-changed" => "Your password was changed. Your other sessions were logged out.",
         "password-reset" => "Your password was reset. Please log in with the new one.",
         "profile-saved" => "Your profile was saved.",

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::security;
 use crate::state::AppState;
-use crate::web::{cookie, CSRF_COOKIE};
+use crate::web::{cookie, CSRF_COOKIE, SESSION_COOKIE};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -32,7 +32,12 @@ pub async fn protect(
     let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| well_formed(v));
     let is_new = existing.is_none();
     let cookie_value = existing.unwrap_or_else(security::new_token);
-    req.extensions_mut().insert(CsrfToken(security::csrf_token(&state.config.secret_key, &cookie_value)));
+    // Once there is a session the token is bound to it too: a token read from a
+    // page before logging in (or planted through a shared cookie) does not
+    // carry over into the session, and each login starts fresh tokens.
+    let session = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    let binding = format!("{cookie_value}|{session}");
+    req.extensions_mut().insert(CsrfToken(security::csrf_token(&state.config.secret_key, &binding)));
 
     // The JSON API authenticates with bearer tokens, not cookies, so CSRF cannot reach it.
     if req.method() == actix_web::http::Method::POST && !req.path().starts_with("/api/") {
@@ -51,8 +56,7 @@ pub async fn protect(
             body.extend_from_slice(&chunk);
         }
         let submitted = form_field(&body, "csrf_token");
-        let ok =
-            !is_new && submitted.is_some_and(|t| security::csrf_valid(&state.config.secret_key, &cookie_value, &t));
+        let ok = !is_new && submitted.is_some_and(|t| security::csrf_valid(&state.config.secret_key, &binding, &t));
         if !ok {
             let page = AppError::Forbidden.error_response();
             let mut res = req.into_response(page);

@@ -57,3 +57,37 @@ mod tests {
         assert_eq!(safe_next(None), "/");
     }
 }
+
+/// A request path as it may be logged: the secret parts of invitation links and
+/// personal calendar feeds are replaced (whoever reads the log must not be able
+/// to answer an invitation or read someone's schedule).
+pub fn redact_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const SECRET_AFTER: [&str; 2] = ["/invitations/", "/committee/"];
+    for prefix in SECRET_AFTER {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+            return format!("{prefix}[redacted]{tail}").into();
+        }
+    }
+    // /c/{slug}/my-schedule/{user}/{key}
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() >= 6 && parts[1] == "c" && parts[3] == "my-schedule" {
+        let mut kept = parts[..5].to_vec();
+        kept.push("[redacted]");
+        return kept.join("/").into();
+    }
+    path.into()
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_path;
+
+    #[test]
+    fn secrets_in_paths_are_redacted() {
+        assert_eq!(redact_path("/invitations/abcDEF123"), "/invitations/[redacted]");
+        assert_eq!(redact_path("/committee/abcDEF123"), "/committee/[redacted]");
+        assert_eq!(redact_path("/c/lpc/my-schedule/u-1/k3y.ics"), "/c/lpc/my-schedule/u-1/[redacted]");
+        assert_eq!(redact_path("/c/lpc/schedule"), "/c/lpc/schedule");
+    }
+}

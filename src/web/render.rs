@@ -31,7 +31,7 @@ fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, A
     data.insert(
         "ctx".into(),
         json!({
-            "user": ctx.user.as_ref().map(|u| json!({
+            "user": ctx.account.as_ref().map(|u| json!({
                 "name": u.name, "email": u.email, "verified": u.is_verified(), "site_admin": u.is_site_admin,
             })),
             "csrf": ctx.csrf,
@@ -44,7 +44,7 @@ fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, A
 /// Where this request's page sits in the page cache, when the visitor may be
 /// given a page rendered for someone else: nobody logged in, no flash message.
 fn shared_slot(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
-    (ctx.user.is_none() && ctx.flash.is_none())
+    (ctx.account.is_none() && ctx.flash.is_none())
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default())
 }
 

@@ -6,7 +6,7 @@ use crate::support::{Http, TestApp, PASSWORD};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const ROLES: [&str; 10] = [
+const ROLES: [&str; 11] = [
     "anonymous",
     "proposer",
     "other proposer",
@@ -17,152 +17,159 @@ const ROLES: [&str; 10] = [
     "organiser",
     "attendee",
     "other conference organiser",
+    "unverified account",
 ];
+
+/// The column of an account whose address nobody confirmed: it may use its own
+/// account page and nothing else a visitor could not.
+const UNVERIFIED: usize = 10;
 
 /// Per route, per role (in ROLES order): A = allowed (not 401/403/404), D = denied
 /// (401, 403 or 404), * = either (public or depends on the state). No answer may be 5xx.
 /// GETs run first, then POST/DELETE in this order (the destructive ones last).
 const TABLE: &str = r#"
-GET /                                                   AAAAAAAAAA
-GET /healthz                                            AAAAAAAAAA
-GET /static/{path}                                      AAAAAAAAAA
-GET /login                                              AAAAAAAAAA
-GET /signup                                             AAAAAAAAAA
-GET /verify                                             **********
-GET /password/forgot                                    AAAAAAAAAA
-GET /password/reset                                     **********
-GET /account                                            *AAAAAAAAA
-GET /proposals                                          *AAAAAAAAA
-GET /admin/conferences/new                              DDDDDDDDDD
-GET /admin/outbox                                       DDDDDDDDDD
-GET /invitations/{token}                                DDDDDDDDDD
-GET /committee/{token}                                  DDDDDDDDDD
-GET /c/{slug}                                           AAAAAAAAAA
-GET /c/{slug}/cfp                                       AAAAAAAAAA
-GET /c/{slug}/cfp/{call}                                AAAAAAAAAA
-GET /c/{slug}/cfp/{call}/propose                        *AAAAAAAAA
-GET /c/{slug}/programme                                 AAAAAAAAAA
-GET /c/{slug}/proposals/{id}                            DADDDDDADD
-GET /c/{slug}/proposals/{id}/edit                       DADDDDDDDD
-GET /c/{slug}/organisers                                DDDDDDDADD
-GET /c/{slug}/manage                                    DDDDDDDADD
-GET /c/{slug}/manage/calls                              DDDDDDDADD
-GET /c/{slug}/manage/calls/{call}                       DDDDDDDADD
-GET /c/{slug}/manage/tracks                             DDDDDDDADD
-GET /c/{slug}/manage/proposals                          DDDDDDDADD
-GET /c/{slug}/manage/committee                          DDDDDDDADD
-GET /c/{slug}/manage/decisions                          DDDDDDDADD
-GET /c/{slug}/manage/notifications                      DDDDDDDADD
-GET /c/{slug}/manage/reviews.csv                        DDDDDDDADD
-GET /c/{slug}/manage/schedule                           DDDDDDDADD
-GET /c/{slug}/manage/registration                       DDDDDDDADD
-GET /c/{slug}/manage/registration/attendees             DDDDDDDADD
-GET /c/{slug}/manage/registration/attendees.csv         DDDDDDDADD
-GET /c/{slug}/manage/registration/codes                 DDDDDDDADD
-GET /c/{slug}/manage/registration/tiers/{id}            DDDDDDDADD
-GET /c/{slug}/manage/rooms                              DDDDDDDADD
-GET /c/{slug}/manage/rooms/{room}                       DDDDDDDADD
-GET /c/{slug}/manage/rooms/bookings                     DDDDDDDADD
-GET /c/{slug}/manage/rooms/bookings/{id}/move           DDDDDDDADD
-GET /c/{slug}/review                                    DDDAADDADD
-GET /c/{slug}/review/next                               DDDAADDADD
-GET /c/{slug}/review/{id}                               DDDADDDADD
-GET /c/{slug}/mc/{mc}                                   DDDDDADADD
-GET /c/{slug}/mc/{mc}/manage                            DDDDDADADD
-GET /c/{slug}/mc/{mc}/review                            DDDDDADADD
-GET /c/{slug}/register                                  *AAAAAAAAA
-GET /c/{slug}/registration                              *AAAAAAAAA
-GET /c/{slug}/registrations/{id}                        DDDDDDDAAD
-GET /c/{slug}/attendees                                 AAAAAAAAAA
-GET /c/{slug}/rooms                                     AAAAAAAAAA
-GET /c/{slug}/rooms/book                                *AAAAAAAAA
-GET /c/{slug}/rooms/mine                                *AAAAAAAAA
-GET /c/{slug}/rooms.ics                                 AAAAAAAAAA
-GET /c/{slug}/rooms/{room}/bookings.ics                 AAAAAAAAAA
-GET /c/{slug}/board                                     AAAAAAAAAA
-GET /c/{slug}/schedule                                  AAAAAAAAAA
-GET /c/{slug}/schedule.ics                              AAAAAAAAAA
-GET /c/{slug}/schedule.xml                              AAAAAAAAAA
-GET /c/{slug}/schedule.json                             AAAAAAAAAA
-GET /c/{slug}/session/{guid}                            AAAAAAAAAA
-GET /c/{slug}/my-schedule                               *AAAAAAAAA
-GET /c/{slug}/my-schedule/{user}/{key}                  DDDDDDDDDD
-GET /api/v1/conferences                                 AAAAAAAAAA
-GET /api/v1/me                                          DAAAAAAAAA
-GET /api/v1/conferences/{slug}/proposals                DAAAAAAAAA
-GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAA
-GET /api/v1/conferences/{slug}/reviews                  DDDAADDADD
-GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAA
-GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAA
-GET /api/v1/conferences/{slug}/registrations            DDDDDDDADD
-GET /api/v1/conferences/{slug}/registrations/me         D*******A*
-GET /api/v1/conferences/{slug}/registrations/{id}       DDDDDDDAAD
-GET /api/v1/conferences/{slug}/rooms                    AAAAAAAAAA
-GET /api/v1/conferences/{slug}/rooms/{room}/bookings    AAAAAAAAAA
-POST /signup                                            **********
-POST /login                                             **********
-POST /password/forgot                                   **********
-POST /password/reset                                    **********
-POST /account/profile                                   DAAAAAAAAA
-POST /account/password                                  DAAAAAAAAA
-POST /account/tokens                                    DAAAAAAAAA
-POST /account/verify                                    DAAAAAAAAA
-POST /admin/conferences                                 DDDDDDDDDD
-POST /admin/outbox/{id}/resend                          DDDDDDDDDD
-POST /invitations/{token}                               DDDDDDDDDD
-POST /committee/{token}                                 DDDDDDDDDD
-POST /c/{slug}/cfp/{call}/propose                       DAAAAAAAAA
-POST /c/{slug}/proposals/{id}/edit                      DADDDDDDDD
-POST /c/{slug}/proposals/{id}/decision                  DDDDDDDADD
-POST /c/{slug}/proposals/{id}/conflicts                 DDDDDDDADD
-POST /c/{slug}/organisers                               DDDDDDDADD
-POST /c/{slug}/manage/calls                             DDDDDDDADD
-POST /c/{slug}/manage/calls/{call}                      DDDDDDDADD
-POST /c/{slug}/manage/tracks                            DDDDDDDADD
-POST /c/{slug}/manage/committee                         DDDDDDDADD
-POST /c/{slug}/manage/decisions                         DDDDDDDADD
-POST /c/{slug}/manage/notifications                     DDDDDDDADD
-POST /c/{slug}/manage/schedule/items                    DDDDDDDADD
-POST /c/{slug}/manage/schedule/items/{id}/place         DDDDDDDADD
-POST /c/{slug}/manage/registration/settings             DDDDDDDADD
-POST /c/{slug}/manage/registration/ticket-types         DDDDDDDADD
-POST /c/{slug}/manage/registration/ticket-types/{id}/tiers DDDDDDDADD
-POST /c/{slug}/manage/registration/tiers/{id}           DDDDDDDADD
-POST /c/{slug}/manage/registration/codes                DDDDDDDADD
-POST /c/{slug}/manage/rooms                             DDDDDDDADD
-POST /c/{slug}/manage/rooms/settings                    DDDDDDDADD
-POST /c/{slug}/manage/rooms/{room}                      DDDDDDDADD
-POST /c/{slug}/manage/rooms/blocks                      DDDDDDDADD
-POST /c/{slug}/manage/rooms/bookings/{id}/move          DDDDDDDADD
-POST /c/{slug}/review/{id}                              DDDADDDADD
-POST /c/{slug}/mc/{mc}/window                           DDDDDADADD
-POST /c/{slug}/mc/{mc}/topics/{id}/move                 DDDDDADADD
-POST /c/{slug}/mc/{mc}/topics/{id}/decision             DDDDDADADD
-POST /c/{slug}/mc/{mc}/release                          DDDDDADADD
-POST /c/{slug}/session/{guid}/star                      DAAAAAAAAA
-POST /c/{slug}/register                                 DAAAAAAAAA
-POST /c/{slug}/rooms/book                               D*******A*
-POST /api/v1/conferences/{slug}/registrations           D*******A*
-POST /api/v1/conferences/{slug}/bookings                D*******A*
-POST /c/{slug}/manage/schedule/import                   DDDDDDDADD
-POST /c/{slug}/manage/schedule/publish                  DDDDDDDADD
-POST /c/{slug}/manage/programme                         DDDDDDDADD
-POST /c/{slug}/manage/release                           DDDDDDDADD
-POST /c/{slug}/manage/registration/attendees/{id}/{action} DDDDDDDADD
-POST /c/{slug}/review/{id}/conflict                     DDDADDDADD
-POST /c/{slug}/manage/schedule/items/{id}/unplace       DDDDDDDADD
-POST /c/{slug}/proposals/{id}/submit                    DADDDDDDDD
-POST /c/{slug}/proposals/{id}/withdraw                  DADDDDDDDD
-POST /c/{slug}/rooms/bookings/{id}/cancel               DDDDDDDAAD
-DELETE /api/v1/conferences/{slug}/bookings/{id}         DDDDDDDAAD
-POST /c/{slug}/registration/accept                      D*******A*
-POST /c/{slug}/registration/cancel                      D*******A*
-DELETE /api/v1/conferences/{slug}/registrations/me      D*********
-POST /c/{slug}/manage/tracks/{id}/delete                DDDDDDDADD
-POST /c/{slug}/manage/rooms/{room}/delete               DDDDDDDADD
-POST /c/{slug}/manage/registration/tiers/{id}/delete    DDDDDDDADD
-POST /c/{slug}/manage/schedule/items/{id}/delete        DDDDDDDADD
-POST /logout                                            **********
+GET /                                                   AAAAAAAAAAA
+GET /healthz                                            AAAAAAAAAAA
+GET /static/{path}                                      AAAAAAAAAAA
+GET /login                                              AAAAAAAAAAA
+GET /signup                                             AAAAAAAAAAA
+GET /verify                                             ***********
+GET /password/forgot                                    AAAAAAAAAAA
+GET /password/reset                                     ***********
+GET /account                                            *AAAAAAAAAA
+GET /proposals                                          *AAAAAAAAA*
+GET /admin/conferences/new                              DDDDDDDDDDD
+GET /admin/outbox                                       DDDDDDDDDDD
+GET /invitations/{token}                                DDDDDDDDDDD
+GET /committee/{token}                                  DDDDDDDDDDD
+GET /c/{slug}                                           AAAAAAAAAAA
+GET /c/{slug}/cfp                                       AAAAAAAAAAA
+GET /c/{slug}/cfp/{call}                                AAAAAAAAAAA
+GET /c/{slug}/cfp/{call}/propose                        *AAAAAAAAA*
+GET /c/{slug}/programme                                 AAAAAAAAAAA
+GET /c/{slug}/proposals/{id}                            DADDDDDADDD
+GET /c/{slug}/proposals/{id}/edit                       DADDDDDDDDD
+GET /c/{slug}/organisers                                DDDDDDDADDD
+GET /c/{slug}/manage                                    DDDDDDDADDD
+GET /c/{slug}/manage/calls                              DDDDDDDADDD
+GET /c/{slug}/manage/calls/{call}                       DDDDDDDADDD
+GET /c/{slug}/manage/tracks                             DDDDDDDADDD
+GET /c/{slug}/manage/proposals                          DDDDDDDADDD
+GET /c/{slug}/manage/committee                          DDDDDDDADDD
+GET /c/{slug}/manage/decisions                          DDDDDDDADDD
+GET /c/{slug}/manage/notifications                      DDDDDDDADDD
+GET /c/{slug}/manage/reviews.csv                        DDDDDDDADDD
+GET /c/{slug}/manage/schedule                           DDDDDDDADDD
+GET /c/{slug}/manage/registration                       DDDDDDDADDD
+GET /c/{slug}/manage/registration/attendees             DDDDDDDADDD
+GET /c/{slug}/manage/registration/attendees.csv         DDDDDDDADDD
+GET /c/{slug}/manage/registration/codes                 DDDDDDDADDD
+GET /c/{slug}/manage/registration/tiers/{id}            DDDDDDDADDD
+GET /c/{slug}/manage/rooms                              DDDDDDDADDD
+GET /c/{slug}/manage/rooms/{room}                       DDDDDDDADDD
+GET /c/{slug}/manage/rooms/bookings                     DDDDDDDADDD
+GET /c/{slug}/manage/rooms/bookings/{id}/move           DDDDDDDADDD
+GET /c/{slug}/review                                    DDDAADDADDD
+GET /c/{slug}/review/next                               DDDAADDADDD
+GET /c/{slug}/review/{id}                               DDDADDDADDD
+GET /c/{slug}/mc/{mc}                                   DDDDDADADDD
+GET /c/{slug}/mc/{mc}/manage                            DDDDDADADDD
+GET /c/{slug}/mc/{mc}/review                            DDDDDADADDD
+GET /c/{slug}/register                                  *AAAAAAAAA*
+GET /c/{slug}/registration                              *AAAAAAAAA*
+GET /c/{slug}/registrations/{id}                        DDDDDDDAADD
+GET /c/{slug}/attendees                                 AAAAAAAAAAA
+GET /c/{slug}/rooms                                     AAAAAAAAAAA
+GET /c/{slug}/rooms/book                                *AAAAAAAAA*
+GET /c/{slug}/rooms/mine                                *AAAAAAAAA*
+GET /c/{slug}/rooms.ics                                 AAAAAAAAAAA
+GET /c/{slug}/rooms/{room}/bookings.ics                 AAAAAAAAAAA
+GET /c/{slug}/board                                     AAAAAAAAAAA
+GET /c/{slug}/schedule                                  AAAAAAAAAAA
+GET /c/{slug}/schedule.ics                              AAAAAAAAAAA
+GET /c/{slug}/schedule.xml                              AAAAAAAAAAA
+GET /c/{slug}/schedule.json                             AAAAAAAAAAA
+GET /c/{slug}/session/{guid}                            AAAAAAAAAAA
+GET /c/{slug}/my-schedule                               *AAAAAAAAA*
+GET /c/{slug}/my-schedule/{user}/{key}                  DDDDDDDDDDD
+GET /api/v1/conferences                                 AAAAAAAAAAA
+GET /api/v1/me                                          DAAAAAAAAAD
+GET /api/v1/conferences/{slug}/proposals                DAAAAAAAAAD
+GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAAA
+GET /api/v1/conferences/{slug}/reviews                  DDDAADDADDD
+GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAAA
+GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAAA
+GET /api/v1/conferences/{slug}/registrations            DDDDDDDADDD
+GET /api/v1/conferences/{slug}/registrations/me         D*******A*D
+GET /api/v1/conferences/{slug}/registrations/{id}       DDDDDDDAADD
+GET /api/v1/conferences/{slug}/rooms                    AAAAAAAAAAA
+GET /api/v1/conferences/{slug}/rooms/{room}/bookings    AAAAAAAAAAA
+POST /signup                                            ***********
+POST /login                                             ***********
+POST /password/forgot                                   ***********
+POST /password/reset                                    ***********
+POST /verify                                        ***********
+POST /account/profile                                   DAAAAAAAAAA
+POST /account/password                                  DAAAAAAAAAA
+POST /account/tokens                                    DAAAAAAAAAD
+POST /account/tokens/{id}/revoke                    DDDDDDDDDDD
+POST /account/verify                                    DAAAAAAAAAA
+POST /admin/conferences                                 DDDDDDDDDDD
+POST /admin/outbox/{id}/resend                          DDDDDDDDDDD
+POST /invitations/{token}                               DDDDDDDDDDD
+POST /committee/{token}                                 DDDDDDDDDDD
+POST /c/{slug}/cfp/{call}/propose                       DAAAAAAAAAD
+POST /c/{slug}/proposals/{id}/edit                      DADDDDDDDDD
+POST /c/{slug}/proposals/{id}/decision                  DDDDDDDADDD
+POST /c/{slug}/proposals/{id}/conflicts                 DDDDDDDADDD
+POST /c/{slug}/organisers                               DDDDDDDADDD
+POST /c/{slug}/manage/calls                             DDDDDDDADDD
+POST /c/{slug}/manage/calls/{call}                      DDDDDDDADDD
+POST /c/{slug}/manage/tracks                            DDDDDDDADDD
+POST /c/{slug}/manage/committee                         DDDDDDDADDD
+POST /c/{slug}/manage/decisions                         DDDDDDDADDD
+POST /c/{slug}/manage/notifications                     DDDDDDDADDD
+POST /c/{slug}/manage/schedule/items                    DDDDDDDADDD
+POST /c/{slug}/manage/schedule/items/{id}/place         DDDDDDDADDD
+POST /c/{slug}/manage/registration/settings             DDDDDDDADDD
+POST /c/{slug}/manage/registration/ticket-types         DDDDDDDADDD
+POST /c/{slug}/manage/registration/ticket-types/{id}/tiers DDDDDDDADDD
+POST /c/{slug}/manage/registration/tiers/{id}           DDDDDDDADDD
+POST /c/{slug}/manage/registration/codes                DDDDDDDADDD
+POST /c/{slug}/manage/rooms                             DDDDDDDADDD
+POST /c/{slug}/manage/rooms/settings                    DDDDDDDADDD
+POST /c/{slug}/manage/rooms/{room}                      DDDDDDDADDD
+POST /c/{slug}/manage/rooms/blocks                      DDDDDDDADDD
+POST /c/{slug}/manage/rooms/bookings/{id}/move          DDDDDDDADDD
+POST /c/{slug}/review/{id}                              DDDADDDADDD
+POST /c/{slug}/mc/{mc}/window                           DDDDDADADDD
+POST /c/{slug}/mc/{mc}/topics/{id}/move                 DDDDDADADDD
+POST /c/{slug}/mc/{mc}/topics/{id}/decision             DDDDDADADDD
+POST /c/{slug}/mc/{mc}/release                          DDDDDADADDD
+POST /c/{slug}/session/{guid}/star                      DAAAAAAAAAD
+POST /c/{slug}/register                                 DAAAAAAAAAD
+POST /c/{slug}/rooms/book                               D*******A*D
+POST /api/v1/conferences/{slug}/registrations           D*******A*D
+POST /api/v1/conferences/{slug}/bookings                D*******A*D
+POST /c/{slug}/manage/schedule/import                   DDDDDDDADDD
+POST /c/{slug}/manage/schedule/publish                  DDDDDDDADDD
+POST /c/{slug}/manage/programme                         DDDDDDDADDD
+POST /c/{slug}/manage/release                           DDDDDDDADDD
+POST /c/{slug}/manage/registration/attendees/{id}/{action} DDDDDDDADDD
+POST /c/{slug}/review/{id}/conflict                     DDDADDDADDD
+POST /c/{slug}/manage/schedule/items/{id}/unplace       DDDDDDDADDD
+POST /c/{slug}/proposals/{id}/submit                    DADDDDDDDDD
+POST /c/{slug}/proposals/{id}/withdraw                  DADDDDDDDDD
+POST /c/{slug}/rooms/bookings/{id}/cancel               DDDDDDDAADD
+DELETE /api/v1/conferences/{slug}/bookings/{id}         DDDDDDDAADD
+POST /c/{slug}/registration/accept                      D*******A*D
+POST /c/{slug}/registration/cancel                      D*******A*D
+DELETE /api/v1/conferences/{slug}/registrations/me      D*********D
+POST /c/{slug}/manage/tracks/{id}/delete                DDDDDDDADDD
+POST /c/{slug}/manage/rooms/{room}/delete               DDDDDDDADDD
+POST /c/{slug}/manage/registration/tiers/{id}/delete    DDDDDDDADDD
+POST /c/{slug}/manage/schedule/items/{id}/delete        DDDDDDDADDD
+POST /logout                                            ***********
 "#;
 
 /// Every (method, path) the app serves, read from src/routes.
@@ -235,10 +242,7 @@ fn person(app: &TestApp, email: &str, name: &str) -> Who {
     let id = app.user(email, name, false);
     let http = app.client();
     assert_eq!(http.post_form("/login", &[("email", email), ("password", PASSWORD)]).status, 303);
-    Who {
-        http: Some(http),
-        token: Some(plumbline::services::accounts::issue_api_token(&mut app.db.conn(), id).unwrap()),
-    }
+    Who { http: Some(http), token: Some(crate::support::api_token(&mut app.db.conn(), id)) }
 }
 
 #[test]
@@ -249,7 +253,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let org_id = plumbline::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
     let org = Who {
         http: Some(crate::review_login(&app, "org@example.org")),
-        token: Some(plumbline::services::accounts::issue_api_token(&mut c, org_id).unwrap()),
+        token: Some(crate::support::api_token(&mut c, org_id)),
     };
     let proposer = person(&app, "ada@example.org", "Ada Proposer");
     let other = person(&app, "bob@example.org", "Bob Proposer");
@@ -412,7 +416,23 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         };
         p.replace("{id}", &id)
     };
-    let whos: [&Who; 10] = [
+    // Someone who signed up (perhaps with another person's address) and never
+    // confirmed it: logged in, but no API token can be minted for them.
+    let unverified = {
+        let http = app.client();
+        http.post_form("/signup", &[("name", "Una Unverified"), ("email", "una@example.org"), ("password", PASSWORD)]);
+        assert_eq!(http.post_form("/login", &[("email", "una@example.org"), ("password", PASSWORD)]).status, 303);
+        let una = plumbline::repo::users::find_by_email(&mut c, "una@example.org").unwrap().unwrap();
+        assert!(!una.is_verified());
+        let request = plumbline::services::accounts::TokenRequest {
+            name: "x".into(),
+            scope: plumbline::domain::account::ApiScope::ReadWrite,
+            lifetime: None,
+        };
+        assert!(plumbline::services::accounts::issue_api_token(&mut c, &una, &request).is_err());
+        Who { http: Some(http), token: None }
+    };
+    let whos: [&Who; 11] = [
         &Who { http: None, token: None },
         &proposer,
         &other,
@@ -423,6 +443,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         &org,
         &attendee,
         &other_org,
+        &unverified,
     ];
     let anon = app.client();
     let mut failures = Vec::new();
@@ -454,10 +475,13 @@ fn every_role_gets_exactly_its_access_on_every_route() {
                 }
                 m => panic!("method {m}"),
             };
-            // An anonymous visitor sent to the login page is denied too.
-            let to_login = status == 303 && who.http.is_none() && {
+            // An anonymous visitor sent to the login page is denied too, and so
+            // is an unconfirmed account sent to its account page to confirm.
+            let to_login = status == 303 && (who.http.is_none() || i == UNVERIFIED) && {
                 let r = http.client.get(app.url(&url)).send().unwrap();
-                r.headers().get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/login"))
+                r.headers().get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| {
+                    l.starts_with("/login") || (i == UNVERIFIED && l.starts_with("/account") && url != "/account")
+                })
             };
             let denied = matches!(status, 401 | 403 | 404) || to_login;
             let ok = status < 500

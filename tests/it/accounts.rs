@@ -16,9 +16,18 @@ fn sign_up_verify_by_mail_log_in_and_out() {
     let token = link.rsplit('=').next().unwrap();
     assert!(token.len() >= 43, "token has at least 256 bits");
     let path = link.trim_start_matches(&app.base).to_string();
+    // Following the link (as a mail scanner would) confirms nothing: it opens a page with a button.
     let r = http.get(&path);
-    assert_eq!(r.status, 303);
-    assert_eq!(r.location(), "/login");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Confirm my address"));
+    let mut c = app.db.conn();
+    assert!(!plumbline::repo::users::find_by_email(&mut c, "grace@example.org").unwrap().unwrap().is_verified());
+    // Not logged in here: the password proves this is the person who signed up.
+    let r = http.post_form("/verify", &[("token", token), ("password", "not the password")]);
+    assert_eq!(r.status, 401);
+    let r = http.post_form("/verify", &[("token", token), ("password", PASSWORD)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), "/account");
 
     // Single use.
     assert_eq!(http.get(&path).status, 400);
@@ -100,10 +109,11 @@ fn login_failures_are_uniform_and_throttled() {
 fn eleventh_failure_for_one_account_is_refused() {
     let app = TestApp::start();
     app.user("ada@example.org", "Ada", false);
-    // Failures recorded from ten different clients: the account itself is throttled.
+    // Failures counted from ten different clients: the account itself is throttled.
     let mut c = app.db.conn();
     for i in 0..10 {
-        plumbline::repo::users::record_login_failure(&mut c, "ada@example.org", &format!("10.0.0.{i}")).unwrap();
+        let keys = ["login:addr:ada@example.org".to_string(), format!("login:client:10.0.0.{i}")];
+        plumbline::repo::limits::hit(&mut c, &keys, 300).unwrap();
     }
     let r = app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 429);

@@ -91,7 +91,13 @@ fn concurrent_claims_never_take_one_mail_twice() {
             let to = format!("p{i}@example.org");
             plumbline::repo::outbox::insert(
                 &mut c,
-                &plumbline::repo::outbox::NewMail { recipient: &to, subject: "s", body_text: "t", body_html: "h" },
+                &plumbline::repo::outbox::NewMail {
+                    recipient: &to,
+                    subject: "s",
+                    body_text: "t",
+                    body_html: "h",
+                    holds_secret: false,
+                },
             )
             .unwrap();
         }
@@ -131,7 +137,8 @@ fn mail_headers_refuse_line_breaks() {
         ("a@example.org", "Hi\nX: y"),
     ] {
         assert!(
-            insert(&mut c, &NewMail { recipient: to, subject, body_text: "t", body_html: "h" }).is_err(),
+            insert(&mut c, &NewMail { recipient: to, subject, body_text: "t", body_html: "h", holds_secret: false })
+                .is_err(),
             "{to:?} {subject:?}"
         );
     }

@@ -84,7 +84,7 @@ pub fn tier_now(admin: &Http, slug: &str, tt: &str, tz: &str, amount: &str) {
 }
 
 pub fn token(app: &TestApp, user_id: i64) -> String {
-    plumbline::services::accounts::issue_api_token(&mut app.db.conn(), user_id).unwrap()
+    crate::support::api_token(&mut app.db.conn(), user_id)
 }
 
 fn user_with_token(app: &TestApp, email: &str, name: &str) -> String {
@@ -197,7 +197,7 @@ fn concurrent_registrations_fill_exactly_the_cap() {
                 false,
             )
             .unwrap();
-            tokens.push(plumbline::services::accounts::issue_api_token(&mut c, u.id).unwrap());
+            tokens.push(crate::support::api_token(&mut c, u.id));
         }
     }
     let base = app.base.clone();

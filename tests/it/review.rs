@@ -169,7 +169,7 @@ fn conflicts_hide_proposals_everywhere() {
     let token = |email: &str| {
         let mut c = app.db.conn();
         let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
-        plumbline::services::accounts::issue_api_token(&mut c, u.id).unwrap()
+        crate::support::api_token(&mut c, u.id)
     };
     let api = format!("/api/v1/conferences/{}/reviews", s.slug);
     let rex_view = app.client().get_with_bearer(&api, &token("rex@example.org")).body;
@@ -242,7 +242,7 @@ fn anonymised_review_never_shows_the_proposer() {
     assert_eq!(review(&rev, &s, &p, "2", "Great"), 303);
     let token = {
         let u = plumbline::repo::users::find_by_email(&mut c, "rev@example.org").unwrap().unwrap();
-        plumbline::services::accounts::issue_api_token(&mut c, u.id).unwrap()
+        crate::support::api_token(&mut c, u.id)
     };
     let everything = crawl(&app, &rev, &format!("/c/{}/review", s.slug), &token);
     assert!(everything.contains("Anonymous talk"), "the crawl reached the proposal");
@@ -317,7 +317,7 @@ fn proposers_see_decisions_only_after_release_and_mail_goes_once() {
     let tok = {
         let mut c = app.db.conn();
         let u = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
-        plumbline::services::accounts::issue_api_token(&mut c, u.id).unwrap()
+        crate::support::api_token(&mut c, u.id)
     };
     let api = app.client().get_with_bearer(&format!("/api/v1/conferences/{}/proposals", s.slug), &tok).body;
     assert!(!api.contains("accepted") && !api.contains("rejected"), "{api}");

@@ -40,7 +40,7 @@ impl Conf {
 }
 
 fn token(app: &TestApp, user_id: i64) -> String {
-    plumbline::services::accounts::issue_api_token(&mut app.db.conn(), user_id).unwrap()
+    crate::support::api_token(&mut app.db.conn(), user_id)
 }
 
 /// A conference running from yesterday to the day after tomorrow, with

@@ -140,6 +140,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         mail_backoff_base: Duration::from_millis(200),
         request_timeout: Duration::from_secs(10),
         page_cache_ttl: Duration::from_secs(1),
+        trusted_proxies: vec![],
     }
 }
 
@@ -230,6 +231,17 @@ impl Drop for TestApp {
     }
 }
 
+/// A read-write API token without expiry for a (verified) user.
+pub fn api_token(c: &mut PgConnection, user_id: i64) -> String {
+    let user = plumbline::repo::users::find(c, user_id).unwrap();
+    let request = plumbline::services::accounts::TokenRequest {
+        name: "test".into(),
+        scope: plumbline::domain::account::ApiScope::ReadWrite,
+        lifetime: None,
+    };
+    plumbline::services::accounts::issue_api_token(c, &user, &request).unwrap()
+}
+
 /// What a test sees of a response.
 pub struct Page {
     pub status: u16,
@@ -279,9 +291,18 @@ impl Http {
     }
 
     pub fn get(&self, path: &str) -> Page {
-        let p = Self::page(self.client.get(format!("{}{}", self.base, path)).send().unwrap());
+        let p = self.seen(Self::page(self.client.get(format!("{}{}", self.base, path)).send().unwrap()));
         if let Some(t) = csrf_in(&p.body) {
             *self.csrf.lock().unwrap() = Some(t);
+        }
+        p
+    }
+
+    /// The CSRF token is bound to the session: when the session changes (login,
+    /// logout, password change), the token remembered from an earlier page is dropped.
+    fn seen(&self, p: Page) -> Page {
+        if p.set_cookies().iter().any(|c| c.starts_with("plumbline_session=")) {
+            *self.csrf.lock().unwrap() = None;
         }
         p
     }
@@ -304,7 +325,24 @@ impl Http {
 
     /// POSTs exactly these fields (no CSRF token added).
     pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        Self::page(self.client.post(format!("{}{}", self.base, path)).form(fields).send().unwrap())
+        self.seen(Self::page(self.client.post(format!("{}{}", self.base, path)).form(fields).send().unwrap()))
+    }
+
+    /// Follows a mailed confirmation link the way a person does: opens the page,
+    /// then presses its button (with the account's password when not logged in as it).
+    pub fn confirm_address(&self, link: &str, password: &str) -> Page {
+        let path = link.find("/verify").map(|i| &link[i..]).unwrap_or(link);
+        let page = self.get(path);
+        assert_eq!(page.status, 200, "the confirmation page: {}", page.body);
+        let hidden = |name: &str| {
+            Regex::new(&format!(r#"name="{name}" value="([^"]*)""#))
+                .unwrap()
+                .captures(&page.body)
+                .map(|c| c[1].replace("&#x2F;", "/").replace("&#x3D;", "=").replace("&amp;", "&"))
+                .unwrap_or_default()
+        };
+        let (token, next) = (hidden("token"), hidden("next"));
+        self.post_form("/verify", &[("token", &token), ("next", &next), ("password", password)])
     }
 
     pub fn get_with_bearer(&self, path: &str, token: &str) -> Page {

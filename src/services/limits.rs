@@ -1,0 +1,58 @@
+//! Throttles: failed logins, and mail that anyone can make us send (sign-up,
+//! "forgot password", confirmation links, invitations), per address and per
+//! client address. Counted in PostgreSQL, so every instance sees one count.
+
+use crate::error::AppError;
+use crate::repo::limits;
+use diesel::PgConnection;
+
+/// A limit on one kind of request: at most `per_address` per address (account
+/// or recipient) and `per_client` per client address in `window_secs`.
+#[derive(Clone, Copy)]
+pub struct Limit {
+    name: &'static str,
+    per_address: i32,
+    per_client: i32,
+    window_secs: i64,
+}
+
+/// Wrong passwords: the 11th attempt in five minutes is refused, for the account and for the client.
+pub const LOGIN: Limit = Limit { name: "login", per_address: 10, per_client: 10, window_secs: 5 * 60 };
+/// Mail about one's own account (sign-up, reset, new confirmation link).
+pub const ACCOUNT_MAIL: Limit = Limit { name: "account-mail", per_address: 5, per_client: 30, window_secs: 3600 };
+/// Invitations to a role or a proposal: an organiser invites many people, but
+/// one address is not mailed over and over.
+pub const INVITATION_MAIL: Limit =
+    Limit { name: "invitation-mail", per_address: 5, per_client: 300, window_secs: 3600 };
+
+fn keys(limit: &Limit, addresses: &[&str], client: &str) -> Vec<String> {
+    let mut keys: Vec<String> = addresses.iter().map(|a| format!("{}:addr:{}", limit.name, a.to_lowercase())).collect();
+    keys.push(format!("{}:client:{client}", limit.name));
+    keys
+}
+
+/// Counts this attempt (before any slow work) and says whether it is within the limit.
+pub fn attempt(conn: &mut PgConnection, limit: &Limit, addresses: &[&str], client: &str) -> Result<bool, AppError> {
+    let client_key = format!("{}:client:{client}", limit.name);
+    let hits = limits::hit(conn, &keys(limit, addresses, client), limit.window_secs)?;
+    Ok(hits.iter().all(|h| h.hits <= if h.key == client_key { limit.per_client } else { limit.per_address }))
+}
+
+/// `attempt` as an error: 429 when over the limit.
+pub fn require_within(
+    conn: &mut PgConnection,
+    limit: &Limit,
+    addresses: &[&str],
+    client: &str,
+) -> Result<(), AppError> {
+    if attempt(conn, limit, addresses, client)? {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests)
+    }
+}
+
+/// An attempt that succeeded does not count against the limit (a right password).
+pub fn take_back(conn: &mut PgConnection, limit: &Limit, addresses: &[&str], client: &str) -> Result<(), AppError> {
+    Ok(limits::take_back(conn, &keys(limit, addresses, client))?)
+}
