@@ -177,6 +177,10 @@ fn refusal(e: AppError) -> Result<(StatusCode, Value), AppError> {
         AppError::Forbidden => {
             Ok((StatusCode::FORBIDDEN, errors_json(&[FieldError::new("form", "You may not propose in this call.")])))
         }
+        AppError::TooManyRequests => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            errors_json(&[FieldError::new("people", crate::services::limits::INVITED_TOO_OFTEN)]),
+        )),
         other => Err(other),
     }
 }

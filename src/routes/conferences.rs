@@ -2,6 +2,7 @@
 
 use crate::domain::account::Email;
 use crate::domain::conference::{date_range_label, offset_label, ConferenceInput};
+use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::repo::conferences::{self as repo, Conference, ORGANISER};
 use crate::services::conferences::{self as service, Appointed};
@@ -188,7 +189,14 @@ async fn appoint(ctx: Ctx, slug: web::Path<String>, form: web::Form<AppointForm>
             let conf = service::find(conn, &s)?;
             service::appoint_organiser(conn, st, &actor, &conf, &email)
         })
-        .await?;
+        .await;
+    let outcome = match outcome {
+        Err(AppError::TooManyRequests) => {
+            let errors = errors_json(&[FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN)]);
+            return organisers_page(&ctx, slug, StatusCode::TOO_MANY_REQUESTS, &form.email, errors).await;
+        }
+        other => other?,
+    };
     let flash = match outcome {
         Appointed::Granted => "organiser-granted",
         Appointed::AlreadyOrganiser => "organiser-exists",

@@ -580,10 +580,16 @@ async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<H
     };
     let (call_ids, track_ids) = (ids(&form, "call")?, ids(&form, "track")?);
     let user = ctx.user()?.clone();
-    let new = ctx
-        .state
-        .db(move |conn, st| service::invite_member(conn, st, &user, &conf, &email, &call_ids, &track_ids))
-        .await?;
+    let c2 = conf.clone();
+    let new =
+        ctx.state.db(move |conn, st| service::invite_member(conn, st, &user, &c2, &email, &call_ids, &track_ids)).await;
+    let new = match new {
+        Err(AppError::TooManyRequests) => {
+            let errors = errors_json(&[FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN)]);
+            return committee_page_with(&ctx, conf, StatusCode::TOO_MANY_REQUESTS, &raw_email, errors).await;
+        }
+        other => other?,
+    };
     Ok(render::redirect(
         &ctx,
         &format!("/c/{slug}/manage/committee"),

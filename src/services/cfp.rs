@@ -231,6 +231,7 @@ fn invite_people(
     for email in people {
         let token = security::new_token();
         if proposals::invite(conn, p.id, email.as_str(), &security::hash_token(&token))? {
+            crate::services::limits::invitation_mail(conn, email.as_str(), inviter)?;
             let role = if kind == CallKind::Microconference { "co-lead" } else { "co-speaker" };
             mail::queue(
                 conn,

@@ -81,6 +81,7 @@ pub fn appoint_organiser(
     conn.transaction(|conn| {
         require_organiser(conn, conf, actor)?;
         let link = format!("{}/c/{}", st.config.base_url, conf.slug);
+        crate::services::limits::invitation_mail(conn, email.as_str(), actor)?;
         match users::find_by_email(conn, email.as_str())? {
             Some(user) if user.is_verified() => {
                 if !repo::grant_role(conn, conf.id, user.id, ORGANISER)? {

@@ -21,7 +21,10 @@ pub const LOGIN: Limit = Limit { name: "login", per_address: 10, per_client: 10,
 /// Mail about one's own account (sign-up, reset, new confirmation link).
 pub const ACCOUNT_MAIL: Limit = Limit { name: "account-mail", per_address: 5, per_client: 30, window_secs: 3600 };
 /// Invitations to a role or a proposal: an organiser invites many people, but
-/// one address is not mailed over and over.
+/// one address is not mailed over and over. The inviter is always logged in
+/// (and confirmed), so their account stands in for the client address: it is
+/// the sharper key (one office NAT is many organisers), and sign-up itself is
+/// limited per client address.
 pub const INVITATION_MAIL: Limit =
     Limit { name: "invitation-mail", per_address: 5, per_client: 300, window_secs: 3600 };
 
@@ -55,4 +58,12 @@ pub fn require_within(
 /// An attempt that succeeded does not count against the limit (a right password).
 pub fn take_back(conn: &mut PgConnection, limit: &Limit, addresses: &[&str], client: &str) -> Result<(), AppError> {
     Ok(limits::take_back(conn, &keys(limit, addresses, client))?)
+}
+
+/// What the inviter is told when one address had enough invitations.
+pub const INVITED_TOO_OFTEN: &str = "was sent several invitations within the hour already: please try again later";
+
+/// Counts an invitation mail to `to` sent by `inviter` (429 past the limit).
+pub fn invitation_mail(conn: &mut PgConnection, to: &str, inviter: &crate::repo::users::User) -> Result<(), AppError> {
+    require_within(conn, &INVITATION_MAIL, &[to], &format!("account-{}", inviter.id))
 }

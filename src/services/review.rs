@@ -41,6 +41,7 @@ pub fn invite_member(
         let token = security::new_token();
         let new = reviews::invite_member(conn, conf.id, email.as_str(), &security::hash_token(&token), call_ids, track_ids)?;
         if new {
+            crate::services::limits::invitation_mail(conn, email.as_str(), actor)?;
             mail::queue(
                 conn,
                 st,

@@ -17,6 +17,7 @@ mod review;
 mod rooms;
 mod scale;
 mod schedule;
+mod trust;
 mod web_security;
 
 /// Logs an existing account in (password `support::PASSWORD`).
