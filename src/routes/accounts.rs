@@ -165,10 +165,7 @@ async fn verify(ctx: Ctx, req: HttpRequest, form: web::Form<VerifyForm>) -> Resu
         return bad_verify_link(&ctx);
     };
     let to = if next == "/" { "/account" } else { &next };
-    let mut resp = render::redirect(&ctx, to, Some("verified"));
-    resp.add_cookie(&cookie(SESSION_COOKIE, session, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
-        .ok();
-    Ok(resp)
+    Ok(with_session(&ctx, render::redirect(&ctx, to, Some("verified")), session))
 }
 
 /// Whether `password` is the account's, counted like a login attempt.
@@ -255,10 +252,14 @@ async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result
         .state
         .db(move |conn, _| accounts::login_succeeded(conn, user.id, &email, &client, previous.as_deref()))
         .await?;
-    let mut resp = render::redirect(&ctx, &next, Some("logged-in"));
+    Ok(with_session(&ctx, render::redirect(&ctx, &next, Some("logged-in")), token))
+}
+
+/// The response, carrying the browser's new session cookie.
+fn with_session(ctx: &Ctx, mut resp: HttpResponse, token: String) -> HttpResponse {
     resp.add_cookie(&cookie(SESSION_COOKIE, token, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
         .ok();
-    Ok(resp)
+    resp
 }
 
 async fn logout(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -394,10 +395,7 @@ async fn change_password(ctx: Ctx, form: web::Form<PasswordForm>) -> Result<Http
     let hash = blocking(move || security::hash_password(new.expose())).await?.map_err(AppError::internal)?;
     // Every session and token of the account ends; this browser gets a new session.
     let session = ctx.state.db(move |conn, st| accounts::change_password(conn, st, &user, &hash)).await?;
-    let mut resp = render::redirect(&ctx, "/account", Some("password-changed"));
-    resp.add_cookie(&cookie(SESSION_COOKIE, session, ctx.state.config.secure_cookies(), Some(accounts::SESSION_DAYS)))
-        .ok();
-    Ok(resp)
+    Ok(with_session(&ctx, render::redirect(&ctx, "/account", Some("password-changed")), session))
 }
 
 async fn resend_verification(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, AppError> {
