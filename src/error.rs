@@ -10,6 +10,8 @@ pub enum AppError {
     BadRequest(String),
     Unauthorized,
     Forbidden,
+    /// Forbidden, with the reason and what to do about it (403).
+    Refused(String),
     NotFound,
     Conflict(String),
     PayloadTooLarge,
@@ -37,7 +39,7 @@ impl AppError {
 
     pub fn message(&self) -> String {
         match self {
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Refused(m) => m.clone(),
             AppError::Unauthorized => "Please log in first.".into(),
             AppError::Forbidden => "You are not allowed to do that.".into(),
             AppError::NotFound => "We could not find that page.".into(),
@@ -52,7 +54,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => "That did not work",
             AppError::Unauthorized => "Log in needed",
-            AppError::Forbidden => "Not allowed",
+            AppError::Forbidden | AppError::Refused(_) => "Not allowed",
             AppError::NotFound => "Not found",
             AppError::Conflict(_) => "Conflict",
             AppError::PayloadTooLarge => "Too large",
@@ -72,7 +74,7 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

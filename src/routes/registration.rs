@@ -447,6 +447,7 @@ async fn desk(
                 .map_err(|e| AppError::BadRequest(format!("The payment reference {}.", e.message)))?;
             DeskAction::Paid(reference)
         }
+        "invoiced" => DeskAction::Invoiced,
         "cancel" => DeskAction::Cancel,
         "refund" => DeskAction::Refund,
         "check-in" => DeskAction::CheckIn,
@@ -474,6 +475,8 @@ async fn register_page(
     problem: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
+    // Said before the form is filled in, not only after it is refused.
+    let needs_verification = !user.is_verified() || status == StatusCode::FORBIDDEN;
     let (conf, fees, existing) = ctx
         .state
         .db(move |conn, st| {
@@ -493,6 +496,7 @@ async fn register_page(
         json!({
             "conference": conf_json(&conf), "fees": fees, "already": existing,
             "form": form, "consent": consent, "errors": errors, "problem": problem,
+            "needs_verification": needs_verification,
         }),
     )
 }
@@ -544,6 +548,10 @@ async fn register(
         }
         Err(FormError::App(AppError::Conflict(m))) => {
             register_page(&ctx, slug, StatusCode::CONFLICT, input, json!({}), Some(m)).await
+        }
+        // Not verified: the page says how to verify, with the form kept as typed.
+        Err(FormError::App(AppError::Refused(_))) => {
+            register_page(&ctx, slug, StatusCode::FORBIDDEN, input, json!({}), None).await
         }
         Err(FormError::App(e)) => Err(e),
     }
