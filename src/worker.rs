@@ -141,9 +141,9 @@ pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Re
         if *stop.borrow() {
             break;
         }
-        // Waitlist offers that ran out pass to the next person even without traffic.
-        if let Err(e) = state.db(crate::services::registration::expire_offers).await {
-            tracing::warn!(error = %e, "could not expire waitlist offers");
+        // Waitlist offers and unpaid holds that ran out pass to the next person even without traffic.
+        if let Err(e) = state.db(crate::services::registration::expire_deadlines).await {
+            tracing::warn!(error = %e, "could not expire waitlist offers and unpaid holds");
         }
         let handled = match run_once(&state, &mailer).await {
             Ok(n) => n,

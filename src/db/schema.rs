@@ -270,6 +270,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         seats_taken -> Int4,
         waiting -> Int4,
+        hold_hours -> Int4,
     }
 }
 
@@ -340,6 +341,8 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamptz>,
         checked_in_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        hold_expires_at -> Nullable<Timestamptz>,
+        invoiced_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -12,6 +12,8 @@ pub const CANCELLED: &str = "cancelled";
 pub const EXPIRED: &str = "expired";
 
 pub const UNPAID: &str = "unpaid";
+/// An organiser sent an invoice: payment is due, but the seat no longer lapses.
+pub const INVOICED: &str = "invoiced";
 pub const PAID: &str = "paid";
 pub const REFUNDED: &str = "refunded";
 pub const NOT_DUE: &str = "not_due";
@@ -31,6 +33,7 @@ pub fn status_label(status: &str) -> &'static str {
 pub fn payment_label(payment: &str) -> &'static str {
     match payment {
         UNPAID => "Not paid yet",
+        INVOICED => "Invoiced, payment due",
         PAID => "Paid",
         REFUNDED => "Refunded",
         NOT_DUE => "Nothing to pay",
@@ -145,6 +148,8 @@ pub struct SettingsInput {
     pub attendance_cap: String,
     #[serde(default)]
     pub offer_hours: String,
+    #[serde(default)]
+    pub hold_hours: String,
 }
 
 #[derive(Debug, Clone)]
@@ -153,7 +158,12 @@ pub struct Settings {
     pub closes_at: Option<DateTime<Utc>>,
     pub attendance_cap: i32,
     pub offer_hours: i32,
+    /// How long an unpaid seat is held before it lapses to the waitlist.
+    pub hold_hours: i32,
 }
+
+/// Bounds of `hold_hours` (the database checks the same): at least an hour, at most 30 days.
+pub const HOLD_HOURS: std::ops::RangeInclusive<i32> = 1..=720;
 
 impl SettingsInput {
     pub fn parse(&self, tz: Tz) -> Result<Settings, Problems> {
@@ -181,14 +191,23 @@ impl SettingsInput {
                 None
             }
         };
+        let hold = match self.hold_hours.trim().parse::<i32>() {
+            Ok(n) if HOLD_HOURS.contains(&n) => Some(n),
+            _ => {
+                p.add("hold_hours", "use a whole number of hours between 1 and 720 (30 days)");
+                None
+            }
+        };
         if let (Some(Some(o)), Some(Some(c))) = (opens_at, closes_at) {
             if c <= o {
                 p.add("closes_at", "must be after the opening");
             }
         }
-        match (opens_at, closes_at, cap, hours) {
-            (Some(opens_at), Some(closes_at), Some(attendance_cap), Some(offer_hours)) if p.is_empty() => {
-                Ok(Settings { opens_at, closes_at, attendance_cap, offer_hours })
+        match (opens_at, closes_at, cap, hours, hold) {
+            (Some(opens_at), Some(closes_at), Some(attendance_cap), Some(offer_hours), Some(hold_hours))
+                if p.is_empty() =>
+            {
+                Ok(Settings { opens_at, closes_at, attendance_cap, offer_hours, hold_hours })
             }
             _ => Err(p),
         }
@@ -264,11 +283,18 @@ mod tests {
             closes_at: "".into(),
             attendance_cap: "300".into(),
             offer_hours: "48".into(),
+            hold_hours: "72".into(),
         };
         let p = s.parse(chrono_tz::Europe::Vienna).unwrap_err();
         assert_eq!(p.0[0].field, "opens_at");
-        let ok = SettingsInput { opens_at: "".into(), ..s }.parse(chrono_tz::Europe::Vienna).unwrap();
+        let ok = SettingsInput { opens_at: "".into(), ..s.clone() }.parse(chrono_tz::Europe::Vienna).unwrap();
         assert_eq!(ok.attendance_cap, 300);
+        assert_eq!(ok.hold_hours, 72);
         assert!(window_open(ok.opens_at, ok.closes_at, Utc::now()));
+        for bad in ["0", "721", "", "3.5", "many"] {
+            let input = SettingsInput { opens_at: "".into(), hold_hours: bad.into(), ..s.clone() };
+            let p = input.parse(chrono_tz::Europe::Vienna).unwrap_err();
+            assert_eq!(p.0.iter().map(|e| e.field).collect::<Vec<_>>(), vec!["hold_hours"], "{bad}");
+        }
     }
 }

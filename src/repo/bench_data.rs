@@ -334,11 +334,12 @@ pub fn registrations(
                            CASE WHEN a.n % 5 = 3 THEN 'Student' ELSE 'Regular' END AS ticket FROM a) \
          INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, fee_minor, \
                                     currency, status, badge_name, affiliation, public_listing, payment_status, \
-                                    payment_reference, paid_at, confirmed_at, created_at) \
+                                    payment_reference, paid_at, confirmed_at, created_at, hold_expires_at) \
          SELECT $1, r.id, t.id, f.id, f.label, f.amount_minor, f.currency, 'confirmed', r.name, r.affiliation, \
                 r.n % 2 = 0, CASE WHEN r.n % 3 = 0 THEN 'unpaid' ELSE 'paid' END, \
                 CASE WHEN r.n % 3 = 0 THEN '' ELSE 'BANK-' || r.n END, \
-                CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at \
+                CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at, \
+                CASE WHEN r.n % 3 = 0 THEN now() + interval '72 hours' END \
          FROM r JOIN ticket_types t ON t.conference_id = $1 AND t.name = r.ticket \
          JOIN fee_tiers f ON f.ticket_type_id = t.id AND f.valid @> r.at",
             count = s.attendees

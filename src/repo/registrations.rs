@@ -7,10 +7,10 @@ use crate::db::prepared::{prepared, Prepared};
 use crate::db::schema::{
     comp_codes, conferences, fee_tiers, registration_settings, registrations, ticket_types, users,
 };
-use crate::domain::registration::{CANCELLED, CONFIRMED, OFFERED, WAITLISTED};
+use crate::domain::registration::{CANCELLED, CONFIRMED, INVOICED, OFFERED, PAID, UNPAID, WAITLISTED};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text, Timestamptz};
 use diesel::PgConnection;
 use std::collections::Bound;
 use std::sync::LazyLock;
@@ -30,6 +30,8 @@ pub struct SettingsRow {
     pub seats_taken: i32,
     /// People on the waitlist (kept by a trigger).
     pub waiting: i32,
+    /// How long an unpaid seat is held before it lapses to the waitlist.
+    pub hold_hours: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -121,6 +123,9 @@ pub struct Registration {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Until when an unpaid confirmed seat is held (set exactly then; see the migration).
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub invoiced_at: Option<DateTime<Utc>>,
 }
 
 impl Registration {
@@ -165,12 +170,14 @@ pub fn save_settings(
     opens_at: Option<DateTime<Utc>>,
     closes_at: Option<DateTime<Utc>>,
     offer_hours: i32,
+    hold_hours: i32,
 ) -> QueryResult<()> {
     diesel::update(registration_settings::table.find(conference_id))
         .set((
             registration_settings::opens_at.eq(opens_at),
             registration_settings::closes_at.eq(closes_at),
             registration_settings::offer_hours.eq(offer_hours),
+            registration_settings::hold_hours.eq(hold_hours),
             registration_settings::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
@@ -416,12 +423,16 @@ pub struct NewRegistration<'a> {
     pub accessibility: &'a str,
     pub public_listing: bool,
     pub payment_status: &'a str,
+    /// The deadline to pay if the seat is confirmed (None when nothing is due).
+    pub hold_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Locks the settings row while registration is open (nothing is inserted
 /// otherwise), decides the status from the seat counters (kept by a trigger)
 /// and inserts the registration as `ins`: `confirmed` while seats
-/// taken are below the cap and nobody waits, `waitlisted` otherwise.
+/// taken are below the cap and nobody waits, `waitlisted` otherwise. A
+/// confirmed seat with something to pay gets the hold deadline $15, which the
+/// service computed and already put in the mail.
 const TAKE_SEAT: &str = "settings AS ( \
        SELECT rs.seats_taken, rs.waiting FROM registration_settings rs WHERE rs.conference_id = $1 \
          AND (rs.opens_at IS NULL OR rs.opens_at <= clock_timestamp()) \
@@ -433,13 +444,14 @@ const TAKE_SEAT: &str = "settings AS ( \
      ins AS ( \
        INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, \
          fee_minor, currency, comp_code_id, status, badge_name, affiliation, dietary, accessibility, \
-         public_listing, payment_status, waitlisted_at, confirmed_at) \
+         public_listing, payment_status, waitlisted_at, confirmed_at, hold_expires_at) \
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, s.status, $9, $10, $11, $12, $13, $14, \
          CASE WHEN s.status = 'waitlisted' THEN clock_timestamp() END, \
-         CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END \
+         CASE WHEN s.status = 'confirmed' THEN clock_timestamp() END, \
+         CASE WHEN s.status = 'confirmed' AND $14 = 'unpaid' THEN $15 END \
        FROM s RETURNING *)";
 
-/// `sql` (built on `TAKE_SEAT`) with the registration bound as $1..$14.
+/// `sql` (built on `TAKE_SEAT`) with the registration bound as $1..$15.
 fn take_seat<'a>(sql: &'static str, r: &'a NewRegistration) -> Prepared<'a> {
     prepared(sql)
         .bind::<BigInt, _>(r.conference_id)
@@ -456,6 +468,7 @@ fn take_seat<'a>(sql: &'static str, r: &'a NewRegistration) -> Prepared<'a> {
         .bind::<Text, _>(r.accessibility)
         .bind::<Bool, _>(r.public_listing)
         .bind::<Text, _>(r.payment_status)
+        .bind::<Nullable<Timestamptz>, _>(r.hold_expires_at)
 }
 
 /// Inserts a registration whose status PostgreSQL decides in the same
@@ -480,10 +493,10 @@ pub fn register_in_one_statement(
         format!(
             "WITH {TAKE_SEAT}, mail AS ( \
            INSERT INTO outbox (recipient, subject, body_text, body_html) \
-           SELECT CASE WHEN ins.status = 'confirmed' THEN $15 ELSE $18 END, \
-                  CASE WHEN ins.status = 'confirmed' THEN $16 ELSE $19 END, \
+           SELECT CASE WHEN ins.status = 'confirmed' THEN $16 ELSE $19 END, \
                   CASE WHEN ins.status = 'confirmed' THEN $17 ELSE $20 END, \
-                  CASE WHEN ins.status = 'confirmed' THEN $21 ELSE $22 END \
+                  CASE WHEN ins.status = 'confirmed' THEN $18 ELSE $21 END, \
+                  CASE WHEN ins.status = 'confirmed' THEN $22 ELSE $23 END \
            FROM ins) \
          SELECT * FROM ins"
         )
@@ -501,13 +514,15 @@ pub fn register_in_one_statement(
         .optional()
 }
 
-/// Offers a seat to the first person on the waitlist when a seat is free (in the
-/// same statement). Call with the settings row locked; repeat until `None`.
+/// Offers a seat to the first person on the waitlist (in order of joining it)
+/// when a seat is free (in the same statement). Call with the settings row
+/// locked; repeat until `None`.
 pub fn offer_next(conn: &mut PgConnection, conference_id: i64, hours: i32) -> QueryResult<Option<Registration>> {
     prepared(
         "UPDATE registrations SET status = 'offered', \
            offer_expires_at = clock_timestamp() + make_interval(hours => $2) \
-         WHERE id = (SELECT id FROM registrations WHERE conference_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1) \
+         WHERE id = (SELECT id FROM registrations WHERE conference_id = $1 AND status = 'waitlisted' \
+                     ORDER BY waitlisted_at, id LIMIT 1) \
            AND (SELECT rs.seats_taken FROM registration_settings rs WHERE rs.conference_id = $1) \
                < (SELECT c.attendance_cap FROM conferences c WHERE c.id = $1) \
          RETURNING *",
@@ -529,29 +544,70 @@ pub fn expire_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryRe
     .get_results(conn)
 }
 
-pub fn conferences_with_due_offers(conn: &mut PgConnection) -> QueryResult<Vec<i64>> {
-    registrations::table
-        .filter(registrations::status.eq(OFFERED))
-        .filter(registrations::offer_expires_at.le(diesel::dsl::now))
-        .select(registrations::conference_id)
-        .distinct()
-        .load(conn)
+/// A seat whose hold ran out, with the deadline it had.
+#[derive(QueryableByName)]
+pub struct Lapsed {
+    #[diesel(embed)]
+    pub registration: Registration,
+    #[diesel(sql_type = Timestamptz)]
+    pub held_until: DateTime<Utc>,
 }
 
-pub fn has_due_offers(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        registrations::table
-            .filter(registrations::conference_id.eq(conference_id))
-            .filter(registrations::status.eq(OFFERED))
-            .filter(registrations::offer_expires_at.le(diesel::dsl::now)),
-    ))
-    .get_result(conn)
+/// Moves the conference's unpaid seats whose hold ran out to the back of the
+/// waitlist. Call with the settings row locked. The guard in the WHERE makes it
+/// idempotent: a seat paid, invoiced, checked in or lapsed meanwhile is left alone.
+pub fn lapse_due_holds(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Lapsed>> {
+    prepared(
+        "WITH due AS ( \
+           SELECT id, hold_expires_at FROM registrations \
+           WHERE conference_id = $1 AND status = 'confirmed' AND payment_status = 'unpaid' \
+             AND checked_in_at IS NULL AND hold_expires_at <= clock_timestamp() \
+           ORDER BY id FOR UPDATE) \
+         UPDATE registrations r SET status = 'waitlisted', waitlisted_at = clock_timestamp(), \
+           hold_expires_at = NULL, confirmed_at = NULL \
+         FROM due WHERE r.id = due.id \
+         RETURNING r.*, due.hold_expires_at AS held_until",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .load(conn)
 }
 
-/// Takes a live offer: the seat was held for this person, the fee was fixed when they joined the waitlist.
+/// Waitlist offers and unpaid holds that ran out (a checked-in person is here: never lapsed).
+const DUE: &str = "((status = 'offered' AND offer_expires_at <= clock_timestamp()) \
+     OR (hold_expires_at <= clock_timestamp() AND checked_in_at IS NULL))";
+
+/// Conferences with an offer or a hold that ran out, for the periodic sweep.
+pub fn conferences_with_due_deadlines(conn: &mut PgConnection) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        conference_id: i64,
+    }
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT DISTINCT conference_id FROM registrations WHERE {DUE}"));
+    Ok(prepared(&SQL).load::<Id>(conn)?.into_iter().map(|r| r.conference_id).collect())
+}
+
+pub fn has_due_deadlines(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = Bool)]
+        due: bool,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT EXISTS (SELECT 1 FROM registrations WHERE conference_id = $1 AND {DUE}) AS due")
+    });
+    Ok(prepared(&SQL).bind::<BigInt, _>(conference_id).get_result::<Due>(conn)?.due)
+}
+
+/// Takes a live offer: the seat was held for this person, the fee was fixed
+/// when they joined the waitlist. With something to pay, the seat is held for
+/// the conference's `hold_hours` from now.
 pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
     prepared(
-        "UPDATE registrations SET status = 'confirmed', confirmed_at = clock_timestamp(), offer_expires_at = NULL \
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = clock_timestamp(), offer_expires_at = NULL, \
+           hold_expires_at = CASE WHEN payment_status = 'unpaid' THEN clock_timestamp() + make_interval(hours => \
+             (SELECT hold_hours FROM registration_settings WHERE conference_id = $1)) END \
          WHERE conference_id = $1 AND user_id = $2 AND status = 'offered' AND offer_expires_at > clock_timestamp() \
          RETURNING *",
     )
@@ -561,8 +617,8 @@ pub fn accept_offer(conn: &mut PgConnection, conference_id: i64, user_id: i64) -
     .optional()
 }
 
-/// The settings and when the first live waitlist offer runs out: what
-/// registering checks before the statement that decides.
+/// The settings and when the first live waitlist offer or unpaid hold runs
+/// out: what registering checks before the statement that decides.
 pub fn registration_window(
     conn: &mut PgConnection,
     conference_id: i64,
@@ -572,11 +628,24 @@ pub fn registration_window(
         .filter(registrations::status.eq(OFFERED))
         .select(diesel::dsl::min(registrations::offer_expires_at))
         .single_value();
-    registration_settings::table
+    let first_hold_ends = registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::hold_expires_at.is_not_null())
+        .filter(registrations::checked_in_at.is_null())
+        .select(diesel::dsl::min(registrations::hold_expires_at))
+        .single_value();
+    // The settings, the first offer's end and the first hold's end.
+    type Row = (SettingsRow, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let row: Option<Row> = registration_settings::table
         .find(conference_id)
-        .select((SettingsRow::as_select(), first_offer_ends.assume_not_null().nullable()))
+        .select((
+            SettingsRow::as_select(),
+            first_offer_ends.assume_not_null().nullable(),
+            first_hold_ends.assume_not_null().nullable(),
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(row.map(|(s, offer, hold)| (s, offer.into_iter().chain(hold).min())))
 }
 
 pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
@@ -649,20 +718,40 @@ pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registrati
             registrations::status.eq(CANCELLED),
             registrations::cancelled_at.eq(diesel::dsl::now),
             registrations::offer_expires_at.eq(None::<DateTime<Utc>>),
+            registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
         ))
         .returning(Registration::as_returning())
         .get_result(conn)
         .optional()
 }
 
+/// Records a payment of an unpaid or invoiced registration; paying ends the hold.
 pub fn mark_paid(conn: &mut PgConnection, id: i64, reference: &str) -> QueryResult<Option<Registration>> {
+    diesel::update(registrations::table.find(id).filter(registrations::payment_status.eq_any([UNPAID, INVOICED])))
+        .set((
+            registrations::payment_status.eq(PAID),
+            registrations::payment_reference.eq(reference),
+            registrations::paid_at.eq(diesel::dsl::now),
+            registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+/// An organiser sent an invoice for a confirmed unpaid seat: payment is still
+/// due, but the seat no longer lapses.
+pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
     diesel::update(
-        registrations::table.find(id).filter(registrations::payment_status.eq(crate::domain::registration::UNPAID)),
+        registrations::table
+            .find(id)
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::payment_status.eq(UNPAID)),
     )
     .set((
-        registrations::payment_status.eq(crate::domain::registration::PAID),
-        registrations::payment_reference.eq(reference),
-        registrations::paid_at.eq(diesel::dsl::now),
+        registrations::payment_status.eq(INVOICED),
+        registrations::invoiced_at.eq(diesel::dsl::now),
+        registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
     ))
     .returning(Registration::as_returning())
     .get_result(conn)

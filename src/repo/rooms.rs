@@ -7,7 +7,7 @@ use crate::db::schema::{proposals, room_booking_hours, room_booking_settings, ro
 use crate::domain::booking::{Hours, Rules, Span};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Integer;
+use diesel::sql_types::{BigInt, Integer, Nullable};
 use diesel::PgConnection;
 use std::collections::Bound;
 use uuid::Uuid;
@@ -249,6 +249,26 @@ pub fn cancel(conn: &mut PgConnection, id: i64, by: i64) -> QueryResult<bool> {
         ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// Cancels a person's own bookings (not organiser blocks) in a conference that
+/// have not started yet; `by` is who ended them (None: the system, when a seat
+/// lapsed). Bookings under way or over stay as they were: they happened.
+pub fn cancel_future_of_person(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+    by: Option<i64>,
+) -> QueryResult<usize> {
+    prepared(
+        "UPDATE room_bookings SET cancelled_at = now(), cancelled_by = $3, updated_at = now() \
+         WHERE conference_id = $1 AND user_id = $2 AND kind = 'booking' AND cancelled_at IS NULL \
+           AND lower(during) > now()",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<BigInt, _>(user_id)
+    .bind::<Nullable<BigInt>, _>(by)
+    .execute(conn)
 }
 
 /// Moves a booking to another room and/or time; the exclusion constraint decides.

@@ -447,6 +447,7 @@ async fn desk(
                 .map_err(|e| AppError::BadRequest(format!("The payment reference {}.", e.message)))?;
             DeskAction::Paid(reference)
         }
+        "invoiced" => DeskAction::Invoiced,
         "cancel" => DeskAction::Cancel,
         "refund" => DeskAction::Refund,
         "check-in" => DeskAction::CheckIn,
@@ -473,7 +474,10 @@ async fn register_page(
     errors: Value,
     problem: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
+    // Their own page: an unconfirmed account sees it too, with how to confirm.
+    let user = ctx.account()?.clone();
+    // Said before the form is filled in, not only after it is refused.
+    let needs_verification = !user.is_verified() || status == StatusCode::FORBIDDEN;
     let (conf, fees, existing) = ctx
         .state
         .db(move |conn, st| {
@@ -493,16 +497,18 @@ async fn register_page(
         json!({
             "conference": conf_json(&conf), "fees": fees, "already": existing,
             "form": form, "consent": consent, "errors": errors, "problem": problem,
+            "needs_verification": needs_verification,
         }),
     )
 }
 
 async fn register_form(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/register")) {
-        return Ok(r);
+    // An unconfirmed account sees the form with how to confirm (the service refuses it).
+    if ctx.account.is_none() {
+        return Ok(ctx.to_login(&format!("/c/{slug}/register")));
     }
-    let u = ctx.user()?;
+    let u = ctx.account()?;
     let form =
         RegistrationInput { badge_name: u.name.clone(), affiliation: u.affiliation.clone(), ..Default::default() };
     register_page(&ctx, slug, StatusCode::OK, form, json!({}), None).await
@@ -513,9 +519,13 @@ async fn register(
     slug: web::Path<String>,
     form: web::Form<RegistrationInput>,
 ) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
+    // The service refuses an unconfirmed account; the page then keeps the input.
+    let user = ctx.account()?.clone();
     let slug = slug.into_inner();
     let input = form.into_inner();
+    if crate::services::policy::require_verified(&user).is_err() {
+        return register_page(&ctx, slug, StatusCode::FORBIDDEN, input, json!({}), None).await;
+    }
     let draft = match input.parse() {
         Ok(d) => d,
         Err(p) => {
@@ -544,6 +554,10 @@ async fn register(
         }
         Err(FormError::App(AppError::Conflict(m))) => {
             register_page(&ctx, slug, StatusCode::CONFLICT, input, json!({}), Some(m)).await
+        }
+        // Not verified: the page says how to verify, with the form kept as typed.
+        Err(FormError::App(AppError::Unverified)) => {
+            register_page(&ctx, slug, StatusCode::FORBIDDEN, input, json!({}), None).await
         }
         Err(FormError::App(e)) => Err(e),
     }

@@ -533,7 +533,14 @@ fn registration_demo(
         parse_local("demo", &(today + Duration::days(days)).to_string(), tz).map_err(|e| AppError::internal(e.message))
     };
     reg::ensure_settings(conn, conf.id)?;
-    reg::save_settings(conn, conf.id, Some(midnight(-100)?), None, 48)?;
+    reg::save_settings(
+        conn,
+        conf.id,
+        Some(midnight(-100)?),
+        None,
+        48,
+        crate::services::registration::DEFAULT_HOLD_HOURS,
+    )?;
     let regular = reg::insert_ticket_type(conn, conf.id, "Regular", "Full access to every track.", false)?;
     let student = reg::insert_ticket_type(conn, conf.id, "Student", "With a valid student ID.", false)?;
     let comp = reg::insert_ticket_type(
@@ -608,6 +615,8 @@ fn registration_demo(
                 accessibility: "",
                 public_listing: i % 3 != 2,
                 payment_status: if fee == 0 { "not_due" } else { "unpaid" },
+                hold_expires_at: (fee > 0)
+                    .then(|| Utc::now() + Duration::hours(crate::services::registration::DEFAULT_HOLD_HOURS.into())),
             },
         )?;
         reg::backdate(conn, r.id, at)?;

@@ -6,7 +6,7 @@
 use crate::domain::fees::{self, format_input, format_local, Tier, TierDraft};
 use crate::domain::money::Money;
 use crate::domain::registration::{
-    self as rules, RegistrationDraft, Settings, CONFIRMED, NOT_DUE, OFFERED, UNPAID, WAITLISTED,
+    self as rules, RegistrationDraft, Settings, CONFIRMED, INVOICED, NOT_DUE, OFFERED, UNPAID, WAITLISTED,
 };
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -27,6 +27,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub const DEFAULT_OFFER_HOURS: i32 = 48;
+/// How long an unpaid seat is held unless the organisers set otherwise (the column's default too).
+pub const DEFAULT_HOLD_HOURS: i32 = 72;
 pub const MAX_CODES_PER_BATCH: i64 = 500;
 
 // ---- for other features (issue 3: calls for proposals) ----
@@ -163,10 +165,11 @@ pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> R
             "closes_at": s.closes_at.map(|t| format_input(t, tz)).unwrap_or_default(),
             "attendance_cap": conf.attendance_cap.to_string(),
             "offer_hours": s.offer_hours.to_string(),
+            "hold_hours": s.hold_hours.to_string(),
         }),
         None => json!({
             "opens_at": "", "closes_at": "", "attendance_cap": conf.attendance_cap.to_string(),
-            "offer_hours": DEFAULT_OFFER_HOURS.to_string(),
+            "offer_hours": DEFAULT_OFFER_HOURS.to_string(), "hold_hours": DEFAULT_HOLD_HOURS.to_string(),
         }),
     };
     Ok(json!({
@@ -187,7 +190,9 @@ pub fn save_settings(
         require_organiser(conn, conf, actor)?;
         repo::ensure_settings(conn, conf.id)?;
         repo::lock_settings(conn, conf.id)?;
-        repo::save_settings(conn, conf.id, s.opens_at, s.closes_at, s.offer_hours)?;
+        // A new hold applies to seats confirmed from now on; deadlines already
+        // given stay as they were told.
+        repo::save_settings(conn, conf.id, s.opens_at, s.closes_at, s.offer_hours, s.hold_hours)?;
         repo::set_cap(conn, conf.id, s.attendance_cap)?;
         // A larger cap frees seats: offer them to the waitlist.
         let conf = Conference { attendance_cap: s.attendance_cap, ..conf.clone() };
@@ -431,6 +436,7 @@ struct MailFacts<'a> {
     tier_label: &'a str,
     badge_name: &'a str,
     offer_expires_at: Option<DateTime<Utc>>,
+    hold_expires_at: Option<DateTime<Utc>>,
 }
 
 impl<'a> From<&'a Registration> for MailFacts<'a> {
@@ -441,6 +447,7 @@ impl<'a> From<&'a Registration> for MailFacts<'a> {
             tier_label: &r.tier_label,
             badge_name: &r.badge_name,
             offer_expires_at: r.offer_expires_at,
+            hold_expires_at: r.hold_expires_at,
         }
     }
 }
@@ -453,6 +460,7 @@ impl<'a> From<&'a NewRegistration<'a>> for MailFacts<'a> {
             tier_label: r.tier_label,
             badge_name: r.badge_name,
             offer_expires_at: None,
+            hold_expires_at: r.hold_expires_at,
         }
     }
 }
@@ -463,6 +471,7 @@ fn mail_data(conf: &Conference, st: &AppState, r: MailFacts, ticket_type: &str, 
         "name": name, "conference": conf.name, "ticket_type": ticket_type,
         "fee": money(r.fee_minor, r.currency), "tier": r.tier_label, "badge_name": r.badge_name,
         "link": link(st, conf), "offer_expires_at": local(r.offer_expires_at, tz),
+        "hold_expires_at": local(r.hold_expires_at, tz),
         "free": r.fee_minor == 0,
     })
 }
@@ -508,6 +517,7 @@ fn subject(conf: &Conference, what: &str) -> String {
         "registration_confirmed" => format!("Registration confirmed: {}", conf.name),
         "registration_waitlisted" => format!("You are on the waitlist for {}", conf.name),
         "registration_offer" => format!("A seat is free for you at {}", conf.name),
+        "registration_lapsed" => format!("Your unpaid seat has lapsed: {}", conf.name),
         _ => format!("Registration cancelled: {}", conf.name),
     }
 }
@@ -528,7 +538,9 @@ fn fill_seats_locked(
     Ok(n)
 }
 
-/// Ends offers that ran out and passes their seats on. Call with the settings row locked.
+/// Ends offers that ran out, moves unpaid seats whose hold ran out to the back
+/// of the waitlist, and passes the freed seats on. Call with the settings row
+/// locked. Returns how many offers and holds ended.
 fn expire_locked(
     conn: &mut PgConnection,
     st: &AppState,
@@ -537,15 +549,40 @@ fn expire_locked(
 ) -> Result<usize, AppError> {
     let expired = repo::expire_due_offers(conn, conf.id)?;
     for r in &expired {
-        notify(conn, st, conf, r, "registration_cancelled", json!({ "reason": "expired" }))?;
+        notify(conn, st, conf, r, "registration_cancelled", json!({ "reason": "expired", "bookings_cancelled": 0 }))?;
     }
+    let lapsed = lapse_locked(conn, st, conf, settings)?;
     fill_seats_locked(conn, st, conf, settings.offer_hours)?;
-    Ok(expired.len())
+    Ok(expired.len() + lapsed)
 }
 
-/// Lazily ends the conference's run-out offers (cheap when there are none).
+/// Unpaid seats past their hold go to the back of the waitlist rather than
+/// being cancelled: the person keeps their fee and a place in the queue
+/// without registering again, while those who waited longer get the seat
+/// first. Their bookings that have not started end with the seat.
+fn lapse_locked(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    settings: &SettingsRow,
+) -> Result<usize, AppError> {
+    let lapsed = repo::lapse_due_holds(conn, conf.id)?;
+    let tz = zone(conf);
+    for l in &lapsed {
+        let r = &l.registration;
+        let bookings = crate::services::rooms::cancel_future_bookings(conn, conf.id, r.user_id, None)?;
+        let extra = json!({
+            "held_until": format_local(l.held_until, tz), "hold_hours": settings.hold_hours,
+            "bookings_cancelled": bookings,
+        });
+        notify(conn, st, conf, r, "registration_lapsed", extra)?;
+    }
+    Ok(lapsed.len())
+}
+
+/// Lazily ends the conference's run-out offers and holds (cheap when there are none).
 pub fn refresh(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Result<(), AppError> {
-    if !repo::has_due_offers(conn, conf.id)? {
+    if !repo::has_due_deadlines(conn, conf.id)? {
         return Ok(());
     }
     conn.transaction(|conn| {
@@ -556,10 +593,14 @@ pub fn refresh(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Res
     })
 }
 
-/// The periodic sweep (the worker calls it), so offers pass on without traffic.
-pub fn expire_offers(conn: &mut PgConnection, st: &AppState) -> Result<usize, AppError> {
+/// The periodic sweep (the worker calls it), so run-out offers and unpaid
+/// holds pass on without traffic. Safe with any number of app instances: each
+/// conference is settled under its settings row lock, and the statements that
+/// end offers and holds only touch rows still due, so a second run (here or in
+/// another instance) finds nothing and mails nobody twice.
+pub fn expire_deadlines(conn: &mut PgConnection, st: &AppState) -> Result<usize, AppError> {
     let mut n = 0;
-    for conference_id in repo::conferences_with_due_offers(conn)? {
+    for conference_id in repo::conferences_with_due_deadlines(conn)? {
         n += conn.transaction(|conn| -> Result<usize, AppError> {
             let conf = repo::conference_by_id(conn, conference_id)?;
             match repo::lock_settings(conn, conference_id)? {
@@ -568,11 +609,23 @@ pub fn expire_offers(conn: &mut PgConnection, st: &AppState) -> Result<usize, Ap
             }
         })?;
     }
+    if n > 0 {
+        // Seats changed without a request: cached pages ("full", the room board) are stale.
+        st.pages.written();
+    }
     Ok(n)
+}
+
+/// An account without a verified address may not register (the page offers a
+/// new link next to it; seats are kept for people we can reach).
+fn verify_first() -> FormError {
+    FormError::App(AppError::Unverified)
 }
 
 /// Registers `user`: the fee is the tier in force now (or a comp code), stored on
 /// the row; PostgreSQL decides confirmed or waitlisted under the conference lock.
+/// Only a verified address may register (the web form and the API both come
+/// here; a trigger refuses the row too).
 pub fn register(
     conn: &mut PgConnection,
     st: &AppState,
@@ -580,11 +633,15 @@ pub fn register(
     conf: &Conference,
     draft: &RegistrationDraft,
 ) -> Result<Registration, FormError> {
+    // Throwaway addresses could otherwise take every seat.
+    if !user.is_verified() {
+        return Err(verify_first());
+    }
     // Checks first, from what is remembered for at most a second: they are for
     // the message; the statement that takes the seat checks the window again
     // and the database refuses a second active registration.
     let window = window(conn, st, conf)?;
-    let Some((settings, first_offer_ends)) = window.as_ref() else {
+    let Some((settings, first_deadline)) = window.as_ref() else {
         return Err(AppError::Conflict("Registration is not open for this conference.".into()).into());
     };
     let now = Utc::now();
@@ -595,7 +652,8 @@ pub fn register(
     if let Some(c) = settings.closes_at.filter(|c| now >= *c) {
         return Err(AppError::Conflict(format!("Registration closed on {}.", format_local(c, tz))).into());
     }
-    let due_offers = first_offer_ends.is_some_and(|t| t <= now);
+    // An offer or an unpaid hold ran out: settle that before deciding this seat.
+    let due = first_deadline.is_some_and(|t| t <= now);
     let ticketing = ticketing(conn, st, conf)?;
     let wanted = draft.ticket_type.trim().to_lowercase();
     let t = ticketing
@@ -614,7 +672,11 @@ pub fn register(
             format!("“{}” is not on sale at the moment", t.name),
         )));
     };
-    let new = new_registration(conf, user, &t, draft, (Some(tier.id), &tier.label, &tier.amount, None));
+    let mut new = new_registration(conf, user, &t, draft, (Some(tier.id), &tier.label, &tier.amount, None));
+    if new.payment_status == UNPAID {
+        // Fixed here so that the mail says exactly what the row will hold.
+        new.hold_expires_at = Some(now + chrono::Duration::hours(settings.hold_hours.into()));
+    }
     // Both possible mails are composed now, so the statement that takes the
     // seat also queues the right one without coming back to us.
     let compose = |what: &str| {
@@ -622,9 +684,9 @@ pub fn register(
         mail::compose(st, &user.email, &subject(conf, what), what, data)
     };
     let (confirmed, waitlisted) = (compose("registration_confirmed")?, compose("registration_waitlisted")?);
-    if due_offers {
+    if due {
         refresh(conn, st, conf)?;
-        // The remembered window still holds the offers that ran out.
+        // The remembered window still holds the deadlines that ran out.
         st.pages.written();
     }
     match repo::register_in_one_statement(conn, &new, &confirmed.as_new_mail(), &waitlisted.as_new_mail()) {
@@ -633,10 +695,18 @@ pub fn register(
         {
             Err(already_registered())
         }
+        Err(e) if is_unverified_refusal(&e) => Err(verify_first()),
         Ok(Some(r)) => Ok(r),
         Ok(None) => Err(not_open()),
         Err(e) => Err(AppError::from(e).into()),
     }
+}
+
+/// The database's last word on an unverified address (the address was
+/// unverified in another session after this request loaded the person).
+fn is_unverified_refusal(e: &DbError) -> bool {
+    matches!(e, DbError::DatabaseError(DatabaseErrorKind::CheckViolation, info)
+        if info.constraint_name() == Some("account_unverified"))
 }
 
 /// The fields of a registration about to be inserted; the fee comes from the
@@ -663,6 +733,7 @@ fn new_registration<'a>(
         accessibility: &draft.accessibility,
         public_listing: draft.public_listing,
         payment_status: if fee.minor == 0 { NOT_DUE } else { UNPAID },
+        hold_expires_at: None,
     }
 }
 
@@ -705,6 +776,7 @@ fn register_with_code(
         }
         // Closed since the checks above: the statement inserted nothing.
         Err(DbError::NotFound) => return Err(not_open()),
+        Err(e) if is_unverified_refusal(&e) => return Err(verify_first()),
         other => other?,
     };
     let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
@@ -746,8 +818,10 @@ pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Res
     let tz = zone(conf);
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == WAITLISTED {
+        // In order of joining the waitlist, as offers are made.
         let all = repo::for_conference(conn, conf.id)?;
-        Some(all.iter().filter(|(x, _, _)| x.status == WAITLISTED && x.id <= r.id).count())
+        let key = |x: &Registration| (x.waitlisted_at, x.id);
+        Some(all.iter().filter(|(x, _, _)| x.status == WAITLISTED && key(x) <= key(r)).count())
     } else {
         None
     };
@@ -760,7 +834,10 @@ pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Res
         "fee": money(r.fee_minor, &r.currency), "fee_minor": r.fee_minor, "currency": r.currency,
         "tier": r.tier_label, "payment_status": r.payment_status,
         "payment_label": rules::payment_label(&r.payment_status), "payment_reference": r.payment_reference,
-        "paid": r.payment_status == rules::PAID,
+        "paid": r.payment_status == rules::PAID, "invoiced": r.payment_status == INVOICED,
+        "invoiced_at": local(r.invoiced_at, tz),
+        // The seat is held until then unless paid (times in the conference's zone).
+        "hold_expires_at": local(r.hold_expires_at, tz),
         "registered_at": format_local(r.created_at, tz),
         "confirmed_at": local(r.confirmed_at, tz), "paid_at": local(r.paid_at, tz),
         "offer_expires_at": local(r.offer_expires_at, tz),
@@ -798,17 +875,22 @@ pub fn by_id(
     }
 }
 
+/// Ends a registration and, in the same transaction, the person's room
+/// bookings that have not started (booking needs a confirmed seat); `by` is
+/// who cancelled (the person or an organiser).
 fn cancel_locked(
     conn: &mut PgConnection,
     st: &AppState,
     conf: &Conference,
     settings: &SettingsRow,
     r: &Registration,
-    reason: &str,
+    (reason, by): (&str, &User),
 ) -> Result<Registration, AppError> {
     let cancelled = repo::cancel(conn, r.id)?
         .ok_or_else(|| AppError::Conflict("That registration is already cancelled.".into()))?;
-    notify(conn, st, conf, &cancelled, "registration_cancelled", json!({ "reason": reason }))?;
+    let bookings = crate::services::rooms::cancel_future_bookings(conn, conf.id, r.user_id, Some(by.id))?;
+    let extra = json!({ "reason": reason, "bookings_cancelled": bookings });
+    notify(conn, st, conf, &cancelled, "registration_cancelled", extra)?;
     if r.status == CONFIRMED || r.status == OFFERED {
         // The seat goes to the first on the waitlist, in this same transaction.
         fill_seats_locked(conn, st, conf, settings.offer_hours)?;
@@ -827,7 +909,7 @@ pub fn cancel_mine(
         let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
         expire_locked(conn, st, conf, &settings)?;
         let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
-        cancel_locked(conn, st, conf, &settings, &r, "self")
+        cancel_locked(conn, st, conf, &settings, &r, ("self", user))
     })
 }
 
@@ -852,6 +934,8 @@ pub fn accept_offer(
 
 pub enum DeskAction {
     Paid(String),
+    /// An invoice went out: payment is due, but the seat no longer lapses.
+    Invoiced,
     Cancel,
     Refund,
     CheckIn,
@@ -872,19 +956,26 @@ pub fn desk(
         let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
         match action {
             DeskAction::Paid(reference) => {
-                repo::mark_paid(conn, r.id, &reference)?
-                    .ok_or_else(|| AppError::Conflict("Only an unpaid registration can be marked paid.".into()))?;
+                repo::mark_paid(conn, r.id, &reference)?.ok_or_else(|| {
+                    AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into())
+                })?;
                 Ok("registration-paid")
             }
+            DeskAction::Invoiced => {
+                repo::mark_invoiced(conn, r.id)?.ok_or_else(|| {
+                    AppError::Conflict("Only a confirmed registration not yet paid can be marked invoiced.".into())
+                })?;
+                Ok("registration-invoiced")
+            }
             DeskAction::Cancel => {
-                cancel_locked(conn, st, conf, &settings, &r, "organiser")?;
+                cancel_locked(conn, st, conf, &settings, &r, ("organiser", actor))?;
                 Ok("registration-cancelled-by-organiser")
             }
             DeskAction::Refund => {
                 repo::mark_refunded(conn, r.id)?
                     .ok_or_else(|| AppError::Conflict("Only a paid registration can be refunded.".into()))?;
                 if r.is_active() {
-                    cancel_locked(conn, st, conf, &settings, &r, "refund")?;
+                    cancel_locked(conn, st, conf, &settings, &r, ("refund", actor))?;
                 }
                 Ok("registration-refunded")
             }
@@ -947,9 +1038,13 @@ pub fn attendees(
         "cancelled": count(&|r| !r.is_active()),
         "paid": count(&|r| r.payment_status == rules::PAID),
         "unpaid": count(&|r| r.status == CONFIRMED && r.payment_status == UNPAID),
+        "invoiced": count(&|r| r.status == CONFIRMED && r.payment_status == INVOICED),
         "checked_in": count(&|r| r.checked_in_at.is_some()),
         "revenue": money(sum(&|r| r.payment_status == rules::PAID), &conf.currency),
-        "outstanding": money(sum(&|r| r.status == CONFIRMED && r.payment_status == UNPAID), &conf.currency),
+        "outstanding": money(
+            sum(&|r| r.status == CONFIRMED && (r.payment_status == UNPAID || r.payment_status == INVOICED)),
+            &conf.currency,
+        ),
         "cap": conf.attendance_cap,
         "by_type": by_type, "by_tier": by_tier,
     });
@@ -981,7 +1076,9 @@ pub fn attendees(
                 "status": r.status, "status_label": rules::status_label(&r.status),
                 "payment_status": r.payment_status, "payment_label": rules::payment_label(&r.payment_status),
                 "payment_reference": r.payment_reference,
-                "can_mark_paid": r.payment_status == UNPAID && r.status == CONFIRMED,
+                "can_mark_paid": (r.payment_status == UNPAID || r.payment_status == INVOICED) && r.status == CONFIRMED,
+                "can_mark_invoiced": r.payment_status == UNPAID && r.status == CONFIRMED,
+                "hold_expires_at": local(r.hold_expires_at, tz),
                 "can_refund": r.payment_status == rules::PAID,
                 "can_cancel": r.is_active(),
                 "can_check_in": r.status == CONFIRMED && r.checked_in_at.is_none(),
@@ -1101,7 +1198,8 @@ fn api_json(r: &Registration, tt: &str) -> Value {
         "affiliation": r.affiliation, "fee_minor": r.fee_minor, "currency": r.currency,
         "fee": money(r.fee_minor, &r.currency), "tier": r.tier_label,
         "payment_status": r.payment_status, "created_at": r.created_at,
-        "offer_expires_at": r.offer_expires_at, "checked_in_at": r.checked_in_at,
+        "offer_expires_at": r.offer_expires_at, "hold_expires_at": r.hold_expires_at,
+        "checked_in_at": r.checked_in_at,
     })
 }
 

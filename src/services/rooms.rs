@@ -585,6 +585,19 @@ pub fn cancel(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid
     })
 }
 
+/// Ends a person's room bookings that have not started, inside the caller's
+/// transaction: called when their registration ends (cancelled by them or an
+/// organiser, or a seat that lapsed), since booking needs a confirmed seat.
+/// Returns how many were cancelled.
+pub fn cancel_future_bookings(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+    by: Option<i64>,
+) -> Result<usize, AppError> {
+    Ok(repo::cancel_future_of_person(conn, conference_id, user_id, by)?)
+}
+
 // ---- organisers: blocks and moves ----
 
 fn clash_list(

@@ -139,6 +139,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "registration-waitlisted" => "The conference is full: you are on the waitlist. We will mail you when a seat is free.",
         "registration-cancelled" => "Your registration is cancelled. We sent a confirmation by mail.",
         "registration-paid" => "The registration is marked paid.",
+        "registration-invoiced" => "The registration is marked invoiced: payment is due, and the seat no longer lapses.",
         "registration-refunded" => "The payment is marked refunded and the registration cancelled.",
         "registration-cancelled-by-organiser" => "The registration was cancelled and the person told by mail.",
         "registration-checked-in" => "Checked in.",

@@ -3,7 +3,7 @@
 //! per-object access, CSV neutralising, demo data, and a browser journey.
 
 use crate::support::webdriver::Browser;
-use crate::support::{Http, TestApp};
+use crate::support::{link_in, Http, TestApp, PASSWORD};
 use chrono::{DateTime, Duration as CDuration, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
@@ -617,7 +617,13 @@ fn organiser_desk_csv_and_chart() {
     let closed = local_input(Utc::now() - CDuration::days(1), "Europe/Vienna");
     let r = admin.post_form(
         "/c/desk/manage/registration/settings",
-        &[("opens_at", &past), ("closes_at", &closed), ("attendance_cap", "10"), ("offer_hours", "24")],
+        &[
+            ("opens_at", &past),
+            ("closes_at", &closed),
+            ("attendance_cap", "10"),
+            ("offer_hours", "24"),
+            ("hold_hours", "72"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let late = app.logged_in("late@example.org", "Late", false);
@@ -693,4 +699,251 @@ fn browser_register_see_receipt_cancel_and_the_waitlist_gets_the_offer() {
     let offer = app.mail("wait@example.org", "A seat is free");
     assert!(offer.text_body().contains("$275.00"));
     assert!(offer.text_body().contains(&format!("{}/c/journey/registration", app.base)));
+}
+
+// ---- trust before a real event (issue 14) ----
+
+/// The registration of `email` as the organisers' desk names it (from its row on the attendee list).
+fn desk_id(admin: &Http, slug: &str, email: &str) -> String {
+    let page = admin.get(&format!("/c/{slug}/manage/registration/attendees"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = page.body.split("<tr>").find(|r| r.contains(email)).unwrap_or_else(|| panic!("no row for {email}"));
+    Regex::new(r"/attendees/([0-9a-f-]{36})/").unwrap().captures(row).unwrap()[1].to_string()
+}
+
+#[derive(QueryableByName)]
+struct Hold {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    hold_expires_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Text)]
+    payment_status: String,
+}
+
+/// The hold and payment status on the latest registration of `email`.
+fn hold_of(app: &TestApp, email: &str) -> Hold {
+    diesel::sql_query(
+        "SELECT r.hold_expires_at, r.payment_status FROM registrations r JOIN users u ON u.id = r.user_id \
+         WHERE u.email = $1 ORDER BY r.id DESC LIMIT 1",
+    )
+    .bind::<Text, _>(email)
+    .get_result(&mut app.db.conn())
+    .unwrap()
+}
+
+/// Moves the clock past every unpaid hold (of `email` only, when given).
+fn run_out_holds(app: &TestApp, email: Option<&str>) {
+    diesel::sql_query(
+        "UPDATE registrations r SET hold_expires_at = now() - interval '1 second' FROM users u \
+         WHERE u.id = r.user_id AND r.hold_expires_at IS NOT NULL AND ($1::text IS NULL OR u.email = $1)",
+    )
+    .bind::<diesel::sql_types::Nullable<Text>, _>(email)
+    .execute(&mut app.db.conn())
+    .unwrap();
+}
+
+/// An instant as the conference's pages and mails write it: "2 Dec 2026, 14:05
+/// America/New_York (UTC-05:00)".
+fn local_label(at: DateTime<Utc>, tz: &str) -> String {
+    let zone: Tz = tz.parse().unwrap();
+    let t = at.with_timezone(&zone);
+    format!("{} {tz} (UTC{})", t.format("%-d %b %Y, %H:%M"), t.format("%:z"))
+}
+
+/// Throwaway accounts must not take seats: an address never confirmed cannot
+/// register on the page or over the API, nothing is stored, and the database
+/// refuses such a row whatever code writes it.
+#[test]
+fn an_unverified_account_cannot_register_on_the_page_or_the_api() {
+    let app = TestApp::start();
+    let (admin, tt) = conference(&app, "verified-only", "Europe/Vienna", 10);
+    tier_now(&admin, "verified-only", &tt, "Europe/Vienna", "275");
+    let tom = app.client();
+    let r =
+        tom.post_form("/signup", &[("name", "Tom Throwaway"), ("email", "tom@example.org"), ("password", PASSWORD)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = tom.post_form("/login", &[("email", "tom@example.org"), ("password", PASSWORD)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // The form says so before anything is typed...
+    let form = tom.get("/c/verified-only/register");
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("Confirm your email address first"), "{}", form.body);
+    // ...and a submission is refused (403) with a way to get a new link, the input kept.
+    let r = tom.post_form(
+        "/c/verified-only/register",
+        &[("ticket_type", &tt), ("badge_name", "Tom T."), ("dietary", "no fish")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("Confirm your email address first"), "{}", r.body);
+    assert!(r.body.contains(r#"action="/account/verify""#), "{}", r.body);
+    assert!(r.body.contains(r#"value="Tom T.""#) && r.body.contains("no fish"), "{}", r.body);
+
+    // The API: an unconfirmed account holds no token, so it cannot register there either.
+    let mut c = app.db.conn();
+    let tom_user = plumbline::repo::users::find_by_email(&mut c, "tom@example.org").unwrap().unwrap();
+    let tom_id = tom_user.id;
+    let request = plumbline::services::accounts::TokenRequest {
+        name: "t".into(),
+        scope: plumbline::domain::account::ApiScope::ReadWrite,
+        lifetime: None,
+    };
+    assert!(plumbline::services::accounts::issue_api_token(&mut c, &tom_user, &request).is_err());
+    assert!(registrations(&app).is_empty(), "no row written");
+
+    // The database has the last word, for any code path.
+    let err = diesel::sql_query(
+        "INSERT INTO registrations (conference_id, user_id, ticket_type_id, tier_label, fee_minor, currency, \
+           status, badge_name, payment_status, confirmed_at) \
+         SELECT t.conference_id, $1, t.id, 'Free', 0, 'USD', 'confirmed', 'Tom', 'not_due', now() \
+         FROM ticket_types t",
+    )
+    .bind::<BigInt, _>(tom_id)
+    .execute(&mut app.db.conn())
+    .unwrap_err();
+    assert!(err.to_string().contains("unconfirmed address"), "{err}");
+    assert!(registrations(&app).is_empty());
+
+    // Once the address is confirmed (the link in the mail), the same form goes through.
+    let mail = app.mail("tom@example.org", "Confirm your email");
+    let link = link_in(&mail, &format!("{}/verify?token=", app.base));
+    assert_eq!(tom.confirm_address(&link, "").status, 303);
+    let r = tom.post_form("/c/verified-only/register", &[("ticket_type", &tt), ("badge_name", "Tom T.")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, "tom@example.org"), "confirmed");
+}
+
+/// An unpaid seat is held for the hours the organisers set, and "my
+/// registration" shows the deadline in the conference's zone. When it passes,
+/// the seat lapses to the back of the waitlist with a mail and the next person
+/// waiting gets the offer. Two app instances sweep the same database: still one
+/// lapse, one mail, one offer.
+#[test]
+fn an_unpaid_seat_past_its_hold_lapses_to_the_waitlist_and_the_next_gets_the_offer() {
+    let app = TestApp::start();
+    let _second = app.another_instance();
+    let tz = "America/New_York";
+    let (admin, tt) = conference(&app, "holds", tz, 1);
+    tier_now(&admin, "holds", &tt, tz, "275");
+
+    // The organiser sets the hold; nonsense comes back with what was typed.
+    let settings = |hold: &str| {
+        admin.post_form(
+            "/c/holds/manage/registration/settings",
+            &[
+                ("opens_at", ""),
+                ("closes_at", ""),
+                ("attendance_cap", "1"),
+                ("offer_hours", "48"),
+                ("hold_hours", hold),
+            ],
+        )
+    };
+    let r = settings("0");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("between 1 and 720") && r.body.contains(r#"value="0""#), "{}", r.body);
+    let setup = admin.get("/c/holds/manage/registration").body;
+    assert!(Regex::new(r#"name="hold_hours"[^>]*value="72""#).unwrap().is_match(&setup), "default 72 hours");
+    assert_eq!(settings("24").status, 303);
+    let setup = admin.get("/c/holds/manage/registration").body;
+    assert!(Regex::new(r#"name="hold_hours"[^>]*value="24""#).unwrap().is_match(&setup), "{setup}");
+
+    // Ana takes the only seat, unpaid: held 24 hours, shown in New York time.
+    let ana = app.logged_in("ana@example.org", "Ana", false);
+    assert_eq!(ana.post_form("/c/holds/register", &[("ticket_type", &tt), ("badge_name", "Ana")]).status, 303);
+    let held = hold_of(&app, "ana@example.org").hold_expires_at.expect("an unpaid seat has a deadline");
+    assert!((held - (Utc::now() + CDuration::hours(24))).num_minutes().abs() <= 1, "{held}");
+    let shown = local_label(held, tz);
+    let page = ana.get("/c/holds/registration");
+    assert!(page.body.contains(&format!("Please pay by {shown}")), "{shown} not in {}", page.body);
+    assert!(page.body.contains(&format!(r#"<dd id="reg-hold">{shown}</dd>"#)), "{}", page.body);
+    assert!(app.mail("ana@example.org", "Registration confirmed").text_body().contains(&shown));
+
+    // Bo, then Cy, join the waitlist.
+    let bo = app.logged_in("bo@example.org", "Bo", false);
+    let cy = app.logged_in("cy@example.org", "Cy", false);
+    for (who, name) in [(&bo, "Bo"), (&cy, "Cy")] {
+        assert_eq!(who.post_form("/c/holds/register", &[("ticket_type", &tt), ("badge_name", name)]).status, 303);
+    }
+    assert_eq!(status_of(&app, "cy@example.org"), "waitlisted");
+
+    // The hold runs out: the workers' sweep lapses Ana's seat and offers it to Bo.
+    run_out_holds(&app, None);
+    let lapse = app.mail("ana@example.org", "Your unpaid seat has lapsed");
+    let text = lapse.text_body();
+    assert!(text.contains("not paid by then") && text.contains("America/New_York (UTC"), "{text}");
+    app.mail("bo@example.org", "A seat is free");
+    assert_eq!(status_of(&app, "ana@example.org"), "waitlisted");
+    assert_eq!(status_of(&app, "bo@example.org"), "offered");
+    assert_eq!(status_of(&app, "cy@example.org"), "waitlisted");
+    // Ana joined the waitlist after Cy, so she is behind Cy; no deadline shown any more.
+    let page = ana.get("/c/holds/registration");
+    assert!(page.body.contains("number 2 on the waitlist"), "{}", page.body);
+    assert!(!page.body.contains("Please pay by"));
+    assert_eq!(hold_of(&app, "ana@example.org").hold_expires_at, None);
+
+    // Both instances kept sweeping, and pages were read: nothing happened twice.
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(app.outbox_count("ana@example.org"), 2, "confirmed, then lapsed: once");
+    assert_eq!(app.outbox_count("bo@example.org"), 2, "waitlisted, then one offer");
+    assert_eq!(app.outbox_count("cy@example.org"), 1);
+    assert_eq!(seat_counters(&app), (1, 2));
+
+    // Bo accepts: confirmed and unpaid again, with a new 24-hour hold of its own.
+    assert_eq!(bo.post_form("/c/holds/registration/accept", &[]).status, 303);
+    let bo_held = hold_of(&app, "bo@example.org").hold_expires_at.expect("a new hold");
+    assert!((bo_held - (Utc::now() + CDuration::hours(24))).num_minutes().abs() <= 1, "{bo_held}");
+    assert!(bo.get("/c/holds/registration").body.contains(&local_label(bo_held, tz)));
+}
+
+/// Paying, or an organiser marking the registration invoiced, stops the clock:
+/// only the seat that is neither lapses.
+#[test]
+fn an_invoiced_or_paid_seat_does_not_lapse() {
+    let app = TestApp::start_with(|c| c.worker_interval = Duration::from_millis(50));
+    let (admin, tt) = conference(&app, "invoices", "Europe/Vienna", 3);
+    tier_now(&admin, "invoices", &tt, "Europe/Vienna", "275");
+    // Three seats, and Wes waiting for one.
+    for name in ["ivy", "pat", "una", "wes"] {
+        let who = app.logged_in(&format!("{name}@example.org"), name, false);
+        assert_eq!(who.post_form("/c/invoices/register", &[("ticket_type", &tt), ("badge_name", name)]).status, 303);
+    }
+    assert_eq!(status_of(&app, "wes@example.org"), "waitlisted");
+    let ivy = desk_id(&admin, "invoices", "ivy@example.org");
+    let pat = desk_id(&admin, "invoices", "pat@example.org");
+    let desk = admin.get("/c/invoices/manage/registration/attendees").body;
+    assert!(desk.contains(&format!("/attendees/{ivy}/invoiced")), "a Mark invoiced button: {desk}");
+
+    let r = admin.post_form(&format!("/c/invoices/manage/registration/attendees/{ivy}/invoiced"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(admin.post_form(&format!("/c/invoices/manage/registration/attendees/{ivy}/invoiced"), &[]).status, 409);
+    let r =
+        admin.post_form(&format!("/c/invoices/manage/registration/attendees/{pat}/paid"), &[("reference", "BANK-7")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let h = hold_of(&app, "ivy@example.org");
+    assert_eq!((h.payment_status.as_str(), h.hold_expires_at), ("invoiced", None));
+    assert_eq!(hold_of(&app, "pat@example.org").hold_expires_at, None);
+    assert!(hold_of(&app, "una@example.org").hold_expires_at.is_some());
+    // In the database, too: an invoiced seat cannot be given a deadline.
+    let err = diesel::sql_query("UPDATE registrations SET hold_expires_at = now() WHERE payment_status = 'invoiced'")
+        .execute(&mut app.db.conn())
+        .unwrap_err();
+    assert!(err.to_string().contains("registrations_hold_only_unpaid_seats"), "{err}");
+
+    // Every clock runs out; only Una's unpaid seat lapses, and Wes gets it.
+    run_out_holds(&app, None);
+    app.mail("una@example.org", "Your unpaid seat has lapsed");
+    app.mail("wes@example.org", "A seat is free");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(status_of(&app, "ivy@example.org"), "confirmed");
+    assert_eq!(status_of(&app, "pat@example.org"), "confirmed");
+    assert_eq!(status_of(&app, "una@example.org"), "waitlisted");
+    assert_eq!(app.outbox_count("ivy@example.org"), 1, "only the confirmation");
+    let ivy_page = app.logged_in("ivy@example.org", "ivy", false).get("/c/invoices/registration");
+    assert!(ivy_page.body.contains("Invoiced, payment due") && !ivy_page.body.contains("Please pay by"));
+
+    // An invoice is paid in the end.
+    let r =
+        admin.post_form(&format!("/c/invoices/manage/registration/attendees/{ivy}/paid"), &[("reference", "INV-1")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(hold_of(&app, "ivy@example.org").payment_status, "paid");
 }

@@ -746,3 +746,100 @@ fn a_booking_links_to_the_bookers_own_unconference_proposal_only() {
     assert_eq!(v["proposal"], proposal.as_str());
     assert!(web.get(&format!("/c/{}/rooms/mine", c.slug)).body.contains("Proposal: BoF: flaky CI"));
 }
+
+#[derive(QueryableByName)]
+struct BookingState {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    title: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    cancelled: bool,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    cancelled_by: Option<String>,
+}
+
+/// Each booking by title: cancelled or not, and by whom.
+fn booking_states(app: &TestApp) -> Vec<BookingState> {
+    diesel::sql_query(
+        "SELECT b.title, b.cancelled_at IS NOT NULL AS cancelled, u.email AS cancelled_by \
+         FROM room_bookings b LEFT JOIN users u ON u.id = b.cancelled_by ORDER BY b.title",
+    )
+    .load(&mut app.db.conn())
+    .unwrap()
+}
+
+fn state_of<'a>(states: &'a [BookingState], title: &str) -> (bool, Option<&'a str>) {
+    let b = states.iter().find(|b| b.title == title).unwrap_or_else(|| panic!("no booking {title}"));
+    (b.cancelled, b.cancelled_by.as_deref())
+}
+
+/// Booking needs a confirmed seat, so a registration that ends (cancelled by
+/// the person, by an organiser, or an unpaid seat that lapsed) takes the
+/// person's bookings that have not started with it, in the same transaction.
+/// A booking already under way, and other people's bookings, stay.
+#[test]
+fn ending_a_registration_cancels_that_persons_future_bookings() {
+    let app = TestApp::start();
+    let c = conference(&app, "leaving", "start", "2");
+    let people = ["ann@example.org", "bob@example.org", "cat@example.org", "dan@example.org"];
+    let tokens: Vec<String> = people.iter().map(|p| attendee(&app, &c, p)).collect();
+    let slots = [
+        (&c.r161, "09:00", "10:00"),
+        (&c.r161, "10:00", "11:00"),
+        (&c.r162, "09:00", "10:00"),
+        (&c.r162, "10:00", "11:00"),
+    ];
+    for (i, (room, from, until)) in slots.iter().enumerate() {
+        let title = format!("{} tomorrow", &people[i][..3]);
+        let (s, v) = book(&app, &c, &tokens[i], room, &c.at(c.tomorrow, from), &c.at(c.tomorrow, until), &title);
+        assert_eq!(s, 201, "{v}");
+    }
+    // Ann also has a booking under way right now (made earlier; written directly).
+    diesel::sql_query(
+        "INSERT INTO room_bookings (conference_id, room_id, user_id, title, during) \
+         SELECT r.conference_id, r.id, u.id, 'ann now', tstzrange(now() - interval '30 minutes', now() + interval '30 minutes', '[)') \
+         FROM rooms r, users u WHERE r.name = 'Room 1.62' AND u.email = 'ann@example.org'",
+    )
+    .execute(&mut app.db.conn())
+    .unwrap();
+
+    // Ann cancels her own registration.
+    assert_eq!(api_delete(&app, "/api/v1/conferences/leaving/registrations/me", &tokens[0]).0, 200);
+    let s = booking_states(&app);
+    assert_eq!(state_of(&s, "ann tomorrow"), (true, Some("ann@example.org")));
+    assert_eq!(state_of(&s, "ann now"), (false, None), "under way: it happened");
+    let mail = app
+        .smtp
+        .wait_for("ann@example.org", |m| m.subject().contains("Registration cancelled"), Duration::from_secs(10))
+        .unwrap();
+    assert!(
+        mail.text_body().contains("1 room booking(s) that had not started were cancelled too"),
+        "{}",
+        mail.text_body()
+    );
+
+    // An organiser cancels Bob at the desk.
+    let list = app.client().get_with_bearer("/api/v1/conferences/leaving/registrations", &c.admin_token).json();
+    let bob = list["registrations"].as_array().unwrap().iter().find(|r| r["email"] == "bob@example.org").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = c.admin.post_form(&format!("/c/leaving/manage/registration/attendees/{bob}/cancel"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(state_of(&booking_states(&app), "bob tomorrow"), (true, Some("admin@example.org")));
+
+    // Cat does not pay: her seat lapses, and her booking goes with it.
+    diesel::sql_query(
+        "UPDATE registrations r SET hold_expires_at = now() - interval '1 second' FROM users u \
+         WHERE u.id = r.user_id AND u.email = 'cat@example.org'",
+    )
+    .execute(&mut app.db.conn())
+    .unwrap();
+    let lapse =
+        app.smtp.wait_for("cat@example.org", |m| m.subject().contains("lapsed"), Duration::from_secs(10)).unwrap();
+    assert!(lapse.text_body().contains("room booking(s) that had not started were cancelled"), "{}", lapse.text_body());
+    let s = booking_states(&app);
+    assert_eq!(state_of(&s, "cat tomorrow"), (true, None));
+    // Dan keeps his.
+    assert_eq!(state_of(&s, "dan tomorrow"), (false, None));
+    assert_eq!(active_bookings(&app), 2, "dan tomorrow and ann now");
+}

@@ -51,7 +51,8 @@ fn squatting_someone_elses_address_gains_nothing() {
         &[("title", "T"), ("abstract", "x"), ("duration", "30"), ("action", "submit")],
     );
     assert_eq!(r.status, 403);
-    assert_eq!(mallory.get(&format!("/c/{}/register", s.slug)).location(), "/account");
+    let reg = mallory.post_form(&format!("/c/{}/register", s.slug), &[("badge_name", "M")]);
+    assert_eq!(reg.status, 403, "{}", reg.body);
     assert_eq!(mallory.get(&format!("/c/{}/review", s.slug)).status, 403);
     // The organiser appoints the address: only an invitation, not a role for Mallory's account.
     assert_eq!(org.post_form(&format!("/c/{}/organisers", s.slug), &[("email", "victim@example.org")]).status, 303);
