@@ -40,9 +40,19 @@ impl Config {
     /// Reads the environment. The secret key, when not given, is generated once and
     /// kept in `var/secret.key` so restarts keep people logged in.
     pub fn from_env() -> Result<Config, String> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Config::from_vars(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `lookup`. A value that is set but cannot be used
+    /// stops the start with the variable's name: a typo must not quietly become a default.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let var = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let millis = |k: &str, default: u64, max: u64| number(k, var(k), default, 1, max).map(Duration::from_millis);
         let bind = var("PLUMBLINE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let base_url = var("PLUMBLINE_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(format!("PLUMBLINE_BASE_URL must start with http:// or https:// (got {base_url:?})"));
+        }
         let secret_key = match var("PLUMBLINE_SECRET_KEY") {
             Some(k) if k.len() >= 32 => k.into_bytes(),
             Some(_) => return Err("PLUMBLINE_SECRET_KEY must be at least 32 characters".into()),
@@ -60,28 +70,32 @@ impl Config {
             secret_key,
             templates_dir: var("PLUMBLINE_TEMPLATES").unwrap_or_else(|| "templates".into()).into(),
             dev_templates: var("PLUMBLINE_DEV").is_some_and(|v| v != "0"),
-            pool_size: var("PLUMBLINE_POOL_SIZE")
-                .and_then(|v| v.parse().ok())
-                .filter(|n| *n > 0)
-                .unwrap_or_else(default_pool_size),
-            worker_interval: Duration::from_millis(
-                var("PLUMBLINE_WORKER_INTERVAL_MS").and_then(|v| v.parse().ok()).unwrap_or(2000),
-            ),
-            mail_max_attempts: var("PLUMBLINE_MAIL_MAX_ATTEMPTS").and_then(|v| v.parse().ok()).unwrap_or(8),
-            request_timeout: Duration::from_millis(
-                var("PLUMBLINE_REQUEST_TIMEOUT_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
-            ),
-            page_cache_ttl: Duration::from_millis(
-                var("PLUMBLINE_PAGE_CACHE_MS").and_then(|v| v.parse().ok()).unwrap_or(1000),
-            ),
+            pool_size: number("PLUMBLINE_POOL_SIZE", var("PLUMBLINE_POOL_SIZE"), default_pool_size(), 1, 1000)?,
+            worker_interval: millis("PLUMBLINE_WORKER_INTERVAL_MS", 2000, 3_600_000)?,
+            mail_max_attempts: number("PLUMBLINE_MAIL_MAX_ATTEMPTS", var("PLUMBLINE_MAIL_MAX_ATTEMPTS"), 8, 1, 100)?,
+            request_timeout: millis("PLUMBLINE_REQUEST_TIMEOUT_MS", 10_000, 600_000)?,
+            page_cache_ttl: millis("PLUMBLINE_PAGE_CACHE_MS", 1000, 3_600_000)?,
             trusted_proxies: crate::domain::net::Cidr::parse_list(
                 &var("PLUMBLINE_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| format!("PLUMBLINE_TRUSTED_PROXIES: {e}"))?,
-            mail_backoff_base: Duration::from_millis(
-                var("PLUMBLINE_MAIL_BACKOFF_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
-            ),
+            mail_backoff_base: millis("PLUMBLINE_MAIL_BACKOFF_MS", 10_000, 3_600_000)?,
         })
+    }
+}
+
+/// A whole number setting: the default when unset, an error naming the
+/// variable when it is not a number in `min..=max`.
+fn number<T>(name: &str, raw: Option<String>, default: T, min: T, max: T) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(format!("{name} must be a whole number from {min} to {max} (got {raw:?})")),
     }
 }
 
@@ -119,4 +133,36 @@ pub fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
 fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
     (2 * cores + 1).clamp(4, 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let map: std::collections::HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut all = map.clone();
+        all.entry("PLUMBLINE_SECRET_KEY".into()).or_insert_with(|| "k".repeat(40));
+        Config::from_vars(move |k| all.get(k).cloned())
+    }
+
+    #[test]
+    fn bad_settings_stop_the_start_with_their_name() {
+        let c = with(&[]).unwrap();
+        assert_eq!(c.mail_max_attempts, 8);
+        assert_eq!(with(&[("PLUMBLINE_POOL_SIZE", "12")]).unwrap().pool_size, 12);
+        for (k, v) in [
+            ("PLUMBLINE_POOL_SIZE", "twelve"),
+            ("PLUMBLINE_POOL_SIZE", "0"),
+            ("PLUMBLINE_MAIL_MAX_ATTEMPTS", "-3"),
+            ("PLUMBLINE_PAGE_CACHE_MS", "1s"),
+            ("PLUMBLINE_REQUEST_TIMEOUT_MS", "99999999999999999999"),
+            ("PLUMBLINE_TRUSTED_PROXIES", "10.0.0.0/99"),
+            ("PLUMBLINE_BASE_URL", "plumbline.example"),
+        ] {
+            let err = with(&[(k, v)]).unwrap_err();
+            assert!(err.contains(k), "{k}={v}: {err}");
+        }
+    }
 }
