@@ -132,6 +132,12 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("That already exists ({}).", info.constraint_name().unwrap_or("unique")))
             }
+            // Rules kept by triggers name themselves and word their refusal for people.
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, ref info)
+                if info.constraint_name().is_some_and(|c| RULES_IN_WORDS.contains(&c)) =>
+            {
+                AppError::Conflict(info.message().to_string())
+            }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))
             }
@@ -152,6 +158,10 @@ impl From<diesel::result::Error> for AppError {
         }
     }
 }
+
+/// Trigger-kept rules (migration 2026-11-30-000020) whose message is written for
+/// the person who hit them: a 409 with that message.
+const RULES_IN_WORDS: &[&str] = &["microconference_budget", "decided_proposal_fixed"];
 
 fn is_connection_message(m: &str) -> bool {
     let m = m.to_lowercase();
