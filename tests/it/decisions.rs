@@ -382,3 +382,31 @@ fn concurrent_acceptances_cannot_overfill_a_microconference() {
         .unwrap();
     assert_eq!(accepted, 1);
 }
+
+#[test]
+fn an_unreleased_rejection_does_not_change_what_a_proposer_can_link_a_room_booking_to() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let ada = app.logged_in("ada@example.org", "Ada Proposer", false);
+    let bof = propose(
+        &ada,
+        &s,
+        &s.unconf_call,
+        &[("title", "BoF: rejected quietly"), ("abstract", "x"), ("duration", "45"), ("action", "submit")],
+    );
+    assert_eq!(org.post_form(&format!("{bof}/decision"), &[("state", "rejected")]).status, 303);
+    let linkable = || {
+        let mut c = app.db.conn();
+        let conf = plumbline::repo::conferences::by_id(&mut c, s.conf_id).unwrap();
+        let ada = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
+        plumbline::services::rooms::own_unconference_proposals(&mut c, &conf, &ada)
+            .unwrap()
+            .into_iter()
+            .map(|(_, title, _)| title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(linkable(), vec!["BoF: rejected quietly".to_string()], "still offered, as before the decision");
+    assert_eq!(org.post_form(&format!("/c/{}/manage/release", s.slug), &[]).status, 303);
+    assert!(linkable().is_empty(), "released: a rejected session is not offered");
+}
