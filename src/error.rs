@@ -151,6 +151,12 @@ impl From<diesel::result::Error> for AppError {
             {
                 AppError::ForbiddenBecause("This invitation is for another address.".into())
             }
+            // Rules kept by triggers name themselves and word their refusal for people.
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, ref info)
+                if info.constraint_name().is_some_and(|c| RULES_IN_WORDS.contains(&c)) =>
+            {
+                AppError::Conflict(info.message().to_string())
+            }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))
             }
@@ -171,6 +177,10 @@ impl From<diesel::result::Error> for AppError {
         }
     }
 }
+
+/// Trigger-kept rules (migration 2026-11-30-000020) whose message is written for
+/// the person who hit them: a 409 with that message.
+const RULES_IN_WORDS: &[&str] = &["microconference_budget", "decided_proposal_fixed"];
 
 fn is_connection_message(m: &str) -> bool {
     let m = m.to_lowercase();

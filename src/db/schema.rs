@@ -194,6 +194,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A view (migration 2026-11-30-000020): proposals as the public and their
+    /// own proposers may see them. An unreleased decision reads "submitted", with
+    /// no note and no position; a released topic's position is its place among
+    /// the released topics of its MC. Every public or proposer-facing read uses it.
+    proposals_disclosed (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        call_id -> Int8,
+        submitter_id -> Int8,
+        state -> Text,
+        title -> Text,
+        abstract_md -> Text,
+        track_id -> Nullable<Int8>,
+        duration_minutes -> Nullable<Int4>,
+        key_people -> Text,
+        expected_attendance -> Nullable<Int4>,
+        position -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+        decision_note -> Text,
+        decision_released_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     proposal_topics (id) {
         id -> Int8,
         proposal_id -> Int8,
@@ -460,6 +487,9 @@ diesel::joinable!(calls -> conferences (conference_id));
 diesel::joinable!(proposals -> calls (call_id));
 diesel::joinable!(proposals -> users (submitter_id));
 diesel::joinable!(proposals -> tracks (track_id));
+diesel::joinable!(proposals_disclosed -> calls (call_id));
+diesel::joinable!(proposals_disclosed -> users (submitter_id));
+diesel::joinable!(proposals_disclosed -> tracks (track_id));
 diesel::joinable!(proposal_topics -> proposals (proposal_id));
 diesel::joinable!(proposal_people -> proposals (proposal_id));
 diesel::joinable!(microconference_leads -> microconferences (microconference_id));
@@ -492,6 +522,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     microconference_leads,
     calls,
     proposals,
+    proposals_disclosed,
     proposal_topics,
     proposal_people,
     committee_members,

@@ -97,8 +97,14 @@ impl ProposalState {
     pub fn proposer_may_submit(self) -> bool {
         matches!(self, ProposalState::Draft | ProposalState::Withdrawn)
     }
-    pub fn proposer_may_withdraw(self) -> bool {
-        matches!(self, ProposalState::Draft | ProposalState::Submitted)
+    /// Undecided proposals may be withdrawn while their call is open; an accepted
+    /// one at any time (speakers do drop out), and the organisers or leads are told.
+    pub fn proposer_may_withdraw(self, call_open: bool) -> bool {
+        match self {
+            ProposalState::Draft | ProposalState::Submitted => call_open,
+            ProposalState::Accepted => true,
+            _ => false,
+        }
     }
     /// States an organiser may set directly (decisions), from a submitted proposal.
     pub fn organiser_may_set(from: ProposalState, to: ProposalState) -> bool {
@@ -395,6 +401,9 @@ mod tests {
         assert!(Draft.proposer_may_edit() && Submitted.proposer_may_edit());
         assert!(!Accepted.proposer_may_edit() && !Withdrawn.proposer_may_edit());
         assert!(Withdrawn.proposer_may_submit() && !Submitted.proposer_may_submit());
+        assert!(Submitted.proposer_may_withdraw(true) && !Submitted.proposer_may_withdraw(false));
+        assert!(Accepted.proposer_may_withdraw(false), "an accepted talk can be cancelled after the call");
+        assert!(!Rejected.proposer_may_withdraw(true) && !Withdrawn.proposer_may_withdraw(true));
         assert!(ProposalState::organiser_may_set(Submitted, Accepted));
         assert!(!ProposalState::organiser_may_set(Draft, Accepted), "drafts are not decided");
         assert!(!ProposalState::organiser_may_set(Submitted, Draft));

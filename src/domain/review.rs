@@ -1,5 +1,6 @@
 //! Review rules: score scales, who may see whose reviews, score statistics,
-//! what proposers may see of a decision, notification placeholders, CSV safety.
+//! notification placeholders, CSV safety. (What proposers may see of a decision is
+//! the database's `proposals_disclosed` view.)
 
 use super::FieldError;
 use chrono::{DateTime, Utc};
@@ -88,16 +89,6 @@ pub fn stats(scores: &[i32], min: i32, max: i32) -> ScoreStats {
     ScoreStats { count, mean, spread, distribution }
 }
 
-/// What a proposer sees of their proposal's state: decisions stay "submitted"
-/// until the organisers release them.
-pub fn state_for_proposer(state: &str, released: bool) -> &str {
-    match state {
-        "accepted" | "rejected" | "maybe" if !released => "submitted",
-        "maybe" => "submitted",
-        other => other,
-    }
-}
-
 /// Fills `{name}`-style placeholders. The values are inserted as they are, once:
 /// a value containing `{title}` is not expanded again.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -171,14 +162,6 @@ mod tests {
         assert!(!Visibility::AfterOwn.may_see_others(false));
         assert!(Visibility::AfterOwn.may_see_others(true));
         assert!(Visibility::Always.may_see_others(false));
-    }
-
-    #[test]
-    fn proposers_see_decisions_only_after_release() {
-        assert_eq!(state_for_proposer("accepted", false), "submitted");
-        assert_eq!(state_for_proposer("accepted", true), "accepted");
-        assert_eq!(state_for_proposer("maybe", true), "submitted");
-        assert_eq!(state_for_proposer("withdrawn", false), "withdrawn");
     }
 
     #[test]

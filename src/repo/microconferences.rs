@@ -81,6 +81,19 @@ pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResul
         .load(conn)
 }
 
+/// The conference's MCs whose proposal is, as disclosed, accepted (not one
+/// withdrawn since): the ones the public programme lists.
+pub fn announced(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Microconference>> {
+    use crate::db::schema::proposals_disclosed as d;
+    let accepted = d::table.filter(d::conference_id.eq(conference_id)).filter(d::state.eq("accepted")).select(d::id);
+    microconferences::table
+        .filter(microconferences::conference_id.eq(conference_id))
+        .filter(microconferences::proposal_id.eq_any(accepted))
+        .order(microconferences::title)
+        .select(Microconference::as_select())
+        .load(conn)
+}
+
 pub fn add_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResult<()> {
     diesel::insert_into(microconference_leads::table)
         .values((microconference_leads::microconference_id.eq(mc_id), microconference_leads::user_id.eq(user_id)))

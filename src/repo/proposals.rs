@@ -1,6 +1,6 @@
 //! Proposals with their candidate topics and invited people.
 
-use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, tracks, users};
+use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, proposals_disclosed, tracks, users};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -66,14 +66,21 @@ pub fn update_content(conn: &mut PgConnection, id: i64, c: &ProposalContent) -> 
     diesel::update(proposals::table.find(id)).set((c, proposals::updated_at.eq(Utc::now()))).execute(conn).map(|_| ())
 }
 
+/// A proposer's change of state. Submitting (again, after a withdrawal) starts
+/// a new candidacy: an earlier decision's release and note go.
 pub fn set_state(conn: &mut PgConnection, id: i64, state: &str) -> QueryResult<()> {
-    let submitted = if state == "submitted" { Some(Utc::now()) } else { None };
     let q = diesel::update(proposals::table.find(id));
-    match submitted {
-        Some(at) => q
-            .set((proposals::state.eq(state), proposals::submitted_at.eq(at), proposals::updated_at.eq(Utc::now())))
-            .execute(conn),
-        None => q.set((proposals::state.eq(state), proposals::updated_at.eq(Utc::now()))).execute(conn),
+    if state == "submitted" {
+        q.set((
+            proposals::state.eq(state),
+            proposals::submitted_at.eq(Utc::now()),
+            proposals::updated_at.eq(Utc::now()),
+            proposals::decision_released_at.eq(None::<DateTime<Utc>>),
+            proposals::decision_note.eq(""),
+        ))
+        .execute(conn)
+    } else {
+        q.set((proposals::state.eq(state), proposals::updated_at.eq(Utc::now()))).execute(conn)
     }
     .map(|_| ())
 }
@@ -92,6 +99,12 @@ pub fn lock(conn: &mut PgConnection, id: i64) -> QueryResult<Proposal> {
 
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Proposal> {
     proposals::table.find(id).select(Proposal::as_select()).first(conn)
+}
+
+/// A proposal as the public and its proposers may see it (the `proposals_disclosed`
+/// view): an unreleased decision reads "submitted", without note or position.
+pub fn disclosed(conn: &mut PgConnection, id: i64) -> QueryResult<Proposal> {
+    proposals_disclosed::table.find(id).first(conn)
 }
 
 /// How many proposals of a person count against a call's cap.
@@ -122,38 +135,26 @@ pub struct ProposalRow {
     pub decision_released_at: Option<DateTime<Utc>>,
 }
 
-type RowSelect = (
-    proposals::id,
-    proposals::public_id,
-    proposals::state,
-    proposals::title,
-    proposals::call_id,
-    calls::title,
-    calls::kind,
-    diesel::dsl::Nullable<tracks::name>,
-    users::name,
-    proposals::duration_minutes,
-    proposals::updated_at,
-    proposals::position,
-    proposals::decision_released_at,
-);
-
-fn row() -> RowSelect {
-    (
-        proposals::id,
-        proposals::public_id,
-        proposals::state,
-        proposals::title,
-        proposals::call_id,
-        calls::title,
-        calls::kind,
-        tracks::name.nullable(),
-        users::name,
-        proposals::duration_minutes,
-        proposals::updated_at,
-        proposals::position,
-        proposals::decision_released_at,
-    )
+/// The columns of a `ProposalRow`, from `proposals` (what insiders see) or from
+/// the `proposals_disclosed` view (what the public and proposers see).
+macro_rules! row_of {
+    ($p:ident) => {
+        (
+            $p::id,
+            $p::public_id,
+            $p::state,
+            $p::title,
+            $p::call_id,
+            calls::title,
+            calls::kind,
+            tracks::name.nullable(),
+            users::name,
+            $p::duration_minutes,
+            $p::updated_at,
+            $p::position,
+            $p::decision_released_at,
+        )
+    };
 }
 
 #[derive(Default)]
@@ -184,22 +185,49 @@ pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryRes
     if f.exclude_topic_calls {
         q = q.filter(calls::microconference_id.is_null());
     }
-    q.order((proposals::position.asc().nulls_last(), proposals::created_at.desc())).select(row()).load(conn)
+    q.order((proposals::position.asc().nulls_last(), proposals::created_at.desc()))
+        .select(row_of!(proposals))
+        .load(conn)
 }
 
-/// Every proposal a person submitted or accepted an invitation to, across conferences.
+/// Every proposal a person submitted or accepted an invitation to, across
+/// conferences, as its proposers may see it (decisions only once released).
 pub fn of_person(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(ProposalRow, i64)>> {
     let invited = proposal_people::table
         .filter(proposal_people::user_id.eq(user_id))
         .filter(proposal_people::status.eq("accepted"))
         .select(proposal_people::proposal_id);
-    proposals::table
+    proposals_disclosed::table
         .inner_join(calls::table)
         .inner_join(users::table)
         .left_join(tracks::table)
-        .filter(proposals::submitter_id.eq(user_id).or(proposals::id.eq_any(invited)))
-        .order(proposals::created_at.desc())
-        .select((row(), proposals::conference_id))
+        .filter(proposals_disclosed::submitter_id.eq(user_id).or(proposals_disclosed::id.eq_any(invited)))
+        .order(proposals_disclosed::created_at.desc())
+        .select((row_of!(proposals_disclosed), proposals_disclosed::conference_id))
+        .load(conn)
+}
+
+/// The accepted proposals whose acceptance is released, from the disclosed view:
+/// of the conference's own calls, or of one MC's topic call (in the leads'
+/// order). The programme, the MC pages and the schedule read these, nothing else.
+pub fn announced(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    topic_call: Option<i64>,
+) -> QueryResult<Vec<ProposalRow>> {
+    let mut q = proposals_disclosed::table
+        .inner_join(calls::table)
+        .inner_join(users::table)
+        .left_join(tracks::table)
+        .filter(proposals_disclosed::conference_id.eq(conference_id))
+        .filter(proposals_disclosed::state.eq("accepted"))
+        .into_boxed();
+    q = match topic_call {
+        Some(c) => q.filter(proposals_disclosed::call_id.eq(c)),
+        None => q.filter(calls::microconference_id.is_null()),
+    };
+    q.order((proposals_disclosed::position.asc().nulls_last(), proposals_disclosed::created_at))
+        .select(row_of!(proposals_disclosed))
         .load(conn)
 }
 
@@ -213,7 +241,7 @@ pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<&str>) -> Qu
     if let Some(s) = state {
         q = q.filter(proposals::state.eq(s.to_string()));
     }
-    q.order((proposals::position.asc().nulls_last(), proposals::created_at)).select(row()).load(conn)
+    q.order((proposals::position.asc().nulls_last(), proposals::created_at)).select(row_of!(proposals)).load(conn)
 }
 
 // --- candidate topics of an MC proposal ---
@@ -332,15 +360,24 @@ pub fn member_ids(conn: &mut PgConnection, p: &Proposal) -> QueryResult<Vec<i64>
 }
 
 /// Sets a decision (and optionally its note to the proposer), not yet released.
+/// The proposers' last-change time stays (a trigger makes sure of it too).
 pub fn set_decision(conn: &mut PgConnection, id: i64, state: &str, note: Option<&str>) -> QueryResult<()> {
     let q = diesel::update(proposals::table.find(id));
     match note {
-        Some(n) => q
-            .set((proposals::state.eq(state), proposals::decision_note.eq(n), proposals::updated_at.eq(Utc::now())))
-            .execute(conn),
-        None => q.set((proposals::state.eq(state), proposals::updated_at.eq(Utc::now()))).execute(conn),
+        Some(n) => q.set((proposals::state.eq(state), proposals::decision_note.eq(n))).execute(conn),
+        None => q.set(proposals::state.eq(state)).execute(conn),
     }
     .map(|_| ())
+}
+
+/// The next place in an MC's order, after its accepted topics.
+pub fn next_position(conn: &mut PgConnection, call_id: i64) -> QueryResult<i32> {
+    let max: Option<i32> = proposals::table
+        .filter(proposals::call_id.eq(call_id))
+        .filter(proposals::state.eq("accepted"))
+        .select(diesel::dsl::max(proposals::position))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
 }
 
 /// Marks every accepted or rejected, unreleased proposal of the conference's own

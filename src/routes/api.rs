@@ -105,12 +105,12 @@ async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> R
                         .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
                         .collect()
                 } else {
-                    // Proposers see their decisions only once released.
+                    // As disclosed: proposers see their decisions only once released.
                     let own = crate::repo::proposals::of_person(conn, user.id)?;
                     return Ok(own
                         .iter()
                         .filter(|(_, c)| *c == conf.id)
-                        .map(|(r, _)| crate::routes::views::row_for_proposer(r, tz))
+                        .map(|(r, _)| crate::routes::views::row(r, tz))
                         .collect::<Vec<_>>());
                 };
             Ok(rows.iter().map(|r| crate::routes::views::row(r, tz)).collect::<Vec<_>>())

@@ -253,8 +253,9 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
     let pid = p.id;
     let submitter_id = p.submitter_id;
-    let released = p.decision_released_at.is_some();
-    let (topics, people, submitter, notes) = ctx
+    // A released decision (not one taken back by a withdrawal since).
+    let released = p.decision_released_at.is_some() && matches!(p.state.as_str(), "accepted" | "rejected");
+    let (topics, people, submitter, notes, state) = ctx
         .state
         .db(move |conn, _| {
             let notes = if released { crate::repo::reviews::notes_for_proposer(conn, pid)? } else { Vec::new() };
@@ -263,17 +264,15 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
                 proposals::people(conn, pid)?,
                 users::find(conn, submitter_id)?.name,
                 notes,
+                // What a proposer may do follows the disclosed state only.
+                cfp::proposer_state(conn, pid)?,
             ))
         })
         .await?;
     let tz = cfp::tz(&conf);
-    // What the proposer may do, and sees, follows the released state only.
-    let state = cfp::proposer_state_of(&p);
-    let insider = access.organiser || access.lead;
-    let mut proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
-    if !insider {
-        proposal_view["state"] = json!(state.as_str());
-    }
+    // Proposers were given the proposal as disclosed; the deciders see the decision.
+    let insider = access.sees_decisions();
+    let proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let title = p.title.clone();
     let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
@@ -293,7 +292,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
             "people": views::people(&people),
             "can_edit": access.member && open && state.proposer_may_edit(),
             "can_submit": access.member && open && state.proposer_may_submit(),
-            "can_withdraw": access.member && open && state.proposer_may_withdraw(),
+            "can_withdraw": access.member && state.proposer_may_withdraw(open),
             "can_decide": access.organiser && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
             "decisions": decisions,
         }),
@@ -312,12 +311,16 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {
         return Err(AppError::Conflict("This call has closed: proposals can no longer be changed.".into()));
     }
-    if !cfp::proposer_state_of(&p).proposer_may_edit() {
-        return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", p.state)));
-    }
     let pid = p.id;
-    let (topics, people) =
-        ctx.state.db(move |conn, _| Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?))).await?;
+    let (topics, people, state) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?, cfp::proposer_state(conn, pid)?))
+        })
+        .await?;
+    if !state.proposer_may_edit() {
+        return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", state.as_str())));
+    }
     let input = ProposalInput {
         title: p.title.clone(),
         abstract_md: p.abstract_md.clone(),
@@ -413,9 +416,9 @@ async fn withdraw(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRes
     let user = ctx.user()?.clone();
     let (s2, i2) = (slug.clone(), id.clone());
     ctx.state
-        .db(move |conn, _| {
+        .db(move |conn, st| {
             let conf = conf_service::find(conn, &s2)?;
-            cfp::withdraw(conn, &user, &conf, &i2)
+            cfp::withdraw(conn, st, &user, &conf, &i2)
         })
         .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-withdrawn")))
@@ -440,7 +443,7 @@ async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let list: Vec<Value> = rows
         .iter()
         .map(|(r, c)| {
-            let mut v = views::row_for_proposer(r, cfp::tz(c));
+            let mut v = views::row(r, cfp::tz(c));
             v["conference"] = json!(c.name);
             v["link"] = json!(format!("/c/{}/proposals/{}", c.slug, r.public_id));
             v

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::repo::calls;
 use crate::repo::conferences::Conference;
 use crate::repo::microconferences::{self as mcs, Microconference};
-use crate::repo::proposals::{self, Filter};
+use crate::repo::proposals;
 use crate::routes::conferences::view as conference_view;
 use crate::routes::views;
 use crate::services::cfp;
@@ -37,18 +37,15 @@ pub fn published_programme(conn: &mut PgConnection, conf: &Conference) -> Result
     let tz = cfp::tz(conf);
     let tracks = calls::tracks(conn, conf.id)?;
     let mut list = Vec::new();
-    for mc in mcs::for_conference(conn, conf.id)? {
+    for mc in cfp::announced_microconferences(conn, conf)? {
         list.push(mc_data(conn, conf, &mc, &tracks)?);
     }
-    let talks: Vec<Value> = proposals::list(
-        conn,
-        conf.id,
-        &Filter { state: Some("accepted".into()), exclude_topic_calls: true, ..Default::default() },
-    )?
-    .iter()
-    .filter(|r| r.call_kind == "refereed_talk")
-    .map(|r| views::row(r, tz))
-    .collect();
+    // Released acceptances only: the disclosed view answers, not this page.
+    let talks: Vec<Value> = cfp::announced(conn, conf, None)?
+        .iter()
+        .filter(|r| r.call_kind == "refereed_talk")
+        .map(|r| views::row(r, tz))
+        .collect();
     Ok(json!({ "published": true, "microconferences": list, "talks": talks }))
 }
 
@@ -62,12 +59,7 @@ fn mc_data(
     let leads: Vec<String> = mcs::leads(conn, mc.id)?.into_iter().map(|u| u.name).collect();
     let call = calls::topic_call_of(conn, mc.id)?;
     let topics: Vec<Value> = match &call {
-        // Only released decisions are public.
-        Some(c) => proposals::of_call(conn, c.id, Some("accepted"))?
-            .iter()
-            .filter(|r| r.decision_released_at.is_some())
-            .map(|r| views::row(r, tz))
-            .collect(),
+        Some(c) => cfp::announced(conn, conf, Some(c.id))?.iter().map(|r| views::row(r, tz)).collect(),
         None => Vec::new(),
     };
     let mut v = views::microconference(mc, &leads, topics, tracks);

@@ -32,6 +32,8 @@ pub fn track_name(tracks: &[Track], id: Option<i64>) -> Option<String> {
     id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone())
 }
 
+/// A proposal in a list. Public and proposer-facing lists are read from the
+/// disclosed view (repo `of_person`, `announced`), so this shows what it is given.
 pub fn row(r: &ProposalRow, tz: Tz) -> Value {
     json!({
         "id": r.public_id, "title": r.title, "state": r.state, "call": r.call_title,
@@ -39,13 +41,6 @@ pub fn row(r: &ProposalRow, tz: Tz) -> Value {
         "track": r.track, "submitter": r.submitter_name, "duration": r.duration_minutes,
         "updated": time::display(r.updated_at, tz), "position": r.position,
     })
-}
-
-/// A row as its proposers see it: an unreleased decision reads "submitted".
-pub fn row_for_proposer(r: &ProposalRow, tz: Tz) -> Value {
-    let mut v = row(r, tz);
-    v["state"] = json!(crate::domain::review::state_for_proposer(&r.state, r.decision_released_at.is_some()));
-    v
 }
 
 pub fn people(list: &[Person]) -> Vec<Value> {

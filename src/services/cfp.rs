@@ -46,11 +46,11 @@ pub fn state_of(p: &Proposal) -> ProposalState {
     ProposalState::parse(&p.state).unwrap_or(ProposalState::Draft)
 }
 
-/// The state as its proposers see it: an unreleased decision still reads "submitted",
-/// and what they may do follows from that, so nothing they can try reveals it.
-pub fn proposer_state_of(p: &Proposal) -> ProposalState {
-    let shown = crate::domain::review::state_for_proposer(&p.state, p.decision_released_at.is_some());
-    ProposalState::parse(shown).unwrap_or(ProposalState::Submitted)
+/// The state as its proposers see it (the `proposals_disclosed` view): an
+/// unreleased decision still reads "submitted", and what they may do follows
+/// from that, so nothing they can try reveals it.
+pub fn proposer_state(conn: &mut PgConnection, proposal_id: i64) -> Result<ProposalState, AppError> {
+    Ok(state_of(&proposals::disclosed(conn, proposal_id)?))
 }
 
 pub fn status_of(call: &Call) -> CallStatus {
@@ -116,6 +116,10 @@ impl Access {
     pub fn can_view(&self) -> bool {
         self.organiser || self.member || self.lead
     }
+    /// Those who make the decision see it before it is released.
+    pub fn sees_decisions(&self) -> bool {
+        self.organiser || self.lead
+    }
 }
 
 pub fn access(
@@ -136,7 +140,8 @@ pub fn access(
 }
 
 /// A proposal of this conference that the user may see, with its call, or 404
-/// (never 403: the existence of someone else's proposal is not revealed).
+/// (never 403: the existence of someone else's proposal is not revealed). Its
+/// proposers get it as disclosed: an unreleased decision is not in it.
 pub fn visible_proposal(
     conn: &mut PgConnection,
     user: Option<&User>,
@@ -150,6 +155,7 @@ pub fn visible_proposal(
     if !a.can_view() {
         return Err(AppError::NotFound);
     }
+    let p = if a.sees_decisions() { p } else { proposals::disclosed(conn, p.id)? };
     Ok((p, call, a))
 }
 
@@ -274,25 +280,28 @@ fn submit_in_tx(
     Ok(())
 }
 
-/// Locks a proposal the user may change as a proposer, with its (locked) call open.
+/// Locks a proposal the user may change as a proposer, and its call (in that
+/// order, as every proposal write does), with the state its proposers see.
 fn lock_for_proposer(
     conn: &mut PgConnection,
     user: &User,
     conf: &Conference,
     public_id: &str,
-) -> Result<(Proposal, Call), AppError> {
+) -> Result<(Proposal, ProposalState, Call), AppError> {
     let (p, call, a) = visible_proposal(conn, Some(user), conf, public_id)?;
     if !a.member {
         return Err(AppError::NotFound);
     }
     let call = calls::lock(conn, call.id)?;
     let p = proposals::lock(conn, p.id)?;
-    require_open(&call)?;
-    Ok((p, call))
+    let shown = proposer_state(conn, p.id)?;
+    Ok((p, shown, call))
 }
 
 /// Replaces the content of a proposal while its call is open. Invitations follow
-/// the list: new addresses are invited, removed ones are dropped.
+/// the list: new addresses are invited, removed ones are dropped. Once decided,
+/// its title, length and people stay as they are (PostgreSQL refuses the change,
+/// with the same words whatever the decision).
 pub fn edit(
     conn: &mut PgConnection,
     st: &AppState,
@@ -303,8 +312,8 @@ pub fn edit(
     submit: bool,
 ) -> Result<Proposal, AppError> {
     conn.transaction(|conn| {
-        let (p, call) = lock_for_proposer(conn, user, conf, public_id)?;
-        let shown = proposer_state_of(&p);
+        let (p, shown, call) = lock_for_proposer(conn, user, conf, public_id)?;
+        require_open(&call)?;
         if !(shown.proposer_may_edit() || submit && shown.proposer_may_submit()) {
             return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", shown.as_str())));
         }
@@ -333,12 +342,10 @@ pub fn submit(
     public_id: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (p, call) = lock_for_proposer(conn, user, conf, public_id)?;
-        if !proposer_state_of(&p).proposer_may_submit() {
-            return Err(AppError::Conflict(format!(
-                "A proposal that is {} cannot be submitted.",
-                proposer_state_of(&p).as_str()
-            )));
+        let (p, shown, call) = lock_for_proposer(conn, user, conf, public_id)?;
+        require_open(&call)?;
+        if !shown.proposer_may_submit() {
+            return Err(AppError::Conflict(format!("A proposal that is {} cannot be submitted.", shown.as_str())));
         }
         if state_of(&p) == ProposalState::Withdrawn
             && proposals::count_for_cap(conn, call.id, p.submitter_id)? >= call.max_per_person as i64
@@ -352,17 +359,58 @@ pub fn submit(
     })
 }
 
-pub fn withdraw(conn: &mut PgConnection, user: &User, conf: &Conference, public_id: &str) -> Result<(), AppError> {
+/// Withdraws a proposal. An accepted one (released or not) leaves a gap in the
+/// programme: the organisers, or the MC's leads for a topic, are told by mail in
+/// the same transaction. The proposer is told nothing they did not know.
+pub fn withdraw(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    public_id: &str,
+) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (p, _call) = lock_for_proposer(conn, user, conf, public_id)?;
-        if !proposer_state_of(&p).proposer_may_withdraw() {
-            return Err(AppError::Conflict(format!(
-                "A proposal that is {} cannot be withdrawn.",
-                proposer_state_of(&p).as_str()
-            )));
+        let (p, shown, call) = lock_for_proposer(conn, user, conf, public_id)?;
+        if !shown.proposer_may_withdraw(status_of(&call) == CallStatus::Open) {
+            // The same answers as before: closed call first, then the state.
+            require_open(&call)?;
+            return Err(AppError::Conflict(format!("A proposal that is {} cannot be withdrawn.", shown.as_str())));
         }
-        Ok(proposals::set_state(conn, p.id, ProposalState::Withdrawn.as_str())?)
+        proposals::set_state(conn, p.id, ProposalState::Withdrawn.as_str())?;
+        if state_of(&p) == ProposalState::Accepted {
+            tell_of_withdrawal(conn, st, user, conf, &call, &p)?;
+        }
+        Ok(())
     })
+}
+
+/// Mails the people who run the programme that an accepted proposal was withdrawn.
+fn tell_of_withdrawal(
+    conn: &mut PgConnection,
+    st: &AppState,
+    by: &User,
+    conf: &Conference,
+    call: &Call,
+    p: &Proposal,
+) -> Result<(), AppError> {
+    let (to, role) = match call.microconference_id {
+        Some(mc) => (mcs::leads(conn, mc)?, "lead of this microconference"),
+        None => (
+            crate::repo::conferences::members_with_role(conn, conf.id, crate::repo::conferences::ORGANISER)?,
+            "organiser",
+        ),
+    };
+    let data = json!({
+        "who": by.name, "title": p.title, "kind": kind_of(call).label(), "conference": conf.name,
+        "released": p.decision_released_at.is_some(), "role": role,
+        "link": format!("{}/c/{}/proposals/{}", st.config.base_url, conf.slug, p.public_id),
+    });
+    for person in to {
+        let mut data = data.clone();
+        data["name"] = json!(person.name);
+        mail::queue(conn, st, &person.email, &format!("Withdrawn: {}", p.title), "proposal_withdrawn", data)?;
+    }
+    Ok(())
 }
 
 // --- invitations ---
@@ -487,16 +535,8 @@ pub fn led_microconference(
     Ok((mc, call))
 }
 
-/// Minutes of accepted topics in an MC.
-pub fn accepted_minutes(conn: &mut PgConnection, call_id: i64) -> Result<i64, AppError> {
-    Ok(proposals::of_call(conn, call_id, Some("accepted"))?
-        .iter()
-        .map(|r| r.duration_minutes.unwrap_or(0) as i64)
-        .sum())
-}
-
-/// A lead accepts or rejects a topic. Accepting is refused when the accepted
-/// topics would no longer fit in the MC's time budget.
+/// A lead (or an organiser) decides a topic of their MC, through the one decision
+/// path; PostgreSQL refuses an acceptance that would not fit in the MC's budget.
 pub fn decide_topic(
     conn: &mut PgConnection,
     user: &User,
@@ -506,30 +546,10 @@ pub fn decide_topic(
     to: ProposalState,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (mc, call) = led_microconference(conn, user, conf, mc_public_id)?;
-        let call = calls::lock(conn, call.id)?;
+        let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let p = proposals::by_public_id(conn, id)?.filter(|p| p.call_id == call.id).ok_or(AppError::NotFound)?;
-        let p = proposals::lock(conn, p.id)?;
-        if !ProposalState::organiser_may_set(state_of(&p), to) {
-            return Err(AppError::Conflict(format!("A topic that is {} cannot become {}.", p.state, to.as_str())));
-        }
-        if to == ProposalState::Accepted && state_of(&p) != ProposalState::Accepted {
-            let used = accepted_minutes(conn, call.id)?;
-            let wanted = p.duration_minutes.unwrap_or(0) as i64;
-            if used + wanted > mc.budget_minutes as i64 {
-                return Err(AppError::Conflict(format!(
-                    "Accepting “{}” ({wanted} min) would exceed the microconference's {} minutes ({used} already accepted).",
-                    p.title, mc.budget_minutes
-                )));
-            }
-            let next = proposals::of_call(conn, call.id, Some("accepted"))?.iter().filter_map(|r| r.position).max().unwrap_or(0) + 1;
-            proposals::set_position(conn, p.id, Some(next))?;
-        }
-        if to != ProposalState::Accepted {
-            proposals::set_position(conn, p.id, None)?;
-        }
-        Ok(proposals::set_state(conn, p.id, to.as_str())?)
+        crate::services::review::record_decision(conn, &p, to, None)
     })
 }
 
@@ -557,6 +577,28 @@ pub fn move_topic(
         }
         Ok(())
     })
+}
+
+// --- the public programme ---
+
+/// The MCs the public programme lists: those whose proposal is accepted as
+/// disclosed (not withdrawn since).
+pub fn announced_microconferences(
+    conn: &mut PgConnection,
+    conf: &Conference,
+) -> Result<Vec<Microconference>, AppError> {
+    Ok(mcs::announced(conn, conf.id)?)
+}
+
+/// Accepted proposals whose acceptance is released, of the conference's own
+/// calls or of one MC's topic call (in the leads' order). Whether a decision is
+/// public is answered once, by the database's `proposals_disclosed` view.
+pub fn announced(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    topic_call: Option<i64>,
+) -> Result<Vec<proposals::ProposalRow>, AppError> {
+    Ok(proposals::announced(conn, conf.id, topic_call)?)
 }
 
 /// Leads set their topic call's window, within the organisers' latest close.

@@ -270,16 +270,40 @@ pub fn decide(
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let p = require_decider(conn, actor, conf, public_id)?;
-        let p = proposals::lock(conn, p.id)?;
-        if !ProposalState::organiser_may_set(cfp::state_of(&p), to) {
-            return Err(AppError::Conflict(format!("A proposal that is {} cannot become {}.", p.state, to.as_str())));
-        }
-        if p.decision_released_at.is_some() && cfp::state_of(&p) != to {
-            return Err(AppError::Conflict("This decision was already released to the proposer.".into()));
-        }
-        proposals::set_decision(conn, p.id, to.as_str(), note)?;
-        Ok(())
+        record_decision(conn, &p, to, note)
     })
+}
+
+/// The one path that decides a proposal, for every page that decides (a
+/// proposal's page, bulk decisions, an MC's leads); the caller has settled who
+/// may. Locks the call, then the proposal (the order every proposal write
+/// takes). An accepted topic goes last in its MC's order, and PostgreSQL
+/// refuses it when it does not fit in the MC's time budget.
+pub fn record_decision(
+    conn: &mut PgConnection,
+    p: &Proposal,
+    to: ProposalState,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let call = calls::lock(conn, p.call_id)?;
+    let p = proposals::lock(conn, p.id)?;
+    let from = cfp::state_of(&p);
+    if !ProposalState::organiser_may_set(from, to) {
+        return Err(AppError::Conflict(format!("A proposal that is {} cannot become {}.", p.state, to.as_str())));
+    }
+    if p.decision_released_at.is_some() && from != to {
+        return Err(AppError::Conflict("This decision was already released to the proposer.".into()));
+    }
+    if call.microconference_id.is_some() {
+        let position = match to {
+            ProposalState::Accepted if from == ProposalState::Accepted => p.position,
+            ProposalState::Accepted => Some(proposals::next_position(conn, call.id)?),
+            _ => None,
+        };
+        proposals::set_position(conn, p.id, position)?;
+    }
+    proposals::set_decision(conn, p.id, to.as_str(), note)?;
+    Ok(())
 }
 
 /// Decides many proposals at once; returns how many changed.

@@ -30,13 +30,9 @@ pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference)
     require_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         let existing: Vec<i64> = repo::items(conn, conf.id)?.iter().filter_map(|i| i.proposal_id).collect();
-        let rows = proposals::list(
-            conn,
-            conf.id,
-            &proposals::Filter { state: Some("accepted".into()), exclude_topic_calls: true, ..Default::default() },
-        )?;
+        let rows = proposals::announced(conn, conf.id, None)?;
         let mut n = 0;
-        for r in rows.iter().filter(|r| r.decision_released_at.is_some() && !existing.contains(&r.id)) {
+        for r in rows.iter().filter(|r| !existing.contains(&r.id)) {
             let kind = match r.call_kind.as_str() {
                 "microconference" => "microconference",
                 "refereed_talk" => "talk",
@@ -218,10 +214,7 @@ fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Ve
         return Ok(Vec::new());
     };
     let Some(call) = calls::topic_call_of(conn, mc.id)? else { return Ok(Vec::new()) };
-    let accepted: Vec<_> = proposals::of_call(conn, call.id, Some("accepted"))?
-        .into_iter()
-        .filter(|r| r.decision_released_at.is_some())
-        .collect();
+    let accepted = proposals::announced(conn, item.conference_id, Some(call.id))?;
     let durations: Vec<i32> = accepted.iter().map(|r| r.duration_minutes.unwrap_or(25)).collect();
     let times = rules::time_topics(block.starts_at, &durations);
     let mut out = Vec::new();

@@ -9,6 +9,7 @@ mod api_cli;
 mod browser;
 mod cfp;
 mod conferences;
+mod decisions;
 mod exports;
 mod outbox;
 mod registration;

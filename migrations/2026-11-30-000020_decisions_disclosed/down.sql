@@ -1,0 +1,13 @@
+DROP TRIGGER microconference_budget_covers_accepted ON microconferences;
+DROP FUNCTION microconference_budget_covers_accepted();
+DROP TRIGGER proposals_within_microconference_budget ON proposals;
+DROP FUNCTION proposals_within_microconference_budget();
+DROP TRIGGER proposal_people_of_decided_stay_fixed ON proposal_people;
+DROP FUNCTION proposal_people_of_decided_stay_fixed();
+DROP TRIGGER proposals_decided_stay_fixed ON proposals;
+DROP FUNCTION proposals_decided_stay_fixed();
+DROP FUNCTION decided_proposal_fixed_message();
+DROP TRIGGER proposals_decision_keeps_updated_at ON proposals;
+DROP FUNCTION proposals_decision_keeps_updated_at();
+DROP VIEW proposals_disclosed;
+DROP FUNCTION proposal_decision_public(text, timestamptz);
