@@ -307,17 +307,20 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         serde_json::json!({ "ticket_type": "Regular", "badge_name": "Ari" }),
     );
     assert_eq!(status, 201, "{reg}");
+    // Every id the table needs must be found: a missing one would make its
+    // "denied" cells pass without testing anything.
     let reg_id = reg["id"]
         .as_str()
+        .or_else(|| reg["registration"]["id"].as_str())
         .map(str::to_string)
-        .unwrap_or_else(|| reg["registration"]["id"].as_str().unwrap_or_default().to_string());
+        .expect("the registration's id in the API answer");
     let tier_id = og
         .get(&format!("/c/{}/manage/registration", s.slug))
         .body
         .split("/manage/registration/tiers/")
         .nth(1)
         .map(|x| x[..36].to_string())
-        .unwrap_or_default();
+        .expect("a fee tier id on the registration set-up page");
 
     // Rooms, a booking by the attendee, a schedule with one published session.
     let (hall, small) = crate::schedule::rooms(&app, &s);

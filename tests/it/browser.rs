@@ -4,13 +4,7 @@ use std::time::Duration;
 
 #[test]
 fn browser_sign_up_verify_log_in_and_see_your_name() {
-    if !Browser::available() {
-        eprintln!("chromium/chromedriver not installed: skipping the browser journey (.ci/run installs them)");
-        if std::env::var("CI_REQUIRE_BROWSER").is_ok() {
-            panic!("CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing");
-        }
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let b = Browser::start();
     b.goto(&app.url("/"));
@@ -36,13 +30,7 @@ fn browser_sign_up_verify_log_in_and_see_your_name() {
 
 #[test]
 fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
-    if !Browser::available() {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").is_err(),
-            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
-        );
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let s = crate::cfp::conference(&app, "org@example.org");
     app.user("lena@example.org", "Lena Lead", false);
@@ -93,13 +81,7 @@ fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
 
 #[test]
 fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
-    if !Browser::available() {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").is_err(),
-            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
-        );
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let s = crate::cfp::conference(&app, "org@example.org");
     let ada = app.logged_in("ada@example.org", "Ada Proposer", false);
@@ -159,13 +141,7 @@ fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
 
 #[test]
 fn browser_place_an_mc_and_a_talk_publish_and_see_them_in_the_feeds() {
-    if !Browser::available() {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").is_err(),
-            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
-        );
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let s = crate::cfp::conference(&app, "org@example.org");
     let org_http = app.client();

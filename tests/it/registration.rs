@@ -652,13 +652,7 @@ fn demo_data_is_live_and_idempotent() {
 
 #[test]
 fn browser_register_see_receipt_cancel_and_the_waitlist_gets_the_offer() {
-    if !Browser::available() {
-        eprintln!("chromium/chromedriver not installed: skipping the browser journey");
-        if std::env::var("CI_REQUIRE_BROWSER").is_ok() {
-            panic!("CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing");
-        }
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let (admin, tt) = conference(&app, "journey", "Europe/Vienna", 1);
     tier_now(&admin, "journey", &tt, "Europe/Vienna", "275");

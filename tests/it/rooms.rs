@@ -648,13 +648,7 @@ fn demo_has_rooms_with_bookings_today_and_is_idempotent() {
 
 #[test]
 fn browser_book_from_the_grid_see_it_on_the_board_and_cancel() {
-    if !Browser::available() {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").is_err(),
-            "CI_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
-        );
-        return;
-    }
+    Browser::require();
     let app = TestApp::start();
     let c = conference(&app, "journey-rooms", "start", "2");
     attendee(&app, &c, "linus@example.org");

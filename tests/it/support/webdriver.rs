@@ -71,6 +71,15 @@ impl Browser {
         Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists()
     }
 
+    /// The browser journeys need Chromium: without it they fail, saying how to
+    /// install it, rather than pass without having run.
+    pub fn require() {
+        assert!(
+            Browser::available(),
+            "chromium/chromedriver are missing: apt-get install chromium chromium-driver (bash .ci/run does)"
+        );
+    }
+
     /// Spawns chromedriver on a free port, waits for it (20s) and opens a
     /// headless Chromium session with a fresh profile directory.
     pub fn start() -> Browser {
