@@ -2,6 +2,7 @@
 
 pub mod prepared;
 pub mod schema;
+pub mod types;
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;

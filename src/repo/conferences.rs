@@ -13,7 +13,9 @@ pub struct Conference {
     pub slug: String,
     pub name: String,
     pub venue: String,
-    pub time_zone: String,
+    /// Parsed once when read (serialised as its IANA name).
+    #[diesel(deserialize_as = crate::db::types::ZoneText)]
+    pub time_zone: chrono_tz::Tz,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub attendance_cap: i32,

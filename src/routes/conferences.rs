@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A conference as pages show it: dates in its own calendar, its zone named.
 pub fn view(c: &Conference) -> Value {
-    let tz: Tz = c.time_zone.parse().unwrap_or(Tz::UTC);
+    let tz: Tz = c.time_zone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let status = if today < c.starts_on {
         "upcoming"

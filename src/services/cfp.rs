@@ -22,7 +22,7 @@ use diesel::{Connection, PgConnection};
 use serde_json::json;
 
 pub fn tz(conf: &Conference) -> Tz {
-    conf.time_zone.parse().unwrap_or(Tz::UTC)
+    conf.time_zone
 }
 
 fn call_values(d: &CallDraft) -> CallValues<'_> {

@@ -437,7 +437,7 @@ fn schedule_demo(
         )?;
     }
     let Some(hall) = sr::rooms_of(conn, conf.id)?.into_iter().find(|r| !r.bookable) else { return Ok(()) };
-    let tz: chrono_tz::Tz = conf.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let tz: chrono_tz::Tz = conf.time_zone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let at = |day: i64, h: u32, m: u32| {
         let local = (today + Duration::days(day)).and_hms_opt(h, m, 0).unwrap_or_default();

@@ -46,7 +46,7 @@ pub fn registration_configured(conn: &mut PgConnection, conference_id: i64) -> R
 // ---- helpers ----
 
 pub fn zone(conf: &Conference) -> Tz {
-    conf.time_zone.parse().unwrap_or(Tz::UTC)
+    conf.time_zone
 }
 
 fn money(minor: i64, currency: &str) -> String {
@@ -1150,7 +1150,7 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
 pub fn chart(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SalesChart, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
-    let per_day = repo::per_day(conn, conf.id, &conf.time_zone)?.into_iter().map(|d| (d.day, d.n)).collect();
+    let per_day = repo::per_day(conn, conf.id, conf.time_zone.name())?.into_iter().map(|d| (d.day, d.n)).collect();
     let mut boundaries: Vec<(chrono::NaiveDate, String)> = repo::tiers_for_conference(conn, conf.id)?
         .iter()
         .filter_map(TierRow::tier)

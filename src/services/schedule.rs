@@ -536,7 +536,7 @@ fn render_exports(conf: &Conference, base_url: &str, p: &Published) -> std::sync
         conference: &conf.slug,
         version,
         published_at: at,
-        time_zone: &conf.time_zone,
+        time_zone: conf.time_zone.name(),
         sessions: ApiSessions { sessions, tz },
     };
     std::sync::Arc::new(Rendered {
