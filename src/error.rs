@@ -10,6 +10,9 @@ pub enum AppError {
     BadRequest(String),
     Unauthorized,
     Forbidden,
+    /// 403 with the reason: the person may see the thing, but not do this to
+    /// it (e.g. an organiser with a conflict of interest deciding a proposal).
+    Refused(String),
     NotFound,
     Conflict(String),
     PayloadTooLarge,
@@ -37,7 +40,7 @@ impl AppError {
 
     pub fn message(&self) -> String {
         match self {
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Refused(m) => m.clone(),
             AppError::Unauthorized => "Please log in first.".into(),
             AppError::Forbidden => "You are not allowed to do that.".into(),
             AppError::NotFound => "We could not find that page.".into(),
@@ -52,7 +55,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => "That did not work",
             AppError::Unauthorized => "Log in needed",
-            AppError::Forbidden => "Not allowed",
+            AppError::Forbidden | AppError::Refused(_) => "Not allowed",
             AppError::NotFound => "Not found",
             AppError::Conflict(_) => "Conflict",
             AppError::PayloadTooLarge => "Too large",
@@ -72,7 +75,7 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

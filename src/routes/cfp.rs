@@ -250,7 +250,8 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let pid = p.id;
     let submitter_id = p.submitter_id;
     let released = p.decision_released_at.is_some();
-    let (topics, people, submitter, notes) = ctx
+    let viewer = ctx.user()?.clone();
+    let (topics, people, submitter, notes, conflicted) = ctx
         .state
         .db(move |conn, _| {
             let notes = if released { crate::repo::reviews::notes_for_proposer(conn, pid)? } else { Vec::new() };
@@ -259,6 +260,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
                 proposals::people(conn, pid)?,
                 users::find(conn, submitter_id)?.name,
                 notes,
+                crate::services::review::is_conflicted(conn, pid, &viewer)?,
             ))
         })
         .await?;
@@ -290,7 +292,8 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
             "can_edit": access.member && open && state.proposer_may_edit(),
             "can_submit": access.member && open && state.proposer_may_submit(),
             "can_withdraw": access.member && open && state.proposer_may_withdraw(),
-            "can_decide": access.organiser && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
+            "can_decide": access.organiser && !conflicted && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
+            "conflicted_organiser": access.organiser && conflicted,
             "decisions": decisions,
         }),
     )

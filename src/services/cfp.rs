@@ -517,6 +517,8 @@ pub fn decide_topic(
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let p = proposals::by_public_id(conn, id)?.filter(|p| p.call_id == call.id).ok_or(AppError::NotFound)?;
         let p = proposals::lock(conn, p.id)?;
+        // A lead's own topic is decided by another lead or an organiser.
+        crate::services::review::require_unconflicted(conn, p.id, user)?;
         if !ProposalState::organiser_may_set(state_of(&p), to) {
             return Err(AppError::Conflict(format!("A topic that is {} cannot become {}.", p.state, to.as_str())));
         }
