@@ -12,6 +12,7 @@ use crate::routes::views;
 use crate::services::cfp::{self, Access};
 use crate::services::conferences as conf_service;
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -42,7 +43,8 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    render::shared(&ctx, &req, render_cfp_page(ctx.clone(), req.clone(), slug)).await
+    let slot = Slot::path(format!("/c/{slug}/cfp"));
+    render::shared(&ctx, &req, slot, render_cfp_page(ctx.clone(), req.clone(), slug)).await
 }
 
 async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

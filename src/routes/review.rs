@@ -111,10 +111,29 @@ struct DashQuery {
 /// the page shows this many (a screenful to work through, cheap to render).
 const PER_PAGE: usize = 50;
 
-fn filter_and_sort<'a>(rows: &'a [DashboardRow], q: &DashQuery, role: &Reviewer) -> Vec<&'a DashboardRow> {
+/// The call a dashboard is narrowed to: one of the conference's calls that the
+/// person's scope covers (an MC's topic review has one call already); anything
+/// else in `?call=` narrows nothing.
+fn chosen_call(q: &DashQuery, role: &Reviewer, all_calls: &[calls::Call]) -> Option<i64> {
+    let c = all_calls.iter().find(|c| c.public_id.to_string() == q.call)?;
+    match role {
+        Reviewer::Lead(_) => None,
+        Reviewer::Member(m) if !m.call_ids.is_empty() && !m.call_ids.contains(&c.id) => None,
+        _ => Some(c.id),
+    }
+}
+
+fn filter_and_sort<'a>(
+    rows: &'a [DashboardRow],
+    q: &DashQuery,
+    role: &Reviewer,
+    all_calls: &[calls::Call],
+) -> Vec<&'a DashboardRow> {
+    let call = chosen_call(q, role, all_calls);
     let mut rows: Vec<&DashboardRow> = rows.iter().collect();
     rows.retain(|r| {
-        (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
+        call.is_none_or(|c| r.call_id == c)
+            && (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
             && (q.unreviewed.is_empty() || r.own_score.is_none())
     });
     let mean = |r: &DashboardRow| {
@@ -145,30 +164,25 @@ async fn load_dashboard(
     ctx: &Ctx,
     slug: String,
     mc: Option<String>,
-    q: DashQuery,
 ) -> Result<std::sync::Arc<DashboardData>, AppError> {
     let user = ctx.user()?.clone();
     // A reviewer pages, sorts and filters the same rows: they are computed once
     // and kept briefly for this reviewer (any write through this instance, such
     // as their own review, drops them; others' show within the page cache TTL).
-    let memo_key = format!("dashboard:{slug}:{}:{}:{}", user.id, mc.as_deref().unwrap_or(""), q.call);
+    // The key holds nothing from the query string: every filter is applied to
+    // these rows, so no `?call=` makes another copy.
+    let memo_key = format!("dashboard:{slug}:{}:{}", user.id, mc.as_deref().unwrap_or(""));
     let pages = ctx.state.pages.clone();
     let loaded = match pages.recall::<DashboardData>(&memo_key) {
         Some(d) => d,
         None => {
             let epoch = pages.epoch();
-            let call = q.call.clone();
             let d = ctx
                 .state
                 .db(move |conn, _| {
                     let conf = conf_service::find(conn, &slug)?;
-                    let (mut scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
+                    let (scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
                     let all_calls = calls::for_conference(conn, conf.id)?;
-                    if let Some(c) = all_calls.iter().find(|c| c.public_id.to_string() == call) {
-                        if scope.topic_call.is_none() && (scope.call_ids.is_empty() || scope.call_ids.contains(&c.id)) {
-                            scope.call_ids = vec![c.id];
-                        }
-                    }
                     let rows = reviews::dashboard(conn, &scope)?;
                     let tracks = calls::tracks(conn, conf.id)?;
                     Ok(std::sync::Arc::new((conf, rows, role, all_calls, tracks)))
@@ -184,9 +198,9 @@ async fn load_dashboard(
 type DashboardData = (Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>);
 
 async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQuery) -> Result<HttpResponse, AppError> {
-    let loaded = load_dashboard(&ctx, slug, mc.clone(), q.clone()).await?;
+    let loaded = load_dashboard(&ctx, slug, mc.clone()).await?;
     let (conf, all_rows, role, all_calls, tracks) = &*loaded;
-    let rows = filter_and_sort(all_rows, &q, role);
+    let rows = filter_and_sort(all_rows, &q, role, all_calls);
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
     let pages = rows.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
@@ -269,8 +283,8 @@ async fn next_unreviewed(
     let slug = slug.into_inner();
     let NextQuery { mut q, mc } = q.into_inner();
     q.unreviewed = "1".into();
-    let loaded = load_dashboard(&ctx, slug.clone(), mc.clone(), q.clone()).await?;
-    let rows = filter_and_sort(&loaded.1, &q, &loaded.2);
+    let loaded = load_dashboard(&ctx, slug.clone(), mc.clone()).await?;
+    let rows = filter_and_sort(&loaded.1, &q, &loaded.2, &loaded.3);
     match rows.first() {
         Some(r) => Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{}", r.public_id), None)),
         None => {
