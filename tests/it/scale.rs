@@ -260,6 +260,9 @@ fn the_page_cache_keeps_one_copy_of_a_page_whatever_else_the_query_string_says()
     for junk in ["?view=nonsense", "?view=day&x=1", "?day=", "?y=1&x=2"] {
         assert_eq!(anon.get(&format!("{slug}/schedule{junk}")).body, first.body, "{junk}");
     }
+    // However the path is spelt, it is the page its route found.
+    let encoded = anon.get("/c/kernel%2Dweek%2Ddemo/schedule?x=1");
+    assert_eq!((encoded.status, encoded.body == first.body), (200, true));
     assert_eq!(w.pages.page_count(), 1, "one schedule page kept, not one per query string");
 
     // The parameters the page reads still make their own pages, with the right content.
