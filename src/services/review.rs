@@ -591,7 +591,7 @@ mod tests {
     }
 
     #[test]
-    fn organisers_see_all_others_as_the_call_allows() {
+    fn without_a_conflict_organisers_see_all_and_others_what_the_call_allows() {
         assert_eq!(review_sight(&Reviewer::Organiser, false, "never", false), Sight::All);
         let lead = Reviewer::Lead(1);
         assert_eq!(review_sight(&lead, false, "never", true), Sight::Own);
