@@ -460,6 +460,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    named_speakers (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        name -> Text,
+        guid -> Uuid,
+    }
+}
+
+diesel::table! {
     schedule_stars (user_id, session_guid) {
         user_id -> Int8,
         conference_id -> Int8,

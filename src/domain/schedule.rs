@@ -91,6 +91,8 @@ pub struct Session {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionPerson {
+    /// Random and stored (the account's public id, or a named speaker's row),
+    /// never derived from the person's email address or name: the exports are public.
     pub guid: uuid::Uuid,
     pub id: i64,
     pub name: String,
@@ -114,7 +116,6 @@ impl Session {
     }
 }
 
-/// A person's GUID as the frab schema recommends: uuid5 of "acct:<email>" in the URL namespace.
 /// The days (in the conference's zone) that have sessions, in order.
 pub fn days(sessions: &[Session], tz: Tz) -> Vec<NaiveDate> {
     let mut days: Vec<NaiveDate> = sessions.iter().map(|s| s.starts_at.with_timezone(&tz).date_naive()).collect();
@@ -150,10 +151,6 @@ pub fn choose_day(days: &[NaiveDate], asked: &str, today: NaiveDate) -> DayChoic
         Ok(d) if days.contains(&d) => DayChoice::Day(d),
         Ok(_) => DayChoice::NotScheduled,
     }
-}
-
-pub fn person_guid(email: &str) -> uuid::Uuid {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("acct:{email}").as_bytes())
 }
 
 /// Times accepted topics one after another from the start of their MC's block,
@@ -349,6 +346,5 @@ mod tests {
         let t = time_topics(start, &[25, 30]);
         assert_eq!(t[1].0, start + chrono::Duration::minutes(25));
         assert_eq!(t[1].1, start + chrono::Duration::minutes(55));
-        assert_eq!(person_guid("a@example.org"), person_guid("a@example.org"));
     }
 }

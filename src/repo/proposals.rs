@@ -383,10 +383,12 @@ pub fn next_position(conn: &mut PgConnection, call_id: i64) -> QueryResult<i32> 
 /// Marks every accepted or rejected, unreleased proposal of the conference's own
 /// calls (or of one topic call) released, and returns them. One UPDATE: a
 /// proposal is returned by exactly one release, however many run at once.
+/// Those in `skip` stay unreleased (left for someone else to release).
 pub fn release_decisions(
     conn: &mut PgConnection,
     conference_id: i64,
     topic_call: Option<i64>,
+    skip: &[i64],
 ) -> QueryResult<Vec<Proposal>> {
     let own_calls = calls::table
         .filter(calls::conference_id.eq(conference_id))
@@ -395,7 +397,8 @@ pub fn release_decisions(
     let base = proposals::table
         .filter(proposals::conference_id.eq(conference_id))
         .filter(proposals::state.eq_any(["accepted", "rejected"]))
-        .filter(proposals::decision_released_at.is_null());
+        .filter(proposals::decision_released_at.is_null())
+        .filter(proposals::id.ne_all(skip));
     let now = Some(Utc::now());
     match topic_call {
         Some(c) => diesel::update(base.filter(proposals::call_id.eq(c)))
@@ -407,4 +410,28 @@ pub fn release_decisions(
             .returning(Proposal::as_returning())
             .get_results(conn),
     }
+}
+
+/// How many of `among` are decided and unreleased in the same calls as
+/// `release_decisions` covers (what a release left for someone else).
+pub fn unreleased_decisions(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    topic_call: Option<i64>,
+    among: &[i64],
+) -> QueryResult<usize> {
+    let own_calls = calls::table
+        .filter(calls::conference_id.eq(conference_id))
+        .filter(calls::microconference_id.is_null())
+        .select(calls::id);
+    let base = proposals::table
+        .filter(proposals::conference_id.eq(conference_id))
+        .filter(proposals::state.eq_any(["accepted", "rejected"]))
+        .filter(proposals::decision_released_at.is_null())
+        .filter(proposals::id.eq_any(among));
+    let n: i64 = match topic_call {
+        Some(c) => base.filter(proposals::call_id.eq(c)).count().get_result(conn)?,
+        None => base.filter(proposals::call_id.eq_any(own_calls)).count().get_result(conn)?,
+    };
+    Ok(n as usize)
 }

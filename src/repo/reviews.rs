@@ -235,6 +235,19 @@ pub fn is_conflicted(conn: &mut PgConnection, proposal_id: i64, user_id: i64) ->
     Ok(rows.first().is_some_and(|r| r.conflicted))
 }
 
+/// The proposals of a conference `user_id` has a conflict of interest with.
+pub fn conflicted_proposals(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let sql = format!("SELECT p.id FROM proposals p WHERE p.conference_id = $1 AND {}", conflict_sql("$2"));
+    let rows: Vec<Row> =
+        diesel::sql_query(sql).bind::<BigInt, _>(conference_id).bind::<BigInt, _>(user_id).load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// One row of a reviewer's (or organiser's) dashboard.
 #[derive(Debug, Clone, QueryableByName, serde::Serialize)]
 pub struct DashboardRow {
@@ -270,6 +283,10 @@ pub struct DashboardRow {
     pub anonymised: bool,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub decision_released_at: Option<DateTime<Utc>>,
+    /// The viewer has a conflict of interest with it (only ever true when the
+    /// scope includes conflicted proposals).
+    #[diesel(sql_type = Bool)]
+    pub conflicted: bool,
 }
 
 pub struct Scope {
@@ -281,7 +298,8 @@ pub struct Scope {
     /// Limits of a committee member; empty means everything.
     pub call_ids: Vec<i64>,
     pub track_ids: Vec<i64>,
-    /// Organisers see conflicted proposals too (marked), reviewers never.
+    /// Conflicted proposals listed too, marked `conflicted` (the organisers'
+    /// decisions page: they see them, not their reviews); otherwise left out.
     pub include_conflicted: bool,
 }
 
@@ -289,12 +307,18 @@ pub struct Scope {
 /// every score in one query (no N+1; the scores are kept on the proposal by a
 /// trigger), conflicts already removed for reviewers.
 pub fn dashboard(conn: &mut PgConnection, s: &Scope) -> QueryResult<Vec<DashboardRow>> {
-    let conflict_filter = if s.include_conflicted { String::new() } else { format!("AND NOT {}", conflict_sql("$2")) };
+    // Left out, every row is unconflicted: no need to ask twice.
+    let (conflicted, conflict_filter) = if s.include_conflicted {
+        (conflict_sql("$2"), String::new())
+    } else {
+        ("false".to_string(), format!("AND NOT {}", conflict_sql("$2")))
+    };
     let call_filter = if s.topic_call.is_some() { "c.id = $5" } else { "c.microconference_id IS NULL" };
     let sql = format!(
         "SELECT p.id, p.public_id, p.title, p.state, c.id AS call_id, c.title AS call_title, p.track_id, t.name AS track, \
                 own.score AS own_score, p.review_scores AS scores, \
-                c.score_min, c.score_max, c.reviews_visibility, u.name AS submitter_name, c.anonymised, p.decision_released_at \
+                c.score_min, c.score_max, c.reviews_visibility, u.name AS submitter_name, c.anonymised, p.decision_released_at, \
+                {conflicted} AS conflicted \
          FROM proposals p \
          JOIN calls c ON c.id = p.call_id \
          JOIN users u ON u.id = p.submitter_id \
@@ -346,19 +370,28 @@ pub struct ExportRow {
     pub anonymised: bool,
     #[diesel(sql_type = Text)]
     pub reviews_visibility: String,
+    /// The viewer has a conflict of interest with the proposal.
+    #[diesel(sql_type = Bool)]
+    pub conflicted: bool,
+    /// The viewer has reviewed the proposal (others' reviews may depend on it).
+    #[diesel(sql_type = Bool)]
+    pub viewer_reviewed: bool,
 }
 
-pub fn export(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<ExportRow>> {
-    diesel::sql_query(
+/// Every review of a conference, with what `viewer` is to each proposal; the
+/// service decides which of them the viewer may read.
+pub fn export(conn: &mut PgConnection, conference_id: i64, viewer_id: i64) -> QueryResult<Vec<ExportRow>> {
+    let sql = format!(
         "SELECT p.id AS proposal_db_id, p.public_id AS proposal_id, p.title, c.title AS call, p.state, \
                 su.name AS proposer, su.email AS proposer_email, r.reviewer_id, ru.name AS reviewer, r.score, r.comment, \
-                r.note_to_proposer, c.anonymised, c.reviews_visibility \
+                r.note_to_proposer, c.anonymised, c.reviews_visibility, {} AS conflicted, \
+                EXISTS (SELECT 1 FROM reviews own WHERE own.proposal_id = p.id AND own.reviewer_id = $2) AS viewer_reviewed \
          FROM reviews r JOIN proposals p ON p.id = r.proposal_id JOIN calls c ON c.id = p.call_id \
          JOIN users su ON su.id = p.submitter_id JOIN users ru ON ru.id = r.reviewer_id \
          WHERE p.conference_id = $1 ORDER BY p.created_at, r.id",
-    )
-    .bind::<BigInt, _>(conference_id)
-    .load(conn)
+        conflict_sql("$2")
+    );
+    diesel::sql_query(sql).bind::<BigInt, _>(conference_id).bind::<BigInt, _>(viewer_id).load(conn)
 }
 
 // --- notification templates ---

@@ -25,6 +25,30 @@ pub struct Item {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A speaker named on an organisers' item (no account), with their stored random GUID.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct NamedSpeaker {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub guid: uuid::Uuid,
+}
+
+/// The speakers of a `speakers` list, in its order. Each has a row from the
+/// moment the list was written (a trigger keeps `named_speakers` complete),
+/// and the list is read by the same `speaker_names` function.
+pub fn named_speakers(conn: &mut PgConnection, conference_id: i64, speakers: &str) -> QueryResult<Vec<NamedSpeaker>> {
+    diesel::sql_query(
+        "SELECT g.id, g.name, g.guid FROM speaker_names($2) s \
+         JOIN named_speakers g ON g.conference_id = $1 AND g.name = s.name ORDER BY s.ord",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<Text, _>(speakers)
+    .load(conn)
+}
+
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Room {
     pub id: i64,

@@ -136,42 +136,21 @@ struct FormatQuery {
     format: String,
 }
 
-/// Reviews as JSON (or CSV with `?format=csv`). Organisers get every review;
-/// committee members only reviews of proposals they may review (never
-/// conflicted ones), others' reviews only as the call's visibility allows, and
-/// no proposer identity in anonymised calls.
+/// Reviews as JSON (or CSV with `?format=csv`): those the bearer may read, as
+/// `services::review::review_sight` decides for every other page too (nothing
+/// of proposals they have a conflict of interest with, organisers included).
 async fn reviews(
     state: State,
     req: HttpRequest,
     slug: web::Path<String>,
     q: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    use crate::repo::reviews as repo;
-    use crate::services::review::{self as service, Reviewer};
     let user = bearer_user(&state, &req).await?;
     let slug = slug.into_inner();
     let rows = state
         .db(move |conn, _| {
             let conf = crate::services::conferences::find(conn, &slug)?;
-            let (scope, role) = service::scope(conn, &user, &conf, None)?;
-            let all = repo::export(conn, conf.id)?;
-            // Conflicted proposals are not in the scope: their reviews never leave.
-            let visible = repo::dashboard(conn, &scope)?;
-            let organiser = matches!(role, Reviewer::Organiser);
-            Ok(all
-                .into_iter()
-                .filter_map(|mut r| {
-                    let row = visible.iter().find(|v| v.id == r.proposal_db_id)?;
-                    if !(r.reviewer_id == user.id || service::may_see_others(row, &role)) {
-                        return None;
-                    }
-                    if r.anonymised && !organiser {
-                        r.proposer = String::new();
-                        r.proposer_email = String::new();
-                    }
-                    Some(r)
-                })
-                .collect::<Vec<_>>())
+            crate::services::review::readable_reviews(conn, &user, &conf)
         })
         .await?;
     if q.format == "csv" {

@@ -12,6 +12,7 @@ use crate::routes::views;
 use crate::services::cfp::{self, Access};
 use crate::services::conferences as conf_service;
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -42,7 +43,8 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    render::shared(&ctx, &req, render_cfp_page(ctx.clone(), req.clone(), slug)).await
+    let slot = Slot::path(format!("/c/{slug}/cfp"));
+    render::shared(&ctx, &req, slot, render_cfp_page(ctx.clone(), req.clone(), slug)).await
 }
 
 async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -255,7 +257,8 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let submitter_id = p.submitter_id;
     // A released decision (not one taken back by a withdrawal since).
     let released = p.decision_released_at.is_some() && matches!(p.state.as_str(), "accepted" | "rejected");
-    let (topics, people, submitter, notes, state) = ctx
+    let viewer = ctx.user()?.clone();
+    let (topics, people, submitter, notes, state, conflicted) = ctx
         .state
         .db(move |conn, _| {
             let notes = if released { crate::repo::reviews::notes_for_proposer(conn, pid)? } else { Vec::new() };
@@ -266,6 +269,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
                 notes,
                 // What a proposer may do follows the disclosed state only.
                 cfp::proposer_state(conn, pid)?,
+                crate::services::review::is_conflicted(conn, pid, &viewer)?,
             ))
         })
         .await?;
@@ -293,7 +297,8 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
             "can_edit": access.member && open && state.proposer_may_edit(),
             "can_submit": access.member && open && state.proposer_may_submit(),
             "can_withdraw": access.member && state.proposer_may_withdraw(open),
-            "can_decide": access.organiser && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
+            "can_decide": access.organiser && !conflicted && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
+            "conflicted_organiser": access.organiser && conflicted,
             "decisions": decisions,
         }),
     )

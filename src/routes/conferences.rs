@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::repo::conferences::{self as repo, Conference, ORGANISER};
 use crate::services::conferences::{self as service, Appointed};
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -97,7 +98,8 @@ async fn create(ctx: Ctx, form: web::Form<ConferenceInput>) -> Result<HttpRespon
 }
 
 async fn show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    render::shared(&ctx, &req, render_show(ctx.clone(), req.clone(), slug)).await
+    let slot = Slot::path(format!("/c/{slug}"));
+    render::shared(&ctx, &req, slot, render_show(ctx.clone(), req.clone(), slug)).await
 }
 
 async fn render_show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -13,7 +13,7 @@ use crate::repo::reviews::{self, DashboardRow};
 use crate::repo::users;
 use crate::routes::conferences::view as conference_view;
 use crate::routes::views;
-use crate::services::review::{self as service, ReviewInput, Reviewer};
+use crate::services::review::{self as service, ReviewInput, Reviewer, Sight};
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
@@ -75,12 +75,15 @@ fn fmt_mean(m: Option<f64>) -> Value {
 }
 
 fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
-    let see = service::may_see_others(r, role);
+    let sight = service::row_sight(r, role);
+    let see = sight == Sight::All;
     let st = rules::stats(&r.scores, r.score_min, r.score_max);
-    let hide_names = r.anonymised && !matches!(role, Reviewer::Organiser);
+    let hide_names = service::hides_proposer(r.anonymised, role);
     json!({
         "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
-        "own": r.own_score.map(|s| format!("{s:+}")), "count": st.count,
+        "own": if sight == Sight::Nothing { None } else { r.own_score.map(|s| format!("{s:+}")) },
+        "count": if sight == Sight::Nothing { Value::Null } else { json!(st.count) },
+        "conflicted": sight == Sight::Nothing,
         "mean": if see { fmt_mean(st.mean) } else { Value::Null },
         // A string, so a spread of 0 (full agreement) still shows.
         "spread": if see { st.spread.map(|v| Value::from(v.to_string())).unwrap_or(Value::Null) } else { Value::Null },
@@ -108,21 +111,40 @@ struct DashQuery {
 /// the page shows this many (a screenful to work through, cheap to render).
 const PER_PAGE: usize = 50;
 
-fn filter_and_sort<'a>(rows: &'a [DashboardRow], q: &DashQuery, role: &Reviewer) -> Vec<&'a DashboardRow> {
+/// The call a dashboard is narrowed to: one of the conference's calls that the
+/// person's scope covers (an MC's topic review has one call already); anything
+/// else in `?call=` narrows nothing.
+fn chosen_call(q: &DashQuery, role: &Reviewer, all_calls: &[calls::Call]) -> Option<i64> {
+    let c = all_calls.iter().find(|c| c.public_id.to_string() == q.call)?;
+    match role {
+        Reviewer::Lead(_) => None,
+        Reviewer::Member(m) if !m.call_ids.is_empty() && !m.call_ids.contains(&c.id) => None,
+        _ => Some(c.id),
+    }
+}
+
+fn filter_and_sort<'a>(
+    rows: &'a [DashboardRow],
+    q: &DashQuery,
+    role: &Reviewer,
+    all_calls: &[calls::Call],
+) -> Vec<&'a DashboardRow> {
+    let call = chosen_call(q, role, all_calls);
     let mut rows: Vec<&DashboardRow> = rows.iter().collect();
     rows.retain(|r| {
-        (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
+        call.is_none_or(|c| r.call_id == c)
+            && (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
             && (q.unreviewed.is_empty() || r.own_score.is_none())
     });
     let mean = |r: &DashboardRow| {
-        if service::may_see_others(r, role) {
+        if service::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).mean.unwrap_or(f64::MIN)
         } else {
             f64::MIN
         }
     };
     let spread = |r: &DashboardRow| {
-        if service::may_see_others(r, role) {
+        if service::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).spread.unwrap_or(-1)
         } else {
             -1
@@ -142,30 +164,25 @@ async fn load_dashboard(
     ctx: &Ctx,
     slug: String,
     mc: Option<String>,
-    q: DashQuery,
 ) -> Result<std::sync::Arc<DashboardData>, AppError> {
     let user = ctx.user()?.clone();
     // A reviewer pages, sorts and filters the same rows: they are computed once
     // and kept briefly for this reviewer (any write through this instance, such
     // as their own review, drops them; others' show within the page cache TTL).
-    let memo_key = format!("dashboard:{slug}:{}:{}:{}", user.id, mc.as_deref().unwrap_or(""), q.call);
+    // The key holds nothing from the query string: every filter is applied to
+    // these rows, so no `?call=` makes another copy.
+    let memo_key = format!("dashboard:{slug}:{}:{}", user.id, mc.as_deref().unwrap_or(""));
     let pages = ctx.state.pages.clone();
     let loaded = match pages.recall::<DashboardData>(&memo_key) {
         Some(d) => d,
         None => {
             let epoch = pages.epoch();
-            let call = q.call.clone();
             let d = ctx
                 .state
                 .db(move |conn, _| {
                     let conf = conf_service::find(conn, &slug)?;
-                    let (mut scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
+                    let (scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
                     let all_calls = calls::for_conference(conn, conf.id)?;
-                    if let Some(c) = all_calls.iter().find(|c| c.public_id.to_string() == call) {
-                        if scope.topic_call.is_none() && (scope.call_ids.is_empty() || scope.call_ids.contains(&c.id)) {
-                            scope.call_ids = vec![c.id];
-                        }
-                    }
                     let rows = reviews::dashboard(conn, &scope)?;
                     let tracks = calls::tracks(conn, conf.id)?;
                     Ok(std::sync::Arc::new((conf, rows, role, all_calls, tracks)))
@@ -181,9 +198,9 @@ async fn load_dashboard(
 type DashboardData = (Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>);
 
 async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQuery) -> Result<HttpResponse, AppError> {
-    let loaded = load_dashboard(&ctx, slug, mc.clone(), q.clone()).await?;
+    let loaded = load_dashboard(&ctx, slug, mc.clone()).await?;
     let (conf, all_rows, role, all_calls, tracks) = &*loaded;
-    let rows = filter_and_sort(all_rows, &q, role);
+    let rows = filter_and_sort(all_rows, &q, role, all_calls);
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
     let pages = rows.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
@@ -266,8 +283,8 @@ async fn next_unreviewed(
     let slug = slug.into_inner();
     let NextQuery { mut q, mc } = q.into_inner();
     q.unreviewed = "1".into();
-    let loaded = load_dashboard(&ctx, slug.clone(), mc.clone(), q.clone()).await?;
-    let rows = filter_and_sort(&loaded.1, &q, &loaded.2);
+    let loaded = load_dashboard(&ctx, slug.clone(), mc.clone()).await?;
+    let rows = filter_and_sort(&loaded.1, &q, &loaded.2, &loaded.3);
     match rows.first() {
         Some(r) => Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{}", r.public_id), None)),
         None => {
@@ -300,13 +317,11 @@ async fn review_page_with(
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
             let (p, call, role) = service::reviewable(conn, &user, &conf, &id)?;
-            let all = reviews::reviews_of(conn, p.id)?;
-            let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
-            let visibility = rules::Visibility::parse(&call.reviews_visibility).unwrap_or(rules::Visibility::AfterOwn);
-            let see = matches!(role, Reviewer::Organiser) || visibility.may_see_others(own.is_some());
+            let seen = service::reviews_seen(conn, &user, &p, &call, &role)?;
+            let (own, see) = (seen.own, seen.sight == Sight::All);
             let tracks = calls::tracks(conn, conf.id)?;
             let topics = proposals::topics(conn, p.id)?;
-            let hide = service::hides_proposer(&call, &role);
+            let hide = service::hides_proposer(call.anonymised, &role);
             let proposer = if hide {
                 None
             } else {
@@ -314,16 +329,12 @@ async fn review_page_with(
                 let people: Vec<String> = proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
                 Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))
             };
-            let scores: Vec<i32> = all.iter().map(|(r, _)| r.score).collect();
-            let st = rules::stats(&scores, call.score_min, call.score_max);
-            let others: Vec<Value> = if see {
-                all.iter()
-                    .filter(|(r, _)| r.reviewer_id != user.id)
-                    .map(|(r, name)| json!({ "reviewer": name, "score": format!("{:+}", r.score), "comment_html": markdown::to_html(&r.comment), "note": r.note_to_proposer }))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let st = rules::stats(&seen.scores, call.score_min, call.score_max);
+            let others: Vec<Value> = seen
+                .others
+                .iter()
+                .map(|(r, name)| json!({ "reviewer": name, "score": format!("{:+}", r.score), "comment_html": markdown::to_html(&r.comment), "note": r.note_to_proposer }))
+                .collect();
             let open = rules::review_open(call.review_opens_at, call.review_closes_at, chrono::Utc::now());
             let back = match call.microconference_id {
                 Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, crate::repo::microconferences::find(conn, mc)?.public_id),
@@ -456,13 +467,14 @@ async fn mc_release(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpR
     let (slug, mc) = path.into_inner();
     let user = ctx.user()?.clone();
     let (s2, m2) = (slug.clone(), mc.clone());
-    ctx.state
+    let d = ctx
+        .state
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &s2)?;
             service::release(conn, st, &user, &conf, Some(&m2))
         })
         .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some("decisions-released")))
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some(&flash_left("decisions-released", d))))
 }
 
 async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -601,25 +613,14 @@ async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespons
     let conf = ctx.organised(slug.into_inner()).await?;
     let user = ctx.user()?.clone();
     let c2 = conf.clone();
-    let (rows, unreleased) = ctx
-        .state
-        .db(move |conn, _| {
-            let scope = reviews::Scope {
-                conference_id: c2.id,
-                viewer_id: user.id,
-                topic_call: None,
-                call_ids: vec![],
-                track_ids: vec![],
-                include_conflicted: false,
-            };
-            let rows = reviews::dashboard(conn, &scope)?;
-            let unreleased = rows
-                .iter()
-                .filter(|r| (r.state == "accepted" || r.state == "rejected") && r.decision_released_at.is_none())
-                .count();
-            Ok((rows, unreleased))
-        })
-        .await?;
+    let rows = ctx.state.db(move |conn, _| service::decision_rows(conn, &user, &c2)).await?;
+    let unreleased = |conflicted: bool| {
+        rows.iter()
+            .filter(|r| r.conflicted == conflicted)
+            .filter(|r| (r.state == "accepted" || r.state == "rejected") && r.decision_released_at.is_none())
+            .count()
+    };
+    let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
     let list: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -634,6 +635,7 @@ async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespons
         &format!("Decisions · {}", conf.name),
         json!({
             "conference": conference_view(&conf), "rows": list, "unreleased": unreleased,
+            "left_for_others": left_for_others,
         }),
     )
 }
@@ -652,16 +654,25 @@ async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Res
         return Err(AppError::BadRequest("Tick at least one proposal.".into()));
     }
     let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::decide_many(conn, &user, &conf, &chosen, state)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some("decision-saved")))
+    let d = ctx.state.db(move |conn, _| service::decide_many(conn, &user, &conf, &chosen, state)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decision-saved", d))))
+}
+
+/// The flash key of a bulk action, saying how many were left for another organiser.
+fn flash_left(key: &str, d: service::Done) -> String {
+    if d.left_for_others == 0 {
+        key.to_string()
+    } else {
+        format!("{key}-left:{}", d.left_for_others)
+    }
 }
 
 async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let conf = ctx.organised(slug.clone()).await?;
     let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some("decisions-released")))
+    let d = ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decisions-released", d))))
 }
 
 async fn notifications_page_with(
@@ -739,7 +750,8 @@ async fn save_notifications(
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))
 }
 
-/// The organisers' CSV of every review (formula cells neutralised).
+/// The CSV of reviews (formula cells neutralised), for the organisers'
+/// download and the API alike.
 pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
     let mut out = rules::csv_line(
         &[
@@ -775,8 +787,9 @@ pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
 
 async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    let cid = conf.id;
-    let rows = ctx.state.db(move |conn, _| Ok(reviews::export(conn, cid)?)).await?;
+    let user = ctx.user()?.clone();
+    let c2 = conf.clone();
+    let rows = ctx.state.db(move |conn, _| service::organiser_reviews(conn, &user, &c2)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-reviews.csv\"", conf.slug)))

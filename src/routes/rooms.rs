@@ -10,6 +10,7 @@ use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -93,7 +94,8 @@ async fn grid(ctx: Ctx, slug: web::Path<String>, q: web::Query<DateQuery>) -> Re
 
 async fn board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     // The screens at the venue all show the same page: render it once a second.
-    render::shared(&ctx, &req, render_board(ctx.clone(), req.clone(), slug)).await
+    let slot = Slot::path(format!("/c/{slug}/board"));
+    render::shared(&ctx, &req, slot, render_board(ctx.clone(), req.clone(), slug)).await
 }
 
 async fn render_board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -10,6 +10,7 @@ use crate::routes::conferences::view as conference_view;
 use crate::services::schedule as service;
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
 use actix_web::http::header;
 use actix_web::http::StatusCode;
@@ -312,6 +313,32 @@ struct ViewQuery {
     day: String,
 }
 
+impl ViewQuery {
+    /// The view the page shows: anything but rooms or tracks is the day view.
+    fn view(&self) -> &'static str {
+        match self.view.as_str() {
+            "room" => "room",
+            "track" => "track",
+            _ => "day",
+        }
+    }
+
+    /// Where the page is cached: the path and these two parameters as the page
+    /// reads them (the view it shows; the day as a date, however it was
+    /// written), so any other query string is the same page. A day that is not
+    /// a date is kept as typed: its page is an error, never stored.
+    fn slot(&self, slug: &str) -> Slot {
+        let view = match self.view() {
+            "day" => "",
+            other => other,
+        };
+        let asked = self.day.trim();
+        let day =
+            NaiveDate::parse_from_str(asked, "%Y-%m-%d").map(|d| d.to_string()).unwrap_or_else(|_| asked.to_string());
+        Slot::path(format!("/c/{slug}/schedule")).param("view", view).param("day", &day)
+    }
+}
+
 /// A conference, the key its public schedule was built from, the schedule (if
 /// published, shared from the cache) and the viewer's stars.
 type PublicView = (Conference, String, Option<std::sync::Arc<service::Published>>, Vec<uuid::Uuid>);
@@ -362,7 +389,8 @@ async fn public_schedule(
     slug: web::Path<String>,
     q: web::Query<ViewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    render::shared(&ctx, &req, render_public_schedule(ctx.clone(), req.clone(), slug, q)).await
+    let slot = q.slot(&slug);
+    render::shared(&ctx, &req, slot, render_public_schedule(ctx.clone(), req.clone(), slug, q)).await
 }
 
 async fn render_public_schedule(
@@ -379,10 +407,7 @@ async fn render_public_schedule(
     if let Some(hit) = render::revalidated(&ctx, &req, &key) {
         return Ok(hit);
     }
-    let view = match q.view.as_str() {
-        "room" | "track" => q.view.clone(),
-        _ => "day".to_string(),
-    };
+    let view = q.view().to_string();
     let title = format!("Schedule · {}", conf.name);
     let Some(published) = data else {
         return render::ok_shared(
@@ -445,16 +470,19 @@ async fn render_public_schedule(
 }
 
 async fn session_page(ctx: Ctx, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    render::shared(&ctx, &req, render_session_page(ctx.clone(), req.clone(), path)).await
+    let (slug, guid) = path.into_inner();
+    // The GUID as written canonically: its other spellings are the same page.
+    let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
+    let slot = Slot::path(format!("/c/{slug}/session/{guid}"));
+    render::shared(&ctx, &req, slot, render_session_page(ctx.clone(), req.clone(), slug, guid)).await
 }
 
 async fn render_session_page(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    slug: String,
+    guid: uuid::Uuid,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, guid) = path.into_inner();
-    let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
     let (conf, key, data, stars) = load_public(&ctx, slug).await?;
     if let Some(hit) = render::revalidated(&ctx, &req, &key) {
         return Ok(hit);
@@ -546,8 +574,14 @@ pub async fn export_response(
     slug: String,
     format: Format,
 ) -> Result<HttpResponse, AppError> {
-    let slot = req.path().to_string();
-    let render = render_export(state.clone(), req.clone(), slug, format);
+    // Exports read no query parameters.
+    let slot = Slot::path(match format {
+        Format::Xml => format!("/c/{slug}/schedule.xml"),
+        Format::Json => format!("/c/{slug}/schedule.json"),
+        Format::Ics => format!("/c/{slug}/schedule.ics"),
+        Format::Api => format!("/api/v1/conferences/{slug}/schedule"),
+    });
+    let render = render_export(state.clone(), req.clone(), slot.clone(), slug, format);
     let mut resp = render::shared_at(&state.pages, req, &slot, render).await?;
     resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
     Ok(resp)
@@ -556,10 +590,10 @@ pub async fn export_response(
 async fn render_export(
     state: crate::state::State,
     req: HttpRequest,
+    slot: Slot,
     slug: String,
     format: Format,
 ) -> Result<HttpResponse, AppError> {
-    let slot = req.path().to_string();
     let base = state.config.base_url.clone();
     let (key, rendered) = state
         .db(move |conn, st| {

@@ -549,6 +549,8 @@ pub fn decide_topic(
         let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let p = proposals::by_public_id(conn, id)?.filter(|p| p.call_id == call.id).ok_or(AppError::NotFound)?;
+        // A lead's own topic is decided by another lead or an organiser.
+        crate::services::review::require_unconflicted(conn, p.id, user)?;
         crate::services::review::record_decision(conn, &p, to, None)
     })
 }

@@ -139,9 +139,6 @@ pub fn reviewable(
     ) {
         return Err(AppError::NotFound);
     }
-    if reviews::is_conflicted(conn, p.id, user.id)? {
-        return Err(AppError::NotFound);
-    }
     let call = calls::find(conn, p.call_id)?;
     let role = match call.microconference_id {
         Some(mc) if mcs::is_lead(conn, mc, user.id)? => Reviewer::Lead(mc),
@@ -152,7 +149,167 @@ pub fn reviewable(
             _ => return Err(AppError::NotFound),
         },
     };
+    let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
+    if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
+        return Err(conflict_refusal(conn, conf, user)?);
+    }
     Ok((p, call, role))
+}
+
+// --- who may see reviews ---
+
+/// What a person may read of the reviews of one proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    /// Nothing, not even how many there are or their mean.
+    Nothing,
+    /// Their own review only.
+    Own,
+    /// Every review, with scores, comments and reviewers.
+    All,
+}
+
+/// The one rule for "who may see the reviews of proposal P". The review page,
+/// the dashboards, the decisions page, the organisers' CSV and the API all ask
+/// it, and nothing else decides it:
+/// - whoever has a conflict of interest with P (on it as proposer, co-speaker or
+///   lead, declared it, or had it set by an organiser) sees nothing of them,
+///   organisers included: P's reviews and decision are for another organiser;
+/// - otherwise organisers see every review;
+/// - reviewers and MC leads see their own, and the others' as P's call allows.
+pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: &str, has_own: bool) -> Sight {
+    if conflicted {
+        return Sight::Nothing;
+    }
+    let others = match role {
+        Reviewer::Organiser => true,
+        _ => Visibility::parse(visibility).unwrap_or(Visibility::AfterOwn).may_see_others(has_own),
+    };
+    if others {
+        Sight::All
+    } else {
+        Sight::Own
+    }
+}
+
+/// `review_sight` for a row of a dashboard or of the decisions page.
+pub fn row_sight(row: &DashboardRow, role: &Reviewer) -> Sight {
+    review_sight(role, row.conflicted, &row.reviews_visibility, row.own_score.is_some())
+}
+
+/// Proposer identities are hidden from reviewers in anonymised calls (organisers always see them).
+pub fn hides_proposer(anonymised: bool, role: &Reviewer) -> bool {
+    anonymised && !matches!(role, Reviewer::Organiser)
+}
+
+pub const CONFLICTED: &str =
+    "You have a conflict of interest with this proposal: another organiser must handle its reviews and its decision.";
+
+/// How someone with a conflict of interest is refused: organisers are told why
+/// (they know the proposal exists, and someone else must act on it); anyone
+/// else gets 404, as if it did not exist.
+fn conflict_refusal(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<AppError, AppError> {
+    Ok(if is_organiser(conn, conf, user)? { AppError::ForbiddenBecause(CONFLICTED.into()) } else { AppError::NotFound })
+}
+
+/// Refuses anyone with a conflict of interest with the proposal (403 with the
+/// reason): a decision, its release or its conflicts are for someone else.
+pub fn require_unconflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<(), AppError> {
+    if reviews::is_conflicted(conn, proposal_id, user.id)? {
+        Err(AppError::ForbiddenBecause(CONFLICTED.into()))
+    } else {
+        Ok(())
+    }
+}
+
+pub fn is_conflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<bool, AppError> {
+    Ok(reviews::is_conflicted(conn, proposal_id, user.id)?)
+}
+
+/// The reviews of one proposal as a reviewer may read them on its review page.
+pub struct ReviewsSeen {
+    pub own: Option<reviews::Review>,
+    /// Others' reviews with their reviewers' names (empty unless `sight` is `All`).
+    pub others: Vec<(reviews::Review, String)>,
+    /// Every score (empty unless `sight` is `All`).
+    pub scores: Vec<i32>,
+    pub sight: Sight,
+}
+
+pub fn reviews_seen(
+    conn: &mut PgConnection,
+    user: &User,
+    p: &Proposal,
+    call: &Call,
+    role: &Reviewer,
+) -> Result<ReviewsSeen, AppError> {
+    let all = reviews::reviews_of(conn, p.id)?;
+    let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
+    let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
+    let sight = review_sight(role, conflicted, &call.reviews_visibility, own.is_some());
+    let (others, scores) = match sight {
+        Sight::All => (
+            all.iter().filter(|(r, _)| r.reviewer_id != user.id).cloned().collect(),
+            all.iter().map(|(r, _)| r.score).collect(),
+        ),
+        Sight::Own | Sight::Nothing => (Vec::new(), Vec::new()),
+    };
+    let own = if sight == Sight::Nothing { None } else { own };
+    Ok(ReviewsSeen { own, others, scores, sight })
+}
+
+/// Every review `user` may read in the conference as their review role allows
+/// (the API's JSON and CSV).
+pub fn readable_reviews(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    let (scope, role) = scope(conn, user, conf, None)?;
+    let in_scope: Option<Vec<i64>> = match role {
+        Reviewer::Organiser => None,
+        _ => Some(reviews::dashboard(conn, &scope)?.iter().map(|r| r.id).collect()),
+    };
+    readable(conn, user, conf, &role, in_scope.as_deref())
+}
+
+/// The organisers' download of every review, less those of proposals the
+/// organiser downloading it has a conflict of interest with.
+pub fn organiser_reviews(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    require_organiser(conn, conf, user)?;
+    readable(conn, user, conf, &Reviewer::Organiser, None)
+}
+
+/// The reviews of the proposals in scope (`None`: all of the conference) that
+/// `review_sight` lets `user` read, proposers blanked where hidden.
+fn readable(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    role: &Reviewer,
+    in_scope: Option<&[i64]>,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    let rows = reviews::export(conn, conf.id, user.id)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| in_scope.is_none_or(|ids| ids.contains(&r.proposal_db_id)))
+        .filter(|r| match review_sight(role, r.conflicted, &r.reviews_visibility, r.viewer_reviewed) {
+            Sight::All => true,
+            Sight::Own => r.reviewer_id == user.id,
+            Sight::Nothing => false,
+        })
+        .map(|mut r| {
+            if hides_proposer(r.anonymised, role) {
+                r.proposer = String::new();
+                r.proposer_email = String::new();
+            }
+            r
+        })
+        .collect())
 }
 
 pub fn dashboard(
@@ -163,21 +320,6 @@ pub fn dashboard(
 ) -> Result<(Vec<DashboardRow>, Reviewer), AppError> {
     let (scope, role) = scope(conn, user, conf, mc)?;
     Ok((reviews::dashboard(conn, &scope)?, role))
-}
-
-/// Whether the viewer may see others' scores on this row.
-pub fn may_see_others(row: &DashboardRow, role: &Reviewer) -> bool {
-    match role {
-        Reviewer::Organiser => true,
-        _ => Visibility::parse(&row.reviews_visibility)
-            .unwrap_or(Visibility::AfterOwn)
-            .may_see_others(row.own_score.is_some()),
-    }
-}
-
-/// Proposer identities are hidden from reviewers in anonymised calls (organisers always see them).
-pub fn hides_proposer(call: &Call, role: &Reviewer) -> bool {
-    call.anonymised && !matches!(role, Reviewer::Organiser)
 }
 
 pub struct ReviewInput {
@@ -205,6 +347,22 @@ pub fn save_review(
     })
 }
 
+/// The rows of the organisers' decisions page: every proposal up for a
+/// decision, those the organiser has a conflict of interest with marked (and
+/// shown without their reviews).
+pub fn decision_rows(conn: &mut PgConnection, user: &User, conf: &Conference) -> Result<Vec<DashboardRow>, AppError> {
+    require_organiser(conn, conf, user)?;
+    let scope = Scope {
+        conference_id: conf.id,
+        viewer_id: user.id,
+        topic_call: None,
+        call_ids: vec![],
+        track_ids: vec![],
+        include_conflicted: true,
+    };
+    Ok(reviews::dashboard(conn, &scope)?)
+}
+
 pub fn declare_conflict(
     conn: &mut PgConnection,
     user: &User,
@@ -226,6 +384,8 @@ pub fn set_conflict(
 ) -> Result<(), AppError> {
     require_organiser(conn, conf, actor)?;
     let (p, _, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
+    // Or they could lift their own conflict, or block every other organiser.
+    require_unconflicted(conn, p.id, actor)?;
     let reviewer = users::find_by_email(conn, reviewer_email)?
         .ok_or_else(|| AppError::BadRequest("No account with that address.".into()))?;
     if conflicted {
@@ -238,10 +398,9 @@ pub fn set_conflict(
 
 // --- decisions ---
 
-/// Decides one proposal of the conference's own calls (organisers) or of an MC's
-/// topic call (its leads). Proposers see nothing until the decision is released.
 /// The proposal if the actor may decide it: organisers for the conference's
-/// calls, an MC's leads (and organisers) for its topics. Others: 404 or 403.
+/// calls, an MC's leads (and organisers) for its topics, and never someone
+/// with a conflict of interest with it. Others: 404 or 403.
 pub fn require_decider(
     conn: &mut PgConnection,
     actor: &User,
@@ -253,13 +412,15 @@ pub fn require_decider(
         Some(mc) => mcs::is_lead(conn, mc, actor.id)? || is_organiser(conn, conf, actor)?,
         None => is_organiser(conn, conf, actor)?,
     };
-    if allowed {
-        Ok(p)
-    } else {
-        Err(AppError::Forbidden)
+    if !allowed {
+        return Err(AppError::Forbidden);
     }
+    require_unconflicted(conn, p.id, actor)?;
+    Ok(p)
 }
 
+/// Decides one proposal of the conference's own calls (organisers) or of an MC's
+/// topic call (its leads). Proposers see nothing until the decision is released.
 pub fn decide(
     conn: &mut PgConnection,
     actor: &User,
@@ -306,21 +467,36 @@ pub fn record_decision(
     Ok(())
 }
 
-/// Decides many proposals at once; returns how many changed.
+/// What a bulk decision or a release did, and what it left for someone else.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Done {
+    pub done: usize,
+    /// Left out: the actor has a conflict of interest with them.
+    pub left_for_others: usize,
+}
+
+/// Decides many proposals at once, leaving out those the actor has a conflict
+/// of interest with (another organiser decides them).
 pub fn decide_many(
     conn: &mut PgConnection,
     actor: &User,
     conf: &Conference,
     public_ids: &[String],
     to: ProposalState,
-) -> Result<usize, AppError> {
+) -> Result<Done, AppError> {
     conn.transaction(|conn| {
-        let mut n = 0;
+        let conflicted = reviews::conflicted_proposals(conn, conf.id, actor.id)?;
+        let mut d = Done::default();
         for id in public_ids {
+            let (p, _, _) = cfp::visible_proposal(conn, Some(actor), conf, id)?;
+            if conflicted.contains(&p.id) {
+                d.left_for_others += 1;
+                continue;
+            }
             decide(conn, actor, conf, id, to, None)?;
-            n += 1;
+            d.done += 1;
         }
-        Ok(n)
+        Ok(d)
     })
 }
 
@@ -360,13 +536,14 @@ pub fn save_notification_template(
 /// Releases every decided, unreleased proposal in scope: one mail per person on
 /// it, through the outbox, in the same transaction that marks it released — so
 /// releasing twice sends nothing twice. Accepted MCs become microconferences now.
+/// Proposals the actor has a conflict of interest with stay for someone else.
 pub fn release(
     conn: &mut PgConnection,
     st: &AppState,
     actor: &User,
     conf: &Conference,
     mc_public_id: Option<&str>,
-) -> Result<usize, AppError> {
+) -> Result<Done, AppError> {
     conn.transaction(|conn| {
         let topic_call = match mc_public_id {
             Some(mc) => Some(cfp::led_microconference(conn, actor, conf, mc)?.1.id),
@@ -375,7 +552,9 @@ pub fn release(
                 None
             }
         };
-        let released = proposals::release_decisions(conn, conf.id, topic_call)?;
+        let conflicted = reviews::conflicted_proposals(conn, conf.id, actor.id)?;
+        let released = proposals::release_decisions(conn, conf.id, topic_call, &conflicted)?;
+        let left_for_others = proposals::unreleased_decisions(conn, conf.id, topic_call, &conflicted)?;
         for p in &released {
             notify(conn, st, conf, p)?;
             let call = calls::find(conn, p.call_id)?;
@@ -391,7 +570,7 @@ pub fn release(
                 )?;
             }
         }
-        Ok(released.len())
+        Ok(Done { done: released.len(), left_for_others })
     })
 }
 
@@ -419,4 +598,28 @@ fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposa
         mail::queue(conn, st, &u.email, &subject, "decision", json!({ "text": text }))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_hides_every_review_from_everyone() {
+        for role in [Reviewer::Organiser, Reviewer::Lead(1)] {
+            for visibility in ["always", "after_own", "never"] {
+                assert_eq!(review_sight(&role, true, visibility, true), Sight::Nothing, "{visibility}");
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_conflict_organisers_see_all_and_others_what_the_call_allows() {
+        assert_eq!(review_sight(&Reviewer::Organiser, false, "never", false), Sight::All);
+        let lead = Reviewer::Lead(1);
+        assert_eq!(review_sight(&lead, false, "never", true), Sight::Own);
+        assert_eq!(review_sight(&lead, false, "after_own", false), Sight::Own);
+        assert_eq!(review_sight(&lead, false, "after_own", true), Sight::All);
+        assert_eq!(review_sight(&lead, false, "always", false), Sight::All);
+    }
 }

@@ -151,23 +151,22 @@ fn people_of_proposal(conn: &mut PgConnection, proposal_id: i64) -> Result<Vec<S
     let mut out = Vec::new();
     for uid in ids {
         let u = users::find(conn, uid)?;
-        out.push(SessionPerson { guid: rules::person_guid(&u.email), id: u.id, name: u.name, user_id: Some(u.id) });
+        // The account's random public id: a GUID made from the email address
+        // would let anyone test whether an address belongs to a speaker.
+        out.push(SessionPerson { guid: u.public_id, id: u.id, name: u.name, user_id: Some(u.id) });
     }
     Ok(out)
 }
 
-fn named_people(speakers: &str) -> Vec<SessionPerson> {
-    speakers
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|name| {
-            let guid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("name:{name}").as_bytes());
-            // A stable positive id from the name's GUID (frab wants an integer).
-            let id = (guid.as_u128() % 1_000_000_000) as i64 + 1;
-            SessionPerson { guid, id, name: name.to_string(), user_id: None }
-        })
-        .collect()
+/// Where the export ids of named speakers start, clear of the accounts' ids.
+const NAMED_SPEAKER_IDS: i64 = 1_000_000_000;
+
+/// The speakers named on an organisers' item, each with their stored random GUID.
+fn named_people(conn: &mut PgConnection, conference_id: i64, speakers: &str) -> Result<Vec<SessionPerson>, AppError> {
+    Ok(repo::named_speakers(conn, conference_id, speakers)?
+        .into_iter()
+        .map(|s| SessionPerson { guid: s.guid, id: NAMED_SPEAKER_IDS + s.id, name: s.name, user_id: None })
+        .collect())
 }
 
 /// The schedule as it stands in the editor: every placed item, and the accepted,
@@ -182,7 +181,7 @@ pub fn draft_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<
         let room = item.room_id.and_then(|id| rooms.iter().find(|r| r.id == id));
         let persons = match item.proposal_id {
             Some(p) => people_of_proposal(conn, p)?,
-            None => named_people(&item.speakers),
+            None => named_people(conn, conf.id, &item.speakers)?,
         };
         let session = Session {
             guid: item.public_id,

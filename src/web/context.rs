@@ -92,7 +92,21 @@ impl FromRequest for Ctx {
 }
 
 /// Flash messages travel as a key, not as text, so nobody can put words on our pages via a cookie.
+/// A few keys carry a count (`key-left:3`): only a number, read as one.
 pub fn flash_text(key: &str) -> Option<String> {
+    if let Some((key, n)) = key.split_once("-left:") {
+        let n: u32 = n.parse().ok()?;
+        let left = format!(
+            "except for {n} {} left for another organiser: you have a conflict of interest with {}.",
+            if n == 1 { "proposal" } else { "proposals" },
+            if n == 1 { "it" } else { "them" }
+        );
+        return match key {
+            "decision-saved" => Some(format!("The decisions were saved, {left}")),
+            "decisions-released" => Some(format!("The decisions were released and the mail is on its way, {left}")),
+            _ => None,
+        };
+    }
     let text = match key {
         "logged-in" => "Welcome back. You are logged in.",
         "logged-out" => "You are logged out.",

@@ -25,9 +25,41 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// More distinct pages than this and the cache starts over: bounded memory
-/// whatever query strings people send.
+/// More distinct pages than this and the cache starts over. Pages are kept
+/// by `Slot`, so junk in a URL never makes a new one; this is the last line.
 const MAX_ENTRIES: usize = 4096;
+
+/// Where a page sits in the cache: its path, rebuilt by the page from what its
+/// route matched (`/c/{slug}/schedule` with the slug it looked up), and only
+/// the query parameters the page reads, each as the page understands it.
+/// Everything else in a URL names the same page: `?x=1` … `?x=10000`, a
+/// percent-encoded slug or a reordered query string are one entry, not ten
+/// thousand. The cache takes no other key, so no page can be kept by its raw URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slot(String);
+
+impl Slot {
+    /// A page that reads no query parameters.
+    pub fn path(path: impl Into<String>) -> Slot {
+        Slot(path.into())
+    }
+
+    /// The page reads `name`, as `value` (normalised by the page: two values
+    /// that show the same page must be equal; empty is the same as absent).
+    /// Call in a fixed order.
+    pub fn param(mut self, name: &str, value: &str) -> Slot {
+        if !value.is_empty() {
+            let pair = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
+            self.0.push(if self.0.contains('?') { '&' } else { '?' });
+            self.0.push_str(&pair);
+        }
+        self
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 pub struct CachedPage {
     /// What the page was rendered from; equal keys mean equal pages.
@@ -118,7 +150,7 @@ pub struct PageCache {
     epoch: AtomicU64,
     /// Moved by every write but an attendee's registration or booking.
     memo_epoch: AtomicU64,
-    entries: Mutex<HashMap<String, Arc<CachedPage>>>,
+    entries: Mutex<HashMap<Slot, Arc<CachedPage>>>,
     memos: Mutex<HashMap<String, Memo>>,
 }
 
@@ -215,8 +247,8 @@ impl PageCache {
     /// The page, if it may be served without asking the database: fresh, or
     /// stale while another request renders it again. `Err` with a guard means
     /// this request is the one to render it (keep the guard until it is stored).
-    pub fn lookup(&self, path: &str) -> Result<Arc<CachedPage>, Option<Refreshing>> {
-        let page = self.entries.lock().ok().and_then(|e| e.get(path).cloned()).ok_or(None)?;
+    pub fn lookup(&self, slot: &Slot) -> Result<Arc<CachedPage>, Option<Refreshing>> {
+        let page = self.entries.lock().ok().and_then(|e| e.get(slot).cloned()).ok_or(None)?;
         if page.epoch == self.epoch.load(Ordering::Relaxed) && page.checked.elapsed() < self.ttl {
             return Ok(page);
         }
@@ -228,15 +260,15 @@ impl PageCache {
     }
 
     /// The page only if fresh (tests and callers that must not see stale pages).
-    pub fn fresh(&self, path: &str) -> Option<Arc<CachedPage>> {
-        let page = self.entries.lock().ok()?.get(path).cloned()?;
+    pub fn fresh(&self, slot: &Slot) -> Option<Arc<CachedPage>> {
+        let page = self.entries.lock().ok()?.get(slot).cloned()?;
         (page.epoch == self.epoch.load(Ordering::Relaxed) && page.checked.elapsed() < self.ttl).then_some(page)
     }
 
     /// The page rendered from `key`, whatever its age, stamped fresh again.
-    pub fn revalidate(&self, path: &str, key: &str) -> Option<Arc<CachedPage>> {
+    pub fn revalidate(&self, slot: &Slot, key: &str) -> Option<Arc<CachedPage>> {
         let mut entries = self.entries.lock().ok()?;
-        let old = entries.get(path).filter(|p| p.key == key)?;
+        let old = entries.get(slot).filter(|p| p.key == key)?;
         let page = Arc::new(CachedPage {
             key: old.key.clone(),
             content_type: old.content_type,
@@ -247,14 +279,24 @@ impl PageCache {
             epoch: self.epoch.load(Ordering::Relaxed),
             refreshing: AtomicBool::new(false),
         });
-        entries.insert(path.to_string(), page.clone());
+        entries.insert(slot.clone(), page.clone());
         Some(page)
+    }
+
+    /// How many pages are kept (the rest of memory follows it).
+    pub fn page_count(&self) -> usize {
+        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+    }
+
+    /// How many values are remembered.
+    pub fn memo_count(&self) -> usize {
+        self.memos.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Keeps a freshly rendered page (and its gzip form).
     pub fn store(
         &self,
-        path: &str,
+        slot: &Slot,
         key: String,
         content_type: &'static str,
         cache_control: &'static str,
@@ -275,10 +317,10 @@ impl PageCache {
             refreshing: AtomicBool::new(false),
         });
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES && !entries.contains_key(path) {
+            if entries.len() >= MAX_ENTRIES && !entries.contains_key(slot) {
                 entries.clear();
             }
-            entries.insert(path.to_string(), page.clone());
+            entries.insert(slot.clone(), page.clone());
         }
         page
     }
@@ -298,31 +340,33 @@ mod tests {
 
     #[test]
     fn fresh_until_a_write_or_the_ttl() {
+        let a = Slot::path("/a");
         let cache = PageCache::new(Duration::from_millis(50));
-        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".to_string());
-        assert!(cache.fresh("/a").is_some());
+        cache.store(&a, "k1".into(), "text/html", "no-store", "hello".to_string());
+        assert!(cache.fresh(&a).is_some());
         cache.written();
-        assert!(cache.fresh("/a").is_none(), "a local write makes it stale");
-        assert!(cache.revalidate("/a", "k2").is_none(), "another key is another page");
-        assert!(cache.revalidate("/a", "k1").is_some());
-        assert!(cache.fresh("/a").is_some());
+        assert!(cache.fresh(&a).is_none(), "a local write makes it stale");
+        assert!(cache.revalidate(&a, "k2").is_none(), "another key is another page");
+        assert!(cache.revalidate(&a, "k1").is_some());
+        assert!(cache.fresh(&a).is_some());
         std::thread::sleep(Duration::from_millis(60));
-        assert!(cache.fresh("/a").is_none(), "older than the ttl");
+        assert!(cache.fresh(&a).is_none(), "older than the ttl");
     }
 
     #[test]
     fn one_request_renders_a_stale_page_again_while_the_others_get_it_stale() {
+        let a = Slot::path("/a");
         let cache = PageCache::new(Duration::from_millis(10));
-        cache.store("/a", "k".into(), "text/html", "no-store", "old".to_string());
+        cache.store(&a, "k".into(), "text/html", "no-store", "old".to_string());
         std::thread::sleep(Duration::from_millis(20));
-        let guard = cache.lookup("/a").err().flatten().expect("the first request renders");
-        assert_eq!(cache.lookup("/a").ok().unwrap().body, "old", "the others get the stale page");
+        let guard = cache.lookup(&a).err().flatten().expect("the first request renders");
+        assert_eq!(cache.lookup(&a).ok().unwrap().body, "old", "the others get the stale page");
         drop(guard);
-        let guard = cache.lookup("/a").err().flatten().expect("a failed render lets the next one try");
-        cache.store("/a", "k".into(), "text/html", "no-store", "new".to_string());
+        let guard = cache.lookup(&a).err().flatten().expect("a failed render lets the next one try");
+        cache.store(&a, "k".into(), "text/html", "no-store", "new".to_string());
         drop(guard);
-        assert_eq!(cache.lookup("/a").ok().unwrap().body, "new");
-        assert!(matches!(cache.lookup("/b"), Err(None)), "nothing cached: render");
+        assert_eq!(cache.lookup(&a).ok().unwrap().body, "new");
+        assert!(matches!(cache.lookup(&Slot::path("/b")), Err(None)), "nothing cached: render");
     }
 
     #[test]
@@ -340,20 +384,33 @@ mod tests {
 
     #[test]
     fn an_attendees_registration_or_booking_leaves_remembered_values_but_not_pages() {
+        let a = Slot::path("/a");
         let cache = PageCache::new(Duration::from_secs(60));
         cache.remember("ticketing".into(), cache.epoch(), Arc::new(7));
-        cache.store("/a", "k1".into(), "text/html", "no-store", "hello".to_string());
+        cache.store(&a, "k1".into(), "text/html", "no-store", "hello".to_string());
         cache.written_by_attendee();
         assert_eq!(*cache.recall::<i32>("ticketing").unwrap(), 7, "still fresh");
-        assert!(cache.fresh("/a").is_none(), "the page is checked again");
+        assert!(cache.fresh(&a).is_none(), "the page is checked again");
         cache.written();
         assert!(cache.recall::<i32>("ticketing").is_none(), "any other write: computed again");
     }
 
     #[test]
+    fn a_slot_is_the_path_and_the_parameters_the_page_reads() {
+        let s = Slot::path("/c/x/schedule").param("view", "room").param("day", "2030-09-18");
+        assert_eq!(s.as_str(), "/c/x/schedule?view=room&day=2030-09-18");
+        assert_eq!(
+            Slot::path("/c/x/schedule").param("view", "").param("day", "2030-09-18").as_str(),
+            "/c/x/schedule?day=2030-09-18"
+        );
+        assert_eq!(Slot::path("/p").param("q", "a&b=c").as_str(), "/p?q=a%26b%3Dc", "a value cannot add a parameter");
+    }
+
+    #[test]
     fn gzip_only_when_accepted() {
+        let a = Slot::path("/a");
         let cache = PageCache::default();
-        let page = cache.store("/a", String::new(), "text/plain", "no-store", "x".repeat(1000));
+        let page = cache.store(&a, String::new(), "text/plain", "no-store", "x".repeat(1000));
         assert!(page.gzip.len() < 100);
         let plain = page.respond(&TestRequest::default().to_http_request());
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());

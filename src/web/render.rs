@@ -2,9 +2,10 @@
 
 use crate::error::AppError;
 use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
 use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 /// Renders `template` inside the layout. `data` must be a JSON object; the layout
@@ -41,11 +42,19 @@ fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, A
     Ok(ctx.state.templates.render_owned(template, Value::Object(data))?)
 }
 
-/// Where this request's page sits in the page cache, when the visitor may be
-/// given a page rendered for someone else: nobody logged in, no flash message.
-fn shared_slot(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
-    (ctx.account.is_none() && ctx.flash.is_none())
-        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default())
+/// Whether the visitor may be given a page rendered for someone else: nobody
+/// logged in, no flash message.
+fn shareable(ctx: &Ctx) -> bool {
+    ctx.account.is_none() && ctx.flash.is_none()
+}
+
+/// Where this request's page sits in the page cache: the slot its handler
+/// gave `shared`, when the visitor may share it. A page that gave none is not kept.
+fn shared_slot(ctx: &Ctx, req: &HttpRequest) -> Option<Slot> {
+    if !shareable(ctx) {
+        return None;
+    }
+    req.extensions().get::<Slot>().cloned()
 }
 
 /// Serves an anonymous visitor's page from the page cache, with `render`
@@ -54,22 +63,25 @@ fn shared_slot(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
 /// background (RFC 5861's stale-while-revalidate): under load, the one
 /// request that used to refresh it could wait seconds for a database round
 /// trip on two busy cores, and every other visitor waits for nothing.
-/// Logged-in visitors always get `render`.
-pub async fn shared<F>(ctx: &Ctx, req: &HttpRequest, render: F) -> Result<HttpResponse, AppError>
+/// Logged-in visitors always get `render`. The page is kept under `slot`: its
+/// path and the query parameters it reads (see `Slot`), never the raw URL.
+pub async fn shared<F>(ctx: &Ctx, req: &HttpRequest, slot: Slot, render: F) -> Result<HttpResponse, AppError>
 where
     F: std::future::Future<Output = Result<HttpResponse, AppError>> + 'static,
 {
-    match shared_slot(ctx, req) {
-        Some(slot) => shared_at(&ctx.state.pages, req, &slot, render).await,
-        None => render.await,
+    if !shareable(ctx) {
+        return render.await;
     }
+    // For `ok_shared` and `revalidated`, which `render` calls with this request.
+    req.extensions_mut().insert(slot.clone());
+    shared_at(&ctx.state.pages, req, &slot, render).await
 }
 
 /// `shared` for a page kept under `slot`.
 pub async fn shared_at<F>(
     pages: &crate::web::page_cache::PageCache,
     req: &HttpRequest,
-    slot: &str,
+    slot: &Slot,
     render: F,
 ) -> Result<HttpResponse, AppError>
 where
@@ -85,7 +97,7 @@ where
         }
         Err(Some(refreshing)) => {
             let stale = refreshing.page();
-            let slot = slot.to_string();
+            let slot = slot.as_str().to_string();
             actix_web::rt::spawn(async move {
                 // Others keep getting the stale page until this ends.
                 let _refreshing = refreshing;

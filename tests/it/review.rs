@@ -412,3 +412,132 @@ fn accepted_microconference_gets_comp_passes_at_release() {
     org.post_form(&format!("/c/{}/manage/release", s.slug), &[]);
     assert_eq!(plumbline::repo::registrations::count_mc_codes(&mut c, mcs[0].id).unwrap(), 3);
 }
+
+/// A proposal's state and whether its decision is released, read from the database.
+fn decision_of(app: &TestApp, path: &str) -> (String, bool) {
+    let id = uuid::Uuid::parse_str(&id_of(path)).unwrap();
+    let p = plumbline::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
+    (p.state, p.decision_released_at.is_some())
+}
+
+fn api_token(app: &TestApp, email: &str) -> String {
+    let mut c = app.db.conn();
+    let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+    crate::support::api_token(&mut c, u.id)
+}
+
+#[test]
+fn conflicts_of_interest_bind_organisers_too() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let olga = login(&app, "org@example.org");
+    // A second organiser, who handles what Olga may not.
+    let otto_id = app.user("otto@example.org", "Otto Organiser", false);
+    plumbline::repo::conferences::grant_role(&mut app.db.conn(), s.conf_id, otto_id, "organiser").unwrap();
+    let otto = login(&app, "otto@example.org");
+    // Olga proposes a talk herself; Ada's talk gets a conflict set for Olga by Otto.
+    let own = talk(&olga, &s, "Olga's own talk", "submit");
+    let ada = app.logged_in("ada@example.org", "Ada Proposer", false);
+    let set = talk(&ada, &s, "Ada's talk", "submit");
+    let clean = talk(&ada, &s, "Clean talk", "submit");
+    let rev = member(&app, &s, "rev@example.org", "Rev Iewer");
+    assert_eq!(review(&rev, &s, &own, "2", "Rev on own"), 303);
+    assert_eq!(review(&rev, &s, &set, "-2", "Rev on set"), 303);
+    assert_eq!(review(&rev, &s, &clean, "1", "Rev on clean"), 303);
+    assert_eq!(otto.post_form(&format!("{set}/conflicts"), &[("email", "org@example.org")]).status, 303);
+
+    // The review page: 403 with the reason, for both kinds of conflict.
+    for path in [&own, &set] {
+        let r = olga.get(&format!("/c/{}/review/{}", s.slug, id_of(path)));
+        assert_eq!(r.status, 403, "{path}");
+        assert!(r.body.contains("conflict of interest"), "{}", r.body);
+        assert!(!r.body.contains("Rev on"));
+    }
+    assert!(olga.get(&format!("/c/{}/review/{}", s.slug, id_of(&clean))).body.contains("Rev on clean"));
+
+    // The CSV download and the API (JSON and CSV) leave the conflicted reviews out.
+    let csv = olga.get(&format!("/c/{}/manage/reviews.csv", s.slug));
+    assert_eq!(csv.status, 200);
+    let api = format!("/api/v1/conferences/{}/reviews", s.slug);
+    let json = app.client().get_with_bearer(&api, &api_token(&app, "org@example.org")).body;
+    let api_csv = app.client().get_with_bearer(&format!("{api}?format=csv"), &api_token(&app, "org@example.org")).body;
+    for body in [&csv.body, &json, &api_csv] {
+        assert!(body.contains("Rev on clean"), "{body}");
+        assert!(!body.contains("Rev on own") && !body.contains("Rev on set"), "{body}");
+    }
+    let all = otto.get(&format!("/c/{}/manage/reviews.csv", s.slug)).body;
+    assert!(all.contains("Rev on own") && all.contains("Rev on set") && all.contains("Rev on clean"), "{all}");
+
+    // The decisions page lists them, marked, without their scores.
+    let page = olga.get(&format!("/c/{}/manage/decisions", s.slug)).body;
+    assert!(page.contains("Olga&#x27;s own talk") && page.contains("Ada&#x27;s talk"), "{page}");
+    assert_eq!(page.matches("conflict of interest</span>").count(), 2, "{page}");
+    assert!(page.contains("aria-label=\"scores 1×1\""), "the clean talk's scores");
+    assert!(!page.contains("scores 2×1") && !page.contains("scores -2×1"), "{page}");
+    assert!(!page.contains(&format!("value=\"{}\"", id_of(&own))), "no box to tick");
+    // The proposal page: no decision form, and why.
+    let p = olga.get(&own).body;
+    assert!(!p.contains("Decision (organisers)") && p.contains("another organiser decides it"), "{p}");
+    assert!(otto.get(&own).body.contains("Decision (organisers)"));
+
+    // Deciding one: 403 with the reason, nothing changes.
+    let r = olga.post_form(&format!("{own}/decision"), &[("state", "accepted")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("conflict of interest"), "{}", r.body);
+    assert_eq!(decision_of(&app, &own).0, "submitted");
+    // Deciding in bulk: the conflicted ones are left out, and she is told how many.
+    let r = olga.post_form(
+        &format!("/c/{}/manage/decisions", s.slug),
+        &[("proposal", &id_of(&own)), ("proposal", &id_of(&set)), ("proposal", &id_of(&clean)), ("state", "accepted")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(olga.get(&r.location()).body.contains("except for 2 proposals left for another organiser"));
+    assert_eq!(decision_of(&app, &clean).0, "accepted");
+    assert_eq!(decision_of(&app, &own).0, "submitted");
+    assert_eq!(decision_of(&app, &set).0, "submitted");
+    // Otto decides them; Olga's release leaves them for him.
+    assert_eq!(otto.post_form(&format!("{own}/decision"), &[("state", "accepted")]).status, 303);
+    assert_eq!(otto.post_form(&format!("{set}/decision"), &[("state", "rejected")]).status, 303);
+    let r = olga.post_form(&format!("/c/{}/manage/release", s.slug), &[]);
+    assert_eq!(r.status, 303);
+    assert!(olga.get(&r.location()).body.contains("except for 2 proposals left for another organiser"));
+    assert_eq!(decision_of(&app, &clean), ("accepted".into(), true));
+    assert_eq!(decision_of(&app, &own), ("accepted".into(), false));
+    assert_eq!(decision_of(&app, &set), ("rejected".into(), false));
+    assert!(olga
+        .get(&format!("/c/{}/manage/decisions", s.slug))
+        .body
+        .contains("2 decided proposals are left for another organiser"));
+    assert_eq!(otto.post_form(&format!("/c/{}/manage/release", s.slug), &[]).status, 303);
+    assert_eq!(decision_of(&app, &own), ("accepted".into(), true));
+    assert_eq!(decision_of(&app, &set), ("rejected".into(), true));
+
+    // Nor can she lift her conflict, or set others' on that proposal.
+    let r = olga.post_form(&format!("{set}/conflicts"), &[("email", "org@example.org"), ("conflicted", "0")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(olga.post_form(&format!("{set}/conflicts"), &[("email", "otto@example.org")]).status, 403);
+    assert_eq!(olga.get(&format!("/c/{}/review/{}", s.slug, id_of(&set))).status, 403);
+}
+
+#[test]
+fn an_mc_lead_does_not_decide_their_own_topic() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let lena = app.logged_in("lena@example.org", "Lena Lead", false);
+    let (mc_manage, topic) = crate::cfp::accepted_mc(&app, &s, &org, &lena, &lena, "Tracing");
+    let mc = mc_manage.trim_end_matches("/manage");
+    let decide = format!("{mc}/topics/{}/decision", id_of(&topic));
+    let r = lena.post_form(&decide, &[("state", "accepted")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("conflict of interest"), "{}", r.body);
+    assert_eq!(decision_of(&app, &topic).0, "submitted");
+    assert_eq!(org.post_form(&decide, &[("state", "accepted")]).status, 303);
+    assert_eq!(decision_of(&app, &topic).0, "accepted");
+    // Her release leaves it for someone else too.
+    let r = lena.post_form(&format!("{mc}/release"), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(decision_of(&app, &topic), ("accepted".into(), false));
+    assert_eq!(org.post_form(&format!("{mc}/release"), &[]).status, 303);
+    assert_eq!(decision_of(&app, &topic), ("accepted".into(), true));
+}

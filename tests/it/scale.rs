@@ -200,3 +200,137 @@ fn cached_public_pages_follow_other_instances_within_the_ttl_and_local_writes_at
     let mine = organiser.get("/c/lpc-demo/cfp");
     assert!(mine.body.contains("Log out"), "their own page, with their name and forms");
 }
+
+/// The app (without SMTP) with a handle on its page cache, stopped when dropped.
+struct Watched {
+    base: String,
+    http: crate::support::Http,
+    pages: std::sync::Arc<plumbline::web::page_cache::PageCache>,
+    handle: actix_web::dev::ServerHandle,
+    _db: crate::support::TestDb,
+}
+
+impl Watched {
+    fn start() -> Watched {
+        let db = crate::support::TestDb::new();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = plumbline::build_state(crate::support::test_config(&db.url, &base, None)).unwrap();
+        let pages = state.pages.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = plumbline::http_server(state, listener, 1).unwrap();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().unwrap();
+        Watched { http: crate::support::Http::new(&base), base, pages, handle, _db: db }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        futures_util::FutureExt::now_or_never(self.handle.stop(false));
+    }
+}
+
+#[test]
+fn the_page_cache_keeps_one_copy_of_a_page_whatever_else_the_query_string_says() {
+    let w = Watched::start();
+    plumbline::services::demo::load(&mut w._db.conn()).unwrap();
+    let (anon, slug) = (&w.http, "/c/kernel-week-demo");
+    let first = anon.get(&format!("{slug}/schedule"));
+    assert_eq!(first.status, 200);
+    let days: std::collections::BTreeSet<String> = regex::Regex::new(r#"<time datetime="(\d{4}-\d{2}-\d{2})">"#)
+        .unwrap()
+        .captures_iter(&first.body)
+        .map(|c| c[1].to_string())
+        .collect();
+    let days: Vec<String> = days.into_iter().collect();
+    assert!(days.len() >= 2, "{days:?}");
+    assert_eq!(w.pages.page_count(), 1);
+
+    // Junk in the query string is the same page: one copy, however many URLs.
+    for i in 0..2000 {
+        let r = anon.get(&format!("{slug}/schedule?x={i}&utm_source=n{i}"));
+        assert_eq!(r.status, 200);
+    }
+    for junk in ["?view=nonsense", "?view=day&x=1", "?day=", "?y=1&x=2"] {
+        assert_eq!(anon.get(&format!("{slug}/schedule{junk}")).body, first.body, "{junk}");
+    }
+    // However the path is spelt, it is the page its route found.
+    let encoded = anon.get("/c/kernel%2Dweek%2Ddemo/schedule?x=1");
+    assert_eq!((encoded.status, encoded.body == first.body), (200, true));
+    assert_eq!(w.pages.page_count(), 1, "one schedule page kept, not one per query string");
+
+    // The parameters the page reads still make their own pages, with the right content.
+    let current = |d: &str| format!("schedule?day={d}\" aria-current=\"page\"");
+    let second = anon.get(&format!("{slug}/schedule?x=7&day={}", days[1]));
+    assert!(second.body.contains(&current(&days[1])) && !second.body.contains(&current(&days[0])));
+    assert_eq!(w.pages.page_count(), 2);
+    // The same day written another way, or among junk, is that same page.
+    for q in [format!("day=%20{}%20&x=1", days[1]), format!("z=1&day={}&view=day", days[1])] {
+        assert_eq!(anon.get(&format!("{slug}/schedule?{q}")).body, second.body, "{q}");
+    }
+    let by_room = anon.get(&format!("{slug}/schedule?view=room&day={}&x=3", days[1]));
+    assert!(by_room.body.contains("view=room&amp;day=") && by_room.body != second.body);
+    assert_eq!(anon.get(&format!("{slug}/schedule?day={}&view=room&x=4", days[1])).body, by_room.body);
+    assert_eq!(w.pages.page_count(), 3);
+    // A day that is not a date is refused and never kept.
+    assert_eq!(anon.get(&format!("{slug}/schedule?day=someday")).status, 400);
+    assert_eq!(w.pages.page_count(), 3);
+
+    // Exports and session pages: junk, and other spellings of a GUID, add nothing either.
+    for i in 0..50 {
+        assert_eq!(anon.get(&format!("{slug}/schedule.xml?x={i}")).status, 200);
+    }
+    assert_eq!(w.pages.page_count(), 4);
+    let guid = regex::Regex::new(r#"/session/([0-9a-f-]{36})""#).unwrap().captures(&first.body).unwrap()[1].to_string();
+    let session = anon.get(&format!("{slug}/session/{guid}"));
+    assert_eq!(session.status, 200);
+    for other in [guid.to_uppercase(), guid.replace('-', ""), format!("{guid}?x=1")] {
+        assert_eq!(anon.get(&format!("{slug}/session/{other}")).body, session.body, "{other}");
+    }
+    assert_eq!(w.pages.page_count(), 5);
+}
+
+#[test]
+fn a_reviewers_dashboard_is_remembered_once_whatever_the_query_string_says() {
+    let w = Watched::start();
+    plumbline::services::demo::load(&mut w._db.conn()).unwrap();
+    let rui = crate::support::Http::new(&w.base);
+    let login = rui.post_form(
+        "/login",
+        &[("email", "reviewer@example.org"), ("password", plumbline::services::demo::DEMO_PASSWORD)],
+    );
+    assert_eq!(login.status, 303);
+    let total = |body: &str| -> usize {
+        let re = regex::Regex::new(r"Proposals you may review \((\d+)").unwrap();
+        re.captures(body).unwrap_or_else(|| panic!("{body}"))[1].parse().unwrap()
+    };
+    let all = rui.get("/c/lpc-demo/review");
+    assert_eq!(all.status, 200);
+    let remembered = w.pages.memo_count();
+    for i in 0..300 {
+        let junk = format!(
+            "/c/lpc-demo/review?call={}&x={i}",
+            if i % 2 == 0 { i.to_string() } else { uuid::Uuid::new_v4().to_string() }
+        );
+        assert_eq!(total(&rui.get(&junk).body), total(&all.body), "an unknown call narrows nothing");
+    }
+    assert_eq!(w.pages.memo_count(), remembered, "one copy of the dashboard, not one per ?call=");
+    // A real call still narrows the list: every proposal is in exactly one call.
+    let calls: Vec<String> = regex::Regex::new(r#"<option value="([0-9a-f-]{36})""#)
+        .unwrap()
+        .captures_iter(&all.body)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(calls.len() >= 2, "{calls:?}");
+    let narrowed: Vec<usize> =
+        calls.iter().map(|c| total(&rui.get(&format!("/c/lpc-demo/review?call={c}")).body)).collect();
+    assert!(narrowed.iter().all(|n| *n < total(&all.body)), "{narrowed:?}");
+    assert_eq!(narrowed.iter().sum::<usize>(), total(&all.body), "{narrowed:?}");
+    assert_eq!(w.pages.memo_count(), remembered);
+}

@@ -281,3 +281,73 @@ fn login_demo(app: &TestApp, email: &str) -> Http {
     assert_eq!(h.post_form("/login", &[("email", email), ("password", "plumbline-demo")]).status, 303);
     h
 }
+
+/// Every person's (GUID, name) in a frab XML export.
+fn xml_persons(xml: &str) -> Vec<(String, String)> {
+    let re = regex::Regex::new(r#"<person id="\d+" guid="([0-9a-f-]{36})">([^<]*)</person>"#).unwrap();
+    re.captures_iter(xml).map(|c| (c[1].to_string(), c[2].to_string())).collect()
+}
+
+#[test]
+fn speaker_guids_in_exports_are_random_and_stored_not_made_from_emails_or_names() {
+    use crate::exports::{have_jsonschema, have_xmllint, jsonschema_validate, text, xmllint_validate};
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, small) = rooms(&app, &s);
+    accepted(&app, &s, &org);
+    let r = org.post_form(
+        &format!("/c/{}/manage/schedule/items", s.slug),
+        &[("kind", "keynote"), ("title", "Opening keynote"), ("speakers", "Linus Torvalds, Greg K-H")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(place(&org, &s, &item(&org, &s, "Tracing MC"), &hall, "2030-09-18T09:00", "210").status, 303);
+    assert_eq!(place(&org, &s, &item(&org, &s, "io_uring at scale"), &small, "2030-09-18T09:00", "45").status, 303);
+    assert_eq!(place(&org, &s, &item(&org, &s, "Opening keynote"), &hall, "2030-09-19T09:00", "60").status, 303);
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]).status, 303);
+
+    let xml = app.client().get(&format!("/c/{}/schedule.xml", s.slug)).body;
+    let persons = xml_persons(&xml);
+    let guid_of =
+        |name: &str| persons.iter().find(|(_, n)| n == name).unwrap_or_else(|| panic!("{name}: {xml}")).0.clone();
+    let mut c = app.db.conn();
+    // People with an account: their random public id, not uuid5 of their address.
+    for (email, name) in [("lena@example.org", "Lena Lead"), ("sam@example.org", "Sam Speaker")] {
+        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        let from_email = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("acct:{email}").as_bytes());
+        assert_eq!(guid_of(name), u.public_id.to_string(), "{name}");
+        assert_ne!(guid_of(name), from_email.to_string(), "{name}");
+    }
+    // Named speakers without an account: a stored random GUID, not one made from the name.
+    use plumbline::db::schema::named_speakers::dsl as ns;
+    for name in ["Linus Torvalds", "Greg K-H"] {
+        let stored: uuid::Uuid = ns::named_speakers
+            .filter(ns::conference_id.eq(s.conf_id))
+            .filter(ns::name.eq(name))
+            .select(ns::guid)
+            .first(&mut c)
+            .unwrap();
+        assert_eq!(guid_of(name), stored.to_string(), "{name}");
+        let from_name = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("name:{name}").as_bytes());
+        assert_ne!(guid_of(name), from_name.to_string(), "{name}");
+    }
+    // The JSON export names the same GUIDs, and both still validate.
+    let json = app.client().get(&format!("/c/{}/schedule.json", s.slug)).json();
+    let json_text = json.to_string();
+    for (guid, _) in &persons {
+        assert!(json_text.contains(guid.as_str()), "{guid} in the JSON export");
+    }
+    if have_xmllint() {
+        let out = xmllint_validate(&xml);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    if have_jsonschema() {
+        let out = jsonschema_validate(&json);
+        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    }
+    // Publishing again keeps every GUID.
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]).status, 303);
+    let again = app.client().get(&format!("/c/{}/schedule.xml", s.slug)).body;
+    assert!(again.contains("<version>2</version>"), "{again}");
+    assert_eq!(xml_persons(&again), persons);
+}
