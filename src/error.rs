@@ -20,7 +20,37 @@ pub enum AppError {
     TooManyRequests,
     /// The database (or another dependency) is not answering: try again later.
     Unavailable,
-    Internal(String),
+    /// Our fault: the cause is kept (with its own sources) for the log, and
+    /// the person sees a message written for them.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// An internal error known only by its words (no underlying error value).
+#[derive(Debug)]
+struct Message(String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+/// An error and every source under it, "outer: inner: innermost", for one log line.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let s = cause.to_string();
+        // Wrappers often repeat their source's words: say each thing once.
+        if !out.ends_with(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 impl fmt::Display for AppError {
@@ -34,7 +64,7 @@ impl AppError {
     /// detail too, which a web visitor never sees.
     pub fn for_operator(&self) -> String {
         match self {
-            AppError::Internal(detail) => format!("{}: {detail}", self.message()),
+            AppError::Internal(cause) => format!("{}: {}", self.message(), chain(cause.as_ref())),
             other => other.message(),
         }
     }
@@ -70,8 +100,21 @@ impl AppError {
         }
     }
 
+    /// An internal error from words (for causes that are not error values).
     pub fn internal(e: impl fmt::Display) -> AppError {
-        AppError::Internal(e.to_string())
+        AppError::Internal(Box::new(Message(e.to_string())))
+    }
+
+    /// An internal error caused by `e`, keeping it as the source.
+    pub fn caused_by(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+
+    /// Logs an internal error's whole chain, once, where it reaches the edge.
+    fn log(&self, edge: &str) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = %chain(cause.as_ref()), edge, "internal error");
+        }
     }
 }
 
@@ -91,9 +134,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal(detail) = self {
-            tracing::error!(%detail, "internal error");
-        }
+        self.log("page");
         let status = self.status_code();
         let mut resp = HttpResponse::build(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -138,7 +179,8 @@ impl From<diesel::result::Error> for AppError {
         match e {
             Error::NotFound => AppError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::Conflict(format!("That already exists ({}).", info.constraint_name().unwrap_or("unique")))
+                tracing::debug!(constraint = info.constraint_name(), "unique violation");
+                AppError::Conflict("That already exists.".into())
             }
             // The triggers of the trust rules (migration account_trust).
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, ref info)
@@ -158,13 +200,14 @@ impl From<diesel::result::Error> for AppError {
                 AppError::Conflict(info.message().to_string())
             }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                AppError::BadRequest(format!("A value was refused ({}).", info.constraint_name().unwrap_or("check")))
+                tracing::debug!(constraint = info.constraint_name(), "check violation");
+                AppError::BadRequest("A value was refused: please check what you entered.".into())
             }
             // An exclusion constraint (no double booking, no overlapping tiers) refused a clash.
-            Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info) => AppError::Conflict(format!(
-                "That overlaps something that already exists ({}).",
-                info.constraint_name().unwrap_or("no overlap")
-            )),
+            Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info) => {
+                tracing::debug!(constraint = info.constraint_name(), "exclusion violation");
+                AppError::Conflict("That overlaps something that already exists.".into())
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
             // Text PostgreSQL cannot store (NUL bytes) is the client's mistake, not ours.
             Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => {
@@ -173,7 +216,7 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_connection_message(info.message()) => {
                 AppError::Unavailable
             }
-            other => AppError::Internal(other.to_string()),
+            other => AppError::caused_by(other),
         }
     }
 }
@@ -198,13 +241,13 @@ impl From<diesel::r2d2::PoolError> for AppError {
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::caused_by(e)
     }
 }
 
 impl From<handlebars::RenderError> for AppError {
     fn from(e: handlebars::RenderError) -> Self {
-        AppError::Internal(format!("template: {e}"))
+        AppError::caused_by(e)
     }
 }
 
@@ -229,13 +272,31 @@ impl ResponseError for ApiError {
         self.0.status_code()
     }
     fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal(detail) = &self.0 {
-            tracing::error!(%detail, "internal error (api)");
-        }
+        self.0.log("api");
         let mut resp = HttpResponse::build(self.status_code());
         if matches!(self.0, AppError::Unauthorized) {
             resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         resp.json(serde_json::json!({ "error": self.0.message() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("rendering the page")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn internal_errors_keep_their_sources() {
+        let e = AppError::caused_by(Outer(std::io::Error::other("disk full")));
+        assert_eq!(
+            e.for_operator(),
+            "Something went wrong on our side. It has been logged.: rendering the page: disk full"
+        );
+        // People see words written for them, not the cause.
+        assert_eq!(e.message(), "Something went wrong on our side. It has been logged.");
     }
 }
