@@ -2,7 +2,8 @@
 
 use crate::config::Config;
 use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword};
-use crate::services::{accounts, bench_data, demo};
+use crate::seed::{bench as bench_data, demo};
+use crate::services::accounts;
 use crate::{db, security};
 use clap::{Parser, Subcommand};
 use std::io::Read;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod repo;
 pub mod routes;
 pub mod security;
+pub mod seed;
 pub mod services;
 pub mod state;
 pub mod templates;

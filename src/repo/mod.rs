@@ -1,6 +1,5 @@
 //! Data access, one file per aggregate: `fn(&mut PgConnection, ..) -> QueryResult<T>`.
 
-pub mod bench_data;
 pub mod calls;
 pub mod conferences;
 pub mod limits;

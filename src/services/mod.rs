@@ -1,10 +1,8 @@
 //! Use cases. Each is one database transaction; mail goes to the outbox inside it.
 
 pub mod accounts;
-pub mod bench_data;
 pub mod cfp;
 pub mod conferences;
-pub mod demo;
 pub mod limits;
 pub mod mail;
 pub mod policy;

@@ -637,8 +637,8 @@ fn organiser_desk_csv_and_chart() {
 fn demo_data_is_live_and_idempotent() {
     let app = TestApp::start();
     let mut c = app.db.conn();
-    plumbline::services::demo::load(&mut c).unwrap();
-    plumbline::services::demo::load(&mut c).unwrap();
+    plumbline::seed::demo::load(&mut c).unwrap();
+    plumbline::seed::demo::load(&mut c).unwrap();
     let rows = registrations(&app);
     assert!(rows.len() >= 30, "{}", rows.len());
     assert_eq!(rows.iter().filter(|r| r.email == "attendee@example.org" && r.status == "confirmed").count(), 2);

@@ -624,8 +624,8 @@ fn grid_and_board_show_bookings_and_blocks() {
 fn demo_has_rooms_with_bookings_today_and_is_idempotent() {
     let app = TestApp::start();
     let mut conn = app.db.conn();
-    plumbline::services::demo::load(&mut conn).unwrap();
-    plumbline::services::demo::load(&mut conn).unwrap();
+    plumbline::seed::demo::load(&mut conn).unwrap();
+    plumbline::seed::demo::load(&mut conn).unwrap();
     let rooms = app.client().get("/api/v1/conferences/kernel-week-demo/rooms").json();
     let list = rooms["rooms"].as_array().unwrap();
     assert_eq!(list.len(), 5);

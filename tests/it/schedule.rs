@@ -215,7 +215,7 @@ fn demo_exports_validate_and_read_back() {
         have_icalendar, have_jsonschema, have_xmllint, jsonschema_validate, run, text, xmllint_validate, TempFile,
     };
     let app = TestApp::start();
-    plumbline::services::demo::load(&mut app.db.conn()).unwrap();
+    plumbline::seed::demo::load(&mut app.db.conn()).unwrap();
     let http = app.client();
     let xml = http.get("/c/kernel-week-demo/schedule.xml");
     assert_eq!(xml.status, 200);
@@ -260,7 +260,7 @@ fn demo_exports_validate_and_read_back() {
 #[test]
 fn personal_feed_needs_its_secret_url() {
     let app = TestApp::start();
-    plumbline::services::demo::load(&mut app.db.conn()).unwrap();
+    plumbline::seed::demo::load(&mut app.db.conn()).unwrap();
     let ari = login_demo(&app, "attendee@example.org");
     let schedule = ari.get("/c/kernel-week-demo/schedule").body;
     let guid = schedule.split("/session/").nth(1).unwrap()[..36].to_string();

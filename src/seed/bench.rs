@@ -3,10 +3,10 @@
 //! sizes LPC reaches, and at twice them.
 
 use crate::error::AppError;
-use crate::repo::bench_data::{self as repo, Sizes};
 use crate::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
 use crate::repo::users;
 use crate::security;
+use crate::seed::bench_sql::{self as repo, Sizes};
 use chrono::{Duration, Utc};
 use diesel::{Connection, PgConnection};
 
@@ -26,7 +26,7 @@ pub fn load(conn: &mut PgConnection, scale: i64) -> Result<Loaded, AppError> {
         return Err(AppError::BadRequest("the scale must be between 1 and 20".into()));
     }
     let sizes = Sizes::at(scale);
-    let hash = security::hash_password(crate::services::demo::DEMO_PASSWORD).map_err(AppError::internal)?;
+    let hash = security::hash_password(crate::seed::demo::DEMO_PASSWORD).map_err(AppError::internal)?;
     let tz: chrono_tz::Tz = TIME_ZONE.parse().map_err(|_| AppError::internal("time zone"))?;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let first_day = today - Duration::days(1);
@@ -51,7 +51,7 @@ pub fn load(conn: &mut PgConnection, scale: i64) -> Result<Loaded, AppError> {
         )?;
         conf_repo::grant_role(conn, conf.id, organiser.id, ORGANISER)?;
         repo::people(conn, &sizes, &hash)?;
-        repo::calls_and_committee(conn, &sizes, conf.id, today, crate::services::demo::TRACKS)?;
+        repo::calls_and_committee(conn, &sizes, conf.id, today, crate::seed::demo::TRACKS)?;
         repo::proposals_and_reviews(conn, &sizes, conf.id, today)?;
         repo::registrations(conn, &sizes, conf.id, today, TIME_ZONE)?;
         repo::rooms_and_bookings(conn, &sizes, conf.id, first_day, DAYS, TIME_ZONE)?;
