@@ -137,9 +137,17 @@ pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<us
 
 /// Runs until `stop` turns true; a mail being sent is finished first.
 pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Receiver<bool>) {
+    let mut pruned_at: Option<std::time::Instant> = None;
     loop {
         if *stop.borrow() {
             break;
+        }
+        // Throttle counters of windows long past are forgotten now and then.
+        if pruned_at.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600)) {
+            pruned_at = Some(std::time::Instant::now());
+            if let Err(e) = state.db(|conn, _| crate::services::limits::forget_old(conn)).await {
+                tracing::warn!(error = %e, "could not prune the rate-limit counters");
+            }
         }
         // Waitlist offers and unpaid holds that ran out pass to the next person even without traffic.
         if let Err(e) = state.db(crate::services::registration::expire_deadlines).await {

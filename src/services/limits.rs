@@ -67,3 +67,8 @@ pub const INVITED_TOO_OFTEN: &str = "was sent several invitations within the hou
 pub fn invitation_mail(conn: &mut PgConnection, to: &str, inviter: &crate::repo::users::User) -> Result<(), AppError> {
     require_within(conn, &INVITATION_MAIL, &[to], &format!("account-{}", inviter.id))
 }
+
+/// Forgets counters whose window ended a day ago or more.
+pub fn forget_old(conn: &mut PgConnection) -> Result<usize, AppError> {
+    Ok(limits::prune(conn)?)
+}
