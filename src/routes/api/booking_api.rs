@@ -176,9 +176,10 @@ pub async fn cancel(
             let conf = conf_service::find(conn, &slug)?;
             let tz = service::tz(&conf);
             let v = service::cancel(conn, &user, &conf, id)?;
-            let mut j = service::booking_json(&v, tz, Utc::now());
-            j["cancelled"] = json!(true);
-            Ok(j)
+            // Read before it was cancelled: say what it is now.
+            let mut b = service::booking_json(&v, tz, Utc::now());
+            b.cancelled = true;
+            Ok(b)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))

@@ -153,8 +153,8 @@ pub(super) async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespon
     let user = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
     let c = conf.clone();
-    let mut data = ctx.state.db(move |conn, _| service::mine(conn, &user, &c, Utc::now())).await?;
-    data["conference"] = conf_json(&conf);
+    let view = ctx.state.db(move |conn, _| service::mine(conn, &user, &c, Utc::now())).await?;
+    let data = page_data(&conf, view)?;
     let title = format!("My room bookings · {}", conf.name);
     render::ok(&ctx, "rooms_mine", &title, data)
 }

@@ -38,8 +38,8 @@ pub(super) async fn bookings_page(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
-    let mut data = ctx.state.db(move |conn, _| service::manage_bookings(conn, &actor, &c, day, Utc::now())).await?;
-    data["conference"] = conf_json(&conf);
+    let view = ctx.state.db(move |conn, _| service::manage_bookings(conn, &actor, &c, day, Utc::now())).await?;
+    let mut data = page_data(&conf, view)?;
     data["form"] = json!(form);
     data["errors"] = errors;
     data["problem"] = json!(problem);
@@ -143,8 +143,8 @@ pub(super) async fn move_page(
         (
             MoveForm {
                 room: v.room_public_id.to_string(),
-                start: booking["starts_local"].as_str().unwrap_or_default().to_string(),
-                end: booking["ends_local"].as_str().unwrap_or_default().to_string(),
+                start: booking.starts_local.clone(),
+                end: booking.ends_local.clone(),
             },
             json!({}),
         )

@@ -21,18 +21,18 @@ pub(super) async fn grid(
     let day = parse_day(&conf, q.date.as_deref())?;
     let viewer = ctx.user.clone();
     let c = conf.clone();
-    let (mut data, can_manage) = ctx
+    let (view, can_manage) = ctx
         .state
         .db(move |conn, _| {
-            let data = service::grid(conn, &c, day, viewer.as_ref(), Utc::now())?;
+            let view = service::grid(conn, &c, day, viewer.as_ref(), Utc::now())?;
             let can_manage = match &viewer {
                 Some(u) => conf_service::is_organiser(conn, &c, u)?,
                 None => false,
             };
-            Ok((data, can_manage))
+            Ok((view, can_manage))
         })
         .await?;
-    data["conference"] = conf_json(&conf);
+    let mut data = page_data(&conf, view)?;
     data["can_manage"] = json!(can_manage);
     let title = format!("Rooms · {}", conf.name);
     render::ok(&ctx, "rooms_grid", &title, data)
@@ -51,8 +51,8 @@ pub(super) async fn render_board(
 ) -> Result<HttpResponse, AppError> {
     let conf = find_conf(&ctx, &slug).await?;
     let c = conf.clone();
-    let mut data = ctx.state.db(move |conn, _| service::board(conn, &c, Utc::now())).await?;
-    data["conference"] = conf_json(&conf);
+    let view = ctx.state.db(move |conn, _| service::board(conn, &c, Utc::now())).await?;
+    let data = page_data(&conf, view)?;
     let title = format!("Room board · {}", conf.name);
     render::ok_shared(&ctx, &req, String::new(), "room_board", &title, data)
 }

@@ -27,22 +27,24 @@ pub(super) async fn manage_page(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
-    let mut data = ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
-    data["room_form"] = json!(RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() });
-    data["room_errors"] = json!({});
-    data["settings_errors"] = json!({});
+    let mut view = ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
+    let mut room_form = RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() };
+    let (mut room_errors, mut settings_errors) = (json!({}), json!({}));
     match rejected {
         Rejected::None => {}
         Rejected::Room(input, errors) => {
-            data["room_form"] = json!(input);
-            data["room_errors"] = errors;
+            room_form = input;
+            room_errors = errors;
         }
         Rejected::Settings(input, errors) => {
-            data["settings"] = json!(input);
-            data["settings_errors"] = errors;
+            view.settings = input;
+            settings_errors = errors;
         }
     }
-    data["conference"] = conf_json(&conf);
+    let mut data = page_data(&conf, view)?;
+    data["room_form"] = json!(room_form);
+    data["room_errors"] = room_errors;
+    data["settings_errors"] = settings_errors;
     let title = format!("Rooms · manage {}", conf.name);
     render::page(ctx, status, "rooms_manage", &title, data)
 }

@@ -51,6 +51,14 @@ fn conf_json(c: &Conference) -> Value {
     super::conferences::view(c)
 }
 
+/// A page's data: the service's typed view of it, with the conference; the
+/// route adds only what it alone knows (forms, errors).
+fn page_data(conf: &Conference, view: impl serde::Serialize) -> Result<Value, AppError> {
+    let mut data = serde_json::to_value(view).map_err(AppError::internal)?;
+    data["conference"] = conf_json(conf);
+    Ok(data)
+}
+
 async fn find_conf(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
     let slug = slug.to_string();
     ctx.state.db(move |conn, _| conf_service::find(conn, &slug)).await

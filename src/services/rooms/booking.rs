@@ -1,9 +1,7 @@
 //! Booking a range, cancelling it; organisers block rooms and move bookings.
 
 use super::*;
-use crate::domain::booking::{
-    check, local_day, nearest_free, span_label, window, Hours, Refusal, Span, BLOCK, BOOKING,
-};
+use crate::domain::booking::{check, local_day, nearest_free, span_label, window, BookingKind, Hours, Refusal, Span};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
@@ -98,7 +96,7 @@ pub fn book(
                 conference_id: conf.id,
                 room_id: room.id,
                 user_id: user.id,
-                kind: BOOKING,
+                kind: BookingKind::Booking,
                 title: &req.title,
                 description: &req.description,
                 proposal_id,
@@ -243,7 +241,7 @@ pub(super) fn taken_with(
 pub fn cancel(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
     conn.transaction(|conn| {
         let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-        let own = b.user_id == actor.id && b.kind == BOOKING;
+        let own = b.user_id == actor.id && b.kind() == BookingKind::Booking;
         if !own && !is_organiser(conn, conf, actor)? {
             return Err(AppError::NotFound);
         }
@@ -306,7 +304,7 @@ pub fn block(
                 conference_id: conf.id,
                 room_id: room.id,
                 user_id: actor.id,
-                kind: BLOCK,
+                kind: BookingKind::Block,
                 title,
                 description: "",
                 proposal_id: None,

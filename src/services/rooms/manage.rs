@@ -1,5 +1,6 @@
 //! Organisers set up the rooms and the booking settings (hours and rules).
 
+use super::views::{ManagePage, RoomView};
 use super::*;
 use crate::domain::booking::{self as rules, Hours, Rules};
 use crate::domain::FieldError;
@@ -9,7 +10,6 @@ use crate::repo::rooms::{self as repo, Room, RoomValues};
 use crate::repo::users::User;
 use crate::services::conferences::require_organiser;
 use diesel::{Connection, PgConnection};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 // ---- rooms (organisers) ----
@@ -86,11 +86,9 @@ pub fn delete_room(conn: &mut PgConnection, actor: &User, conf: &Conference, id:
     })
 }
 
-pub fn room_json(r: &Room) -> Value {
-    json!({
-        "id": r.public_id, "name": r.name, "capacity": r.capacity, "equipment": r.equipment,
-        "location": r.location, "bookable": r.bookable, "position": r.position,
-    })
+/// A room as the pages and the API show it.
+pub fn room_json(r: &Room) -> RoomView {
+    RoomView::from(r)
 }
 
 // ---- settings (organisers) ----
@@ -140,9 +138,9 @@ pub fn save_settings(
 }
 
 /// The organisers' rooms page.
-pub fn manage_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Value, AppError> {
+pub fn manage_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<ManagePage, AppError> {
     require_organiser(conn, conf, actor)?;
-    let rooms: Vec<Value> = repo::rooms_of(conn, conf.id)?.iter().map(room_json).collect();
-    let (configured, form) = settings_form(conn, conf)?;
-    Ok(json!({ "rooms": rooms, "configured": configured, "settings": form }))
+    let rooms = repo::rooms_of(conn, conf.id)?.iter().map(RoomView::from).collect();
+    let (configured, settings) = settings_form(conn, conf)?;
+    Ok(ManagePage { rooms, configured, settings })
 }

@@ -4,7 +4,7 @@
 //! refused by PostgreSQL (`room_bookings_no_overlap`) and turned into a 409 with
 //! the nearest free ranges.
 
-use crate::domain::booking::{self as rules, local_day, window, Refusal, Rules, Span, BLOCK};
+use crate::domain::booking::{self as rules, local_day, window, BookingKind, Refusal, Rules, Span};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
@@ -17,6 +17,7 @@ mod booking;
 mod feeds;
 mod manage;
 mod pages;
+pub mod views;
 
 pub use booking::*;
 pub use feeds::*;
@@ -120,7 +121,7 @@ fn local_input(t: DateTime<Utc>, tz: Tz) -> String {
 }
 
 fn booking_title(b: &Booking) -> String {
-    if b.kind == BLOCK {
+    if b.kind() == BookingKind::Block {
         format!("Blocked: {}", b.title)
     } else {
         b.title.clone()
