@@ -8,7 +8,7 @@
 //! their fields in alphabetical order.
 
 use super::{booking_title, conference_days, local_input};
-use crate::domain::booking::{span_label, BookingKind, SettingsInput};
+use crate::domain::booking::{span_label, BookingKind, SettingsInput, Span};
 use crate::repo::rooms::{BookingView, Room};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -312,6 +312,41 @@ pub struct ProposalOption {
     pub title: String,
 }
 
+/// The API's 409 when a range is taken: the message, and what to try instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenRefusal {
+    pub error: String,
+    pub free_rooms: Vec<BookingRoom>,
+    pub nearest_free: Vec<FreeRange>,
+    pub reason: &'static str,
+}
+
+/// A free range of the length asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct FreeRange {
+    pub ends_at: String,
+    pub label: String,
+    pub starts_at: String,
+}
+
+impl TakenRefusal {
+    pub fn new(message: &str, nearest: &[Span], free_rooms: &[(Uuid, String)], tz: Tz) -> Self {
+        TakenRefusal {
+            error: message.to_string(),
+            free_rooms: free_rooms.iter().map(|(id, name)| BookingRoom { id: *id, name: name.clone() }).collect(),
+            nearest_free: nearest
+                .iter()
+                .map(|s| FreeRange {
+                    ends_at: s.end.to_rfc3339(),
+                    label: span_label(s, tz),
+                    starts_at: s.start.to_rfc3339(),
+                })
+                .collect(),
+            reason: "taken",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,5 +416,23 @@ mod tests {
         assert_eq!(public.kind, BookingKind::Booking);
         let old_public = old_public.to_string().replace("\"block\"", "\"booking\"");
         assert_eq!(serde_json::to_string(&public).unwrap(), old_public);
+    }
+
+    #[test]
+    fn the_taken_refusal_serialises_as_the_json_it_replaced() {
+        let tz: Tz = "Europe/Prague".parse().unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let nearest = vec![Span::new(at("2027-11-18T11:00:00Z"), at("2027-11-18T12:00:00Z"))];
+        let free_rooms = vec![(Uuid::from_u128(5), "Room 1.62".to_string())];
+        let old = json!({
+            "error": "taken then", "reason": "taken",
+            "nearest_free": nearest.iter().map(|s| json!({
+                "starts_at": s.start.to_rfc3339(), "ends_at": s.end.to_rfc3339(),
+                "label": span_label(s, tz),
+            })).collect::<Vec<_>>(),
+            "free_rooms": free_rooms.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
+        });
+        let new = TakenRefusal::new("taken then", &nearest, &free_rooms, tz);
+        assert_eq!(serde_json::to_string(&new).unwrap(), old.to_string());
     }
 }
