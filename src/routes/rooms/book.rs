@@ -23,7 +23,7 @@ pub(super) struct BookQuery {
 /// Something the person must read on the form: a taken range with what to try, or a broken rule.
 pub(super) struct Problem {
     message: String,
-    suggestions: Vec<Value>,
+    suggestions: Vec<Suggestion>,
 }
 
 pub(super) async fn book_page(
@@ -80,8 +80,15 @@ pub(super) async fn book_form(
     book_page(&ctx, conf, StatusCode::OK, form, json!({}), None).await
 }
 
+/// A link to the booking form with something free to try instead.
+#[derive(serde::Serialize)]
+pub(super) struct Suggestion {
+    href: String,
+    label: String,
+}
+
 /// Links to the booking form, prefilled with each suggested range or room.
-pub(super) fn suggestion_links(conf: &Conference, room: &str, e: &BookError, want: &Span) -> Vec<Value> {
+pub(super) fn suggestion_links(conf: &Conference, room: &str, e: &BookError, want: &Span) -> Vec<Suggestion> {
     let tz = service::tz(conf);
     let link = |room: &str, start: chrono::DateTime<Utc>| {
         let q = serde_urlencoded::to_string([
@@ -95,10 +102,10 @@ pub(super) fn suggestion_links(conf: &Conference, room: &str, e: &BookError, wan
     let mut out = Vec::new();
     if let BookError::Taken { nearest, free_rooms, .. } = e {
         for s in nearest {
-            out.push(json!({ "href": link(room, s.start), "label": booking::span_label(s, tz) }));
+            out.push(Suggestion { href: link(room, s.start), label: booking::span_label(s, tz) });
         }
         for (id, name) in free_rooms {
-            out.push(json!({ "href": link(&id.to_string(), want.start), "label": format!("{name}, same time") }));
+            out.push(Suggestion { href: link(&id.to_string(), want.start), label: format!("{name}, same time") });
         }
     }
     out
