@@ -11,6 +11,35 @@ use std::collections::HashMap;
 pub const BOOKING: &str = "booking";
 pub const BLOCK: &str = "block";
 
+/// What a row of `room_bookings` is: an attendee's booking or an organiser's
+/// block. Stored as the text `booking` or `block` (the table's CHECK allows
+/// nothing else) and shown as that text in the JSON API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BookingKind {
+    Booking,
+    Block,
+}
+
+impl BookingKind {
+    /// The text the database stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingKind::Booking => BOOKING,
+            BookingKind::Block => BLOCK,
+        }
+    }
+
+    /// From the stored text; the CHECK constraint leaves only these two.
+    pub fn from_db(text: &str) -> Self {
+        if text == BLOCK {
+            BookingKind::Block
+        } else {
+            BookingKind::Booking
+        }
+    }
+}
+
 /// Bookable hours of one day, as wall-clock times in the conference's zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hours {

@@ -178,6 +178,10 @@ pub struct Booking {
 }
 
 impl Booking {
+    pub fn kind(&self) -> crate::domain::booking::BookingKind {
+        crate::domain::booking::BookingKind::from_db(&self.kind)
+    }
+
     /// The booked range (the table refuses unbounded ranges).
     pub fn span(&self) -> Span {
         let start = bound(&self.during.0).unwrap_or(self.created_at);
@@ -207,7 +211,7 @@ pub struct NewBooking<'a> {
     pub conference_id: i64,
     pub room_id: i64,
     pub user_id: i64,
-    pub kind: &'a str,
+    pub kind: crate::domain::booking::BookingKind,
     pub title: &'a str,
     pub description: &'a str,
     pub proposal_id: Option<i64>,
@@ -220,7 +224,7 @@ pub fn insert_booking(conn: &mut PgConnection, b: &NewBooking) -> QueryResult<Bo
             room_bookings::conference_id.eq(b.conference_id),
             room_bookings::room_id.eq(b.room_id),
             room_bookings::user_id.eq(b.user_id),
-            room_bookings::kind.eq(b.kind),
+            room_bookings::kind.eq(b.kind.as_str()),
             room_bookings::title.eq(b.title),
             room_bookings::description.eq(b.description),
             room_bookings::proposal_id.eq(b.proposal_id),

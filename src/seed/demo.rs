@@ -657,7 +657,7 @@ fn rooms_demo(
     attendee: i64,
     running: bool,
 ) -> Result<(), AppError> {
-    use crate::domain::booking::{resolve, Hours, Rules, Span, BOOKING};
+    use crate::domain::booking::{resolve, BookingKind, Hours, Rules, Span};
     use crate::repo::rooms::{self as rr, NewBooking, RoomValues};
     use chrono::NaiveTime;
     if rr::rooms_of(conn, conf.id)?.is_empty() {
@@ -714,7 +714,7 @@ fn rooms_demo(
         .map(|(r, _)| r.id);
     let at = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok().and_then(|t| resolve(today.and_time(t), tz, true));
     // (room, range, title, kind, booker, linked proposal)
-    type Wanted<'a> = (i64, Span, &'a str, &'a str, i64, Option<i64>);
+    type Wanted<'a> = (i64, Span, &'a str, BookingKind, i64, Option<i64>);
     let mut wanted: Vec<Wanted> = Vec::new();
     for (i, (name, start, minutes, title)) in DEMO_BOOKINGS.iter().enumerate() {
         let (Some(room_id), Some(start), Some(user)) = (room(name), at(start), bookers.get(i % bookers.len().max(1)))
@@ -722,7 +722,14 @@ fn rooms_demo(
             continue;
         };
         let proposal = if i == 0 { bof } else { None };
-        wanted.push((room_id, Span::new(start, start + Duration::minutes(*minutes)), title, BOOKING, *user, proposal));
+        wanted.push((
+            room_id,
+            Span::new(start, start + Duration::minutes(*minutes)),
+            title,
+            BookingKind::Booking,
+            *user,
+            proposal,
+        ));
     }
     // Something on now, on the half hour, when the rooms are open.
     let local = now.with_timezone(&tz).time();
@@ -735,7 +742,7 @@ fn rooms_demo(
                 room_id,
                 Span::new(slot, slot + Duration::minutes(60)),
                 "Hallway track overflow: BPF questions",
-                BOOKING,
+                BookingKind::Booking,
                 *user,
                 None,
             ));

@@ -10,6 +10,7 @@ use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
+use crate::services::rooms::views::TakenRefusal;
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::state::State;
 use actix_web::http::StatusCode;
@@ -147,14 +148,9 @@ pub async fn book(
             let msg = if f.field == "body" { f.message } else { format!("{}: {}", f.field, f.message) };
             refusal(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg)
         }
-        Err(BookError::Taken { message, nearest, free_rooms }) => HttpResponse::Conflict().json(json!({
-            "error": message, "reason": "taken",
-            "nearest_free": nearest.iter().map(|s| json!({
-                "starts_at": s.start.to_rfc3339(), "ends_at": s.end.to_rfc3339(),
-                "label": crate::domain::booking::span_label(s, tz),
-            })).collect::<Vec<_>>(),
-            "free_rooms": free_rooms.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
-        })),
+        Err(BookError::Taken { message, nearest, free_rooms }) => {
+            HttpResponse::Conflict().json(TakenRefusal::new(&message, &nearest, &free_rooms, tz))
+        }
         Err(e) => {
             let status =
                 if matches!(e, BookError::Clash) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -176,9 +172,10 @@ pub async fn cancel(
             let conf = conf_service::find(conn, &slug)?;
             let tz = service::tz(&conf);
             let v = service::cancel(conn, &user, &conf, id)?;
-            let mut j = service::booking_json(&v, tz, Utc::now());
-            j["cancelled"] = json!(true);
-            Ok(j)
+            // Read before it was cancelled: say what it is now.
+            let mut b = service::booking_json(&v, tz, Utc::now());
+            b.cancelled = true;
+            Ok(b)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))

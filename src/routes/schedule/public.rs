@@ -1,0 +1,290 @@
+//! The public schedule pages: by day, room and track; a page per session; stars and "my schedule".
+
+use super::*;
+use crate::domain::schedule::{self, DayChoice, Session};
+use crate::domain::{markdown, time};
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::schedule as repo;
+use crate::routes::conferences::view as conference_view;
+use crate::services::schedule as service;
+use crate::services::{cfp, conferences as conf_service};
+use crate::web::context::Ctx;
+use crate::web::page_cache::Slot;
+use crate::web::render;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn session_view(s: &Session, tz: Tz, starred: bool) -> Value {
+    json!({
+        "guid": s.guid, "kind": s.kind, "kind_label": s.kind_label(), "title": s.title, "room": s.room,
+        "start": local(s.starts_at, tz), "end": local(s.ends_at, tz), "when": time::display(s.starts_at, tz),
+        "minutes": (s.ends_at - s.starts_at).num_minutes(), "track": s.track,
+        "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+        "is_topic": s.kind == "topic", "starred": starred,
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct ViewQuery {
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    day: String,
+}
+
+impl ViewQuery {
+    /// The view the page shows: anything but rooms or tracks is the day view.
+    fn view(&self) -> &'static str {
+        match self.view.as_str() {
+            "room" => "room",
+            "track" => "track",
+            _ => "day",
+        }
+    }
+
+    /// Where the page is cached: the path and these two parameters as the page
+    /// reads them (the view it shows; the day as a date, however it was
+    /// written), so any other query string is the same page. A day that is not
+    /// a date is kept as typed: its page is an error, never stored.
+    fn slot(&self, slug: &str) -> Slot {
+        let view = match self.view() {
+            "day" => "",
+            other => other,
+        };
+        let asked = self.day.trim();
+        let day =
+            NaiveDate::parse_from_str(asked, "%Y-%m-%d").map(|d| d.to_string()).unwrap_or_else(|_| asked.to_string());
+        Slot::path(format!("/c/{slug}/schedule")).param("view", view).param("day", &day)
+    }
+}
+
+/// A conference, the key its public schedule was built from, the schedule (if
+/// published, shared from the cache) and the viewer's stars.
+pub(super) type PublicView = (Conference, String, Option<std::sync::Arc<service::Published>>, Vec<uuid::Uuid>);
+
+pub(super) async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
+    let user = ctx.user.clone();
+    ctx.state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
+            let stars = match &user {
+                Some(u) => repo::stars(conn, u.id, conf.id)?,
+                None => Vec::new(),
+            };
+            Ok((conf, key, data, stars))
+        })
+        .await
+}
+
+/// Groups sessions (without MC topics, shown inside their MC) under headings.
+pub(super) fn grouped(
+    sessions: &[Session],
+    tz: Tz,
+    stars: &[uuid::Uuid],
+    key: impl Fn(&Session) -> String,
+) -> Vec<Value> {
+    // Topics by their MC, in one pass: the schedule has hundreds of sessions.
+    let mut topics: std::collections::HashMap<uuid::Uuid, Vec<Value>> = std::collections::HashMap::new();
+    for t in sessions.iter().filter(|t| t.parent.is_some()) {
+        if let Some(parent) = t.parent {
+            topics.entry(parent).or_default().push(session_view(t, tz, stars.contains(&t.guid)));
+        }
+    }
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for s in sessions.iter().filter(|s| s.kind != "topic") {
+        let k = key(s);
+        let mut v = session_view(s, tz, stars.contains(&s.guid));
+        v["topics"] = json!(topics.remove(&s.guid).unwrap_or_default());
+        match groups.last_mut().filter(|(g, _)| *g == k) {
+            Some((_, list)) => list.push(v),
+            None => match groups.iter_mut().find(|(g, _)| *g == k) {
+                Some((_, list)) => list.push(v),
+                None => groups.push((k, vec![v])),
+            },
+        }
+    }
+    groups.into_iter().map(|(heading, sessions)| json!({ "heading": heading, "sessions": sessions })).collect()
+}
+
+pub(super) async fn public_schedule(
+    ctx: Ctx,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    q: web::Query<ViewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slot = q.slot(&slug);
+    render::shared(&ctx, &req, slot, render_public_schedule(ctx.clone(), req.clone(), slug, q)).await
+}
+
+pub(super) async fn render_public_schedule(
+    ctx: Ctx,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    q: web::Query<ViewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (conf, key, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+    let tz = cfp::tz(&conf);
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    // The default page shows today while the conference runs: it changes at midnight.
+    let key = if q.day.is_empty() { format!("{key}:{today}") } else { key };
+    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
+        return Ok(hit);
+    }
+    let view = q.view().to_string();
+    let title = format!("Schedule · {}", conf.name);
+    let Some(published) = data else {
+        return render::ok_shared(
+            &ctx,
+            &req,
+            key,
+            "schedule",
+            &title,
+            json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view, "days": [] }),
+        );
+    };
+    let service::Published { version, published_at: at, sessions, changes } = &*published;
+    let (version, at) = (*version, *at);
+    // One day at a time: what people look for on the day, and a page that
+    // stays small however big the conference.
+    let days = schedule::days(sessions, tz);
+    let day = match schedule::choose_day(&days, &q.day, today) {
+        DayChoice::Day(d) => Some(d),
+        DayChoice::NoDays => None,
+        DayChoice::Malformed => {
+            return Err(AppError::BadRequest(format!(
+                "“{}” is not a day: use a date like {}.",
+                q.day.trim(),
+                days.first().copied().unwrap_or(today)
+            )))
+        }
+        DayChoice::NotScheduled => return Err(AppError::NotFound),
+    };
+    let on_day: Vec<Session> =
+        sessions.iter().filter(|s| Some(s.starts_at.with_timezone(&tz).date_naive()) == day).cloned().collect();
+    let groups = match view.as_str() {
+        "room" => {
+            let mut sorted = on_day;
+            sorted.sort_by(|a, b| (&a.room, a.starts_at).cmp(&(&b.room, b.starts_at)));
+            grouped(&sorted, tz, &stars, |s| s.room.clone().unwrap_or_else(|| "Everywhere".into()))
+        }
+        "track" => {
+            let mut sorted = on_day;
+            sorted.sort_by(|a, b| (&a.track, a.starts_at).cmp(&(&b.track, b.starts_at)));
+            grouped(&sorted, tz, &stars, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
+        }
+        _ => grouped(&on_day, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
+    };
+    let day_links: Vec<Value> = days
+        .iter()
+        .map(|d| json!({ "date": d.to_string(), "label": d.format("%a %-d %b").to_string(), "current": Some(*d) == day }))
+        .collect();
+    render::ok_shared(
+        &ctx,
+        &req,
+        key,
+        "schedule",
+        &title,
+        json!({
+            "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
+            "groups": groups, "change_count": changes.len(), "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
+            "days": day_links, "day": day.map(|d| d.to_string()).unwrap_or_default(),
+        }),
+    )
+}
+
+pub(super) async fn session_page(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, guid) = path.into_inner();
+    // The GUID as written canonically: its other spellings are the same page.
+    let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
+    let slot = Slot::path(format!("/c/{slug}/session/{guid}"));
+    render::shared(&ctx, &req, slot, render_session_page(ctx.clone(), req.clone(), slug, guid)).await
+}
+
+pub(super) async fn render_session_page(
+    ctx: Ctx,
+    req: HttpRequest,
+    slug: String,
+    guid: uuid::Uuid,
+) -> Result<HttpResponse, AppError> {
+    let (conf, key, data, stars) = load_public(&ctx, slug).await?;
+    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
+        return Ok(hit);
+    }
+    let tz = cfp::tz(&conf);
+    let sessions: &[Session] = data.as_deref().map(|d| d.sessions.as_slice()).unwrap_or_default();
+    let s = sessions.iter().find(|s| s.guid == guid).ok_or(AppError::NotFound)?;
+    let mut v = session_view(s, tz, stars.contains(&s.guid));
+    v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
+    v["until"] = json!(time::display(s.ends_at, tz));
+    let topics: Vec<Value> = sessions
+        .iter()
+        .filter(|t| t.parent == Some(s.guid))
+        .map(|t| session_view(t, tz, stars.contains(&t.guid)))
+        .collect();
+    let parent = s
+        .parent
+        .and_then(|p| sessions.iter().find(|x| x.guid == p))
+        .map(|p| json!({ "guid": p.guid, "title": p.title }));
+    let title = s.title.clone();
+    render::ok_shared(
+        &ctx,
+        &req,
+        key,
+        "session",
+        &title,
+        json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }),
+    )
+}
+
+pub(super) async fn star(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, guid) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, g2) = (slug.clone(), guid.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::toggle_star(conn, &user, &conf, &g2)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/session/{guid}"), None))
+}
+
+/// The unguessable path of a person's feed: an HMAC of who and which conference.
+pub fn feed_key(secret: &[u8], user_public_id: uuid::Uuid, conference_id: i64) -> String {
+    crate::security::csrf_token(secret, &format!("feed:{user_public_id}:{conference_id}"))[..32].to_string()
+}
+
+pub(super) async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    if ctx.user.is_none() {
+        return Ok(ctx.to_login(&format!("/c/{slug}/my-schedule")));
+    }
+    let user = ctx.user()?.clone();
+    let (conf, _, data, stars) = load_public(&ctx, slug).await?;
+    let tz = cfp::tz(&conf);
+    let mine: Vec<&Session> =
+        data.as_deref().map(|d| d.sessions.iter().filter(|s| stars.contains(&s.guid)).collect()).unwrap_or_default();
+    let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
+    let feed = format!(
+        "{}/c/{}/my-schedule/{}/{}.ics",
+        ctx.state.config.base_url,
+        conf.slug,
+        user.public_id,
+        feed_key(&ctx.state.config.secret_key, user.public_id, conf.id)
+    );
+    render::ok(
+        &ctx,
+        "my_schedule",
+        &format!("My schedule · {}", conf.name),
+        json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }),
+    )
+}
