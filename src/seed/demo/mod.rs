@@ -1,0 +1,102 @@
+//! Demo data with dates relative to today, so everything is live: one upcoming
+//! conference (calls and registration open) and one running this week.
+
+use crate::error::AppError;
+use crate::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
+use crate::repo::users;
+use crate::security;
+use chrono::{Duration, Utc};
+use diesel::{Connection, PgConnection};
+
+pub const DEMO_PASSWORD: &str = "plumbline-demo";
+
+/// (email, name, role shown on start, affiliation)
+pub const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
+    ("admin@example.org", "Ada Admin", "site admin", "Plumbline"),
+    ("organiser@example.org", "Olga Organiser", "organiser of both conferences", "Linux Foundation"),
+    ("reviewer@example.org", "Rui Reviewer", "programme committee member", "Red Hat"),
+    ("lead@example.org", "Lena Lead", "microconference lead", "Google"),
+    ("speaker@example.org", "Sam Speaker", "speaker", "Intel"),
+    ("attendee@example.org", "Ari Attendee", "attendee", "Canonical"),
+];
+
+pub fn load(conn: &mut PgConnection) -> Result<(), AppError> {
+    // One hash for every demo account: hashing is slow on purpose.
+    let hash = security::hash_password(DEMO_PASSWORD).map_err(AppError::internal)?;
+    let today = Utc::now().date_naive();
+    conn.transaction(|conn| {
+        let mut ids = Vec::new();
+        for (email, name, role, affiliation) in ACCOUNTS {
+            let u = users::upsert(conn, email, name, &hash, *role == "site admin")?;
+            users::update_profile(
+                conn,
+                u.id,
+                name,
+                affiliation,
+                &format!("{name} works on the Linux plumbing at {affiliation}."),
+            )?;
+            ids.push(u.id);
+        }
+        let upcoming = conf_repo::upsert(
+            conn,
+            &ConferenceValues {
+                slug: "lpc-demo",
+                name: "Linux Plumbers Conference (demo)",
+                venue: "Austria Center Vienna, Vienna",
+                time_zone: "Europe/Vienna",
+                starts_on: today + Duration::days(75),
+                ends_on: today + Duration::days(77),
+                attendance_cap: 300,
+                currency: "USD",
+            },
+        )?;
+        let running = conf_repo::upsert(
+            conn,
+            &ConferenceValues {
+                slug: "kernel-week-demo",
+                name: "Kernel Plumbing Week (demo, running now)",
+                venue: "Hyatt Regency, Lisbon",
+                time_zone: "Europe/Lisbon",
+                starts_on: today - Duration::days(1),
+                ends_on: today + Duration::days(2),
+                // Small, so the demo shows a full conference with a waitlist.
+                attendance_cap: 20,
+                currency: "EUR",
+            },
+        )?;
+        for conf in [&upcoming, &running] {
+            conf_repo::grant_role(conn, conf.id, ids[1], ORGANISER)?;
+            conf_repo::grant_role(conn, conf.id, ids[2], "reviewer")?;
+        }
+        let people = DemoPeople { organiser: ids[1], lead: ids[3], speaker: ids[4], attendee: ids[5] };
+        load_cfp(conn, &upcoming, &people, false)?;
+        load_cfp(conn, &running, &people, true)?;
+        registration_demo(conn, &upcoming, ids[5], &hash, 10)?;
+        registration_demo(conn, &running, ids[5], &hash, 22)?;
+        for conf in [&upcoming, &running] {
+            review_demo(conn, conf, ids[2])?;
+        }
+        rooms_demo(conn, &upcoming, ids[5], false)?;
+        rooms_demo(conn, &running, ids[5], true)?;
+        schedule_demo(conn, &running, ids[1])?;
+        Ok(())
+    })
+}
+
+struct DemoPeople {
+    pub(super) organiser: i64,
+    pub(super) lead: i64,
+    pub(super) speaker: i64,
+    pub(super) attendee: i64,
+}
+
+mod cfp;
+mod registration;
+mod rooms;
+mod schedule;
+
+pub use cfp::TRACKS;
+use cfp::{load_cfp, review_demo};
+use registration::registration_demo;
+use rooms::rooms_demo;
+use schedule::schedule_demo;
