@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
 use crate::services::registration::{self as service, DeskAction, Filter, FormError};
+use crate::web::chart::SalesChart;
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::{header, StatusCode};
@@ -387,7 +388,7 @@ async fn attendees(ctx: Ctx, slug: web::Path<String>, q: web::Query<Filter>) -> 
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
             let data = service::attendees(conn, st, &actor, &conf, &f)?;
-            let chart = service::chart(conn, &actor, &conf)?;
+            let chart = SalesChart::from(service::chart(conn, &actor, &conf)?);
             Ok((conf, data, chart))
         })
         .await?;
@@ -566,7 +567,7 @@ async fn register(
 async fn registration_page(
     ctx: &Ctx,
     conf: Conference,
-    reg: Option<Value>,
+    reg: Option<service::RegistrationPage>,
     receipt_only: bool,
 ) -> Result<HttpResponse, AppError> {
     let title = format!("Your registration · {}", conf.name);

@@ -1,5 +1,6 @@
 //! Comp codes: batches for organisers and the passes of accepted microconferences.
 
+use super::views::CodeRow;
 use super::{local, zone, FormError};
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -8,7 +9,6 @@ use crate::repo::registrations::{self as repo};
 use crate::repo::users::User;
 use crate::services::conferences::require_organiser;
 use diesel::{Connection, PgConnection};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub(super) fn new_code() -> String {
@@ -72,16 +72,19 @@ pub fn comp_codes_for_microconference(
     Ok(repo::insert_mc_codes(conn, conf.id, comp.id, mc_id, &format!("{title} MC speakers"), &codes)?)
 }
 
-pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Vec<Value>, AppError> {
+/// The conference's comp codes, who used them and when.
+pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Vec<CodeRow>, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     Ok(repo::codes(conn, conf.id)?
         .into_iter()
-        .map(|(c, ticket_type, used_by)| {
-            json!({
-                "code": c.code, "label": c.label.unwrap_or_default(), "ticket_type": ticket_type,
-                "used": c.used_at.is_some(), "used_by": used_by, "used_at": local(c.used_at, tz),
-            })
+        .map(|(c, ticket_type, used_by)| CodeRow {
+            code: c.code,
+            label: c.label.unwrap_or_default(),
+            ticket_type,
+            used: c.used_at.is_some(),
+            used_by,
+            used_at: local(c.used_at, tz),
         })
         .collect())
 }

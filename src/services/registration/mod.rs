@@ -14,6 +14,7 @@ mod register;
 mod sales;
 mod setup;
 mod tiers;
+mod views;
 mod waitlist;
 
 pub use api::{api_list, api_view, api_view_cached, public_attendees};
@@ -23,9 +24,10 @@ pub use export::csv;
 pub use fee_table::{fee_table, public_fees};
 pub use own::{accept_offer, by_id, cancel_mine, mine, view};
 pub use register::register;
-pub use sales::chart;
+pub use sales::{chart, Sales};
 pub use setup::{add_ticket_type, save_settings, setup_view};
 pub use tiers::{add_tier, delete_tier, tier_for_edit, update_tier};
+pub use views::*;
 pub use waitlist::{expire_deadlines, refresh};
 
 use crate::domain::fees::{format_local, Tier};

@@ -1,10 +1,10 @@
 //! A registration as its owner sees it: viewing, cancelling, taking an offer.
 
 use super::notify::{notify, ticket_type_name};
+use super::views::RegistrationPage;
 use super::waitlist::{expire_locked, fill_seats_locked, refresh};
-use super::{local, money, zone};
-use crate::domain::fees::format_local;
-use crate::domain::registration::{self as rules, CONFIRMED, INVOICED, OFFERED, WAITLISTED};
+use super::zone;
+use crate::domain::registration::{CONFIRMED, OFFERED, WAITLISTED};
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
 use crate::repo::registrations::{self as repo, Registration, SettingsRow};
@@ -12,12 +12,11 @@ use crate::repo::users::User;
 use crate::services::conferences::is_organiser;
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<Value, AppError> {
-    let tz = zone(conf);
+pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == WAITLISTED {
         // In order of joining the waitlist, as offers are made.
@@ -27,25 +26,7 @@ pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Res
     } else {
         None
     };
-    Ok(json!({
-        "id": r.public_id, "status": r.status, "status_label": rules::status_label(&r.status),
-        "active": r.is_active(), "confirmed": r.status == CONFIRMED, "waitlisted": r.status == WAITLISTED,
-        "offered": r.status == OFFERED,
-        "ticket_type": tt, "badge_name": r.badge_name, "affiliation": r.affiliation,
-        "dietary": r.dietary, "accessibility": r.accessibility, "public_listing": r.public_listing,
-        "fee": money(r.fee_minor, &r.currency), "fee_minor": r.fee_minor, "currency": r.currency,
-        "tier": r.tier_label, "payment_status": r.payment_status,
-        "payment_label": rules::payment_label(&r.payment_status), "payment_reference": r.payment_reference,
-        "paid": r.payment_status == rules::PAID, "invoiced": r.payment_status == INVOICED,
-        "invoiced_at": local(r.invoiced_at, tz),
-        // The seat is held until then unless paid (times in the conference's zone).
-        "hold_expires_at": local(r.hold_expires_at, tz),
-        "registered_at": format_local(r.created_at, tz),
-        "confirmed_at": local(r.confirmed_at, tz), "paid_at": local(r.paid_at, tz),
-        "offer_expires_at": local(r.offer_expires_at, tz),
-        "cancelled_at": local(r.cancelled_at, tz), "checked_in_at": local(r.checked_in_at, tz),
-        "waitlist_position": position,
-    }))
+    RegistrationPage::new(r, &tt, zone(conf), position)
 }
 
 /// The person's registration for the conference (active, else the latest), after lazily ending run-out offers.
