@@ -383,31 +383,43 @@ async fn attendees(ctx: Ctx, slug: web::Path<String>, q: web::Query<Filter>) -> 
     let actor = ctx.user()?.clone();
     let filter = q.into_inner();
     let f = filter.clone();
-    let (conf, mut data, chart) = ctx
+    let (conf, list, sales) = ctx
         .state
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
-            let data = service::attendees(conn, st, &actor, &conf, &f)?;
-            let chart = SalesChart::from(service::chart(conn, &actor, &conf)?);
-            Ok((conf, data, chart))
+            let list = service::attendees(conn, st, &actor, &conf, &f)?;
+            let sales = service::chart(conn, &actor, &conf)?;
+            Ok((conf, list, sales))
         })
         .await?;
-    data["conference"] = conf_json(&conf);
-    data["shown"] = json!(data["rows"].as_array().map(|a| a.len()).unwrap_or(0));
-    data["filter"] = json!(filter);
-    data["chart_svg"] = json!(chart.svg());
-    data["chart_days"] = json!(chart
-        .per_day
-        .iter()
-        .map(|(d, n)| json!({ "day": d.format("%-d %b %Y").to_string(), "n": n }))
-        .collect::<Vec<_>>());
-    data["chart_boundaries"] = json!(chart
-        .boundaries
-        .iter()
-        .map(|(d, l)| json!({ "day": d.format("%-d %b %Y").to_string(), "label": l }))
-        .collect::<Vec<_>>());
+    let day = |d: &chrono::NaiveDate| d.format("%-d %b %Y").to_string();
+    let chart_days: Vec<Value> = sales.per_day.iter().map(|(d, n)| json!({ "day": day(d), "n": n })).collect();
+    let chart_boundaries: Vec<Value> =
+        sales.boundaries.iter().map(|(d, l)| json!({ "day": day(d), "label": l })).collect();
+    let data = AttendeesPage {
+        conference: conf_json(&conf),
+        shown: list.rows.len(),
+        filter,
+        chart_svg: SalesChart::from(sales).svg(),
+        chart_days,
+        chart_boundaries,
+        list,
+    };
     let title = format!("Attendees · {}", conf.name);
-    render::ok(&ctx, "registration_attendees", &title, data)
+    render::ok(&ctx, "registration_attendees", &title, json!(data))
+}
+
+/// The desk page: the service's attendee list, the filter as typed, and the chart.
+#[derive(serde::Serialize)]
+struct AttendeesPage {
+    #[serde(flatten)]
+    list: service::AttendeeList,
+    conference: Value,
+    shown: usize,
+    filter: Filter,
+    chart_svg: String,
+    chart_days: Vec<Value>,
+    chart_boundaries: Vec<Value>,
 }
 
 async fn attendees_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

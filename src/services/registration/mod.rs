@@ -4,6 +4,7 @@
 //! `registration_settings` row, and the decision itself is made in SQL.
 
 mod api;
+mod attendees;
 mod codes;
 mod desk;
 mod export;
@@ -18,8 +19,9 @@ mod views;
 mod waitlist;
 
 pub use api::{api_list, api_view, api_view_cached, public_attendees};
+pub use attendees::{attendees, Filter};
 pub use codes::{codes_view, comp_codes_for_microconference, generate_codes};
-pub use desk::{attendees, desk, DeskAction, Filter};
+pub use desk::{desk, DeskAction};
 pub use export::csv;
 pub use fee_table::{fee_table, public_fees};
 pub use own::{accept_offer, by_id, cancel_mine, mine, view};

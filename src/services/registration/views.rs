@@ -230,3 +230,80 @@ pub struct PublicAttendee {
     pub name: String,
     pub affiliation: String,
 }
+
+// ---- the organisers' attendee list ----
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendeeList {
+    pub totals: Totals,
+    pub rows: Vec<AttendeeRow>,
+    /// For the filter's ticket type choice.
+    pub ticket_types: Vec<TicketTypeOption>,
+}
+
+/// Counts over the whole conference, whatever the filter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub confirmed: usize,
+    pub waitlisted: usize,
+    pub offered: usize,
+    pub cancelled: usize,
+    pub paid: usize,
+    pub unpaid: usize,
+    pub invoiced: usize,
+    pub checked_in: usize,
+    pub revenue: String,
+    pub outstanding: String,
+    pub cap: i32,
+    pub by_type: Vec<TypeCount>,
+    pub by_tier: Vec<TierCount>,
+}
+
+/// Confirmed seats of one ticket type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeCount {
+    pub name: String,
+    pub confirmed: usize,
+}
+
+/// Confirmed seats sold in one tier (by its label).
+#[derive(Debug, Clone, Serialize)]
+pub struct TierCount {
+    pub label: String,
+    pub confirmed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketTypeOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// One registration on the desk, with what the organiser may do to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendeeRow {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub badge_name: String,
+    pub affiliation: String,
+    pub ticket_type: String,
+    pub tier: String,
+    pub fee: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub payment_status: PaymentStatus,
+    pub payment_label: &'static str,
+    pub payment_reference: String,
+    pub can_mark_paid: bool,
+    pub can_mark_invoiced: bool,
+    pub hold_expires_at: Option<String>,
+    pub can_refund: bool,
+    pub can_cancel: bool,
+    pub can_check_in: bool,
+    pub checked_in_at: Option<String>,
+    pub registered_at: String,
+    pub offer_expires_at: Option<String>,
+    pub dietary: String,
+    pub accessibility: String,
+}
