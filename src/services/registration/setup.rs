@@ -1,9 +1,11 @@
 //! Organiser set-up: registration settings (window, cap, offer and hold times) and ticket types.
 
+use super::views::{CodeType, SetupTicketType, SetupTier, SetupView};
 use super::waitlist::fill_seats_locked;
 use super::{zone, FormError, DEFAULT_HOLD_HOURS, DEFAULT_OFFER_HOURS};
+use crate::domain::fees::TierInput;
 use crate::domain::fees::{format_input, format_local};
-use crate::domain::registration::Settings;
+use crate::domain::registration::{Settings, SettingsInput};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
@@ -14,58 +16,64 @@ use crate::state::AppState;
 use chrono::Utc;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
 use diesel::{Connection, PgConnection};
-use serde_json::{json, Value};
 
 /// The registration set-up page: settings (as typed in the conference zone),
 /// ticket types with their tiers, and comp code batches.
-pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Value, AppError> {
+pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let settings = repo::settings(conn, conf.id)?;
     let types = repo::ticket_types(conn, conf.id)?;
     let rows = repo::tiers_for_conference(conn, conf.id)?;
     let now = Utc::now();
-    let list: Vec<Value> = types
+    let ticket_types = types
         .iter()
-        .map(|t| {
-            let tiers: Vec<Value> = rows
+        .map(|t| SetupTicketType {
+            id: t.public_id,
+            name: t.name.clone(),
+            description: t.description.clone(),
+            requires_code: t.requires_code,
+            tiers: rows
                 .iter()
                 .filter(|r| r.ticket_type_id == t.id)
                 .filter_map(|r| r.tier().map(|x| (r, x)))
-                .map(|(r, x)| {
-                    json!({
-                        "id": r.public_id, "label": x.label, "amount": x.amount.to_string(),
-                        "from_label": format_local(x.from, tz), "until_label": format_local(x.until, tz),
-                        "current": x.contains(now),
-                    })
+                .map(|(r, x)| SetupTier {
+                    id: r.public_id,
+                    label: x.label.clone(),
+                    amount: x.amount.to_string(),
+                    from_label: format_local(x.from, tz),
+                    until_label: format_local(x.until, tz),
+                    current: x.contains(now),
                 })
-                .collect();
-            json!({
-                "id": t.public_id, "name": t.name, "description": t.description,
-                "requires_code": t.requires_code, "tiers": tiers,
-                "tier_form": { "label": "", "amount": "", "valid_from": "", "valid_until": "" },
-                "tier_errors": {},
-            })
+                .collect(),
+            tier_form: TierInput::default(),
+            tier_errors: serde_json::json!({}),
         })
         .collect();
-    let form = match &settings {
-        Some(s) => json!({
-            "opens_at": s.opens_at.map(|t| format_input(t, tz)).unwrap_or_default(),
-            "closes_at": s.closes_at.map(|t| format_input(t, tz)).unwrap_or_default(),
-            "attendance_cap": conf.attendance_cap.to_string(),
-            "offer_hours": s.offer_hours.to_string(),
-            "hold_hours": s.hold_hours.to_string(),
-        }),
-        None => json!({
-            "opens_at": "", "closes_at": "", "attendance_cap": conf.attendance_cap.to_string(),
-            "offer_hours": DEFAULT_OFFER_HOURS.to_string(), "hold_hours": DEFAULT_HOLD_HOURS.to_string(),
-        }),
+    let settings_form = match &settings {
+        Some(s) => SettingsInput {
+            opens_at: s.opens_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            closes_at: s.closes_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            attendance_cap: conf.attendance_cap.to_string(),
+            offer_hours: s.offer_hours.to_string(),
+            hold_hours: s.hold_hours.to_string(),
+        },
+        None => SettingsInput {
+            attendance_cap: conf.attendance_cap.to_string(),
+            offer_hours: DEFAULT_OFFER_HOURS.to_string(),
+            hold_hours: DEFAULT_HOLD_HOURS.to_string(),
+            ..Default::default()
+        },
     };
-    Ok(json!({
-        "settings_form": form,
-        "ticket_types": list,
-        "code_types": types.iter().filter(|t| t.requires_code).map(|t| json!({ "id": t.public_id, "name": t.name })).collect::<Vec<_>>(),
-    }))
+    Ok(SetupView {
+        settings_form,
+        ticket_types,
+        code_types: types
+            .iter()
+            .filter(|t| t.requires_code)
+            .map(|t| CodeType { id: t.public_id, name: t.name.clone() })
+            .collect(),
+    })
 }
 
 pub fn save_settings(

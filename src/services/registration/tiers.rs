@@ -1,7 +1,8 @@
 //! Fee tiers of a ticket type: add, edit, delete; tiers of one type never overlap.
 
+use super::views::TierEdit;
 use super::{tiers_of, zone, FormError};
-use crate::domain::fees::{self, format_input, format_local, Tier, TierDraft};
+use crate::domain::fees::{self, format_input, format_local, Tier, TierDraft, TierInput};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
@@ -11,7 +12,6 @@ use crate::services::conferences::require_organiser;
 use chrono_tz::Tz;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
 use diesel::{Connection, PgConnection};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub(super) fn overlap_error(other: &Tier, tz: Tz) -> FormError {
@@ -76,18 +76,25 @@ pub fn add_tier(
 }
 
 /// A tier for its edit form (404 unless it belongs to this conference).
-pub fn tier_for_edit(conn: &mut PgConnection, actor: &User, conf: &Conference, tier: Uuid) -> Result<Value, AppError> {
+pub fn tier_for_edit(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    tier: Uuid,
+) -> Result<TierEdit, AppError> {
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
     let t = row.tier().ok_or(AppError::NotFound)?;
-    Ok(json!({
-        "id": row.public_id,
-        "form": {
-            "label": t.label, "amount": t.amount.plain(),
-            "valid_from": format_input(t.from, tz), "valid_until": format_input(t.until, tz),
+    Ok(TierEdit {
+        id: row.public_id,
+        form: TierInput {
+            label: t.label.clone(),
+            amount: t.amount.plain(),
+            valid_from: format_input(t.from, tz),
+            valid_until: format_input(t.until, tz),
         },
-    }))
+    })
 }
 
 /// Changes a tier. Registrations keep the fee stored on them.

@@ -4,8 +4,8 @@
 //! (`RegistrationApi`) and the page (`RegistrationPage`) both flatten in.
 
 use super::{local, money};
-use crate::domain::fees::format_local;
-use crate::domain::registration::{PaymentStatus, Status};
+use crate::domain::fees::{format_local, TierInput};
+use crate::domain::registration::{PaymentStatus, SettingsInput, Status};
 use crate::error::AppError;
 use crate::repo::registrations::Registration;
 use chrono::{DateTime, Utc};
@@ -212,6 +212,51 @@ pub struct TierFee {
 }
 
 // ---- organiser pages ----
+
+/// The registration set-up page as the service sees it; the route fills in
+/// what a refused form typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupView {
+    pub settings_form: SettingsInput,
+    pub ticket_types: Vec<SetupTicketType>,
+    pub code_types: Vec<CodeType>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupTicketType {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub requires_code: bool,
+    pub tiers: Vec<SetupTier>,
+    /// The "add a tier" form under this ticket type, and its field errors.
+    pub tier_form: TierInput,
+    pub tier_errors: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupTier {
+    pub id: Uuid,
+    pub label: String,
+    pub amount: String,
+    pub from_label: String,
+    pub until_label: String,
+    pub current: bool,
+}
+
+/// A ticket type that takes comp codes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeType {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A fee tier on its edit form, as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct TierEdit {
+    pub id: Uuid,
+    pub form: TierInput,
+}
 
 /// A comp code on the codes page.
 #[derive(Debug, Clone, Serialize)]
