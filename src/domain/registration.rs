@@ -327,6 +327,28 @@ pub fn csv_row(cells: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn statuses_map_to_the_stored_words_and_back() {
+        use super::{PaymentStatus, Status};
+        for s in [Status::Confirmed, Status::Waitlisted, Status::Offered, Status::Cancelled, Status::Expired] {
+            assert_eq!(Status::from_db(s.as_db()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_db()));
+        }
+        for p in [
+            PaymentStatus::Unpaid,
+            PaymentStatus::Invoiced,
+            PaymentStatus::Paid,
+            PaymentStatus::Refunded,
+            PaymentStatus::NotDue,
+        ] {
+            assert_eq!(PaymentStatus::from_db(p.as_db()), Some(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_db()));
+        }
+        assert_eq!(serde_json::to_value(PaymentStatus::NotDue).unwrap(), serde_json::json!("not_due"));
+        assert_eq!(Status::from_db("pending"), None);
+        assert!(Status::Offered.is_active() && !Status::Expired.is_active());
+    }
+
     use super::*;
 
     #[test]

@@ -92,3 +92,59 @@ where
 pub fn see_other(ctx: &Ctx, to: &str, flash: &str) -> Result<HttpResponse, AppError> {
     Ok(render::redirect(ctx, to, Some(flash)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `handle` for a form whose input is a number: negative numbers are a
+    /// parse problem, 13 is refused by the "service" as a field, 7 as a conflict.
+    fn run(input: i64) -> (StatusCode, String) {
+        let parse = |i: &i64| {
+            let mut p = Problems::default();
+            if *i < 0 {
+                p.add("n", "must not be negative");
+                return Err(p);
+            }
+            Ok(*i as u64)
+        };
+        let save = |n: u64| async move {
+            Ok(match n {
+                13 => Err(Err(FieldError::new("n", "unlucky"))),
+                7 => Err(Ok("taken".to_string())),
+                _ => Ok(n * 2),
+            })
+        };
+        let refused = |e: Result<String, FieldError>| match e {
+            Err(f) => Refusal::Again(Rejected::fields(StatusCode::CONFLICT, &[f])),
+            Ok(m) => Refusal::Again(Rejected::problem(StatusCode::CONFLICT, m)),
+        };
+        let page = |i: i64, r: Rejected| async move {
+            let body = format!("{i} {} {}", r.errors["by_field"]["n"], r.problem.unwrap_or_default());
+            Ok(HttpResponse::build(r.status).body(body))
+        };
+        let done = |n: u64| async move { Ok(HttpResponse::SeeOther().body(n.to_string())) };
+        actix_web::rt::System::new().block_on(async {
+            let resp = handle(input, parse, save, refused, page, done).await.expect("a page");
+            let status = resp.status();
+            let body = actix_web::body::to_bytes(resp.into_body()).await.expect("a body");
+            (status, String::from_utf8_lossy(&body).into_owned())
+        })
+    }
+
+    #[test]
+    fn problems_show_the_page_again_with_the_input() {
+        assert_eq!(run(-1), (StatusCode::UNPROCESSABLE_ENTITY, "-1 \"must not be negative\" ".into()));
+    }
+
+    #[test]
+    fn refusals_show_the_page_again_with_the_field_or_the_message() {
+        assert_eq!(run(13), (StatusCode::CONFLICT, "13 \"unlucky\" ".into()));
+        assert_eq!(run(7), (StatusCode::CONFLICT, "7 null taken".into()));
+    }
+
+    #[test]
+    fn success_answers_with_what_the_service_returned() {
+        assert_eq!(run(21), (StatusCode::SEE_OTHER, "42".into()));
+    }
+}
