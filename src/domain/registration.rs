@@ -41,6 +41,94 @@ pub fn payment_label(payment: &str) -> &'static str {
     }
 }
 
+/// Where a registration stands, as stored in `registrations.status` (a CHECK
+/// constraint there allows exactly these words) and as the API and pages show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Confirmed,
+    Waitlisted,
+    Offered,
+    Cancelled,
+    Expired,
+}
+
+impl Status {
+    /// The stored word; `None` for a word the database would refuse.
+    pub fn from_db(s: &str) -> Option<Status> {
+        Some(match s {
+            CONFIRMED => Status::Confirmed,
+            WAITLISTED => Status::Waitlisted,
+            OFFERED => Status::Offered,
+            CANCELLED => Status::Cancelled,
+            EXPIRED => Status::Expired,
+            _ => return None,
+        })
+    }
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Status::Confirmed => CONFIRMED,
+            Status::Waitlisted => WAITLISTED,
+            Status::Offered => OFFERED,
+            Status::Cancelled => CANCELLED,
+            Status::Expired => EXPIRED,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        status_label(self.as_db())
+    }
+
+    /// Holds or waits for a seat (the database allows one such per person).
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Confirmed | Status::Waitlisted | Status::Offered)
+    }
+}
+
+/// Whether the fee is settled, as stored in `registrations.payment_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Unpaid,
+    Invoiced,
+    Paid,
+    Refunded,
+    NotDue,
+}
+
+impl PaymentStatus {
+    pub fn from_db(s: &str) -> Option<PaymentStatus> {
+        Some(match s {
+            UNPAID => PaymentStatus::Unpaid,
+            INVOICED => PaymentStatus::Invoiced,
+            PAID => PaymentStatus::Paid,
+            REFUNDED => PaymentStatus::Refunded,
+            NOT_DUE => PaymentStatus::NotDue,
+            _ => return None,
+        })
+    }
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => UNPAID,
+            PaymentStatus::Invoiced => INVOICED,
+            PaymentStatus::Paid => PAID,
+            PaymentStatus::Refunded => REFUNDED,
+            PaymentStatus::NotDue => NOT_DUE,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        payment_label(self.as_db())
+    }
+
+    /// Money is still to come in for it.
+    pub fn is_due(self) -> bool {
+        matches!(self, PaymentStatus::Unpaid | PaymentStatus::Invoiced)
+    }
+}
+
 /// The registration form (and the API body) as sent. The fee is deliberately not
 /// here: nothing a client sends can set it.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -239,6 +327,28 @@ pub fn csv_row(cells: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn statuses_map_to_the_stored_words_and_back() {
+        use super::{PaymentStatus, Status};
+        for s in [Status::Confirmed, Status::Waitlisted, Status::Offered, Status::Cancelled, Status::Expired] {
+            assert_eq!(Status::from_db(s.as_db()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_db()));
+        }
+        for p in [
+            PaymentStatus::Unpaid,
+            PaymentStatus::Invoiced,
+            PaymentStatus::Paid,
+            PaymentStatus::Refunded,
+            PaymentStatus::NotDue,
+        ] {
+            assert_eq!(PaymentStatus::from_db(p.as_db()), Some(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_db()));
+        }
+        assert_eq!(serde_json::to_value(PaymentStatus::NotDue).unwrap(), serde_json::json!("not_due"));
+        assert_eq!(Status::from_db("pending"), None);
+        assert!(Status::Offered.is_active() && !Status::Expired.is_active());
+    }
+
     use super::*;
 
     #[test]

@@ -9,12 +9,15 @@ use crate::error::AppError;
 use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
 use crate::services::registration::{self as service, DeskAction, Filter, FormError};
+use crate::web::chart::SalesChart;
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Refusal, Rejected};
+use crate::web::render;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::convert::Infallible;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -50,15 +53,29 @@ fn uuid(raw: &str) -> Result<Uuid, AppError> {
 
 // ---- organiser set-up ----
 
-/// Which form on the set-up page came back with problems, and what was typed.
-enum Rejected {
-    None,
-    Settings(SettingsInput, Value),
-    TicketType(TicketTypeForm, Value),
-    Tier(Uuid, TierInput, Value),
+/// A set-up form the service refused: a field it marks is shown on the form
+/// with `status`; anything else is the error page.
+fn field_refusal(status: StatusCode) -> impl FnOnce(FormError) -> Refusal {
+    move |e| match e {
+        FormError::Field(f) => Refusal::Again(Rejected::fields(status, &[f])),
+        FormError::App(e) => Refusal::Fail(e),
+    }
 }
 
-async fn setup_page(ctx: &Ctx, slug: String, status: StatusCode, rejected: Rejected) -> Result<HttpResponse, AppError> {
+/// For a service that refuses nothing a form can show (only the error page).
+fn never(e: Infallible) -> Refusal {
+    match e {}
+}
+
+/// Which form on the set-up page is shown again, and what was typed in it.
+enum Typed {
+    Nothing,
+    Settings(SettingsInput),
+    TicketType(TicketTypeForm),
+    Tier(Uuid, TierInput),
+}
+
+async fn setup_page(ctx: &Ctx, slug: String, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let (conf, mut data) = ctx
         .state
@@ -69,35 +86,48 @@ async fn setup_page(ctx: &Ctx, slug: String, status: StatusCode, rejected: Rejec
         })
         .await?;
     let mut settings_errors = json!({});
-    let mut type_form = json!({ "name": "", "description": "", "requires_code": false });
+    let mut type_form = TicketTypeForm::default();
     let mut type_errors = json!({});
-    match rejected {
-        Rejected::None => {}
-        Rejected::Settings(input, errors) => {
-            data["settings_form"] = json!(input);
-            settings_errors = errors;
+    match typed {
+        Typed::Nothing => {}
+        Typed::Settings(input) => {
+            data.settings_form = input;
+            settings_errors = rejected.errors;
         }
-        Rejected::TicketType(input, errors) => {
-            type_form = json!({ "name": input.name, "description": input.description, "requires_code": input.requires_code.is_some() });
-            type_errors = errors;
+        Typed::TicketType(input) => {
+            type_form = input;
+            type_errors = rejected.errors;
         }
-        Rejected::Tier(id, input, errors) => {
-            if let Some(types) = data["ticket_types"].as_array_mut() {
-                for t in types.iter_mut() {
-                    if t["id"] == json!(id) {
-                        t["tier_form"] = json!(input);
-                        t["tier_errors"] = errors.clone();
-                    }
-                }
+        Typed::Tier(id, input) => {
+            for t in data.ticket_types.iter_mut().filter(|t| t.id == id) {
+                t.tier_form = input.clone();
+                t.tier_errors = rejected.errors.clone();
             }
         }
     }
-    data["conference"] = conf_json(&conf);
-    data["settings_errors"] = settings_errors;
-    data["type_form"] = type_form;
-    data["type_errors"] = type_errors;
     let title = format!("Registration set-up · {}", conf.name);
-    render::page(ctx, status, "registration_setup", &title, data)
+    let page = SetupPage {
+        view: data,
+        conference: conf_json(&conf),
+        settings_errors,
+        type_form: json!({
+            "name": type_form.name, "description": type_form.description,
+            "requires_code": type_form.requires_code.is_some(),
+        }),
+        type_errors,
+    };
+    render::page(ctx, rejected.status, "registration_setup", &title, json!(page))
+}
+
+/// The set-up page: the service's view and the forms as typed.
+#[derive(serde::Serialize)]
+struct SetupPage {
+    #[serde(flatten)]
+    view: service::SetupView,
+    conference: Value,
+    settings_errors: Value,
+    type_form: Value,
+    type_errors: Value,
 }
 
 async fn setup(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -105,12 +135,16 @@ async fn setup(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErr
     if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration")) {
         return Ok(r);
     }
-    setup_page(&ctx, slug, StatusCode::OK, Rejected::None).await
+    setup_page(&ctx, slug, Typed::Nothing, Rejected::none()).await
 }
 
 async fn find_conf(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
     let slug = slug.to_string();
     ctx.state.db(move |conn, _| conf_service::find(conn, &slug)).await
+}
+
+fn setup_path(slug: &str) -> String {
+    format!("/c/{slug}/manage/registration")
 }
 
 async fn save_settings(
@@ -121,25 +155,41 @@ async fn save_settings(
     let actor = ctx.user()?.clone();
     let slug = slug.into_inner();
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
-    let settings = match input.parse(service::zone(&conf)) {
-        Ok(s) => s,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return setup_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, Rejected::Settings(input, errors)).await;
-        }
-    };
-    ctx.state.db(move |conn, st| service::save_settings(conn, st, &actor, &conf, &settings)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration"), Some("registration-settings-saved")))
+    let tz = service::zone(&conf);
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(tz),
+        |settings| async {
+            let saved = ctx.state.db(move |conn, st| service::save_settings(conn, st, &actor, &conf, &settings));
+            saved.await.map(Ok::<_, Infallible>)
+        },
+        never,
+        |input, rejected| setup_page(&ctx, slug.clone(), Typed::Settings(input), rejected),
+        |()| async { form::see_other(&ctx, &setup_path(&slug), "registration-settings-saved") },
+    )
+    .await
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, serde::Serialize, Default, Clone)]
 struct TicketTypeForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
     description: String,
     requires_code: Option<String>,
+}
+
+impl TicketTypeForm {
+    /// Name and description, checked.
+    fn parse(&self) -> Result<(String, String), Problems> {
+        let mut p = Problems::default();
+        let name = p.check(text::single_line("name", &self.name, 1, 100));
+        let description = p.check(text::multi_line("description", &self.description, 0, 500));
+        match (name, description) {
+            (Some(name), Some(description)) => Ok((name, description)),
+            _ => Err(p),
+        }
+    }
 }
 
 async fn add_ticket_type(
@@ -150,29 +200,22 @@ async fn add_ticket_type(
     let actor = ctx.user()?.clone();
     let slug = slug.into_inner();
     let input = form.into_inner();
-    let mut p = Problems::default();
-    let name = p.check(text::single_line("name", &input.name, 1, 100));
-    let description = p.check(text::multi_line("description", &input.description, 0, 500));
-    let (Some(name), Some(description)) = (name, description) else {
-        let errors = errors_json(&p.0);
-        return setup_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, Rejected::TicketType(input, errors)).await;
-    };
     let requires_code = input.requires_code.is_some();
     let s = slug.clone();
-    let result = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s)?;
-            Ok(service::add_ticket_type(conn, &actor, &conf, &name, &description, requires_code))
-        })
-        .await?;
-    match result {
-        Ok(_) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration"), Some("ticket-type-added"))),
-        Err(FormError::Field(f)) => {
-            setup_page(&ctx, slug, StatusCode::CONFLICT, Rejected::TicketType(input, errors_json(&[f]))).await
-        }
-        Err(FormError::App(e)) => Err(e),
-    }
+    form::handle(
+        input,
+        TicketTypeForm::parse,
+        |(name, description)| {
+            ctx.state.db(move |conn, _| {
+                let conf = conf_service::find(conn, &s)?;
+                Ok(service::add_ticket_type(conn, &actor, &conf, &name, &description, requires_code))
+            })
+        },
+        field_refusal(StatusCode::CONFLICT),
+        |input, rejected| setup_page(&ctx, slug.clone(), Typed::TicketType(input), rejected),
+        |_| async { form::see_other(&ctx, &setup_path(&slug), "ticket-type-added") },
+    )
+    .await
 }
 
 async fn add_tier(
@@ -184,30 +227,24 @@ async fn add_tier(
     let (slug, id) = path.into_inner();
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
-    let draft = match input.parse(service::zone(&conf), &conf.currency) {
-        Ok(d) => d,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return setup_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, Rejected::Tier(id, input, errors)).await;
-        }
-    };
-    let result = ctx.state.db(move |conn, _| Ok(service::add_tier(conn, &actor, &conf, id, &draft))).await?;
-    match result {
-        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration"), Some("tier-added"))),
-        Err(FormError::Field(f)) => {
-            setup_page(&ctx, slug, StatusCode::CONFLICT, Rejected::Tier(id, input, errors_json(&[f]))).await
-        }
-        Err(FormError::App(e)) => Err(e),
-    }
+    let (tz, currency) = (service::zone(&conf), conf.currency.clone());
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(tz, &currency),
+        |draft| ctx.state.db(move |conn, _| Ok(service::add_tier(conn, &actor, &conf, id, &draft))),
+        field_refusal(StatusCode::CONFLICT),
+        |input, rejected| setup_page(&ctx, slug.clone(), Typed::Tier(id, input), rejected),
+        |()| async { form::see_other(&ctx, &setup_path(&slug), "tier-added") },
+    )
+    .await
 }
 
 async fn tier_page(
     ctx: &Ctx,
     slug: String,
     id: Uuid,
-    status: StatusCode,
-    typed: Option<(TierInput, Value)>,
+    typed: Option<TierInput>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let (conf, mut data) = ctx
@@ -218,14 +255,14 @@ async fn tier_page(
             Ok((conf, data))
         })
         .await?;
-    data["errors"] = json!({});
-    if let Some((input, errors)) = typed {
-        data["form"] = json!(input);
-        data["errors"] = errors;
+    if let Some(input) = typed {
+        data.form = input;
     }
-    data["conference"] = conf_json(&conf);
     let title = format!("Edit fee tier · {}", conf.name);
-    render::page(ctx, status, "registration_tier", &title, data)
+    let page = json!({
+        "id": data.id, "form": data.form, "errors": rejected.errors, "conference": conf_json(&conf),
+    });
+    render::page(ctx, rejected.status, "registration_tier", &title, page)
 }
 
 async fn edit_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -233,7 +270,7 @@ async fn edit_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/tiers/{id}")) {
         return Ok(r);
     }
-    tier_page(&ctx, slug, uuid(&id)?, StatusCode::OK, None).await
+    tier_page(&ctx, slug, uuid(&id)?, None, Rejected::none()).await
 }
 
 async fn update_tier(
@@ -245,22 +282,16 @@ async fn update_tier(
     let (slug, id) = path.into_inner();
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
-    let draft = match input.parse(service::zone(&conf), &conf.currency) {
-        Ok(d) => d,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return tier_page(&ctx, slug, id, StatusCode::UNPROCESSABLE_ENTITY, Some((input, errors))).await;
-        }
-    };
-    let result = ctx.state.db(move |conn, _| Ok(service::update_tier(conn, &actor, &conf, id, &draft))).await?;
-    match result {
-        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration"), Some("tier-saved"))),
-        Err(FormError::Field(f)) => {
-            tier_page(&ctx, slug, id, StatusCode::CONFLICT, Some((input, errors_json(&[f])))).await
-        }
-        Err(FormError::App(e)) => Err(e),
-    }
+    let (tz, currency) = (service::zone(&conf), conf.currency.clone());
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(tz, &currency),
+        |draft| ctx.state.db(move |conn, _| Ok(service::update_tier(conn, &actor, &conf, id, &draft))),
+        field_refusal(StatusCode::CONFLICT),
+        |input, rejected| tier_page(&ctx, slug.clone(), id, Some(input), rejected),
+        |()| async { form::see_other(&ctx, &setup_path(&slug), "tier-saved") },
+    )
+    .await
 }
 
 async fn delete_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -287,12 +318,39 @@ struct CodesForm {
     count: String,
 }
 
+impl CodesForm {
+    /// A fresh form: ten codes.
+    fn new() -> Self {
+        CodesForm { count: "10".into(), ..Default::default() }
+    }
+
+    /// The ticket type, the label (empty: none) and how many codes.
+    fn parse(&self) -> Result<(Uuid, String, i64), Problems> {
+        let mut p = Problems::default();
+        let label = p.check(text::single_line("label", &self.label, 0, 200));
+        let count = match self.count.trim().parse::<i64>() {
+            Ok(n) if (1..=service::MAX_CODES_PER_BATCH).contains(&n) => Some(n),
+            _ => {
+                p.add("count", format!("use a whole number from 1 to {}", service::MAX_CODES_PER_BATCH));
+                None
+            }
+        };
+        let ticket_type = Uuid::parse_str(self.ticket_type.trim()).ok();
+        if ticket_type.is_none() {
+            p.add("ticket_type", "choose a comp pass ticket type");
+        }
+        match (ticket_type, label, count) {
+            (Some(t), Some(label), Some(count)) => Ok((t, label, count)),
+            _ => Err(p),
+        }
+    }
+}
+
 async fn codes_page(
     ctx: &Ctx,
     slug: String,
-    status: StatusCode,
     form: CodesForm,
-    errors: Value,
+    rejected: Rejected,
     new_codes: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
@@ -308,12 +366,12 @@ async fn codes_page(
     let title = format!("Comp codes · {}", conf.name);
     render::page(
         ctx,
-        status,
+        rejected.status,
         "registration_codes",
         &title,
         json!({
-            "conference": conf_json(&conf), "code_types": setup["code_types"], "codes": codes,
-            "form": form, "errors": errors, "new_codes": new_codes,
+            "conference": conf_json(&conf), "code_types": setup.code_types, "codes": codes,
+            "form": form, "errors": rejected.errors, "new_codes": new_codes,
         }),
     )
 }
@@ -323,8 +381,7 @@ async fn codes(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErr
     if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/codes")) {
         return Ok(r);
     }
-    let form = CodesForm { count: "10".into(), ..Default::default() };
-    codes_page(&ctx, slug, StatusCode::OK, form, json!({}), vec![]).await
+    codes_page(&ctx, slug, CodesForm::new(), Rejected::none(), vec![]).await
 }
 
 async fn generate_codes(
@@ -334,42 +391,23 @@ async fn generate_codes(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let slug = slug.into_inner();
-    let input = form.into_inner();
-    let mut p = Problems::default();
-    let label = p.check(text::single_line("label", &input.label, 0, 200));
-    let count = match input.count.trim().parse::<i64>() {
-        Ok(n) if (1..=service::MAX_CODES_PER_BATCH).contains(&n) => Some(n),
-        _ => {
-            p.add("count", format!("use a whole number from 1 to {}", service::MAX_CODES_PER_BATCH));
-            None
-        }
-    };
-    let ticket_type = Uuid::parse_str(input.ticket_type.trim()).ok();
-    if ticket_type.is_none() {
-        p.add("ticket_type", "choose a comp pass ticket type");
-    }
-    let (Some(label), Some(count), Some(ticket_type)) = (label, count, ticket_type) else {
-        return codes_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), vec![]).await;
-    };
     let s = slug.clone();
-    let result = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s)?;
-            let label = Some(label.as_str()).filter(|l| !l.is_empty());
-            Ok(service::generate_codes(conn, &actor, &conf, ticket_type, label, count))
-        })
-        .await?;
-    match result {
-        Ok(new_codes) => {
-            let form = CodesForm { count: "10".into(), ..Default::default() };
-            codes_page(&ctx, slug, StatusCode::OK, form, json!({}), new_codes).await
-        }
-        Err(FormError::Field(f)) => {
-            codes_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&[f]), vec![]).await
-        }
-        Err(FormError::App(e)) => Err(e),
-    }
+    form::handle(
+        form.into_inner(),
+        CodesForm::parse,
+        |(ticket_type, label, count)| {
+            ctx.state.db(move |conn, _| {
+                let conf = conf_service::find(conn, &s)?;
+                let label = Some(label.as_str()).filter(|l| !l.is_empty());
+                Ok(service::generate_codes(conn, &actor, &conf, ticket_type, label, count))
+            })
+        },
+        field_refusal(StatusCode::UNPROCESSABLE_ENTITY),
+        |input, rejected| codes_page(&ctx, slug.clone(), input, rejected, vec![]),
+        // The new codes are shown once, on this page (not kept for a redirect).
+        |new_codes| codes_page(&ctx, slug.clone(), CodesForm::new(), Rejected::none(), new_codes),
+    )
+    .await
 }
 
 // ---- the organisers' desk ----
@@ -382,31 +420,43 @@ async fn attendees(ctx: Ctx, slug: web::Path<String>, q: web::Query<Filter>) -> 
     let actor = ctx.user()?.clone();
     let filter = q.into_inner();
     let f = filter.clone();
-    let (conf, mut data, chart) = ctx
+    let (conf, list, sales) = ctx
         .state
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
-            let data = service::attendees(conn, st, &actor, &conf, &f)?;
-            let chart = service::chart(conn, &actor, &conf)?;
-            Ok((conf, data, chart))
+            let list = service::attendees(conn, st, &actor, &conf, &f)?;
+            let sales = service::chart(conn, &actor, &conf)?;
+            Ok((conf, list, sales))
         })
         .await?;
-    data["conference"] = conf_json(&conf);
-    data["shown"] = json!(data["rows"].as_array().map(|a| a.len()).unwrap_or(0));
-    data["filter"] = json!(filter);
-    data["chart_svg"] = json!(chart.svg());
-    data["chart_days"] = json!(chart
-        .per_day
-        .iter()
-        .map(|(d, n)| json!({ "day": d.format("%-d %b %Y").to_string(), "n": n }))
-        .collect::<Vec<_>>());
-    data["chart_boundaries"] = json!(chart
-        .boundaries
-        .iter()
-        .map(|(d, l)| json!({ "day": d.format("%-d %b %Y").to_string(), "label": l }))
-        .collect::<Vec<_>>());
+    let day = |d: &chrono::NaiveDate| d.format("%-d %b %Y").to_string();
+    let chart_days: Vec<Value> = sales.per_day.iter().map(|(d, n)| json!({ "day": day(d), "n": n })).collect();
+    let chart_boundaries: Vec<Value> =
+        sales.boundaries.iter().map(|(d, l)| json!({ "day": day(d), "label": l })).collect();
+    let data = AttendeesPage {
+        conference: conf_json(&conf),
+        shown: list.rows.len(),
+        filter,
+        chart_svg: SalesChart::from(sales).svg(),
+        chart_days,
+        chart_boundaries,
+        list,
+    };
     let title = format!("Attendees · {}", conf.name);
-    render::ok(&ctx, "registration_attendees", &title, data)
+    render::ok(&ctx, "registration_attendees", &title, json!(data))
+}
+
+/// The desk page: the service's attendee list, the filter as typed, and the chart.
+#[derive(serde::Serialize)]
+struct AttendeesPage {
+    #[serde(flatten)]
+    list: service::AttendeeList,
+    conference: Value,
+    shown: usize,
+    filter: Filter,
+    chart_svg: String,
+    chart_days: Vec<Value>,
+    chart_boundaries: Vec<Value>,
 }
 
 async fn attendees_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -469,15 +519,13 @@ async fn desk(
 async fn register_page(
     ctx: &Ctx,
     slug: String,
-    status: StatusCode,
     form: RegistrationInput,
-    errors: Value,
-    problem: Option<String>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     // Their own page: an unconfirmed account sees it too, with how to confirm.
     let user = ctx.account()?.clone();
     // Said before the form is filled in, not only after it is refused.
-    let needs_verification = !user.is_verified() || status == StatusCode::FORBIDDEN;
+    let needs_verification = !user.is_verified() || rejected.status == StatusCode::FORBIDDEN;
     let (conf, fees, existing) = ctx
         .state
         .db(move |conn, st| {
@@ -491,12 +539,12 @@ async fn register_page(
     let title = format!("Register · {}", conf.name);
     render::page(
         ctx,
-        status,
+        rejected.status,
         "register",
         &title,
         json!({
             "conference": conf_json(&conf), "fees": fees, "already": existing,
-            "form": form, "consent": consent, "errors": errors, "problem": problem,
+            "form": form, "consent": consent, "errors": rejected.errors, "problem": rejected.problem,
             "needs_verification": needs_verification,
         }),
     )
@@ -511,7 +559,19 @@ async fn register_form(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse
     let u = ctx.account()?;
     let form =
         RegistrationInput { badge_name: u.name.clone(), affiliation: u.affiliation.clone(), ..Default::default() };
-    register_page(&ctx, slug, StatusCode::OK, form, json!({}), None).await
+    register_page(&ctx, slug, form, Rejected::none()).await
+}
+
+/// Registering refused: a field is marked (422), a conflict (closed, full
+/// of yourself, ...) is said at the top (409), an unverified address gets the
+/// page with how to verify (403); the form keeps what was typed.
+fn register_refusal(e: FormError) -> Refusal {
+    match e {
+        FormError::Field(f) => Refusal::Again(Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &[f])),
+        FormError::App(AppError::Conflict(m)) => Refusal::Again(Rejected::problem(StatusCode::CONFLICT, m)),
+        FormError::App(AppError::Unverified) => Refusal::Again(Rejected::status(StatusCode::FORBIDDEN)),
+        FormError::App(e) => Refusal::Fail(e),
+    }
 }
 
 async fn register(
@@ -524,49 +584,36 @@ async fn register(
     let slug = slug.into_inner();
     let input = form.into_inner();
     if crate::services::policy::require_verified(&user).is_err() {
-        return register_page(&ctx, slug, StatusCode::FORBIDDEN, input, json!({}), None).await;
+        return register_page(&ctx, slug, input, Rejected::status(StatusCode::FORBIDDEN)).await;
     }
-    let draft = match input.parse() {
-        Ok(d) => d,
-        Err(p) => {
-            return register_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), None).await
-        }
-    };
     let s = slug.clone();
-    let result = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s)?;
-            Ok(service::register(conn, st, &user, &conf, &draft))
-        })
-        .await?;
-    match result {
-        Ok(r) => {
+    form::handle(
+        input,
+        RegistrationInput::parse,
+        |draft| {
+            ctx.state.db(move |conn, st| {
+                let conf = conf_service::find(conn, &s)?;
+                Ok(service::register(conn, st, &user, &conf, &draft))
+            })
+        },
+        register_refusal,
+        |input, rejected| register_page(&ctx, slug.clone(), input, rejected),
+        |r| {
             let flash = if r.status == crate::domain::registration::WAITLISTED {
                 "registration-waitlisted"
             } else {
                 "registration-confirmed"
             };
-            Ok(render::redirect(&ctx, &format!("/c/{slug}/registration"), Some(flash)))
-        }
-        Err(FormError::Field(f)) => {
-            register_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&[f]), None).await
-        }
-        Err(FormError::App(AppError::Conflict(m))) => {
-            register_page(&ctx, slug, StatusCode::CONFLICT, input, json!({}), Some(m)).await
-        }
-        // Not verified: the page says how to verify, with the form kept as typed.
-        Err(FormError::App(AppError::Unverified)) => {
-            register_page(&ctx, slug, StatusCode::FORBIDDEN, input, json!({}), None).await
-        }
-        Err(FormError::App(e)) => Err(e),
-    }
+            std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/registration"), flash))
+        },
+    )
+    .await
 }
 
 async fn registration_page(
     ctx: &Ctx,
     conf: Conference,
-    reg: Option<Value>,
+    reg: Option<service::RegistrationPage>,
     receipt_only: bool,
 ) -> Result<HttpResponse, AppError> {
     let title = format!("Your registration · {}", conf.name);

@@ -14,6 +14,12 @@ pub struct SalesChart {
     pub today: NaiveDate,
 }
 
+impl From<crate::services::registration::Sales> for SalesChart {
+    fn from(s: crate::services::registration::Sales) -> Self {
+        SalesChart { per_day: s.per_day, boundaries: s.boundaries, cap: s.cap, today: s.today }
+    }
+}
+
 const W: f64 = 720.0;
 const H: f64 = 300.0;
 const LEFT: f64 = 48.0;

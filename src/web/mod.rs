@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod context;
 pub mod csrf;
+pub mod form;
 pub mod page_cache;
 pub mod render;
 

@@ -1,0 +1,81 @@
+//! The organisers' desk: cancelling, payment, invoices, refunds, check-in.
+
+use super::{Registration, ACTIVE};
+use crate::db::schema::registrations;
+use crate::domain::registration::{CANCELLED, CONFIRMED, INVOICED, PAID, UNPAID};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::PgConnection;
+
+/// Ends an active registration; `None` when it was not active (already cancelled).
+pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(registrations::table.find(id).filter(registrations::status.eq_any(ACTIVE)))
+        .set((
+            registrations::status.eq(CANCELLED),
+            registrations::cancelled_at.eq(diesel::dsl::now),
+            registrations::offer_expires_at.eq(None::<DateTime<Utc>>),
+            registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+/// Records a payment of an unpaid or invoiced registration; paying ends the hold.
+pub fn mark_paid(conn: &mut PgConnection, id: i64, reference: &str) -> QueryResult<Option<Registration>> {
+    diesel::update(registrations::table.find(id).filter(registrations::payment_status.eq_any([UNPAID, INVOICED])))
+        .set((
+            registrations::payment_status.eq(PAID),
+            registrations::payment_reference.eq(reference),
+            registrations::paid_at.eq(diesel::dsl::now),
+            registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+/// An organiser sent an invoice for a confirmed unpaid seat: payment is still
+/// due, but the seat no longer lapses.
+pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table
+            .find(id)
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::payment_status.eq(UNPAID)),
+    )
+    .set((
+        registrations::payment_status.eq(INVOICED),
+        registrations::invoiced_at.eq(diesel::dsl::now),
+        registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
+    ))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+pub fn mark_refunded(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table.find(id).filter(registrations::payment_status.eq(crate::domain::registration::PAID)),
+    )
+    .set((
+        registrations::payment_status.eq(crate::domain::registration::REFUNDED),
+        registrations::refunded_at.eq(diesel::dsl::now),
+    ))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+pub fn check_in(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
+    diesel::update(
+        registrations::table
+            .find(id)
+            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::checked_in_at.is_null()),
+    )
+    .set(registrations::checked_in_at.eq(diesel::dsl::now))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
+}

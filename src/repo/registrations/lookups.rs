@@ -1,0 +1,84 @@
+//! Finding registrations: a person's, by public id, the conference's list.
+
+use super::{Registration, ACTIVE};
+use crate::db::schema::{conferences, registrations, users};
+use crate::domain::registration::{CONFIRMED, OFFERED};
+use diesel::prelude::*;
+use diesel::PgConnection;
+use uuid::Uuid;
+
+pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::user_id.eq(user_id))
+        .filter(registrations::status.eq_any(ACTIVE))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The person's active registration, else their latest one.
+pub fn latest_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    if let Some(r) = active_for_user(conn, conference_id, user_id)? {
+        return Ok(Some(r));
+    }
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::user_id.eq(user_id))
+        .order(registrations::id.desc())
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::public_id.eq(public_id))
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every registration of a conference with the person's name and email, in order of arrival.
+pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(Registration, String, String)>> {
+    registrations::table
+        .inner_join(users::table)
+        .filter(registrations::conference_id.eq(conference_id))
+        .order(registrations::id)
+        .select((Registration::as_select(), users::name, users::email))
+        .load(conn)
+}
+
+pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(String, String)>> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq(CONFIRMED))
+        .filter(registrations::public_listing.eq(true))
+        .order(registrations::badge_name)
+        .select((registrations::badge_name, registrations::affiliation))
+        .load(conn)
+}
+
+pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        registrations::table
+            .filter(registrations::conference_id.eq(conference_id))
+            .filter(registrations::user_id.eq(user_id))
+            .filter(registrations::status.eq(CONFIRMED)),
+    ))
+    .get_result(conn)
+}
+
+pub fn conference_by_id(conn: &mut PgConnection, id: i64) -> QueryResult<crate::repo::conferences::Conference> {
+    conferences::table.find(id).select(crate::repo::conferences::Conference::as_select()).first(conn)
+}
+
+/// Confirmed and offered seats, for display only (seat decisions are made in the guarded statements above).
+pub fn seats_taken(conn: &mut PgConnection, conference_id: i64) -> QueryResult<i64> {
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq_any([CONFIRMED, OFFERED]))
+        .count()
+        .get_result(conn)
+}

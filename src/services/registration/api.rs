@@ -1,0 +1,58 @@
+//! Registrations as the JSON API and the public attendee list show them.
+
+use super::notify::ticket_type_name;
+use super::register::ticketing;
+use super::views::{PublicAttendee, RegistrationApi, RegistrationListed};
+use super::waitlist::refresh;
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::registrations::{self as repo, Registration};
+use crate::repo::users::User;
+use crate::services::conferences::require_organiser;
+use crate::state::AppState;
+use diesel::PgConnection;
+
+/// Confirmed attendees who agreed to be listed publicly.
+pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<PublicAttendee>, AppError> {
+    Ok(repo::public_list(conn, conf.id)?
+        .into_iter()
+        .map(|(name, affiliation)| PublicAttendee { name, affiliation })
+        .collect())
+}
+
+/// For the JSON API: a registration with its frozen fee.
+pub fn api_view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<RegistrationApi, AppError> {
+    let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
+    RegistrationApi::new(r, &tt)
+}
+
+/// `api_view` with the ticket type's name from the remembered ticketing.
+pub fn api_view_cached(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<RegistrationApi, AppError> {
+    let ticketing = ticketing(conn, st, conf)?;
+    let tt = ticketing.0.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
+    RegistrationApi::new(r, tt)
+}
+
+/// Every registration of the conference for organisers (API).
+pub fn api_list(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+) -> Result<Vec<RegistrationListed>, AppError> {
+    require_organiser(conn, conf, actor)?;
+    refresh(conn, st, conf)?;
+    let rows = repo::for_conference(conn, conf.id)?;
+    let types = repo::ticket_types(conn, conf.id)?;
+    rows.into_iter()
+        .map(|(r, name, email)| {
+            let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
+            Ok(RegistrationListed { registration: RegistrationApi::new(&r, tt)?, name, email })
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! The organisers' desk: payment, invoices, cancelling, refunds, check-in, and the attendee list.
+
+use super::own::cancel_locked;
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::registrations::{self as repo};
+use crate::repo::users::User;
+use crate::services::conferences::require_organiser;
+use crate::state::AppState;
+use diesel::{Connection, PgConnection};
+use uuid::Uuid;
+
+pub enum DeskAction {
+    Paid(String),
+    /// An invoice went out: payment is due, but the seat no longer lapses.
+    Invoiced,
+    Cancel,
+    Refund,
+    CheckIn,
+}
+
+/// Returns the flash key for the outcome.
+pub fn desk(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    id: Uuid,
+    action: DeskAction,
+) -> Result<&'static str, AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
+        let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
+        match action {
+            DeskAction::Paid(reference) => {
+                repo::mark_paid(conn, r.id, &reference)?.ok_or_else(|| {
+                    AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into())
+                })?;
+                Ok("registration-paid")
+            }
+            DeskAction::Invoiced => {
+                repo::mark_invoiced(conn, r.id)?.ok_or_else(|| {
+                    AppError::Conflict("Only a confirmed registration not yet paid can be marked invoiced.".into())
+                })?;
+                Ok("registration-invoiced")
+            }
+            DeskAction::Cancel => {
+                cancel_locked(conn, st, conf, &settings, &r, ("organiser", actor))?;
+                Ok("registration-cancelled-by-organiser")
+            }
+            DeskAction::Refund => {
+                repo::mark_refunded(conn, r.id)?
+                    .ok_or_else(|| AppError::Conflict("Only a paid registration can be refunded.".into()))?;
+                if r.is_active() {
+                    cancel_locked(conn, st, conf, &settings, &r, ("refund", actor))?;
+                }
+                Ok("registration-refunded")
+            }
+            DeskAction::CheckIn => {
+                repo::check_in(conn, r.id)?.ok_or_else(|| {
+                    AppError::Conflict("Only a confirmed registration can be checked in, once.".into())
+                })?;
+                Ok("registration-checked-in")
+            }
+        }
+    })
+}

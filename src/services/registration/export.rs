@@ -1,0 +1,63 @@
+//! The attendee list as a spreadsheet (CSV).
+
+use super::zone;
+use crate::domain::money::Money;
+use crate::domain::registration::{self as rules};
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::registrations::{self as repo};
+use crate::repo::users::User;
+use crate::services::conferences::require_organiser;
+use diesel::PgConnection;
+
+/// The attendee list as CSV; every cell neutralised against spreadsheet formulas.
+pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<String, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let types = repo::ticket_types(conn, conf.id)?;
+    let mut out = rules::csv_row(
+        &[
+            "id",
+            "name",
+            "email",
+            "badge_name",
+            "affiliation",
+            "ticket_type",
+            "tier",
+            "fee",
+            "currency",
+            "status",
+            "payment",
+            "payment_reference",
+            "dietary",
+            "accessibility",
+            "public_listing",
+            "registered_at",
+            "checked_in_at",
+        ]
+        .map(String::from),
+    );
+    for (r, name, email) in repo::for_conference(conn, conf.id)? {
+        let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
+        out.push_str(&rules::csv_row(&[
+            r.public_id.to_string(),
+            name,
+            email,
+            r.badge_name.clone(),
+            r.affiliation.clone(),
+            tt,
+            r.tier_label.clone(),
+            Money::new(r.fee_minor, &r.currency).plain(),
+            r.currency.clone(),
+            r.status.clone(),
+            r.payment_status.clone(),
+            r.payment_reference.clone(),
+            r.dietary.clone(),
+            r.accessibility.clone(),
+            if r.public_listing { "yes" } else { "no" }.to_string(),
+            r.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            r.checked_in_at.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        ]));
+    }
+    Ok(out)
+}

@@ -1,0 +1,119 @@
+//! Organiser set-up: registration settings (window, cap, offer and hold times) and ticket types.
+
+use super::views::{CodeType, SetupTicketType, SetupTier, SetupView};
+use super::waitlist::fill_seats_locked;
+use super::{zone, FormError, DEFAULT_HOLD_HOURS, DEFAULT_OFFER_HOURS};
+use crate::domain::fees::TierInput;
+use crate::domain::fees::{format_input, format_local};
+use crate::domain::registration::{Settings, SettingsInput};
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::registrations::{self as repo, TicketType};
+use crate::repo::users::User;
+use crate::services::conferences::require_organiser;
+use crate::state::AppState;
+use chrono::Utc;
+use diesel::result::{DatabaseErrorKind, Error as DbError};
+use diesel::{Connection, PgConnection};
+
+/// The registration set-up page: settings (as typed in the conference zone),
+/// ticket types with their tiers, and comp code batches.
+pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
+    require_organiser(conn, conf, actor)?;
+    let tz = zone(conf);
+    let settings = repo::settings(conn, conf.id)?;
+    let types = repo::ticket_types(conn, conf.id)?;
+    let rows = repo::tiers_for_conference(conn, conf.id)?;
+    let now = Utc::now();
+    let ticket_types = types
+        .iter()
+        .map(|t| SetupTicketType {
+            id: t.public_id,
+            name: t.name.clone(),
+            description: t.description.clone(),
+            requires_code: t.requires_code,
+            tiers: rows
+                .iter()
+                .filter(|r| r.ticket_type_id == t.id)
+                .filter_map(|r| r.tier().map(|x| (r, x)))
+                .map(|(r, x)| SetupTier {
+                    id: r.public_id,
+                    label: x.label.clone(),
+                    amount: x.amount.to_string(),
+                    from_label: format_local(x.from, tz),
+                    until_label: format_local(x.until, tz),
+                    current: x.contains(now),
+                })
+                .collect(),
+            tier_form: TierInput::default(),
+            tier_errors: serde_json::json!({}),
+        })
+        .collect();
+    let settings_form = match &settings {
+        Some(s) => SettingsInput {
+            opens_at: s.opens_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            closes_at: s.closes_at.map(|t| format_input(t, tz)).unwrap_or_default(),
+            attendance_cap: conf.attendance_cap.to_string(),
+            offer_hours: s.offer_hours.to_string(),
+            hold_hours: s.hold_hours.to_string(),
+        },
+        None => SettingsInput {
+            attendance_cap: conf.attendance_cap.to_string(),
+            offer_hours: DEFAULT_OFFER_HOURS.to_string(),
+            hold_hours: DEFAULT_HOLD_HOURS.to_string(),
+            ..Default::default()
+        },
+    };
+    Ok(SetupView {
+        settings_form,
+        ticket_types,
+        code_types: types
+            .iter()
+            .filter(|t| t.requires_code)
+            .map(|t| CodeType { id: t.public_id, name: t.name.clone() })
+            .collect(),
+    })
+}
+
+pub fn save_settings(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    s: &Settings,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        repo::ensure_settings(conn, conf.id)?;
+        repo::lock_settings(conn, conf.id)?;
+        // A new hold applies to seats confirmed from now on; deadlines already
+        // given stay as they were told.
+        repo::save_settings(conn, conf.id, s.opens_at, s.closes_at, s.offer_hours, s.hold_hours)?;
+        repo::set_cap(conn, conf.id, s.attendance_cap)?;
+        // A larger cap frees seats: offer them to the waitlist.
+        let conf = Conference { attendance_cap: s.attendance_cap, ..conf.clone() };
+        fill_seats_locked(conn, st, &conf, s.offer_hours)?;
+        Ok(())
+    })
+}
+
+pub fn add_ticket_type(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    name: &str,
+    description: &str,
+    requires_code: bool,
+) -> Result<TicketType, FormError> {
+    conn.transaction(|conn| {
+        require_organiser(conn, conf, actor)?;
+        repo::ensure_settings(conn, conf.id)?;
+        match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
+            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(FormError::Field(
+                FieldError::new("name", "this conference already has a ticket type with that name"),
+            )),
+            other => Ok(other?),
+        }
+    })
+}
