@@ -156,7 +156,7 @@ async fn reviews(
     if q.format == "csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(crate::routes::review::reviews_csv(&rows)));
+            .body(crate::services::review::reviews_csv(&rows)));
     }
     let list: Vec<_> = rows
         .iter()

@@ -750,41 +750,6 @@ async fn save_notifications(
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))
 }
 
-/// The CSV of reviews (formula cells neutralised), for the organisers'
-/// download and the API alike.
-pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
-    let mut out = rules::csv_line(
-        &[
-            "proposal",
-            "title",
-            "call",
-            "state",
-            "proposer",
-            "proposer_email",
-            "reviewer",
-            "score",
-            "comment",
-            "note_to_proposer",
-        ]
-        .map(String::from),
-    );
-    for r in rows {
-        out.push_str(&rules::csv_line(&[
-            r.proposal_id.to_string(),
-            r.title.clone(),
-            r.call.clone(),
-            r.state.clone(),
-            r.proposer.clone(),
-            r.proposer_email.clone(),
-            r.reviewer.clone(),
-            r.score.to_string(),
-            r.comment.clone(),
-            r.note_to_proposer.clone(),
-        ]));
-    }
-    out
-}
-
 async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
     let user = ctx.user()?.clone();
@@ -794,7 +759,7 @@ async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-reviews.csv\"", conf.slug)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(reviews_csv(&rows)))
+        .body(service::reviews_csv(&rows)))
 }
 
 #[derive(Deserialize)]

@@ -312,6 +312,41 @@ fn readable(
         .collect())
 }
 
+/// The CSV of reviews (formula cells neutralised), for the organisers'
+/// download and the API alike.
+pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
+    let mut out = crate::domain::csv::row(
+        &[
+            "proposal",
+            "title",
+            "call",
+            "state",
+            "proposer",
+            "proposer_email",
+            "reviewer",
+            "score",
+            "comment",
+            "note_to_proposer",
+        ]
+        .map(String::from),
+    );
+    for r in rows {
+        out.push_str(&crate::domain::csv::row(&[
+            r.proposal_id.to_string(),
+            r.title.clone(),
+            r.call.clone(),
+            r.state.clone(),
+            r.proposer.clone(),
+            r.proposer_email.clone(),
+            r.reviewer.clone(),
+            r.score.to_string(),
+            r.comment.clone(),
+            r.note_to_proposer.clone(),
+        ]));
+    }
+    out
+}
+
 pub fn dashboard(
     conn: &mut PgConnection,
     user: &User,
