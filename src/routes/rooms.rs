@@ -6,8 +6,8 @@
 use crate::domain::booking::{BookingInput, RoomInput, SettingsInput, Span};
 use crate::domain::{booking, text, Problems};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
+use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;

@@ -4,10 +4,10 @@
 use crate::domain::schedule::{self, DayChoice, Session};
 use crate::domain::{markdown, text, time};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::schedule::{self as repo, NewItem};
 use crate::routes::conferences::view as conference_view;
+use crate::services::conferences::Conference;
 use crate::services::schedule as service;
+use crate::services::schedule::NewItem;
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
@@ -90,12 +90,8 @@ async fn editor_page(
     let (items, rooms, draft, published) = ctx
         .state
         .db(move |conn, _| {
-            Ok((
-                repo::items(conn, c2.id)?,
-                repo::rooms_of(conn, c2.id)?,
-                service::draft_sessions(conn, &c2)?,
-                service::published(conn, &c2)?,
-            ))
+            let (items, rooms) = service::editor_items(conn, &c2)?;
+            Ok((items, rooms, service::draft_sessions(conn, &c2)?, service::published(conn, &c2)?))
         })
         .await?;
     let tz = cfp::tz(&conf);
@@ -350,7 +346,7 @@ async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
             let conf = conf_service::find(conn, &slug)?;
             let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
             let stars = match &user {
-                Some(u) => repo::stars(conn, u.id, conf.id)?,
+                Some(u) => service::stars(conn, u, &conf)?,
                 None => Vec::new(),
             };
             Ok((conf, key, data, stars))
@@ -656,8 +652,7 @@ async fn personal_feed(
             if feed_key(&secret, user_id, conf.id) != key {
                 return Err(AppError::NotFound);
             }
-            let user = crate::repo::users::by_public_id(conn, user_id)?.ok_or(AppError::NotFound)?;
-            let stars = repo::stars(conn, user.id, conf.id)?;
+            let stars = service::feed_stars(conn, user_id, &conf)?;
             let p = service::public_sessions(conn, &conf)?.ok_or(AppError::NotFound)?;
             let mine: Vec<Session> = p.sessions.into_iter().filter(|s| stars.contains(&s.guid)).collect();
             let e = service::export(&conf, &base, p.version, p.published_at, &mine);

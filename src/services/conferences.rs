@@ -3,7 +3,8 @@
 use crate::domain::account::Email;
 use crate::domain::conference::ConferenceDraft;
 use crate::error::AppError;
-use crate::repo::conferences::{self as repo, Conference, ConferenceValues, ORGANISER};
+pub use crate::repo::conferences::Conference;
+use crate::repo::conferences::{self as repo, ConferenceValues, ORGANISER};
 use crate::repo::users::{self, User};
 use crate::services::mail;
 use crate::state::AppState;
@@ -33,6 +34,27 @@ pub fn create(conn: &mut PgConnection, actor: &User, draft: &ConferenceDraft) ->
         }
         other => Ok(other?),
     }
+}
+
+/// Every conference, for the home page and the API's list.
+pub fn list(conn: &mut PgConnection) -> Result<Vec<Conference>, AppError> {
+    Ok(repo::list(conn)?)
+}
+
+/// The conference's organisers, as its public page names them.
+pub fn organisers(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<User>, AppError> {
+    Ok(repo::members_with_role(conn, conf.id, ORGANISER)?)
+}
+
+/// The organisers' own page: who organises, and which addresses are invited
+/// but have no verified account yet. Organisers only.
+pub fn organiser_team(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+) -> Result<(Vec<User>, Vec<String>), AppError> {
+    require_organiser(conn, conf, actor)?;
+    Ok((organisers(conn, conf)?, repo::pending_invitations(conn, conf.id, ORGANISER)?))
 }
 
 pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {

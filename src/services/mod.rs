@@ -5,10 +5,17 @@ pub mod bench_data;
 pub mod cfp;
 pub mod conferences;
 pub mod demo;
+pub mod health;
 pub mod limits;
 pub mod mail;
 pub mod policy;
+pub mod programme;
 pub mod registration;
 pub mod review;
+pub mod room_list;
 pub mod rooms;
 pub mod schedule;
+pub mod views;
+
+/// The connection a use case runs on; routes name it through here, never through diesel.
+pub use diesel::PgConnection;

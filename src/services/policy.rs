@@ -12,6 +12,27 @@ use crate::domain::account::ApiScope;
 use crate::error::AppError;
 use crate::repo::users::User;
 
+/// Site administration (the outbox, creating conferences) is for site admins:
+/// nobody logged in is asked to log in, anyone else is refused.
+pub fn require_site_admin(user: Option<&User>) -> Result<(), AppError> {
+    match user {
+        Some(u) if u.is_site_admin => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+/// Runs a microconference: leads it, or organises its conference.
+pub fn runs_microconference(is_lead: bool, is_organiser: bool) -> bool {
+    is_lead || is_organiser
+}
+
+/// An MC's page is public once the programme is published; before that only
+/// those who run it see it (everyone else gets 404, not a hint that it exists).
+pub fn may_see_microconference(programme_published: bool, runs_it: bool) -> bool {
+    programme_published || runs_it
+}
+
 /// The account may act beyond its own account page.
 pub fn require_verified(user: &User) -> Result<(), AppError> {
     if user.is_verified() {
