@@ -99,21 +99,7 @@ async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> R
         .db(move |conn, _| {
             let conf = crate::services::conferences::find(conn, &slug)?;
             let tz = crate::services::cfp::tz(&conf);
-            let rows: Vec<crate::repo::proposals::ProposalRow> =
-                if crate::services::conferences::is_organiser(conn, &conf, &user)? {
-                    crate::repo::proposals::list(conn, conf.id, &Default::default())?
-                        .into_iter()
-                        .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
-                        .collect()
-                } else {
-                    // As disclosed: proposers see their decisions only once released.
-                    let own = crate::repo::proposals::of_person(conn, user.id)?;
-                    return Ok(own
-                        .iter()
-                        .filter(|(_, c)| *c == conf.id)
-                        .map(|(r, _)| crate::services::views::row(r, tz))
-                        .collect::<Vec<_>>());
-                };
+            let rows = crate::services::cfp::proposals_seen_by(conn, &user, &conf)?;
             Ok(rows.iter().map(|r| crate::services::views::row(r, tz)).collect::<Vec<_>>())
         })
         .await?;
