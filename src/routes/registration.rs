@@ -40,7 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn conf_json(c: &Conference) -> Value {
-    super::conferences::view(c)
+    crate::services::views::conference(c)
 }
 
 /// A path segment that must be a UUID; anything else names nothing (404).

@@ -9,7 +9,8 @@ use crate::repo::calls::{self, Call};
 use crate::repo::conferences::Conference;
 use crate::repo::microconferences as mcs;
 use crate::repo::proposals::{self, Proposal};
-use crate::repo::reviews::{self, DashboardRow, Member, Scope};
+pub use crate::repo::reviews::DashboardRow;
+use crate::repo::reviews::{self, Member, Scope};
 use crate::repo::users::{self, User};
 use crate::security;
 use crate::services::cfp;
@@ -355,6 +356,41 @@ pub fn dashboard(
 ) -> Result<(Vec<DashboardRow>, Reviewer), AppError> {
     let (scope, role) = scope(conn, user, conf, mc)?;
     Ok((reviews::dashboard(conn, &scope)?, role))
+}
+
+/// A proposal as its review page shows it: topics, and its proposer (name,
+/// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
+pub fn review_subject(
+    conn: &mut PgConnection,
+    p: &Proposal,
+    call: &Call,
+    role: &Reviewer,
+) -> Result<(Vec<(String, String)>, Option<serde_json::Value>), AppError> {
+    let topics = proposals::topics(conn, p.id)?;
+    if hides_proposer(call.anonymised, role) {
+        return Ok((topics, None));
+    }
+    let u = users::find(conn, p.submitter_id)?;
+    let people: Vec<String> =
+        proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+    Ok((topics, Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))))
+}
+
+/// Where a reviewer goes back to from a proposal: its MC's review page, or the conference's.
+pub fn review_home(conn: &mut PgConnection, conf: &Conference, call: &Call) -> Result<String, AppError> {
+    Ok(match call.microconference_id {
+        Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, mcs::find(conn, mc)?.public_id),
+        None => format!("/c/{}/review", conf.slug),
+    })
+}
+
+/// The committee as organisers manage it: members (with their pending
+/// invitation address, if any) and the calls and tracks they may be limited to.
+pub fn committee(
+    conn: &mut PgConnection,
+    conf: &Conference,
+) -> Result<(Vec<(Member, Option<String>)>, Vec<Call>, Vec<calls::Track>), AppError> {
+    Ok((reviews::members(conn, conf.id)?, calls::for_conference(conn, conf.id)?, calls::tracks(conn, conf.id)?))
 }
 
 pub struct ReviewInput {
