@@ -124,7 +124,7 @@ struct FormatQuery {
 }
 
 /// Reviews as JSON (or CSV with `?format=csv`): those the bearer may read, as
-/// `services::review::review_sight` decides for every other page too (nothing
+/// `services::policy::review_sight` decides for every other page too (nothing
 /// of proposals they have a conflict of interest with, organisers included).
 async fn reviews(
     state: State,

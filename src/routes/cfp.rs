@@ -5,6 +5,7 @@ use crate::domain::{markdown, FieldError};
 use crate::error::AppError;
 use crate::services::cfp::{self, Access, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
+use crate::services::policy;
 use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
@@ -260,6 +261,8 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let title = p.title.clone();
+    let actions =
+        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, &p.state);
     let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
         .iter()
         .filter(|s| **s != p.state)
@@ -275,11 +278,11 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
         "decision": if released { Some(json!({ "state": p.state, "note": p.decision_note, "reviewer_notes": notes })) } else { None },
         "unreleased": insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
             "people": views::people(&people),
-            "can_edit": access.member && open && state.proposer_may_edit(),
-            "can_submit": access.member && open && state.proposer_may_submit(),
-            "can_withdraw": access.member && state.proposer_may_withdraw(open),
-            "can_decide": access.organiser && !conflicted && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
-            "conflicted_organiser": access.organiser && conflicted,
+            "can_edit": actions.can_edit,
+            "can_submit": actions.can_submit,
+            "can_withdraw": actions.can_withdraw,
+            "can_decide": actions.can_decide,
+            "conflicted_organiser": actions.conflicted_organiser,
             "decisions": decisions,
         }),
     )
@@ -291,9 +294,7 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
         return Err(AppError::NotFound);
     }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
-    if !access.member {
-        return Err(AppError::NotFound);
-    }
+    policy::require_proposer(&access)?;
     if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {
         return Err(AppError::Conflict("This call has closed: proposals can no longer be changed.".into()));
     }
@@ -347,9 +348,7 @@ async fn update(
     let (slug, id) = path.into_inner();
     let user = ctx.user()?.clone();
     let (conf, _p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
-    if !access.member {
-        return Err(AppError::NotFound);
-    }
+    policy::require_proposer(&access)?;
     let ProposalForm { input, action } = form.into_inner();
     let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
     let page = |errors, preview| FormPage {

@@ -32,11 +32,7 @@ async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
 }
 
 fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
-    match &ctx.user {
-        Some(u) if u.is_site_admin => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthorized),
-    }
+    crate::services::policy::require_site_admin(ctx.user.as_ref())
 }
 
 fn conference_form(

@@ -8,7 +8,8 @@ use crate::domain::{markdown, text, FieldError};
 use crate::error::AppError;
 use crate::services::cfp::{self, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
-use crate::services::review::{self as service, DashboardRow, ReviewInput, Reviewer, Sight};
+use crate::services::policy::{self, Reviewer, Sight};
+use crate::services::review::{self as service, DashboardRow, ReviewInput};
 use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
@@ -70,10 +71,10 @@ fn fmt_mean(m: Option<f64>) -> Value {
 }
 
 fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
-    let sight = service::row_sight(r, role);
+    let sight = policy::row_sight(r, role);
     let see = sight == Sight::All;
     let st = rules::stats(&r.scores, r.score_min, r.score_max);
-    let hide_names = service::hides_proposer(r.anonymised, role);
+    let hide_names = policy::hides_proposer(r.anonymised, role);
     json!({
         "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
         "own": if sight == Sight::Nothing { None } else { r.own_score.map(|s| format!("{s:+}")) },
@@ -132,14 +133,14 @@ fn filter_and_sort<'a>(
             && (q.unreviewed.is_empty() || r.own_score.is_none())
     });
     let mean = |r: &DashboardRow| {
-        if service::row_sight(r, role) == Sight::All {
+        if policy::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).mean.unwrap_or(f64::MIN)
         } else {
             f64::MIN
         }
     };
     let spread = |r: &DashboardRow| {
-        if service::row_sight(r, role) == Sight::All {
+        if policy::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).spread.unwrap_or(-1)
         } else {
             -1

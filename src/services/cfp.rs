@@ -106,25 +106,7 @@ pub fn delete_track(conn: &mut PgConnection, actor: &User, conf: &Conference, id
 
 // --- who may see what ---
 
-/// What a person may do with one proposal. Deny by default.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Access {
-    pub organiser: bool,
-    /// The submitter, or a co-speaker/co-lead who accepted.
-    pub member: bool,
-    /// A lead of the MC whose topic call this proposal is in.
-    pub lead: bool,
-}
-
-impl Access {
-    pub fn can_view(&self) -> bool {
-        self.organiser || self.member || self.lead
-    }
-    /// Those who make the decision see it before it is released.
-    pub fn sees_decisions(&self) -> bool {
-        self.organiser || self.lead
-    }
-}
+pub use crate::services::policy::Access;
 
 pub fn access(
     conn: &mut PgConnection,

@@ -3,7 +3,7 @@
 
 use crate::domain::account::Email;
 use crate::domain::proposal::{CallKind, ProposalState};
-use crate::domain::review::{self as rules, Visibility};
+use crate::domain::review as rules;
 use crate::error::AppError;
 use crate::repo::calls::{self, Call};
 use crate::repo::conferences::Conference;
@@ -16,6 +16,7 @@ use crate::security;
 use crate::services::cfp;
 use crate::services::conferences::{is_organiser, require_organiser};
 use crate::services::mail;
+use crate::services::policy::{self, hides_proposer, review_sight, Reviewer, Sight};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::{Connection, PgConnection};
@@ -84,17 +85,6 @@ pub fn respond_membership(
 
 // --- who reviews what ---
 
-/// The reviewing role of a person for one set of proposals.
-#[derive(Clone)]
-pub enum Reviewer {
-    /// A committee member, limited to their calls/tracks.
-    Member(Member),
-    /// An organiser (sees every proposal of the conference's own calls).
-    Organiser,
-    /// A lead of the MC whose topic call is being reviewed.
-    Lead(i64),
-}
-
 /// The scope a user reviews in: the conference's calls (committee) or one MC's topics (leads).
 pub fn scope(
     conn: &mut PgConnection,
@@ -157,67 +147,18 @@ pub fn reviewable(
     Ok((p, call, role))
 }
 
-// --- who may see reviews ---
-
-/// What a person may read of the reviews of one proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sight {
-    /// Nothing, not even how many there are or their mean.
-    Nothing,
-    /// Their own review only.
-    Own,
-    /// Every review, with scores, comments and reviewers.
-    All,
-}
-
-/// The one rule for "who may see the reviews of proposal P". The review page,
-/// the dashboards, the decisions page, the organisers' CSV and the API all ask
-/// it, and nothing else decides it:
-/// - whoever has a conflict of interest with P (on it as proposer, co-speaker or
-///   lead, declared it, or had it set by an organiser) sees nothing of them,
-///   organisers included: P's reviews and decision are for another organiser;
-/// - otherwise organisers see every review;
-/// - reviewers and MC leads see their own, and the others' as P's call allows.
-pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: &str, has_own: bool) -> Sight {
-    if conflicted {
-        return Sight::Nothing;
-    }
-    let others = match role {
-        Reviewer::Organiser => true,
-        _ => Visibility::parse(visibility).unwrap_or(Visibility::AfterOwn).may_see_others(has_own),
-    };
-    if others {
-        Sight::All
-    } else {
-        Sight::Own
-    }
-}
-
-/// `review_sight` for a row of a dashboard or of the decisions page.
-pub fn row_sight(row: &DashboardRow, role: &Reviewer) -> Sight {
-    review_sight(role, row.conflicted, &row.reviews_visibility, row.own_score.is_some())
-}
-
-/// Proposer identities are hidden from reviewers in anonymised calls (organisers always see them).
-pub fn hides_proposer(anonymised: bool, role: &Reviewer) -> bool {
-    anonymised && !matches!(role, Reviewer::Organiser)
-}
-
-pub const CONFLICTED: &str =
-    "You have a conflict of interest with this proposal: another organiser must handle its reviews and its decision.";
-
 /// How someone with a conflict of interest is refused: organisers are told why
 /// (they know the proposal exists, and someone else must act on it); anyone
 /// else gets 404, as if it did not exist.
 fn conflict_refusal(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<AppError, AppError> {
-    Ok(if is_organiser(conn, conf, user)? { AppError::ForbiddenBecause(CONFLICTED.into()) } else { AppError::NotFound })
+    Ok(policy::conflict_refusal(is_organiser(conn, conf, user)?))
 }
 
 /// Refuses anyone with a conflict of interest with the proposal (403 with the
 /// reason): a decision, its release or its conflicts are for someone else.
 pub fn require_unconflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<(), AppError> {
     if reviews::is_conflicted(conn, proposal_id, user.id)? {
-        Err(AppError::ForbiddenBecause(CONFLICTED.into()))
+        Err(AppError::ForbiddenBecause(policy::CONFLICTED.into()))
     } else {
         Ok(())
     }
@@ -479,11 +420,11 @@ pub fn require_decider(
     public_id: &str,
 ) -> Result<Proposal, AppError> {
     let (p, call, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
-    let allowed = match call.microconference_id {
-        Some(mc) => mcs::is_lead(conn, mc, actor.id)? || is_organiser(conn, conf, actor)?,
-        None => is_organiser(conn, conf, actor)?,
+    let leads_its_mc = match call.microconference_id {
+        Some(mc) => mcs::is_lead(conn, mc, actor.id)?,
+        None => false,
     };
-    if !allowed {
+    if !policy::may_decide(leads_its_mc, is_organiser(conn, conf, actor)?) {
         return Err(AppError::Forbidden);
     }
     require_unconflicted(conn, p.id, actor)?;
@@ -669,28 +610,4 @@ fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposa
         mail::queue(conn, st, &u.email, &subject, "decision", json!({ "text": text }))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_conflict_hides_every_review_from_everyone() {
-        for role in [Reviewer::Organiser, Reviewer::Lead(1)] {
-            for visibility in ["always", "after_own", "never"] {
-                assert_eq!(review_sight(&role, true, visibility, true), Sight::Nothing, "{visibility}");
-            }
-        }
-    }
-
-    #[test]
-    fn without_a_conflict_organisers_see_all_and_others_what_the_call_allows() {
-        assert_eq!(review_sight(&Reviewer::Organiser, false, "never", false), Sight::All);
-        let lead = Reviewer::Lead(1);
-        assert_eq!(review_sight(&lead, false, "never", true), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", false), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", true), Sight::All);
-        assert_eq!(review_sight(&lead, false, "always", false), Sight::All);
-    }
 }
