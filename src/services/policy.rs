@@ -166,6 +166,30 @@ pub fn may_see_microconference(programme_published: bool, runs_it: bool) -> bool
 
 // --- reviews ---
 
+/// What is known about a person and one proposal's call before deciding
+/// whether (and as what) they review it.
+pub enum ReviewerFacts {
+    /// The proposal is a topic of MC `mc`.
+    Topic { mc: i64, leads_it: bool },
+    /// The proposal is in one of the conference's own calls.
+    Committee { membership: Option<Member>, organises: bool },
+}
+
+/// Who reviews a proposal, and as what: an MC's topics only its leads; the
+/// conference's own calls a committee member whose calls and tracks cover it,
+/// else an organiser. `None`: not theirs to review (answered 404).
+pub fn reviewer_role(facts: ReviewerFacts, call_id: i64, track_id: Option<i64>) -> Option<Reviewer> {
+    match facts {
+        ReviewerFacts::Topic { mc, leads_it: true } => Some(Reviewer::Lead(mc)),
+        ReviewerFacts::Topic { .. } => None,
+        ReviewerFacts::Committee { membership: Some(m), .. } if m.covers(call_id, track_id) => {
+            Some(Reviewer::Member(m))
+        }
+        ReviewerFacts::Committee { organises: true, .. } => Some(Reviewer::Organiser),
+        ReviewerFacts::Committee { .. } => None,
+    }
+}
+
 /// The reviewing role of a person for one set of proposals.
 #[derive(Clone)]
 pub enum Reviewer {
@@ -310,5 +334,39 @@ mod tests {
         assert!(hides_proposer(true, &Reviewer::Lead(1)));
         assert!(!hides_proposer(true, &Reviewer::Organiser));
         assert!(!hides_proposer(false, &Reviewer::Lead(1)));
+    }
+
+    fn member(call_ids: Vec<i64>, track_ids: Vec<i64>) -> Member {
+        Member {
+            id: 1,
+            conference_id: 1,
+            email: "m@example.org".into(),
+            user_id: Some(1),
+            status: "accepted".into(),
+            invite_token_hash: Vec::new(),
+            call_ids,
+            track_ids,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn mc_topics_are_reviewed_by_their_leads_only() {
+        assert!(matches!(
+            reviewer_role(ReviewerFacts::Topic { mc: 7, leads_it: true }, 1, None),
+            Some(Reviewer::Lead(7))
+        ));
+        assert!(reviewer_role(ReviewerFacts::Topic { mc: 7, leads_it: false }, 1, None).is_none());
+    }
+
+    #[test]
+    fn committee_members_review_their_scope_and_organisers_the_rest() {
+        let covered = ReviewerFacts::Committee { membership: Some(member(vec![1], vec![])), organises: false };
+        assert!(matches!(reviewer_role(covered, 1, None), Some(Reviewer::Member(_))));
+        let outside = ReviewerFacts::Committee { membership: Some(member(vec![2], vec![])), organises: false };
+        assert!(reviewer_role(outside, 1, None).is_none());
+        let organiser = ReviewerFacts::Committee { membership: Some(member(vec![2], vec![])), organises: true };
+        assert!(matches!(reviewer_role(organiser, 1, None), Some(Reviewer::Organiser)));
+        assert!(reviewer_role(ReviewerFacts::Committee { membership: None, organises: false }, 1, None).is_none());
     }
 }

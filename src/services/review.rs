@@ -16,7 +16,7 @@ use crate::security;
 use crate::services::cfp;
 use crate::services::conferences::{is_organiser, require_organiser};
 use crate::services::mail;
-use crate::services::policy::{self, hides_proposer, review_sight, Reviewer, Sight};
+use crate::services::policy::{self, hides_proposer, review_sight, Reviewer, ReviewerFacts, Sight};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::{Connection, PgConnection};
@@ -131,15 +131,14 @@ pub fn reviewable(
         return Err(AppError::NotFound);
     }
     let call = calls::find(conn, p.call_id)?;
-    let role = match call.microconference_id {
-        Some(mc) if mcs::is_lead(conn, mc, user.id)? => Reviewer::Lead(mc),
-        Some(_) => return Err(AppError::NotFound),
-        None => match reviews::membership(conn, conf.id, user.id)? {
-            Some(m) if m.covers(call.id, p.track_id) => Reviewer::Member(m),
-            _ if is_organiser(conn, conf, user)? => Reviewer::Organiser,
-            _ => return Err(AppError::NotFound),
+    let facts = match call.microconference_id {
+        Some(mc) => ReviewerFacts::Topic { mc, leads_it: mcs::is_lead(conn, mc, user.id)? },
+        None => ReviewerFacts::Committee {
+            membership: reviews::membership(conn, conf.id, user.id)?,
+            organises: is_organiser(conn, conf, user)?,
         },
     };
+    let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
     if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
         return Err(conflict_refusal(conn, conf, user)?);
