@@ -172,12 +172,12 @@ pub fn tracks_of(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Track
     Ok(calls::tracks(conn, conf.id)?)
 }
 
+/// The calls, the proposals and the microconferences of `organiser_overview`.
+pub type Overview = (Vec<Call>, Vec<ProposalRow>, Vec<Microconference>);
+
 /// The organisers' overview: the calls, every proposal outside the MC topic
 /// calls (to count them by state), and the microconferences.
-pub fn organiser_overview(
-    conn: &mut PgConnection,
-    conf: &Conference,
-) -> Result<(Vec<Call>, Vec<ProposalRow>, Vec<Microconference>), AppError> {
+pub fn organiser_overview(conn: &mut PgConnection, conf: &Conference) -> Result<Overview, AppError> {
     let all = proposals::list(conn, conf.id, &Filter { exclude_topic_calls: true, ..Default::default() })?;
     Ok((calls_of(conn, conf)?, all, mcs::for_conference(conn, conf.id)?))
 }

@@ -298,6 +298,9 @@ pub fn dashboard(
     Ok((reviews::dashboard(conn, &scope)?, role))
 }
 
+/// A proposal's topics, and its proposer as `review_subject` shows them.
+pub type Subject = (Vec<(String, String)>, Option<serde_json::Value>);
+
 /// A proposal as its review page shows it: topics, and its proposer (name,
 /// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
 pub fn review_subject(
@@ -305,7 +308,7 @@ pub fn review_subject(
     p: &Proposal,
     call: &Call,
     role: &Reviewer,
-) -> Result<(Vec<(String, String)>, Option<serde_json::Value>), AppError> {
+) -> Result<Subject, AppError> {
     let topics = proposals::topics(conn, p.id)?;
     if hides_proposer(call.anonymised, role) {
         return Ok((topics, None));
@@ -324,12 +327,12 @@ pub fn review_home(conn: &mut PgConnection, conf: &Conference, call: &Call) -> R
     })
 }
 
+/// Members (with pending invitation addresses), calls and tracks, as `committee` gives them.
+pub type Committee = (Vec<(Member, Option<String>)>, Vec<Call>, Vec<calls::Track>);
+
 /// The committee as organisers manage it: members (with their pending
 /// invitation address, if any) and the calls and tracks they may be limited to.
-pub fn committee(
-    conn: &mut PgConnection,
-    conf: &Conference,
-) -> Result<(Vec<(Member, Option<String>)>, Vec<Call>, Vec<calls::Track>), AppError> {
+pub fn committee(conn: &mut PgConnection, conf: &Conference) -> Result<Committee, AppError> {
     Ok((reviews::members(conn, conf.id)?, calls::for_conference(conn, conf.id)?, calls::tracks(conn, conf.id)?))
 }
 
