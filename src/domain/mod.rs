@@ -3,6 +3,7 @@
 pub mod account;
 pub mod booking;
 pub mod conference;
+pub mod csv;
 pub mod fees;
 pub mod ical;
 pub mod markdown;

@@ -307,24 +307,6 @@ pub fn window_open(opens_at: Option<DateTime<Utc>>, closes_at: Option<DateTime<U
     opens_at.is_none_or(|o| now >= o) && closes_at.is_none_or(|c| now < c)
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula: cells beginning with
-/// `=`, `+`, `-`, `@` (or a tab / carriage return) get a leading `'`; then quoted
-/// when needed (RFC 4180).
-pub fn csv_cell(raw: &str) -> String {
-    let neutral = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
-}
-
-pub fn csv_row(cells: &[String]) -> String {
-    let mut line = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -350,17 +332,6 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn csv_cells_are_neutralised() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-2+3"), "'-2+3");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("Ada, Lovelace"), "\"Ada, Lovelace\"");
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_row(&["a".into(), "=b".into()]), "a,'=b\r\n");
-    }
 
     #[test]
     fn codes_are_case_insensitive() {

@@ -114,23 +114,6 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 pub const PLACEHOLDERS: &[&str] = &["name", "title", "decision", "note", "conference", "link"];
 
-/// A spreadsheet cell that cannot run as a formula (OWASP CSV injection).
-pub fn csv_cell(value: &str) -> String {
-    let neutral =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
-}
-
-pub fn csv_line(cells: &[String]) -> String {
-    let mut line = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,15 +154,5 @@ mod tests {
             &[("name", "Ada {title}"), ("title", "T"), ("decision", "accepted")],
         );
         assert_eq!(t, "Dear Ada {title}, “T” was accepted. {unknown} {");
-    }
-
-    #[test]
-    fn csv_neutralises_formulas() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-1"), "'-1");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_line(&["a,b".into(), "c".into()]), "\"a,b\",c\r\n");
     }
 }

@@ -105,7 +105,7 @@ async fn verify_page(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse
 fn verify_form(
     ctx: &Ctx,
     status: StatusCode,
-    target: &crate::repo::users::User,
+    target: &crate::services::accounts::User,
     token: &str,
     next: &str,
     error: Option<&str>,
@@ -171,7 +171,7 @@ async fn verify(ctx: Ctx, req: HttpRequest, form: web::Form<VerifyForm>) -> Resu
 /// Whether `password` is the account's, counted like a login attempt.
 async fn password_proven(
     ctx: &Ctx,
-    user: &crate::repo::users::User,
+    user: &crate::services::accounts::User,
     password: String,
     client: String,
 ) -> Result<bool, AppError> {
@@ -283,7 +283,7 @@ struct AccountPage {
 }
 
 impl AccountPage {
-    fn of(u: &crate::repo::users::User) -> AccountPage {
+    fn of(u: &crate::services::accounts::User) -> AccountPage {
         AccountPage {
             status: StatusCode::OK,
             profile: json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio }),

@@ -2,7 +2,7 @@
 
 use crate::domain::time;
 use crate::error::AppError;
-use crate::repo::outbox;
+use crate::services::{mail, policy};
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
@@ -14,11 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
-    match &ctx.user {
-        Some(u) if u.is_site_admin => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthorized),
-    }
+    policy::require_site_admin(ctx.user.as_ref())
 }
 
 #[derive(Deserialize)]
@@ -34,12 +30,8 @@ async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpRespons
         _ => None,
     };
     let s2 = status.clone();
-    let (mails, failed) = ctx
-        .state
-        .db(move |conn, _| {
-            Ok((outbox::recent(conn, s2.as_deref(), 200)?, outbox::recent(conn, Some("failed"), 1000)?.len()))
-        })
-        .await?;
+    let user = ctx.user()?.clone();
+    let (mails, failed) = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, s2.as_deref())).await?;
     let utc = chrono_tz::UTC;
     let list: Vec<_> = mails
         .iter()
@@ -61,9 +53,7 @@ async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpRespons
 async fn resend(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     site_admin(&ctx)?;
     let id = id.into_inner();
-    let n = ctx.state.db(move |conn, _| Ok(outbox::requeue(conn, id)?)).await?;
-    if n == 0 {
-        return Err(AppError::Conflict("Only failed mail can be sent again.".into()));
-    }
+    let user = ctx.user()?.clone();
+    ctx.state.db(move |conn, _| mail::resend_failed(conn, &user, id)).await?;
     Ok(render::redirect(&ctx, "/admin/outbox?status=failed", Some("mail-requeued")))
 }

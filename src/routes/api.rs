@@ -2,9 +2,8 @@
 //! and answers errors as JSON.
 
 use crate::error::{ApiError, AppError};
-use crate::repo::conferences as repo;
-use crate::repo::users::User;
 use crate::services::accounts;
+use crate::services::accounts::User;
 use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 use serde_json::json;
@@ -44,7 +43,7 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
 
 /// The user behind a live bearer token whose scope covers this request's
 /// method: 401 without one (revoked, expired, unknown), 403 beyond its scope.
-fn authenticate(conn: &mut diesel::PgConnection, token: &str, method: &str) -> Result<User, AppError> {
+fn authenticate(conn: &mut crate::services::PgConnection, token: &str, method: &str) -> Result<User, AppError> {
     let (user, scope) = accounts::user_for_api_token(conn, token)?.ok_or(AppError::Unauthorized)?;
     crate::services::policy::require_token_scope(scope, method)?;
     Ok(user)
@@ -62,7 +61,9 @@ pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiEr
 pub async fn as_bearer<T, F>(state: &State, req: &HttpRequest, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut diesel::PgConnection, &crate::state::AppState, User) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut crate::services::PgConnection, &crate::state::AppState, User) -> Result<T, AppError>
+        + Send
+        + 'static,
 {
     let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
     let method = req.method().as_str().to_string();
@@ -75,7 +76,7 @@ where
 }
 
 async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
-    let confs = state.db(|conn, _| Ok(repo::list(conn)?)).await?;
+    let confs = state.db(|conn, _| crate::services::conferences::list(conn)).await?;
     let list: Vec<_> = confs
         .iter()
         .map(|c| json!({ "slug": c.slug, "name": c.name, "time_zone": c.time_zone, "starts_on": c.starts_on, "ends_on": c.ends_on, "venue": c.venue }))
@@ -98,22 +99,8 @@ async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> R
         .db(move |conn, _| {
             let conf = crate::services::conferences::find(conn, &slug)?;
             let tz = crate::services::cfp::tz(&conf);
-            let rows: Vec<crate::repo::proposals::ProposalRow> =
-                if crate::services::conferences::is_organiser(conn, &conf, &user)? {
-                    crate::repo::proposals::list(conn, conf.id, &Default::default())?
-                        .into_iter()
-                        .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
-                        .collect()
-                } else {
-                    // As disclosed: proposers see their decisions only once released.
-                    let own = crate::repo::proposals::of_person(conn, user.id)?;
-                    return Ok(own
-                        .iter()
-                        .filter(|(_, c)| *c == conf.id)
-                        .map(|(r, _)| crate::routes::views::row(r, tz))
-                        .collect::<Vec<_>>());
-                };
-            Ok(rows.iter().map(|r| crate::routes::views::row(r, tz)).collect::<Vec<_>>())
+            let rows = crate::services::cfp::proposals_seen_by(conn, &user, &conf)?;
+            Ok(rows.iter().map(|r| crate::services::views::row(r, tz)).collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "proposals": list })))
@@ -124,7 +111,7 @@ async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpR
     let data = state
         .db(move |conn, _| {
             let conf = crate::services::conferences::find(conn, &slug)?;
-            crate::routes::microconferences::published_programme(conn, &conf)
+            crate::services::programme::published_programme(conn, &conf)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "published": data["published"], "microconferences": data["microconferences"] })))
@@ -137,7 +124,7 @@ struct FormatQuery {
 }
 
 /// Reviews as JSON (or CSV with `?format=csv`): those the bearer may read, as
-/// `services::review::review_sight` decides for every other page too (nothing
+/// `services::policy::review_sight` decides for every other page too (nothing
 /// of proposals they have a conflict of interest with, organisers included).
 async fn reviews(
     state: State,
@@ -156,7 +143,7 @@ async fn reviews(
     if q.format == "csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(crate::routes::review::reviews_csv(&rows)));
+            .body(crate::services::review::reviews_csv(&rows)));
     }
     let list: Vec<_> = rows
         .iter()

@@ -3,14 +3,10 @@
 use crate::domain::proposal::{topics_to_text, CallKind, Limits, ProposalInput};
 use crate::domain::{markdown, FieldError};
 use crate::error::AppError;
-use crate::repo::calls::{self, Call, Track};
-use crate::repo::conferences::{self as conf_repo, Conference};
-use crate::repo::proposals;
-use crate::repo::users;
-use crate::routes::conferences::view as conference_view;
-use crate::routes::views;
-use crate::services::cfp::{self, Access};
-use crate::services::conferences as conf_service;
+use crate::services::cfp::{self, Access, Call, Track};
+use crate::services::conferences::{self as conf_service, Conference};
+use crate::services::policy;
+use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
 use crate::web::render::{self, errors_json};
@@ -53,8 +49,8 @@ async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) ->
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let list = calls::for_conference(conn, conf.id)?;
-            let tracks = calls::tracks(conn, conf.id)?;
+            let list = cfp::calls_of(conn, &conf)?;
+            let tracks = cfp::tracks_of(conn, &conf)?;
             Ok((conf, list, tracks))
         })
         .await?;
@@ -71,7 +67,7 @@ async fn load_call(ctx: &Ctx, slug: String, call_id: String) -> Result<(Conferen
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
             let call = cfp::find_call(conn, &conf, &call_id)?;
-            let tracks = calls::tracks(conn, conf.id)?;
+            let tracks = cfp::tracks_of(conn, &conf)?;
             Ok((conf, call, tracks))
         })
         .await
@@ -235,13 +231,13 @@ async fn load_visible(
     ctx: &Ctx,
     slug: String,
     id: String,
-) -> Result<(Conference, proposals::Proposal, Call, Access, Vec<Track>), AppError> {
+) -> Result<(Conference, cfp::Proposal, Call, Access, Vec<Track>), AppError> {
     let user = ctx.user.clone();
     ctx.state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
             let (p, call, a) = cfp::visible_proposal(conn, user.as_ref(), &conf, &id)?;
-            let tracks = calls::tracks(conn, conf.id)?;
+            let tracks = cfp::tracks_of(conn, &conf)?;
             Ok((conf, p, call, a, tracks))
         })
         .await
@@ -253,32 +249,20 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
         return Err(AppError::NotFound);
     }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
-    let pid = p.id;
-    let submitter_id = p.submitter_id;
     // A released decision (not one taken back by a withdrawal since).
     let released = p.decision_released_at.is_some() && matches!(p.state.as_str(), "accepted" | "rejected");
     let viewer = ctx.user()?.clone();
-    let (topics, people, submitter, notes, state, conflicted) = ctx
-        .state
-        .db(move |conn, _| {
-            let notes = if released { crate::repo::reviews::notes_for_proposer(conn, pid)? } else { Vec::new() };
-            Ok((
-                proposals::topics(conn, pid)?,
-                proposals::people(conn, pid)?,
-                users::find(conn, submitter_id)?.name,
-                notes,
-                // What a proposer may do follows the disclosed state only.
-                cfp::proposer_state(conn, pid)?,
-                crate::services::review::is_conflicted(conn, pid, &viewer)?,
-            ))
-        })
-        .await?;
+    let p2 = p.clone();
+    let cfp::ProposalPage { topics, people, submitter, notes, state, viewer_conflicted: conflicted } =
+        ctx.state.db(move |conn, _| cfp::proposal_page(conn, &viewer, &p2, released)).await?;
     let tz = cfp::tz(&conf);
     // Proposers were given the proposal as disclosed; the deciders see the decision.
     let insider = access.sees_decisions();
     let proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let title = p.title.clone();
+    let actions =
+        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, &p.state);
     let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
         .iter()
         .filter(|s| **s != p.state)
@@ -294,11 +278,11 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
         "decision": if released { Some(json!({ "state": p.state, "note": p.decision_note, "reviewer_notes": notes })) } else { None },
         "unreleased": insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
             "people": views::people(&people),
-            "can_edit": access.member && open && state.proposer_may_edit(),
-            "can_submit": access.member && open && state.proposer_may_submit(),
-            "can_withdraw": access.member && state.proposer_may_withdraw(open),
-            "can_decide": access.organiser && !conflicted && call.microconference_id.is_none() && p.state != "draft" && p.state != "withdrawn",
-            "conflicted_organiser": access.organiser && conflicted,
+            "can_edit": actions.can_edit,
+            "can_submit": actions.can_submit,
+            "can_withdraw": actions.can_withdraw,
+            "can_decide": actions.can_decide,
+            "conflicted_organiser": actions.conflicted_organiser,
             "decisions": decisions,
         }),
     )
@@ -310,9 +294,7 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
         return Err(AppError::NotFound);
     }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
-    if !access.member {
-        return Err(AppError::NotFound);
-    }
+    policy::require_proposer(&access)?;
     if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {
         return Err(AppError::Conflict("This call has closed: proposals can no longer be changed.".into()));
     }
@@ -320,7 +302,8 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     let (topics, people, state) = ctx
         .state
         .db(move |conn, _| {
-            Ok((proposals::topics(conn, pid)?, proposals::people(conn, pid)?, cfp::proposer_state(conn, pid)?))
+            let (topics, people) = cfp::content_of(conn, pid)?;
+            Ok((topics, people, cfp::proposer_state(conn, pid)?))
         })
         .await?;
     if !state.proposer_may_edit() {
@@ -365,9 +348,7 @@ async fn update(
     let (slug, id) = path.into_inner();
     let user = ctx.user()?.clone();
     let (conf, _p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
-    if !access.member {
-        return Err(AppError::NotFound);
-    }
+    policy::require_proposer(&access)?;
     let ProposalForm { input, action } = form.into_inner();
     let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
     let page = |errors, preview| FormPage {
@@ -433,18 +414,8 @@ async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
     if ctx.user.is_none() {
         return Ok(login_redirect(&ctx, "/proposals"));
     }
-    let uid = ctx.user()?.id;
-    let rows = ctx
-        .state
-        .db(move |conn, _| {
-            let rows = proposals::of_person(conn, uid)?;
-            let mut out = Vec::new();
-            for (r, conf_id) in rows {
-                out.push((r, conf_repo::by_id(conn, conf_id)?));
-            }
-            Ok(out)
-        })
-        .await?;
+    let user = ctx.user()?.clone();
+    let rows = ctx.state.db(move |conn, _| cfp::my_proposals(conn, &user)).await?;
     let list: Vec<Value> = rows
         .iter()
         .map(|(r, c)| {

@@ -3,13 +3,9 @@
 use crate::domain::proposal::{CallInput, ProposalState};
 use crate::domain::{text, time};
 use crate::error::AppError;
-use crate::repo::calls::{self, Call};
-use crate::repo::conferences::Conference;
-use crate::repo::proposals::{self, Filter};
-use crate::routes::conferences::view as conference_view;
-use crate::routes::views;
-use crate::services::cfp;
-use crate::services::conferences as conf_service;
+use crate::services::cfp::{self, Call, Filter};
+use crate::services::conferences::{self as conf_service, Conference};
+use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
@@ -33,16 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    let cid = conf.id;
-    let (list, counts, mcs) = ctx
-        .state
-        .db(move |conn, _| {
-            let list = calls::for_conference(conn, cid)?;
-            let all = proposals::list(conn, cid, &Filter { exclude_topic_calls: true, ..Default::default() })?;
-            let mcs = crate::repo::microconferences::for_conference(conn, cid)?;
-            Ok((list, all, mcs))
-        })
-        .await?;
+    let c2 = conf.clone();
+    let (list, counts, mcs) = ctx.state.db(move |conn, _| cfp::organiser_overview(conn, &c2)).await?;
     let tz = cfp::tz(&conf);
     let by_state: Vec<Value> = ProposalState::ALL
         .iter()
@@ -90,8 +78,8 @@ fn call_form_page(
 
 async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    let cid = conf.id;
-    let list = ctx.state.db(move |conn, _| Ok(calls::for_conference(conn, cid)?)).await?;
+    let c2 = conf.clone();
+    let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
     let tz = cfp::tz(&conf);
     let now = chrono::Utc::now();
     let form = CallInput {
@@ -113,8 +101,8 @@ async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInpu
     let draft = match input.parse(cfp::tz(&conf), None) {
         Ok(d) => d,
         Err(p) => {
-            let cid = conf.id;
-            let list = ctx.state.db(move |conn, _| Ok(calls::for_conference(conn, cid)?)).await?;
+            let c2 = conf.clone();
+            let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
             return call_form_page(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -149,10 +137,8 @@ async fn edit_call_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<H
     let (slug, call_id) = path.into_inner();
     let conf = ctx.organised(slug).await?;
     let c2 = conf.clone();
-    let (call, list) = ctx
-        .state
-        .db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, calls::for_conference(conn, c2.id)?)))
-        .await?;
+    let (call, list) =
+        ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
     call_form_page(&ctx, StatusCode::OK, &conf, &list, &input_of(&call, &conf), json!({}), Some(&call))
 }
 
@@ -164,10 +150,8 @@ async fn update_call(
     let (slug, call_id) = path.into_inner();
     let conf = ctx.organised(slug.clone()).await?;
     let c2 = conf.clone();
-    let (call, list) = ctx
-        .state
-        .db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, calls::for_conference(conn, c2.id)?)))
-        .await?;
+    let (call, list) =
+        ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
     let input = form.into_inner();
     let fixed = call.microconference_id.map(|_| crate::domain::proposal::CallKind::McTopic);
     let draft = match input.parse(cfp::tz(&conf), fixed) {
@@ -196,8 +180,8 @@ async fn tracks_page_with(
     name: &str,
     errors: Value,
 ) -> Result<HttpResponse, AppError> {
-    let cid = conf.id;
-    let list = ctx.state.db(move |conn, _| Ok(calls::tracks(conn, cid)?)).await?;
+    let c2 = conf.clone();
+    let list = ctx.state.db(move |conn, _| cfp::tracks_of(conn, &c2)).await?;
     render::page(
         ctx,
         status,
@@ -265,13 +249,13 @@ async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQue
     let (rows, list, tracks) = ctx
         .state
         .db(move |conn, _| {
-            let list = calls::for_conference(conn, c2.id)?;
-            let tracks = calls::tracks(conn, c2.id)?;
+            let list = cfp::calls_of(conn, &c2)?;
+            let tracks = cfp::tracks_of(conn, &c2)?;
             let call_id = list.iter().find(|c| c.public_id.to_string() == call_q).map(|c| c.id);
             let track_id = tracks.iter().find(|t| t.id.to_string() == track_q).map(|t| t.id);
             let state = ProposalState::parse(&state_q).map(|s| s.as_str().to_string());
             let f = Filter { call_id, track_id, state, exclude_topic_calls: true };
-            Ok((proposals::list(conn, c2.id, &f)?, list, tracks))
+            Ok((cfp::proposal_list(conn, &c2, &f)?, list, tracks))
         })
         .await?;
     let tz = cfp::tz(&conf);

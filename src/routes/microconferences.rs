@@ -4,18 +4,13 @@
 use crate::domain::proposal::ProposalState;
 use crate::domain::time;
 use crate::error::AppError;
-use crate::repo::calls;
-use crate::repo::conferences::Conference;
-use crate::repo::microconferences::{self as mcs, Microconference};
-use crate::repo::proposals;
-use crate::routes::conferences::view as conference_view;
-use crate::routes::views;
 use crate::services::cfp;
 use crate::services::conferences as conf_service;
+use crate::services::programme;
+use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
-use diesel::PgConnection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -28,52 +23,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/mc/{mc}/topics/{id}/move", web::post().to(move_topic));
 }
 
-/// The published programme as data: accepted MCs with leads and accepted topics
-/// (in the leads' order), and accepted talks. Shared with the JSON API.
-pub fn published_programme(conn: &mut PgConnection, conf: &Conference) -> Result<Value, AppError> {
-    if !conf.programme_published {
-        return Ok(json!({ "published": false, "microconferences": [], "talks": [] }));
-    }
-    let tz = cfp::tz(conf);
-    let tracks = calls::tracks(conn, conf.id)?;
-    let mut list = Vec::new();
-    for mc in cfp::announced_microconferences(conn, conf)? {
-        list.push(mc_data(conn, conf, &mc, &tracks)?);
-    }
-    // Released acceptances only: the disclosed view answers, not this page.
-    let talks: Vec<Value> = cfp::announced(conn, conf, None)?
-        .iter()
-        .filter(|r| r.call_kind == "refereed_talk")
-        .map(|r| views::row(r, tz))
-        .collect();
-    Ok(json!({ "published": true, "microconferences": list, "talks": talks }))
-}
-
-fn mc_data(
-    conn: &mut PgConnection,
-    conf: &Conference,
-    mc: &Microconference,
-    tracks: &[crate::repo::calls::Track],
-) -> Result<Value, AppError> {
-    let tz = cfp::tz(conf);
-    let leads: Vec<String> = mcs::leads(conn, mc.id)?.into_iter().map(|u| u.name).collect();
-    let call = calls::topic_call_of(conn, mc.id)?;
-    let topics: Vec<Value> = match &call {
-        Some(c) => cfp::announced(conn, conf, Some(c.id))?.iter().map(|r| views::row(r, tz)).collect(),
-        None => Vec::new(),
-    };
-    let mut v = views::microconference(mc, &leads, topics, tracks);
-    v["call"] = call.map(|c| views::call(&c, tz)).unwrap_or(Value::Null);
-    Ok(v)
-}
-
 async fn programme(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let (conf, data) = ctx
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let data = published_programme(conn, &conf)?;
+            let data = programme::published_programme(conn, &conf)?;
             Ok((conf, data))
         })
         .await?;
@@ -90,17 +46,7 @@ async fn mc_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let id = uuid::Uuid::parse_str(&mc_id).map_err(|_| AppError::NotFound)?;
-            let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-            let is_lead = match &user {
-                Some(u) => mcs::is_lead(conn, mc.id, u.id)? || conf_service::is_organiser(conn, &conf, u)?,
-                None => false,
-            };
-            if !conf.programme_published && !is_lead {
-                return Err(AppError::NotFound);
-            }
-            let tracks = calls::tracks(conn, conf.id)?;
-            let data = mc_data(conn, &conf, &mc, &tracks)?;
+            let (data, is_lead) = programme::mc_page(conn, user.as_ref(), &conf, &mc_id)?;
             Ok((conf, data, is_lead))
         })
         .await?;
@@ -116,17 +62,15 @@ async fn mc_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
 async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
     let user = ctx.user()?.clone();
-    let (conf, mc, call, rows, leads, codes) = ctx
+    let (conf, run) = ctx
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let (mc, call) = cfp::led_microconference(conn, &user, &conf, &mc_id)?;
-            let rows = proposals::of_call(conn, call.id, None)?;
-            let leads: Vec<String> = mcs::leads(conn, mc.id)?.into_iter().map(|u| u.name).collect();
-            let codes = crate::repo::registrations::mc_codes(conn, mc.id)?;
-            Ok((conf, mc, call, rows, leads, codes))
+            let run = programme::run_view(conn, &user, &conf, &mc_id)?;
+            Ok((conf, run))
         })
         .await?;
+    let programme::RunView { mc, call, topics: rows, leads, codes } = run;
     let codes: Vec<Value> =
         codes.into_iter().map(|(code, used_by)| json!({ "code": code, "used_by": used_by })).collect();
     let tz = cfp::tz(&conf);

@@ -13,7 +13,6 @@ pub mod registration;
 pub mod review;
 pub mod rooms;
 pub mod schedule;
-pub mod views;
 
 use actix_web::web;
 

@@ -6,8 +6,8 @@ use crate::domain::fees::TierInput;
 use crate::domain::registration::{RegistrationInput, SettingsInput};
 use crate::domain::{text, Problems};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
+use crate::services::conferences::Conference;
 use crate::services::registration::{self as service, DeskAction, Filter, FormError};
 use crate::web::chart::SalesChart;
 use crate::web::context::Ctx;
@@ -43,7 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn conf_json(c: &Conference) -> Value {
-    super::conferences::view(c)
+    crate::services::views::conference(c)
 }
 
 /// A path segment that must be a UUID; anything else names nothing (404).

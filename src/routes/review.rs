@@ -6,15 +6,11 @@ use crate::domain::proposal::ProposalState;
 use crate::domain::review::{self as rules, ScoreStats};
 use crate::domain::{markdown, text, FieldError};
 use crate::error::AppError;
-use crate::repo::calls;
-use crate::repo::conferences::Conference;
-use crate::repo::proposals;
-use crate::repo::reviews::{self, DashboardRow};
-use crate::repo::users;
-use crate::routes::conferences::view as conference_view;
-use crate::routes::views;
-use crate::services::review::{self as service, ReviewInput, Reviewer, Sight};
-use crate::services::{cfp, conferences as conf_service};
+use crate::services::cfp::{self, Call, Track};
+use crate::services::conferences::{self as conf_service, Conference};
+use crate::services::policy::{self, Reviewer, Sight};
+use crate::services::review::{self as service, DashboardRow, ReviewInput};
+use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::{header, StatusCode};
@@ -75,10 +71,10 @@ fn fmt_mean(m: Option<f64>) -> Value {
 }
 
 fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
-    let sight = service::row_sight(r, role);
+    let sight = policy::row_sight(r, role);
     let see = sight == Sight::All;
     let st = rules::stats(&r.scores, r.score_min, r.score_max);
-    let hide_names = service::hides_proposer(r.anonymised, role);
+    let hide_names = policy::hides_proposer(r.anonymised, role);
     json!({
         "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
         "own": if sight == Sight::Nothing { None } else { r.own_score.map(|s| format!("{s:+}")) },
@@ -114,7 +110,7 @@ const PER_PAGE: usize = 50;
 /// The call a dashboard is narrowed to: one of the conference's calls that the
 /// person's scope covers (an MC's topic review has one call already); anything
 /// else in `?call=` narrows nothing.
-fn chosen_call(q: &DashQuery, role: &Reviewer, all_calls: &[calls::Call]) -> Option<i64> {
+fn chosen_call(q: &DashQuery, role: &Reviewer, all_calls: &[Call]) -> Option<i64> {
     let c = all_calls.iter().find(|c| c.public_id.to_string() == q.call)?;
     match role {
         Reviewer::Lead(_) => None,
@@ -127,7 +123,7 @@ fn filter_and_sort<'a>(
     rows: &'a [DashboardRow],
     q: &DashQuery,
     role: &Reviewer,
-    all_calls: &[calls::Call],
+    all_calls: &[Call],
 ) -> Vec<&'a DashboardRow> {
     let call = chosen_call(q, role, all_calls);
     let mut rows: Vec<&DashboardRow> = rows.iter().collect();
@@ -137,14 +133,14 @@ fn filter_and_sort<'a>(
             && (q.unreviewed.is_empty() || r.own_score.is_none())
     });
     let mean = |r: &DashboardRow| {
-        if service::row_sight(r, role) == Sight::All {
+        if policy::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).mean.unwrap_or(f64::MIN)
         } else {
             f64::MIN
         }
     };
     let spread = |r: &DashboardRow| {
-        if service::row_sight(r, role) == Sight::All {
+        if policy::row_sight(r, role) == Sight::All {
             rules::stats(&r.scores, r.score_min, r.score_max).spread.unwrap_or(-1)
         } else {
             -1
@@ -181,10 +177,9 @@ async fn load_dashboard(
                 .state
                 .db(move |conn, _| {
                     let conf = conf_service::find(conn, &slug)?;
-                    let (scope, role) = service::scope(conn, &user, &conf, mc.as_deref())?;
-                    let all_calls = calls::for_conference(conn, conf.id)?;
-                    let rows = reviews::dashboard(conn, &scope)?;
-                    let tracks = calls::tracks(conn, conf.id)?;
+                    let (rows, role) = service::dashboard(conn, &user, &conf, mc.as_deref())?;
+                    let all_calls = cfp::calls_of(conn, &conf)?;
+                    let tracks = cfp::tracks_of(conn, &conf)?;
                     Ok(std::sync::Arc::new((conf, rows, role, all_calls, tracks)))
                 })
                 .await?;
@@ -195,7 +190,7 @@ async fn load_dashboard(
     Ok(loaded)
 }
 
-type DashboardData = (Conference, Vec<DashboardRow>, Reviewer, Vec<calls::Call>, Vec<calls::Track>);
+type DashboardData = (Conference, Vec<DashboardRow>, Reviewer, Vec<Call>, Vec<Track>);
 
 async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQuery) -> Result<HttpResponse, AppError> {
     let loaded = load_dashboard(&ctx, slug, mc.clone()).await?;
@@ -319,16 +314,8 @@ async fn review_page_with(
             let (p, call, role) = service::reviewable(conn, &user, &conf, &id)?;
             let seen = service::reviews_seen(conn, &user, &p, &call, &role)?;
             let (own, see) = (seen.own, seen.sight == Sight::All);
-            let tracks = calls::tracks(conn, conf.id)?;
-            let topics = proposals::topics(conn, p.id)?;
-            let hide = service::hides_proposer(call.anonymised, &role);
-            let proposer = if hide {
-                None
-            } else {
-                let u = users::find(conn, p.submitter_id)?;
-                let people: Vec<String> = proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
-                Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))
-            };
+            let tracks = cfp::tracks_of(conn, &conf)?;
+            let (topics, proposer) = service::review_subject(conn, &p, &call, &role)?;
             let st = rules::stats(&seen.scores, call.score_min, call.score_max);
             let others: Vec<Value> = seen
                 .others
@@ -336,10 +323,7 @@ async fn review_page_with(
                 .map(|(r, name)| json!({ "reviewer": name, "score": format!("{:+}", r.score), "comment_html": markdown::to_html(&r.comment), "note": r.note_to_proposer }))
                 .collect();
             let open = rules::review_open(call.review_opens_at, call.review_closes_at, chrono::Utc::now());
-            let back = match call.microconference_id {
-                Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, crate::repo::microconferences::find(conn, mc)?.public_id),
-                None => format!("/c/{}/review", conf.slug),
-            };
+            let back = service::review_home(conn, &conf, &call)?;
             Ok((conf, p, call, tracks, topics, proposer, own, others, see, st, open, role, back))
         })
         .await?;
@@ -530,13 +514,8 @@ async fn committee_page_with(
     email: &str,
     errors: Value,
 ) -> Result<HttpResponse, AppError> {
-    let cid = conf.id;
-    let (members, all_calls, tracks) = ctx
-        .state
-        .db(move |conn, _| {
-            Ok((reviews::members(conn, cid)?, calls::for_conference(conn, cid)?, calls::tracks(conn, cid)?))
-        })
-        .await?;
+    let c2 = conf.clone();
+    let (members, all_calls, tracks) = ctx.state.db(move |conn, _| service::committee(conn, &c2)).await?;
     let name_of_call = |id: &i64| all_calls.iter().find(|c| c.id == *id).map(|c| c.title.clone()).unwrap_or_default();
     let name_of_track = |id: &i64| tracks.iter().find(|t| t.id == *id).map(|t| t.name.clone()).unwrap_or_default();
     let list: Vec<Value> = members
@@ -750,41 +729,6 @@ async fn save_notifications(
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))
 }
 
-/// The CSV of reviews (formula cells neutralised), for the organisers'
-/// download and the API alike.
-pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
-    let mut out = rules::csv_line(
-        &[
-            "proposal",
-            "title",
-            "call",
-            "state",
-            "proposer",
-            "proposer_email",
-            "reviewer",
-            "score",
-            "comment",
-            "note_to_proposer",
-        ]
-        .map(String::from),
-    );
-    for r in rows {
-        out.push_str(&rules::csv_line(&[
-            r.proposal_id.to_string(),
-            r.title.clone(),
-            r.call.clone(),
-            r.state.clone(),
-            r.proposer.clone(),
-            r.proposer_email.clone(),
-            r.reviewer.clone(),
-            r.score.to_string(),
-            r.comment.clone(),
-            r.note_to_proposer.clone(),
-        ]));
-    }
-    out
-}
-
 async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
     let user = ctx.user()?.clone();
@@ -794,7 +738,7 @@ async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-reviews.csv\"", conf.slug)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(reviews_csv(&rows)))
+        .body(service::reviews_csv(&rows)))
 }
 
 #[derive(Deserialize)]

@@ -6,10 +6,14 @@ use crate::domain::account::Email;
 use crate::domain::proposal::{call_status, CallDraft, CallKind, CallStatus, ProposalDraft, ProposalState};
 use crate::domain::time;
 use crate::error::AppError;
-use crate::repo::calls::{self, Call, CallValues};
+pub use crate::repo::calls::Call;
+pub use crate::repo::calls::Track;
+use crate::repo::calls::{self, CallValues};
 use crate::repo::conferences::Conference;
-use crate::repo::microconferences::{self as mcs, Microconference, NewMc};
-use crate::repo::proposals::{self, Proposal, ProposalContent};
+pub use crate::repo::microconferences::Microconference;
+use crate::repo::microconferences::{self as mcs, NewMc};
+use crate::repo::proposals::{self, ProposalContent};
+pub use crate::repo::proposals::{Filter, Person, Proposal, ProposalRow};
 use crate::repo::users::{self, User};
 use crate::security;
 use crate::services::conferences::is_organiser;
@@ -102,25 +106,7 @@ pub fn delete_track(conn: &mut PgConnection, actor: &User, conf: &Conference, id
 
 // --- who may see what ---
 
-/// What a person may do with one proposal. Deny by default.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Access {
-    pub organiser: bool,
-    /// The submitter, or a co-speaker/co-lead who accepted.
-    pub member: bool,
-    /// A lead of the MC whose topic call this proposal is in.
-    pub lead: bool,
-}
-
-impl Access {
-    pub fn can_view(&self) -> bool {
-        self.organiser || self.member || self.lead
-    }
-    /// Those who make the decision see it before it is released.
-    pub fn sees_decisions(&self) -> bool {
-        self.organiser || self.lead
-    }
-}
+pub use crate::services::policy::Access;
 
 pub fn access(
     conn: &mut PgConnection,
@@ -157,6 +143,95 @@ pub fn visible_proposal(
     }
     let p = if a.sees_decisions() { p } else { proposals::disclosed(conn, p.id)? };
     Ok((p, call, a))
+}
+
+/// The proposals of this conference a person may list: organisers every one
+/// (not the MC topic calls' drafts, which are their proposers' business);
+/// everyone else the ones they are on, as disclosed (decisions once released).
+pub fn proposals_seen_by(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+) -> Result<Vec<ProposalRow>, AppError> {
+    if is_organiser(conn, conf, user)? {
+        return Ok(proposals::list(conn, conf.id, &Default::default())?
+            .into_iter()
+            .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
+            .collect());
+    }
+    Ok(proposals::of_person(conn, user.id)?.into_iter().filter(|(_, c)| *c == conf.id).map(|(r, _)| r).collect())
+}
+
+/// The conference's calls, in their order.
+pub fn calls_of(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Call>, AppError> {
+    Ok(calls::for_conference(conn, conf.id)?)
+}
+
+/// The conference's tracks.
+pub fn tracks_of(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Track>, AppError> {
+    Ok(calls::tracks(conn, conf.id)?)
+}
+
+/// The calls, the proposals and the microconferences of `organiser_overview`.
+pub type Overview = (Vec<Call>, Vec<ProposalRow>, Vec<Microconference>);
+
+/// The organisers' overview: the calls, every proposal outside the MC topic
+/// calls (to count them by state), and the microconferences.
+pub fn organiser_overview(conn: &mut PgConnection, conf: &Conference) -> Result<Overview, AppError> {
+    let all = proposals::list(conn, conf.id, &Filter { exclude_topic_calls: true, ..Default::default() })?;
+    Ok((calls_of(conn, conf)?, all, mcs::for_conference(conn, conf.id)?))
+}
+
+/// The conference's proposals that pass the organisers' filter.
+pub fn proposal_list(conn: &mut PgConnection, conf: &Conference, f: &Filter) -> Result<Vec<ProposalRow>, AppError> {
+    Ok(proposals::list(conn, conf.id, f)?)
+}
+
+/// A proposal's topics (title, body) and its invited people.
+pub type Content = (Vec<(String, String)>, Vec<Person>);
+
+/// What a proposal's page shows beyond the proposal itself.
+pub struct ProposalPage {
+    pub topics: Vec<(String, String)>,
+    pub people: Vec<Person>,
+    pub submitter: String,
+    /// The reviewers' notes to the proposer, once the decision is released.
+    pub notes: Vec<String>,
+    /// What a proposer may do follows the disclosed state only.
+    pub state: ProposalState,
+    pub viewer_conflicted: bool,
+}
+
+/// The rest of a proposal's page, for a viewer `visible_proposal` let in.
+pub fn proposal_page(
+    conn: &mut PgConnection,
+    viewer: &User,
+    p: &Proposal,
+    released: bool,
+) -> Result<ProposalPage, AppError> {
+    let notes = if released { crate::repo::reviews::notes_for_proposer(conn, p.id)? } else { Vec::new() };
+    Ok(ProposalPage {
+        topics: proposals::topics(conn, p.id)?,
+        people: proposals::people(conn, p.id)?,
+        submitter: users::find(conn, p.submitter_id)?.name,
+        notes,
+        state: proposer_state(conn, p.id)?,
+        viewer_conflicted: crate::services::review::is_conflicted(conn, p.id, viewer)?,
+    })
+}
+
+/// A proposal's topics and people, for its edit form.
+pub fn content_of(conn: &mut PgConnection, proposal_id: i64) -> Result<Content, AppError> {
+    Ok((proposals::topics(conn, proposal_id)?, proposals::people(conn, proposal_id)?))
+}
+
+/// The proposals a person is on, across conferences, each with its conference.
+pub fn my_proposals(conn: &mut PgConnection, user: &User) -> Result<Vec<(ProposalRow, Conference)>, AppError> {
+    let mut out = Vec::new();
+    for (r, conf_id) in proposals::of_person(conn, user.id)? {
+        out.push((r, crate::repo::conferences::by_id(conn, conf_id)?));
+    }
+    Ok(out)
 }
 
 // --- proposers ---
@@ -528,7 +603,7 @@ pub fn led_microconference(
 ) -> Result<(Microconference, Call), AppError> {
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if !(mcs::is_lead(conn, mc.id, user.id)? || is_organiser(conn, conf, user)?) {
+    if !policy::runs_microconference(mcs::is_lead(conn, mc.id, user.id)?, is_organiser(conn, conf, user)?) {
         return Err(AppError::NotFound);
     }
     let call = calls::topic_call_of(conn, mc.id)?.ok_or(AppError::NotFound)?;

@@ -3,9 +3,10 @@
 use crate::domain::account::Email;
 use crate::domain::conference::ConferenceDraft;
 use crate::error::AppError;
-use crate::repo::conferences::{self as repo, Conference, ConferenceValues, ORGANISER};
+pub use crate::repo::conferences::Conference;
+use crate::repo::conferences::{self as repo, ConferenceValues, ORGANISER};
 use crate::repo::users::{self, User};
-use crate::services::mail;
+use crate::services::{mail, policy};
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
@@ -24,15 +25,34 @@ pub fn values(d: &ConferenceDraft) -> ConferenceValues<'_> {
 }
 
 pub fn create(conn: &mut PgConnection, actor: &User, draft: &ConferenceDraft) -> Result<Conference, AppError> {
-    if !actor.is_site_admin {
-        return Err(AppError::Forbidden);
-    }
+    policy::require_site_admin(Some(actor))?;
     match repo::insert(conn, &values(draft)) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
             Err(AppError::Conflict(format!("The slug “{}” is already taken.", draft.slug.as_str())))
         }
         other => Ok(other?),
     }
+}
+
+/// Every conference, for the home page and the API's list.
+pub fn list(conn: &mut PgConnection) -> Result<Vec<Conference>, AppError> {
+    Ok(repo::list(conn)?)
+}
+
+/// The conference's organisers, as its public page names them.
+pub fn organisers(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<User>, AppError> {
+    Ok(repo::members_with_role(conn, conf.id, ORGANISER)?)
+}
+
+/// The organisers' own page: who organises, and which addresses are invited
+/// but have no verified account yet. Organisers only.
+pub fn organiser_team(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+) -> Result<(Vec<User>, Vec<String>), AppError> {
+    require_organiser(conn, conf, actor)?;
+    Ok((organisers(conn, conf)?, repo::pending_invitations(conn, conf.id, ORGANISER)?))
 }
 
 pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {
@@ -50,17 +70,15 @@ pub fn find_cached(conn: &mut PgConnection, st: &crate::state::AppState, slug: &
     Ok((*st.pages.memo(format!("conference:{slug}"), || find(conn, slug))?).clone())
 }
 
+/// Looks up the facts `policy::organises` decides on (a site admin needs no lookup).
 pub fn is_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<bool, AppError> {
-    Ok(user.is_site_admin || repo::has_role(conn, conf.id, user.id, ORGANISER)?)
+    let has_role = !user.is_site_admin && repo::has_role(conn, conf.id, user.id, ORGANISER)?;
+    Ok(policy::organises(user.is_site_admin, has_role))
 }
 
 /// Organisers of a conference (and site admins) may manage it; everyone else is refused.
 pub fn require_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<(), AppError> {
-    if is_organiser(conn, conf, user)? {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    policy::require_organising(is_organiser(conn, conf, user)?)
 }
 
 pub enum Appointed {

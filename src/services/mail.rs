@@ -1,7 +1,10 @@
 //! Composing mail from `templates/email/` and queueing it in the outbox.
 
 use crate::error::AppError;
+pub use crate::repo::outbox::OutboxMail;
 use crate::repo::outbox::{self, NewMail};
+use crate::repo::users::User;
+use crate::services::policy;
 use crate::state::AppState;
 use diesel::PgConnection;
 use serde_json::Value;
@@ -57,4 +60,25 @@ pub fn queue(
 ) -> Result<i64, AppError> {
     let mail = compose(st, to, subject, name, data)?;
     Ok(outbox::insert(conn, &mail.as_new_mail())?)
+}
+
+/// The site admins' outbox page: the latest mail (of one status, if chosen) and
+/// how many mails failed in all.
+pub fn outbox_view(
+    conn: &mut PgConnection,
+    actor: &User,
+    status: Option<&str>,
+) -> Result<(Vec<OutboxMail>, usize), AppError> {
+    policy::require_site_admin(Some(actor))?;
+    Ok((outbox::recent(conn, status, 200)?, outbox::recent(conn, Some("failed"), 1000)?.len()))
+}
+
+/// A site admin sends a failed mail again: it goes back in the queue. Mail that
+/// is pending or sent is left alone, so nobody gets it twice.
+pub fn resend_failed(conn: &mut PgConnection, actor: &User, id: i64) -> Result<(), AppError> {
+    policy::require_site_admin(Some(actor))?;
+    if outbox::requeue(conn, id)? == 0 {
+        return Err(AppError::Conflict("Only failed mail can be sent again.".into()));
+    }
+    Ok(())
 }

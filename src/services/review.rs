@@ -3,18 +3,20 @@
 
 use crate::domain::account::Email;
 use crate::domain::proposal::{CallKind, ProposalState};
-use crate::domain::review::{self as rules, Visibility};
+use crate::domain::review as rules;
 use crate::error::AppError;
 use crate::repo::calls::{self, Call};
 use crate::repo::conferences::Conference;
 use crate::repo::microconferences as mcs;
 use crate::repo::proposals::{self, Proposal};
-use crate::repo::reviews::{self, DashboardRow, Member, Scope};
+pub use crate::repo::reviews::DashboardRow;
+use crate::repo::reviews::{self, Member, Scope};
 use crate::repo::users::{self, User};
 use crate::security;
 use crate::services::cfp;
 use crate::services::conferences::{is_organiser, require_organiser};
 use crate::services::mail;
+use crate::services::policy::{self, hides_proposer, review_sight, Reviewer, ReviewerFacts, Sight};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::{Connection, PgConnection};
@@ -83,17 +85,6 @@ pub fn respond_membership(
 
 // --- who reviews what ---
 
-/// The reviewing role of a person for one set of proposals.
-#[derive(Clone)]
-pub enum Reviewer {
-    /// A committee member, limited to their calls/tracks.
-    Member(Member),
-    /// An organiser (sees every proposal of the conference's own calls).
-    Organiser,
-    /// A lead of the MC whose topic call is being reviewed.
-    Lead(i64),
-}
-
 /// The scope a user reviews in: the conference's calls (committee) or one MC's topics (leads).
 pub fn scope(
     conn: &mut PgConnection,
@@ -140,15 +131,14 @@ pub fn reviewable(
         return Err(AppError::NotFound);
     }
     let call = calls::find(conn, p.call_id)?;
-    let role = match call.microconference_id {
-        Some(mc) if mcs::is_lead(conn, mc, user.id)? => Reviewer::Lead(mc),
-        Some(_) => return Err(AppError::NotFound),
-        None => match reviews::membership(conn, conf.id, user.id)? {
-            Some(m) if m.covers(call.id, p.track_id) => Reviewer::Member(m),
-            _ if is_organiser(conn, conf, user)? => Reviewer::Organiser,
-            _ => return Err(AppError::NotFound),
+    let facts = match call.microconference_id {
+        Some(mc) => ReviewerFacts::Topic { mc, leads_it: mcs::is_lead(conn, mc, user.id)? },
+        None => ReviewerFacts::Committee {
+            membership: reviews::membership(conn, conf.id, user.id)?,
+            organises: is_organiser(conn, conf, user)?,
         },
     };
+    let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
     if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
         return Err(conflict_refusal(conn, conf, user)?);
@@ -156,67 +146,18 @@ pub fn reviewable(
     Ok((p, call, role))
 }
 
-// --- who may see reviews ---
-
-/// What a person may read of the reviews of one proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sight {
-    /// Nothing, not even how many there are or their mean.
-    Nothing,
-    /// Their own review only.
-    Own,
-    /// Every review, with scores, comments and reviewers.
-    All,
-}
-
-/// The one rule for "who may see the reviews of proposal P". The review page,
-/// the dashboards, the decisions page, the organisers' CSV and the API all ask
-/// it, and nothing else decides it:
-/// - whoever has a conflict of interest with P (on it as proposer, co-speaker or
-///   lead, declared it, or had it set by an organiser) sees nothing of them,
-///   organisers included: P's reviews and decision are for another organiser;
-/// - otherwise organisers see every review;
-/// - reviewers and MC leads see their own, and the others' as P's call allows.
-pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: &str, has_own: bool) -> Sight {
-    if conflicted {
-        return Sight::Nothing;
-    }
-    let others = match role {
-        Reviewer::Organiser => true,
-        _ => Visibility::parse(visibility).unwrap_or(Visibility::AfterOwn).may_see_others(has_own),
-    };
-    if others {
-        Sight::All
-    } else {
-        Sight::Own
-    }
-}
-
-/// `review_sight` for a row of a dashboard or of the decisions page.
-pub fn row_sight(row: &DashboardRow, role: &Reviewer) -> Sight {
-    review_sight(role, row.conflicted, &row.reviews_visibility, row.own_score.is_some())
-}
-
-/// Proposer identities are hidden from reviewers in anonymised calls (organisers always see them).
-pub fn hides_proposer(anonymised: bool, role: &Reviewer) -> bool {
-    anonymised && !matches!(role, Reviewer::Organiser)
-}
-
-pub const CONFLICTED: &str =
-    "You have a conflict of interest with this proposal: another organiser must handle its reviews and its decision.";
-
 /// How someone with a conflict of interest is refused: organisers are told why
 /// (they know the proposal exists, and someone else must act on it); anyone
 /// else gets 404, as if it did not exist.
 fn conflict_refusal(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<AppError, AppError> {
-    Ok(if is_organiser(conn, conf, user)? { AppError::ForbiddenBecause(CONFLICTED.into()) } else { AppError::NotFound })
+    Ok(policy::conflict_refusal(is_organiser(conn, conf, user)?))
 }
 
 /// Refuses anyone with a conflict of interest with the proposal (403 with the
 /// reason): a decision, its release or its conflicts are for someone else.
 pub fn require_unconflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<(), AppError> {
     if reviews::is_conflicted(conn, proposal_id, user.id)? {
-        Err(AppError::ForbiddenBecause(CONFLICTED.into()))
+        Err(AppError::ForbiddenBecause(policy::CONFLICTED.into()))
     } else {
         Ok(())
     }
@@ -312,6 +253,41 @@ fn readable(
         .collect())
 }
 
+/// The CSV of reviews (formula cells neutralised), for the organisers'
+/// download and the API alike.
+pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
+    let mut out = crate::domain::csv::row(
+        &[
+            "proposal",
+            "title",
+            "call",
+            "state",
+            "proposer",
+            "proposer_email",
+            "reviewer",
+            "score",
+            "comment",
+            "note_to_proposer",
+        ]
+        .map(String::from),
+    );
+    for r in rows {
+        out.push_str(&crate::domain::csv::row(&[
+            r.proposal_id.to_string(),
+            r.title.clone(),
+            r.call.clone(),
+            r.state.clone(),
+            r.proposer.clone(),
+            r.proposer_email.clone(),
+            r.reviewer.clone(),
+            r.score.to_string(),
+            r.comment.clone(),
+            r.note_to_proposer.clone(),
+        ]));
+    }
+    out
+}
+
 pub fn dashboard(
     conn: &mut PgConnection,
     user: &User,
@@ -320,6 +296,44 @@ pub fn dashboard(
 ) -> Result<(Vec<DashboardRow>, Reviewer), AppError> {
     let (scope, role) = scope(conn, user, conf, mc)?;
     Ok((reviews::dashboard(conn, &scope)?, role))
+}
+
+/// A proposal's topics, and its proposer as `review_subject` shows them.
+pub type Subject = (Vec<(String, String)>, Option<serde_json::Value>);
+
+/// A proposal as its review page shows it: topics, and its proposer (name,
+/// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
+pub fn review_subject(
+    conn: &mut PgConnection,
+    p: &Proposal,
+    call: &Call,
+    role: &Reviewer,
+) -> Result<Subject, AppError> {
+    let topics = proposals::topics(conn, p.id)?;
+    if hides_proposer(call.anonymised, role) {
+        return Ok((topics, None));
+    }
+    let u = users::find(conn, p.submitter_id)?;
+    let people: Vec<String> =
+        proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+    Ok((topics, Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))))
+}
+
+/// Where a reviewer goes back to from a proposal: its MC's review page, or the conference's.
+pub fn review_home(conn: &mut PgConnection, conf: &Conference, call: &Call) -> Result<String, AppError> {
+    Ok(match call.microconference_id {
+        Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, mcs::find(conn, mc)?.public_id),
+        None => format!("/c/{}/review", conf.slug),
+    })
+}
+
+/// Members (with pending invitation addresses), calls and tracks, as `committee` gives them.
+pub type Committee = (Vec<(Member, Option<String>)>, Vec<Call>, Vec<calls::Track>);
+
+/// The committee as organisers manage it: members (with their pending
+/// invitation address, if any) and the calls and tracks they may be limited to.
+pub fn committee(conn: &mut PgConnection, conf: &Conference) -> Result<Committee, AppError> {
+    Ok((reviews::members(conn, conf.id)?, calls::for_conference(conn, conf.id)?, calls::tracks(conn, conf.id)?))
 }
 
 pub struct ReviewInput {
@@ -408,11 +422,11 @@ pub fn require_decider(
     public_id: &str,
 ) -> Result<Proposal, AppError> {
     let (p, call, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
-    let allowed = match call.microconference_id {
-        Some(mc) => mcs::is_lead(conn, mc, actor.id)? || is_organiser(conn, conf, actor)?,
-        None => is_organiser(conn, conf, actor)?,
+    let leads_its_mc = match call.microconference_id {
+        Some(mc) => mcs::is_lead(conn, mc, actor.id)?,
+        None => false,
     };
-    if !allowed {
+    if !policy::may_decide(leads_its_mc, is_organiser(conn, conf, actor)?) {
         return Err(AppError::Forbidden);
     }
     require_unconflicted(conn, p.id, actor)?;
@@ -598,28 +612,4 @@ fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposa
         mail::queue(conn, st, &u.email, &subject, "decision", json!({ "text": text }))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_conflict_hides_every_review_from_everyone() {
-        for role in [Reviewer::Organiser, Reviewer::Lead(1)] {
-            for visibility in ["always", "after_own", "never"] {
-                assert_eq!(review_sight(&role, true, visibility, true), Sight::Nothing, "{visibility}");
-            }
-        }
-    }
-
-    #[test]
-    fn without_a_conflict_organisers_see_all_and_others_what_the_call_allows() {
-        assert_eq!(review_sight(&Reviewer::Organiser, false, "never", false), Sight::All);
-        let lead = Reviewer::Lead(1);
-        assert_eq!(review_sight(&lead, false, "never", true), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", false), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", true), Sight::All);
-        assert_eq!(review_sight(&lead, false, "always", false), Sight::All);
-    }
 }

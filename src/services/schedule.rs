@@ -9,12 +9,29 @@ use crate::repo::calls;
 use crate::repo::conferences::Conference;
 use crate::repo::microconferences as mcs;
 use crate::repo::proposals;
-use crate::repo::schedule::{self as repo, Item, NewItem};
+use crate::repo::schedule::{self as repo, Item};
+pub use crate::repo::schedule::{NewItem, Room};
 use crate::repo::users::{self, User};
 use crate::services::cfp;
 use crate::services::conferences::require_organiser;
 use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
+
+/// The editor's material: every item of the conference and the rooms it may go in.
+pub fn editor_items(conn: &mut PgConnection, conf: &Conference) -> Result<(Vec<Item>, Vec<Room>), AppError> {
+    Ok((repo::items(conn, conf.id)?, repo::rooms_of(conn, conf.id)?))
+}
+
+/// The sessions a person starred in this conference's schedule (by GUID).
+pub fn stars(conn: &mut PgConnection, user: &User, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
+    Ok(repo::stars(conn, user.id, conf.id)?)
+}
+
+/// The stars behind a personal calendar feed, whose link names the person by public id.
+pub fn feed_stars(conn: &mut PgConnection, user: uuid::Uuid, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
+    let user = users::by_public_id(conn, user)?.ok_or(AppError::NotFound)?;
+    stars(conn, &user, conf)
+}
 
 pub const ITEM_KINDS: [(&str, &str); 6] = [
     ("keynote", "Keynote"),

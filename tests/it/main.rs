@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod accounts;
 mod api_cli;
+mod architecture;
 mod browser;
 mod cfp;
 mod conferences;

@@ -24,7 +24,7 @@ pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse
     let v = state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let rooms: Vec<_> = crate::repo::rooms::rooms_of(conn, conf.id)?.iter().map(service::room_json).collect();
+            let rooms = crate::services::rooms::public_rooms(conn, &conf)?;
             Ok(json!({ "time_zone": conf.time_zone, "rooms": rooms }))
         })
         .await?;

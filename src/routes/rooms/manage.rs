@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::booking::{RoomInput, SettingsInput};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
+use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};

@@ -12,8 +12,8 @@ mod grid;
 mod manage;
 
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
 use crate::services::conferences as conf_service;
+use crate::services::conferences::Conference;
 use crate::services::rooms as service;
 use crate::web::context::Ctx;
 use actix_web::web;

@@ -4,11 +4,11 @@ use super::*;
 use crate::domain::schedule::Session;
 use crate::domain::{text, time};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::schedule::{self as repo, NewItem};
 use crate::routes::conferences::view as conference_view;
 use crate::services::cfp;
+use crate::services::conferences::Conference;
 use crate::services::schedule as service;
+use crate::services::schedule::NewItem;
 use crate::web::context::Ctx;
 use crate::web::render::{self, errors_json};
 use actix_web::http::StatusCode;
@@ -52,12 +52,8 @@ pub(super) async fn editor_page(
     let (items, rooms, draft, published) = ctx
         .state
         .db(move |conn, _| {
-            Ok((
-                repo::items(conn, c2.id)?,
-                repo::rooms_of(conn, c2.id)?,
-                service::draft_sessions(conn, &c2)?,
-                service::published(conn, &c2)?,
-            ))
+            let (items, rooms) = service::editor_items(conn, &c2)?;
+            Ok((items, rooms, service::draft_sessions(conn, &c2)?, service::published(conn, &c2)?))
         })
         .await?;
     let tz = cfp::tz(&conf);

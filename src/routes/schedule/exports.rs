@@ -3,7 +3,6 @@
 use super::*;
 use crate::domain::schedule::Session;
 use crate::error::AppError;
-use crate::repo::schedule as repo;
 use crate::services::conferences as conf_service;
 use crate::services::schedule as service;
 use crate::web::page_cache::Slot;
@@ -110,8 +109,7 @@ pub(super) async fn personal_feed(
             if feed_key(&secret, user_id, conf.id) != key {
                 return Err(AppError::NotFound);
             }
-            let user = crate::repo::users::by_public_id(conn, user_id)?.ok_or(AppError::NotFound)?;
-            let stars = repo::stars(conn, user.id, conf.id)?;
+            let stars = service::feed_stars(conn, user_id, &conf)?;
             let p = service::public_sessions(conn, &conf)?.ok_or(AppError::NotFound)?;
             let mine: Vec<Session> = p.sessions.into_iter().filter(|s| stars.contains(&s.guid)).collect();
             let e = service::export(&conf, &base, p.version, p.published_at, &mine);

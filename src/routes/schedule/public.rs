@@ -4,9 +4,8 @@ use super::*;
 use crate::domain::schedule::{self, DayChoice, Session};
 use crate::domain::{markdown, time};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::schedule as repo;
 use crate::routes::conferences::view as conference_view;
+use crate::services::conferences::Conference;
 use crate::services::schedule as service;
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
@@ -73,7 +72,7 @@ pub(super) async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, A
             let conf = conf_service::find(conn, &slug)?;
             let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
             let stars = match &user {
-                Some(u) => repo::stars(conn, u.id, conf.id)?,
+                Some(u) => service::stars(conn, u, &conf)?,
                 None => Vec::new(),
             };
             Ok((conf, key, data, stars))

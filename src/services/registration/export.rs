@@ -2,7 +2,6 @@
 
 use super::zone;
 use crate::domain::money::Money;
-use crate::domain::registration::{self as rules};
 use crate::error::AppError;
 use crate::repo::conferences::Conference;
 use crate::repo::registrations::{self as repo};
@@ -15,7 +14,7 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
     require_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let types = repo::ticket_types(conn, conf.id)?;
-    let mut out = rules::csv_row(
+    let mut out = crate::domain::csv::row(
         &[
             "id",
             "name",
@@ -39,7 +38,7 @@ pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<S
     );
     for (r, name, email) in repo::for_conference(conn, conf.id)? {
         let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
-        out.push_str(&rules::csv_row(&[
+        out.push_str(&crate::domain::csv::row(&[
             r.public_id.to_string(),
             name,
             email,

@@ -87,6 +87,11 @@ pub fn delete_room(conn: &mut PgConnection, actor: &User, conf: &Conference, id:
 }
 
 /// A room as the pages and the API show it.
+/// Every room of the conference (bookable or not), in the board's order, as the API lists them.
+pub fn public_rooms(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<RoomView>, AppError> {
+    Ok(repo::rooms_of(conn, conf.id)?.iter().map(room_json).collect())
+}
+
 pub fn room_json(r: &Room) -> RoomView {
     RoomView::from(r)
 }

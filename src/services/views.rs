@@ -1,9 +1,11 @@
 //! How calls, proposals and microconferences look to templates and the API.
 
+use crate::domain::conference::{date_range_label, offset_label};
 use crate::domain::markdown;
 use crate::domain::proposal::{CallKind, CallStatus};
 use crate::domain::time;
 use crate::repo::calls::{Call, Track};
+use crate::repo::conferences::Conference;
 use crate::repo::microconferences::Microconference;
 use crate::repo::proposals::{Person, Proposal, ProposalRow};
 use crate::services::cfp;
@@ -72,5 +74,24 @@ pub fn microconference(mc: &Microconference, leads: &[String], topics: Vec<Value
     json!({
         "id": mc.public_id, "title": mc.title, "description_html": markdown::to_html(&mc.description_md),
         "track": track_name(tracks, mc.track_id), "leads": leads, "topics": topics, "budget_minutes": mc.budget_minutes,
+    })
+}
+
+/// A conference as pages show it: dates in its own calendar, its zone named.
+pub fn conference(c: &Conference) -> Value {
+    let tz: Tz = c.time_zone;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let status = if today < c.starts_on {
+        "upcoming"
+    } else if today > c.ends_on {
+        "past"
+    } else {
+        "running now"
+    };
+    json!({
+        "slug": c.slug, "name": c.name, "venue": c.venue, "time_zone": c.time_zone,
+        "utc_offset": offset_label(tz, c.starts_on), "dates": date_range_label(c.starts_on, c.ends_on),
+        "starts_on": c.starts_on, "ends_on": c.ends_on, "attendance_cap": c.attendance_cap,
+        "currency": c.currency, "status": status,
     })
 }
