@@ -108,19 +108,13 @@ pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Optio
 /// had ends, in case the password was set by someone else, and a fresh session
 /// starts for this browser. Pending appointments become roles.
 pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<(User, String)>, AppError> {
-    let session = security::new_token();
     conn.transaction(|conn| {
         let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
             return Ok(None);
         };
         users::mark_verified(conn, user_id)?;
         end_everything(conn, user_id)?;
-        users::create_session(
-            conn,
-            &security::hash_token(&session),
-            user_id,
-            Utc::now() + Duration::days(SESSION_DAYS),
-        )?;
+        let session = start_session(conn, user_id, None)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
         Ok(Some((user, session)))
@@ -199,26 +193,26 @@ pub fn change_password(
     user: &User,
     new_hash: &str,
 ) -> Result<String, AppError> {
-    let session = security::new_token();
     conn.transaction(|conn| {
         users::set_password(conn, user.id, new_hash)?;
         end_everything(conn, user.id)?;
-        users::create_session(
-            conn,
-            &security::hash_token(&session),
-            user.id,
-            Utc::now() + Duration::days(SESSION_DAYS),
-        )?;
-        mail::queue(
-            conn,
-            st,
-            &user.email,
-            "Your Plumbline password was changed",
-            "password_changed",
-            json!({ "name": user.name }),
-        )?;
+        let session = start_session(conn, user.id, None)?;
+        tell_password_changed(conn, st, user)?;
         Ok(session)
     })
+}
+
+/// Tells the owner their password changed (if it was not them, they know to reset it).
+fn tell_password_changed(conn: &mut PgConnection, st: &AppState, user: &User) -> Result<(), AppError> {
+    mail::queue(
+        conn,
+        st,
+        &user.email,
+        "Your Plumbline password was changed",
+        "password_changed",
+        json!({ "name": user.name }),
+    )?;
+    Ok(())
 }
 
 /// Mails a reset link when the account exists; does nothing visible otherwise.
@@ -258,14 +252,7 @@ pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_h
         users::mark_verified(conn, user_id)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
-        mail::queue(
-            conn,
-            st,
-            &user.email,
-            "Your Plumbline password was changed",
-            "password_changed",
-            json!({ "name": user.name }),
-        )?;
+        tell_password_changed(conn, st, &user)?;
         Ok(true)
     })
 }
