@@ -250,6 +250,8 @@ pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_h
         users::set_password(conn, user_id, new_hash)?;
         end_everything(conn, user_id)?;
         users::mark_verified(conn, user_id)?;
+        // The address is proven now: older confirmation links have nothing left to do.
+        tokens::retire_user_tokens(conn, user_id, VERIFY_EMAIL)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
         tell_password_changed(conn, st, &user)?;

@@ -74,6 +74,8 @@ fn squatting_someone_elses_address_gains_nothing() {
     let r = owner.post_form("/password/reset", &[("token", &token), ("password", "the owner's real password")]);
     assert_eq!(r.status, 303);
 
+    // The confirmation link from before the reset does nothing any more.
+    assert_eq!(app.client().get(verify.trim_start_matches(&app.base)).status, 400);
     // Mallory's session is over, and her password no longer works.
     assert_eq!(mallory.get("/account").status, 303);
     let again = app.client();
