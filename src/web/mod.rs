@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod form;
 pub mod page_cache;
 pub mod render;
+pub mod schedule_export;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 
