@@ -161,6 +161,11 @@ async fn reviews(
 
 /// The published schedule as plain JSON for scripts (sessions with UTC and local times).
 async fn schedule(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    Ok(crate::routes::schedule::export_response(&state, &req, slug.into_inner(), crate::routes::schedule::Format::Api)
-        .await?)
+    Ok(crate::web::schedule_export::export_response(
+        &state,
+        &req,
+        slug.into_inner(),
+        crate::web::schedule_export::Format::Api,
+    )
+    .await?)
 }

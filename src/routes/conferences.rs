@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Kept so pages not yet moved to `services::views` still find it here.
-pub use crate::services::views::conference as view;
+use crate::services::views::conference as view;
 
 async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let confs = ctx.state.db(|conn, _| service::list(conn)).await?;

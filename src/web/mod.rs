@@ -5,7 +5,10 @@ pub mod context;
 pub mod csrf;
 pub mod form;
 pub mod page_cache;
+pub mod pager;
 pub mod render;
+pub mod schedule_export;
+pub mod score_chart;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 

@@ -52,3 +52,60 @@ fn the_checks_see_a_shortcut() {
     // The scanner itself works: the repo layer does name diesel.
     assert!(!offending_lines("src/repo", &["diesel::"]).is_empty());
 }
+
+/// The route areas (the modules directly under src/routes), by their names.
+fn route_areas() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let mut areas: Vec<String> = std::fs::read_dir(&root)
+        .expect("src/routes")
+        .map(|e| e.expect("directory entry").path())
+        .filter_map(|p| {
+            let stem = p.file_stem()?.to_str()?.to_string();
+            (p.is_dir() || p.extension().is_some_and(|x| x == "rs")).then_some(stem)
+        })
+        .filter(|name| name != "mod")
+        .collect();
+    areas.sort();
+    areas.dedup();
+    areas
+}
+
+#[test]
+fn no_route_area_calls_another() {
+    // Shared code lives in services or src/web; a route file reaches only its own
+    // folder (`super::` inside an area's folder) and the routes root's helpers.
+    let mut found = offending_lines("src/routes", &["crate::routes::", "super::super::"]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let sibling_paths: Vec<String> = route_areas().iter().map(|a| format!("super::{a}::")).collect();
+    // In an area's own module file (src/routes/x.rs or src/routes/x/mod.rs),
+    // `super::` is the routes root, so `super::<area>::` would be another area.
+    let area_files = std::fs::read_dir(&root).expect("src/routes").filter_map(|entry| {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            Some(path.join("mod.rs")).filter(|p| p.exists())
+        } else {
+            Some(path).filter(|p| p.file_name().is_some_and(|n| n != "mod.rs"))
+        }
+    });
+    for path in area_files {
+        let text = std::fs::read_to_string(&path).expect("source file");
+        for (n, line) in text.lines().enumerate() {
+            if sibling_paths.iter().any(|s| line.contains(s.as_str())) {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a route area must not call another (move shared code to services or src/web):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_area_check_knows_the_areas() {
+    let areas = route_areas();
+    for a in ["api", "review", "schedule", "rooms"] {
+        assert!(areas.iter().any(|x| x == a), "{a} missing from {areas:?}");
+    }
+}

@@ -48,7 +48,7 @@ fn uuid(raw: &str) -> Result<Uuid, AppError> {
 }
 
 fn conf_json(c: &Conference) -> Value {
-    super::conferences::view(c)
+    crate::services::views::conference(c)
 }
 
 /// A page's data: the service's typed view of it, with the conference; the

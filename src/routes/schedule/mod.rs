@@ -7,7 +7,6 @@ mod editor;
 mod exports;
 mod public;
 
-pub use exports::{export_response, Format};
 pub use public::{feed_key, session_view};
 
 use crate::domain::schedule::Session;

@@ -1,0 +1,83 @@
+//! Registration pages: organisers set up ticket types, tiers, cap and codes and run
+//! the desk under `/c/{slug}/manage/registration`; attendees register under
+//! `/c/{slug}/register` and see their own registration under `/c/{slug}/registration`.
+//!
+//! One file per concern: set-up (settings, ticket types, tiers), comp codes,
+//! the organisers' desk, the attendees' own pages.
+
+mod attendee;
+mod codes;
+mod desk;
+mod setup;
+
+use crate::domain::fees::TierInput;
+use crate::domain::registration::{RegistrationInput, SettingsInput};
+use crate::domain::{text, Problems};
+use crate::error::AppError;
+use crate::services::conferences as conf_service;
+use crate::services::conferences::Conference;
+use crate::services::registration::{self as service, DeskAction, Filter, FormError};
+use crate::web::chart::SalesChart;
+use crate::web::context::Ctx;
+use crate::web::form::{self, Refusal, Rejected};
+use crate::web::render;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::convert::Infallible;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/manage/registration", web::get().to(setup::setup))
+        .route("/c/{slug}/manage/registration/settings", web::post().to(setup::save_settings))
+        .route("/c/{slug}/manage/registration/ticket-types", web::post().to(setup::add_ticket_type))
+        .route("/c/{slug}/manage/registration/ticket-types/{id}/tiers", web::post().to(setup::add_tier))
+        .route("/c/{slug}/manage/registration/tiers/{id}", web::get().to(setup::edit_tier))
+        .route("/c/{slug}/manage/registration/tiers/{id}", web::post().to(setup::update_tier))
+        .route("/c/{slug}/manage/registration/tiers/{id}/delete", web::post().to(setup::delete_tier))
+        .route("/c/{slug}/manage/registration/codes", web::get().to(codes::codes))
+        .route("/c/{slug}/manage/registration/codes", web::post().to(codes::generate_codes))
+        .route("/c/{slug}/manage/registration/attendees", web::get().to(desk::attendees))
+        .route("/c/{slug}/manage/registration/attendees.csv", web::get().to(desk::attendees_csv))
+        .route("/c/{slug}/manage/registration/attendees/{id}/{action}", web::post().to(desk::desk))
+        .route("/c/{slug}/register", web::get().to(attendee::register_form))
+        .route("/c/{slug}/register", web::post().to(attendee::register))
+        .route("/c/{slug}/registration", web::get().to(attendee::mine))
+        .route("/c/{slug}/registration/cancel", web::post().to(attendee::cancel_mine))
+        .route("/c/{slug}/registration/accept", web::post().to(attendee::accept_offer))
+        .route("/c/{slug}/registrations/{id}", web::get().to(attendee::by_id))
+        .route("/c/{slug}/attendees", web::get().to(attendee::public_attendees));
+}
+
+fn conf_json(c: &Conference) -> Value {
+    crate::services::views::conference(c)
+}
+
+/// A path segment that must be a UUID; anything else names nothing (404).
+fn uuid(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// A set-up form the service refused: a field it marks is shown on the form
+/// with `status`; anything else is the error page.
+fn field_refusal(status: StatusCode) -> impl FnOnce(FormError) -> Refusal {
+    move |e| match e {
+        FormError::Field(f) => Refusal::Again(Rejected::fields(status, &[f])),
+        FormError::App(e) => Refusal::Fail(e),
+    }
+}
+
+/// For a service that refuses nothing a form can show (only the error page).
+fn never(e: Infallible) -> Refusal {
+    match e {}
+}
+
+async fn find_conf(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
+    let slug = slug.to_string();
+    ctx.state.db(move |conn, _| conf_service::find(conn, &slug)).await
+}
+
+fn setup_path(slug: &str) -> String {
+    format!("/c/{slug}/manage/registration")
+}

@@ -1,0 +1,128 @@
+//! The organisers' decisions: deciding many at once, releasing them to the
+//! proposers (the whole conference, or an MC lead's own topics), and conflicts
+//! an organiser records for a proposal.
+
+use super::dashboard::row_view;
+use super::pairs;
+use crate::domain::account::Email;
+use crate::domain::proposal::ProposalState;
+use crate::error::AppError;
+use crate::services::conferences as conf_service;
+use crate::services::policy::Reviewer;
+use crate::services::review as service;
+use crate::services::views::conference as conference_view;
+use crate::web::context::Ctx;
+use crate::web::render;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = ctx.organised(slug.into_inner()).await?;
+    let user = ctx.user()?.clone();
+    let c2 = conf.clone();
+    let rows = ctx.state.db(move |conn, _| service::decision_rows(conn, &user, &c2)).await?;
+    let unreleased = |conflicted: bool| {
+        rows.iter()
+            .filter(|r| r.conflicted == conflicted)
+            .filter(|r| (r.state == "accepted" || r.state == "rejected") && r.decision_released_at.is_none())
+            .count()
+    };
+    let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = row_view(r, &Reviewer::Organiser);
+            v["released"] = json!(r.decision_released_at.is_some());
+            v
+        })
+        .collect();
+    render::ok(
+        &ctx,
+        "decisions",
+        &format!("Decisions · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "rows": list, "unreleased": unreleased,
+            "left_for_others": left_for_others,
+        }),
+    )
+}
+
+pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = ctx.organised(slug.clone()).await?;
+    let form = pairs(&body)?;
+    let state = form
+        .iter()
+        .find(|(k, _)| k == "state")
+        .and_then(|(_, v)| ProposalState::parse(v))
+        .ok_or_else(|| AppError::BadRequest("Choose a decision.".into()))?;
+    let chosen: Vec<String> = form.iter().filter(|(k, _)| k == "proposal").map(|(_, v)| v.clone()).collect();
+    if chosen.is_empty() {
+        return Err(AppError::BadRequest("Tick at least one proposal.".into()));
+    }
+    let user = ctx.user()?.clone();
+    let d = ctx.state.db(move |conn, _| service::decide_many(conn, &user, &conf, &chosen, state)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decision-saved", d))))
+}
+
+/// The flash key of a bulk action, saying how many were left for another organiser.
+fn flash_left(key: &str, d: service::Done) -> String {
+    if d.left_for_others == 0 {
+        key.to_string()
+    } else {
+        format!("{key}-left:{}", d.left_for_others)
+    }
+}
+
+pub(super) async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = ctx.organised(slug.clone()).await?;
+    let user = ctx.user()?.clone();
+    let d = ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decisions-released", d))))
+}
+
+pub(super) async fn mc_release(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, mc) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let (s2, m2) = (slug.clone(), mc.clone());
+    let d = ctx
+        .state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &s2)?;
+            service::release(conn, st, &user, &conf, Some(&m2))
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some(&flash_left("decisions-released", d))))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ConflictForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    conflicted: String,
+}
+
+pub(super) async fn organiser_conflict(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ConflictForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let user = ctx.user()?.clone();
+    let on = form.conflicted != "0";
+    let raw_email = form.email.clone();
+    let (s2, i2) = (slug.clone(), id.clone());
+    ctx.state
+        .db(move |conn, _| {
+            let conf = conf_service::find(conn, &s2)?;
+            // Who may do this is settled before what they typed is looked at.
+            conf_service::require_organiser(conn, &conf, &user)?;
+            let email = Email::parse(&raw_email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
+            service::set_conflict(conn, &user, &conf, &i2, email.as_str(), on)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("conflict-set")))
+}

@@ -1,0 +1,89 @@
+//! The decision mail templates organisers edit (accepted and rejected).
+
+use crate::domain::review as rules;
+use crate::domain::text;
+use crate::error::AppError;
+use crate::services::conferences::Conference;
+use crate::services::review as service;
+use crate::services::views::conference as conference_view;
+use crate::web::context::Ctx;
+use crate::web::render::{self, errors_json};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+async fn notifications_page_with(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    typed: Option<Value>,
+    errors: Value,
+) -> Result<HttpResponse, AppError> {
+    let cid = conf.id;
+    let (acc, rej) = ctx
+        .state
+        .db(move |conn, _| {
+            Ok((
+                service::notification_template(conn, cid, "accepted")?,
+                service::notification_template(conn, cid, "rejected")?,
+            ))
+        })
+        .await?;
+    let form = typed.unwrap_or_else(|| json!({ "accepted_subject": acc.0, "accepted_body": acc.1, "rejected_subject": rej.0, "rejected_body": rej.1 }));
+    render::page(
+        ctx,
+        status,
+        "notifications",
+        &format!("Notification mail · {}", conf.name),
+        json!({
+            "conference": conference_view(&conf), "form": form, "errors": errors,
+            "placeholders": rules::PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+pub(super) async fn notifications_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let conf = ctx.organised(slug.into_inner()).await?;
+    notifications_page_with(&ctx, conf, StatusCode::OK, None, json!({})).await
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub(super) struct TemplatesForm {
+    #[serde(default)]
+    accepted_subject: String,
+    #[serde(default)]
+    accepted_body: String,
+    #[serde(default)]
+    rejected_subject: String,
+    #[serde(default)]
+    rejected_body: String,
+}
+
+pub(super) async fn save_notifications(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    form: web::Form<TemplatesForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let conf = ctx.organised(slug.clone()).await?;
+    let f = form.into_inner();
+    let mut p = crate::domain::Problems::default();
+    let a_s = p.check(text::single_line("accepted_subject", &f.accepted_subject, 1, 200));
+    let a_b = p.check(text::multi_line("accepted_body", &f.accepted_body, 1, 10000));
+    let r_s = p.check(text::single_line("rejected_subject", &f.rejected_subject, 1, 200));
+    let r_b = p.check(text::multi_line("rejected_body", &f.rejected_body, 1, 10000));
+    let (Some(a_s), Some(a_b), Some(r_s), Some(r_b)) = (a_s, a_b, r_s, r_b) else {
+        let typed = serde_json::to_value(&f).map_err(AppError::internal)?;
+        return notifications_page_with(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, Some(typed), errors_json(&p.0))
+            .await;
+    };
+    let user = ctx.user()?.clone();
+    ctx.state
+        .db(move |conn, _| {
+            service::save_notification_template(conn, &user, &conf, "accepted", &a_s, &a_b)?;
+            service::save_notification_template(conn, &user, &conf, "rejected", &r_s, &r_b)
+        })
+        .await?;
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))
+}

@@ -1,0 +1,40 @@
+//! Committee review: members and their scope, reviews within the review window,
+//! conflicts of interest, anonymised review, decisions and their release by mail.
+//!
+//! One file per concern: the committee, reviewing, conflicts of interest, reading
+//! reviews in bulk, decisions, their release.
+
+mod committee;
+mod conflicts;
+mod decisions;
+mod reading;
+mod release;
+mod reviewing;
+
+pub use committee::*;
+pub use conflicts::*;
+pub use decisions::*;
+pub use reading::*;
+pub use release::*;
+pub use reviewing::*;
+
+use crate::domain::account::Email;
+use crate::domain::proposal::{CallKind, ProposalState};
+use crate::domain::review as rules;
+use crate::error::AppError;
+use crate::repo::calls::{self, Call};
+use crate::repo::conferences::Conference;
+use crate::repo::microconferences as mcs;
+use crate::repo::proposals::{self, Proposal};
+pub use crate::repo::reviews::DashboardRow;
+use crate::repo::reviews::{self, Member, Scope};
+use crate::repo::users::{self, User};
+use crate::security;
+use crate::services::cfp;
+use crate::services::conferences::{is_organiser, require_organiser};
+use crate::services::mail;
+use crate::services::policy::{self, hides_proposer, review_sight, Reviewer, ReviewerFacts, Sight};
+use crate::state::AppState;
+use chrono::Utc;
+use diesel::{Connection, PgConnection};
+use serde_json::json;

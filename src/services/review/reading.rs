@@ -1,0 +1,92 @@
+//! The reviews a person may read in bulk (the API's JSON, the organisers' CSV).
+
+use super::*;
+
+/// Every review `user` may read in the conference as their review role allows
+/// (the API's JSON and CSV).
+pub fn readable_reviews(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    let (scope, role) = scope(conn, user, conf, None)?;
+    let in_scope: Option<Vec<i64>> = match role {
+        Reviewer::Organiser => None,
+        _ => Some(reviews::dashboard(conn, &scope)?.iter().map(|r| r.id).collect()),
+    };
+    readable(conn, user, conf, &role, in_scope.as_deref())
+}
+
+/// The organisers' download of every review, less those of proposals the
+/// organiser downloading it has a conflict of interest with.
+pub fn organiser_reviews(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    require_organiser(conn, conf, user)?;
+    readable(conn, user, conf, &Reviewer::Organiser, None)
+}
+
+/// The reviews of the proposals in scope (`None`: all of the conference) that
+/// `review_sight` lets `user` read, proposers blanked where hidden.
+pub(super) fn readable(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    role: &Reviewer,
+    in_scope: Option<&[i64]>,
+) -> Result<Vec<reviews::ExportRow>, AppError> {
+    let rows = reviews::export(conn, conf.id, user.id)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| in_scope.is_none_or(|ids| ids.contains(&r.proposal_db_id)))
+        .filter(|r| match review_sight(role, r.conflicted, &r.reviews_visibility, r.viewer_reviewed) {
+            Sight::All => true,
+            Sight::Own => r.reviewer_id == user.id,
+            Sight::Nothing => false,
+        })
+        .map(|mut r| {
+            if hides_proposer(r.anonymised, role) {
+                r.proposer = String::new();
+                r.proposer_email = String::new();
+            }
+            r
+        })
+        .collect())
+}
+
+/// The CSV of reviews (formula cells neutralised), for the organisers'
+/// download and the API alike.
+pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
+    let mut out = crate::domain::csv::row(
+        &[
+            "proposal",
+            "title",
+            "call",
+            "state",
+            "proposer",
+            "proposer_email",
+            "reviewer",
+            "score",
+            "comment",
+            "note_to_proposer",
+        ]
+        .map(String::from),
+    );
+    for r in rows {
+        out.push_str(&crate::domain::csv::row(&[
+            r.proposal_id.to_string(),
+            r.title.clone(),
+            r.call.clone(),
+            r.state.clone(),
+            r.proposer.clone(),
+            r.proposer_email.clone(),
+            r.reviewer.clone(),
+            r.score.to_string(),
+            r.comment.clone(),
+            r.note_to_proposer.clone(),
+        ]));
+    }
+    out
+}

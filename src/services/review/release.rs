@@ -1,0 +1,103 @@
+//! Releasing decisions to the proposers by mail, with the organisers' templates.
+
+use super::*;
+
+pub const DEFAULT_ACCEPTED: (&str, &str) = (
+    "Your proposal “{title}” was accepted",
+    "Dear {name},\n\nwe are happy to tell you that your proposal “{title}” for {conference} was {decision}.\n\n{note}\n\nSee it here: {link}\n\nThe programme committee",
+);
+pub const DEFAULT_REJECTED: (&str, &str) = (
+    "About your proposal “{title}”",
+    "Dear {name},\n\nthank you for your proposal “{title}” for {conference}. We could not accept it this time.\n\n{note}\n\nSee it here: {link}\n\nThe programme committee",
+);
+
+pub fn notification_template(
+    conn: &mut PgConnection,
+    conf_id: i64,
+    decision: &str,
+) -> Result<(String, String), AppError> {
+    let default = if decision == "accepted" { DEFAULT_ACCEPTED } else { DEFAULT_REJECTED };
+    Ok(reviews::template(conn, conf_id, decision)?.unwrap_or((default.0.to_string(), default.1.to_string())))
+}
+
+pub fn save_notification_template(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    decision: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    require_organiser(conn, conf, actor)?;
+    if decision != "accepted" && decision != "rejected" {
+        return Err(AppError::BadRequest("Choose accepted or rejected.".into()));
+    }
+    Ok(reviews::save_template(conn, conf.id, decision, subject, body)?)
+}
+
+/// Releases every decided, unreleased proposal in scope: one mail per person on
+/// it, through the outbox, in the same transaction that marks it released — so
+/// releasing twice sends nothing twice. Accepted MCs become microconferences now.
+/// Proposals the actor has a conflict of interest with stay for someone else.
+pub fn release(
+    conn: &mut PgConnection,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    mc_public_id: Option<&str>,
+) -> Result<Done, AppError> {
+    conn.transaction(|conn| {
+        let topic_call = match mc_public_id {
+            Some(mc) => Some(cfp::led_microconference(conn, actor, conf, mc)?.1.id),
+            None => {
+                require_organiser(conn, conf, actor)?;
+                None
+            }
+        };
+        let conflicted = reviews::conflicted_proposals(conn, conf.id, actor.id)?;
+        let released = proposals::release_decisions(conn, conf.id, topic_call, &conflicted)?;
+        let left_for_others = proposals::unreleased_decisions(conn, conf.id, topic_call, &conflicted)?;
+        for p in &released {
+            notify(conn, st, conf, p)?;
+            let call = calls::find(conn, p.call_id)?;
+            if p.state == "accepted" && cfp::kind_of(&call) == CallKind::Microconference {
+                let mc = cfp::make_microconference(conn, conf, p)?;
+                mcs::set_comp_passes(conn, mc.id, conf.comp_passes_per_mc)?;
+                crate::services::registration::comp_codes_for_microconference(
+                    conn,
+                    conf,
+                    mc.id,
+                    &mc.title,
+                    conf.comp_passes_per_mc,
+                )?;
+            }
+        }
+        Ok(Done { done: released.len(), left_for_others })
+    })
+}
+
+pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposal) -> Result<(), AppError> {
+    let (subject, body) = notification_template(conn, conf.id, &p.state)?;
+    let mut people: Vec<User> = vec![users::find(conn, p.submitter_id)?];
+    for person in proposals::people(conn, p.id)? {
+        if let (Some(uid), "accepted") = (person.user_id, person.status.as_str()) {
+            people.push(users::find(conn, uid)?);
+        }
+    }
+    let link = format!("{}/c/{}/proposals/{}", st.config.base_url, conf.slug, p.public_id);
+    for u in people {
+        let values = [
+            ("name", u.name.as_str()),
+            ("title", p.title.as_str()),
+            ("decision", p.state.as_str()),
+            ("note", p.decision_note.as_str()),
+            ("conference", conf.name.as_str()),
+            ("link", link.as_str()),
+        ];
+        // Subjects are one line: placeholders cannot smuggle a header in.
+        let subject = rules::fill(&subject, &values).replace(['\r', '\n'], " ");
+        let text = rules::fill(&body, &values);
+        mail::queue(conn, st, &u.email, &subject, "decision", json!({ "text": text }))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! Who reviews what, and reviewing: a reviewer's scope, the proposals they may
+//! review, what they see of others' reviews, and saving their own.
+
+use super::*;
+
+/// The scope a user reviews in: the conference's calls (committee) or one MC's topics (leads).
+pub fn scope(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    mc_public_id: Option<&str>,
+) -> Result<(Scope, Reviewer), AppError> {
+    let base = Scope {
+        conference_id: conf.id,
+        viewer_id: user.id,
+        topic_call: None,
+        call_ids: vec![],
+        track_ids: vec![],
+        include_conflicted: false,
+    };
+    if let Some(mc) = mc_public_id {
+        let (mc, call) = cfp::led_microconference(conn, user, conf, mc)?;
+        return Ok((Scope { topic_call: Some(call.id), ..base }, Reviewer::Lead(mc.id)));
+    }
+    if let Some(m) = reviews::membership(conn, conf.id, user.id)? {
+        let s = Scope { call_ids: m.call_ids.clone(), track_ids: m.track_ids.clone(), ..base };
+        return Ok((s, Reviewer::Member(m)));
+    }
+    if is_organiser(conn, conf, user)? {
+        return Ok((base, Reviewer::Organiser));
+    }
+    Err(AppError::Forbidden)
+}
+
+/// May this user review this proposal? Everything that is not explicitly in
+/// their scope, or is conflicted, answers 404 (its existence is not revealed).
+pub fn reviewable(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    public_id: &str,
+) -> Result<(Proposal, Call, Reviewer), AppError> {
+    let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
+    let p = proposals::by_public_id(conn, id)?.filter(|p| p.conference_id == conf.id).ok_or(AppError::NotFound)?;
+    if !matches!(
+        cfp::state_of(&p),
+        ProposalState::Submitted | ProposalState::Accepted | ProposalState::Rejected | ProposalState::Maybe
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let call = calls::find(conn, p.call_id)?;
+    let facts = match call.microconference_id {
+        Some(mc) => ReviewerFacts::Topic { mc, leads_it: mcs::is_lead(conn, mc, user.id)? },
+        None => ReviewerFacts::Committee {
+            membership: reviews::membership(conn, conf.id, user.id)?,
+            organises: is_organiser(conn, conf, user)?,
+        },
+    };
+    let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
+    let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
+    if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
+        return Err(conflict_refusal(conn, conf, user)?);
+    }
+    Ok((p, call, role))
+}
+
+/// The reviews of one proposal as a reviewer may read them on its review page.
+pub struct ReviewsSeen {
+    pub own: Option<reviews::Review>,
+    /// Others' reviews with their reviewers' names (empty unless `sight` is `All`).
+    pub others: Vec<(reviews::Review, String)>,
+    /// Every score (empty unless `sight` is `All`).
+    pub scores: Vec<i32>,
+    pub sight: Sight,
+}
+
+pub fn reviews_seen(
+    conn: &mut PgConnection,
+    user: &User,
+    p: &Proposal,
+    call: &Call,
+    role: &Reviewer,
+) -> Result<ReviewsSeen, AppError> {
+    let all = reviews::reviews_of(conn, p.id)?;
+    let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
+    let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
+    let sight = review_sight(role, conflicted, &call.reviews_visibility, own.is_some());
+    let (others, scores) = match sight {
+        Sight::All => (
+            all.iter().filter(|(r, _)| r.reviewer_id != user.id).cloned().collect(),
+            all.iter().map(|(r, _)| r.score).collect(),
+        ),
+        Sight::Own | Sight::Nothing => (Vec::new(), Vec::new()),
+    };
+    let own = if sight == Sight::Nothing { None } else { own };
+    Ok(ReviewsSeen { own, others, scores, sight })
+}
+
+pub fn dashboard(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    mc: Option<&str>,
+) -> Result<(Vec<DashboardRow>, Reviewer), AppError> {
+    let (scope, role) = scope(conn, user, conf, mc)?;
+    Ok((reviews::dashboard(conn, &scope)?, role))
+}
+
+/// A proposal's topics, and its proposer as `review_subject` shows them.
+pub type Subject = (Vec<(String, String)>, Option<serde_json::Value>);
+
+/// A proposal as its review page shows it: topics, and its proposer (name,
+/// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
+pub fn review_subject(
+    conn: &mut PgConnection,
+    p: &Proposal,
+    call: &Call,
+    role: &Reviewer,
+) -> Result<Subject, AppError> {
+    let topics = proposals::topics(conn, p.id)?;
+    if hides_proposer(call.anonymised, role) {
+        return Ok((topics, None));
+    }
+    let u = users::find(conn, p.submitter_id)?;
+    let people: Vec<String> =
+        proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+    Ok((topics, Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))))
+}
+
+/// Where a reviewer goes back to from a proposal: its MC's review page, or the conference's.
+pub fn review_home(conn: &mut PgConnection, conf: &Conference, call: &Call) -> Result<String, AppError> {
+    Ok(match call.microconference_id {
+        Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, mcs::find(conn, mc)?.public_id),
+        None => format!("/c/{}/review", conf.slug),
+    })
+}
+
+pub struct ReviewInput {
+    pub score: i32,
+    pub comment: String,
+    pub note: String,
+}
+
+pub fn save_review(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    public_id: &str,
+    input: &ReviewInput,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (p, call, _) = reviewable(conn, user, conf, public_id)?;
+        if !rules::review_open(call.review_opens_at, call.review_closes_at, Utc::now()) {
+            return Err(AppError::Conflict("Review is closed for this call.".into()));
+        }
+        if !(call.score_min..=call.score_max).contains(&input.score) {
+            return Err(AppError::BadRequest(format!("Choose a score from {} to {}.", call.score_min, call.score_max)));
+        }
+        Ok(reviews::upsert_review(conn, p.id, user.id, input.score, &input.comment, &input.note)?)
+    })
+}
