@@ -8,7 +8,7 @@ use crate::services::accounts::{self, LoginGate, User};
 use crate::state::blocking;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
-use crate::web::render::{self, errors_json};
+use crate::web::render;
 use crate::web::{cookie, removal, safe_next, SESSION_COOKIE};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -547,45 +547,33 @@ struct ForgotForm {
 }
 
 async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render::ok(&ctx, "forgot", "Forgot your password?", json!({ "form": { "email": "" }, "errors": {}, "sent": false }))
+    forgot_page(&ctx, "", Rejected::none(), false)
+}
+
+fn forgot_page(ctx: &Ctx, email: &str, rejected: Rejected, sent: bool) -> Result<HttpResponse, AppError> {
+    let data = json!({ "form": { "email": email }, "errors": rejected.errors, "sent": sent });
+    render::page(ctx, rejected.status, "forgot", "Forgot your password?", data)
 }
 
 async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> Result<HttpResponse, AppError> {
-    let email = match Email::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => {
-            return render::page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "forgot",
-                "Forgot your password?",
-                json!({
-                    "form": { "email": form.email }, "errors": errors_json(&[e]), "sent": false,
-                }),
-            )
-        }
-    };
-    // Counted whether or not the address has an account, so the limit reveals nothing.
-    if !account_mail_allowed(&ctx, &req, &email).await? {
-        return render::page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "forgot",
-            "Forgot your password?",
-            json!({
-                "form": { "email": form.email },
-                "errors": errors_json(&[FieldError::new("email", TOO_MANY_MAILS)]), "sent": false,
-            }),
-        );
-    }
-    ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
-    // The same answer whether or not the address has an account.
-    render::ok(
-        &ctx,
-        "forgot",
-        "Forgot your password?",
-        json!({ "form": { "email": form.email }, "errors": {}, "sent": true }),
+    let typed = form.email.clone();
+    form::handle(
+        form.into_inner(),
+        |form| Email::parse(&form.email).map_err(|e| Problems(vec![e])),
+        |email| async {
+            // Counted whether or not the address has an account, so the limit reveals nothing.
+            if !account_mail_allowed(&ctx, &req, &email).await? {
+                return Ok(Err(TooManyMails));
+            }
+            ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
+            Ok(Ok(()))
+        },
+        too_many_mails,
+        |form, rejected| std::future::ready(forgot_page(&ctx, &form.email, rejected, false)),
+        // The same answer whether or not the address has an account.
+        |()| std::future::ready(forgot_page(&ctx, &typed, Rejected::none(), true)),
     )
+    .await
 }
 
 async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
@@ -595,7 +583,12 @@ async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse,
     if !live {
         return bad_reset_link(&ctx);
     }
-    render::ok(&ctx, "reset", "Choose a new password", json!({ "token": token, "errors": {} }))
+    reset_page(&ctx, &token, Rejected::none())
+}
+
+fn reset_page(ctx: &Ctx, token: &str, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let data = json!({ "token": token, "errors": rejected.errors });
+    render::page(ctx, rejected.status, "reset", "Choose a new password", data)
 }
 
 fn bad_reset_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
@@ -620,33 +613,36 @@ struct ResetForm {
 }
 
 async fn reset(ctx: Ctx, form: web::Form<ResetForm>) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let password = match NewPassword::parse("password", &form.password) {
-        Ok(p) => p,
-        Err(e) => {
-            return render::page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "reset",
-                "Choose a new password",
-                json!({
-                    "token": form.token, "errors": errors_json(&[e]),
-                }),
-            )
-        }
-    };
-    // A dead link is refused before the slow hash.
-    let t = form.token.clone();
-    if t.len() > 64 || !ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await? {
-        return bad_reset_link(&ctx);
-    }
-    let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
-    let token = form.token;
-    let done = ctx.state.db(move |conn, st| accounts::reset_password(conn, st, &token, &hash)).await?;
+    let token = form.token.clone();
+    form::handle(
+        form.into_inner(),
+        |form| NewPassword::parse("password", &form.password).map_err(|e| Problems(vec![e])),
+        |password| async {
+            // A dead link is refused before the slow hash.
+            let t = token.clone();
+            if t.len() > 64 || !ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await? {
+                return Ok(Ok(false));
+            }
+            let hash =
+                blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
+            let t = token.clone();
+            let done = ctx.state.db(move |conn, st| accounts::reset_password(conn, st, &t, &hash)).await?;
+            Ok(Ok::<_, Infallible>(done))
+        },
+        |e| match e {},
+        |form, rejected| std::future::ready(reset_page(&ctx, &form.token, rejected)),
+        |done| std::future::ready(reset_done(&ctx, done)),
+    )
+    .await
+}
+
+/// After a reset: to the login page with this browser's session ended, or the
+/// dead-link page when the link no longer worked.
+fn reset_done(ctx: &Ctx, done: bool) -> Result<HttpResponse, AppError> {
     if !done {
-        return bad_reset_link(&ctx);
+        return bad_reset_link(ctx);
     }
-    let mut resp = render::redirect(&ctx, "/login", Some("password-reset"));
+    let mut resp = render::redirect(ctx, "/login", Some("password-reset"));
     resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies())).ok();
     Ok(resp)
 }
