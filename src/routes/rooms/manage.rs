@@ -68,7 +68,6 @@ pub(super) async fn add_room(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
-    let rooms = rooms_path(&conf);
     let c = conf.clone();
     form::handle(
         form.into_inner(),
@@ -76,7 +75,7 @@ pub(super) async fn add_room(
         |draft| ctx.state.db(move |conn, _| Ok(service::add_room(conn, &actor, &c, &draft))),
         room_refusal,
         |input, rejected| manage_page(&ctx, conf.clone(), Typed::Room(input), rejected),
-        |_| async { form::see_other(&ctx, &rooms, "room-added") },
+        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-added") },
     )
     .await
 }
@@ -110,7 +109,6 @@ pub(super) async fn save_settings(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
-    let rooms = rooms_path(&conf);
     let c = conf.clone();
     form::handle(
         SettingsInput::from_form(&form, &service::conference_days(&conf)),
@@ -121,7 +119,7 @@ pub(super) async fn save_settings(
         },
         |e| match e {},
         |input, rejected| manage_page(&ctx, conf.clone(), Typed::Settings(input), rejected),
-        |_| async { form::see_other(&ctx, &rooms, "room-settings-saved") },
+        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-settings-saved") },
     )
     .await
 }
