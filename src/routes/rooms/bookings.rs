@@ -16,14 +16,11 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+/// A block: the room and range (as for a move) and what the block is called.
 #[derive(Deserialize, serde::Serialize, Default, Clone)]
 pub(super) struct BlockForm {
-    #[serde(default)]
-    room: String,
-    #[serde(default)]
-    start: String,
-    #[serde(default)]
-    end: String,
+    #[serde(flatten)]
+    range: MoveForm,
     #[serde(default)]
     title: String,
 }
@@ -87,11 +84,10 @@ impl BlockForm {
     /// The room, the range and the title of a block.
     fn parse(&self, tz: chrono_tz::Tz) -> Result<(Uuid, Span, String), Problems> {
         let mut p = Problems::default();
-        let room = parse_room(&mut p, &self.room);
-        let span = parse_range(tz, &mut p, &self.start, &self.end);
+        let place = self.range.read(tz, &mut p);
         let title = p.check(text::single_line("title", &self.title, 1, 120));
-        match (room, span, title) {
-            (Some(room), Some(span), Some(title)) => Ok((room, span, title)),
+        match (place, title) {
+            (Some((room, span)), Some(title)) => Ok((room, span, title)),
             _ => Err(p),
         }
     }
@@ -99,7 +95,7 @@ impl BlockForm {
     /// The day the form is about: the start's, when the range reads, else the default day.
     fn day(&self, conf: &Conference) -> NaiveDate {
         let tz = service::tz(conf);
-        parse_range(tz, &mut Problems::default(), &self.start, &self.end)
+        parse_range(tz, &mut Problems::default(), &self.range.start, &self.range.end)
             .map(|s| day_of(s, tz))
             .unwrap_or(service::default_day(conf, Utc::now()))
     }
@@ -210,12 +206,14 @@ impl MoveForm {
     /// The room and the range the booking moves to.
     fn parse(&self, tz: chrono_tz::Tz) -> Result<(Uuid, Span), Problems> {
         let mut p = Problems::default();
-        let room = parse_room(&mut p, &self.room);
-        let span = parse_range(tz, &mut p, &self.start, &self.end);
-        match (room, span) {
-            (Some(room), Some(span)) => Ok((room, span)),
-            _ => Err(p),
-        }
+        self.read(tz, &mut p).ok_or(p)
+    }
+
+    /// The room and the range, with what is wrong with them added to `p`.
+    fn read(&self, tz: chrono_tz::Tz, p: &mut Problems) -> Option<(Uuid, Span)> {
+        let room = parse_room(p, &self.room);
+        let span = parse_range(tz, p, &self.start, &self.end);
+        room.zip(span)
     }
 }
 
