@@ -4,15 +4,17 @@ use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword}
 use crate::domain::{text, FieldError, Problems};
 use crate::error::AppError;
 use crate::security;
-use crate::services::accounts::{self, LoginGate};
+use crate::services::accounts::{self, LoginGate, User};
 use crate::state::blocking;
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Refusal, Rejected};
+use crate::web::render;
 use crate::web::{cookie, removal, safe_next, SESSION_COOKIE};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
+use std::convert::Infallible;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/signup", web::get().to(signup_form))
@@ -46,34 +48,57 @@ pub struct SignupForm {
 }
 
 async fn signup_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
-    let next = safe_next(q.next.as_deref());
-    let data = json!({ "form": { "name": "", "email": "", "next": next }, "errors": {} });
-    render::ok(&ctx, "signup", "Create an account", data)
+    let form = SignupForm { next: q.into_inner().next, ..Default::default() };
+    signup_page(&ctx, &form, Rejected::none())
+}
+
+fn signup_page(ctx: &Ctx, form: &SignupForm, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let data = json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": rejected.errors });
+    render::page(ctx, rejected.status, "signup", "Create an account", data)
+}
+
+impl SignupForm {
+    fn parse(&self) -> Result<(String, Email, NewPassword), Problems> {
+        let mut p = Problems::default();
+        let name = p.check(text::single_line("name", &self.name, 1, 200));
+        let email = p.check(Email::parse(&self.email));
+        let password = p.check(NewPassword::parse("password", &self.password));
+        match (name, email, password) {
+            (Some(name), Some(email), Some(password)) => Ok((name, email, password)),
+            _ => Err(p),
+        }
+    }
+}
+
+/// Too many mails went to an address already: 429 on its field.
+struct TooManyMails;
+
+fn too_many_mails(_: TooManyMails) -> Refusal {
+    Refusal::Again(Rejected::fields(StatusCode::TOO_MANY_REQUESTS, &[FieldError::new("email", TOO_MANY_MAILS)]))
 }
 
 async fn signup(ctx: Ctx, req: HttpRequest, form: web::Form<SignupForm>) -> Result<HttpResponse, AppError> {
-    let mut p = Problems::default();
-    let name = p.check(text::single_line("name", &form.name, 1, 200));
-    let email = p.check(Email::parse(&form.email));
-    let password = p.check(NewPassword::parse("password", &form.password));
-    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        let next = safe_next(form.next.as_deref());
-        let data =
-            json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": errors_json(&p.0) });
-        return render::page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "signup", "Create an account", data);
-    };
-    // Throttled before the slow hash, so a flood costs us a counter, not a CPU.
-    if !account_mail_allowed(&ctx, &req, &email).await? {
-        let next = safe_next(form.next.as_deref());
-        let errors = errors_json(&[FieldError::new("email", TOO_MANY_MAILS)]);
-        let data = json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": errors });
-        return render::page(&ctx, StatusCode::TOO_MANY_REQUESTS, "signup", "Create an account", data);
-    }
-    let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
-    let shown = email.to_string();
     let next = safe_next(form.next.as_deref());
-    ctx.state.db(move |conn, st| accounts::sign_up(conn, st, &email, &name, &hash, &next)).await?;
-    render::ok(&ctx, "signup_done", "Check your mail", json!({ "email": shown }))
+    form::handle(
+        form.into_inner(),
+        SignupForm::parse,
+        |(name, email, password)| async {
+            // Throttled before the slow hash, so a flood costs us a counter, not a CPU.
+            if !account_mail_allowed(&ctx, &req, &email).await? {
+                return Ok(Err(TooManyMails));
+            }
+            let hash =
+                blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
+            let shown = email.to_string();
+            ctx.state.db(move |conn, st| accounts::sign_up(conn, st, &email, &name, &hash, &next)).await?;
+            Ok(Ok(shown))
+        },
+        too_many_mails,
+        |form, rejected| std::future::ready(signup_page(&ctx, &form, rejected)),
+        |shown| std::future::ready(render::ok(&ctx, "signup_done", "Check your mail", json!({ "email": shown }))),
+    )
+    .await
 }
 
 const TOO_MANY_MAILS: &str = "has been sent several mails already: please wait an hour, or check your spam folder";
@@ -339,6 +364,32 @@ async fn account(ctx: Ctx) -> Result<HttpResponse, AppError> {
     account_page(&ctx, page).await
 }
 
+/// Which form on the account page is shown again, and what was typed in it
+/// (a password is never shown again).
+enum Typed {
+    Profile(ProfileForm),
+    Password,
+    Token(TokenForm),
+}
+
+/// The account page of `user` with one of its forms shown again.
+async fn account_again(ctx: &Ctx, user: &User, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let mut page = AccountPage::of(user);
+    page.status = rejected.status;
+    match typed {
+        Typed::Profile(form) => {
+            page.profile = serde_json::to_value(&form).map_err(AppError::internal)?;
+            page.errors = rejected.errors;
+        }
+        Typed::Password => page.password_errors = rejected.errors,
+        Typed::Token(form) => {
+            page.token_form = serde_json::to_value(&form).map_err(AppError::internal)?;
+            page.token_errors = rejected.errors;
+        }
+    }
+    account_page(ctx, page).await
+}
+
 #[derive(Deserialize, serde::Serialize)]
 struct ProfileForm {
     #[serde(default)]
@@ -349,21 +400,34 @@ struct ProfileForm {
     bio: String,
 }
 
+impl ProfileForm {
+    fn parse(&self) -> Result<(String, String, String), Problems> {
+        let mut p = Problems::default();
+        let name = p.check(text::single_line("name", &self.name, 1, 200));
+        let affiliation = p.check(text::single_line("affiliation", &self.affiliation, 0, 200));
+        let bio = p.check(text::multi_line("bio", &self.bio, 0, 2000));
+        match (name, affiliation, bio) {
+            (Some(name), Some(affiliation), Some(bio)) => Ok((name, affiliation, bio)),
+            _ => Err(p),
+        }
+    }
+}
+
 async fn save_profile(ctx: Ctx, form: web::Form<ProfileForm>) -> Result<HttpResponse, AppError> {
-    let user_id = ctx.account()?.id;
-    let mut p = Problems::default();
-    let name = p.check(text::single_line("name", &form.name, 1, 200));
-    let affiliation = p.check(text::single_line("affiliation", &form.affiliation, 0, 200));
-    let bio = p.check(text::multi_line("bio", &form.bio, 0, 2000));
-    let (Some(name), Some(affiliation), Some(bio)) = (name, affiliation, bio) else {
-        let mut page = AccountPage::of(ctx.account()?);
-        page.status = StatusCode::UNPROCESSABLE_ENTITY;
-        page.profile = serde_json::to_value(&*form).map_err(AppError::internal)?;
-        page.errors = errors_json(&p.0);
-        return account_page(&ctx, page).await;
-    };
-    ctx.state.db(move |conn, _| accounts::update_profile(conn, user_id, &name, &affiliation, &bio)).await?;
-    Ok(render::redirect(&ctx, "/account", Some("profile-saved")))
+    let user = ctx.account()?.clone();
+    let user_id = user.id;
+    form::handle(
+        form.into_inner(),
+        ProfileForm::parse,
+        |(name, affiliation, bio)| async {
+            let saved = ctx.state.db(move |conn, _| accounts::update_profile(conn, user_id, &name, &affiliation, &bio));
+            saved.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |form, rejected| account_again(&ctx, &user, Typed::Profile(form), rejected),
+        |_| std::future::ready(form::see_other(&ctx, "/account", "profile-saved")),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -379,23 +443,38 @@ async fn change_password(ctx: Ctx, form: web::Form<PasswordForm>) -> Result<Http
     let form = form.into_inner();
     let stored = user.password_hash.clone();
     let current = form.current_password.clone();
+    // The slow check runs first: parsing the form needs its answer.
     let current_ok =
         form.current_password.len() <= 1024 && blocking(move || security::verify_password(&current, &stored)).await?;
-    let mut p = Problems::default();
-    if !current_ok {
-        p.add("current_password", "is not your current password");
-    }
-    let new = p.check(NewPassword::parse("new_password", &form.new_password));
-    let Some(new) = new.filter(|_| p.is_empty()) else {
-        let mut page = AccountPage::of(&user);
-        page.status = StatusCode::UNPROCESSABLE_ENTITY;
-        page.password_errors = errors_json(&p.0);
-        return account_page(&ctx, page).await;
+    let parse = |form: &PasswordForm| {
+        let mut p = Problems::default();
+        if !current_ok {
+            p.add("current_password", "is not your current password");
+        }
+        let new = p.check(NewPassword::parse("new_password", &form.new_password));
+        new.filter(|_| p.is_empty()).ok_or(p)
     };
-    let hash = blocking(move || security::hash_password(new.expose())).await?.map_err(AppError::internal)?;
-    // Every session and token of the account ends; this browser gets a new session.
-    let session = ctx.state.db(move |conn, st| accounts::change_password(conn, st, &user, &hash)).await?;
-    Ok(with_session(&ctx, render::redirect(&ctx, "/account", Some("password-changed")), session))
+    let u = user.clone();
+    form::handle(
+        form,
+        parse,
+        |new| async {
+            let hash = blocking(move || security::hash_password(new.expose())).await?.map_err(AppError::internal)?;
+            // Every session and token of the account ends; this browser gets a new session.
+            let session = ctx.state.db(move |conn, st| accounts::change_password(conn, st, &u, &hash)).await?;
+            Ok(Ok::<_, Infallible>(session))
+        },
+        |e| match e {},
+        |_, rejected| account_again(&ctx, &user, Typed::Password, rejected),
+        |session| {
+            std::future::ready(Ok(with_session(
+                &ctx,
+                render::redirect(&ctx, "/account", Some("password-changed")),
+                session,
+            )))
+        },
+    )
+    .await
 }
 
 async fn resend_verification(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -418,26 +497,40 @@ struct TokenForm {
     expires_in: String,
 }
 
+impl TokenForm {
+    fn parse(&self) -> Result<accounts::TokenRequest, Problems> {
+        let mut p = Problems::default();
+        let name = p.check(text::single_line("name", &self.name, 1, 100));
+        let scope = p.check(ApiScope::parse(&self.scope));
+        let lifetime = p.check(parse_token_lifetime(&self.expires_in));
+        match (name, scope, lifetime) {
+            (Some(name), Some(scope), Some(lifetime)) => Ok(accounts::TokenRequest { name, scope, lifetime }),
+            _ => Err(p),
+        }
+    }
+}
+
 async fn issue_token(ctx: Ctx, form: web::Form<TokenForm>) -> Result<HttpResponse, AppError> {
     // Only a confirmed account holds tokens (403 "confirm first" otherwise).
     let user = ctx.user()?.clone();
-    let form = form.into_inner();
-    let mut p = Problems::default();
-    let name = p.check(text::single_line("name", &form.name, 1, 100));
-    let scope = p.check(ApiScope::parse(&form.scope));
-    let lifetime = p.check(parse_token_lifetime(&form.expires_in));
-    let mut page = AccountPage::of(&user);
-    let (Some(name), Some(scope), Some(lifetime)) = (name, scope, lifetime) else {
-        page.status = StatusCode::UNPROCESSABLE_ENTITY;
-        page.token_form = serde_json::to_value(&form).map_err(AppError::internal)?;
-        page.token_errors = errors_json(&p.0);
-        return account_page(&ctx, page).await;
-    };
-    let request = accounts::TokenRequest { name, scope, lifetime };
-    let token = ctx.state.db(move |conn, _| accounts::issue_api_token(conn, &user, &request)).await?;
-    // Shown once, on this page, never again: only its hash is stored.
-    page.new_token = Some(token);
-    account_page(&ctx, page).await
+    let u = user.clone();
+    form::handle(
+        form.into_inner(),
+        TokenForm::parse,
+        |request| async {
+            let issued = ctx.state.db(move |conn, _| accounts::issue_api_token(conn, &u, &request));
+            issued.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |form, rejected| account_again(&ctx, &user, Typed::Token(form), rejected),
+        |token| async {
+            // Shown once, on this page, never again: only its hash is stored.
+            let mut page = AccountPage::of(&user);
+            page.new_token = Some(token);
+            account_page(&ctx, page).await
+        },
+    )
+    .await
 }
 
 async fn revoke_token(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -454,45 +547,33 @@ struct ForgotForm {
 }
 
 async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render::ok(&ctx, "forgot", "Forgot your password?", json!({ "form": { "email": "" }, "errors": {}, "sent": false }))
+    forgot_page(&ctx, "", Rejected::none(), false)
+}
+
+fn forgot_page(ctx: &Ctx, email: &str, rejected: Rejected, sent: bool) -> Result<HttpResponse, AppError> {
+    let data = json!({ "form": { "email": email }, "errors": rejected.errors, "sent": sent });
+    render::page(ctx, rejected.status, "forgot", "Forgot your password?", data)
 }
 
 async fn forgot(ctx: Ctx, req: HttpRequest, form: web::Form<ForgotForm>) -> Result<HttpResponse, AppError> {
-    let email = match Email::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => {
-            return render::page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "forgot",
-                "Forgot your password?",
-                json!({
-                    "form": { "email": form.email }, "errors": errors_json(&[e]), "sent": false,
-                }),
-            )
-        }
-    };
-    // Counted whether or not the address has an account, so the limit reveals nothing.
-    if !account_mail_allowed(&ctx, &req, &email).await? {
-        return render::page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "forgot",
-            "Forgot your password?",
-            json!({
-                "form": { "email": form.email },
-                "errors": errors_json(&[FieldError::new("email", TOO_MANY_MAILS)]), "sent": false,
-            }),
-        );
-    }
-    ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
-    // The same answer whether or not the address has an account.
-    render::ok(
-        &ctx,
-        "forgot",
-        "Forgot your password?",
-        json!({ "form": { "email": form.email }, "errors": {}, "sent": true }),
+    let typed = form.email.clone();
+    form::handle(
+        form.into_inner(),
+        |form| Email::parse(&form.email).map_err(|e| Problems(vec![e])),
+        |email| async {
+            // Counted whether or not the address has an account, so the limit reveals nothing.
+            if !account_mail_allowed(&ctx, &req, &email).await? {
+                return Ok(Err(TooManyMails));
+            }
+            ctx.state.db(move |conn, st| accounts::request_password_reset(conn, st, &email)).await?;
+            Ok(Ok(()))
+        },
+        too_many_mails,
+        |form, rejected| std::future::ready(forgot_page(&ctx, &form.email, rejected, false)),
+        // The same answer whether or not the address has an account.
+        |()| std::future::ready(forgot_page(&ctx, &typed, Rejected::none(), true)),
     )
+    .await
 }
 
 async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
@@ -502,7 +583,12 @@ async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<HttpResponse,
     if !live {
         return bad_reset_link(&ctx);
     }
-    render::ok(&ctx, "reset", "Choose a new password", json!({ "token": token, "errors": {} }))
+    reset_page(&ctx, &token, Rejected::none())
+}
+
+fn reset_page(ctx: &Ctx, token: &str, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let data = json!({ "token": token, "errors": rejected.errors });
+    render::page(ctx, rejected.status, "reset", "Choose a new password", data)
 }
 
 fn bad_reset_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
@@ -527,33 +613,36 @@ struct ResetForm {
 }
 
 async fn reset(ctx: Ctx, form: web::Form<ResetForm>) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let password = match NewPassword::parse("password", &form.password) {
-        Ok(p) => p,
-        Err(e) => {
-            return render::page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "reset",
-                "Choose a new password",
-                json!({
-                    "token": form.token, "errors": errors_json(&[e]),
-                }),
-            )
-        }
-    };
-    // A dead link is refused before the slow hash.
-    let t = form.token.clone();
-    if t.len() > 64 || !ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await? {
-        return bad_reset_link(&ctx);
-    }
-    let hash = blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
-    let token = form.token;
-    let done = ctx.state.db(move |conn, st| accounts::reset_password(conn, st, &token, &hash)).await?;
+    let token = form.token.clone();
+    form::handle(
+        form.into_inner(),
+        |form| NewPassword::parse("password", &form.password).map_err(|e| Problems(vec![e])),
+        |password| async {
+            // A dead link is refused before the slow hash.
+            let t = token.clone();
+            if t.len() > 64 || !ctx.state.db(move |conn, _| accounts::reset_token_live(conn, &t)).await? {
+                return Ok(Ok(false));
+            }
+            let hash =
+                blocking(move || security::hash_password(password.expose())).await?.map_err(AppError::internal)?;
+            let t = token.clone();
+            let done = ctx.state.db(move |conn, st| accounts::reset_password(conn, st, &t, &hash)).await?;
+            Ok(Ok::<_, Infallible>(done))
+        },
+        |e| match e {},
+        |form, rejected| std::future::ready(reset_page(&ctx, &form.token, rejected)),
+        |done| std::future::ready(reset_done(&ctx, done)),
+    )
+    .await
+}
+
+/// After a reset: to the login page with this browser's session ended, or the
+/// dead-link page when the link no longer worked.
+fn reset_done(ctx: &Ctx, done: bool) -> Result<HttpResponse, AppError> {
     if !done {
-        return bad_reset_link(&ctx);
+        return bad_reset_link(ctx);
     }
-    let mut resp = render::redirect(&ctx, "/login", Some("password-reset"));
+    let mut resp = render::redirect(ctx, "/login", Some("password-reset"));
     resp.add_cookie(&removal(SESSION_COOKIE, ctx.state.config.secure_cookies())).ok();
     Ok(resp)
 }

@@ -8,8 +8,9 @@ use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::policy;
 use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
+use crate::web::form::{self, Refusal, Rejected};
 use crate::web::page_cache::Slot;
-use crate::web::render::{self, errors_json};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -132,20 +133,8 @@ async fn new_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRes
         duration: cfp::kind_of(&call).duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
         ..Default::default()
     };
-    form_page(
-        &ctx,
-        StatusCode::OK,
-        FormPage {
-            conf: &conf,
-            call: &call,
-            tracks: &tracks,
-            input: &input,
-            errors: json!({}),
-            preview: None,
-            action: format!("/c/{slug}/cfp/{call_id}/propose"),
-            editing: false,
-        },
-    )
+    let proposing = Proposing::New { call_id };
+    proposal_page(&ctx, &slug, (&conf, &call, &tracks), &proposing, &input, Rejected::none(), None)
 }
 
 #[derive(Deserialize)]
@@ -168,19 +157,104 @@ fn limits<'a>(call: &Call, track_ids: &'a [i64], own_email: &'a str) -> Limits<'
 }
 
 /// A service refusal (closed call, cap reached…) shown on the form with the input kept.
-fn refusal(e: AppError) -> Result<(StatusCode, Value), AppError> {
+fn refusal(e: AppError) -> Refusal {
+    let form = |status, m: String| Refusal::Again(Rejected::fields(status, &[FieldError::new("form", m)]));
     match e {
-        AppError::Conflict(m) => Ok((StatusCode::CONFLICT, errors_json(&[FieldError::new("form", m)]))),
-        AppError::BadRequest(m) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors_json(&[FieldError::new("form", m)]))),
-        AppError::Forbidden => {
-            Ok((StatusCode::FORBIDDEN, errors_json(&[FieldError::new("form", "You may not propose in this call.")])))
-        }
-        AppError::TooManyRequests => Ok((
+        AppError::Conflict(m) => form(StatusCode::CONFLICT, m),
+        AppError::BadRequest(m) => form(StatusCode::UNPROCESSABLE_ENTITY, m),
+        AppError::Forbidden => form(StatusCode::FORBIDDEN, "You may not propose in this call.".into()),
+        AppError::TooManyRequests => Refusal::Again(Rejected::fields(
             StatusCode::TOO_MANY_REQUESTS,
-            errors_json(&[FieldError::new("people", crate::services::limits::INVITED_TOO_OFTEN)]),
+            &[FieldError::new("people", crate::services::limits::INVITED_TOO_OFTEN)],
         )),
-        other => Err(other),
+        other => Refusal::Fail(other),
     }
+}
+
+/// What a proposal form saves: a new proposal in a call, or the proposal `id` edited.
+#[derive(Clone)]
+enum Proposing {
+    New { call_id: String },
+    Edit { id: String },
+}
+
+/// The proposal form, new or edited, with `input` as typed.
+fn proposal_page(
+    ctx: &Ctx,
+    slug: &str,
+    (conf, call, tracks): (&Conference, &Call, &[Track]),
+    proposing: &Proposing,
+    input: &ProposalInput,
+    rejected: Rejected,
+    preview: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (action, editing) = match proposing {
+        Proposing::New { call_id } => (format!("/c/{slug}/cfp/{call_id}/propose"), false),
+        Proposing::Edit { id } => (format!("/c/{slug}/proposals/{id}/edit"), true),
+    };
+    let f = FormPage { conf, call, tracks, input, errors: rejected.errors, preview, action, editing };
+    form_page(ctx, rejected.status, f)
+}
+
+/// What came of a proposal form that read well.
+enum Saved {
+    /// "preview": nothing saved, the abstract as it will look.
+    Preview(String),
+    /// Saved; where the proposal is.
+    Proposal(String),
+}
+
+/// The proposal form posted, for a new proposal or an edit: the same checks,
+/// preview, refusals and answers; only the service call and the addresses differ.
+async fn save_proposal(
+    ctx: &Ctx,
+    slug: &str,
+    (conf, call, tracks): (Conference, Call, Vec<Track>),
+    form: ProposalForm,
+    proposing: Proposing,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.user()?.clone();
+    let ProposalForm { input, action } = form;
+    let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
+    let page = |input: &ProposalInput, rejected: Rejected, preview| {
+        proposal_page(ctx, slug, (&conf, &call, &tracks), &proposing, input, rejected, preview)
+    };
+    let typed = input.clone();
+    let submit = action == "submit";
+    let email = user.email.clone();
+    form::handle(
+        input,
+        |input| input.parse(&limits(&call, &track_ids, &email)),
+        |draft| async {
+            if action == "preview" {
+                return Ok(Ok(Saved::Preview(markdown::to_html(&draft.abstract_md))));
+            }
+            let (c, call, target) = (conf.clone(), call.clone(), proposing.clone());
+            let saved = ctx
+                .state
+                .db(move |conn, st| match target {
+                    Proposing::New { .. } => {
+                        cfp::propose(conn, st, &user, &c, &call, &draft, submit).map(|p| p.public_id.to_string())
+                    }
+                    Proposing::Edit { id } => cfp::edit(conn, st, &user, &c, &id, &draft, submit).map(|_| id),
+                })
+                .await;
+            Ok(saved.map(Saved::Proposal))
+        },
+        refusal,
+        |input, rejected| std::future::ready(page(&input, rejected, None)),
+        |saved| {
+            std::future::ready(match saved {
+                Saved::Preview(html) => page(&typed, Rejected::none(), Some(html)),
+                Saved::Proposal(id) => form::see_other(
+                    ctx,
+                    &format!("/c/{slug}/proposals/{id}"),
+                    if submit { "proposal-submitted" } else { "proposal-saved" },
+                ),
+            })
+        },
+    )
+    .await
 }
 
 async fn create(
@@ -189,42 +263,9 @@ async fn create(
     form: web::Form<ProposalForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, call_id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (conf, call, tracks) = load_call(&ctx, slug.clone(), call_id.clone()).await?;
-    let ProposalForm { input, action } = form.into_inner();
-    let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
-    let page = |errors, preview| FormPage {
-        conf: &conf,
-        call: &call,
-        tracks: &tracks,
-        input: &input,
-        errors,
-        preview,
-        action: format!("/c/{slug}/cfp/{call_id}/propose"),
-        editing: false,
-    };
-    let draft = match input.parse(&limits(&call, &track_ids, &user.email)) {
-        Ok(d) => d,
-        Err(p) => return form_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page(errors_json(&p.0), None)),
-    };
-    if action == "preview" {
-        let html = markdown::to_html(&draft.abstract_md);
-        return form_page(&ctx, StatusCode::OK, page(json!({}), Some(html)));
-    }
-    let submit = action == "submit";
-    let (c2, call2) = (conf.clone(), call.clone());
-    let result = ctx.state.db(move |conn, st| cfp::propose(conn, st, &user, &c2, &call2, &draft, submit)).await;
-    match result {
-        Ok(p) => Ok(render::redirect(
-            &ctx,
-            &format!("/c/{slug}/proposals/{}", p.public_id),
-            Some(if submit { "proposal-submitted" } else { "proposal-saved" }),
-        )),
-        Err(e) => {
-            let (status, errors) = refusal(e)?;
-            form_page(&ctx, status, page(errors, None))
-        }
-    }
+    ctx.user()?;
+    let loaded = load_call(&ctx, slug.clone(), call_id.clone()).await?;
+    save_proposal(&ctx, &slug, loaded, form.into_inner(), Proposing::New { call_id }).await
 }
 
 async fn load_visible(
@@ -324,20 +365,8 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
             .collect::<Vec<_>>()
             .join(", "),
     };
-    form_page(
-        &ctx,
-        StatusCode::OK,
-        FormPage {
-            conf: &conf,
-            call: &call,
-            tracks: &tracks,
-            input: &input,
-            errors: json!({}),
-            preview: None,
-            action: format!("/c/{slug}/proposals/{id}/edit"),
-            editing: true,
-        },
-    )
+    let proposing = Proposing::Edit { id };
+    proposal_page(&ctx, &slug, (&conf, &call, &tracks), &proposing, &input, Rejected::none(), None)
 }
 
 async fn update(
@@ -346,42 +375,10 @@ async fn update(
     form: web::Form<ProposalForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
+    ctx.user()?;
     let (conf, _p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
     policy::require_proposer(&access)?;
-    let ProposalForm { input, action } = form.into_inner();
-    let track_ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
-    let page = |errors, preview| FormPage {
-        conf: &conf,
-        call: &call,
-        tracks: &tracks,
-        input: &input,
-        errors,
-        preview,
-        action: format!("/c/{slug}/proposals/{id}/edit"),
-        editing: true,
-    };
-    let draft = match input.parse(&limits(&call, &track_ids, &user.email)) {
-        Ok(d) => d,
-        Err(p) => return form_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, page(errors_json(&p.0), None)),
-    };
-    if action == "preview" {
-        let html = markdown::to_html(&draft.abstract_md);
-        return form_page(&ctx, StatusCode::OK, page(json!({}), Some(html)));
-    }
-    let submit = action == "submit";
-    let (c2, id2) = (conf.clone(), id.clone());
-    match ctx.state.db(move |conn, st| cfp::edit(conn, st, &user, &c2, &id2, &draft, submit)).await {
-        Ok(_) => Ok(render::redirect(
-            &ctx,
-            &format!("/c/{slug}/proposals/{id}"),
-            Some(if submit { "proposal-submitted" } else { "proposal-saved" }),
-        )),
-        Err(e) => {
-            let (status, errors) = refusal(e)?;
-            form_page(&ctx, status, page(errors, None))
-        }
-    }
+    save_proposal(&ctx, &slug, (conf, call, tracks), form.into_inner(), Proposing::Edit { id }).await
 }
 
 async fn submit(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {

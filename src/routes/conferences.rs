@@ -2,12 +2,13 @@
 
 use crate::domain::account::Email;
 use crate::domain::conference::ConferenceInput;
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Problems};
 use crate::error::AppError;
 use crate::services::conferences::{self as service, Appointed};
 use crate::web::context::Ctx;
+use crate::web::form::{self, Refusal, Rejected};
 use crate::web::page_cache::Slot;
-use crate::web::render::{self, errors_json};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -35,13 +36,9 @@ fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
     crate::services::policy::require_site_admin(ctx.user.as_ref())
 }
 
-fn conference_form(
-    ctx: &Ctx,
-    status: StatusCode,
-    form: &ConferenceInput,
-    errors: Value,
-) -> Result<HttpResponse, AppError> {
-    render::page(ctx, status, "conference_new", "New conference", json!({ "form": form, "errors": errors }))
+fn conference_form(ctx: &Ctx, form: &ConferenceInput, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let data = json!({ "form": form, "errors": rejected.errors });
+    render::page(ctx, rejected.status, "conference_new", "New conference", data)
 }
 
 async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -52,26 +49,27 @@ async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
         currency: "USD".into(),
         ..Default::default()
     };
-    conference_form(&ctx, StatusCode::OK, &form, json!({}))
+    conference_form(&ctx, &form, Rejected::none())
 }
 
 async fn create(ctx: Ctx, form: web::Form<ConferenceInput>) -> Result<HttpResponse, AppError> {
     site_admin(&ctx)?;
-    let input = form.into_inner();
-    let draft = match input.parse() {
-        Ok(d) => d,
-        Err(p) => return conference_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &input, errors_json(&p.0)),
-    };
     let actor = ctx.user()?.clone();
-    let result = ctx.state.db(move |conn, _| service::create(conn, &actor, &draft)).await;
-    match result {
-        Ok(conf) => Ok(render::redirect(&ctx, &format!("/c/{}", conf.slug), Some("conference-created"))),
-        Err(AppError::Conflict(msg)) => {
-            let errors = errors_json(&[crate::domain::FieldError::new("slug", msg)]);
-            conference_form(&ctx, StatusCode::CONFLICT, &input, errors)
-        }
-        Err(e) => Err(e),
-    }
+    form::handle(
+        form.into_inner(),
+        ConferenceInput::parse,
+        |draft| async { Ok(ctx.state.db(move |conn, _| service::create(conn, &actor, &draft)).await) },
+        // A conflict is the slug taken.
+        |e| match e {
+            AppError::Conflict(msg) => {
+                Refusal::Again(Rejected::fields(StatusCode::CONFLICT, &[FieldError::new("slug", msg)]))
+            }
+            e => Refusal::Fail(e),
+        },
+        |input, rejected| std::future::ready(conference_form(&ctx, &input, rejected)),
+        |conf| std::future::ready(form::see_other(&ctx, &format!("/c/{}", conf.slug), "conference-created")),
+    )
+    .await
 }
 
 async fn show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -109,13 +107,7 @@ async fn render_show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Res
     )
 }
 
-async fn organisers_page(
-    ctx: &Ctx,
-    slug: String,
-    status: StatusCode,
-    email: &str,
-    errors: Value,
-) -> Result<HttpResponse, AppError> {
+async fn organisers_page(ctx: &Ctx, slug: String, email: String, rejected: Rejected) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
     let (conf, organisers, invited) = ctx
         .state
@@ -129,19 +121,19 @@ async fn organisers_page(
     let title = format!("Organisers · {}", conf.name);
     render::page(
         ctx,
-        status,
+        rejected.status,
         "organisers",
         &title,
         json!({
             "conference": view(&conf), "organisers": organisers, "invited": invited,
-            "form": { "email": email }, "errors": errors,
+            "form": { "email": email }, "errors": rejected.errors,
         }),
     )
 }
 
 async fn organisers(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     ctx.user()?;
-    organisers_page(&ctx, slug.into_inner(), StatusCode::OK, "", json!({})).await
+    organisers_page(&ctx, slug.into_inner(), String::new(), Rejected::none()).await
 }
 
 #[derive(Deserialize)]
@@ -153,31 +145,33 @@ struct AppointForm {
 async fn appoint(ctx: Ctx, slug: web::Path<String>, form: web::Form<AppointForm>) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let slug = slug.into_inner();
-    let email = match Email::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => {
-            return organisers_page(&ctx, slug, StatusCode::UNPROCESSABLE_ENTITY, &form.email, errors_json(&[e])).await
-        }
-    };
     let s = slug.clone();
-    let outcome = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = service::find(conn, &s)?;
-            service::appoint_organiser(conn, st, &actor, &conf, &email)
-        })
-        .await;
-    let outcome = match outcome {
-        Err(AppError::TooManyRequests) => {
-            let errors = errors_json(&[FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN)]);
-            return organisers_page(&ctx, slug, StatusCode::TOO_MANY_REQUESTS, &form.email, errors).await;
-        }
-        other => other?,
-    };
-    let flash = match outcome {
-        Appointed::Granted => "organiser-granted",
-        Appointed::AlreadyOrganiser => "organiser-exists",
-        Appointed::Invited => "organiser-invited",
-    };
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/organisers"), Some(flash)))
+    form::handle(
+        form.into_inner(),
+        |form| Email::parse(&form.email).map_err(|e| Problems(vec![e])),
+        |email| async {
+            let appointed = ctx.state.db(move |conn, st| {
+                let conf = service::find(conn, &s)?;
+                service::appoint_organiser(conn, st, &actor, &conf, &email)
+            });
+            Ok(appointed.await)
+        },
+        |e| match e {
+            AppError::TooManyRequests => Refusal::Again(Rejected::fields(
+                StatusCode::TOO_MANY_REQUESTS,
+                &[FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN)],
+            )),
+            e => Refusal::Fail(e),
+        },
+        |form, rejected| organisers_page(&ctx, slug.clone(), form.email, rejected),
+        |outcome| {
+            let flash = match outcome {
+                Appointed::Granted => "organiser-granted",
+                Appointed::AlreadyOrganiser => "organiser-exists",
+                Appointed::Invited => "organiser-invited",
+            };
+            std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/organisers"), flash))
+        },
+    )
+    .await
 }

@@ -1,17 +1,19 @@
 //! Organisers: calls, tracks, every proposal with filters, decisions, publishing the programme.
 
 use crate::domain::proposal::{CallInput, ProposalState};
-use crate::domain::{text, time};
+use crate::domain::{text, time, Problems};
 use crate::error::AppError;
 use crate::services::cfp::{self, Call, Filter};
 use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::views::{self, conference as conference_view};
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Rejected};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::convert::Infallible;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/manage", web::get().to(dashboard))
@@ -97,26 +99,32 @@ async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
 async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInput>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let conf = ctx.organised(slug.clone()).await?;
-    let input = form.into_inner();
-    let draft = match input.parse(cfp::tz(&conf), None) {
-        Ok(d) => d,
-        Err(p) => {
-            let c2 = conf.clone();
-            let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
-            return call_form_page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &conf,
-                &list,
-                &input,
-                errors_json(&p.0),
-                None,
-            );
-        }
-    };
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| cfp::create_call(conn, &user, &conf, &draft)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/calls"), Some("call-saved")))
+    let c = conf.clone();
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(cfp::tz(&conf), None),
+        |draft| async {
+            let user = ctx.user()?.clone();
+            let created = ctx.state.db(move |conn, _| cfp::create_call(conn, &user, &c, &draft));
+            created.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |input, rejected| new_call_again(&ctx, &conf, input, rejected),
+        |_| std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/manage/calls"), "call-saved")),
+    )
+    .await
+}
+
+/// The calls page with the new call's form as typed.
+async fn new_call_again(
+    ctx: &Ctx,
+    conf: &Conference,
+    input: CallInput,
+    rejected: Rejected,
+) -> Result<HttpResponse, AppError> {
+    let c2 = conf.clone();
+    let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
+    call_form_page(ctx, rejected.status, conf, &list, &input, rejected.errors, None)
 }
 
 fn input_of(c: &Call, conf: &Conference) -> CallInput {
@@ -152,50 +160,55 @@ async fn update_call(
     let c2 = conf.clone();
     let (call, list) =
         ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
-    let input = form.into_inner();
     let fixed = call.microconference_id.map(|_| crate::domain::proposal::CallKind::McTopic);
-    let draft = match input.parse(cfp::tz(&conf), fixed) {
-        Ok(d) => d,
-        Err(p) => {
-            return call_form_page(
+    let (c, saved) = (conf.clone(), call.clone());
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(cfp::tz(&conf), fixed),
+        |draft| async {
+            let user = ctx.user()?.clone();
+            let updated = ctx.state.db(move |conn, _| cfp::update_call(conn, &user, &c, &saved, &draft));
+            updated.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |input, rejected| {
+            std::future::ready(call_form_page(
                 &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                rejected.status,
                 &conf,
                 &list,
                 &input,
-                errors_json(&p.0),
+                rejected.errors,
                 Some(&call),
-            )
-        }
-    };
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| cfp::update_call(conn, &user, &conf, &call, &draft)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/calls"), Some("call-saved")))
+            ))
+        },
+        |_| std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/manage/calls"), "call-saved")),
+    )
+    .await
 }
 
 async fn tracks_page_with(
     ctx: &Ctx,
     conf: &Conference,
-    status: StatusCode,
     name: &str,
-    errors: Value,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
     let list = ctx.state.db(move |conn, _| cfp::tracks_of(conn, &c2)).await?;
     render::page(
         ctx,
-        status,
+        rejected.status,
         "manage_tracks",
         &format!("Tracks · {}", conf.name),
         json!({
-            "conference": conference_view(conf), "tracks": list, "form": { "name": name }, "errors": errors,
+            "conference": conference_view(conf), "tracks": list, "form": { "name": name }, "errors": rejected.errors,
         }),
     )
 }
 
 async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    tracks_page_with(&ctx, &conf, StatusCode::OK, "", json!({})).await
+    tracks_page_with(&ctx, &conf, "", Rejected::none()).await
 }
 
 #[derive(Deserialize)]
@@ -207,19 +220,32 @@ struct TrackForm {
 async fn add_track(ctx: Ctx, slug: web::Path<String>, form: web::Form<TrackForm>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let conf = ctx.organised(slug.clone()).await?;
-    let name = match text::single_line("name", &form.name, 1, 100) {
-        Ok(n) => n,
-        Err(e) => {
-            return tracks_page_with(&ctx, &conf, StatusCode::UNPROCESSABLE_ENTITY, &form.name, errors_json(&[e])).await
-        }
-    };
-    let user = ctx.user()?.clone();
-    let added = ctx.state.db(move |conn, _| cfp::add_track(conn, &user, &conf, &name)).await?;
-    Ok(render::redirect(
-        &ctx,
-        &format!("/c/{slug}/manage/tracks"),
-        Some(if added { "track-added" } else { "track-exists" }),
-    ))
+    let c = conf.clone();
+    form::handle(
+        form.into_inner(),
+        |form| text::single_line("name", &form.name, 1, 100).map_err(|e| Problems(vec![e])),
+        |name| async {
+            let user = ctx.user()?.clone();
+            let added = ctx.state.db(move |conn, _| cfp::add_track(conn, &user, &c, &name));
+            added.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |form, rejected| tracks_again(&ctx, &conf, form, rejected),
+        |added| {
+            let flash = if added { "track-added" } else { "track-exists" };
+            std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/manage/tracks"), flash))
+        },
+    )
+    .await
+}
+
+async fn tracks_again(
+    ctx: &Ctx,
+    conf: &Conference,
+    form: TrackForm,
+    rejected: Rejected,
+) -> Result<HttpResponse, AppError> {
+    tracks_page_with(ctx, conf, &form.name, rejected).await
 }
 
 async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {

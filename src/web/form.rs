@@ -25,27 +25,41 @@ pub struct Rejected {
     pub errors: Value,
     /// A message for the top of the form (a conflict, not about one field).
     pub problem: Option<String>,
+    /// What to try instead, shown under the message (e.g. other free ranges or rooms).
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A link to something the person can try instead of what was refused.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggestion {
+    pub href: String,
+    pub label: String,
 }
 
 impl Rejected {
     /// The form as first shown: nothing wrong yet.
     pub fn none() -> Self {
-        Rejected { status: StatusCode::OK, errors: json!({}), problem: None }
+        Rejected::status(StatusCode::OK)
     }
 
     /// Fields to mark.
     pub fn fields(status: StatusCode, errors: &[FieldError]) -> Self {
-        Rejected { status, errors: render::errors_json(errors), problem: None }
+        Rejected { errors: render::errors_json(errors), ..Rejected::status(status) }
     }
 
     /// A message at the top of the form.
     pub fn problem(status: StatusCode, message: impl Into<String>) -> Self {
-        Rejected { status, errors: json!({}), problem: Some(message.into()) }
+        Rejected { problem: Some(message.into()), ..Rejected::status(status) }
     }
 
     /// The page again with this status and nothing marked (e.g. 403 with how to verify).
     pub fn status(status: StatusCode) -> Self {
-        Rejected { status, errors: json!({}), problem: None }
+        Rejected { status, errors: json!({}), problem: None, suggestions: Vec::new() }
+    }
+
+    /// The same, with links to what to try instead.
+    pub fn suggesting(self, suggestions: Vec<Suggestion>) -> Self {
+        Rejected { suggestions, ..self }
     }
 }
 

@@ -6,12 +6,13 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Refusal, Rejected, Suggestion};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[derive(Deserialize, Default)]
 pub(super) struct BookQuery {
@@ -20,36 +21,26 @@ pub(super) struct BookQuery {
     minutes: Option<String>,
 }
 
-/// Something the person must read on the form: a taken range with what to try, or a broken rule.
-pub(super) struct Problem {
-    message: String,
-    suggestions: Vec<Suggestion>,
-}
-
+/// The booking form with `form` as typed; `rejected` says why it is shown
+/// again (a taken range carries what to try instead).
 pub(super) async fn book_page(
     ctx: &Ctx,
     conf: Conference,
-    status: StatusCode,
     form: BookingInput,
-    errors: Value,
-    problem: Option<Problem>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
     let c = conf.clone();
     let options = ctx.state.db(move |conn, _| service::form_options(conn, &c, &user)).await?;
     let title = format!("Book a room · {}", conf.name);
-    let (problem, suggestions) = match problem {
-        Some(p) => (Some(p.message), p.suggestions),
-        None => (None, vec![]),
-    };
     render::page(
         ctx,
-        status,
+        rejected.status,
         "room_book",
         &title,
         json!({
-            "conference": conf_json(&conf), "options": options, "form": form, "errors": errors,
-            "problem": problem, "suggestions": suggestions,
+            "conference": conf_json(&conf), "options": options, "form": form, "errors": rejected.errors,
+            "problem": rejected.problem, "suggestions": rejected.suggestions,
             "back_date": form.start.get(..10).unwrap_or_default(),
         }),
     )
@@ -77,14 +68,7 @@ pub(super) async fn book_form(
         minutes: q.minutes.unwrap_or_default(),
         ..Default::default()
     };
-    book_page(&ctx, conf, StatusCode::OK, form, json!({}), None).await
-}
-
-/// A link to the booking form with something free to try instead.
-#[derive(serde::Serialize)]
-pub(super) struct Suggestion {
-    href: String,
-    label: String,
+    book_page(&ctx, conf, form, Rejected::none()).await
 }
 
 /// Links to the booking form, prefilled with each suggested range or room.
@@ -120,36 +104,43 @@ pub(super) async fn book(
     let conf = find_conf(&ctx, &slug).await?;
     let input = form.into_inner();
     let tz = service::tz(&conf);
-    let draft = match input.parse(tz) {
-        Ok(d) => d,
-        Err(p) => return book_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), None).await,
-    };
-    let req = service::Request {
-        room: RoomRef::Id(draft.room),
-        span: draft.span,
-        title: draft.title,
-        description: draft.description,
-        proposal: draft.proposal,
-    };
-    let c = conf.clone();
-    let result = ctx.state.db(move |conn, st| Ok(service::book(conn, st, &user, &c, &req, Utc::now()))).await?;
-    match result {
-        Ok(_) => Ok(render::redirect(&ctx, &format!("/c/{}/rooms/mine", conf.slug), Some("booking-made"))),
-        Err(BookError::App(e)) => Err(e),
-        Err(BookError::Field(f)) => {
-            book_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&[f]), None).await
-        }
-        Err(e) => {
-            let status = match e {
-                BookError::NotRegistered => StatusCode::FORBIDDEN,
-                BookError::Taken { .. } | BookError::Clash => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
+    let room = input.room.clone();
+    let mine = format!("/c/{}/rooms/mine", conf.slug);
+    form::handle(
+        input,
+        |input| input.parse(tz),
+        |draft| {
+            let c = conf.clone();
+            let span = draft.span;
+            let req = service::Request {
+                room: RoomRef::Id(draft.room),
+                span: draft.span,
+                title: draft.title,
+                description: draft.description,
+                proposal: draft.proposal,
             };
-            let suggestions = suggestion_links(&conf, &input.room, &e, &draft.span);
-            let problem = Problem { message: e.message(tz), suggestions };
-            book_page(&ctx, conf, status, input, json!({}), Some(problem)).await
-        }
-    }
+            // The span goes with a refusal: the suggestions are about it.
+            ctx.state
+                .db(move |conn, st| Ok(service::book(conn, st, &user, &c, &req, Utc::now()).map_err(|e| (e, span))))
+        },
+        |(e, span)| book_refusal(&conf, &room, e, &span),
+        |input, rejected| book_page(&ctx, conf.clone(), input, rejected),
+        |_| async { form::see_other(&ctx, &mine, "booking-made") },
+    )
+    .await
+}
+
+/// A refused booking: a field to mark, or a message with what to try instead.
+fn book_refusal(conf: &Conference, room: &str, e: BookError, want: &Span) -> Refusal {
+    let status = match e {
+        BookError::App(e) => return Refusal::Fail(e),
+        BookError::Field(f) => return Refusal::Again(Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &[f])),
+        BookError::NotRegistered => StatusCode::FORBIDDEN,
+        BookError::Taken { .. } | BookError::Clash => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let suggestions = suggestion_links(conf, room, &e, want);
+    Refusal::Again(Rejected::problem(status, e.message(service::tz(conf))).suggesting(suggestions))
 }
 
 pub(super) async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

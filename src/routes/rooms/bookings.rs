@@ -7,22 +7,20 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Refusal, Rejected};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
+/// A block: the room and range (as for a move) and what the block is called.
 #[derive(Deserialize, serde::Serialize, Default, Clone)]
 pub(super) struct BlockForm {
-    #[serde(default)]
-    room: String,
-    #[serde(default)]
-    start: String,
-    #[serde(default)]
-    end: String,
+    #[serde(flatten)]
+    range: MoveForm,
     #[serde(default)]
     title: String,
 }
@@ -31,20 +29,18 @@ pub(super) async fn bookings_page(
     ctx: &Ctx,
     conf: Conference,
     day: NaiveDate,
-    status: StatusCode,
     form: BlockForm,
-    errors: Value,
-    problem: Option<String>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
     let view = ctx.state.db(move |conn, _| service::manage_bookings(conn, &actor, &c, day, Utc::now())).await?;
     let mut data = page_data(&conf, view)?;
     data["form"] = json!(form);
-    data["errors"] = errors;
-    data["problem"] = json!(problem);
+    data["errors"] = rejected.errors;
+    data["problem"] = json!(rejected.problem);
     let title = format!("Room bookings · manage {}", conf.name);
-    render::page(ctx, status, "rooms_bookings", &title, data)
+    render::page(ctx, rejected.status, "rooms_bookings", &title, data)
 }
 
 pub(super) async fn manage_bookings(
@@ -59,7 +55,7 @@ pub(super) async fn manage_bookings(
     let conf = find_conf(&ctx, &slug).await?;
     let day = parse_day(&conf, q.date.as_deref())?;
     let form = BlockForm { title: "Reserved".into(), ..Default::default() };
-    bookings_page(&ctx, conf, day, StatusCode::OK, form, json!({}), None).await
+    bookings_page(&ctx, conf, day, form, Rejected::none()).await
 }
 
 pub(super) fn parse_range(tz: chrono_tz::Tz, p: &mut Problems, start: &str, end: &str) -> Option<Span> {
@@ -75,6 +71,64 @@ pub(super) fn parse_range(tz: chrono_tz::Tz, p: &mut Problems, start: &str, end:
     }
 }
 
+/// The room a block or move names; anything else is a problem on the field.
+fn parse_room(p: &mut Problems, raw: &str) -> Option<Uuid> {
+    let room = Uuid::parse_str(raw.trim()).ok();
+    if room.is_none() {
+        p.add("room", "choose a room");
+    }
+    room
+}
+
+impl BlockForm {
+    /// The room, the range and the title of a block.
+    fn parse(&self, tz: chrono_tz::Tz) -> Result<(Uuid, Span, String), Problems> {
+        let mut p = Problems::default();
+        let place = self.range.read(tz, &mut p);
+        let title = p.check(text::single_line("title", &self.title, 1, 120));
+        match (place, title) {
+            (Some((room, span)), Some(title)) => Ok((room, span, title)),
+            _ => Err(p),
+        }
+    }
+
+    /// The day the form is about: the start's, when the range reads, else the default day.
+    fn day(&self, conf: &Conference) -> NaiveDate {
+        let tz = service::tz(conf);
+        parse_range(tz, &mut Problems::default(), &self.range.start, &self.range.end)
+            .map(|s| day_of(s, tz))
+            .unwrap_or(service::default_day(conf, Utc::now()))
+    }
+}
+
+fn day_of(span: Span, tz: chrono_tz::Tz) -> NaiveDate {
+    span.start.with_timezone(&tz).date_naive()
+}
+
+/// A block or move the service refused: the message at the top of the form
+/// (409 when the range is taken); a failure is the error page.
+fn range_refusal(tz: chrono_tz::Tz) -> impl FnOnce(BookError) -> Refusal {
+    move |e| {
+        let status = match e {
+            BookError::App(e) => return Refusal::Fail(e),
+            BookError::Taken { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Refusal::Again(Rejected::problem(status, e.message(tz)))
+    }
+}
+
+/// Where the organiser goes after a block or move: the bookings of its day.
+fn bookings_of_day(
+    ctx: &Ctx,
+    slug: &str,
+    span: Span,
+    tz: chrono_tz::Tz,
+    flash: &str,
+) -> Result<HttpResponse, AppError> {
+    form::see_other(ctx, &format!("/c/{slug}/manage/rooms/bookings?date={}", day_of(span, tz)), flash)
+}
+
 pub(super) async fn block(
     ctx: Ctx,
     slug: web::Path<String>,
@@ -82,38 +136,19 @@ pub(super) async fn block(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
     let tz = service::tz(&conf);
-    let mut p = Problems::default();
-    let room = Uuid::parse_str(input.room.trim()).ok();
-    if room.is_none() {
-        p.add("room", "choose a room");
-    }
-    let span = parse_range(tz, &mut p, &input.start, &input.end);
-    let title = p.check(text::single_line("title", &input.title, 1, 120));
-    let day = span.map(|s| s.start.with_timezone(&tz).date_naive()).unwrap_or(service::default_day(&conf, Utc::now()));
-    let (Some(room), Some(span), Some(title)) = (room, span, title) else {
-        return bookings_page(&ctx, conf, day, StatusCode::UNPROCESSABLE_ENTITY, input, errors_json(&p.0), None).await;
-    };
     let c = conf.clone();
-    let r = ctx.state.db(move |conn, _| Ok(service::block(conn, &actor, &c, room, span, &title))).await?;
-    match r {
-        Ok(()) => Ok(render::redirect(
-            &ctx,
-            &format!("/c/{}/manage/rooms/bookings?date={day}", conf.slug),
-            Some("room-blocked"),
-        )),
-        Err(BookError::App(e)) => Err(e),
-        Err(e) => {
-            let status = if matches!(e, BookError::Taken { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let msg = e.message(tz);
-            bookings_page(&ctx, conf, day, status, input, json!({}), Some(msg)).await
-        }
-    }
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(tz),
+        |(room, span, title)| {
+            ctx.state.db(move |conn, _| Ok(service::block(conn, &actor, &c, room, span, &title).map(|()| span)))
+        },
+        range_refusal(tz),
+        |input, rejected| bookings_page(&ctx, conf.clone(), input.day(&conf), input, rejected),
+        |span| std::future::ready(bookings_of_day(&ctx, &conf.slug, span, tz, "room-blocked")),
+    )
+    .await
 }
 
 #[derive(Deserialize, serde::Serialize, Default, Clone)]
@@ -130,35 +165,29 @@ pub(super) async fn move_page(
     ctx: &Ctx,
     conf: Conference,
     id: Uuid,
-    status: StatusCode,
-    typed: Option<(MoveForm, Value)>,
-    problem: Option<String>,
+    typed: Option<MoveForm>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
     let (v, rooms) = ctx.state.db(move |conn, _| service::booking_for_move(conn, &actor, &c, id)).await?;
     let tz = service::tz(&conf);
     let booking = service::booking_json(&v, tz, Utc::now());
-    let (form, errors) = typed.unwrap_or_else(|| {
-        (
-            MoveForm {
-                room: v.room_public_id.to_string(),
-                start: booking.starts_local.clone(),
-                end: booking.ends_local.clone(),
-            },
-            json!({}),
-        )
+    let form = typed.unwrap_or_else(|| MoveForm {
+        room: v.room_public_id.to_string(),
+        start: booking.starts_local.clone(),
+        end: booking.ends_local.clone(),
     });
     let title = format!("Move a booking · {}", conf.name);
     render::page(
         ctx,
-        status,
+        rejected.status,
         "room_move",
         &title,
         json!({
             "conference": conf_json(&conf), "booking": booking, "booker": v.booker_name,
             "rooms": rooms.iter().map(service::room_json).collect::<Vec<_>>(),
-            "form": form, "errors": errors, "problem": problem,
+            "form": form, "errors": rejected.errors, "problem": rejected.problem,
         }),
     )
 }
@@ -170,7 +199,22 @@ pub(super) async fn move_form(ctx: Ctx, path: web::Path<(String, String)>) -> Re
     }
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    move_page(&ctx, conf, id, StatusCode::OK, None, None).await
+    move_page(&ctx, conf, id, None, Rejected::none()).await
+}
+
+impl MoveForm {
+    /// The room and the range the booking moves to.
+    fn parse(&self, tz: chrono_tz::Tz) -> Result<(Uuid, Span), Problems> {
+        let mut p = Problems::default();
+        self.read(tz, &mut p).ok_or(p)
+    }
+
+    /// The room and the range, with what is wrong with them added to `p`.
+    fn read(&self, tz: chrono_tz::Tz, p: &mut Problems) -> Option<(Uuid, Span)> {
+        let room = parse_room(p, &self.room);
+        let span = parse_range(tz, p, &self.start, &self.end);
+        room.zip(span)
+    }
 }
 
 pub(super) async fn move_booking(
@@ -182,34 +226,17 @@ pub(super) async fn move_booking(
     let (slug, id) = path.into_inner();
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
     let tz = service::tz(&conf);
-    let mut p = Problems::default();
-    let room = Uuid::parse_str(input.room.trim()).ok();
-    if room.is_none() {
-        p.add("room", "choose a room");
-    }
-    let span = parse_range(tz, &mut p, &input.start, &input.end);
-    let (Some(room), Some(span)) = (room, span) else {
-        let errors = errors_json(&p.0);
-        return move_page(&ctx, conf, id, StatusCode::UNPROCESSABLE_ENTITY, Some((input, errors)), None).await;
-    };
     let c = conf.clone();
-    let r = ctx.state.db(move |conn, _| Ok(service::move_booking(conn, &actor, &c, id, room, span))).await?;
-    match r {
-        Ok(()) => {
-            let day = span.start.with_timezone(&tz).date_naive();
-            Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/rooms/bookings?date={day}"), Some("booking-moved")))
-        }
-        Err(BookError::App(e)) => Err(e),
-        Err(e) => {
-            let status = if matches!(e, BookError::Taken { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let msg = e.message(tz);
-            move_page(&ctx, conf, id, status, Some((input, json!({}))), Some(msg)).await
-        }
-    }
+    form::handle(
+        form.into_inner(),
+        |input| input.parse(tz),
+        |(room, span)| {
+            ctx.state.db(move |conn, _| Ok(service::move_booking(conn, &actor, &c, id, room, span).map(|()| span)))
+        },
+        range_refusal(tz),
+        |input, rejected| move_page(&ctx, conf, id, Some(input), rejected),
+        |span| std::future::ready(bookings_of_day(&ctx, &slug, span, tz, "booking-moved")),
+    )
+    .await
 }

@@ -6,23 +6,26 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::{self, Refusal, Rejected};
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use uuid::Uuid;
 
-pub(super) enum Rejected {
-    None,
-    Room(RoomInput, Value),
-    Settings(SettingsInput, Value),
+/// Which form on the rooms page is shown again, and what was typed in it.
+pub(super) enum Typed {
+    Nothing,
+    Room(RoomInput),
+    Settings(SettingsInput),
 }
 
 pub(super) async fn manage_page(
     ctx: &Ctx,
     conf: Conference,
-    status: StatusCode,
+    typed: Typed,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
@@ -30,15 +33,15 @@ pub(super) async fn manage_page(
     let mut view = ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
     let mut room_form = RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() };
     let (mut room_errors, mut settings_errors) = (json!({}), json!({}));
-    match rejected {
-        Rejected::None => {}
-        Rejected::Room(input, errors) => {
+    match typed {
+        Typed::Nothing => {}
+        Typed::Room(input) => {
             room_form = input;
-            room_errors = errors;
+            room_errors = rejected.errors;
         }
-        Rejected::Settings(input, errors) => {
+        Typed::Settings(input) => {
             view.settings = input;
-            settings_errors = errors;
+            settings_errors = rejected.errors;
         }
     }
     let mut data = page_data(&conf, view)?;
@@ -46,7 +49,7 @@ pub(super) async fn manage_page(
     data["room_errors"] = room_errors;
     data["settings_errors"] = settings_errors;
     let title = format!("Rooms · manage {}", conf.name);
-    render::page(ctx, status, "rooms_manage", &title, data)
+    render::page(ctx, rejected.status, "rooms_manage", &title, data)
 }
 
 pub(super) async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -55,7 +58,7 @@ pub(super) async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResp
         return Ok(r);
     }
     let conf = find_conf(&ctx, &slug).await?;
-    manage_page(&ctx, conf, StatusCode::OK, Rejected::None).await
+    manage_page(&ctx, conf, Typed::Nothing, Rejected::none()).await
 }
 
 pub(super) async fn add_room(
@@ -65,22 +68,28 @@ pub(super) async fn add_room(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
-    let draft = match input.parse() {
-        Ok(d) => d,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return manage_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, Rejected::Room(input, errors)).await;
-        }
-    };
     let c = conf.clone();
-    let r = ctx.state.db(move |conn, _| Ok(service::add_room(conn, &actor, &c, &draft))).await?;
-    match r {
-        Ok(_) => Ok(render::redirect(&ctx, &format!("/c/{}/manage/rooms", conf.slug), Some("room-added"))),
-        Err(BookError::Field(f)) => {
-            manage_page(&ctx, conf, StatusCode::CONFLICT, Rejected::Room(input, errors_json(&[f]))).await
-        }
-        Err(e) => Err(into_app(e)),
+    form::handle(
+        form.into_inner(),
+        RoomInput::parse,
+        |draft| ctx.state.db(move |conn, _| Ok(service::add_room(conn, &actor, &c, &draft))),
+        room_refusal,
+        |input, rejected| manage_page(&ctx, conf.clone(), Typed::Room(input), rejected),
+        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-added") },
+    )
+    .await
+}
+
+fn rooms_path(conf: &Conference) -> String {
+    format!("/c/{}/manage/rooms", conf.slug)
+}
+
+/// A room form the service refused: a field it marks (a name already used) is
+/// shown on the form; anything else is the error page.
+fn room_refusal(e: BookError) -> Refusal {
+    match e {
+        BookError::Field(f) => Refusal::Again(Rejected::fields(StatusCode::CONFLICT, &[f])),
+        e => Refusal::Fail(into_app(e)),
     }
 }
 
@@ -100,49 +109,49 @@ pub(super) async fn save_settings(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let conf = find_conf(&ctx, &slug).await?;
-    let input = SettingsInput::from_form(&form, &service::conference_days(&conf));
-    let (rules, hours) = match input.parse() {
-        Ok(x) => x,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return manage_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, Rejected::Settings(input, errors)).await;
-        }
-    };
     let c = conf.clone();
-    ctx.state.db(move |conn, _| service::save_settings(conn, &actor, &c, &rules, &hours)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{}/manage/rooms", conf.slug), Some("room-settings-saved")))
+    form::handle(
+        SettingsInput::from_form(&form, &service::conference_days(&conf)),
+        SettingsInput::parse,
+        |(rules, hours)| async {
+            let saved = ctx.state.db(move |conn, _| service::save_settings(conn, &actor, &c, &rules, &hours));
+            saved.await.map(Ok::<_, Infallible>)
+        },
+        |e| match e {},
+        |input, rejected| manage_page(&ctx, conf.clone(), Typed::Settings(input), rejected),
+        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-settings-saved") },
+    )
+    .await
 }
 
 pub(super) async fn room_page(
     ctx: &Ctx,
     conf: Conference,
     id: Uuid,
-    status: StatusCode,
-    typed: Option<(RoomInput, Value)>,
+    typed: Option<RoomInput>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user()?.clone();
     let c = conf.clone();
     let room = ctx.state.db(move |conn, _| service::room_for_edit(conn, &actor, &c, id)).await?;
-    let (form, errors) = typed.unwrap_or_else(|| {
-        (
-            RoomInput {
-                name: room.name.clone(),
-                capacity: room.capacity.to_string(),
-                equipment: room.equipment.clone(),
-                location: room.location.clone(),
-                bookable: room.bookable.then(|| "on".to_string()),
-                position: room.position.to_string(),
-            },
-            json!({}),
-        )
+    let form = typed.unwrap_or_else(|| RoomInput {
+        name: room.name.clone(),
+        capacity: room.capacity.to_string(),
+        equipment: room.equipment.clone(),
+        location: room.location.clone(),
+        bookable: room.bookable.then(|| "on".to_string()),
+        position: room.position.to_string(),
     });
     let title = format!("{} · rooms · {}", room.name, conf.name);
     render::page(
         ctx,
-        status,
+        rejected.status,
         "room_edit",
         &title,
-        json!({ "conference": conf_json(&conf), "room": service::room_json(&room), "form": form, "errors": errors }),
+        json!({
+            "conference": conf_json(&conf), "room": service::room_json(&room), "form": form,
+            "errors": rejected.errors,
+        }),
     )
 }
 
@@ -153,7 +162,7 @@ pub(super) async fn edit_room(ctx: Ctx, path: web::Path<(String, String)>) -> Re
     }
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    room_page(&ctx, conf, id, StatusCode::OK, None).await
+    room_page(&ctx, conf, id, None, Rejected::none()).await
 }
 
 pub(super) async fn update_room(
@@ -165,23 +174,16 @@ pub(super) async fn update_room(
     let (slug, id) = path.into_inner();
     let id = uuid(&id)?;
     let conf = find_conf(&ctx, &slug).await?;
-    let input = form.into_inner();
-    let draft = match input.parse() {
-        Ok(d) => d,
-        Err(p) => {
-            let errors = errors_json(&p.0);
-            return room_page(&ctx, conf, id, StatusCode::UNPROCESSABLE_ENTITY, Some((input, errors))).await;
-        }
-    };
     let c = conf.clone();
-    let r = ctx.state.db(move |conn, _| Ok(service::update_room(conn, &actor, &c, id, &draft))).await?;
-    match r {
-        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/rooms"), Some("room-saved"))),
-        Err(BookError::Field(f)) => {
-            room_page(&ctx, conf, id, StatusCode::CONFLICT, Some((input, errors_json(&[f])))).await
-        }
-        Err(e) => Err(into_app(e)),
-    }
+    form::handle(
+        form.into_inner(),
+        RoomInput::parse,
+        |draft| ctx.state.db(move |conn, _| Ok(service::update_room(conn, &actor, &c, id, &draft))),
+        room_refusal,
+        |input, rejected| room_page(&ctx, conf.clone(), id, Some(input), rejected),
+        |()| async { form::see_other(&ctx, &format!("/c/{slug}/manage/rooms"), "room-saved") },
+    )
+    .await
 }
 
 pub(super) async fn delete_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
