@@ -2,6 +2,9 @@
 //! waitlist offer), a registration by id, and the public attendee list.
 
 use super::*;
+use crate::services::accounts::User;
+use crate::services::PgConnection;
+use crate::state::AppState;
 
 pub(super) async fn register_page(
     ctx: &Ctx,
@@ -155,29 +158,29 @@ pub(super) async fn by_id(ctx: Ctx, path: web::Path<(String, String)>) -> Result
 }
 
 pub(super) async fn cancel_mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let slug = slug.into_inner();
-    let s = slug.clone();
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s)?;
-            service::cancel_mine(conn, st, &user, &conf)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/registration"), Some("registration-cancelled")))
+    on_own_registration(ctx, slug.into_inner(), service::cancel_mine, "registration-cancelled").await
 }
 
 pub(super) async fn accept_offer(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    on_own_registration(ctx, slug.into_inner(), service::accept_offer, "registration-confirmed").await
+}
+
+/// A one-button action on the person's own registration, then back to it with `flash`.
+async fn on_own_registration<T: Send + 'static>(
+    ctx: Ctx,
+    slug: String,
+    action: fn(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError>,
+    flash: &'static str,
+) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
-    let slug = slug.into_inner();
     let s = slug.clone();
     ctx.state
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &s)?;
-            service::accept_offer(conn, st, &user, &conf)
+            action(conn, st, &user, &conf)
         })
         .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/registration"), Some("registration-confirmed")))
+    Ok(render::redirect(&ctx, &format!("/c/{slug}/registration"), Some(flash)))
 }
 
 pub(super) async fn public_attendees(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
