@@ -189,7 +189,7 @@ impl TestApp {
     pub fn user(&self, email: &str, name: &str, site_admin: bool) -> i64 {
         let hash = plumbline::security::hash_password(PASSWORD).unwrap();
         let mut c = self.db.conn();
-        plumbline::repo::users::upsert(&mut c, email, name, &hash, site_admin).unwrap().id
+        plumbline::testing::repo::users::upsert(&mut c, email, name, &hash, site_admin).unwrap().id
     }
 
     /// A logged-in client for a new verified account.
@@ -212,7 +212,7 @@ impl TestApp {
     }
 
     pub fn outbox_count(&self, recipient: &str) -> usize {
-        plumbline::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
+        plumbline::testing::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
     }
 }
 
@@ -233,13 +233,13 @@ impl Drop for TestApp {
 
 /// A read-write API token without expiry for a (verified) user.
 pub fn api_token(c: &mut PgConnection, user_id: i64) -> String {
-    let user = plumbline::repo::users::find(c, user_id).unwrap();
+    let user = plumbline::testing::repo::users::find(c, user_id).unwrap();
     let request = plumbline::services::accounts::TokenRequest {
         name: "test".into(),
         scope: plumbline::domain::account::ApiScope::ReadWrite,
         lifetime: None,
     };
-    plumbline::services::accounts::issue_api_token(c, &user, &request).unwrap()
+    plumbline::services::accounts::issue_api_token(&mut plumbline::services::Db::new(c), &user, &request).unwrap()
 }
 
 /// What a test sees of a response.
