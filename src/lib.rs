@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 /// Loads templates and opens the pool (creating and migrating the database).
 pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
-    let templates = templates::Templates::load(&config.templates_dir, config.dev_templates)?;
+    let templates = templates::Templates::load(config.templates_dir.as_deref(), config.dev_templates)?;
     let pool = db::prepare(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
     Ok(aweb::Data::new(AppState::new(pool, config, templates)))
 }

@@ -21,11 +21,11 @@ use std::time::Duration;
 
 pub const PASSWORD: &str = "correct horse battery";
 
-fn server_url() -> String {
+pub fn server_url() -> String {
     std::env::var("PLUMBLINE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-fn admin_conn() -> PgConnection {
+pub fn admin_conn() -> PgConnection {
     PgConnection::establish(&format!("{}/postgres", server_url()))
         .expect("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README)")
 }
@@ -132,7 +132,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         mail_dir: std::env::temp_dir().join(format!("plumbline-mail-{:x}", rand::random::<u64>())),
         mail_from: "Plumbline <noreply@plumbline.test>".into(),
         secret_key: b"test-secret-key-test-secret-key-test-secret-key!".to_vec(),
-        templates_dir: "templates".into(),
+        templates_dir: None,
         dev_templates: false,
         pool_size: 4,
         worker_interval: Duration::from_millis(100),
