@@ -17,7 +17,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /usr/local/bin/plumbline /usr/local/bin/plumbline
 WORKDIR /app
-COPY templates/ /app/templates/
+# Templates are compiled into the binary; nothing else to copy.
 COPY static/ /app/static/
 COPY migrations/ /app/migrations/
 ENV PLUMBLINE_BIND=0.0.0.0:8080

@@ -137,6 +137,13 @@ fn default_pool_size() -> u32 {
     (2 * cores + 1).clamp(4, 32)
 }
 
+/// Templates come from a folder only when asked: `PLUMBLINE_TEMPLATES`, or
+/// `templates/` in development (`PLUMBLINE_DEV`), so edits show on the next
+/// request. Otherwise the binary's own copy is used, from any directory.
+fn templates_dir(set: Option<String>, dev: bool) -> Option<PathBuf> {
+    set.map(PathBuf::from).or_else(|| dev.then(|| PathBuf::from("templates")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,11 +174,4 @@ mod tests {
             assert!(err.contains(k), "{k}={v}: {err}");
         }
     }
-}
-
-/// Templates come from a folder only when asked: `PLUMBLINE_TEMPLATES`, or
-/// `templates/` in development (`PLUMBLINE_DEV`), so edits show on the next
-/// request. Otherwise the binary's own copy is used, from any directory.
-fn templates_dir(set: Option<String>, dev: bool) -> Option<PathBuf> {
-    set.map(PathBuf::from).or_else(|| dev.then(|| PathBuf::from("templates")))
 }
