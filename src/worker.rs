@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(tls("smtp://u:p@mail.example.org:587?tls=required"), SmtpTls::Required);
         assert_eq!(tls("smtps://u:p@mail.example.org"), SmtpTls::Wrapper);
         assert_eq!(tls("smtp://mail?tls=opportunistic"), SmtpTls::Opportunistic);
-        assert!(smtp_plan("smtp://u:p@mail.example.org:587").unwrap().with_credentials);
+        assert!(smtp_plan("smtp://u:p@mail.example.org:587?tls=required").unwrap().with_credentials);
         assert!(smtp_plan("http://x").is_err());
         assert!(smtp_plan("smtp://x:notaport").is_err());
         assert!(smtp_plan("smtp://x?tls=sometimes").is_err());
