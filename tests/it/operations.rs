@@ -207,3 +207,33 @@ fn a_password_in_clear_to_another_host_stops_the_start() {
     let err = plumbline::worker::smtp_transport("smtp://u:p@mail.example.org:587", None).err().unwrap();
     assert!(err.contains("without TLS"), "{err}");
 }
+
+fn check(db_url: &str, smtp_url: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .arg("check")
+        .env("DATABASE_URL", db_url)
+        .env("PLUMBLINE_SMTP_URL", smtp_url)
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[test]
+fn check_passes_against_the_real_database_and_mail_server_and_names_what_fails() {
+    let db = TestDb::new();
+    let sink = SmtpSink::start();
+    let (ok, report) = check(&db.url, &sink.url());
+    assert!(ok, "{report}");
+    for what in ["database", "mail", "base url", "secret key"] {
+        assert!(report.lines().any(|l| l.starts_with("ok") && l.contains(what)), "no ok line for {what}:\n{report}");
+    }
+    // Nothing listens on this port: the mail line fails and so does the command.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (ok, report) = check(&db.url, &format!("smtp://127.0.0.1:{port}"));
+    assert!(!ok, "{report}");
+    assert!(report.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")), "{report}");
+    assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{report}");
+}
