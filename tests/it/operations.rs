@@ -284,3 +284,39 @@ fn metrics_appear_after_traffic_for_the_operator_and_nobody_else() {
     assert_eq!(via_proxy(Some("a-wrong-token-of-the-right-length!!")), 403);
     assert_eq!(via_proxy(Some(TOKEN)), 200);
 }
+
+#[test]
+fn json_logs_carry_one_object_per_line_with_the_request_id() {
+    let db = TestDb::new();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_plumbline"))
+            .arg("serve")
+            .env("DATABASE_URL", &db.url)
+            .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
+            .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+            .env("PLUMBLINE_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let id = loop {
+        if let Ok(r) = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz")) {
+            break r.headers()["x-request-id"].to_str().unwrap().to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = server.0.kill();
+    let mut err = String::new();
+    server.0.stdout.take().unwrap().read_to_string(&mut err).unwrap();
+    let lines: Vec<serde_json::Value> =
+        err.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"))).collect();
+    assert!(
+        lines.iter().any(|v| v["request_id"] == id.as_str() && v["path"] == "/healthz"),
+        "no request line with id {id}:\n{err}"
+    );
+}
