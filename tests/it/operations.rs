@@ -320,3 +320,21 @@ fn json_logs_carry_one_object_per_line_with_the_request_id() {
         "no request line with id {id}:\n{err}"
     );
 }
+
+#[test]
+fn mail_has_both_parts_a_date_a_stable_message_id_and_bounces_to_the_bounce_address() {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let app = TestApp::launch(std::sync::Arc::new(sink), std::sync::Arc::new(TestDb::new()), move |c| {
+        c.smtp_url = Some(url);
+        c.mail_bounce = Some("bounces@lists.example.org".parse().unwrap());
+    });
+    ask_for_a_reset(&app);
+    let mail = app.mail("ada@example.org", "");
+    assert_eq!(mail.from, "bounces@lists.example.org", "the envelope sender is the bounce address");
+    let id = mail.header("Message-ID").expect("a Message-ID");
+    assert!(id.starts_with("<outbox-") && id.ends_with("@127.0.0.1>"), "{id}");
+    assert!(mail.header("Date").is_some());
+    assert!(!mail.text_body().is_empty() && !mail.html_body().is_empty());
+    assert!(mail.header("List-Unsubscribe").is_none(), "transactional mail");
+}

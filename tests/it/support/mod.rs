@@ -143,6 +143,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         page_cache_ttl: Duration::from_secs(1),
         trusted_proxies: vec![],
         metrics_token: None,
+        mail_bounce: None,
     }
 }
 
