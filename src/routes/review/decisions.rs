@@ -2,7 +2,7 @@
 //! proposers (the whole conference, or an MC lead's own topics), and conflicts
 //! an organiser records for a proposal.
 
-use super::dashboard::row_view;
+use super::dashboard::{row_view, ReviewRowView};
 use super::pairs;
 use crate::domain::account::Email;
 use crate::domain::proposal::ProposalState;
@@ -10,12 +10,11 @@ use crate::error::AppError;
 use crate::services::conferences as conf_service;
 use crate::services::policy::Reviewer;
 use crate::services::review as service;
-use crate::services::views::conference as conference_view;
+use crate::services::views::ConferenceView;
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
@@ -29,23 +28,28 @@ pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<
             .count()
     };
     let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
-    let list: Vec<Value> = rows
+    let list = rows
         .iter()
-        .map(|r| {
-            let mut v = row_view(r, &Reviewer::Organiser);
-            v["released"] = json!(r.decision_released_at.is_some());
-            v
-        })
+        .map(|r| DecisionRow { row: row_view(r, &Reviewer::Organiser), released: r.decision_released_at.is_some() })
         .collect();
-    render::ok(
-        &ctx,
-        "decisions",
-        &format!("Decisions · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "rows": list, "unreleased": unreleased,
-            "left_for_others": left_for_others,
-        }),
-    )
+    let data = DecisionsPage { conference: ConferenceView::of(&conf), rows: list, unreleased, left_for_others };
+    render::ok(&ctx, "decisions", &format!("Decisions · {}", conf.name), data)
+}
+
+#[derive(Serialize)]
+struct DecisionsPage {
+    conference: ConferenceView,
+    rows: Vec<DecisionRow>,
+    unreleased: usize,
+    left_for_others: usize,
+}
+
+/// A proposal on the decisions page: its review row, and whether its decision is out.
+#[derive(Serialize)]
+struct DecisionRow {
+    #[serde(flatten)]
+    row: ReviewRowView,
+    released: bool,
 }
 
 pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {

@@ -1,0 +1,31 @@
+//! What most buttons of the conference pages do first: the acting person and
+//! the conference named in the path, looked up in the same database call as
+//! the service that acts.
+
+use crate::error::AppError;
+use crate::repo::conferences::Conference;
+use crate::repo::users::User;
+use crate::services::conferences;
+use crate::state::AppState;
+use crate::web::context::Ctx;
+use diesel::PgConnection;
+
+impl Ctx {
+    /// Runs `act` with the acting (confirmed) user and the conference named
+    /// `slug`: 401/403 as `user` says, 404 when there is no such conference.
+    /// Who may do what is `act`'s service's business.
+    pub async fn in_conference<T, F>(&self, slug: &str, act: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+    {
+        let user = self.user()?.clone();
+        let slug = slug.to_string();
+        self.state
+            .db(move |conn, st| {
+                let conf = conferences::find(conn, &slug)?;
+                act(conn, st, &user, &conf)
+            })
+            .await
+    }
+}
