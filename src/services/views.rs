@@ -9,6 +9,7 @@
 use crate::domain::conference::{date_range_label, offset_label};
 use crate::domain::markdown;
 use crate::domain::proposal::{CallKind, CallStatus};
+use crate::domain::schedule::Session;
 use crate::domain::time;
 use crate::repo::calls::{Call, Track};
 use crate::repo::conferences::Conference;
@@ -295,5 +296,44 @@ pub fn own_proposal(r: &ProposalRow, c: &Conference) -> OwnProposalView {
         row: row(r, c.time_zone),
         conference: c.name.clone(),
         link: format!("/c/{}/proposals/{}", c.slug, r.public_id),
+    }
+}
+
+/// A session of the published schedule, as the schedule pages list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub guid: Uuid,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub room: Option<String>,
+    /// The clock times in the conference's zone.
+    pub start: String,
+    pub end: String,
+    pub when: String,
+    pub minutes: i64,
+    pub track: Option<String>,
+    pub persons: Vec<String>,
+    pub is_topic: bool,
+    /// Whether the viewer starred it.
+    pub starred: bool,
+}
+
+pub fn session(s: &Session, tz: Tz, starred: bool) -> SessionView {
+    let clock = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    SessionView {
+        guid: s.guid,
+        kind: s.kind.clone(),
+        kind_label: s.kind_label(),
+        title: s.title.clone(),
+        room: s.room.clone(),
+        start: clock(s.starts_at),
+        end: clock(s.ends_at),
+        when: time::display(s.starts_at, tz),
+        minutes: (s.ends_at - s.starts_at).num_minutes(),
+        track: s.track.clone(),
+        persons: s.persons.iter().map(|p| p.name.clone()).collect(),
+        is_topic: s.kind == "topic",
+        starred,
     }
 }
