@@ -7,6 +7,7 @@ use crate::services::cfp::{self, Access, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::policy;
 use crate::services::views::{self, CallView, ConferenceView, PersonView, ProposalView};
+use crate::web::acting::AnswerForm;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::page_cache::Slot;
@@ -455,29 +456,27 @@ async fn update(
 }
 
 async fn submit(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::submit(conn, st, &user, &conf, &i2)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-submitted")))
+    proposer_button(&ctx, path.into_inner(), true).await
 }
 
 async fn withdraw(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::withdraw(conn, st, &user, &conf, &i2)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-withdrawn")))
+    proposer_button(&ctx, path.into_inner(), false).await
+}
+
+/// The proposer's two buttons on a proposal's page: submit it, or withdraw
+/// it; back to the page with what happened.
+async fn proposer_button(ctx: &Ctx, (slug, id): (String, String), submit: bool) -> Result<HttpResponse, AppError> {
+    let i2 = id.clone();
+    ctx.in_conference(&slug, move |conn, st, user, conf| {
+        if submit {
+            cfp::submit(conn, st, user, conf, &i2)
+        } else {
+            cfp::withdraw(conn, st, user, conf, &i2)
+        }
+    })
+    .await?;
+    let flash = if submit { "proposal-submitted" } else { "proposal-withdrawn" };
+    Ok(render::redirect(ctx, &format!("/c/{slug}/proposals/{id}"), Some(flash)))
 }
 
 async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -532,23 +531,13 @@ async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
     render::ok(&ctx, "invitation", "Invitation", data)
 }
 
-#[derive(Deserialize)]
-struct AnswerForm {
-    #[serde(default)]
-    answer: String,
-}
-
 async fn respond(ctx: Ctx, token: web::Path<String>, form: web::Form<AnswerForm>) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let user = ctx.user()?.clone();
     // An unknown invitation is 404 whatever the form says.
     let t = token.clone();
     ctx.state.db(move |conn, _| cfp::invitation(conn, &t).map(|_| ())).await?;
-    let accept = match form.answer.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
-    };
+    let accept = form.accepts()?;
     let inv = ctx.state.db(move |conn, _| cfp::respond(conn, &user, &token, accept)).await?;
     if accept {
         Ok(render::redirect(

@@ -279,9 +279,7 @@ async fn tracks_again(
 async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| cfp::delete_track(conn, &user, &conf, id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| cfp::delete_track(conn, user, conf, id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
 }
 
@@ -375,11 +373,8 @@ struct PublishForm {
 }
 
 async fn publish(ctx: Ctx, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
     let on = form.published == "1";
-    ctx.state.db(move |conn, _| cfp::set_programme_published(conn, &user, &conf, on)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| cfp::set_programme_published(conn, user, conf, on)).await?;
     Ok(render::redirect(
         &ctx,
         &format!("/c/{slug}/manage"),

@@ -109,13 +109,9 @@ struct CompCode {
 
 async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
-    let user = ctx.user()?.clone();
     let (conf, run) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let run = programme::run_view(conn, &user, &conf, &mc_id)?;
-            Ok((conf, run))
+        .in_conference(&slug, move |conn, _, user, conf| {
+            Ok((conf.clone(), programme::run_view(conn, user, conf, &mc_id)?))
         })
         .await?;
     let programme::RunView { mc, call, topics: rows, leads, codes } = run;

@@ -29,3 +29,36 @@ impl Ctx {
             .await
     }
 }
+
+impl Ctx {
+    /// `in_conference` for the conference's organisers only: 403 for anyone else.
+    pub async fn organising<T, F>(&self, slug: &str, act: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+    {
+        self.in_conference(slug, move |conn, st, user, conf| {
+            conferences::require_organiser(conn, conf, user)?;
+            act(conn, st, user, conf)
+        })
+        .await
+    }
+}
+
+/// The answer to an invitation (to a proposal, to the committee).
+#[derive(serde::Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+impl AnswerForm {
+    /// Whether the invitation is accepted; anything but accept or decline is a 400.
+    pub fn accepts(&self) -> Result<bool, AppError> {
+        match self.answer.as_str() {
+            "accept" => Ok(true),
+            "decline" => Ok(false),
+            _ => Err(AppError::BadRequest("Choose accept or decline.".into())),
+        }
+    }
+}

@@ -8,12 +8,13 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::review as service;
 use crate::services::views::ConferenceView;
+use crate::web::acting::AnswerForm;
 use crate::web::context::Ctx;
 use crate::web::form::Rejected;
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 pub(super) async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -48,12 +49,6 @@ struct CommitteeInvitation {
     review: String,
 }
 
-#[derive(Deserialize)]
-pub(super) struct AnswerForm {
-    #[serde(default)]
-    answer: String,
-}
-
 pub(super) async fn committee_respond(
     ctx: Ctx,
     token: web::Path<String>,
@@ -63,11 +58,7 @@ pub(super) async fn committee_respond(
     // An unknown invitation is 404 whatever the form says.
     let t = token.to_string();
     ctx.state.db(move |conn, _| service::member_invitation(conn, &t).map(|_| ())).await?;
-    let accept = match form.answer.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
-    };
+    let accept = form.accepts()?;
     let token = token.into_inner();
     let conf = ctx.state.db(move |conn, _| service::respond_membership(conn, &user, &token, accept)).await?;
     if accept {

@@ -5,7 +5,6 @@ use crate::domain::review::{self as rules};
 use crate::domain::{markdown, text, FieldError};
 use crate::error::AppError;
 use crate::services::cfp;
-use crate::services::conferences as conf_service;
 use crate::services::policy::{Reviewer, Sight};
 use crate::services::review::{self as service, ProposerView, ReviewInput};
 use crate::services::views::{self, CallView, ConferenceView, ProposalView};
@@ -75,17 +74,14 @@ async fn review_page_with(
     typed: Option<ReviewForm>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
     let data = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let (p, call, role) = service::reviewable(conn, &user, &conf, &id)?;
-            let seen = service::reviews_seen(conn, &user, &p, &call, &role)?;
-            let tracks = cfp::tracks_of(conn, &conf)?;
+        .in_conference(&slug, move |conn, _, user, conf| {
+            let (p, call, role) = service::reviewable(conn, user, conf, &id)?;
+            let seen = service::reviews_seen(conn, user, &p, &call, &role)?;
+            let tracks = cfp::tracks_of(conn, conf)?;
             let (topics, proposer) = service::review_subject(conn, &p, &call, &role)?;
-            let back = service::review_home(conn, &conf, &call)?;
-            Ok((conf, p, call, tracks, topics, proposer, seen, role, back))
+            let back = service::review_home(conn, conf, &call)?;
+            Ok((conf.clone(), p, call, tracks, topics, proposer, seen, role, back))
         })
         .await?;
     let (conf, p, call, tracks, topics, proposer, seen, role, back) = data;

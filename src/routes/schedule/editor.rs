@@ -211,10 +211,7 @@ pub(super) async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResp
 }
 
 pub(super) async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::import_accepted(conn, &user, &conf)).await?;
+    ctx.organising(&slug, |conn, _, user, conf| service::import_accepted(conn, user, conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
 }
 
@@ -306,24 +303,17 @@ async fn place_again(
 
 pub(super) async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::unplace(conn, &user, &conf, &id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| service::unplace(conn, user, conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
 }
 
 pub(super) async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::delete_item(conn, &user, &conf, &id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| service::delete_item(conn, user, conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
 }
 
 pub(super) async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::publish(conn, &user, &conf)).await?;
+    ctx.organising(&slug, |conn, _, user, conf| service::publish(conn, user, conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
 }
