@@ -3,12 +3,11 @@
 //! the service that acts.
 
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::users::User;
-use crate::services::conferences;
+use crate::services::accounts::User;
+use crate::services::conferences::{self, Conference};
+use crate::services::Db;
 use crate::state::AppState;
 use crate::web::context::Ctx;
-use diesel::PgConnection;
 
 impl Ctx {
     /// Runs `act` with the acting (confirmed) user and the conference named
@@ -17,7 +16,7 @@ impl Ctx {
     pub async fn in_conference<T, F>(&self, slug: &str, act: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
     {
         let user = self.user()?.clone();
         let slug = slug.to_string();
@@ -35,7 +34,7 @@ impl Ctx {
     pub async fn organising<T, F>(&self, slug: &str, act: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
     {
         self.in_conference(slug, move |conn, st, user, conf| {
             conferences::require_organiser(conn, conf, user)?;
