@@ -1,5 +1,6 @@
 //! Request plumbing shared by the routes: who is asking, CSRF, cookies, rendering, headers.
 
+pub mod acting;
 pub mod chart;
 pub mod context;
 pub mod csrf;
