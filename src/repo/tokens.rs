@@ -87,7 +87,7 @@ pub struct ApiToken {
     pub id: i64,
     pub public_id: uuid::Uuid,
     pub name: String,
-    pub scope: String,
+    pub scope: crate::domain::account::ApiScope,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -98,7 +98,7 @@ pub struct NewApiToken<'a> {
     pub hash: &'a [u8],
     pub user_id: i64,
     pub name: &'a str,
-    pub scope: &'a str,
+    pub scope: crate::domain::account::ApiScope,
     pub expires_at: Option<DateTime<Utc>>,
 }
 

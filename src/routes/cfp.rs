@@ -1,6 +1,6 @@
 //! Public calls, proposing, a proposer's own proposals, and invitations.
 
-use crate::domain::proposal::{topics_to_text, CallKind, Limits, ProposalInput};
+use crate::domain::proposal::{topics_to_text, CallKind, InvitationStatus, Limits, ProposalInput, ProposalState};
 use crate::domain::{markdown, FieldError};
 use crate::error::AppError;
 use crate::services::cfp::{self, Access, Call, Track};
@@ -98,7 +98,7 @@ struct FormPage<'a> {
 }
 
 fn form_page(ctx: &Ctx, status: StatusCode, f: FormPage) -> Result<HttpResponse, AppError> {
-    let kind = cfp::kind_of(f.call);
+    let kind = f.call.kind;
     let tz = cfp::tz(f.conf);
     let tracks: Vec<Value> = f
         .tracks
@@ -130,7 +130,7 @@ async fn new_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRes
     }
     let (conf, call, tracks) = load_call(&ctx, slug.clone(), call_id.clone()).await?;
     let input = ProposalInput {
-        duration: cfp::kind_of(&call).duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
+        duration: call.kind.duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
         ..Default::default()
     };
     let proposing = Proposing::New { call_id };
@@ -147,13 +147,7 @@ struct ProposalForm {
 }
 
 fn limits<'a>(call: &Call, track_ids: &'a [i64], own_email: &'a str) -> Limits<'a> {
-    Limits {
-        kind: cfp::kind_of(call),
-        title_max: call.title_max,
-        abstract_max: call.abstract_max,
-        track_ids,
-        own_email,
-    }
+    Limits { kind: call.kind, title_max: call.title_max, abstract_max: call.abstract_max, track_ids, own_email }
 }
 
 /// A service refusal (closed call, cap reached…) shown on the form with the input kept.
@@ -291,7 +285,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
     // A released decision (not one taken back by a withdrawal since).
-    let released = p.decision_released_at.is_some() && matches!(p.state.as_str(), "accepted" | "rejected");
+    let released = p.decision_released_at.is_some() && p.state.decision().is_some();
     let viewer = ctx.user()?.clone();
     let p2 = p.clone();
     let cfp::ProposalPage { topics, people, submitter, notes, state, viewer_conflicted: conflicted } =
@@ -303,11 +297,12 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let title = p.title.clone();
     let actions =
-        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, &p.state);
-    let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
-        .iter()
-        .filter(|s| **s != p.state)
-        .map(|s| json!({ "value": s, "label": match *s { "accepted" => "Accept", "maybe" => "Keep as maybe", "rejected" => "Reject", _ => "Back to submitted" } }))
+        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, p.state);
+    use ProposalState::{Accepted, Maybe, Rejected, Submitted};
+    let decisions: Vec<Value> = [Accepted, Maybe, Rejected, Submitted]
+        .into_iter()
+        .filter(|s| *s != p.state)
+        .map(|s| json!({ "value": s, "label": match s { Accepted => "Accept", Maybe => "Keep as maybe", Rejected => "Reject", _ => "Back to submitted" } }))
         .collect();
     render::ok(
         &ctx,
@@ -317,7 +312,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
             "conference": conference_view(&conf), "call": views::call(&call, tz),
             "proposal": proposal_view,
         "decision": if released { Some(json!({ "state": p.state, "note": p.decision_note, "reviewer_notes": notes })) } else { None },
-        "unreleased": insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
+        "unreleased": insider && !released && p.state.decision().is_some(),
             "people": views::people(&people),
             "can_edit": actions.can_edit,
             "can_submit": actions.can_submit,
@@ -360,7 +355,7 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
         topics: topics_to_text(&topics),
         people: people
             .iter()
-            .filter(|x| x.status != "declined")
+            .filter(|x| x.status != InvitationStatus::Declined)
             .map(|x| x.email.clone())
             .collect::<Vec<_>>()
             .join(", "),
@@ -436,8 +431,8 @@ async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
         "Invitation",
         json!({
             "token": token, "proposal_title": inv.proposal.title, "conference": inv.conference.name, "inviter": inv.inviter.name,
-            "kind_label": cfp::kind_of(&inv.call).label(), "email": inv.person.email, "status": inv.person.status,
-            "pending": inv.person.status == "invited",
+            "kind_label": inv.call.kind.label(), "email": inv.person.email, "status": inv.person.status,
+            "pending": inv.person.status == InvitationStatus::Invited,
             "login": format!("/login?next={}", urlencode(&here)), "signup": format!("/signup?next={}", urlencode(&here)),
             "link": format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
         }),

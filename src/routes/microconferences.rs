@@ -75,11 +75,16 @@ async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespo
         codes.into_iter().map(|(code, used_by)| json!({ "code": code, "used_by": used_by })).collect();
     let tz = cfp::tz(&conf);
     // Drafts are the proposers' own business until they submit.
-    let visible: Vec<_> = rows.iter().filter(|r| r.state != "draft" && r.state != "withdrawn").collect();
-    let accepted: Vec<Value> = visible.iter().filter(|r| r.state == "accepted").map(|r| views::row(r, tz)).collect();
-    let others: Vec<Value> = visible.iter().filter(|r| r.state != "accepted").map(|r| views::row(r, tz)).collect();
-    let used: i64 =
-        visible.iter().filter(|r| r.state == "accepted").map(|r| r.duration_minutes.unwrap_or(0) as i64).sum();
+    let visible: Vec<_> = rows.iter().filter(|r| r.state.is_decidable()).collect();
+    let accepted: Vec<Value> =
+        visible.iter().filter(|r| r.state == ProposalState::Accepted).map(|r| views::row(r, tz)).collect();
+    let others: Vec<Value> =
+        visible.iter().filter(|r| r.state != ProposalState::Accepted).map(|r| views::row(r, tz)).collect();
+    let used: i64 = visible
+        .iter()
+        .filter(|r| r.state == ProposalState::Accepted)
+        .map(|r| r.duration_minutes.unwrap_or(0) as i64)
+        .sum();
     let budget = mc.budget_minutes as i64;
     let title = format!("Run · {}", mc.title);
     render::ok(
@@ -148,8 +153,10 @@ async fn decide_topic(
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &s2)?;
             cfp::led_microconference(conn, &user, &conf, &m2)?;
-            let to = ProposalState::parse(&form.state)
-                .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
+            let to = form
+                .state
+                .parse::<ProposalState>()
+                .map_err(|_| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
             cfp::decide_topic(conn, &user, &conf, &m2, &id, to)
         })
         .await?;

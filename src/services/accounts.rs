@@ -287,7 +287,7 @@ pub fn issue_api_token(conn: &mut PgConnection, user: &User, req: &TokenRequest)
             hash: &security::hash_token(&token),
             user_id: user.id,
             name: &req.name,
-            scope: req.scope.as_str(),
+            scope: req.scope,
             expires_at: req.lifetime.map(|d| Utc::now() + d),
         },
     )?;
@@ -316,7 +316,7 @@ pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option
     if t.last_used_at.is_none_or(|at| at < Utc::now() - Duration::minutes(1)) {
         tokens::touch_api_token(conn, t.id)?;
     }
-    Ok(Some((user, ApiScope::from_stored(&t.scope))))
+    Ok(Some((user, t.scope)))
 }
 
 pub fn user_for_session(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {

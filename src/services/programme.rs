@@ -1,6 +1,7 @@
 //! The public programme (accepted microconferences with their topics, and
 //! talks) and what an MC's own pages show: shared by the pages and the JSON API.
 
+use crate::domain::proposal::CallKind;
 use crate::error::AppError;
 use crate::repo::calls::{self, Call, Track};
 use crate::repo::conferences::Conference;
@@ -28,7 +29,7 @@ pub fn published_programme(conn: &mut PgConnection, conf: &Conference) -> Result
     // Released acceptances only: the disclosed view answers, not this page.
     let talks: Vec<Value> = cfp::announced(conn, conf, None)?
         .iter()
-        .filter(|r| r.call_kind == "refereed_talk")
+        .filter(|r| r.call_kind == CallKind::RefereedTalk)
         .map(|r| views::row(r, tz))
         .collect();
     Ok(json!({ "published": true, "microconferences": list, "talks": talks }))

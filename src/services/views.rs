@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 pub fn call(c: &Call, tz: Tz) -> Value {
     let status = cfp::status_of(c);
-    let kind = cfp::kind_of(c);
+    let kind = c.kind;
     let now = Utc::now();
     json!({
         "id": c.public_id, "kind": kind.as_str(), "kind_label": kind.label(), "title": c.title,
@@ -39,7 +39,7 @@ pub fn track_name(tracks: &[Track], id: Option<i64>) -> Option<String> {
 pub fn row(r: &ProposalRow, tz: Tz) -> Value {
     json!({
         "id": r.public_id, "title": r.title, "state": r.state, "call": r.call_title,
-        "kind_label": CallKind::parse(&r.call_kind).map(|k| k.label()).unwrap_or(""),
+        "kind_label": r.call_kind.label(),
         "track": r.track, "submitter": r.submitter_name, "duration": r.duration_minutes,
         "updated": time::display(r.updated_at, tz), "position": r.position,
     })
@@ -57,7 +57,7 @@ pub fn proposal(
     submitter: &str,
     tz: Tz,
 ) -> Value {
-    let kind = cfp::kind_of(c);
+    let kind = c.kind;
     json!({
         "id": p.public_id, "title": p.title, "abstract_html": markdown::to_html(&p.abstract_md),
         "state": p.state, "kind": kind.as_str(), "kind_label": kind.label(), "is_mc": kind == CallKind::Microconference,

@@ -3,6 +3,7 @@
 
 use super::{ids, pairs};
 use crate::domain::account::Email;
+use crate::domain::proposal::InvitationStatus;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::Conference;
@@ -26,7 +27,7 @@ pub(super) async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> 
         "committee_invitation",
         "Programme committee",
         json!({
-            "token": token, "conference": conf.name, "email": m.email, "status": m.status, "pending": m.status == "invited",
+            "token": token, "conference": conf.name, "email": m.email, "status": m.status, "pending": m.status == InvitationStatus::Invited,
             "login": format!("/login?{q}"), "signup": format!("/signup?{q}"), "review": format!("/c/{}/review", conf.slug),
         }),
     )

@@ -1,7 +1,7 @@
 //! The organisers' schedule editor: items, placing them in rooms and times, warnings, publishing.
 
 use super::*;
-use crate::domain::schedule::Session;
+use crate::domain::schedule::{ItemKind, Session, SessionKind};
 use crate::domain::{text, time};
 use crate::error::AppError;
 use crate::services::cfp;
@@ -70,7 +70,7 @@ pub(super) async fn editor_page(
                 starts_at: i.starts_at.map(|t| time::input_value(t, tz)).unwrap_or_else(|| default_start.clone()),
                 minutes: match (i.starts_at, i.ends_at) {
                     (Some(s), Some(e)) => (e - s).num_minutes().to_string(),
-                    _ => if i.kind == "microconference" { "210".into() } else { "45".into() },
+                    _ => if i.kind == ItemKind::Microconference { "210".into() } else { "45".into() },
                 },
             });
             json!({
@@ -96,7 +96,7 @@ pub(super) async fn editor_page(
         &format!("Schedule · {}", conf.name),
         json!({
             "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
-            "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+            "item_form": item_form, "kinds": ItemKind::BY_HAND.iter().map(|k| json!({ "value": k, "label": k.label() })).collect::<Vec<_>>(),
             "version": published.as_ref().map(|p| p.version), "published_at": published.as_ref().map(|p| time::display(p.published_at, tz)),
             "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
         }),
@@ -105,7 +105,8 @@ pub(super) async fn editor_page(
 
 /// A rooms × half-hours table for one day; each cell lists what runs then.
 pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> Value {
-    let todays: Vec<&Session> = sessions.iter().filter(|s| day_of(s, tz) == day && s.kind != "topic").collect();
+    let todays: Vec<&Session> =
+        sessions.iter().filter(|s| day_of(s, tz) == day && s.kind != SessionKind::Topic).collect();
     let first = todays.iter().map(|s| s.starts_at).min();
     let last = todays.iter().map(|s| s.ends_at).max();
     let mut rows = Vec::new();
@@ -154,7 +155,7 @@ pub(super) async fn create_item(
     let conf = ctx.organised(slug.clone()).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
-    let kind = service::ITEM_KINDS.iter().take(4).find(|(v, _)| *v == f.kind).map(|(v, _)| *v);
+    let kind = f.kind.parse::<ItemKind>().ok().filter(|k| ItemKind::BY_HAND.contains(k));
     if kind.is_none() {
         p.add("kind", "choose keynote, tutorial, break or other");
     }

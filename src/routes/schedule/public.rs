@@ -1,7 +1,7 @@
 //! The public schedule pages: by day, room and track; a page per session; stars and "my schedule".
 
 use super::*;
-use crate::domain::schedule::{self, DayChoice, Session};
+use crate::domain::schedule::{self, DayChoice, Session, SessionKind};
 use crate::domain::{markdown, time};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
@@ -23,7 +23,7 @@ pub fn session_view(s: &Session, tz: Tz, starred: bool) -> Value {
         "start": local(s.starts_at, tz), "end": local(s.ends_at, tz), "when": time::display(s.starts_at, tz),
         "minutes": (s.ends_at - s.starts_at).num_minutes(), "track": s.track,
         "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-        "is_topic": s.kind == "topic", "starred": starred,
+        "is_topic": s.kind == SessionKind::Topic, "starred": starred,
     })
 }
 
@@ -95,7 +95,7 @@ pub(super) fn grouped(
         }
     }
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-    for s in sessions.iter().filter(|s| s.kind != "topic") {
+    for s in sessions.iter().filter(|s| s.kind != SessionKind::Topic) {
         let k = key(s);
         let mut v = session_view(s, tz, stars.contains(&s.guid));
         v["topics"] = json!(topics.remove(&s.guid).unwrap_or_default());

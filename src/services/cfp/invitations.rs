@@ -28,14 +28,14 @@ pub fn respond(conn: &mut PgConnection, user: &User, token: &str, accept: bool) 
     conn.transaction(|conn| {
         let inv = invitation(conn, token)?;
         policy::require_addressee(user, &inv.person.email)?;
-        if inv.person.status != "invited" {
+        if inv.person.status != InvitationStatus::Invited {
             return Err(AppError::Conflict(format!("This invitation was already {}.", inv.person.status)));
         }
         if inv.proposal.submitter_id == user.id {
             return Err(AppError::Conflict("You are the submitter of this proposal already.".into()));
         }
         proposals::respond(conn, inv.person.id, user.id, accept)?;
-        if accept && state_of(&inv.proposal) == ProposalState::Accepted {
+        if accept && inv.proposal.state == ProposalState::Accepted {
             if let Some(mc) = microconference_of(conn, inv.proposal.id)? {
                 mcs::add_lead(conn, mc.id, user.id)?;
             }

@@ -52,7 +52,7 @@ pub fn proposals_seen_by(
     if is_organiser(conn, conf, user)? {
         return Ok(proposals::list(conn, conf.id, &Default::default())?
             .into_iter()
-            .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
+            .filter(|r| r.state != ProposalState::Draft || r.call_kind != CallKind::McTopic)
             .collect());
     }
     Ok(proposals::of_person(conn, user.id)?.into_iter().filter(|(_, c)| *c == conf.id).map(|(r, _)| r).collect())

@@ -53,7 +53,7 @@ pub fn respond_membership(
     conn.transaction(|conn| {
         let (m, conf) = member_invitation(conn, token)?;
         crate::services::policy::require_addressee(user, &m.email)?;
-        if m.status != "invited" {
+        if m.status != InvitationStatus::Invited {
             return Err(AppError::Conflict(format!("This invitation was already {}.", m.status)));
         }
         reviews::respond(conn, m.id, user.id, accept)?;

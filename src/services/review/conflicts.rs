@@ -31,7 +31,7 @@ pub fn declare_conflict(
     public_id: &str,
 ) -> Result<(), AppError> {
     let (p, _, _) = reviewable(conn, user, conf, public_id)?;
-    Ok(reviews::set_conflict(conn, p.id, user.id, "declared")?)
+    Ok(reviews::set_conflict(conn, p.id, user.id, ConflictSource::Declared)?)
 }
 
 /// An organiser marks a committee member as conflicted (e.g. same employer).
@@ -50,7 +50,7 @@ pub fn set_conflict(
     let reviewer = users::find_by_email(conn, reviewer_email)?
         .ok_or_else(|| AppError::BadRequest("No account with that address.".into()))?;
     if conflicted {
-        reviews::set_conflict(conn, p.id, reviewer.id, "organiser")?;
+        reviews::set_conflict(conn, p.id, reviewer.id, ConflictSource::Organiser)?;
     } else {
         reviews::remove_conflict(conn, p.id, reviewer.id)?;
     }

@@ -43,7 +43,7 @@ pub fn reviewable(
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let p = proposals::by_public_id(conn, id)?.filter(|p| p.conference_id == conf.id).ok_or(AppError::NotFound)?;
     if !matches!(
-        cfp::state_of(&p),
+        p.state,
         ProposalState::Submitted | ProposalState::Accepted | ProposalState::Rejected | ProposalState::Maybe
     ) {
         return Err(AppError::NotFound);
@@ -58,7 +58,7 @@ pub fn reviewable(
     };
     let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
-    if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
+    if review_sight(&role, conflicted, call.reviews_visibility, false) == Sight::Nothing {
         return Err(conflict_refusal(conn, conf, user)?);
     }
     Ok((p, call, role))
@@ -84,7 +84,7 @@ pub fn reviews_seen(
     let all = reviews::reviews_of(conn, p.id)?;
     let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
-    let sight = review_sight(role, conflicted, &call.reviews_visibility, own.is_some());
+    let sight = review_sight(role, conflicted, call.reviews_visibility, own.is_some());
     let (others, scores) = match sight {
         Sight::All => (
             all.iter().filter(|(r, _)| r.reviewer_id != user.id).cloned().collect(),
@@ -122,8 +122,11 @@ pub fn review_subject(
         return Ok((topics, None));
     }
     let u = users::find(conn, p.submitter_id)?;
-    let people: Vec<String> =
-        proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+    let people: Vec<String> = proposals::people(conn, p.id)?
+        .into_iter()
+        .filter(|x| x.status == InvitationStatus::Accepted)
+        .map(|x| x.email)
+        .collect();
     Ok((topics, Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))))
 }
 
