@@ -54,6 +54,7 @@ macro_rules! text_columns {
 
 text_columns!(
     domain::account::ApiScope,
+    domain::account::TokenPurpose,
     domain::booking::BookingKind,
     domain::mail::MailStatus,
     domain::proposal::CallKind,

@@ -91,6 +91,7 @@ mod tests {
     #[test]
     fn scope_words_round_trip() {
         crate::domain::words::tests::round_trip(ApiScope::ALL);
+        crate::domain::words::tests::round_trip(TokenPurpose::ALL);
     }
 
     #[test]
@@ -118,6 +119,14 @@ mod tests {
         assert!(NewPassword::parse("password", "long enough pass").is_ok());
         assert!(NewPassword::parse("password", &"x".repeat(300)).is_err());
         assert_eq!(format!("{:?}", NewPassword::parse("p", "secret-secret").unwrap()), "NewPassword(***)");
+    }
+}
+
+stored_words! {
+    /// What a mailed single-use token is for, as stored in `user_tokens.purpose`.
+    pub enum TokenPurpose {
+        VerifyEmail = "verify_email",
+        ResetPassword = "reset_password",
     }
 }
 

@@ -1,9 +1,10 @@
 //! Accounts: sign-up, email verification, login throttling, sessions, password changes and resets, profiles.
 
+use crate::domain::account::TokenPurpose::{ResetPassword, VerifyEmail};
 use crate::domain::account::{ApiScope, Email};
 use crate::error::AppError;
 use crate::repo::conferences as conf_repo;
-use crate::repo::tokens::{self, ApiToken, RESET_PASSWORD, VERIFY_EMAIL};
+use crate::repo::tokens::{self, ApiToken};
 pub use crate::repo::users::User;
 use crate::repo::users::{self, NewUser};
 use crate::security;
@@ -52,12 +53,12 @@ pub fn sign_up(
 /// `next` is a local path to continue to after logging in (e.g. an invitation).
 pub fn send_verification(conn: &mut PgConnection, st: &AppState, user: &User, next: &str) -> Result<(), AppError> {
     let token = security::new_token();
-    tokens::retire_user_tokens(conn, user.id, VERIFY_EMAIL)?;
+    tokens::retire_user_tokens(conn, user.id, VerifyEmail)?;
     tokens::create_user_token(
         conn,
         &security::hash_token(&token),
         user.id,
-        VERIFY_EMAIL,
+        VerifyEmail,
         Utc::now() + Duration::hours(VERIFY_HOURS),
     )?;
     mail::queue(
@@ -96,7 +97,7 @@ pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Optio
     if token.len() > 64 {
         return Ok(None);
     }
-    match tokens::live_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? {
+    match tokens::live_user_token(conn, &security::hash_token(token), VerifyEmail)? {
         Some(user_id) => Ok(Some(users::find(conn, user_id)?)),
         None => Ok(None),
     }
@@ -109,7 +110,7 @@ pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Optio
 /// starts for this browser. Pending appointments become roles.
 pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<(User, String)>, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VerifyEmail)? else {
             return Ok(None);
         };
         users::mark_verified(conn, user_id)?;
@@ -222,8 +223,8 @@ pub fn request_password_reset(conn: &mut PgConnection, st: &AppState, email: &Em
             return Ok(());
         };
         let token = security::new_token();
-        tokens::retire_user_tokens(conn, user.id, RESET_PASSWORD)?;
-        tokens::create_user_token(conn, &security::hash_token(&token), user.id, RESET_PASSWORD, Utc::now() + Duration::minutes(RESET_MINUTES))?;
+        tokens::retire_user_tokens(conn, user.id, ResetPassword)?;
+        tokens::create_user_token(conn, &security::hash_token(&token), user.id, ResetPassword, Utc::now() + Duration::minutes(RESET_MINUTES))?;
         mail::queue(
             conn,
             st,
@@ -237,21 +238,21 @@ pub fn request_password_reset(conn: &mut PgConnection, st: &AppState, email: &Em
 }
 
 pub fn reset_token_live(conn: &mut PgConnection, token: &str) -> Result<bool, AppError> {
-    Ok(tokens::user_token_live(conn, &security::hash_token(token), RESET_PASSWORD)?)
+    Ok(tokens::user_token_live(conn, &security::hash_token(token), ResetPassword)?)
 }
 
 /// Uses a reset token: new password, every session and API token ended. Following the mailed
 /// link proves the address, so it also counts as verification.
 pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), RESET_PASSWORD)? else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), ResetPassword)? else {
             return Ok(false);
         };
         users::set_password(conn, user_id, new_hash)?;
         end_everything(conn, user_id)?;
         users::mark_verified(conn, user_id)?;
         // The address is proven now: older confirmation links have nothing left to do.
-        tokens::retire_user_tokens(conn, user_id, VERIFY_EMAIL)?;
+        tokens::retire_user_tokens(conn, user_id, VerifyEmail)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
         tell_password_changed(conn, st, &user)?;
