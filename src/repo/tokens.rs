@@ -2,7 +2,7 @@
 
 use crate::db::schema::{api_tokens, user_tokens, users};
 use crate::domain::account::TokenPurpose;
-use crate::repo::users::User;
+use crate::services::repo::users::User;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;

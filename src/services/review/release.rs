@@ -1,6 +1,7 @@
 //! Releasing decisions to the proposers by mail, with the organisers' templates.
 
 use super::*;
+use crate::services::Db;
 
 pub const DEFAULT_ACCEPTED: (&str, &str) = (
     "Your proposal “{title}” was accepted",
@@ -12,7 +13,7 @@ pub const DEFAULT_REJECTED: (&str, &str) = (
 );
 
 pub fn notification_template(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     conf_id: i64,
     decision: Decision,
 ) -> Result<(String, String), AppError> {
@@ -24,14 +25,14 @@ pub fn notification_template(
 }
 
 pub fn save_notification_template(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     decision: Decision,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     Ok(reviews::save_template(conn, conf.id, decision, subject, body)?)
 }
 
@@ -40,7 +41,7 @@ pub fn save_notification_template(
 /// releasing twice sends nothing twice. Accepted MCs become microconferences now.
 /// Proposals the actor has a conflict of interest with stay for someone else.
 pub fn release(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
@@ -48,9 +49,9 @@ pub fn release(
 ) -> Result<Done, AppError> {
     conn.transaction(|conn| {
         let topic_call = match mc_public_id {
-            Some(mc) => Some(cfp::led_microconference(conn, actor, conf, mc)?.1.id),
+            Some(mc) => Some(cfp::led_microconference(&mut Db::new(conn), actor, conf, mc)?.1.id),
             None => {
-                require_organiser(conn, conf, actor)?;
+                check_organiser(conn, conf, actor)?;
                 None
             }
         };
@@ -81,7 +82,7 @@ pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, 
         .state
         .decision()
         .ok_or_else(|| AppError::internal(format!("released proposal {} is {}, not decided", p.id, p.state)))?;
-    let (subject, body) = notification_template(conn, conf.id, decision)?;
+    let (subject, body) = notification_template(&mut Db::new(conn), conf.id, decision)?;
     let mut people: Vec<User> = vec![users::find(conn, p.submitter_id)?];
     for person in proposals::people(conn, p.id)? {
         if let (Some(uid), InvitationStatus::Accepted) = (person.user_id, person.status) {
