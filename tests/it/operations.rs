@@ -207,3 +207,80 @@ fn a_password_in_clear_to_another_host_stops_the_start() {
     let err = plumbline::worker::smtp_transport("smtp://u:p@mail.example.org:587", None).err().unwrap();
     assert!(err.contains("without TLS"), "{err}");
 }
+
+fn check(db_url: &str, smtp_url: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .arg("check")
+        .env("DATABASE_URL", db_url)
+        .env("PLUMBLINE_SMTP_URL", smtp_url)
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[test]
+fn check_passes_against_the_real_database_and_mail_server_and_names_what_fails() {
+    let db = TestDb::new();
+    let sink = SmtpSink::start();
+    let (ok, report) = check(&db.url, &sink.url());
+    assert!(ok, "{report}");
+    for what in ["database", "mail", "base url", "secret key"] {
+        assert!(report.lines().any(|l| l.starts_with("ok") && l.contains(what)), "no ok line for {what}:\n{report}");
+    }
+    // Nothing listens on this port: the mail line fails and so does the command.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (ok, report) = check(&db.url, &format!("smtp://127.0.0.1:{port}"));
+    assert!(!ok, "{report}");
+    assert!(report.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")), "{report}");
+    assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{report}");
+}
+
+#[test]
+fn metrics_appear_after_traffic_for_the_operator_and_nobody_else() {
+    const TOKEN: &str = "a-metrics-token-for-the-scraper-0001";
+    let app = TestApp::start_with(|c| c.metrics_token = Some(TOKEN.into()));
+    let http = app.client();
+    assert_eq!(http.get("/").status, 200);
+    assert_eq!(http.get("/c/no-such-conference").status, 404);
+    app.user("ada@example.org", "Ada", false);
+    assert_eq!(http.post_form("/password/forgot", &[("email", "ada@example.org")]).status, 200);
+
+    let scrape = http.get("/metrics");
+    assert_eq!(scrape.status, 200);
+    let text = scrape.body;
+    for line in [
+        r#"plumbline_http_requests_total{method="GET",route="/",status="200"} 1"#,
+        r#"plumbline_http_requests_total{method="GET",route="/c/{slug}",status="404"} 1"#,
+        r#"plumbline_http_request_duration_seconds_count{route="/"} 1"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line {line:?} in\n{text}");
+    }
+    for name in [
+        "plumbline_db_pool_in_use",
+        "plumbline_outbox_pending",
+        "plumbline_outbox_oldest_pending_seconds",
+        "plumbline_outbox_failed",
+        "plumbline_registrations",
+        "plumbline_room_bookings",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{name} "))), "no {name} in\n{text}");
+    }
+    // The conference's slug and the reset link's token never appear.
+    assert!(!text.contains("no-such-conference"));
+
+    // Through a proxy (even one on this machine) only the token admits.
+    let via_proxy = |token: Option<&str>| {
+        let mut req =
+            reqwest::blocking::Client::new().get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.9");
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().unwrap().status().as_u16()
+    };
+    assert_eq!(via_proxy(None), 403);
+    assert_eq!(via_proxy(Some("a-wrong-token-of-the-right-length!!")), 403);
+    assert_eq!(via_proxy(Some(TOKEN)), 200);
+}
