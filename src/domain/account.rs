@@ -89,6 +89,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scope_words_round_trip() {
+        crate::domain::words::tests::round_trip(ApiScope::ALL);
+        crate::domain::words::tests::round_trip(TokenPurpose::ALL);
+    }
+
+    #[test]
     fn emails() {
         assert_eq!(Email::parse(" Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
         for bad in [
@@ -116,28 +122,27 @@ mod tests {
     }
 }
 
-/// What an API token may do: read only, or read and write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum ApiScope {
-    #[serde(rename = "read")]
-    Read,
-    #[serde(rename = "read-write")]
-    ReadWrite,
+stored_words! {
+    /// What a mailed single-use token is for, as stored in `user_tokens.purpose`.
+    pub enum TokenPurpose {
+        VerifyEmail = "verify_email",
+        ResetPassword = "reset_password",
+    }
+}
+
+stored_words! {
+    /// What an API token may do: read only, or read and write (`api_tokens.scope`).
+    pub enum ApiScope {
+        Read = "read",
+        ReadWrite = "read-write",
+    }
 }
 
 impl ApiScope {
     pub fn parse(raw: &str) -> Result<ApiScope, FieldError> {
         match raw.trim() {
-            "read" => Ok(ApiScope::Read),
-            "read-write" | "" => Ok(ApiScope::ReadWrite),
-            _ => Err(FieldError::new("scope", "must be read or read-write")),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiScope::Read => "read",
-            ApiScope::ReadWrite => "read-write",
+            "" => Ok(ApiScope::ReadWrite),
+            word => word.parse().map_err(|_| FieldError::new("scope", "must be read or read-write")),
         }
     }
 
@@ -145,15 +150,6 @@ impl ApiScope {
     /// token may only look (GET, HEAD).
     pub fn allows_method(self, method: &str) -> bool {
         self == ApiScope::ReadWrite || matches!(method, "GET" | "HEAD")
-    }
-
-    /// Stored values outside the two known ones are treated as the narrower scope.
-    pub fn from_stored(v: &str) -> ApiScope {
-        if v == "read-write" {
-            ApiScope::ReadWrite
-        } else {
-            ApiScope::Read
-        }
     }
 }
 

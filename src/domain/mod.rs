@@ -1,11 +1,15 @@
 //! Pure rules and validated types: no I/O here. Parse, don't validate.
 
+#[macro_use]
+pub mod words;
+
 pub mod account;
 pub mod booking;
 pub mod conference;
 pub mod csv;
 pub mod fees;
 pub mod ical;
+pub mod mail;
 pub mod markdown;
 pub mod money;
 pub mod net;

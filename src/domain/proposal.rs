@@ -1,36 +1,26 @@
 //! Calls and proposals: kinds, states and the rules that move between them.
 
 use super::account::Email;
+use super::review::Decision;
 use super::{text, FieldError, Problems};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum CallKind {
-    Microconference,
-    RefereedTalk,
-    Unconference,
-    /// The call for topics of one accepted microconference, run by its leads.
-    McTopic,
+stored_words! {
+    /// What a call asks for, as stored in `calls.kind`.
+    pub enum CallKind {
+        Microconference = "microconference",
+        RefereedTalk = "refereed_talk",
+        Unconference = "unconference",
+        /// The call for topics of one accepted microconference, run by its leads.
+        McTopic = "mc_topic",
+    }
 }
 
 impl CallKind {
     pub const ORGANISER_KINDS: [CallKind; 3] =
         [CallKind::Microconference, CallKind::RefereedTalk, CallKind::Unconference];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallKind::Microconference => "microconference",
-            CallKind::RefereedTalk => "refereed_talk",
-            CallKind::Unconference => "unconference",
-            CallKind::McTopic => "mc_topic",
-        }
-    }
-    pub fn parse(s: &str) -> Option<CallKind> {
-        [CallKind::Microconference, CallKind::RefereedTalk, CallKind::Unconference, CallKind::McTopic]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
     pub fn label(self) -> &'static str {
         match self {
             CallKind::Microconference => "Microconference",
@@ -57,39 +47,39 @@ impl CallKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum ProposalState {
-    Draft,
-    Submitted,
-    Withdrawn,
-    Accepted,
-    Rejected,
-    Maybe,
+stored_words! {
+    /// Where a proposal stands, as stored in `proposals.state`.
+    pub enum ProposalState {
+        Draft = "draft",
+        Submitted = "submitted",
+        Withdrawn = "withdrawn",
+        Accepted = "accepted",
+        Rejected = "rejected",
+        Maybe = "maybe",
+    }
+}
+
+stored_words! {
+    /// An invited person's answer, as stored in `proposal_people.status` and
+    /// `committee_members.status`.
+    pub enum InvitationStatus {
+        Invited = "invited",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+impl InvitationStatus {
+    pub fn answer(accepted: bool) -> InvitationStatus {
+        if accepted {
+            InvitationStatus::Accepted
+        } else {
+            InvitationStatus::Declined
+        }
+    }
 }
 
 impl ProposalState {
-    pub const ALL: [ProposalState; 6] = [
-        ProposalState::Draft,
-        ProposalState::Submitted,
-        ProposalState::Withdrawn,
-        ProposalState::Accepted,
-        ProposalState::Rejected,
-        ProposalState::Maybe,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalState::Draft => "draft",
-            ProposalState::Submitted => "submitted",
-            ProposalState::Withdrawn => "withdrawn",
-            ProposalState::Accepted => "accepted",
-            ProposalState::Rejected => "rejected",
-            ProposalState::Maybe => "maybe",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ProposalState> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
     /// Proposers may change the content while the call is open and nothing is decided.
     pub fn proposer_may_edit(self) -> bool {
         matches!(self, ProposalState::Draft | ProposalState::Submitted)
@@ -106,15 +96,24 @@ impl ProposalState {
             _ => false,
         }
     }
+    /// Whether organisers may decide on it: it was submitted and not withdrawn.
+    pub fn is_decidable(self) -> bool {
+        match self {
+            ProposalState::Submitted | ProposalState::Maybe | ProposalState::Accepted | ProposalState::Rejected => true,
+            ProposalState::Draft | ProposalState::Withdrawn => false,
+        }
+    }
     /// States an organiser may set directly (decisions), from a submitted proposal.
     pub fn organiser_may_set(from: ProposalState, to: ProposalState) -> bool {
-        matches!(
-            from,
-            ProposalState::Submitted | ProposalState::Maybe | ProposalState::Accepted | ProposalState::Rejected
-        ) && matches!(
-            to,
-            ProposalState::Submitted | ProposalState::Maybe | ProposalState::Accepted | ProposalState::Rejected
-        )
+        from.is_decidable() && to.is_decidable()
+    }
+    /// The decision this state records, if it is one mailed to proposers.
+    pub fn decision(self) -> Option<Decision> {
+        match self {
+            ProposalState::Accepted => Some(Decision::Accepted),
+            ProposalState::Rejected => Some(Decision::Rejected),
+            ProposalState::Draft | ProposalState::Submitted | ProposalState::Withdrawn | ProposalState::Maybe => None,
+        }
     }
     /// Whether the proposal counts against the per-person cap of its call.
     pub fn counts_for_cap(self) -> bool {
@@ -196,7 +195,7 @@ impl CallInput {
         let mut p = Problems::default();
         let kind = match fixed_kind {
             Some(k) => Some(k),
-            None => match CallKind::parse(self.kind.trim()).filter(|k| CallKind::ORGANISER_KINDS.contains(k)) {
+            None => match self.kind.trim().parse::<CallKind>().ok().filter(|k| CallKind::ORGANISER_KINDS.contains(k)) {
                 Some(k) => Some(k),
                 None => {
                     p.add("kind", "choose microconference, refereed talk or unconference session");
@@ -407,9 +406,14 @@ mod tests {
         assert!(ProposalState::organiser_may_set(Submitted, Accepted));
         assert!(!ProposalState::organiser_may_set(Draft, Accepted), "drafts are not decided");
         assert!(!ProposalState::organiser_may_set(Submitted, Draft));
-        for s in ProposalState::ALL {
-            assert_eq!(ProposalState::parse(s.as_str()), Some(s));
-        }
+    }
+
+    #[test]
+    fn words_round_trip() {
+        use crate::domain::words::tests::round_trip;
+        round_trip(ProposalState::ALL);
+        round_trip(CallKind::ALL);
+        round_trip(InvitationStatus::ALL);
     }
 
     fn limits(kind: CallKind) -> Limits<'static> {

@@ -5,122 +5,59 @@ use super::{text, FieldError, Problems};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-pub const CONFIRMED: &str = "confirmed";
-pub const WAITLISTED: &str = "waitlisted";
-pub const OFFERED: &str = "offered";
-pub const CANCELLED: &str = "cancelled";
-pub const EXPIRED: &str = "expired";
-
-pub const UNPAID: &str = "unpaid";
-/// An organiser sent an invoice: payment is due, but the seat no longer lapses.
-pub const INVOICED: &str = "invoiced";
-pub const PAID: &str = "paid";
-pub const REFUNDED: &str = "refunded";
-pub const NOT_DUE: &str = "not_due";
-
-/// Words people read for a status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        CONFIRMED => "Confirmed",
-        WAITLISTED => "On the waitlist",
-        OFFERED => "Seat offered",
-        CANCELLED => "Cancelled",
-        EXPIRED => "Offer expired",
-        _ => "Unknown",
+stored_words! {
+    /// Where a registration stands, as stored in `registrations.status` (a CHECK
+    /// constraint there allows exactly these words) and as the API and pages show it.
+    pub enum Status {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Offered = "offered",
+        Cancelled = "cancelled",
+        Expired = "expired",
     }
 }
 
-pub fn payment_label(payment: &str) -> &'static str {
-    match payment {
-        UNPAID => "Not paid yet",
-        INVOICED => "Invoiced, payment due",
-        PAID => "Paid",
-        REFUNDED => "Refunded",
-        NOT_DUE => "Nothing to pay",
-        _ => "Unknown",
+stored_words! {
+    /// Whether the fee is settled, as stored in `registrations.payment_status`.
+    pub enum PaymentStatus {
+        Unpaid = "unpaid",
+        /// An organiser sent an invoice: payment is due, but the seat no longer lapses.
+        Invoiced = "invoiced",
+        Paid = "paid",
+        Refunded = "refunded",
+        NotDue = "not_due",
     }
-}
-
-/// Where a registration stands, as stored in `registrations.status` (a CHECK
-/// constraint there allows exactly these words) and as the API and pages show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Confirmed,
-    Waitlisted,
-    Offered,
-    Cancelled,
-    Expired,
 }
 
 impl Status {
-    /// The stored word; `None` for a word the database would refuse.
-    pub fn from_db(s: &str) -> Option<Status> {
-        Some(match s {
-            CONFIRMED => Status::Confirmed,
-            WAITLISTED => Status::Waitlisted,
-            OFFERED => Status::Offered,
-            CANCELLED => Status::Cancelled,
-            EXPIRED => Status::Expired,
-            _ => return None,
-        })
-    }
-
-    pub fn as_db(self) -> &'static str {
+    /// Words people read for a status.
+    pub fn label(self) -> &'static str {
         match self {
-            Status::Confirmed => CONFIRMED,
-            Status::Waitlisted => WAITLISTED,
-            Status::Offered => OFFERED,
-            Status::Cancelled => CANCELLED,
-            Status::Expired => EXPIRED,
+            Status::Confirmed => "Confirmed",
+            Status::Waitlisted => "On the waitlist",
+            Status::Offered => "Seat offered",
+            Status::Cancelled => "Cancelled",
+            Status::Expired => "Offer expired",
         }
     }
 
-    pub fn label(self) -> &'static str {
-        status_label(self.as_db())
-    }
+    /// Those that hold or wait for a seat (the database allows one such per person).
+    pub const ACTIVE: [Status; 3] = [Status::Confirmed, Status::Waitlisted, Status::Offered];
 
-    /// Holds or waits for a seat (the database allows one such per person).
     pub fn is_active(self) -> bool {
-        matches!(self, Status::Confirmed | Status::Waitlisted | Status::Offered)
+        Status::ACTIVE.contains(&self)
     }
-}
-
-/// Whether the fee is settled, as stored in `registrations.payment_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    Unpaid,
-    Invoiced,
-    Paid,
-    Refunded,
-    NotDue,
 }
 
 impl PaymentStatus {
-    pub fn from_db(s: &str) -> Option<PaymentStatus> {
-        Some(match s {
-            UNPAID => PaymentStatus::Unpaid,
-            INVOICED => PaymentStatus::Invoiced,
-            PAID => PaymentStatus::Paid,
-            REFUNDED => PaymentStatus::Refunded,
-            NOT_DUE => PaymentStatus::NotDue,
-            _ => return None,
-        })
-    }
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            PaymentStatus::Unpaid => UNPAID,
-            PaymentStatus::Invoiced => INVOICED,
-            PaymentStatus::Paid => PAID,
-            PaymentStatus::Refunded => REFUNDED,
-            PaymentStatus::NotDue => NOT_DUE,
-        }
-    }
-
     pub fn label(self) -> &'static str {
-        payment_label(self.as_db())
+        match self {
+            PaymentStatus::Unpaid => "Not paid yet",
+            PaymentStatus::Invoiced => "Invoiced, payment due",
+            PaymentStatus::Paid => "Paid",
+            PaymentStatus::Refunded => "Refunded",
+            PaymentStatus::NotDue => "Nothing to pay",
+        }
     }
 
     /// Money is still to come in for it.
@@ -313,8 +250,8 @@ mod tests {
     fn statuses_map_to_the_stored_words_and_back() {
         use super::{PaymentStatus, Status};
         for s in [Status::Confirmed, Status::Waitlisted, Status::Offered, Status::Cancelled, Status::Expired] {
-            assert_eq!(Status::from_db(s.as_db()), Some(s));
-            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_db()));
+            assert_eq!(s.as_str().parse(), Ok(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
         }
         for p in [
             PaymentStatus::Unpaid,
@@ -323,11 +260,11 @@ mod tests {
             PaymentStatus::Refunded,
             PaymentStatus::NotDue,
         ] {
-            assert_eq!(PaymentStatus::from_db(p.as_db()), Some(p));
-            assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_db()));
+            assert_eq!(p.as_str().parse(), Ok(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_str()));
         }
         assert_eq!(serde_json::to_value(PaymentStatus::NotDue).unwrap(), serde_json::json!("not_due"));
-        assert_eq!(Status::from_db("pending"), None);
+        assert!("pending".parse::<Status>().is_err());
         assert!(Status::Offered.is_active() && !Status::Expired.is_active());
     }
 
@@ -377,5 +314,11 @@ mod tests {
             let p = input.parse(chrono_tz::Europe::Vienna).unwrap_err();
             assert_eq!(p.0.iter().map(|e| e.field).collect::<Vec<_>>(), vec!["hold_hours"], "{bad}");
         }
+    }
+
+    #[test]
+    fn words_round_trip() {
+        crate::domain::words::tests::round_trip(Status::ALL);
+        crate::domain::words::tests::round_trip(PaymentStatus::ALL);
     }
 }

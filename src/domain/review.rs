@@ -5,29 +5,34 @@
 use super::FieldError;
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    Never,
-    AfterOwn,
-    Always,
+stored_words! {
+    /// Whose reviews a reviewer sees, as stored in `calls.reviews_visibility`.
+    pub enum Visibility {
+        Never = "never",
+        AfterOwn = "after_own",
+        Always = "always",
+    }
+}
+
+stored_words! {
+    /// A decision that is mailed to proposers, as stored in
+    /// `notification_templates.decision` (one template for each).
+    pub enum Decision {
+        Accepted = "accepted",
+        Rejected = "rejected",
+    }
+}
+
+stored_words! {
+    /// Who said a reviewer has a conflict of interest, as stored in `review_conflicts.source`.
+    pub enum ConflictSource {
+        /// The reviewer, about themselves.
+        Declared = "declared",
+        Organiser = "organiser",
+    }
 }
 
 impl Visibility {
-    pub fn parse(s: &str) -> Option<Visibility> {
-        match s {
-            "never" => Some(Visibility::Never),
-            "after_own" => Some(Visibility::AfterOwn),
-            "always" => Some(Visibility::Always),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Never => "never",
-            Visibility::AfterOwn => "after_own",
-            Visibility::Always => "always",
-        }
-    }
     /// Whether a reviewer may see the other reviews of a proposal.
     pub fn may_see_others(self, has_own_review: bool) -> bool {
         match self {
@@ -145,6 +150,14 @@ mod tests {
         assert!(!Visibility::AfterOwn.may_see_others(false));
         assert!(Visibility::AfterOwn.may_see_others(true));
         assert!(Visibility::Always.may_see_others(false));
+    }
+
+    #[test]
+    fn words_round_trip() {
+        use crate::domain::words::tests::round_trip;
+        round_trip(Visibility::ALL);
+        round_trip(Decision::ALL);
+        round_trip(ConflictSource::ALL);
     }
 
     #[test]

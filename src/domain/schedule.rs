@@ -5,6 +5,73 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+stored_words! {
+    /// What a schedule item is, as stored in `schedule_items.kind`.
+    pub enum ItemKind {
+        Microconference = "microconference",
+        Talk = "talk",
+        Keynote = "keynote",
+        Tutorial = "tutorial",
+        Break = "break",
+        Other = "other",
+    }
+}
+
+stored_words! {
+    /// What a published session is: an item's kind, or a topic inside a
+    /// microconference, or a booked unconference session. Stored in the JSON of
+    /// each schedule version and shown in the API.
+    pub enum SessionKind {
+        Microconference = "microconference",
+        Talk = "talk",
+        Keynote = "keynote",
+        Tutorial = "tutorial",
+        Break = "break",
+        Other = "other",
+        Topic = "topic",
+        Unconference = "unconference",
+    }
+}
+
+impl From<ItemKind> for SessionKind {
+    fn from(k: ItemKind) -> SessionKind {
+        match k {
+            ItemKind::Microconference => SessionKind::Microconference,
+            ItemKind::Talk => SessionKind::Talk,
+            ItemKind::Keynote => SessionKind::Keynote,
+            ItemKind::Tutorial => SessionKind::Tutorial,
+            ItemKind::Break => SessionKind::Break,
+            ItemKind::Other => SessionKind::Other,
+        }
+    }
+}
+
+impl ItemKind {
+    /// The kinds an organiser adds by hand (talks and microconferences come from
+    /// accepted proposals), in the order the editor offers them.
+    pub const BY_HAND: [ItemKind; 4] = [ItemKind::Keynote, ItemKind::Tutorial, ItemKind::Break, ItemKind::Other];
+
+    pub fn label(self) -> &'static str {
+        SessionKind::from(self).label()
+    }
+}
+
+impl SessionKind {
+    /// The words people (and the exports' "type") read.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionKind::Microconference => "Microconference",
+            SessionKind::Talk => "Talk",
+            SessionKind::Keynote => "Keynote",
+            SessionKind::Tutorial => "Tutorial",
+            SessionKind::Break => "Break",
+            SessionKind::Other => "Other",
+            SessionKind::Topic => "Topic",
+            SessionKind::Unconference => "Unconference",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Export {
     pub conference: ConferenceInfo,
@@ -74,8 +141,7 @@ pub struct Person {
 pub struct Session {
     pub guid: uuid::Uuid,
     pub id: i64,
-    /// "microconference", "talk", "keynote", "tutorial", "break", "other", or "topic" (inside an MC).
-    pub kind: String,
+    pub kind: SessionKind,
     pub title: String,
     pub abstract_md: String,
     pub room: Option<String>,
@@ -103,16 +169,7 @@ pub struct SessionPerson {
 
 impl Session {
     pub fn kind_label(&self) -> &'static str {
-        match self.kind.as_str() {
-            "microconference" => "Microconference",
-            "talk" => "Talk",
-            "keynote" => "Keynote",
-            "tutorial" => "Tutorial",
-            "break" => "Break",
-            "topic" => "Topic",
-            "unconference" => "Unconference",
-            _ => "Other",
-        }
+        self.kind.label()
     }
 }
 
@@ -227,7 +284,7 @@ pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
     let mut out = Vec::new();
     let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %H:%M").to_string();
     // A topic must sit inside its microconference's block.
-    for t in sessions.iter().filter(|s| s.kind == "topic") {
+    for t in sessions.iter().filter(|s| s.kind == SessionKind::Topic) {
         if let Some(mc) = sessions.iter().find(|s| Some(s.guid) == t.parent) {
             if t.starts_at < mc.starts_at || t.ends_at > mc.ends_at {
                 out.push(format!(
@@ -269,11 +326,20 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    #[test]
+    fn words_round_trip() {
+        crate::domain::words::tests::round_trip(ItemKind::ALL);
+        crate::domain::words::tests::round_trip(SessionKind::ALL);
+        for &k in ItemKind::ALL {
+            assert_eq!(SessionKind::from(k).as_str(), k.as_str(), "an item keeps its word as a session");
+        }
+    }
+
     fn s(guid: u128, kind: &str, start_h: u32, end_h: u32, person: Option<i64>, parent: Option<u128>) -> Session {
         Session {
             guid: uuid::Uuid::from_u128(guid),
             id: guid as i64,
-            kind: kind.into(),
+            kind: kind.parse().unwrap(),
             title: format!("S{guid}"),
             abstract_md: String::new(),
             room: Some("Hall".into()),

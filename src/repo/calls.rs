@@ -1,6 +1,8 @@
 //! Calls for proposals and the conference's tracks.
 
 use crate::db::schema::{calls, tracks};
+use crate::domain::proposal::CallKind;
+use crate::domain::review::Visibility;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -11,7 +13,7 @@ pub struct Call {
     pub id: i64,
     pub public_id: uuid::Uuid,
     pub conference_id: i64,
-    pub kind: String,
+    pub kind: CallKind,
     pub microconference_id: Option<i64>,
     pub title: String,
     pub description_md: String,
@@ -27,13 +29,13 @@ pub struct Call {
     pub score_max: i32,
     pub score_labels: String,
     pub anonymised: bool,
-    pub reviews_visibility: String,
+    pub reviews_visibility: Visibility,
 }
 
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = calls)]
 pub struct CallValues<'a> {
-    pub kind: &'a str,
+    pub kind: CallKind,
     pub title: &'a str,
     pub description_md: &'a str,
     pub opens_at: DateTime<Utc>,

@@ -85,7 +85,10 @@ pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResul
 /// withdrawn since): the ones the public programme lists.
 pub fn announced(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Microconference>> {
     use crate::db::schema::proposals_disclosed as d;
-    let accepted = d::table.filter(d::conference_id.eq(conference_id)).filter(d::state.eq("accepted")).select(d::id);
+    let accepted = d::table
+        .filter(d::conference_id.eq(conference_id))
+        .filter(d::state.eq(crate::domain::proposal::ProposalState::Accepted))
+        .select(d::id);
     microconferences::table
         .filter(microconferences::conference_id.eq(conference_id))
         .filter(microconferences::proposal_id.eq_any(accepted))

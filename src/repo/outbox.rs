@@ -2,6 +2,7 @@
 
 use crate::db::prepared::prepared;
 use crate::db::schema::outbox;
+use crate::domain::mail::MailStatus;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -14,7 +15,7 @@ pub struct OutboxMail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
@@ -84,7 +85,7 @@ pub fn mark_attempt_failed(
 ) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(if give_up { "failed" } else { "pending" }),
+            outbox::status.eq(if give_up { MailStatus::Failed } else { MailStatus::Pending }),
             outbox::last_error.eq(Some(error)),
             outbox::next_attempt_at.eq(retry_at),
             outbox::locked_until.eq(None::<DateTime<Utc>>),
@@ -95,8 +96,12 @@ pub fn mark_attempt_failed(
 
 /// Puts a failed mail back in the queue with fresh tries (an organiser's "resend").
 pub fn requeue(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
-        .set((outbox::status.eq("pending"), outbox::attempts.eq(0), outbox::next_attempt_at.eq(diesel::dsl::now)))
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(MailStatus::Failed)))
+        .set((
+            outbox::status.eq(MailStatus::Pending),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)
 }
 
@@ -105,10 +110,10 @@ pub fn to_recipient(conn: &mut PgConnection, recipient: &str) -> QueryResult<Vec
     outbox::table.filter(outbox::recipient.eq(recipient)).order(outbox::id).select(OutboxMail::as_select()).load(conn)
 }
 
-pub fn recent(conn: &mut PgConnection, status: Option<&str>, limit: i64) -> QueryResult<Vec<OutboxMail>> {
+pub fn recent(conn: &mut PgConnection, status: Option<MailStatus>, limit: i64) -> QueryResult<Vec<OutboxMail>> {
     let mut q = outbox::table.select(OutboxMail::as_select()).order(outbox::id.desc()).limit(limit).into_boxed();
     if let Some(s) = status {
-        q = q.filter(outbox::status.eq(s.to_string()));
+        q = q.filter(outbox::status.eq(s));
     }
     q.load(conn)
 }

@@ -1,6 +1,7 @@
 //! Proposals with their candidate topics and invited people.
 
 use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, proposals_disclosed, tracks, users};
+use crate::domain::proposal::{CallKind, InvitationStatus, ProposalState};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -13,7 +14,7 @@ pub struct Proposal {
     pub conference_id: i64,
     pub call_id: i64,
     pub submitter_id: i64,
-    pub state: String,
+    pub state: ProposalState,
     pub title: String,
     pub abstract_md: String,
     pub track_id: Option<i64>,
@@ -68,9 +69,9 @@ pub fn update_content(conn: &mut PgConnection, id: i64, c: &ProposalContent) -> 
 
 /// A proposer's change of state. Submitting (again, after a withdrawal) starts
 /// a new candidacy: an earlier decision's release and note go.
-pub fn set_state(conn: &mut PgConnection, id: i64, state: &str) -> QueryResult<()> {
+pub fn set_state(conn: &mut PgConnection, id: i64, state: ProposalState) -> QueryResult<()> {
     let q = diesel::update(proposals::table.find(id));
-    if state == "submitted" {
+    if state == ProposalState::Submitted {
         q.set((
             proposals::state.eq(state),
             proposals::submitted_at.eq(Utc::now()),
@@ -112,7 +113,7 @@ pub fn count_for_cap(conn: &mut PgConnection, call_id: i64, submitter_id: i64) -
     proposals::table
         .filter(proposals::call_id.eq(call_id))
         .filter(proposals::submitter_id.eq(submitter_id))
-        .filter(proposals::state.ne("withdrawn"))
+        .filter(proposals::state.ne(ProposalState::Withdrawn))
         .count()
         .get_result(conn)
 }
@@ -122,11 +123,11 @@ pub fn count_for_cap(conn: &mut PgConnection, call_id: i64, submitter_id: i64) -
 pub struct ProposalRow {
     pub id: i64,
     pub public_id: uuid::Uuid,
-    pub state: String,
+    pub state: ProposalState,
     pub title: String,
     pub call_id: i64,
     pub call_title: String,
-    pub call_kind: String,
+    pub call_kind: CallKind,
     pub track: Option<String>,
     pub submitter_name: String,
     pub duration_minutes: Option<i32>,
@@ -161,7 +162,7 @@ macro_rules! row_of {
 pub struct Filter {
     pub call_id: Option<i64>,
     pub track_id: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<ProposalState>,
     /// Only the conference's own calls (the MC topic calls belong to their leads).
     pub exclude_topic_calls: bool,
 }
@@ -179,8 +180,8 @@ pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryRes
     if let Some(t) = f.track_id {
         q = q.filter(proposals::track_id.eq(t));
     }
-    if let Some(s) = &f.state {
-        q = q.filter(proposals::state.eq(s.clone()));
+    if let Some(s) = f.state {
+        q = q.filter(proposals::state.eq(s));
     }
     if f.exclude_topic_calls {
         q = q.filter(calls::microconference_id.is_null());
@@ -195,7 +196,7 @@ pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryRes
 pub fn of_person(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(ProposalRow, i64)>> {
     let invited = proposal_people::table
         .filter(proposal_people::user_id.eq(user_id))
-        .filter(proposal_people::status.eq("accepted"))
+        .filter(proposal_people::status.eq(InvitationStatus::Accepted))
         .select(proposal_people::proposal_id);
     proposals_disclosed::table
         .inner_join(calls::table)
@@ -220,7 +221,7 @@ pub fn announced(
         .inner_join(users::table)
         .left_join(tracks::table)
         .filter(proposals_disclosed::conference_id.eq(conference_id))
-        .filter(proposals_disclosed::state.eq("accepted"))
+        .filter(proposals_disclosed::state.eq(ProposalState::Accepted))
         .into_boxed();
     q = match topic_call {
         Some(c) => q.filter(proposals_disclosed::call_id.eq(c)),
@@ -231,7 +232,7 @@ pub fn announced(
         .load(conn)
 }
 
-pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<&str>) -> QueryResult<Vec<ProposalRow>> {
+pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<ProposalState>) -> QueryResult<Vec<ProposalRow>> {
     let mut q = proposals::table
         .inner_join(calls::table)
         .inner_join(users::table)
@@ -239,7 +240,7 @@ pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<&str>) -> Qu
         .filter(proposals::call_id.eq(call_id))
         .into_boxed();
     if let Some(s) = state {
-        q = q.filter(proposals::state.eq(s.to_string()));
+        q = q.filter(proposals::state.eq(s));
     }
     q.order((proposals::position.asc().nulls_last(), proposals::created_at)).select(row_of!(proposals)).load(conn)
 }
@@ -280,7 +281,7 @@ pub struct Person {
     pub proposal_id: i64,
     pub email: String,
     pub user_id: Option<i64>,
-    pub status: String,
+    pub status: InvitationStatus,
     #[serde(skip)]
     pub invite_token_hash: Vec<u8>,
     pub created_at: DateTime<Utc>,
@@ -328,7 +329,7 @@ pub fn person_by_token(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResul
 pub fn respond(conn: &mut PgConnection, id: i64, user_id: i64, accepted: bool) -> QueryResult<()> {
     diesel::update(proposal_people::table.find(id))
         .set((
-            proposal_people::status.eq(if accepted { "accepted" } else { "declined" }),
+            proposal_people::status.eq(InvitationStatus::answer(accepted)),
             proposal_people::user_id.eq(Some(user_id)),
             proposal_people::responded_at.eq(Some(Utc::now())),
         ))
@@ -342,7 +343,7 @@ pub fn is_accepted_person(conn: &mut PgConnection, proposal_id: i64, user_id: i6
         proposal_people::table
             .filter(proposal_people::proposal_id.eq(proposal_id))
             .filter(proposal_people::user_id.eq(user_id))
-            .filter(proposal_people::status.eq("accepted")),
+            .filter(proposal_people::status.eq(InvitationStatus::Accepted)),
     ))
     .get_result(conn)
 }
@@ -351,7 +352,7 @@ pub fn is_accepted_person(conn: &mut PgConnection, proposal_id: i64, user_id: i6
 pub fn member_ids(conn: &mut PgConnection, p: &Proposal) -> QueryResult<Vec<i64>> {
     let mut ids: Vec<i64> = proposal_people::table
         .filter(proposal_people::proposal_id.eq(p.id))
-        .filter(proposal_people::status.eq("accepted"))
+        .filter(proposal_people::status.eq(InvitationStatus::Accepted))
         .select(proposal_people::user_id.assume_not_null())
         .load(conn)?;
     ids.insert(0, p.submitter_id);
@@ -361,7 +362,7 @@ pub fn member_ids(conn: &mut PgConnection, p: &Proposal) -> QueryResult<Vec<i64>
 
 /// Sets a decision (and optionally its note to the proposer), not yet released.
 /// The proposers' last-change time stays (a trigger makes sure of it too).
-pub fn set_decision(conn: &mut PgConnection, id: i64, state: &str, note: Option<&str>) -> QueryResult<()> {
+pub fn set_decision(conn: &mut PgConnection, id: i64, state: ProposalState, note: Option<&str>) -> QueryResult<()> {
     let q = diesel::update(proposals::table.find(id));
     match note {
         Some(n) => q.set((proposals::state.eq(state), proposals::decision_note.eq(n))).execute(conn),
@@ -374,7 +375,7 @@ pub fn set_decision(conn: &mut PgConnection, id: i64, state: &str, note: Option<
 pub fn next_position(conn: &mut PgConnection, call_id: i64) -> QueryResult<i32> {
     let max: Option<i32> = proposals::table
         .filter(proposals::call_id.eq(call_id))
-        .filter(proposals::state.eq("accepted"))
+        .filter(proposals::state.eq(ProposalState::Accepted))
         .select(diesel::dsl::max(proposals::position))
         .first(conn)?;
     Ok(max.unwrap_or(0) + 1)
@@ -396,7 +397,7 @@ pub fn release_decisions(
         .select(calls::id);
     let base = proposals::table
         .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any(["accepted", "rejected"]))
+        .filter(proposals::state.eq_any([ProposalState::Accepted, ProposalState::Rejected]))
         .filter(proposals::decision_released_at.is_null())
         .filter(proposals::id.ne_all(skip));
     let now = Some(Utc::now());
@@ -426,7 +427,7 @@ pub fn unreleased_decisions(
         .select(calls::id);
     let base = proposals::table
         .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any(["accepted", "rejected"]))
+        .filter(proposals::state.eq_any([ProposalState::Accepted, ProposalState::Rejected]))
         .filter(proposals::decision_released_at.is_null())
         .filter(proposals::id.eq_any(among));
     let n: i64 = match topic_call {

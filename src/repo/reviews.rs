@@ -1,6 +1,8 @@
 //! The programme committee, reviews, conflicts of interest and notification templates.
 
 use crate::db::schema::{committee_members, notification_templates, review_conflicts, reviews, users};
+use crate::domain::proposal::{InvitationStatus, ProposalState};
+use crate::domain::review::{ConflictSource, Decision, Visibility};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -13,7 +15,7 @@ pub struct Member {
     pub conference_id: i64,
     pub email: String,
     pub user_id: Option<i64>,
-    pub status: String,
+    pub status: InvitationStatus,
     #[serde(skip)]
     pub invite_token_hash: Vec<u8>,
     pub call_ids: Vec<i64>,
@@ -80,7 +82,7 @@ pub fn member_by_token(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResul
 pub fn respond(conn: &mut PgConnection, id: i64, user_id: i64, accept: bool) -> QueryResult<()> {
     diesel::update(committee_members::table.find(id))
         .set((
-            committee_members::status.eq(if accept { "accepted" } else { "declined" }),
+            committee_members::status.eq(InvitationStatus::answer(accept)),
             committee_members::user_id.eq(Some(user_id)),
         ))
         .execute(conn)
@@ -92,7 +94,7 @@ pub fn membership(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> 
     committee_members::table
         .filter(committee_members::conference_id.eq(conference_id))
         .filter(committee_members::user_id.eq(user_id))
-        .filter(committee_members::status.eq("accepted"))
+        .filter(committee_members::status.eq(InvitationStatus::Accepted))
         .select(Member::as_select())
         .first(conn)
         .optional()
@@ -111,7 +113,7 @@ pub fn add_accepted(
             committee_members::conference_id.eq(conference_id),
             committee_members::email.eq(email),
             committee_members::user_id.eq(Some(user_id)),
-            committee_members::status.eq("accepted"),
+            committee_members::status.eq(InvitationStatus::Accepted),
             committee_members::invite_token_hash.eq(token_hash),
         ))
         .on_conflict_do_nothing()
@@ -183,7 +185,12 @@ pub fn notes_for_proposer(conn: &mut PgConnection, proposal_id: i64) -> QueryRes
 
 // --- conflicts ---
 
-pub fn set_conflict(conn: &mut PgConnection, proposal_id: i64, user_id: i64, source: &str) -> QueryResult<()> {
+pub fn set_conflict(
+    conn: &mut PgConnection,
+    proposal_id: i64,
+    user_id: i64,
+    source: ConflictSource,
+) -> QueryResult<()> {
     diesel::insert_into(review_conflicts::table)
         .values((
             review_conflicts::proposal_id.eq(proposal_id),
@@ -250,7 +257,7 @@ pub struct DashboardRow {
     #[diesel(sql_type = Text)]
     pub title: String,
     #[diesel(sql_type = Text)]
-    pub state: String,
+    pub state: ProposalState,
     #[diesel(sql_type = BigInt)]
     pub call_id: i64,
     #[diesel(sql_type = Text)]
@@ -268,7 +275,7 @@ pub struct DashboardRow {
     #[diesel(sql_type = Int4)]
     pub score_max: i32,
     #[diesel(sql_type = Text)]
-    pub reviews_visibility: String,
+    pub reviews_visibility: Visibility,
     #[diesel(sql_type = Text)]
     pub submitter_name: String,
     #[diesel(sql_type = Bool)]
@@ -343,7 +350,7 @@ pub struct ExportRow {
     #[diesel(sql_type = Text)]
     pub call: String,
     #[diesel(sql_type = Text)]
-    pub state: String,
+    pub state: ProposalState,
     #[diesel(sql_type = Text)]
     pub proposer: String,
     #[diesel(sql_type = Text)]
@@ -361,7 +368,7 @@ pub struct ExportRow {
     #[diesel(sql_type = Bool)]
     pub anonymised: bool,
     #[diesel(sql_type = Text)]
-    pub reviews_visibility: String,
+    pub reviews_visibility: Visibility,
     /// The viewer has a conflict of interest with the proposal.
     #[diesel(sql_type = Bool)]
     pub conflicted: bool,
@@ -388,7 +395,11 @@ pub fn export(conn: &mut PgConnection, conference_id: i64, viewer_id: i64) -> Qu
 
 // --- notification templates ---
 
-pub fn template(conn: &mut PgConnection, conference_id: i64, decision: &str) -> QueryResult<Option<(String, String)>> {
+pub fn template(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    decision: Decision,
+) -> QueryResult<Option<(String, String)>> {
     notification_templates::table
         .filter(notification_templates::conference_id.eq(conference_id))
         .filter(notification_templates::decision.eq(decision))
@@ -400,7 +411,7 @@ pub fn template(conn: &mut PgConnection, conference_id: i64, decision: &str) -> 
 pub fn save_template(
     conn: &mut PgConnection,
     conference_id: i64,
-    decision: &str,
+    decision: Decision,
     subject: &str,
     body: &str,
 ) -> QueryResult<()> {

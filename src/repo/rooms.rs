@@ -4,7 +4,7 @@
 
 use crate::db::prepared::prepared;
 use crate::db::schema::{proposals, room_booking_hours, room_booking_settings, room_bookings, rooms, users};
-use crate::domain::booking::{Hours, Rules, Span};
+use crate::domain::booking::{BookingKind, Hours, Rules, Span};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable};
@@ -166,7 +166,7 @@ pub struct Booking {
     pub conference_id: i64,
     pub room_id: i64,
     pub user_id: i64,
-    pub kind: String,
+    pub kind: BookingKind,
     pub title: String,
     pub description: String,
     pub proposal_id: Option<i64>,
@@ -178,10 +178,6 @@ pub struct Booking {
 }
 
 impl Booking {
-    pub fn kind(&self) -> crate::domain::booking::BookingKind {
-        crate::domain::booking::BookingKind::from_db(&self.kind)
-    }
-
     /// The booked range (the table refuses unbounded ranges).
     pub fn span(&self) -> Span {
         let start = bound(&self.during.0).unwrap_or(self.created_at);
@@ -211,7 +207,7 @@ pub struct NewBooking<'a> {
     pub conference_id: i64,
     pub room_id: i64,
     pub user_id: i64,
-    pub kind: crate::domain::booking::BookingKind,
+    pub kind: BookingKind,
     pub title: &'a str,
     pub description: &'a str,
     pub proposal_id: Option<i64>,
@@ -224,7 +220,7 @@ pub fn insert_booking(conn: &mut PgConnection, b: &NewBooking) -> QueryResult<Bo
             room_bookings::conference_id.eq(b.conference_id),
             room_bookings::room_id.eq(b.room_id),
             room_bookings::user_id.eq(b.user_id),
-            room_bookings::kind.eq(b.kind.as_str()),
+            room_bookings::kind.eq(b.kind),
             room_bookings::title.eq(b.title),
             room_bookings::description.eq(b.description),
             room_bookings::proposal_id.eq(b.proposal_id),
@@ -451,7 +447,7 @@ pub fn of_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> Que
         .left_join(proposals::table)
         .filter(room_bookings::conference_id.eq(conference_id))
         .filter(room_bookings::user_id.eq(user_id))
-        .filter(room_bookings::kind.eq(crate::domain::booking::BOOKING))
+        .filter(room_bookings::kind.eq(BookingKind::Booking))
         .order(room_bookings::during.desc())
         .select(view_columns())
         .load::<ViewRow>(conn)?;
@@ -480,7 +476,7 @@ pub fn active_count(
     let list: Vec<Booking> = room_bookings::table
         .filter(room_bookings::conference_id.eq(conference_id))
         .filter(room_bookings::user_id.eq(user_id))
-        .filter(room_bookings::kind.eq(crate::domain::booking::BOOKING))
+        .filter(room_bookings::kind.eq(BookingKind::Booking))
         .filter(room_bookings::cancelled_at.is_null())
         .filter(room_bookings::during.overlaps_with(range(&Span::new(from, to))))
         .select(Booking::as_select())

@@ -1,6 +1,7 @@
 //! Schedule items, their room occupancy, published versions and stars.
 
 use crate::db::schema::{room_bookings, rooms, schedule_items, schedule_stars, schedule_versions};
+use crate::domain::schedule::ItemKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamptz};
@@ -12,7 +13,7 @@ pub struct Item {
     pub id: i64,
     pub public_id: uuid::Uuid,
     pub conference_id: i64,
-    pub kind: String,
+    pub kind: ItemKind,
     pub proposal_id: Option<i64>,
     pub title: String,
     pub abstract_md: String,
@@ -87,7 +88,7 @@ pub fn item_by_public_id(
 }
 
 pub struct NewItem<'a> {
-    pub kind: &'a str,
+    pub kind: ItemKind,
     pub proposal_id: Option<i64>,
     pub title: &'a str,
     pub abstract_md: &'a str,

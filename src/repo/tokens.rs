@@ -1,19 +1,17 @@
 //! Mailed single-use tokens and personal API tokens (both stored as SHA-256 hashes).
 
 use crate::db::schema::{api_tokens, user_tokens, users};
+use crate::domain::account::TokenPurpose;
 use crate::services::repo::users::User;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
 
-pub const VERIFY_EMAIL: &str = "verify_email";
-pub const RESET_PASSWORD: &str = "reset_password";
-
 pub fn create_user_token(
     conn: &mut PgConnection,
     hash: &[u8],
     user_id: i64,
-    purpose: &str,
+    purpose: TokenPurpose,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::insert_into(user_tokens::table)
@@ -29,7 +27,7 @@ pub fn create_user_token(
 
 /// Marks a live token used and returns its user; `None` when unknown, used or expired.
 /// One UPDATE, so two clicks racing cannot both use it.
-pub fn consume_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> QueryResult<Option<i64>> {
+pub fn consume_user_token(conn: &mut PgConnection, hash: &[u8], purpose: TokenPurpose) -> QueryResult<Option<i64>> {
     diesel::update(
         user_tokens::table
             .filter(user_tokens::token_hash.eq(hash))
@@ -44,7 +42,7 @@ pub fn consume_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -
 }
 
 /// The user of a live token, without using it (to show the page the link opens).
-pub fn live_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> QueryResult<Option<i64>> {
+pub fn live_user_token(conn: &mut PgConnection, hash: &[u8], purpose: TokenPurpose) -> QueryResult<Option<i64>> {
     user_tokens::table
         .filter(user_tokens::token_hash.eq(hash))
         .filter(user_tokens::purpose.eq(purpose))
@@ -56,7 +54,7 @@ pub fn live_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> Q
 }
 
 /// Whether a token is live, without using it (to show the reset form).
-pub fn user_token_live(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> QueryResult<bool> {
+pub fn user_token_live(conn: &mut PgConnection, hash: &[u8], purpose: TokenPurpose) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         user_tokens::table
             .filter(user_tokens::token_hash.eq(hash))
@@ -68,7 +66,7 @@ pub fn user_token_live(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> Q
 }
 
 /// Retires a user's other live tokens of one purpose (a new reset link replaces the old).
-pub fn retire_user_tokens(conn: &mut PgConnection, user_id: i64, purpose: &str) -> QueryResult<()> {
+pub fn retire_user_tokens(conn: &mut PgConnection, user_id: i64, purpose: TokenPurpose) -> QueryResult<()> {
     diesel::update(
         user_tokens::table
             .filter(user_tokens::user_id.eq(user_id))
@@ -87,7 +85,7 @@ pub struct ApiToken {
     pub id: i64,
     pub public_id: uuid::Uuid,
     pub name: String,
-    pub scope: String,
+    pub scope: crate::domain::account::ApiScope,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -98,7 +96,7 @@ pub struct NewApiToken<'a> {
     pub hash: &'a [u8],
     pub user_id: i64,
     pub name: &'a str,
-    pub scope: &'a str,
+    pub scope: crate::domain::account::ApiScope,
     pub expires_at: Option<DateTime<Utc>>,
 }
 

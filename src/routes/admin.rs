@@ -1,5 +1,6 @@
 //! Site administration: the mail outbox (failed mail, with resend).
 
+use crate::domain::mail::MailStatus;
 use crate::domain::time;
 use crate::error::AppError;
 use crate::services::{mail, policy};
@@ -25,20 +26,16 @@ struct OutboxQuery {
 
 async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpResponse, AppError> {
     site_admin(&ctx)?;
-    let status = match q.status.as_str() {
-        "pending" | "sent" | "failed" => Some(q.status.clone()),
-        _ => None,
-    };
-    let s2 = status.clone();
+    let status = q.status.parse::<MailStatus>().ok();
     let user = ctx.user()?.clone();
-    let (mails, failed) = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, s2.as_deref())).await?;
+    let (mails, failed) = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, status)).await?;
     let utc = chrono_tz::UTC;
     let list: Vec<_> = mails
         .iter()
         .map(|m| {
             json!({
                 "id": m.id, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
-                "error": m.last_error, "created": time::display(m.created_at, utc), "failed": m.status == "failed",
+                "error": m.last_error, "created": time::display(m.created_at, utc), "failed": m.status == MailStatus::Failed,
             })
         })
         .collect();
@@ -46,7 +43,7 @@ async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpRespons
         &ctx,
         "admin_outbox",
         "Mail outbox",
-        json!({ "mails": list, "failed": failed, "status": status.unwrap_or_default() }),
+        json!({ "mails": list, "failed": failed, "status": status.map(MailStatus::as_str).unwrap_or_default() }),
     )
 }
 

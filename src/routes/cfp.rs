@@ -1,6 +1,6 @@
 //! Public calls, proposing, a proposer's own proposals, and invitations.
 
-use crate::domain::proposal::{topics_to_text, CallKind, Limits, ProposalInput};
+use crate::domain::proposal::{topics_to_text, CallKind, InvitationStatus, Limits, ProposalInput, ProposalState};
 use crate::domain::{markdown, FieldError};
 use crate::error::AppError;
 use crate::services::cfp::{self, Access, Call, Track};
@@ -143,7 +143,7 @@ struct DurationRange {
 }
 
 fn form_page(ctx: &Ctx, status: StatusCode, f: FormPage) -> Result<HttpResponse, AppError> {
-    let kind = cfp::kind_of(f.call);
+    let kind = f.call.kind;
     let topic = kind == CallKind::McTopic;
     let title = if f.editing { format!("Edit: {}", f.input.title) } else { format!("Propose: {}", f.call.title) };
     let data = ProposalFormView {
@@ -175,7 +175,7 @@ async fn new_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRes
     }
     let (conf, call, tracks) = load_call(&ctx, slug.clone(), call_id.clone()).await?;
     let input = ProposalInput {
-        duration: cfp::kind_of(&call).duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
+        duration: call.kind.duration_range().map(|(min, _)| min.max(30).to_string()).unwrap_or_default(),
         ..Default::default()
     };
     let proposing = Proposing::New { call_id };
@@ -192,13 +192,7 @@ struct ProposalForm {
 }
 
 fn limits<'a>(call: &Call, track_ids: &'a [i64], own_email: &'a str) -> Limits<'a> {
-    Limits {
-        kind: cfp::kind_of(call),
-        title_max: call.title_max,
-        abstract_max: call.abstract_max,
-        track_ids,
-        own_email,
-    }
+    Limits { kind: call.kind, title_max: call.title_max, abstract_max: call.abstract_max, track_ids, own_email }
 }
 
 /// A service refusal (closed call, cap reached…) shown on the form with the input kept.
@@ -336,7 +330,7 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
     // A released decision (not one taken back by a withdrawal since).
-    let released = p.decision_released_at.is_some() && matches!(p.state.as_str(), "accepted" | "rejected");
+    let released = p.decision_released_at.is_some() && p.state.decision().is_some();
     let viewer = ctx.user()?.clone();
     let p2 = p.clone();
     let cfp::ProposalPage { topics, people, submitter, notes, state, viewer_conflicted: conflicted } =
@@ -346,13 +340,13 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let insider = access.sees_decisions();
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
     let actions =
-        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, &p.state);
+        policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, p.state);
     let data = ProposalPage {
         conference: ConferenceView::of(&conf),
         call: views::call(&call, tz),
         proposal: views::proposal(&p, &call, &tracks, &topics, Some(&submitter), tz),
-        decision: released.then(|| Decision { state: &p.state, note: &p.decision_note, reviewer_notes: notes }),
-        unreleased: insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
+        decision: released.then(|| Decision { state: p.state, note: &p.decision_note, reviewer_notes: notes }),
+        unreleased: insider && !released && p.state.decision().is_some(),
         people: views::people(&people),
         can_edit: actions.can_edit,
         can_submit: actions.can_submit,
@@ -369,8 +363,12 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
 }
 
 /// What an organiser may turn a proposal into, and the button's words.
-const DECISIONS: [(&str, &str); 4] =
-    [("accepted", "Accept"), ("maybe", "Keep as maybe"), ("rejected", "Reject"), ("submitted", "Back to submitted")];
+const DECISIONS: [(ProposalState, &str); 4] = [
+    (ProposalState::Accepted, "Accept"),
+    (ProposalState::Maybe, "Keep as maybe"),
+    (ProposalState::Rejected, "Reject"),
+    (ProposalState::Submitted, "Back to submitted"),
+];
 
 /// A proposal's page.
 #[derive(Serialize)]
@@ -392,14 +390,14 @@ struct ProposalPage<'a> {
 
 #[derive(Serialize)]
 struct Decision<'a> {
-    state: &'a str,
+    state: ProposalState,
     note: &'a str,
     reviewer_notes: Vec<String>,
 }
 
 #[derive(Serialize)]
 struct Labelled {
-    value: &'static str,
+    value: ProposalState,
     label: &'static str,
 }
 
@@ -434,7 +432,7 @@ async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
         topics: topics_to_text(&topics),
         people: people
             .iter()
-            .filter(|x| x.status != "declined")
+            .filter(|x| x.status != InvitationStatus::Declined)
             .map(|x| x.email.clone())
             .collect::<Vec<_>>()
             .join(", "),
@@ -503,7 +501,7 @@ struct InvitationPage {
     inviter: String,
     kind_label: &'static str,
     email: String,
-    status: String,
+    status: InvitationStatus,
     pending: bool,
     login: String,
     signup: String,
@@ -517,8 +515,8 @@ async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
     let here = format!("/invitations/{token}");
     let data = InvitationPage {
         link: format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
-        kind_label: cfp::kind_of(&inv.call).label(),
-        pending: inv.person.status == "invited",
+        kind_label: inv.call.kind.label(),
+        pending: inv.person.status == InvitationStatus::Invited,
         login: format!("/login?next={}", urlencode(&here)),
         signup: format!("/signup?next={}", urlencode(&here)),
         token,

@@ -35,7 +35,7 @@ async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, Ap
     let tz = cfp::tz(&conf);
     let by_state = ProposalState::ALL
         .iter()
-        .map(|s| StateCount { state: s.as_str(), count: counts.iter().filter(|r| r.state == s.as_str()).count() })
+        .map(|s| StateCount { state: s.as_str(), count: counts.iter().filter(|r| r.state == *s).count() })
         .collect();
     let title = format!("Manage · {}", conf.name);
     let data = ManagePage {
@@ -161,7 +161,7 @@ async fn new_call_again(
 fn input_of(c: &Call, conf: &Conference) -> CallInput {
     let tz = cfp::tz(conf);
     CallInput {
-        kind: c.kind.clone(),
+        kind: c.kind.to_string(),
         title: c.title.clone(),
         description: c.description_md.clone(),
         opens_at: time::input_value(c.opens_at, tz),
@@ -305,7 +305,7 @@ async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQue
             let tracks = cfp::tracks_of(conn, &c2)?;
             let call_id = list.iter().find(|c| c.public_id.to_string() == call_q).map(|c| c.id);
             let track_id = tracks.iter().find(|t| t.id.to_string() == track_q).map(|t| t.id);
-            let state = ProposalState::parse(&state_q).map(|s| s.as_str().to_string());
+            let state = state_q.parse::<ProposalState>().ok();
             let f = Filter { call_id, track_id, state, exclude_topic_calls: true };
             Ok((cfp::proposal_list(conn, &c2, &f)?, list, tracks))
         })
@@ -351,8 +351,10 @@ async fn decide(
     ctx.in_conference(&slug, move |conn, _, user, conf| {
         // Who may decide is settled before the form is read.
         crate::services::review::require_decider(conn, user, conf, &i2)?;
-        let to = ProposalState::parse(&form.state)
-            .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
+        let to = form
+            .state
+            .parse::<ProposalState>()
+            .map_err(|_| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
         let note = match &form.note {
             Some(n) => Some(
                 crate::domain::text::multi_line("note", n, 0, 5000)

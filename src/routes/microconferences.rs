@@ -225,8 +225,9 @@ async fn lead_acts(
                 cfp::set_topic_window(conn, user, conf, &mc, opens, closes)
             }
             Lead::Decide { id, state } => {
-                let to = ProposalState::parse(&state)
-                    .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
+                let to = state
+                    .parse::<ProposalState>()
+                    .map_err(|_| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
                 cfp::decide_topic(conn, user, conf, &mc, &id, to)
             }
             Lead::Move { id, direction } => {

@@ -1,10 +1,11 @@
 //! Accounts: sign-up, email verification, login throttling, sessions, password changes and resets, profiles.
 
+use crate::domain::account::TokenPurpose::{ResetPassword, VerifyEmail};
 use crate::domain::account::{ApiScope, Email};
 use crate::error::AppError;
 use crate::security;
 use crate::services::repo::conferences as conf_repo;
-use crate::services::repo::tokens::{self, ApiToken, RESET_PASSWORD, VERIFY_EMAIL};
+use crate::services::repo::tokens::{self, ApiToken};
 pub use crate::services::repo::users::User;
 use crate::services::repo::users::{self, NewUser};
 use crate::services::Db;
@@ -53,12 +54,12 @@ pub fn sign_up(
 /// `next` is a local path to continue to after logging in (e.g. an invitation).
 pub fn send_verification(conn: &mut PgConnection, st: &AppState, user: &User, next: &str) -> Result<(), AppError> {
     let token = security::new_token();
-    tokens::retire_user_tokens(conn, user.id, VERIFY_EMAIL)?;
+    tokens::retire_user_tokens(conn, user.id, VerifyEmail)?;
     tokens::create_user_token(
         conn,
         &security::hash_token(&token),
         user.id,
-        VERIFY_EMAIL,
+        VerifyEmail,
         Utc::now() + Duration::hours(VERIFY_HOURS),
     )?;
     mail::queue(
@@ -97,7 +98,7 @@ pub fn verification_target(Db(conn): &mut Db, token: &str) -> Result<Option<User
     if token.len() > 64 {
         return Ok(None);
     }
-    match tokens::live_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? {
+    match tokens::live_user_token(conn, &security::hash_token(token), VerifyEmail)? {
         Some(user_id) => Ok(Some(users::find(conn, user_id)?)),
         None => Ok(None),
     }
@@ -110,7 +111,7 @@ pub fn verification_target(Db(conn): &mut Db, token: &str) -> Result<Option<User
 /// starts for this browser. Pending appointments become roles.
 pub fn verify_email(Db(conn): &mut Db, token: &str) -> Result<Option<(User, String)>, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VerifyEmail)? else {
             return Ok(None);
         };
         users::mark_verified(conn, user_id)?;
@@ -218,8 +219,8 @@ pub fn request_password_reset(Db(conn): &mut Db, st: &AppState, email: &Email) -
             return Ok(());
         };
         let token = security::new_token();
-        tokens::retire_user_tokens(conn, user.id, RESET_PASSWORD)?;
-        tokens::create_user_token(conn, &security::hash_token(&token), user.id, RESET_PASSWORD, Utc::now() + Duration::minutes(RESET_MINUTES))?;
+        tokens::retire_user_tokens(conn, user.id, ResetPassword)?;
+        tokens::create_user_token(conn, &security::hash_token(&token), user.id, ResetPassword, Utc::now() + Duration::minutes(RESET_MINUTES))?;
         mail::queue(
             conn,
             st,
@@ -233,21 +234,21 @@ pub fn request_password_reset(Db(conn): &mut Db, st: &AppState, email: &Email) -
 }
 
 pub fn reset_token_live(Db(conn): &mut Db, token: &str) -> Result<bool, AppError> {
-    Ok(tokens::user_token_live(conn, &security::hash_token(token), RESET_PASSWORD)?)
+    Ok(tokens::user_token_live(conn, &security::hash_token(token), ResetPassword)?)
 }
 
 /// Uses a reset token: new password, every session and API token ended. Following the mailed
 /// link proves the address, so it also counts as verification.
 pub fn reset_password(Db(conn): &mut Db, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
     conn.transaction(|conn| {
-        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), RESET_PASSWORD)? else {
+        let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), ResetPassword)? else {
             return Ok(false);
         };
         users::set_password(conn, user_id, new_hash)?;
         end_everything(conn, user_id)?;
         users::mark_verified(conn, user_id)?;
         // The address is proven now: older confirmation links have nothing left to do.
-        tokens::retire_user_tokens(conn, user_id, VERIFY_EMAIL)?;
+        tokens::retire_user_tokens(conn, user_id, VerifyEmail)?;
         let user = users::find(conn, user_id)?;
         conf_repo::redeem_invitations(conn, &user.email, user.id)?;
         tell_password_changed(conn, st, &user)?;
@@ -283,7 +284,7 @@ pub fn issue_api_token(Db(conn): &mut Db, user: &User, req: &TokenRequest) -> Re
             hash: &security::hash_token(&token),
             user_id: user.id,
             name: &req.name,
-            scope: req.scope.as_str(),
+            scope: req.scope,
             expires_at: req.lifetime.map(|d| Utc::now() + d),
         },
     )?;
@@ -312,7 +313,7 @@ pub fn user_for_api_token(Db(conn): &mut Db, token: &str) -> Result<Option<(User
     if t.last_used_at.is_none_or(|at| at < Utc::now() - Duration::minutes(1)) {
         tokens::touch_api_token(conn, t.id)?;
     }
-    Ok(Some((user, ApiScope::from_stored(&t.scope))))
+    Ok(Some((user, t.scope)))
 }
 
 pub fn user_for_session(Db(conn): &mut Db, token: &str) -> Result<Option<User>, AppError> {

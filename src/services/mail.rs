@@ -1,5 +1,6 @@
 //! Composing mail from `templates/email/` and queueing it in the outbox.
 
+use crate::domain::mail::MailStatus;
 use crate::error::AppError;
 use crate::services::policy;
 pub use crate::services::repo::outbox::OutboxMail;
@@ -68,10 +69,10 @@ pub fn queue(
 pub fn outbox_view(
     Db(conn): &mut Db,
     actor: &User,
-    status: Option<&str>,
+    status: Option<MailStatus>,
 ) -> Result<(Vec<OutboxMail>, usize), AppError> {
     policy::require_site_admin(Some(actor))?;
-    Ok((outbox::recent(conn, status, 200)?, outbox::recent(conn, Some("failed"), 1000)?.len()))
+    Ok((outbox::recent(conn, status, 200)?, outbox::recent(conn, Some(MailStatus::Failed), 1000)?.len()))
 }
 
 /// A site admin sends a failed mail again: it goes back in the queue. Mail that

@@ -134,13 +134,13 @@ pub fn proposal_actions(
     call_open: bool,
     in_mc: bool,
     disclosed: ProposalState,
-    state: &str,
+    state: ProposalState,
 ) -> ProposalActions {
     ProposalActions {
         can_edit: access.member && call_open && disclosed.proposer_may_edit(),
         can_submit: access.member && call_open && disclosed.proposer_may_submit(),
         can_withdraw: access.member && disclosed.proposer_may_withdraw(call_open),
-        can_decide: access.organiser && !conflicted && !in_mc && state != "draft" && state != "withdrawn",
+        can_decide: access.organiser && !conflicted && !in_mc && state.is_decidable(),
         conflicted_organiser: access.organiser && conflicted,
     }
 }
@@ -220,13 +220,13 @@ pub enum Sight {
 ///   organisers included: P's reviews and decision are for another organiser;
 /// - otherwise organisers see every review;
 /// - reviewers and MC leads see their own, and the others' as P's call allows.
-pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: &str, has_own: bool) -> Sight {
+pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: Visibility, has_own: bool) -> Sight {
     if conflicted {
         return Sight::Nothing;
     }
     let others = match role {
         Reviewer::Organiser => true,
-        _ => Visibility::parse(visibility).unwrap_or(Visibility::AfterOwn).may_see_others(has_own),
+        _ => visibility.may_see_others(has_own),
     };
     if others {
         Sight::All
@@ -237,7 +237,7 @@ pub fn review_sight(role: &Reviewer, conflicted: bool, visibility: &str, has_own
 
 /// `review_sight` for a row of a dashboard or of the decisions page.
 pub fn row_sight(row: &DashboardRow, role: &Reviewer) -> Sight {
-    review_sight(role, row.conflicted, &row.reviews_visibility, row.own_score.is_some())
+    review_sight(role, row.conflicted, row.reviews_visibility, row.own_score.is_some())
 }
 
 /// Proposer identities are hidden from reviewers in anonymised calls (organisers always see them).
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn a_conflict_hides_every_review_from_everyone() {
         for role in [Reviewer::Organiser, Reviewer::Lead(1)] {
-            for visibility in ["always", "after_own", "never"] {
+            for &visibility in Visibility::ALL {
                 assert_eq!(review_sight(&role, true, visibility, true), Sight::Nothing, "{visibility}");
             }
         }
@@ -285,12 +285,13 @@ mod tests {
 
     #[test]
     fn without_a_conflict_organisers_see_all_and_others_what_the_call_allows() {
-        assert_eq!(review_sight(&Reviewer::Organiser, false, "never", false), Sight::All);
+        use Visibility::{AfterOwn, Always, Never};
+        assert_eq!(review_sight(&Reviewer::Organiser, false, Never, false), Sight::All);
         let lead = Reviewer::Lead(1);
-        assert_eq!(review_sight(&lead, false, "never", true), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", false), Sight::Own);
-        assert_eq!(review_sight(&lead, false, "after_own", true), Sight::All);
-        assert_eq!(review_sight(&lead, false, "always", false), Sight::All);
+        assert_eq!(review_sight(&lead, false, Never, true), Sight::Own);
+        assert_eq!(review_sight(&lead, false, AfterOwn, false), Sight::Own);
+        assert_eq!(review_sight(&lead, false, AfterOwn, true), Sight::All);
+        assert_eq!(review_sight(&lead, false, Always, false), Sight::All);
     }
 
     #[test]
@@ -326,18 +327,23 @@ mod tests {
     fn only_the_proposals_people_edit_and_only_organisers_without_a_conflict_decide() {
         let member = Access { member: true, ..Default::default() };
         let organiser = Access { organiser: true, ..Default::default() };
-        let a = proposal_actions(&member, false, true, false, ProposalState::Draft, "draft");
+        let a = proposal_actions(&member, false, true, false, ProposalState::Draft, ProposalState::Draft);
         assert!(a.can_edit && a.can_submit && !a.can_decide);
         assert!(require_proposer(&member).is_ok());
         assert!(matches!(require_proposer(&organiser), Err(AppError::NotFound)));
-        let closed = proposal_actions(&member, false, false, false, ProposalState::Draft, "draft");
+        let closed = proposal_actions(&member, false, false, false, ProposalState::Draft, ProposalState::Draft);
         assert!(!closed.can_edit && !closed.can_submit);
-        let o = proposal_actions(&organiser, false, true, false, ProposalState::Submitted, "submitted");
+        let o = proposal_actions(&organiser, false, true, false, ProposalState::Submitted, ProposalState::Submitted);
         assert!(o.can_decide && !o.can_edit && !o.conflicted_organiser);
-        let c = proposal_actions(&organiser, true, true, false, ProposalState::Submitted, "submitted");
+        let c = proposal_actions(&organiser, true, true, false, ProposalState::Submitted, ProposalState::Submitted);
         assert!(!c.can_decide && c.conflicted_organiser);
-        assert!(!proposal_actions(&organiser, false, true, true, ProposalState::Submitted, "submitted").can_decide);
-        assert!(!proposal_actions(&organiser, false, true, false, ProposalState::Draft, "draft").can_decide);
+        assert!(
+            !proposal_actions(&organiser, false, true, true, ProposalState::Submitted, ProposalState::Submitted)
+                .can_decide
+        );
+        assert!(
+            !proposal_actions(&organiser, false, true, false, ProposalState::Draft, ProposalState::Draft).can_decide
+        );
     }
 
     #[test]
@@ -353,7 +359,7 @@ mod tests {
             conference_id: 1,
             email: "m@example.org".into(),
             user_id: Some(1),
-            status: "accepted".into(),
+            status: crate::domain::proposal::InvitationStatus::Accepted,
             invite_token_hash: Vec::new(),
             call_ids,
             track_ids,

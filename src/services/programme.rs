@@ -1,6 +1,7 @@
 //! The public programme (accepted microconferences with their topics, and
 //! talks) and what an MC's own pages show: shared by the pages and the JSON API.
 
+use crate::domain::proposal::CallKind;
 use crate::error::AppError;
 use crate::services::conferences::organises;
 use crate::services::repo::calls::{self, Call, Track};
@@ -44,7 +45,7 @@ pub fn programme(Db(conn): &mut Db, conf: &Conference) -> Result<ProgrammeView, 
     // Released acceptances only: the disclosed view answers, not this page.
     let talks: Vec<ProposalRowView> = cfp::announced(conn, conf, None)?
         .iter()
-        .filter(|r| r.call_kind == "refereed_talk")
+        .filter(|r| r.call_kind == CallKind::RefereedTalk)
         .map(|r| views::row(r, tz))
         .collect();
     Ok(ProgrammeView { microconferences: list, published: true, talks })

@@ -2,7 +2,8 @@
 //! in rooms and times (clashes refused by PostgreSQL), warnings, versions, and
 //! the published schedule as the public pages and exports read it.
 
-use crate::domain::schedule::{self as rules, Export, Session, SessionPerson};
+use crate::domain::proposal::{CallKind, InvitationStatus};
+use crate::domain::schedule::{self as rules, Export, ItemKind, Session, SessionKind, SessionPerson};
 use crate::domain::time;
 use crate::error::AppError;
 use crate::services::cfp;
@@ -34,15 +35,6 @@ pub fn feed_stars(Db(conn): &mut Db, user: uuid::Uuid, conf: &Conference) -> Res
     stars(&mut Db::new(conn), &user, conf)
 }
 
-pub const ITEM_KINDS: [(&str, &str); 6] = [
-    ("keynote", "Keynote"),
-    ("tutorial", "Tutorial"),
-    ("break", "Break"),
-    ("other", "Other"),
-    ("talk", "Talk"),
-    ("microconference", "Microconference"),
-];
-
 /// Adds an item for every released, accepted MC or refereed talk that has none yet.
 pub fn import_accepted(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<usize, AppError> {
     check_organiser(conn, conf, actor)?;
@@ -51,10 +43,10 @@ pub fn import_accepted(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Re
         let rows = proposals::announced(conn, conf.id, None)?;
         let mut n = 0;
         for r in rows.iter().filter(|r| !existing.contains(&r.id)) {
-            let kind = match r.call_kind.as_str() {
-                "microconference" => "microconference",
-                "refereed_talk" => "talk",
-                _ => continue,
+            let kind = match r.call_kind {
+                CallKind::Microconference => ItemKind::Microconference,
+                CallKind::RefereedTalk => ItemKind::Talk,
+                CallKind::Unconference | CallKind::McTopic => continue,
             };
             let p = proposals::find(conn, r.id)?;
             repo::insert_item(
@@ -162,7 +154,7 @@ fn people_of_proposal(conn: &mut PgConnection, proposal_id: i64) -> Result<Vec<S
     let p = proposals::find(conn, proposal_id)?;
     let mut ids = vec![p.submitter_id];
     for person in proposals::people(conn, p.id)? {
-        if let (Some(uid), "accepted") = (person.user_id, person.status.as_str()) {
+        if let (Some(uid), InvitationStatus::Accepted) = (person.user_id, person.status) {
             ids.push(uid);
         }
     }
@@ -204,7 +196,7 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
         let session = Session {
             guid: item.public_id,
             id: item.id,
-            kind: item.kind.clone(),
+            kind: item.kind.into(),
             title: item.title.clone(),
             abstract_md: item.abstract_md.clone(),
             room: room.map(|r| r.name.clone()),
@@ -216,12 +208,12 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
             parent: None,
             sequence: 0,
         };
-        if item.kind == "microconference" {
+        if item.kind == ItemKind::Microconference {
             out.extend(topics_of(conn, &item, &session)?);
         }
         out.push(session);
     }
-    out.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == "microconference"));
+    out.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == SessionKind::Microconference));
     Ok(out)
 }
 
@@ -240,7 +232,7 @@ fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Ve
         out.push(Session {
             guid: p.public_id,
             id: 1_000_000_000 + p.id,
-            kind: "topic".into(),
+            kind: SessionKind::Topic,
             title: p.title.clone(),
             abstract_md: p.abstract_md.clone(),
             room: block.room.clone(),
@@ -307,7 +299,7 @@ pub fn public_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Pu
         sessions.push(Session {
             guid: b.public_id,
             id: 2_000_000_000 + b.id,
-            kind: "unconference".into(),
+            kind: SessionKind::Unconference,
             title: b.title,
             abstract_md: b.description,
             room: Some(b.room),
@@ -321,7 +313,7 @@ pub fn public_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Pu
             sequence: 0,
         });
     }
-    sessions.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == "microconference"));
+    sessions.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == SessionKind::Microconference));
     for s in sessions.iter_mut() {
         for p in s.persons.iter_mut() {
             p.user_id = None;
@@ -509,7 +501,7 @@ struct ApiSessions<'a> {
 #[derive(serde::Serialize)]
 struct ApiSession<'a> {
     guid: uuid::Uuid,
-    kind: &'a str,
+    kind: SessionKind,
     title: &'a str,
     room: Option<&'a str>,
     track: Option<&'a str>,
@@ -529,7 +521,7 @@ impl serde::Serialize for ApiSessions<'_> {
         let tz = self.tz;
         s.collect_seq(self.sessions.iter().map(|x| ApiSession {
             guid: x.guid,
-            kind: &x.kind,
+            kind: x.kind,
             title: &x.title,
             room: x.room.as_deref(),
             track: x.track.as_deref(),

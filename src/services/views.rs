@@ -8,8 +8,8 @@
 
 use crate::domain::conference::{date_range_label, offset_label};
 use crate::domain::markdown;
-use crate::domain::proposal::{CallKind, CallStatus};
-use crate::domain::schedule::Session;
+use crate::domain::proposal::{CallKind, CallStatus, InvitationStatus, ProposalState};
+use crate::domain::schedule::{Session, SessionKind};
 use crate::domain::time;
 use crate::services::cfp;
 use crate::services::repo::calls::{Call, Track};
@@ -46,7 +46,7 @@ pub struct CallView {
 
 pub fn call(c: &Call, tz: Tz) -> CallView {
     let status = cfp::status_of(c);
-    let kind = cfp::kind_of(c);
+    let kind = c.kind;
     let now = Utc::now();
     let open = status == CallStatus::Open;
     CallView {
@@ -84,7 +84,7 @@ pub struct ProposalRowView {
     pub id: Uuid,
     pub kind_label: &'static str,
     pub position: Option<i32>,
-    pub state: String,
+    pub state: ProposalState,
     pub submitter: String,
     pub title: String,
     pub track: Option<String>,
@@ -96,9 +96,9 @@ pub fn row(r: &ProposalRow, tz: Tz) -> ProposalRowView {
         call: r.call_title.clone(),
         duration: r.duration_minutes,
         id: r.public_id,
-        kind_label: CallKind::parse(&r.call_kind).map(|k| k.label()).unwrap_or(""),
+        kind_label: r.call_kind.label(),
         position: r.position,
-        state: r.state.clone(),
+        state: r.state,
         submitter: r.submitter_name.clone(),
         title: r.title.clone(),
         track: r.track.clone(),
@@ -110,11 +110,11 @@ pub fn row(r: &ProposalRow, tz: Tz) -> ProposalRowView {
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
     pub email: String,
-    pub status: String,
+    pub status: InvitationStatus,
 }
 
 pub fn people(list: &[Person]) -> Vec<PersonView> {
-    list.iter().map(|p| PersonView { email: p.email.clone(), status: p.status.clone() }).collect()
+    list.iter().map(|p| PersonView { email: p.email.clone(), status: p.status }).collect()
 }
 
 /// A topic an MC proposal lists.
@@ -130,7 +130,7 @@ pub struct ProposalView {
     pub id: Uuid,
     pub title: String,
     pub abstract_html: String,
-    pub state: String,
+    pub state: ProposalState,
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub is_mc: bool,
@@ -154,12 +154,12 @@ pub fn proposal(
     submitter: Option<&str>,
     tz: Tz,
 ) -> ProposalView {
-    let kind = cfp::kind_of(c);
+    let kind = c.kind;
     ProposalView {
         id: p.public_id,
         title: p.title.clone(),
         abstract_html: markdown::to_html(&p.abstract_md),
-        state: p.state.clone(),
+        state: p.state,
         kind: kind.as_str(),
         kind_label: kind.label(),
         is_mc: kind == CallKind::Microconference,
@@ -303,7 +303,7 @@ pub fn own_proposal(r: &ProposalRow, c: &Conference) -> OwnProposalView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionView {
     pub guid: Uuid,
-    pub kind: String,
+    pub kind: SessionKind,
     pub kind_label: &'static str,
     pub title: String,
     pub room: Option<String>,
@@ -323,7 +323,7 @@ pub fn session(s: &Session, tz: Tz, starred: bool) -> SessionView {
     let clock = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
     SessionView {
         guid: s.guid,
-        kind: s.kind.clone(),
+        kind: s.kind,
         kind_label: s.kind_label(),
         title: s.title.clone(),
         room: s.room.clone(),

@@ -41,7 +41,7 @@ pub fn conference(app: &TestApp, organiser: &str) -> Setup {
             conf.id,
             None,
             &CallValues {
-                kind,
+                kind: kind.parse().expect("a call kind"),
                 title,
                 description_md: "Send **proposals**.",
                 opens_at: now - Duration::days(1),
@@ -80,7 +80,7 @@ pub fn talk(http: &Http, s: &Setup, title: &str, action: &str) -> String {
 fn proposal_title(app: &TestApp, path: &str) -> (String, String) {
     let id = uuid::Uuid::parse_str(path.rsplit('/').next().unwrap()).unwrap();
     let p = plumbline::testing::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
-    (p.title, p.state)
+    (p.title, p.state.to_string())
 }
 
 #[test]
@@ -629,7 +629,7 @@ fn unconference_sessions_need_a_confirmed_registration_once_registration_exists(
         conf.id,
         None,
         &CallValues {
-            kind: "unconference",
+            kind: plumbline::domain::proposal::CallKind::Unconference,
             title: "BoFs",
             description_md: "",
             opens_at: now - Duration::days(1),

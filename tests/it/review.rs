@@ -423,7 +423,7 @@ fn accepted_microconference_gets_comp_passes_at_release() {
 fn decision_of(app: &TestApp, path: &str) -> (String, bool) {
     let id = uuid::Uuid::parse_str(&id_of(path)).unwrap();
     let p = plumbline::testing::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
-    (p.state, p.decision_released_at.is_some())
+    (p.state.to_string(), p.decision_released_at.is_some())
 }
 
 fn api_token(app: &TestApp, email: &str) -> String {

@@ -695,7 +695,7 @@ fn a_booking_links_to_the_bookers_own_unconference_proposal_only() {
         conf_id,
         None,
         &plumbline::testing::repo::calls::CallValues {
-            kind: "unconference",
+            kind: plumbline::domain::proposal::CallKind::Unconference,
             title: "Unconference",
             description_md: "BoFs welcome.",
             opens_at: Utc::now() - CDuration::days(1),

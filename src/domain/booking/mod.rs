@@ -16,35 +16,12 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub const BOOKING: &str = "booking";
-pub const BLOCK: &str = "block";
-
-/// What a row of `room_bookings` is: an attendee's booking or an organiser's
-/// block. Stored as the text `booking` or `block` (the table's CHECK allows
-/// nothing else) and shown as that text in the JSON API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BookingKind {
-    Booking,
-    Block,
-}
-
-impl BookingKind {
-    /// The text the database stores.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BookingKind::Booking => BOOKING,
-            BookingKind::Block => BLOCK,
-        }
-    }
-
-    /// From the stored text; the CHECK constraint leaves only these two.
-    pub fn from_db(text: &str) -> Self {
-        if text == BLOCK {
-            BookingKind::Block
-        } else {
-            BookingKind::Booking
-        }
+stored_words! {
+    /// What a row of `room_bookings` is: an attendee's booking or an organiser's
+    /// block (the table's CHECK allows nothing else).
+    pub enum BookingKind {
+        Booking = "booking",
+        Block = "block",
     }
 }
 

@@ -1,17 +1,17 @@
 //! The organisers' desk: cancelling, payment, invoices, refunds, check-in.
 
-use super::{Registration, ACTIVE};
+use super::Registration;
 use crate::db::schema::registrations;
-use crate::domain::registration::{CANCELLED, CONFIRMED, INVOICED, PAID, UNPAID};
+use crate::domain::registration::{PaymentStatus, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
 
 /// Ends an active registration; `None` when it was not active (already cancelled).
 pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
-    diesel::update(registrations::table.find(id).filter(registrations::status.eq_any(ACTIVE)))
+    diesel::update(registrations::table.find(id).filter(registrations::status.eq_any(Status::ACTIVE)))
         .set((
-            registrations::status.eq(CANCELLED),
+            registrations::status.eq(Status::Cancelled),
             registrations::cancelled_at.eq(diesel::dsl::now),
             registrations::offer_expires_at.eq(None::<DateTime<Utc>>),
             registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
@@ -23,16 +23,20 @@ pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registrati
 
 /// Records a payment of an unpaid or invoiced registration; paying ends the hold.
 pub fn mark_paid(conn: &mut PgConnection, id: i64, reference: &str) -> QueryResult<Option<Registration>> {
-    diesel::update(registrations::table.find(id).filter(registrations::payment_status.eq_any([UNPAID, INVOICED])))
-        .set((
-            registrations::payment_status.eq(PAID),
-            registrations::payment_reference.eq(reference),
-            registrations::paid_at.eq(diesel::dsl::now),
-            registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
-        ))
-        .returning(Registration::as_returning())
-        .get_result(conn)
-        .optional()
+    diesel::update(
+        registrations::table
+            .find(id)
+            .filter(registrations::payment_status.eq_any([PaymentStatus::Unpaid, PaymentStatus::Invoiced])),
+    )
+    .set((
+        registrations::payment_status.eq(PaymentStatus::Paid),
+        registrations::payment_reference.eq(reference),
+        registrations::paid_at.eq(diesel::dsl::now),
+        registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
+    ))
+    .returning(Registration::as_returning())
+    .get_result(conn)
+    .optional()
 }
 
 /// An organiser sent an invoice for a confirmed unpaid seat: payment is still
@@ -41,11 +45,11 @@ pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Reg
     diesel::update(
         registrations::table
             .find(id)
-            .filter(registrations::status.eq(CONFIRMED))
-            .filter(registrations::payment_status.eq(UNPAID)),
+            .filter(registrations::status.eq(Status::Confirmed))
+            .filter(registrations::payment_status.eq(PaymentStatus::Unpaid)),
     )
     .set((
-        registrations::payment_status.eq(INVOICED),
+        registrations::payment_status.eq(PaymentStatus::Invoiced),
         registrations::invoiced_at.eq(diesel::dsl::now),
         registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
     ))
@@ -55,23 +59,21 @@ pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Reg
 }
 
 pub fn mark_refunded(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
-    diesel::update(
-        registrations::table.find(id).filter(registrations::payment_status.eq(crate::domain::registration::PAID)),
-    )
-    .set((
-        registrations::payment_status.eq(crate::domain::registration::REFUNDED),
-        registrations::refunded_at.eq(diesel::dsl::now),
-    ))
-    .returning(Registration::as_returning())
-    .get_result(conn)
-    .optional()
+    diesel::update(registrations::table.find(id).filter(registrations::payment_status.eq(PaymentStatus::Paid)))
+        .set((
+            registrations::payment_status.eq(PaymentStatus::Refunded),
+            registrations::refunded_at.eq(diesel::dsl::now),
+        ))
+        .returning(Registration::as_returning())
+        .get_result(conn)
+        .optional()
 }
 
 pub fn check_in(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
     diesel::update(
         registrations::table
             .find(id)
-            .filter(registrations::status.eq(CONFIRMED))
+            .filter(registrations::status.eq(Status::Confirmed))
             .filter(registrations::checked_in_at.is_null()),
     )
     .set(registrations::checked_in_at.eq(diesel::dsl::now))

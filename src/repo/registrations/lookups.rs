@@ -1,8 +1,8 @@
 //! Finding registrations: a person's, by public id, the conference's list.
 
-use super::{Registration, ACTIVE};
+use super::Registration;
 use crate::db::schema::{conferences, registrations, users};
-use crate::domain::registration::{CONFIRMED, OFFERED};
+use crate::domain::registration::Status;
 use diesel::prelude::*;
 use diesel::PgConnection;
 use uuid::Uuid;
@@ -11,7 +11,7 @@ pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))
         .filter(registrations::user_id.eq(user_id))
-        .filter(registrations::status.eq_any(ACTIVE))
+        .filter(registrations::status.eq_any(Status::ACTIVE))
         .select(Registration::as_select())
         .first(conn)
         .optional()
@@ -53,7 +53,7 @@ pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResul
 pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(String, String)>> {
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::status.eq(CONFIRMED))
+        .filter(registrations::status.eq(Status::Confirmed))
         .filter(registrations::public_listing.eq(true))
         .order(registrations::badge_name)
         .select((registrations::badge_name, registrations::affiliation))
@@ -65,7 +65,7 @@ pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -
         registrations::table
             .filter(registrations::conference_id.eq(conference_id))
             .filter(registrations::user_id.eq(user_id))
-            .filter(registrations::status.eq(CONFIRMED)),
+            .filter(registrations::status.eq(Status::Confirmed)),
     ))
     .get_result(conn)
 }
@@ -81,7 +81,7 @@ pub fn conference_by_id(
 pub fn seats_taken(conn: &mut PgConnection, conference_id: i64) -> QueryResult<i64> {
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::status.eq_any([CONFIRMED, OFFERED]))
+        .filter(registrations::status.eq_any([Status::Confirmed, Status::Offered]))
         .count()
         .get_result(conn)
 }

@@ -29,13 +29,11 @@ pub use types::{
 };
 
 use crate::db::schema::{comp_codes, fee_tiers, registration_settings, registrations, ticket_types};
-use crate::domain::registration::{CONFIRMED, OFFERED, WAITLISTED};
+use crate::domain::registration::{PaymentStatus, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::collections::Bound;
 use uuid::Uuid;
-
-pub const ACTIVE: [&str; 3] = [CONFIRMED, WAITLISTED, OFFERED];
 
 // Loaded as the whole row; some columns only the tests read.
 #[cfg_attr(not(feature = "test-support"), allow(dead_code))]
@@ -132,13 +130,13 @@ pub struct Registration {
     pub fee_minor: i64,
     pub currency: String,
     pub comp_code_id: Option<i64>,
-    pub status: String,
+    pub status: Status,
     pub badge_name: String,
     pub affiliation: String,
     pub dietary: String,
     pub accessibility: String,
     pub public_listing: bool,
-    pub payment_status: String,
+    pub payment_status: PaymentStatus,
     pub payment_reference: String,
     pub paid_at: Option<DateTime<Utc>>,
     pub refunded_at: Option<DateTime<Utc>>,
@@ -155,6 +153,6 @@ pub struct Registration {
 
 impl Registration {
     pub fn is_active(&self) -> bool {
-        ACTIVE.contains(&self.status.as_str())
+        self.status.is_active()
     }
 }

@@ -3,7 +3,7 @@
 use super::{Registration, SettingsRow};
 use crate::db::prepared::{prepared, Prepared};
 use crate::db::schema::{registration_settings, registrations};
-use crate::domain::registration::OFFERED;
+use crate::domain::registration::{PaymentStatus, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Text, Timestamptz};
@@ -24,7 +24,7 @@ pub struct NewRegistration<'a> {
     pub dietary: &'a str,
     pub accessibility: &'a str,
     pub public_listing: bool,
-    pub payment_status: &'a str,
+    pub payment_status: PaymentStatus,
     /// The deadline to pay if the seat is confirmed (None when nothing is due).
     pub hold_expires_at: Option<DateTime<Utc>>,
 }
@@ -227,7 +227,7 @@ pub fn registration_window(
 ) -> QueryResult<Option<(SettingsRow, Option<DateTime<Utc>>)>> {
     let first_offer_ends = registrations::table
         .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::status.eq(OFFERED))
+        .filter(registrations::status.eq(Status::Offered))
         .select(diesel::dsl::min(registrations::offer_expires_at))
         .single_value();
     let first_hold_ends = registrations::table

@@ -89,7 +89,7 @@ pub(super) async fn register(
         register_refusal,
         |input, rejected| register_page(&ctx, slug.clone(), input, rejected),
         |r| {
-            let flash = if r.status == crate::domain::registration::WAITLISTED {
+            let flash = if r.status == crate::domain::registration::Status::Waitlisted {
                 "registration-waitlisted"
             } else {
                 "registration-confirmed"

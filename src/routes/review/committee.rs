@@ -3,6 +3,7 @@
 
 use super::{ids, pairs};
 use crate::domain::account::Email;
+use crate::domain::proposal::InvitationStatus;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::Conference;
@@ -26,7 +27,7 @@ pub(super) async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> 
     let data = CommitteeInvitation {
         token,
         conference: conf.name,
-        pending: m.status == "invited",
+        pending: m.status == InvitationStatus::Invited,
         email: m.email,
         status: m.status,
         login: format!("/login?{q}"),
@@ -42,7 +43,7 @@ struct CommitteeInvitation {
     token: String,
     conference: String,
     email: String,
-    status: String,
+    status: InvitationStatus,
     pending: bool,
     login: String,
     signup: String,
@@ -85,7 +86,7 @@ async fn committee_page_with(
             .map(|(m, name)| MemberView {
                 email: &m.email,
                 name: name.as_deref(),
-                status: &m.status,
+                status: m.status,
                 calls: m.call_ids.iter().map(name_of_call).collect(),
                 tracks: m.track_ids.iter().map(name_of_track).collect(),
             })
@@ -114,7 +115,7 @@ struct CommitteePage<'a> {
 struct MemberView<'a> {
     email: &'a str,
     name: Option<&'a str>,
-    status: &'a str,
+    status: InvitationStatus,
     calls: Vec<String>,
     tracks: Vec<String>,
 }

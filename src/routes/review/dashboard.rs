@@ -1,6 +1,7 @@
 //! The review dashboards: the committee's and an MC's topic review, filtered,
 //! sorted and paged, and "next unreviewed".
 
+use crate::domain::proposal::ProposalState;
 use crate::domain::review as rules;
 use crate::error::AppError;
 use crate::services::cfp::{self, Call, Track};
@@ -35,7 +36,7 @@ pub(super) struct ReviewRowView {
     spread: Option<String>,
     chart: Option<String>,
     submitter: Option<String>,
-    state: String,
+    state: ProposalState,
 }
 
 pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> ReviewRowView {
@@ -55,7 +56,7 @@ pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> ReviewRowView {
         spread: if see { st.spread.map(|v| v.to_string()) } else { None },
         chart: (see && st.count > 0).then(|| distribution_svg(&st, r.score_min)),
         submitter: (!hide_names).then(|| r.submitter_name.clone()),
-        state: r.state.clone(),
+        state: r.state,
     }
 }
 

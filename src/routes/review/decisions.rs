@@ -23,7 +23,7 @@ pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<
     let unreleased = |conflicted: bool| {
         rows.iter()
             .filter(|r| r.conflicted == conflicted)
-            .filter(|r| (r.state == "accepted" || r.state == "rejected") && r.decision_released_at.is_none())
+            .filter(|r| r.state.decision().is_some() && r.decision_released_at.is_none())
             .count()
     };
     let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
@@ -58,7 +58,7 @@ pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::By
     let state = form
         .iter()
         .find(|(k, _)| k == "state")
-        .and_then(|(_, v)| ProposalState::parse(v))
+        .and_then(|(_, v)| v.parse::<ProposalState>().ok())
         .ok_or_else(|| AppError::BadRequest("Choose a decision.".into()))?;
     let chosen: Vec<String> = form.iter().filter(|(k, _)| k == "proposal").map(|(_, v)| v.clone()).collect();
     if chosen.is_empty() {

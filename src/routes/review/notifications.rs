@@ -1,6 +1,6 @@
 //! The decision mail templates organisers edit (accepted and rejected).
 
-use crate::domain::review as rules;
+use crate::domain::review::{self as rules, Decision};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::services::conferences::Conference;
@@ -25,8 +25,8 @@ async fn notifications_page_with(
         .state
         .db(move |conn, _| {
             Ok((
-                service::notification_template(conn, cid, "accepted")?,
-                service::notification_template(conn, cid, "rejected")?,
+                service::notification_template(conn, cid, Decision::Accepted)?,
+                service::notification_template(conn, cid, Decision::Rejected)?,
             ))
         })
         .await?;
@@ -91,8 +91,8 @@ pub(super) async fn save_notifications(
     let user = ctx.user()?.clone();
     ctx.state
         .db(move |conn, _| {
-            service::save_notification_template(conn, &user, &conf, "accepted", &a_s, &a_b)?;
-            service::save_notification_template(conn, &user, &conf, "rejected", &r_s, &r_b)
+            service::save_notification_template(conn, &user, &conf, Decision::Accepted, &a_s, &a_b)?;
+            service::save_notification_template(conn, &user, &conf, Decision::Rejected, &r_s, &r_b)
         })
         .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/notifications"), Some("templates-saved")))

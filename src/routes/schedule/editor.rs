@@ -1,7 +1,7 @@
 //! The organisers' schedule editor: items, placing them in rooms and times, warnings, publishing.
 
 use super::*;
-use crate::domain::schedule::Session;
+use crate::domain::schedule::{ItemKind, Session};
 use crate::domain::{text, time};
 use crate::error::AppError;
 use crate::services::cfp;
@@ -62,7 +62,7 @@ struct EditorPage {
 struct EditorItem {
     id: uuid::Uuid,
     title: String,
-    kind: String,
+    kind: ItemKind,
     placed: bool,
     when: Option<String>,
     room: Option<String>,
@@ -73,7 +73,7 @@ struct EditorItem {
 /// A kind of item organisers add by hand.
 #[derive(Serialize)]
 struct Kind {
-    value: &'static str,
+    value: ItemKind,
     label: &'static str,
 }
 
@@ -141,7 +141,7 @@ pub(super) async fn editor_page(
             EditorItem {
                 id: i.public_id,
                 title: i.title.clone(),
-                kind: i.kind.clone(),
+                kind: i.kind,
                 placed: i.starts_at.is_some(),
                 when: i.starts_at.map(|t| time::display(t, tz)),
                 room: room_guid
@@ -167,7 +167,7 @@ pub(super) async fn editor_page(
         grid,
         errors: rejected.errors,
         item_form,
-        kinds: service::ITEM_KINDS.iter().take(4).map(|&(value, label)| Kind { value, label }).collect(),
+        kinds: ItemKind::BY_HAND.iter().map(|&value| Kind { value, label: value.label() }).collect(),
         version: published.as_ref().map(|p| p.version),
         published_at: published.as_ref().map(|p| time::display(p.published_at, tz)),
         zone: conf.time_zone,
@@ -224,7 +224,7 @@ pub(super) async fn create_item(
     let conf = ctx.organised(slug.clone()).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
-    let kind = service::ITEM_KINDS.iter().take(4).find(|(v, _)| *v == f.kind).map(|(v, _)| *v);
+    let kind = f.kind.parse::<ItemKind>().ok().filter(|k| ItemKind::BY_HAND.contains(k));
     if kind.is_none() {
         p.add("kind", "choose keynote, tutorial, break or other");
     }

@@ -1,6 +1,7 @@
 //! Demo calls, proposals, microconferences and reviews.
 
 use super::DemoPeople;
+use crate::domain::proposal::{CallKind, ProposalState};
 use crate::error::AppError;
 use crate::security;
 use crate::services::repo::users;
@@ -93,7 +94,7 @@ pub(super) fn load_cfp(
     } else {
         (now - Duration::days(10), now + Duration::days(21))
     };
-    let call = |conn: &mut PgConnection, kind: &str, title: &str, text: &str, closes: chrono::DateTime<Utc>| {
+    let call = |conn: &mut PgConnection, kind: CallKind, title: &str, text: &str, closes: chrono::DateTime<Utc>| {
         calls::insert(
             conn,
             conf.id,
@@ -110,24 +111,24 @@ pub(super) fn load_cfp(
             },
         )
     };
-    let mc_call = call(conn, "microconference", "Microconferences", "Propose a **microconference**: a half-day working session on one area of the plumbing, with its leads and a list of candidate topics. See [the LPC guide](https://lpc.events/) for what works well.", closes)?;
+    let mc_call = call(conn, CallKind::Microconference, "Microconferences", "Propose a **microconference**: a half-day working session on one area of the plumbing, with its leads and a list of candidate topics. See [the LPC guide](https://lpc.events/) for what works well.", closes)?;
     let talk_call = call(
         conn,
-        "refereed_talk",
+        CallKind::RefereedTalk,
         "Refereed talks",
         "Refereed talks are 45 minutes including questions and are selected by the programme committee.",
         closes + Duration::days(7),
     )?;
     let unconf_call = call(
         conn,
-        "unconference",
+        CallKind::Unconference,
         "Unconference sessions and BoFs",
         "Propose a session for the small rooms. Registered attendees can do so up to and during the event.",
         if running { now + Duration::days(2) } else { closes + Duration::days(60) },
     )?;
 
     // Proposals in every state.
-    let states = ["accepted", "submitted", "maybe"];
+    let states = [ProposalState::Accepted, ProposalState::Submitted, ProposalState::Maybe];
     for (i, (title, tr, text, topics)) in MCS.iter().enumerate() {
         let submitter = if i == 0 { p.lead } else { p.speaker };
         let prop = proposals::insert(
@@ -146,10 +147,10 @@ pub(super) fn load_cfp(
         )?;
         let topics: Vec<(String, String)> = topics.iter().map(|(t, d)| (t.to_string(), d.to_string())).collect();
         proposals::replace_topics(conn, prop.id, &topics)?;
-        let state = if running { "accepted" } else { states[i % states.len()] };
-        proposals::set_state(conn, prop.id, "submitted")?;
+        let state = if running { ProposalState::Accepted } else { states[i % states.len()] };
+        proposals::set_state(conn, prop.id, ProposalState::Submitted)?;
         proposals::set_state(conn, prop.id, state)?;
-        if state == "accepted" {
+        if state == ProposalState::Accepted {
             let start = conf.starts_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
             let (mc, _) = mcs::upsert_for_proposal(
                 conn,
@@ -168,7 +169,7 @@ pub(super) fn load_cfp(
                 conf.id,
                 Some(mc.id),
                 &CallValues {
-                    kind: "mc_topic",
+                    kind: CallKind::McTopic,
                     title: &format!("Topics for the {title} microconference"),
                     description_md: "Propose a problem to discuss, a proposal, or unfinished work.",
                     opens_at: now - Duration::days(5),
@@ -194,9 +195,9 @@ pub(super) fn load_cfp(
                         expected_attendance: None,
                     },
                 )?;
-                proposals::set_state(conn, tp.id, "submitted")?;
+                proposals::set_state(conn, tp.id, ProposalState::Submitted)?;
                 if j < 2 || running {
-                    proposals::set_state(conn, tp.id, "accepted")?;
+                    proposals::set_state(conn, tp.id, ProposalState::Accepted)?;
                     proposals::set_position(conn, tp.id, Some(j as i32 + 1))?;
                 }
             }
@@ -219,12 +220,12 @@ pub(super) fn load_cfp(
             },
         )?;
         let state = if running {
-            ["accepted", "accepted", "rejected", "accepted"][i]
+            [ProposalState::Accepted, ProposalState::Accepted, ProposalState::Rejected, ProposalState::Accepted][i]
         } else {
-            ["submitted", "draft", "withdrawn", "rejected"][i]
+            [ProposalState::Submitted, ProposalState::Draft, ProposalState::Withdrawn, ProposalState::Rejected][i]
         };
-        if state != "draft" {
-            proposals::set_state(conn, prop.id, "submitted")?;
+        if state != ProposalState::Draft {
+            proposals::set_state(conn, prop.id, ProposalState::Submitted)?;
         }
         proposals::set_state(conn, prop.id, state)?;
     }
@@ -242,7 +243,7 @@ pub(super) fn load_cfp(
             expected_attendance: None,
         },
     )?;
-    proposals::set_state(conn, bof.id, "submitted")?;
+    proposals::set_state(conn, bof.id, ProposalState::Submitted)?;
     if running {
         crate::services::repo::microconferences::set_published(conn, conf.id, true)?;
     }

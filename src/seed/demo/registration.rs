@@ -1,5 +1,6 @@
 //! Demo ticket types, fee tiers and registrations.
 
+use crate::domain::registration::{PaymentStatus, Status};
 use crate::error::AppError;
 use crate::services::repo::users;
 use chrono::{Duration, Utc};
@@ -133,13 +134,13 @@ pub(super) fn registration_demo(
                 dietary: if i % 6 == 1 { "vegetarian" } else { "" },
                 accessibility: "",
                 public_listing: i % 3 != 2,
-                payment_status: if fee == 0 { "not_due" } else { "unpaid" },
+                payment_status: if fee == 0 { PaymentStatus::NotDue } else { PaymentStatus::Unpaid },
                 hold_expires_at: (fee > 0)
                     .then(|| Utc::now() + Duration::hours(crate::services::registration::DEFAULT_HOLD_HOURS.into())),
             },
         )?;
         reg::backdate(conn, r.id, at)?;
-        if r.status == "confirmed" && fee > 0 && i % 2 == 0 {
+        if r.status == Status::Confirmed && fee > 0 && i % 2 == 0 {
             reg::mark_paid(conn, r.id, &format!("DEMO-{:04}", 1000 + i))?;
         }
     }

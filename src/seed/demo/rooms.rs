@@ -88,7 +88,7 @@ pub(super) fn rooms_demo(
     }
     let bof = crate::services::repo::proposals::of_person(conn, attendee)?
         .into_iter()
-        .find(|(r, c)| *c == conf.id && r.call_kind == "unconference")
+        .find(|(r, c)| *c == conf.id && r.call_kind == crate::domain::proposal::CallKind::Unconference)
         .map(|(r, _)| r.id);
     let at = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok().and_then(|t| resolve(today.and_time(t), tz, true));
     // (room, range, title, kind, booker, linked proposal)

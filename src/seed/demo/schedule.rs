@@ -1,5 +1,6 @@
 //! The demo schedule of the conference running this week.
 
+use crate::domain::schedule::ItemKind;
 use crate::error::AppError;
 use crate::services::repo::users;
 use crate::services::Db;
@@ -23,19 +24,19 @@ pub(super) fn schedule_demo(
     crate::services::schedule::import_accepted(&mut Db::new(conn), &actor, conf)?;
     for (kind, title, speakers, text) in [
         (
-            "keynote",
+            ItemKind::Keynote,
             "Keynote: thirty years of plumbing",
             "Linus Keynoter",
             "Where the plumbing came from, and what the next decade needs from it.",
         ),
         (
-            "tutorial",
+            ItemKind::Tutorial,
             "Tutorial: tracing a latency problem end to end",
             "Tina Tutor",
             "Bring a laptop: perf, ftrace and BPF on one real bug.",
         ),
-        ("break", "Lunch", "", ""),
-        ("break", "Coffee", "", ""),
+        (ItemKind::Break, "Lunch", "", ""),
+        (ItemKind::Break, "Coffee", "", ""),
     ] {
         sr::insert_item(
             conn,
@@ -51,8 +52,8 @@ pub(super) fn schedule_demo(
         tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
     };
     let items = sr::items(conn, conf.id)?;
-    let mcs: Vec<_> = items.iter().filter(|i| i.kind == "microconference").collect();
-    let talks: Vec<_> = items.iter().filter(|i| i.kind == "talk").collect();
+    let mcs: Vec<_> = items.iter().filter(|i| i.kind == ItemKind::Microconference).collect();
+    let talks: Vec<_> = items.iter().filter(|i| i.kind == ItemKind::Talk).collect();
     let by_title = |t: &str| items.iter().find(|i| i.title == t);
     let mut plan: Vec<(&crate::services::repo::schedule::Item, i64, u32, u32, i64)> = Vec::new();
     if let Some(k) = by_title("Keynote: thirty years of plumbing") {

@@ -29,14 +29,14 @@ pub fn respond(Db(conn): &mut Db, user: &User, token: &str, accept: bool) -> Res
     conn.transaction(|conn| {
         let inv = invitation(&mut Db::new(conn), token)?;
         policy::require_addressee(user, &inv.person.email)?;
-        if inv.person.status != "invited" {
+        if inv.person.status != InvitationStatus::Invited {
             return Err(AppError::Conflict(format!("This invitation was already {}.", inv.person.status)));
         }
         if inv.proposal.submitter_id == user.id {
             return Err(AppError::Conflict("You are the submitter of this proposal already.".into()));
         }
         proposals::respond(conn, inv.person.id, user.id, accept)?;
-        if accept && state_of(&inv.proposal) == ProposalState::Accepted {
+        if accept && inv.proposal.state == ProposalState::Accepted {
             if let Some(mc) = microconference_of(conn, inv.proposal.id)? {
                 mcs::add_lead(conn, mc.id, user.id)?;
             }

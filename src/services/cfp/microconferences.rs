@@ -38,7 +38,7 @@ pub fn make_microconference(
             conf.id,
             Some(mc.id),
             &CallValues {
-                kind: CallKind::McTopic.as_str(),
+                kind: CallKind::McTopic,
                 title: &format!("Topics for the {} microconference", p.title),
                 description_md: &format!("Propose a topic for the **{}** microconference: a problem to discuss, a proposal, proof-of-concept or unfinished work.", p.title),
                 opens_at: now,
@@ -102,7 +102,7 @@ pub fn move_topic(
     conn.transaction(|conn| {
         let (_, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         calls::lock(conn, call.id)?;
-        let mut order = proposals::of_call(conn, call.id, Some("accepted"))?;
+        let mut order = proposals::of_call(conn, call.id, Some(ProposalState::Accepted))?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let i = order.iter().position(|r| r.public_id == id).ok_or(AppError::NotFound)?;
         let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < order.len()) };

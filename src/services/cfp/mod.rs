@@ -20,7 +20,9 @@ pub use public_programme::*;
 pub use sight::*;
 
 use crate::domain::account::Email;
-use crate::domain::proposal::{call_status, CallDraft, CallKind, CallStatus, ProposalDraft, ProposalState};
+use crate::domain::proposal::{
+    call_status, CallDraft, CallKind, CallStatus, InvitationStatus, ProposalDraft, ProposalState,
+};
 use crate::domain::time;
 use crate::error::AppError;
 use crate::security;
@@ -49,7 +51,7 @@ pub fn tz(conf: &Conference) -> Tz {
 
 fn call_values(d: &CallDraft) -> CallValues<'_> {
     CallValues {
-        kind: d.kind.as_str(),
+        kind: d.kind,
         title: &d.title,
         description_md: &d.description_md,
         opens_at: d.opens_at,
@@ -60,19 +62,11 @@ fn call_values(d: &CallDraft) -> CallValues<'_> {
     }
 }
 
-pub fn kind_of(call: &Call) -> CallKind {
-    CallKind::parse(&call.kind).unwrap_or(CallKind::RefereedTalk)
-}
-
-pub fn state_of(p: &Proposal) -> ProposalState {
-    ProposalState::parse(&p.state).unwrap_or(ProposalState::Draft)
-}
-
 /// The state as its proposers see it (the `proposals_disclosed` view): an
 /// unreleased decision still reads "submitted", and what they may do follows
 /// from that, so nothing they can try reveals it.
 pub fn proposer_state(Db(conn): &mut Db, proposal_id: i64) -> Result<ProposalState, AppError> {
-    Ok(state_of(&proposals::disclosed(conn, proposal_id)?))
+    Ok(proposals::disclosed(conn, proposal_id)?.state)
 }
 
 pub fn status_of(call: &Call) -> CallStatus {

@@ -25,7 +25,7 @@ pub fn update_call(
     if call.microconference_id.is_some() {
         // Topic calls keep their kind; organisers may still move their window.
         let mut v = call_values(d);
-        v.kind = "mc_topic";
+        v.kind = CallKind::McTopic;
         return Ok(calls::update(conn, call.id, &v)?);
     }
     Ok(calls::update(conn, call.id, &call_values(d))?)

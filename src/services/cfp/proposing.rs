@@ -40,7 +40,7 @@ pub fn propose(
         let call = calls::lock(conn, call.id)?;
         require_open(&call)?;
         // Once a conference has registration, unconference sessions are for its attendees.
-        if kind_of(&call) == CallKind::Unconference
+        if call.kind == CallKind::Unconference
             && crate::services::registration::registration_configured(conn, conf.id)?
             && !crate::services::registration::is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)?
         {
@@ -75,7 +75,7 @@ pub(super) fn invite_people(
     p: &Proposal,
     people: &[Email],
 ) -> Result<(), AppError> {
-    let kind = kind_of(call);
+    let kind = call.kind;
     for email in people {
         let token = security::new_token();
         if proposals::invite(conn, p.id, email.as_str(), &security::hash_token(&token))? {
@@ -105,7 +105,7 @@ pub(super) fn submit_in_tx(
     call: &Call,
     p: &Proposal,
 ) -> Result<(), AppError> {
-    proposals::set_state(conn, p.id, ProposalState::Submitted.as_str())?;
+    proposals::set_state(conn, p.id, ProposalState::Submitted)?;
     let tz = tz(conf);
     mail::queue(
         conn,
@@ -160,7 +160,7 @@ pub fn edit(
             return Err(AppError::Conflict(format!("A proposal that is {} can no longer be edited.", shown.as_str())));
         }
         proposals::update_content(conn, p.id, &content(d))?;
-        if kind_of(&call) == CallKind::Microconference {
+        if call.kind == CallKind::Microconference {
             proposals::replace_topics(conn, p.id, &d.topics)?;
         }
         // The submitter manages the list; a co-speaker editing keeps it as it is.
@@ -189,7 +189,7 @@ pub fn submit(
         if !shown.proposer_may_submit() {
             return Err(AppError::Conflict(format!("A proposal that is {} cannot be submitted.", shown.as_str())));
         }
-        if state_of(&p) == ProposalState::Withdrawn
+        if p.state == ProposalState::Withdrawn
             && proposals::count_for_cap(conn, call.id, p.submitter_id)? >= call.max_per_person as i64
         {
             return Err(AppError::Conflict(format!(
@@ -218,8 +218,8 @@ pub fn withdraw(
             require_open(&call)?;
             return Err(AppError::Conflict(format!("A proposal that is {} cannot be withdrawn.", shown.as_str())));
         }
-        proposals::set_state(conn, p.id, ProposalState::Withdrawn.as_str())?;
-        if state_of(&p) == ProposalState::Accepted {
+        proposals::set_state(conn, p.id, ProposalState::Withdrawn)?;
+        if p.state == ProposalState::Accepted {
             tell_of_withdrawal(conn, st, user, conf, &call, &p)?;
         }
         Ok(())
@@ -247,7 +247,7 @@ pub(super) fn tell_of_withdrawal(
         ),
     };
     let data = json!({
-        "who": by.name, "title": p.title, "kind": kind_of(call).label(), "conference": conf.name,
+        "who": by.name, "title": p.title, "kind": call.kind.label(), "conference": conf.name,
         "released": p.decision_released_at.is_some(), "role": role,
         "link": format!("{}/c/{}/proposals/{}", st.config.base_url, conf.slug, p.public_id),
     });

@@ -49,7 +49,7 @@ pub fn proposals_seen_by(Db(conn): &mut Db, user: &User, conf: &Conference) -> R
     if organises(conn, conf, user)? {
         return Ok(proposals::list(conn, conf.id, &Default::default())?
             .into_iter()
-            .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
+            .filter(|r| r.state != ProposalState::Draft || r.call_kind != CallKind::McTopic)
             .collect());
     }
     Ok(proposals::of_person(conn, user.id)?.into_iter().filter(|(_, c)| *c == conf.id).map(|(r, _)| r).collect())

@@ -1,7 +1,7 @@
 //! The organisers' attendee list: totals over the whole conference and the rows
 //! matching a filter.
 
-use super::views::{statuses, AttendeeList, AttendeeRow, TicketTypeOption, TierCount, Totals, TypeCount};
+use super::views::{AttendeeList, AttendeeRow, TicketTypeOption, TierCount, Totals, TypeCount};
 use super::waitlist::refresh;
 use super::{local, money, zone};
 use crate::domain::fees::format_local;
@@ -28,13 +28,11 @@ pub struct Filter {
     pub q: String,
 }
 
-/// A registration with its holder's name and address and its statuses as enums.
+/// A registration with its holder's name and address.
 struct Entry {
     r: Registration,
     name: String,
     email: String,
-    status: Status,
-    payment: PaymentStatus,
 }
 
 /// The attendee list with totals over the whole conference and the rows matching `filter`.
@@ -48,13 +46,8 @@ pub fn attendees(
     check_organiser(conn, conf, actor)?;
     refresh(conn, st, conf)?;
     let types = repo::ticket_types(conn, conf.id)?;
-    let all = repo::for_conference(conn, conf.id)?
-        .into_iter()
-        .map(|(r, name, email)| {
-            let (status, payment) = statuses(&r)?;
-            Ok(Entry { r, name, email, status, payment })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let all: Vec<Entry> =
+        repo::for_conference(conn, conf.id)?.into_iter().map(|(r, name, email)| Entry { r, name, email }).collect();
     let tz = zone(conf);
     Ok(AttendeeList {
         totals: totals(conf, &types, &all),
@@ -69,21 +62,21 @@ pub fn attendees(
 fn totals(conf: &Conference, types: &[TicketType], all: &[Entry]) -> Totals {
     let count = |f: &dyn Fn(&Entry) -> bool| all.iter().filter(|e| f(e)).count();
     let sum = |f: &dyn Fn(&Entry) -> bool| -> i64 { all.iter().filter(|e| f(e)).map(|e| e.r.fee_minor).sum() };
-    let confirmed = |e: &Entry| e.status == Status::Confirmed;
+    let confirmed = |e: &Entry| e.r.status == Status::Confirmed;
     let mut tier_labels: Vec<&str> = all.iter().filter(|e| confirmed(e)).map(|e| e.r.tier_label.as_str()).collect();
     tier_labels.sort();
     tier_labels.dedup();
     Totals {
         confirmed: count(&confirmed),
-        waitlisted: count(&|e| e.status == Status::Waitlisted),
-        offered: count(&|e| e.status == Status::Offered),
-        cancelled: count(&|e| !e.status.is_active()),
-        paid: count(&|e| e.payment == PaymentStatus::Paid),
-        unpaid: count(&|e| confirmed(e) && e.payment == PaymentStatus::Unpaid),
-        invoiced: count(&|e| confirmed(e) && e.payment == PaymentStatus::Invoiced),
+        waitlisted: count(&|e| e.r.status == Status::Waitlisted),
+        offered: count(&|e| e.r.status == Status::Offered),
+        cancelled: count(&|e| !e.r.status.is_active()),
+        paid: count(&|e| e.r.payment_status == PaymentStatus::Paid),
+        unpaid: count(&|e| confirmed(e) && e.r.payment_status == PaymentStatus::Unpaid),
+        invoiced: count(&|e| confirmed(e) && e.r.payment_status == PaymentStatus::Invoiced),
         checked_in: count(&|e| e.r.checked_in_at.is_some()),
-        revenue: money(sum(&|e| e.payment == PaymentStatus::Paid), &conf.currency),
-        outstanding: money(sum(&|e| confirmed(e) && e.payment.is_due()), &conf.currency),
+        revenue: money(sum(&|e| e.r.payment_status == PaymentStatus::Paid), &conf.currency),
+        outstanding: money(sum(&|e| confirmed(e) && e.r.payment_status.is_due()), &conf.currency),
         cap: conf.attendance_cap,
         by_type: types
             .iter()
@@ -104,11 +97,11 @@ fn matches(filter: &Filter, types: &[TicketType], e: &Entry) -> bool {
     let r = &e.r;
     let status = match filter.status.as_str() {
         "" => true,
-        "inactive" => !e.status.is_active(),
-        s => r.status == s,
+        "inactive" => !e.r.status.is_active(),
+        s => s.parse::<Status>().is_ok_and(|s| r.status == s),
     };
     status
-        && (filter.payment.is_empty() || r.payment_status == filter.payment)
+        && (filter.payment.is_empty() || filter.payment.parse::<PaymentStatus>().is_ok_and(|p| r.payment_status == p))
         && (filter.ticket_type.is_empty()
             || types.iter().any(|t| t.id == r.ticket_type_id && t.public_id.to_string() == filter.ticket_type))
         && (q.is_empty()
@@ -120,7 +113,7 @@ fn matches(filter: &Filter, types: &[TicketType], e: &Entry) -> bool {
 
 fn row(e: &Entry, types: &[TicketType], tz: Tz) -> AttendeeRow {
     let r = &e.r;
-    let confirmed = e.status == Status::Confirmed;
+    let confirmed = e.r.status == Status::Confirmed;
     AttendeeRow {
         id: r.public_id,
         name: e.name.clone(),
@@ -130,16 +123,16 @@ fn row(e: &Entry, types: &[TicketType], tz: Tz) -> AttendeeRow {
         ticket_type: types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default(),
         tier: r.tier_label.clone(),
         fee: money(r.fee_minor, &r.currency),
-        status: e.status,
-        status_label: e.status.label(),
-        payment_status: e.payment,
-        payment_label: e.payment.label(),
+        status: e.r.status,
+        status_label: e.r.status.label(),
+        payment_status: e.r.payment_status,
+        payment_label: e.r.payment_status.label(),
         payment_reference: r.payment_reference.clone(),
-        can_mark_paid: e.payment.is_due() && confirmed,
-        can_mark_invoiced: e.payment == PaymentStatus::Unpaid && confirmed,
+        can_mark_paid: e.r.payment_status.is_due() && confirmed,
+        can_mark_invoiced: e.r.payment_status == PaymentStatus::Unpaid && confirmed,
         hold_expires_at: local(r.hold_expires_at, tz),
-        can_refund: e.payment == PaymentStatus::Paid,
-        can_cancel: e.status.is_active(),
+        can_refund: e.r.payment_status == PaymentStatus::Paid,
+        can_cancel: e.r.status.is_active(),
         can_check_in: confirmed && r.checked_in_at.is_none(),
         checked_in_at: local(r.checked_in_at, tz),
         registered_at: format_local(r.created_at, tz),

@@ -4,7 +4,7 @@ use super::notify::{notify, ticket_type_name};
 use super::views::RegistrationPage;
 use super::waitlist::{expire_locked, fill_seats_locked, refresh};
 use super::zone;
-use crate::domain::registration::{CONFIRMED, OFFERED, WAITLISTED};
+use crate::domain::registration::Status;
 use crate::error::AppError;
 use crate::services::conferences::organises;
 use crate::services::repo::conferences::Conference;
@@ -19,11 +19,11 @@ use uuid::Uuid;
 /// A registration as its owner (or an organiser) sees it.
 pub fn view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
-    let position = if r.status == WAITLISTED {
+    let position = if r.status == Status::Waitlisted {
         // In order of joining the waitlist, as offers are made.
         let all = repo::for_conference(conn, conf.id)?;
         let key = |x: &Registration| (x.waitlisted_at, x.id);
-        Some(all.iter().filter(|(x, _, _)| x.status == WAITLISTED && key(x) <= key(r)).count())
+        Some(all.iter().filter(|(x, _, _)| x.status == Status::Waitlisted && key(x) <= key(r)).count())
     } else {
         None
     };
@@ -75,7 +75,7 @@ pub(super) fn cancel_locked(
     let bookings = crate::services::rooms::cancel_future_bookings(conn, conf.id, r.user_id, Some(by.id))?;
     let extra = json!({ "reason": reason, "bookings_cancelled": bookings });
     notify(conn, st, conf, &cancelled, "registration_cancelled", extra)?;
-    if r.status == CONFIRMED || r.status == OFFERED {
+    if r.status == Status::Confirmed || r.status == Status::Offered {
         // The seat goes to the first on the waitlist, in this same transaction.
         fill_seats_locked(conn, st, conf, settings.offer_hours)?;
     }

@@ -5,7 +5,7 @@ use super::waitlist::{expire_locked, refresh};
 use super::{tiers_of, zone, FormError};
 use crate::domain::fees::{self, format_local};
 use crate::domain::money::Money;
-use crate::domain::registration::{RegistrationDraft, NOT_DUE, UNPAID, WAITLISTED};
+use crate::domain::registration::{PaymentStatus, RegistrationDraft, Status};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::mail;
@@ -76,7 +76,7 @@ pub fn register(
         )));
     };
     let mut new = new_registration(conf, user, &t, draft, (Some(tier.id), &tier.label, &tier.amount, None));
-    if new.payment_status == UNPAID {
+    if new.payment_status == PaymentStatus::Unpaid {
         // Fixed here so that the mail says exactly what the row will hold.
         new.hold_expires_at = Some(now + chrono::Duration::hours(settings.hold_hours.into()));
     }
@@ -135,7 +135,7 @@ pub(super) fn new_registration<'a>(
         dietary: &draft.dietary,
         accessibility: &draft.accessibility,
         public_listing: draft.public_listing,
-        payment_status: if fee.minor == 0 { NOT_DUE } else { UNPAID },
+        payment_status: if fee.minor == 0 { PaymentStatus::NotDue } else { PaymentStatus::Unpaid },
         hold_expires_at: None,
     }
 }
@@ -182,7 +182,7 @@ pub(super) fn register_with_code(
         Err(e) if is_unverified_refusal(&e) => return Err(verify_first()),
         other => other?,
     };
-    let template = if r.status == WAITLISTED { "registration_waitlisted" } else { "registration_confirmed" };
+    let template = if r.status == Status::Waitlisted { "registration_waitlisted" } else { "registration_confirmed" };
     notify_person(conn, st, conf, &r, (user, &t.name), template, json!({}))?;
     Ok(r)
 }

@@ -13,16 +13,6 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use uuid::Uuid;
 
-/// The stored status words as enums (CHECK constraints allow no other word;
-/// should one appear anyway it is a clear error, not a panic).
-pub(super) fn statuses(r: &Registration) -> Result<(Status, PaymentStatus), AppError> {
-    let status = Status::from_db(&r.status)
-        .ok_or_else(|| AppError::internal(format!("unknown registration status {:?}", r.status)))?;
-    let payment = PaymentStatus::from_db(&r.payment_status)
-        .ok_or_else(|| AppError::internal(format!("unknown payment status {:?}", r.payment_status)))?;
-    Ok((status, payment))
-}
-
 // ---- the registration as its owner sees it ----
 
 /// The facts of a registration that both its page and the API show.
@@ -43,10 +33,9 @@ pub struct RegistrationFacts {
 
 impl RegistrationFacts {
     pub fn new(r: &Registration, ticket_type: &str) -> Result<Self, AppError> {
-        let (status, payment_status) = statuses(r)?;
         Ok(RegistrationFacts {
             id: r.public_id,
-            status,
+            status: r.status,
             ticket_type: ticket_type.to_string(),
             badge_name: r.badge_name.clone(),
             affiliation: r.affiliation.clone(),
@@ -54,7 +43,7 @@ impl RegistrationFacts {
             currency: r.currency.clone(),
             fee: money(r.fee_minor, &r.currency),
             tier: r.tier_label.clone(),
-            payment_status,
+            payment_status: r.payment_status,
         })
     }
 }

@@ -49,7 +49,7 @@ pub fn respond_membership(Db(conn): &mut Db, user: &User, token: &str, accept: b
     conn.transaction(|conn| {
         let (m, conf) = member_invitation(&mut Db::new(conn), token)?;
         crate::services::policy::require_addressee(user, &m.email)?;
-        if m.status != "invited" {
+        if m.status != InvitationStatus::Invited {
             return Err(AppError::Conflict(format!("This invitation was already {}.", m.status)));
         }
         reviews::respond(conn, m.id, user.id, accept)?;

@@ -27,7 +27,7 @@ pub fn is_conflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> 
 
 pub fn declare_conflict(Db(conn): &mut Db, user: &User, conf: &Conference, public_id: &str) -> Result<(), AppError> {
     let (p, _, _) = reviewable(&mut Db::new(conn), user, conf, public_id)?;
-    Ok(reviews::set_conflict(conn, p.id, user.id, "declared")?)
+    Ok(reviews::set_conflict(conn, p.id, user.id, ConflictSource::Declared)?)
 }
 
 /// An organiser marks a committee member as conflicted (e.g. same employer).
@@ -46,7 +46,7 @@ pub fn set_conflict(
     let reviewer = users::find_by_email(conn, reviewer_email)?
         .ok_or_else(|| AppError::BadRequest("No account with that address.".into()))?;
     if conflicted {
-        reviews::set_conflict(conn, p.id, reviewer.id, "organiser")?;
+        reviews::set_conflict(conn, p.id, reviewer.id, ConflictSource::Organiser)?;
     } else {
         reviews::remove_conflict(conn, p.id, reviewer.id)?;
     }

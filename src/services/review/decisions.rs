@@ -69,7 +69,7 @@ pub fn record_decision(
 ) -> Result<(), AppError> {
     let call = calls::lock(conn, p.call_id)?;
     let p = proposals::lock(conn, p.id)?;
-    let from = cfp::state_of(&p);
+    let from = p.state;
     if !ProposalState::organiser_may_set(from, to) {
         return Err(AppError::Conflict(format!("A proposal that is {} cannot become {}.", p.state, to.as_str())));
     }
@@ -84,7 +84,7 @@ pub fn record_decision(
         };
         proposals::set_position(conn, p.id, position)?;
     }
-    proposals::set_decision(conn, p.id, to.as_str(), note)?;
+    proposals::set_decision(conn, p.id, to, note)?;
     Ok(())
 }
 

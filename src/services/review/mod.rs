@@ -19,8 +19,9 @@ pub use release::*;
 pub use reviewing::*;
 
 use crate::domain::account::Email;
-use crate::domain::proposal::{CallKind, ProposalState};
+use crate::domain::proposal::{CallKind, InvitationStatus, ProposalState};
 use crate::domain::review as rules;
+use crate::domain::review::{ConflictSource, Decision};
 use crate::error::AppError;
 use crate::security;
 use crate::services::cfp;

@@ -42,7 +42,7 @@ pub(super) fn readable(
     Ok(rows
         .into_iter()
         .filter(|r| in_scope.is_none_or(|ids| ids.contains(&r.proposal_db_id)))
-        .filter(|r| match review_sight(role, r.conflicted, &r.reviews_visibility, r.viewer_reviewed) {
+        .filter(|r| match review_sight(role, r.conflicted, r.reviews_visibility, r.viewer_reviewed) {
             Sight::All => true,
             Sight::Own => r.reviewer_id == user.id,
             Sight::Nothing => false,
@@ -80,7 +80,7 @@ pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
             r.proposal_id.to_string(),
             r.title.clone(),
             r.call.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             r.proposer.clone(),
             r.proposer_email.clone(),
             r.reviewer.clone(),

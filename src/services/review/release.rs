@@ -12,8 +12,15 @@ pub const DEFAULT_REJECTED: (&str, &str) = (
     "Dear {name},\n\nthank you for your proposal “{title}” for {conference}. We could not accept it this time.\n\n{note}\n\nSee it here: {link}\n\nThe programme committee",
 );
 
-pub fn notification_template(Db(conn): &mut Db, conf_id: i64, decision: &str) -> Result<(String, String), AppError> {
-    let default = if decision == "accepted" { DEFAULT_ACCEPTED } else { DEFAULT_REJECTED };
+pub fn notification_template(
+    Db(conn): &mut Db,
+    conf_id: i64,
+    decision: Decision,
+) -> Result<(String, String), AppError> {
+    let default = match decision {
+        Decision::Accepted => DEFAULT_ACCEPTED,
+        Decision::Rejected => DEFAULT_REJECTED,
+    };
     Ok(reviews::template(conn, conf_id, decision)?.unwrap_or((default.0.to_string(), default.1.to_string())))
 }
 
@@ -21,14 +28,11 @@ pub fn save_notification_template(
     Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
-    decision: &str,
+    decision: Decision,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
     check_organiser(conn, conf, actor)?;
-    if decision != "accepted" && decision != "rejected" {
-        return Err(AppError::BadRequest("Choose accepted or rejected.".into()));
-    }
     Ok(reviews::save_template(conn, conf.id, decision, subject, body)?)
 }
 
@@ -57,7 +61,7 @@ pub fn release(
         for p in &released {
             notify(conn, st, conf, p)?;
             let call = calls::find(conn, p.call_id)?;
-            if p.state == "accepted" && cfp::kind_of(&call) == CallKind::Microconference {
+            if p.state == ProposalState::Accepted && call.kind == CallKind::Microconference {
                 let mc = cfp::make_microconference(conn, conf, p)?;
                 mcs::set_comp_passes(conn, mc.id, conf.comp_passes_per_mc)?;
                 crate::services::registration::comp_codes_for_microconference(
@@ -74,10 +78,14 @@ pub fn release(
 }
 
 pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposal) -> Result<(), AppError> {
-    let (subject, body) = notification_template(&mut Db::new(conn), conf.id, &p.state)?;
+    let decision = p
+        .state
+        .decision()
+        .ok_or_else(|| AppError::internal(format!("released proposal {} is {}, not decided", p.id, p.state)))?;
+    let (subject, body) = notification_template(&mut Db::new(conn), conf.id, decision)?;
     let mut people: Vec<User> = vec![users::find(conn, p.submitter_id)?];
     for person in proposals::people(conn, p.id)? {
-        if let (Some(uid), "accepted") = (person.user_id, person.status.as_str()) {
+        if let (Some(uid), InvitationStatus::Accepted) = (person.user_id, person.status) {
             people.push(users::find(conn, uid)?);
         }
     }

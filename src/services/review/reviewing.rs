@@ -44,7 +44,7 @@ pub fn reviewable(
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let p = proposals::by_public_id(conn, id)?.filter(|p| p.conference_id == conf.id).ok_or(AppError::NotFound)?;
     if !matches!(
-        cfp::state_of(&p),
+        p.state,
         ProposalState::Submitted | ProposalState::Accepted | ProposalState::Rejected | ProposalState::Maybe
     ) {
         return Err(AppError::NotFound);
@@ -59,7 +59,7 @@ pub fn reviewable(
     };
     let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
-    if review_sight(&role, conflicted, &call.reviews_visibility, false) == Sight::Nothing {
+    if review_sight(&role, conflicted, call.reviews_visibility, false) == Sight::Nothing {
         return Err(conflict_refusal(conn, conf, user)?);
     }
     Ok((p, call, role))
@@ -85,7 +85,7 @@ pub fn reviews_seen(
     let all = reviews::reviews_of(conn, p.id)?;
     let own = all.iter().find(|(r, _)| r.reviewer_id == user.id).map(|(r, _)| r.clone());
     let conflicted = reviews::is_conflicted(conn, p.id, user.id)?;
-    let sight = review_sight(role, conflicted, &call.reviews_visibility, own.is_some());
+    let sight = review_sight(role, conflicted, call.reviews_visibility, own.is_some());
     let (others, scores) = match sight {
         Sight::All => (
             all.iter().filter(|(r, _)| r.reviewer_id != user.id).cloned().collect(),

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::booking::{check, local_day, nearest_free, span_label, window, BookingKind, Hours, Refusal, Span};
+use crate::domain::proposal::{CallKind, ProposalState};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::{check_organiser, organises};
@@ -41,7 +42,9 @@ pub fn own_unconference_proposals(
     Ok(crate::services::repo::proposals::of_person(conn, user.id)?
         .into_iter()
         .filter(|(r, c)| {
-            *c == conf.id && r.call_kind == "unconference" && !matches!(r.state.as_str(), "withdrawn" | "rejected")
+            *c == conf.id
+                && r.call_kind == CallKind::Unconference
+                && !matches!(r.state, ProposalState::Withdrawn | ProposalState::Rejected)
         })
         .map(|(r, _)| (r.public_id, r.title, r.id))
         .collect())
@@ -242,7 +245,7 @@ pub(super) fn taken_with(
 pub fn cancel(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
     conn.transaction(|conn| {
         let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-        let own = b.user_id == actor.id && b.kind() == BookingKind::Booking;
+        let own = b.user_id == actor.id && b.kind == BookingKind::Booking;
         if !own && !organises(conn, conf, actor)? {
             return Err(AppError::NotFound);
         }

@@ -121,7 +121,7 @@ fn local_input(t: DateTime<Utc>, tz: Tz) -> String {
 }
 
 fn booking_title(b: &Booking) -> String {
-    if b.kind() == BookingKind::Block {
+    if b.kind == BookingKind::Block {
         format!("Blocked: {}", b.title)
     } else {
         b.title.clone()

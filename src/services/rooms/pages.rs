@@ -70,7 +70,7 @@ pub fn grid(
                         taken: true,
                         rowspan: n,
                         title: booking_title(&v.booking),
-                        block: v.booking.kind() == BookingKind::Block,
+                        block: v.booking.kind == BookingKind::Block,
                         mine: Some(v.booking.user_id) == viewer_id,
                         label: span_label(&span, tz),
                         room: room.name.clone(),
@@ -163,7 +163,7 @@ pub fn board(Db(conn): &mut Db, conf: &Conference, now: DateTime<Utc>) -> Result
             day: if start.date_naive() == today { String::new() } else { start.format("%a %-d %b").to_string() },
             from: start.format("%H:%M").to_string(),
             until: s.end.with_timezone(&tz).format("%H:%M").to_string(),
-            block: v.booking.kind() == BookingKind::Block,
+            block: v.booking.kind == BookingKind::Block,
         }
     };
     let rooms = repo::rooms_of(conn, conf.id)?
