@@ -62,9 +62,10 @@ pub fn led_microconference(
 ) -> Result<(Microconference, Call), AppError> {
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if !policy::runs_microconference(mcs::is_lead(conn, mc.id, user.id)?, is_organiser(conn, conf, user)?) {
-        return Err(AppError::NotFound);
-    }
+    policy::require_runs_microconference(policy::runs_microconference(
+        mcs::is_lead(conn, mc.id, user.id)?,
+        is_organiser(conn, conf, user)?,
+    ))?;
     let call = calls::topic_call_of(conn, mc.id)?.ok_or(AppError::NotFound)?;
     Ok((mc, call))
 }

@@ -10,6 +10,7 @@ use crate::repo::conferences::Conference;
 use crate::repo::registrations::{self as repo, Registration, SettingsRow};
 use crate::repo::users::User;
 use crate::services::conferences::is_organiser;
+use crate::services::policy;
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
@@ -51,11 +52,8 @@ pub fn by_id(
 ) -> Result<Registration, AppError> {
     refresh(conn, st, conf)?;
     let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if r.user_id == user.id || is_organiser(conn, conf, user)? {
-        Ok(r)
-    } else {
-        Err(AppError::NotFound)
-    }
+    policy::require_owner_or_organiser(r.user_id == user.id, is_organiser(conn, conf, user)?)?;
+    Ok(r)
 }
 
 /// Ends a registration and, in the same transaction, the person's room

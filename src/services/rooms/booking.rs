@@ -8,6 +8,7 @@ use crate::repo::conferences::Conference;
 use crate::repo::rooms::{self as repo, Booking, BookingView, NewBooking, Room};
 use crate::repo::users::User;
 use crate::services::conferences::{is_organiser, require_organiser};
+use crate::services::policy;
 use crate::services::registration::is_confirmed_attendee;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -241,10 +242,9 @@ pub(super) fn taken_with(
 pub fn cancel(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
     conn.transaction(|conn| {
         let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
+        // A block (an organiser's hold on a room) is nobody's own booking.
         let own = b.user_id == actor.id && b.kind() == BookingKind::Booking;
-        if !own && !is_organiser(conn, conf, actor)? {
-            return Err(AppError::NotFound);
-        }
+        policy::require_owner_or_organiser(own, is_organiser(conn, conf, actor)?)?;
         if b.cancelled_at.is_some() {
             return Err(AppError::Conflict("That booking was cancelled already.".into()));
         }
