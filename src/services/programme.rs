@@ -8,7 +8,6 @@ use crate::repo::microconferences::{self as mcs, Microconference};
 use crate::repo::proposals::{self, ProposalRow};
 use crate::repo::registrations;
 use crate::repo::users::User;
-use crate::services::conferences::is_organiser;
 use crate::services::{cfp, policy, views};
 use diesel::PgConnection;
 use serde_json::{json, Value};
@@ -66,7 +65,7 @@ pub fn mc_page(
     let id = uuid::Uuid::parse_str(mc_public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let runs = match viewer {
-        Some(u) => policy::runs_microconference(mcs::is_lead(conn, mc.id, u.id)?, is_organiser(conn, conf, u)?),
+        Some(u) => cfp::runs_microconference(conn, u, conf, mc.id)?,
         None => false,
     };
     if !policy::may_see_microconference(conf.programme_published, runs) {

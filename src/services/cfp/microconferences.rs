@@ -53,6 +53,16 @@ pub fn make_microconference(
 
 // --- microconference leads ---
 
+/// Whether the user runs the MC: `policy::runs_microconference` on their roles.
+pub fn runs_microconference(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    mc_id: i64,
+) -> Result<bool, AppError> {
+    Ok(policy::runs_microconference(mcs::is_lead(conn, mc_id, user.id)?, is_organiser(conn, conf, user)?))
+}
+
 /// An MC of this conference that the user leads (or organises), or 404.
 pub fn led_microconference(
     conn: &mut PgConnection,
@@ -62,10 +72,7 @@ pub fn led_microconference(
 ) -> Result<(Microconference, Call), AppError> {
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    policy::require_runs_microconference(policy::runs_microconference(
-        mcs::is_lead(conn, mc.id, user.id)?,
-        is_organiser(conn, conf, user)?,
-    ))?;
+    policy::require_runs_microconference(runs_microconference(conn, user, conf, mc.id)?)?;
     let call = calls::topic_call_of(conn, mc.id)?.ok_or(AppError::NotFound)?;
     Ok((mc, call))
 }

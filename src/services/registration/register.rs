@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::repo::conferences::Conference;
 use crate::repo::registrations::{self as repo, NewRegistration, Registration, TicketType};
 use crate::repo::users::User;
-use crate::services::mail;
+use crate::services::{mail, policy};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
@@ -36,9 +36,7 @@ pub fn register(
     draft: &RegistrationDraft,
 ) -> Result<Registration, FormError> {
     // Throwaway addresses could otherwise take every seat.
-    if !user.is_verified() {
-        return Err(verify_first());
-    }
+    policy::require_verified(user)?;
     // Checks first, from what is remembered for at most a second: they are for
     // the message; the statement that takes the seat checks the window again
     // and the database refuses a second active registration.
