@@ -43,6 +43,13 @@ pub fn acting(account: Option<&User>) -> Option<&User> {
     account.filter(|u| u.is_verified())
 }
 
+/// A confirmation link alone does not confirm an address (someone may have
+/// signed up with another person's): whoever follows it is logged in as that
+/// very account here, or else proves it with the account's password.
+pub fn confirms_without_password(session_account: Option<&User>, target: &User) -> bool {
+    session_account.is_some_and(|a| a.id == target.id)
+}
+
 /// A token's scope covers the request's method: read-only tokens only read.
 pub fn require_token_scope(scope: ApiScope, method: &str) -> Result<(), AppError> {
     if scope.allows_method(method) {
@@ -402,6 +409,37 @@ mod tests {
         assert!(hides_proposer(true, &Reviewer::Lead(1)));
         assert!(!hides_proposer(true, &Reviewer::Organiser));
         assert!(!hides_proposer(false, &Reviewer::Lead(1)));
+    }
+
+    fn account(id: i64, verified: bool) -> User {
+        User {
+            id,
+            public_id: uuid::Uuid::nil(),
+            email: format!("{id}@example.org"),
+            name: String::new(),
+            affiliation: String::new(),
+            bio: String::new(),
+            password_hash: String::new(),
+            email_verified_at: verified.then(chrono::Utc::now),
+            is_site_admin: false,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_confirmation_link_needs_the_password_unless_followed_in_that_accounts_session() {
+        let target = account(1, false);
+        assert!(confirms_without_password(Some(&target), &target));
+        assert!(!confirms_without_password(Some(&account(2, true)), &target));
+        assert!(!confirms_without_password(None, &target));
+    }
+
+    #[test]
+    fn unconfirmed_accounts_act_as_visitors() {
+        assert!(acting(Some(&account(1, false))).is_none());
+        assert!(acting(Some(&account(1, true))).is_some());
+        assert!(matches!(require_site_admin(None), Err(AppError::Unauthorized)));
+        assert!(matches!(require_site_admin(Some(&account(1, true))), Err(AppError::Forbidden)));
     }
 
     fn member(call_ids: Vec<i64>, track_ids: Vec<i64>) -> Member {
