@@ -50,6 +50,18 @@ pub fn confirms_without_password(session_account: Option<&User>, target: &User) 
     session_account.is_some_and(|a| a.id == target.id)
 }
 
+/// A personal calendar feed's link is its own credential: its key must be the
+/// one made for that person and conference, else the feed does not exist (404).
+/// Compared without stopping at the first differing byte, so timing tells nothing.
+pub fn require_feed_key(expected: &str, given: &str) -> Result<(), AppError> {
+    let differ = expected.bytes().zip(given.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b));
+    if expected.len() == given.len() && differ == 0 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// A token's scope covers the request's method: read-only tokens only read.
 pub fn require_token_scope(scope: ApiScope, method: &str) -> Result<(), AppError> {
     if scope.allows_method(method) {
@@ -432,6 +444,14 @@ mod tests {
         assert!(confirms_without_password(Some(&target), &target));
         assert!(!confirms_without_password(Some(&account(2, true)), &target));
         assert!(!confirms_without_password(None, &target));
+    }
+
+    #[test]
+    fn a_feed_link_needs_its_exact_key() {
+        assert!(require_feed_key("abc123", "abc123").is_ok());
+        for wrong in ["abc124", "abc12", "abc1234", ""] {
+            assert!(matches!(require_feed_key("abc123", wrong), Err(AppError::NotFound)), "{wrong}");
+        }
     }
 
     #[test]
