@@ -9,8 +9,8 @@
 use crate::cfp::{accepted_mc, conference, talk};
 use crate::support::{Http, TestApp, PASSWORD};
 use diesel::prelude::*;
-use plumbline::repo::users::User;
 use plumbline::services::policy::{self, Access, ReviewerFacts, Sight};
+use plumbline::testing::repo::users::User;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the set-up below makes of a role, in the policy's terms, about the
@@ -292,7 +292,7 @@ struct Asked {
     /// The account behind each role (none for the visitor).
     users: Vec<Option<User>>,
     /// The accepted committee membership of each role, looked up as the services do.
-    memberships: Vec<Option<plumbline::repo::reviews::Member>>,
+    memberships: Vec<Option<plumbline::testing::repo::reviews::Member>>,
     /// Ada's talk: its call, its track, its call's review visibility.
     call_id: i64,
     track_id: Option<i64>,
@@ -384,7 +384,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let app = TestApp::start();
     let s = conference(&app, "org@example.org");
     let mut c = app.db.conn();
-    let org_id = plumbline::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
+    let org_id = plumbline::testing::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
     let org = Who {
         http: Some(crate::review_login(&app, "org@example.org")),
         token: Some(crate::support::api_token(&mut c, org_id)),
@@ -411,9 +411,15 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let (mc_manage, topic) = accepted_mc(&app, &s, og, ld, pr, "Tracing");
     accepted_mc(&app, &s, og, ol, ot, "Containers");
     for email in ["rui@example.org", "cyd@example.org"] {
-        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
-        plumbline::repo::reviews::add_accepted(&mut c, s.conf_id, u.id, email, &plumbline::security::hash_token(email))
-            .unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        plumbline::testing::repo::reviews::add_accepted(
+            &mut c,
+            s.conf_id,
+            u.id,
+            email,
+            &plumbline::security::hash_token(email),
+        )
+        .unwrap();
     }
     assert_eq!(og.post_form(&format!("{t}/conflicts"), &[("email", "cyd@example.org")]).status, 303);
 
@@ -453,7 +459,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
 
     // Rooms, a booking by the attendee, a schedule with one published session.
     let (hall, small) = crate::schedule::rooms(&app, &s);
-    let ari_id = plumbline::repo::users::find_by_email(&mut c, "ari@example.org").unwrap().unwrap().id;
+    let ari_id = plumbline::testing::repo::users::find_by_email(&mut c, "ari@example.org").unwrap().unwrap().id;
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -486,9 +492,9 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let track_id = s.track_id.to_string();
 
     // Another conference that Ozzy organises.
-    let other_conf = plumbline::repo::conferences::insert(
+    let other_conf = plumbline::testing::repo::conferences::insert(
         &mut c,
-        &plumbline::repo::conferences::ConferenceValues {
+        &plumbline::testing::repo::conferences::ConferenceValues {
             slug: "other-conf",
             name: "Other",
             venue: "",
@@ -500,8 +506,8 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         },
     )
     .unwrap();
-    let ozzy = plumbline::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
-    plumbline::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
+    let ozzy = plumbline::testing::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
+    plumbline::testing::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
 
     let mc = last_id(mc_manage.trim_end_matches("/manage"), "Lena's MC");
     let topic_id = last_id(&topic, "the topic proposed in Lena's MC");
@@ -547,14 +553,19 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         let http = app.client();
         http.post_form("/signup", &[("name", "Una Unverified"), ("email", "una@example.org"), ("password", PASSWORD)]);
         assert_eq!(http.post_form("/login", &[("email", "una@example.org"), ("password", PASSWORD)]).status, 303);
-        let una = plumbline::repo::users::find_by_email(&mut c, "una@example.org").unwrap().unwrap();
+        let una = plumbline::testing::repo::users::find_by_email(&mut c, "una@example.org").unwrap().unwrap();
         assert!(!una.is_verified());
         let request = plumbline::services::accounts::TokenRequest {
             name: "x".into(),
             scope: plumbline::domain::account::ApiScope::ReadWrite,
             lifetime: None,
         };
-        assert!(plumbline::services::accounts::issue_api_token(&mut c, &una, &request).is_err());
+        assert!(plumbline::services::accounts::issue_api_token(
+            &mut plumbline::services::Db::new(&mut c),
+            &una,
+            &request
+        )
+        .is_err());
         Who { http: Some(http), token: None }
     };
     let whos: [&Who; 11] = [
@@ -585,28 +596,31 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         Some("ozzy@example.org"),
         Some("una@example.org"),
     ];
-    let users: Vec<Option<User>> =
-        emails.iter().map(|e| e.map(|e| plumbline::repo::users::find_by_email(&mut c, e).unwrap().expect(e))).collect();
+    let users: Vec<Option<User>> = emails
+        .iter()
+        .map(|e| e.map(|e| plumbline::testing::repo::users::find_by_email(&mut c, e).unwrap().expect(e)))
+        .collect();
     let memberships = users
         .iter()
         .zip(ROLES)
         .map(|(u, (role, facts))| {
             let found = match u {
-                Some(u) => plumbline::repo::reviews::membership(&mut c, s.conf_id, u.id).unwrap(),
+                Some(u) => plumbline::testing::repo::reviews::membership(&mut c, s.conf_id, u.id).unwrap(),
                 None => None,
             };
             assert_eq!(found.is_some(), facts.committee, "{role}: on the committee?");
             found
         })
         .collect();
-    let talk_row =
-        plumbline::repo::proposals::by_public_id(&mut c, proposal_id.parse().unwrap()).unwrap().expect("Ada's talk");
+    let talk_row = plumbline::testing::repo::proposals::by_public_id(&mut c, proposal_id.parse().unwrap())
+        .unwrap()
+        .expect("Ada's talk");
     let asked = Asked {
         users,
         memberships,
         call_id: talk_row.call_id,
         track_id: talk_row.track_id,
-        reviews_visibility: plumbline::repo::calls::find(&mut c, talk_row.call_id).unwrap().reviews_visibility,
+        reviews_visibility: plumbline::testing::repo::calls::find(&mut c, talk_row.call_id).unwrap().reviews_visibility,
     };
 
     let anon = app.client();
@@ -618,7 +632,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
             Rule::Cells(cells) => cells,
             Rule::Ask(question) => {
                 // Asked now: the lines before may have published the programme.
-                let published = plumbline::repo::conferences::by_slug(&mut c, &s.slug)
+                let published = plumbline::testing::repo::conferences::by_slug(&mut c, &s.slug)
                     .unwrap()
                     .expect("the conference")
                     .programme_published;

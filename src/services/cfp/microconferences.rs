@@ -2,6 +2,7 @@
 //! decide and order its topics.
 
 use super::*;
+use crate::services::Db;
 
 /// Makes an accepted microconference proposal a microconference: its submitter
 /// and accepted co-leads become its leads and it gets a topic call of its own.
@@ -54,18 +55,18 @@ pub fn make_microconference(
 // --- microconference leads ---
 
 /// Whether the user runs the MC: `policy::runs_microconference` on their roles.
-pub fn runs_microconference(
+pub(in crate::services) fn runs_microconference(
     conn: &mut PgConnection,
     user: &User,
     conf: &Conference,
     mc_id: i64,
 ) -> Result<bool, AppError> {
-    Ok(policy::runs_microconference(mcs::is_lead(conn, mc_id, user.id)?, is_organiser(conn, conf, user)?))
+    Ok(policy::runs_microconference(mcs::is_lead(conn, mc_id, user.id)?, organises(conn, conf, user)?))
 }
 
 /// An MC of this conference that the user leads (or organises), or 404.
 pub fn led_microconference(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     public_id: &str,
@@ -80,7 +81,7 @@ pub fn led_microconference(
 /// A lead (or an organiser) decides a topic of their MC, through the one decision
 /// path; PostgreSQL refuses an acceptance that would not fit in the MC's budget.
 pub fn decide_topic(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc_public_id: &str,
@@ -88,7 +89,7 @@ pub fn decide_topic(
     to: ProposalState,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
+        let (_, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let p = proposals::by_public_id(conn, id)?.filter(|p| p.call_id == call.id).ok_or(AppError::NotFound)?;
         // A lead's own topic is decided by another lead or an organiser.
@@ -99,7 +100,7 @@ pub fn decide_topic(
 
 /// Moves an accepted topic one place earlier (`up`) or later in the MC's order.
 pub fn move_topic(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc_public_id: &str,
@@ -107,7 +108,7 @@ pub fn move_topic(
     up: bool,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
+        let (_, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         calls::lock(conn, call.id)?;
         let mut order = proposals::of_call(conn, call.id, Some("accepted"))?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
