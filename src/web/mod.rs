@@ -4,6 +4,7 @@ pub mod chart;
 pub mod context;
 pub mod csrf;
 pub mod form;
+pub mod metrics;
 pub mod page_cache;
 pub mod pager;
 pub mod render;

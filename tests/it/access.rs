@@ -79,6 +79,7 @@ const QUESTIONS: [&str; 12] = [
 const TABLE: &str = r#"
 GET /                                                   AAAAAAAAAAA
 GET /healthz                                            AAAAAAAAAAA
+GET /metrics                                            AAAAAAAAAAA
 GET /static/{path}                                      AAAAAAAAAAA
 GET /login                                              AAAAAAAAAAA
 GET /signup                                             AAAAAAAAAAA
