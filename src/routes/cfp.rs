@@ -325,9 +325,6 @@ async fn load_visible(
 
 async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if ctx.user.is_none() {
-        return Err(AppError::NotFound);
-    }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug, id).await?;
     // A released decision (not one taken back by a withdrawal since).
     let released = p.decision_released_at.is_some() && p.state.decision().is_some();
@@ -403,9 +400,6 @@ struct Labelled {
 
 async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    if ctx.user.is_none() {
-        return Err(AppError::NotFound);
-    }
     let (conf, p, call, access, tracks) = load_visible(&ctx, slug.clone(), id.clone()).await?;
     policy::require_proposer(&access)?;
     if cfp::status_of(&call) != crate::domain::proposal::CallStatus::Open {

@@ -43,6 +43,25 @@ pub fn acting(account: Option<&User>) -> Option<&User> {
     account.filter(|u| u.is_verified())
 }
 
+/// A confirmation link alone does not confirm an address (someone may have
+/// signed up with another person's): whoever follows it is logged in as that
+/// very account here, or else proves it with the account's password.
+pub fn confirms_without_password(session_account: Option<&User>, target: &User) -> bool {
+    session_account.is_some_and(|a| a.id == target.id)
+}
+
+/// A personal calendar feed's link is its own credential: its key must be the
+/// one made for that person and conference, else the feed does not exist (404).
+/// Compared without stopping at the first differing byte, so timing tells nothing.
+pub fn require_feed_key(expected: &str, given: &str) -> Result<(), AppError> {
+    let differ = expected.bytes().zip(given.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b));
+    if expected.len() == given.len() && differ == 0 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// A token's scope covers the request's method: read-only tokens only read.
 pub fn require_token_scope(scope: ApiScope, method: &str) -> Result<(), AppError> {
     if scope.allows_method(method) {
@@ -145,10 +164,25 @@ pub fn proposal_actions(
     }
 }
 
-/// Decides a proposal: organisers, and for an MC's topics also its leads
-/// (conflicts of interest are refused separately, with the reason).
-pub fn may_decide(leads_its_mc: bool, organises: bool) -> bool {
-    leads_its_mc || organises
+/// Decides a proposal: organisers, and for an MC's topics also its leads;
+/// never someone with a conflict of interest with it (told why).
+pub fn require_decider(leads_its_mc: bool, organises: bool, conflicted: bool) -> Result<(), AppError> {
+    if !(leads_its_mc || organises) {
+        return Err(AppError::Forbidden);
+    }
+    require_unconflicted(conflicted)
+}
+
+// --- what is someone's own ---
+
+/// A registration or a room booking is for its owner and the conference's
+/// organisers; for anyone else it does not exist (404, not 403).
+pub fn require_owner_or_organiser(owns: bool, organises: bool) -> Result<(), AppError> {
+    if owns || organises {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 // --- microconferences ---
@@ -156,6 +190,16 @@ pub fn may_decide(leads_its_mc: bool, organises: bool) -> bool {
 /// Runs a microconference: leads it, or organises its conference.
 pub fn runs_microconference(is_lead: bool, is_organiser: bool) -> bool {
     is_lead || is_organiser
+}
+
+/// Running an MC (its topic call, window, order, release, reviews) is for those
+/// who run it; to anyone else the MC's pages do not exist (404).
+pub fn require_runs_microconference(runs_it: bool) -> Result<(), AppError> {
+    if runs_it {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// An MC's page is public once the programme is published; before that only
@@ -187,6 +231,17 @@ pub fn reviewer_role(facts: ReviewerFacts, call_id: i64, track_id: Option<i64>) 
         }
         ReviewerFacts::Committee { organises: true, .. } => Some(Reviewer::Organiser),
         ReviewerFacts::Committee { .. } => None,
+    }
+}
+
+/// As what someone reviews on the committee's pages (the dashboard, the next
+/// proposal, the reviews in the API): an accepted committee member within their
+/// calls and tracks, else an organiser over all of them; anyone else is refused.
+pub fn committee_reviewer(membership: Option<Member>, organises: bool) -> Result<Reviewer, AppError> {
+    match membership {
+        Some(m) => Ok(Reviewer::Member(m)),
+        None if organises => Ok(Reviewer::Organiser),
+        None => Err(AppError::Forbidden),
     }
 }
 
@@ -247,6 +302,16 @@ pub fn hides_proposer(anonymised: bool, role: &Reviewer) -> bool {
 
 pub const CONFLICTED: &str =
     "You have a conflict of interest with this proposal: another organiser must handle its reviews and its decision.";
+
+/// Refuses anyone with a conflict of interest with a proposal (403 with the
+/// reason): its decision, their release and its conflicts are for someone else.
+pub fn require_unconflicted(conflicted: bool) -> Result<(), AppError> {
+    if conflicted {
+        Err(AppError::ForbiddenBecause(CONFLICTED.into()))
+    } else {
+        Ok(())
+    }
+}
 
 /// How someone with a conflict of interest is refused: organisers are told why
 /// (they know the proposal exists, and someone else must act on it); anyone
@@ -311,10 +376,32 @@ mod tests {
     }
 
     #[test]
-    fn leads_and_organisers_decide() {
-        assert!(may_decide(true, false));
-        assert!(may_decide(false, true));
-        assert!(!may_decide(false, false));
+    fn leads_and_organisers_decide_unless_conflicted() {
+        assert!(require_decider(true, false, false).is_ok());
+        assert!(require_decider(false, true, false).is_ok());
+        assert!(matches!(require_decider(false, false, false), Err(AppError::Forbidden)));
+        assert!(matches!(require_decider(false, true, true), Err(AppError::ForbiddenBecause(_))));
+        assert!(matches!(require_unconflicted(true), Err(AppError::ForbiddenBecause(_))));
+    }
+
+    #[test]
+    fn registrations_and_bookings_are_for_their_owner_and_organisers() {
+        assert!(require_owner_or_organiser(true, false).is_ok());
+        assert!(require_owner_or_organiser(false, true).is_ok());
+        assert!(matches!(require_owner_or_organiser(false, false), Err(AppError::NotFound)));
+    }
+
+    #[test]
+    fn only_those_who_run_an_mc_reach_its_running_pages() {
+        assert!(require_runs_microconference(runs_microconference(true, false)).is_ok());
+        assert!(matches!(require_runs_microconference(false), Err(AppError::NotFound)));
+    }
+
+    #[test]
+    fn committee_pages_are_for_members_then_organisers() {
+        assert!(matches!(committee_reviewer(Some(member(vec![2], vec![])), true), Ok(Reviewer::Member(_))));
+        assert!(matches!(committee_reviewer(None, true), Ok(Reviewer::Organiser)));
+        assert!(matches!(committee_reviewer(None, false), Err(AppError::Forbidden)));
     }
 
     #[test]
@@ -351,6 +438,45 @@ mod tests {
         assert!(hides_proposer(true, &Reviewer::Lead(1)));
         assert!(!hides_proposer(true, &Reviewer::Organiser));
         assert!(!hides_proposer(false, &Reviewer::Lead(1)));
+    }
+
+    fn account(id: i64, verified: bool) -> User {
+        User {
+            id,
+            public_id: uuid::Uuid::nil(),
+            email: format!("{id}@example.org"),
+            name: String::new(),
+            affiliation: String::new(),
+            bio: String::new(),
+            password_hash: String::new(),
+            email_verified_at: verified.then(chrono::Utc::now),
+            is_site_admin: false,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_confirmation_link_needs_the_password_unless_followed_in_that_accounts_session() {
+        let target = account(1, false);
+        assert!(confirms_without_password(Some(&target), &target));
+        assert!(!confirms_without_password(Some(&account(2, true)), &target));
+        assert!(!confirms_without_password(None, &target));
+    }
+
+    #[test]
+    fn a_feed_link_needs_its_exact_key() {
+        assert!(require_feed_key("abc123", "abc123").is_ok());
+        for wrong in ["abc124", "abc12", "abc1234", ""] {
+            assert!(matches!(require_feed_key("abc123", wrong), Err(AppError::NotFound)), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn unconfirmed_accounts_act_as_visitors() {
+        assert!(acting(Some(&account(1, false))).is_none());
+        assert!(acting(Some(&account(1, true))).is_some());
+        assert!(matches!(require_site_admin(None), Err(AppError::Unauthorized)));
+        assert!(matches!(require_site_admin(Some(&account(1, true))), Err(AppError::Forbidden)));
     }
 
     fn member(call_ids: Vec<i64>, track_ids: Vec<i64>) -> Member {

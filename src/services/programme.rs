@@ -3,7 +3,6 @@
 
 use crate::domain::proposal::CallKind;
 use crate::error::AppError;
-use crate::services::conferences::organises;
 use crate::services::repo::calls::{self, Call, Track};
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::microconferences::{self as mcs, Microconference};
@@ -82,7 +81,7 @@ pub fn mc_page(
     let id = uuid::Uuid::parse_str(mc_public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let runs = match viewer {
-        Some(u) => policy::runs_microconference(mcs::is_lead(conn, mc.id, u.id)?, organises(conn, conf, u)?),
+        Some(u) => cfp::runs_microconference(conn, u, conf, mc.id)?,
         None => false,
     };
     if !policy::may_see_microconference(conf.programme_published, runs) {

@@ -1,6 +1,7 @@
 //! Confirming an address: the page a link opens, and the POST that confirms.
 
 use super::*;
+use crate::services::policy;
 
 #[derive(Deserialize)]
 pub(super) struct TokenQuery {
@@ -30,7 +31,7 @@ pub(super) fn verify_form(
 ) -> Result<HttpResponse, AppError> {
     // Logged in as this very account here: whoever set the password is the one
     // reading the mail. Anyone else proves it with the password.
-    let same_session = ctx.account.as_ref().is_some_and(|a| a.id == target.id);
+    let same_session = policy::confirms_without_password(ctx.account.as_ref(), target);
     render::page(
         ctx,
         status,
@@ -69,7 +70,7 @@ pub(super) async fn verify(ctx: Ctx, req: HttpRequest, form: web::Form<VerifyFor
     let Some(target) = ctx.state.db(move |conn, _| accounts::verification_target(conn, &t)).await? else {
         return bad_verify_link(&ctx);
     };
-    let same_session = ctx.account.as_ref().is_some_and(|a| a.id == target.id);
+    let same_session = policy::confirms_without_password(ctx.account.as_ref(), &target);
     if !same_session {
         let client = client_key(&req, &ctx.state.config);
         if !password_proven(&ctx, &target, form.password.clone(), client).await? {

@@ -4,6 +4,7 @@ use super::*;
 use crate::domain::schedule::Session;
 use crate::error::AppError;
 use crate::services::conferences as conf_service;
+use crate::services::policy;
 use crate::services::schedule as service;
 use crate::web::schedule_export::{export_response, Format};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -45,10 +46,7 @@ pub(super) async fn personal_feed(
     let body = state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            // Constant-time enough: both sides are HMAC outputs of equal length.
-            if feed_key(&secret, user_id, conf.id) != key {
-                return Err(AppError::NotFound);
-            }
+            policy::require_feed_key(&feed_key(&secret, user_id, conf.id), &key)?;
             let stars = service::feed_stars(conn, user_id, &conf)?;
             let p = service::public_sessions(conn, &conf)?.ok_or(AppError::NotFound)?;
             let mine: Vec<Session> = p.sessions.into_iter().filter(|s| stars.contains(&s.guid)).collect();

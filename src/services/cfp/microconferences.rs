@@ -54,6 +54,16 @@ pub fn make_microconference(
 
 // --- microconference leads ---
 
+/// Whether the user runs the MC: `policy::runs_microconference` on their roles.
+pub(in crate::services) fn runs_microconference(
+    conn: &mut PgConnection,
+    user: &User,
+    conf: &Conference,
+    mc_id: i64,
+) -> Result<bool, AppError> {
+    Ok(policy::runs_microconference(mcs::is_lead(conn, mc_id, user.id)?, organises(conn, conf, user)?))
+}
+
 /// An MC of this conference that the user leads (or organises), or 404.
 pub fn led_microconference(
     Db(conn): &mut Db,
@@ -63,9 +73,7 @@ pub fn led_microconference(
 ) -> Result<(Microconference, Call), AppError> {
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if !policy::runs_microconference(mcs::is_lead(conn, mc.id, user.id)?, organises(conn, conf, user)?) {
-        return Err(AppError::NotFound);
-    }
+    policy::require_runs_microconference(runs_microconference(conn, user, conf, mc.id)?)?;
     let call = calls::topic_call_of(conn, mc.id)?.ok_or(AppError::NotFound)?;
     Ok((mc, call))
 }

@@ -131,9 +131,7 @@ pub(super) fn lock_for_proposer(
     public_id: &str,
 ) -> Result<(Proposal, ProposalState, Call), AppError> {
     let (p, call, a) = visible_proposal(&mut Db::new(conn), Some(user), conf, public_id)?;
-    if !a.member {
-        return Err(AppError::NotFound);
-    }
+    policy::require_proposer(&a)?;
     let call = calls::lock(conn, call.id)?;
     let p = proposals::lock(conn, p.id)?;
     let shown = proposer_state(&mut Db::new(conn), p.id)?;

@@ -7,6 +7,7 @@ use super::zone;
 use crate::domain::registration::Status;
 use crate::error::AppError;
 use crate::services::conferences::organises;
+use crate::services::policy;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::registrations::{self as repo, Registration, SettingsRow};
 use crate::services::repo::users::User;
@@ -52,11 +53,8 @@ pub fn by_id(
 ) -> Result<Registration, AppError> {
     refresh(conn, st, conf)?;
     let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if r.user_id == user.id || organises(conn, conf, user)? {
-        Ok(r)
-    } else {
-        Err(AppError::NotFound)
-    }
+    policy::require_owner_or_organiser(r.user_id == user.id, organises(conn, conf, user)?)?;
+    Ok(r)
 }
 
 /// Ends a registration and, in the same transaction, the person's room

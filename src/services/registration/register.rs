@@ -8,11 +8,11 @@ use crate::domain::money::Money;
 use crate::domain::registration::{PaymentStatus, RegistrationDraft, Status};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::services::mail;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::registrations::{self as repo, NewRegistration, Registration, TicketType};
 use crate::services::repo::users::User;
 use crate::services::Db;
+use crate::services::{mail, policy};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
@@ -37,9 +37,7 @@ pub fn register(
     draft: &RegistrationDraft,
 ) -> Result<Registration, FormError> {
     // Throwaway addresses could otherwise take every seat.
-    if !user.is_verified() {
-        return Err(verify_first());
-    }
+    policy::require_verified(user)?;
     // Checks first, from what is remembered for at most a second: they are for
     // the message; the statement that takes the seat checks the window again
     // and the database refuses a second active registration.

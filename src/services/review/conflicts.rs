@@ -11,14 +11,9 @@ pub(super) fn conflict_refusal(conn: &mut PgConnection, conf: &Conference, user:
     Ok(policy::conflict_refusal(organises(conn, conf, user)?))
 }
 
-/// Refuses anyone with a conflict of interest with the proposal (403 with the
-/// reason): a decision, its release or its conflicts are for someone else.
+/// `policy::require_unconflicted` for this user and proposal.
 pub fn require_unconflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<(), AppError> {
-    if reviews::is_conflicted(conn, proposal_id, user.id)? {
-        Err(AppError::ForbiddenBecause(policy::CONFLICTED.into()))
-    } else {
-        Ok(())
-    }
+    policy::require_unconflicted(reviews::is_conflicted(conn, proposal_id, user.id)?)
 }
 
 pub fn is_conflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> Result<bool, AppError> {

@@ -33,10 +33,8 @@ pub fn require_decider(
         Some(mc) => mcs::is_lead(conn, mc, actor.id)?,
         None => false,
     };
-    if !policy::may_decide(leads_its_mc, organises(conn, conf, actor)?) {
-        return Err(AppError::Forbidden);
-    }
-    require_unconflicted(conn, p.id, actor)?;
+    let organises = organises(conn, conf, actor)?;
+    policy::require_decider(leads_its_mc, organises, reviews::is_conflicted(conn, p.id, actor.id)?)?;
     Ok(p)
 }
 

@@ -23,14 +23,15 @@ pub fn scope(
         let (mc, call) = cfp::led_microconference(&mut Db::new(conn), user, conf, mc)?;
         return Ok((Scope { topic_call: Some(call.id), ..base }, Reviewer::Lead(mc.id)));
     }
-    if let Some(m) = reviews::membership(conn, conf.id, user.id)? {
-        let s = Scope { call_ids: m.call_ids.clone(), track_ids: m.track_ids.clone(), ..base };
-        return Ok((s, Reviewer::Member(m)));
+    let membership = reviews::membership(conn, conf.id, user.id)?;
+    let organises = organises(conn, conf, user)?;
+    match policy::committee_reviewer(membership, organises)? {
+        Reviewer::Member(m) => {
+            let s = Scope { call_ids: m.call_ids.clone(), track_ids: m.track_ids.clone(), ..base };
+            Ok((s, Reviewer::Member(m)))
+        }
+        role => Ok((base, role)),
     }
-    if organises(conn, conf, user)? {
-        return Ok((base, Reviewer::Organiser));
-    }
-    Err(AppError::Forbidden)
 }
 
 /// May this user review this proposal? Everything that is not explicitly in

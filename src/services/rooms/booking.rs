@@ -6,6 +6,7 @@ use crate::domain::proposal::{CallKind, ProposalState};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::{check_organiser, organises};
+use crate::services::policy;
 use crate::services::registration::is_confirmed_attendee;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::rooms::{self as repo, Booking, BookingView, NewBooking, Room};
@@ -245,10 +246,9 @@ pub(super) fn taken_with(
 pub fn cancel(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
     conn.transaction(|conn| {
         let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
+        // A block (an organiser's hold on a room) is nobody's own booking.
         let own = b.user_id == actor.id && b.kind == BookingKind::Booking;
-        if !own && !organises(conn, conf, actor)? {
-            return Err(AppError::NotFound);
-        }
+        policy::require_owner_or_organiser(own, organises(conn, conf, actor)?)?;
         if b.cancelled_at.is_some() {
             return Err(AppError::Conflict("That booking was cancelled already.".into()));
         }
