@@ -1,6 +1,7 @@
 //! Request plumbing shared by the routes: who is asking, CSRF, cookies, rendering, headers.
 
 pub mod chart;
+pub mod conference_page;
 pub mod context;
 pub mod csrf;
 pub mod form;

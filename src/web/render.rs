@@ -6,11 +6,18 @@ use crate::web::page_cache::Slot;
 use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use serde::Serialize;
 use serde_json::{json, Value};
 
-/// Renders `template` inside the layout. `data` must be a JSON object; the layout
-/// reads `ctx` (user, csrf token, flash) and `title`.
-pub fn page(ctx: &Ctx, status: StatusCode, template: &str, title: &str, data: Value) -> Result<HttpResponse, AppError> {
+/// Renders `template` inside the layout. `data` must serialise as an object (a
+/// page's view struct); the layout reads `ctx` (user, csrf token, flash) and `title`.
+pub fn page(
+    ctx: &Ctx,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    data: impl Serialize,
+) -> Result<HttpResponse, AppError> {
     let body = body(ctx, template, title, data)?;
     let mut resp = HttpResponse::build(status);
     resp.content_type("text/html; charset=utf-8");
@@ -22,23 +29,45 @@ pub fn page(ctx: &Ctx, status: StatusCode, template: &str, title: &str, data: Va
     Ok(resp.body(body))
 }
 
+/// What the layout reads of the request: who is logged in, the form token, the flash.
+#[derive(Serialize)]
+struct LayoutCtx<'a> {
+    user: Option<LayoutUser<'a>>,
+    csrf: &'a str,
+    flash: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LayoutUser<'a> {
+    name: &'a str,
+    email: &'a str,
+    verified: bool,
+    site_admin: bool,
+}
+
+impl<'a> LayoutCtx<'a> {
+    fn of(ctx: &'a Ctx) -> Self {
+        LayoutCtx {
+            user: ctx.account.as_ref().map(|u| LayoutUser {
+                name: &u.name,
+                email: &u.email,
+                verified: u.is_verified(),
+                site_admin: u.is_site_admin,
+            }),
+            csrf: &ctx.csrf,
+            flash: ctx.flash.as_deref(),
+        }
+    }
+}
+
 /// The HTML of `template` inside the layout.
-fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, AppError> {
-    let mut data = match data {
+fn body(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<String, AppError> {
+    let mut data = match serde_json::to_value(data).map_err(AppError::internal)? {
         Value::Object(m) => m,
         _ => serde_json::Map::new(),
     };
     data.insert("title".into(), Value::String(title.to_string()));
-    data.insert(
-        "ctx".into(),
-        json!({
-            "user": ctx.account.as_ref().map(|u| json!({
-                "name": u.name, "email": u.email, "verified": u.is_verified(), "site_admin": u.is_site_admin,
-            })),
-            "csrf": ctx.csrf,
-            "flash": ctx.flash,
-        }),
-    );
+    data.insert("ctx".into(), serde_json::to_value(LayoutCtx::of(ctx)).map_err(AppError::internal)?);
     Ok(ctx.state.templates.render_owned(template, Value::Object(data))?)
 }
 
@@ -125,7 +154,7 @@ pub fn ok_shared(
     key: String,
     template: &str,
     title: &str,
-    data: Value,
+    data: impl Serialize,
 ) -> Result<HttpResponse, AppError> {
     let Some(slot) = shared_slot(ctx, req) else {
         return ok(ctx, template, title, data);
@@ -135,7 +164,7 @@ pub fn ok_shared(
     Ok(page.respond(req))
 }
 
-pub fn ok(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<HttpResponse, AppError> {
+pub fn ok(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<HttpResponse, AppError> {
     page(ctx, StatusCode::OK, template, title, data)
 }
 

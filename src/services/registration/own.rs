@@ -58,6 +58,28 @@ pub fn by_id(
     }
 }
 
+/// The person's latest registration, as "your registration" shows it.
+pub fn my_page(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Option<RegistrationPage>, AppError> {
+    mine(conn, st, user, conf)?.map(|r| view(conn, conf, &r)).transpose()
+}
+
+/// A registration by id, as its receipt shows it (its owner or an organiser).
+pub fn receipt(
+    conn: &mut PgConnection,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    id: Uuid,
+) -> Result<Option<RegistrationPage>, AppError> {
+    let r = by_id(conn, st, user, conf, id)?;
+    view(conn, conf, &r).map(Some)
+}
+
 /// Ends a registration and, in the same transaction, the person's room
 /// bookings that have not started (booking needs a confirmed seat); `by` is
 /// who cancelled (the person or an organiser).

@@ -41,6 +41,10 @@ pub fn grid(
         configured: settings.is_some(),
         rooms: rooms.iter().map(RoomView::from).collect(),
         rows: Vec::new(),
+        can_manage: match viewer {
+            Some(u) => crate::services::conferences::is_organiser(conn, conf, u)?,
+            None => false,
+        },
         rules: None,
     };
     let (Some(settings), Some(w)) = (settings, hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz))) else {

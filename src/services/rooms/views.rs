@@ -167,6 +167,8 @@ pub struct GridPage {
     pub configured: bool,
     pub rooms: Vec<RoomView>,
     pub rows: Vec<GridRow>,
+    /// The viewer organises the conference: the page links to managing the rooms.
+    pub can_manage: bool,
     /// Absent when booking is not set up or the day has no hours.
     #[serde(flatten)]
     pub rules: Option<GridRules>,
@@ -277,6 +279,21 @@ pub struct BookingsPage {
     pub days: Vec<DayTab>,
     pub day: String,
     pub day_label: String,
+    pub time_zone: Tz,
+}
+
+/// The organisers' move form: the booking, who booked it, the rooms it may move to.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovePage {
+    pub booking: BookingDetail,
+    pub booker: String,
+    pub rooms: Vec<RoomView>,
+}
+
+/// The API's rooms of a conference.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoomList {
+    pub rooms: Vec<RoomView>,
     pub time_zone: Tz,
 }
 
