@@ -5,27 +5,25 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::{as_bearer, bearer_user};
+use super::{as_bearer, in_conference};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
-use crate::services::rooms::views::TakenRefusal;
+use crate::services::rooms::views::{Refused, TakenRefusal};
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::state::State;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::json;
 
 pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let v = state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let rooms = crate::services::rooms::public_rooms(conn, &conf)?;
-            Ok(json!({ "time_zone": conf.time_zone, "rooms": rooms }))
+            service::public_rooms(conn, &conf)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -74,8 +72,8 @@ pub struct BookingBody {
     proposal: Option<String>,
 }
 
-fn refusal(status: StatusCode, reason: &str, message: String) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "error": message, "reason": reason }))
+fn refusal(status: StatusCode, reason: &'static str, error: String) -> HttpResponse {
+    HttpResponse::build(status).json(Refused { error, reason })
 }
 
 fn instant(p: &mut Problems, field: &'static str, raw: &str) -> Option<DateTime<Utc>> {
@@ -164,19 +162,15 @@ pub async fn cancel(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
     let (slug, id) = path.into_inner();
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
-    let v = state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let tz = service::tz(&conf);
-            let v = service::cancel(conn, &user, &conf, id)?;
-            // Read before it was cancelled: say what it is now.
-            let mut b = service::booking_json(&v, tz, Utc::now());
-            b.cancelled = true;
-            Ok(b)
-        })
-        .await?;
+    let v = in_conference(&state, &req, slug, move |conn, _, user, conf| {
+        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+        let v = service::cancel(conn, user, conf, id)?;
+        // Read before it was cancelled: say what it is now.
+        let mut b = service::booking_json(&v, service::tz(conf), Utc::now());
+        b.cancelled = true;
+        Ok(b)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }

@@ -329,6 +329,13 @@ pub struct ProposalOption {
     pub title: String,
 }
 
+/// The API's refusal of a booking: the message, and a stable word for scripts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    pub error: String,
+    pub reason: &'static str,
+}
+
 /// The API's 409 when a range is taken: the message, and what to try instead.
 #[derive(Debug, Clone, Serialize)]
 pub struct TakenRefusal {
