@@ -99,6 +99,26 @@ where
     .await
 }
 
+/// `in_conference` for a path `/conferences/{slug}/…/{id}`: `f` is given the
+/// id (404 when it is not one, after the token is checked).
+pub async fn in_conference_by_id<T, F>(
+    state: &State,
+    req: &HttpRequest,
+    (slug, id): (String, String),
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::services::PgConnection, &AppState, &User, &Conference, Uuid) -> Result<T, AppError>
+        + Send
+        + 'static,
+{
+    in_conference(state, req, slug, move |conn, st, user, conf| {
+        f(conn, st, user, conf, crate::web::conference_page::path_id(&id)?)
+    })
+    .await
+}
+
 /// `GET /conferences`: every conference, in a few words.
 #[derive(Serialize)]
 struct ConferenceList {

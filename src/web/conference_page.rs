@@ -6,6 +6,8 @@
 use crate::error::AppError;
 use crate::services::accounts::User;
 use crate::services::conferences::{self, Conference};
+use crate::services::PgConnection;
+use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::form::{Rejected, Suggestion};
 use crate::web::render;
@@ -16,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
+use uuid::Uuid;
 
 /// A page of one conference: the conference, and the page's own view beside it.
 #[derive(Serialize)]
@@ -91,6 +94,24 @@ pub async fn find(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
     ctx.state.db(move |conn, _| conferences::find(conn, &slug)).await
 }
 
+/// A path segment that must be an id; anything else names nothing (404).
+pub fn path_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The id a path names in its `{id}` or `{room}` segment (404 when it is not one).
+pub struct PathId(pub Uuid);
+
+impl FromRequest for PathId {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<PathId, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = req.match_info().get("id").or_else(|| req.match_info().get("room")).unwrap_or_default();
+        std::future::ready(path_id(raw).map(PathId))
+    }
+}
+
 /// The confirmed person acting in the conference the path's `{slug}` names.
 /// A page (GET) sends whoever may not act to the login page, coming back to it
 /// (an unconfirmed account to its account page); any other request is refused
@@ -118,5 +139,18 @@ impl FromRequest for Acting {
             let conf = find(&ctx, &slug).await?;
             Ok(Acting { ctx, user, conf })
         })
+    }
+}
+
+impl Acting {
+    /// Runs `f` (a service call) on a pooled connection, as the acting person
+    /// in the conference.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+    {
+        let (user, conf) = (self.user.clone(), self.conf.clone());
+        self.ctx.state.db(move |conn, st| f(conn, st, &user, &conf)).await
     }
 }

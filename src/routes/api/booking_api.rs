@@ -5,7 +5,7 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::{as_bearer, in_conference};
+use super::{as_bearer, in_conference_by_id};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
@@ -40,7 +40,7 @@ pub async fn room_bookings(
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, room) = path.into_inner();
-    let room = uuid::Uuid::parse_str(&room).map_err(|_| ApiError(AppError::NotFound))?;
+    let room = crate::web::conference_page::path_id(&room)?;
     let raw = q.into_inner().date;
     let v = state
         .db(move |conn, _| {
@@ -162,9 +162,7 @@ pub async fn cancel(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let v = in_conference(&state, &req, slug, move |conn, _, user, conf| {
-        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, _, user, conf, id| {
         let v = service::cancel(conn, user, conf, id)?;
         // Read before it was cancelled: say what it is now.
         let mut b = service::booking_json(&v, service::tz(conf), Utc::now());

@@ -1,7 +1,7 @@
 //! Registration over the JSON API (bearer token). The body never sets the fee:
 //! unknown fields such as `fee_minor` are ignored, the server takes the tier in force.
 
-use super::{as_bearer, in_conference};
+use super::{as_bearer, in_conference, in_conference_by_id};
 use crate::domain::registration::RegistrationInput;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
@@ -68,9 +68,7 @@ pub async fn by_id(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let v = in_conference(&state, &req, slug, move |conn, st, user, conf| {
-        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, st, user, conf, id| {
         let r = service::by_id(conn, st, user, conf, id)?;
         service::api_view(conn, conf, &r)
     })

@@ -118,8 +118,7 @@ async fn registration_page(
         + Send
         + 'static,
 ) -> Result<HttpResponse, AppError> {
-    let (user, conf) = (at.user.clone(), at.conf.clone());
-    let registration = at.ctx.state.db(move |conn, st| find(conn, st, &user, &conf)).await?;
+    let registration = at.db(find).await?;
     let printed_at = crate::domain::fees::format_local(chrono::Utc::now(), service::zone(&at.conf));
     let title = format!("Your registration · {}", at.conf.name);
     let view = RegistrationMine { registration, receipt_only, printed_at };
@@ -130,8 +129,7 @@ pub(super) async fn mine(at: Acting) -> Result<HttpResponse, AppError> {
     registration_page(at, false, service::my_page).await
 }
 
-pub(super) async fn by_id(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let id = uuid(&path.1)?;
+pub(super) async fn by_id(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
     registration_page(at, true, move |conn, st, user, conf| service::receipt(conn, st, user, conf, id)).await
 }
 
@@ -149,10 +147,8 @@ async fn on_own_registration<T: Send + 'static>(
     action: fn(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError>,
     flash: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let Acting { ctx, user, conf } = at;
-    let to = format!("/c/{}/registration", conf.slug);
-    ctx.state.db(move |conn, st| action(conn, st, &user, &conf)).await?;
-    Ok(render::redirect(&ctx, &to, Some(flash)))
+    at.db(action).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{}/registration", at.conf.slug), Some(flash)))
 }
 
 /// Who is coming: the confirmed attendees who agreed to be listed.

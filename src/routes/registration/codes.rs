@@ -55,11 +55,10 @@ pub(super) async fn codes_page(
     rejected: Rejected,
     new_codes: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
     let (setup, codes) = at
-        .ctx
-        .state
-        .db(move |conn, _| Ok((service::setup_view(conn, &actor, &conf)?, service::codes_view(conn, &actor, &conf)?)))
+        .db(|conn, _, actor, conf| {
+            Ok((service::setup_view(conn, actor, conf)?, service::codes_view(conn, actor, conf)?))
+        })
         .await?;
     let title = format!("Comp codes · {}", at.conf.name);
     let view = CodesPage { code_types: setup.code_types, codes, new_codes };
@@ -71,14 +70,13 @@ pub(super) async fn codes(at: Acting) -> Result<HttpResponse, AppError> {
 }
 
 pub(super) async fn generate_codes(at: Acting, form: web::Form<CodesForm>) -> Result<HttpResponse, AppError> {
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         CodesForm::parse,
         |(ticket_type, label, count)| {
-            at.ctx.state.db(move |conn, _| {
+            at.db(move |conn, _, actor, conf| {
                 let label = Some(label.as_str()).filter(|l| !l.is_empty());
-                Ok(service::generate_codes(conn, &actor, &conf, ticket_type, label, count))
+                Ok(service::generate_codes(conn, actor, conf, ticket_type, label, count))
             })
         },
         field_refusal(StatusCode::UNPROCESSABLE_ENTITY),

@@ -5,14 +5,10 @@ use super::*;
 
 pub(super) async fn attendees(at: Acting, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
-    let (f, actor, conf) = (filter.clone(), at.user.clone(), at.conf.clone());
+    let f = filter.clone();
     let (list, sales) = at
-        .ctx
-        .state
-        .db(move |conn, st| {
-            let list = service::attendees(conn, st, &actor, &conf, &f)?;
-            let sales = service::chart(conn, &actor, &conf)?;
-            Ok((list, sales))
+        .db(move |conn, st, actor, conf| {
+            Ok((service::attendees(conn, st, actor, conf, &f)?, service::chart(conn, actor, conf)?))
         })
         .await?;
     let data = AttendeesPage {
@@ -40,8 +36,7 @@ pub(super) struct AttendeesPage {
 }
 
 pub(super) async fn attendees_csv(at: Acting) -> Result<HttpResponse, AppError> {
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
-    let body = at.ctx.state.db(move |conn, _| service::csv(conn, &actor, &conf)).await?;
+    let body = at.db(|conn, _, actor, conf| service::csv(conn, actor, conf)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -63,9 +58,8 @@ pub(super) async fn desk(
     path: web::Path<(String, String, String)>,
     form: web::Form<DeskForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Acting { ctx, user: actor, conf } = at;
     let (_, id, action) = path.into_inner();
-    let id = uuid(&id)?;
+    let id = path_id(&id)?;
     let action = match action.as_str() {
         "paid" => {
             let reference = text::single_line("reference", &form.reference, 1, 200)
@@ -78,7 +72,6 @@ pub(super) async fn desk(
         "check-in" => DeskAction::CheckIn,
         _ => return Err(AppError::NotFound),
     };
-    let to = format!("/c/{}/manage/registration/attendees", conf.slug);
-    let flash = ctx.state.db(move |conn, st| service::desk(conn, st, &actor, &conf, id, action)).await?;
-    Ok(render::redirect(&ctx, &to, Some(flash)))
+    let flash = at.db(move |conn, st, actor, conf| service::desk(conn, st, actor, conf, id, action)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{}/manage/registration/attendees", at.conf.slug), Some(flash)))
 }

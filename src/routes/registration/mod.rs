@@ -18,7 +18,7 @@ use crate::services::conferences as conf_service;
 use crate::services::conferences::Conference;
 use crate::services::registration::{self as service, DeskAction, Filter, FormError};
 use crate::web::chart::SalesChart;
-use crate::web::conference_page::{self, Acting};
+use crate::web::conference_page::{self, path_id, Acting, PathId};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
@@ -49,11 +49,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/registration/accept", web::post().to(attendee::accept_offer))
         .route("/c/{slug}/registrations/{id}", web::get().to(attendee::by_id))
         .route("/c/{slug}/attendees", web::get().to(attendee::public_attendees));
-}
-
-/// A path segment that must be a UUID; anything else names nothing (404).
-fn uuid(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
 /// A set-up form the service refused: a field it marks is shown on the form

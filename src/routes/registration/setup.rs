@@ -14,8 +14,7 @@ pub(super) enum Typed {
 }
 
 pub(super) async fn setup_page(at: &Acting, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
-    let view = at.ctx.state.db(move |conn, _| service::setup_view(conn, &actor, &conf)).await?;
+    let view = at.db(|conn, _, actor, conf| service::setup_view(conn, actor, conf)).await?;
     let mut page = SetupPage {
         view,
         settings_errors: conference_page::no_errors(),
@@ -73,12 +72,11 @@ pub(super) async fn setup(at: Acting) -> Result<HttpResponse, AppError> {
 
 pub(super) async fn save_settings(at: Acting, form: web::Form<SettingsInput>) -> Result<HttpResponse, AppError> {
     let tz = service::zone(&at.conf);
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |settings| async {
-            let saved = at.ctx.state.db(move |conn, st| service::save_settings(conn, st, &actor, &conf, &settings));
+            let saved = at.db(move |conn, st, actor, conf| service::save_settings(conn, st, actor, conf, &settings));
             saved.await.map(Ok::<_, Infallible>)
         },
         never,
@@ -113,13 +111,12 @@ impl TicketTypeForm {
 pub(super) async fn add_ticket_type(at: Acting, form: web::Form<TicketTypeForm>) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
     let requires_code = input.requires_code.is_some();
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
     form::handle(
         input,
         TicketTypeForm::parse,
         |(name, description)| {
-            at.ctx.state.db(move |conn, _| {
-                Ok(service::add_ticket_type(conn, &actor, &conf, &name, &description, requires_code))
+            at.db(move |conn, _, actor, conf| {
+                Ok(service::add_ticket_type(conn, actor, conf, &name, &description, requires_code))
             })
         },
         field_refusal(StatusCode::CONFLICT),
@@ -129,27 +126,29 @@ pub(super) async fn add_ticket_type(at: Acting, form: web::Form<TicketTypeForm>)
     .await
 }
 
-/// A fee tier's form (adding one under a ticket type, or editing one): parsed
-/// in the conference's zone and currency, saved by `save`, shown again by
-/// `again`, and back to the set-up page with `flash`.
-async fn tier_form<Save, Again, AgainFut>(
+/// What saves a fee tier's form: adding one under the ticket type `id`, or
+/// changing the tier `id`.
+type SaveTier = fn(&mut PgConnection, &User, &Conference, Uuid, &TierDraft) -> Result<(), FormError>;
+
+/// A fee tier's form: parsed in the conference's zone and currency, saved by
+/// `save` for `id`, shown again by `again`, and back to the set-up page with `flash`.
+async fn tier_form<Again, AgainFut>(
     at: &Acting,
+    id: Uuid,
     input: TierInput,
-    save: Save,
+    save: SaveTier,
     again: Again,
     flash: &str,
 ) -> Result<HttpResponse, AppError>
 where
-    Save: FnOnce(&mut PgConnection, &User, &Conference, &TierDraft) -> Result<(), FormError> + Send + 'static,
     Again: FnOnce(TierInput, Rejected) -> AgainFut,
     AgainFut: std::future::Future<Output = Result<HttpResponse, AppError>>,
 {
     let (tz, currency) = (service::zone(&at.conf), at.conf.currency.clone());
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
     form::handle(
         input,
         |input| input.parse(tz, &currency),
-        |draft| at.ctx.state.db(move |conn, _| Ok(save(conn, &actor, &conf, &draft))),
+        |draft| at.db(move |conn, _, actor, conf| Ok(save(conn, actor, conf, id, &draft))),
         field_refusal(StatusCode::CONFLICT),
         again,
         |()| async { form::see_other(&at.ctx, &setup_path(&at.conf), flash) },
@@ -159,18 +158,11 @@ where
 
 pub(super) async fn add_tier(
     at: Acting,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
     form: web::Form<TierInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = uuid(&path.1)?;
-    tier_form(
-        &at,
-        form.into_inner(),
-        move |conn, actor, conf, draft| service::add_tier(conn, actor, conf, id, draft),
-        |input, rejected| setup_page(&at, Typed::Tier(id, input), rejected),
-        "tier-added",
-    )
-    .await
+    let again = |input, rejected| setup_page(&at, Typed::Tier(id, input), rejected);
+    tier_form(&at, id, form.into_inner(), service::add_tier, again, "tier-added").await
 }
 
 /// A fee tier's edit page beside its form.
@@ -185,8 +177,7 @@ pub(super) async fn tier_page(
     typed: Option<TierInput>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, conf) = (at.user.clone(), at.conf.clone());
-    let stored = at.ctx.state.db(move |conn, _| service::tier_for_edit(conn, &actor, &conf, id)).await?;
+    let stored = at.db(move |conn, _, actor, conf| service::tier_for_edit(conn, actor, conf, id)).await?;
     let title = format!("Edit fee tier · {}", at.conf.name);
     let form = typed.unwrap_or(stored.form);
     conference_page::form_page(
@@ -200,30 +191,20 @@ pub(super) async fn tier_page(
     )
 }
 
-pub(super) async fn edit_tier(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    tier_page(&at, uuid(&path.1)?, None, Rejected::none()).await
+pub(super) async fn edit_tier(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    tier_page(&at, id, None, Rejected::none()).await
 }
 
 pub(super) async fn update_tier(
     at: Acting,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
     form: web::Form<TierInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = uuid(&path.1)?;
-    tier_form(
-        &at,
-        form.into_inner(),
-        move |conn, actor, conf, draft| service::update_tier(conn, actor, conf, id, draft),
-        |input, rejected| tier_page(&at, id, Some(input), rejected),
-        "tier-saved",
-    )
-    .await
+    let again = |input, rejected| tier_page(&at, id, Some(input), rejected);
+    tier_form(&at, id, form.into_inner(), service::update_tier, again, "tier-saved").await
 }
 
-pub(super) async fn delete_tier(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let Acting { ctx, user, conf } = at;
-    let id = uuid(&path.1)?;
-    let to = setup_path(&conf);
-    ctx.state.db(move |conn, _| service::delete_tier(conn, &user, &conf, id)).await?;
-    Ok(render::redirect(&ctx, &to, Some("tier-deleted")))
+pub(super) async fn delete_tier(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    at.db(move |conn, _, actor, conf| service::delete_tier(conn, actor, conf, id)).await?;
+    Ok(render::redirect(&at.ctx, &setup_path(&at.conf), Some("tier-deleted")))
 }

@@ -1,11 +1,10 @@
 //! Attendees book a room, see their bookings and cancel them.
 
-use super::*;
 use crate::domain::booking::{self, BookingInput, Span};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError, RoomRef};
-use crate::web::conference_page::{self, find, Acting};
+use crate::web::conference_page::{self, find, Acting, PathId};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected, Suggestion};
 use crate::web::render;
@@ -31,8 +30,7 @@ struct BookPage {
 /// The booking form with `form` as typed; `rejected` says why it is shown
 /// again (a taken range carries what to try instead).
 pub(super) async fn book_page(at: &Acting, form: BookingInput, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let (user, c) = (at.user.clone(), at.conf.clone());
-    let options = at.ctx.state.db(move |conn, _| service::form_options(conn, &c, &user)).await?;
+    let options = at.db(|conn, _, user, conf| service::form_options(conn, conf, user)).await?;
     let title = format!("Book a room · {}", at.conf.name);
     let view = BookPage { options, back_date: form.start.get(..10).unwrap_or_default().to_string() };
     conference_page::form_page(&at.ctx, "room_book", &title, &at.conf, view, form, rejected)
@@ -97,7 +95,6 @@ pub(super) async fn book(at: Acting, form: web::Form<BookingInput>) -> Result<Ht
         input,
         |input| input.parse(tz),
         |draft| {
-            let (user, c) = (at.user.clone(), at.conf.clone());
             let span = draft.span;
             let req = service::Request {
                 room: RoomRef::Id(draft.room),
@@ -107,9 +104,9 @@ pub(super) async fn book(at: Acting, form: web::Form<BookingInput>) -> Result<Ht
                 proposal: draft.proposal,
             };
             // The span goes with a refusal: the suggestions are about it.
-            at.ctx
-                .state
-                .db(move |conn, st| Ok(service::book(conn, st, &user, &c, &req, Utc::now()).map_err(|e| (e, span))))
+            at.db(move |conn, st, user, conf| {
+                Ok(service::book(conn, st, user, conf, &req, Utc::now()).map_err(|e| (e, span)))
+            })
         },
         |(e, span)| book_refusal(&at.conf, &room, e, &span),
         |input, rejected| book_page(&at, input, rejected),
@@ -147,21 +144,18 @@ pub(super) struct CancelForm {
 
 pub(super) async fn cancel(
     at: Acting,
-    id: web::Path<(String, String)>,
+    PathId(id): PathId,
     form: web::Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Acting { ctx, user, conf } = at;
-    let id = uuid(&id.1)?;
-    let c = conf.clone();
-    let v = ctx.state.db(move |conn, _| service::cancel(conn, &user, &c, id)).await?;
-    let slug = &conf.slug;
+    let v = at.db(move |conn, _, user, conf| service::cancel(conn, user, conf, id)).await?;
+    let slug = &at.conf.slug;
     let to = if form.back == "manage" {
         format!(
             "/c/{slug}/manage/rooms/bookings?date={}",
-            v.span().start.with_timezone(&service::tz(&conf)).date_naive()
+            v.span().start.with_timezone(&service::tz(&at.conf)).date_naive()
         )
     } else {
         format!("/c/{slug}/rooms/mine")
     };
-    Ok(render::redirect(&ctx, &to, Some("booking-cancelled")))
+    Ok(render::redirect(&at.ctx, &to, Some("booking-cancelled")))
 }

@@ -6,7 +6,7 @@ use crate::domain::{text, Problems};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
-use crate::web::conference_page::{self, Acting};
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use actix_web::http::StatusCode;
@@ -30,8 +30,7 @@ pub(super) async fn bookings_page(
     form: BlockForm,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
-    let view = at.ctx.state.db(move |conn, _| service::manage_bookings(conn, &actor, &c, day, Utc::now())).await?;
+    let view = at.db(move |conn, _, actor, conf| service::manage_bookings(conn, actor, conf, day, Utc::now())).await?;
     let title = format!("Room bookings · manage {}", at.conf.name);
     conference_page::form_page(&at.ctx, "rooms_bookings", &title, &at.conf, view, form, rejected)
 }
@@ -115,12 +114,11 @@ fn bookings_of_day(
 
 pub(super) async fn block(at: Acting, form: web::Form<BlockForm>) -> Result<HttpResponse, AppError> {
     let tz = service::tz(&at.conf);
-    let (actor, c) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |(room, span, title)| {
-            at.ctx.state.db(move |conn, _| Ok(service::block(conn, &actor, &c, room, span, &title).map(|()| span)))
+            at.db(move |conn, _, actor, conf| Ok(service::block(conn, actor, conf, room, span, &title).map(|()| span)))
         },
         range_refusal(tz),
         |input, rejected| bookings_page(&at, input.day(&at.conf), input, rejected),
@@ -145,8 +143,7 @@ pub(super) async fn move_page(
     typed: Option<MoveForm>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
-    let view = at.ctx.state.db(move |conn, _| service::booking_for_move(conn, &actor, &c, id, Utc::now())).await?;
+    let view = at.db(move |conn, _, actor, conf| service::booking_for_move(conn, actor, conf, id, Utc::now())).await?;
     let form = typed.unwrap_or_else(|| MoveForm {
         room: view.booking.room.id.to_string(),
         start: view.booking.starts_local.clone(),
@@ -156,8 +153,8 @@ pub(super) async fn move_page(
     conference_page::form_page(&at.ctx, "room_move", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn move_form(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    move_page(&at, uuid(&path.1)?, None, Rejected::none()).await
+pub(super) async fn move_form(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    move_page(&at, id, None, Rejected::none()).await
 }
 
 impl MoveForm {
@@ -177,17 +174,17 @@ impl MoveForm {
 
 pub(super) async fn move_booking(
     at: Acting,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
     form: web::Form<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = uuid(&path.1)?;
     let tz = service::tz(&at.conf);
-    let (actor, c) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |(room, span)| {
-            at.ctx.state.db(move |conn, _| Ok(service::move_booking(conn, &actor, &c, id, room, span).map(|()| span)))
+            at.db(move |conn, _, actor, conf| {
+                Ok(service::move_booking(conn, actor, conf, id, room, span).map(|()| span))
+            })
         },
         range_refusal(tz),
         |input, rejected| move_page(&at, id, Some(input), rejected),

@@ -3,7 +3,7 @@
 use super::*;
 use crate::error::AppError;
 use crate::services::rooms as service;
-use crate::web::conference_page::{self, find};
+use crate::web::conference_page::{self, find, path_id};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
 use crate::web::render;
@@ -61,7 +61,7 @@ pub(super) async fn ical_all(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRe
 
 pub(super) async fn ical_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, room) = path.into_inner();
-    let room = uuid(&room)?;
+    let room = path_id(&room)?;
     let conf = find(&ctx, &slug).await?;
     let c = conf.clone();
     let body = ctx.state.db(move |conn, st| service::ical_feed(conn, st, &c, Some(room))).await?;

@@ -1,11 +1,10 @@
 //! Organisers: `/c/{slug}/manage/rooms` (rooms, hours, rules) and a room's page.
 
-use super::*;
 use crate::domain::booking::{RoomInput, SettingsInput};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
-use crate::web::conference_page::{self, Acting};
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
 use actix_web::http::StatusCode;
@@ -35,8 +34,7 @@ struct RoomsPage {
 }
 
 pub(super) async fn manage_page(at: &Acting, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
-    let view = at.ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
+    let view = at.db(|conn, _, actor, conf| service::manage_view(conn, actor, conf)).await?;
     let room_form = RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() };
     let mut page = RoomsPage {
         view,
@@ -64,11 +62,10 @@ pub(super) async fn manage(at: Acting) -> Result<HttpResponse, AppError> {
 }
 
 pub(super) async fn add_room(at: Acting, form: web::Form<RoomInput>) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         RoomInput::parse,
-        |draft| at.ctx.state.db(move |conn, _| Ok(service::add_room(conn, &actor, &c, &draft))),
+        |draft| at.db(move |conn, _, actor, conf| Ok(service::add_room(conn, actor, conf, &draft))),
         room_refusal,
         |input, rejected| manage_page(&at, Typed::Room(input), rejected),
         |_| async { form::see_other(&at.ctx, &rooms_path(&at.conf), "room-added") },
@@ -102,12 +99,11 @@ pub(super) async fn save_settings(
     at: Acting,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
     form::handle(
         SettingsInput::from_form(&form, &service::conference_days(&at.conf)),
         SettingsInput::parse,
         |(rules, hours)| async {
-            let saved = at.ctx.state.db(move |conn, _| service::save_settings(conn, &actor, &c, &rules, &hours));
+            let saved = at.db(move |conn, _, actor, conf| service::save_settings(conn, actor, conf, &rules, &hours));
             saved.await.map(Ok::<_, Infallible>)
         },
         |e| match e {},
@@ -129,8 +125,7 @@ pub(super) async fn room_page(
     typed: Option<RoomInput>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, c) = (at.user.clone(), at.conf.clone());
-    let room = at.ctx.state.db(move |conn, _| service::room_for_edit(conn, &actor, &c, id)).await?;
+    let room = at.db(move |conn, _, actor, conf| service::room_for_edit(conn, actor, conf, id)).await?;
     let form = typed.unwrap_or_else(|| RoomInput {
         name: room.name.clone(),
         capacity: room.capacity.to_string(),
@@ -144,21 +139,19 @@ pub(super) async fn room_page(
     conference_page::form_page(&at.ctx, "room_edit", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn edit_room(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    room_page(&at, uuid(&path.1)?, None, Rejected::none()).await
+pub(super) async fn edit_room(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    room_page(&at, id, None, Rejected::none()).await
 }
 
 pub(super) async fn update_room(
     at: Acting,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
     form: web::Form<RoomInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = uuid(&path.1)?;
-    let (actor, c) = (at.user.clone(), at.conf.clone());
     form::handle(
         form.into_inner(),
         RoomInput::parse,
-        |draft| at.ctx.state.db(move |conn, _| Ok(service::update_room(conn, &actor, &c, id, &draft))),
+        |draft| at.db(move |conn, _, actor, conf| Ok(service::update_room(conn, actor, conf, id, &draft))),
         room_refusal,
         |input, rejected| room_page(&at, id, Some(input), rejected),
         |()| async { form::see_other(&at.ctx, &rooms_path(&at.conf), "room-saved") },
@@ -166,10 +159,7 @@ pub(super) async fn update_room(
     .await
 }
 
-pub(super) async fn delete_room(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let Acting { ctx, user, conf } = at;
-    let id = uuid(&path.1)?;
-    let to = rooms_path(&conf);
-    ctx.state.db(move |conn, _| service::delete_room(conn, &user, &conf, id)).await?;
-    Ok(render::redirect(&ctx, &to, Some("room-deleted")))
+pub(super) async fn delete_room(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    at.db(move |conn, _, actor, conf| service::delete_room(conn, actor, conf, id)).await?;
+    Ok(render::redirect(&at.ctx, &rooms_path(&at.conf), Some("room-deleted")))
 }

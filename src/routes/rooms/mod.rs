@@ -17,7 +17,6 @@ use crate::services::rooms as service;
 use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use uuid::Uuid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/rooms", web::get().to(grid::grid))
@@ -38,10 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/rooms/{room}", web::get().to(manage::edit_room))
         .route("/c/{slug}/manage/rooms/{room}", web::post().to(manage::update_room))
         .route("/c/{slug}/manage/rooms/{room}/delete", web::post().to(manage::delete_room));
-}
-
-fn uuid(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
 #[derive(Deserialize)]
