@@ -10,7 +10,7 @@ use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
-use crate::services::rooms::views::{Refused, TakenRefusal};
+use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::state::State;
 use actix_web::http::StatusCode;
@@ -130,8 +130,8 @@ pub async fn book(
         };
         let request =
             service::Request { room: RoomRef::Name(b.room), span: Span::new(start, end), title, description, proposal };
-        let r = service::book(conn, st, &user, &conf, &request, Utc::now())
-            .map(|v| service::booking_json(&v, tz, Utc::now()));
+        let r =
+            service::book(conn, st, &user, &conf, &request, Utc::now()).map(|v| BookingDetail::new(&v, tz, Utc::now()));
         Ok((tz, r))
     })
     .await?;
@@ -165,7 +165,7 @@ pub async fn cancel(
     let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, _, user, conf, id| {
         let v = service::cancel(conn, user, conf, id)?;
         // Read before it was cancelled: say what it is now.
-        let mut b = service::booking_json(&v, service::tz(conf), Utc::now());
+        let mut b = BookingDetail::new(&v, service::tz(conf), Utc::now());
         b.cancelled = true;
         Ok(b)
     })

@@ -111,16 +111,6 @@ pub fn grid(
 
 // ---- lists ----
 
-/// A booking as its booker and the organisers read it, on the pages and in the API.
-pub fn booking_json(v: &BookingView, tz: Tz, now: DateTime<Utc>) -> BookingDetail {
-    BookingDetail::new(v, tz, now)
-}
-
-/// The public fields only (no booker), for the API and feeds.
-pub fn public_json(v: &BookingView, tz: Tz) -> PublicBooking {
-    PublicBooking::new(v, tz)
-}
-
 pub fn mine(conn: &mut PgConnection, user: &User, conf: &Conference, now: DateTime<Utc>) -> Result<MinePage, AppError> {
     let tz = tz(conf);
     let bookings = repo::of_user(conn, conf.id, user.id)?.iter().map(|v| BookingDetail::new(v, tz, now)).collect();
