@@ -47,15 +47,15 @@ pub fn page(
 
 /// A form as typed, and why it is shown again (nothing, when first shown).
 #[derive(Serialize)]
-pub struct Typed<F> {
-    pub form: F,
-    pub errors: Value,
-    pub problem: Option<String>,
-    pub suggestions: Vec<Suggestion>,
+struct Typed<F> {
+    form: F,
+    errors: Value,
+    problem: Option<String>,
+    suggestions: Vec<Suggestion>,
 }
 
 impl<F> Typed<F> {
-    pub fn new(form: F, rejected: Rejected) -> Self {
+    fn new(form: F, rejected: Rejected) -> Self {
         Typed { form, errors: rejected.errors, problem: rejected.problem, suggestions: rejected.suggestions }
     }
 }

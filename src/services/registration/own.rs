@@ -110,11 +110,24 @@ pub fn cancel_mine(
     user: &User,
     conf: &Conference,
 ) -> Result<Registration, AppError> {
+    seats_locked(conn, st, conf, |conn, settings| {
+        let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
+        cancel_locked(conn, st, conf, settings, &r, ("self", user))
+    })
+}
+
+/// Runs `f` in one transaction with the conference's seats locked (its
+/// registration settings row) and lapsed offers and holds expired first.
+fn seats_locked<T>(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    f: impl FnOnce(&mut PgConnection, &SettingsRow) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     conn.transaction(|conn| {
         let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
         expire_locked(conn, st, conf, &settings)?;
-        let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
-        cancel_locked(conn, st, conf, &settings, &r, ("self", user))
+        f(conn, &settings)
     })
 }
 
@@ -125,9 +138,7 @@ pub fn accept_offer(
     user: &User,
     conf: &Conference,
 ) -> Result<Registration, AppError> {
-    conn.transaction(|conn| {
-        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
-        expire_locked(conn, st, conf, &settings)?;
+    seats_locked(conn, st, conf, |conn, _| {
         let r = repo::accept_offer(conn, conf.id, user.id)?
             .ok_or_else(|| AppError::Conflict("There is no open offer for you: it may have expired.".into()))?;
         notify(conn, st, conf, &r, "registration_confirmed", json!({}))?;
