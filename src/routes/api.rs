@@ -119,6 +119,11 @@ where
     .await
 }
 
+/// What is wrong with a request's body, in one message ("field: what; …").
+fn in_words(p: &crate::domain::Problems) -> String {
+    p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}
+
 /// `GET /conferences`: every conference, in a few words.
 #[derive(Serialize)]
 struct ConferenceList {

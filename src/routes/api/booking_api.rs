@@ -5,7 +5,7 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::{as_bearer, in_conference_by_id};
+use super::{as_bearer, in_conference_by_id, in_words};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
@@ -125,8 +125,7 @@ pub async fn book(
             if !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)? {
                 return Ok((tz, Err(BookError::NotRegistered)));
             }
-            let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-            return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", msg)))));
+            return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", in_words(&p))))));
         };
         let request =
             service::Request { room: RoomRef::Name(b.room), span: Span::new(start, end), title, description, proposal };

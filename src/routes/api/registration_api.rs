@@ -1,7 +1,7 @@
 //! Registration over the JSON API (bearer token). The body never sets the fee:
 //! unknown fields such as `fee_minor` are ignored, the server takes the tier in force.
 
-use super::{as_bearer, in_conference, in_conference_by_id};
+use super::{as_bearer, in_conference, in_conference_by_id, in_words};
 use crate::domain::registration::RegistrationInput;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
@@ -21,11 +21,7 @@ pub async fn register(
     let draft = body.into_inner().parse();
     crate::web::page_cache::attendee_write(&req);
     let v = as_bearer(&state, &req, move |conn, st, user| {
-        let draft = draft.map_err(|p| {
-            AppError::BadRequest(
-                p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
-            )
-        })?;
+        let draft = draft.map_err(|p| AppError::BadRequest(in_words(&p)))?;
         let conf = conf_service::find_cached(conn, st, &slug)?;
         let r = service::register(conn, st, &user, &conf, &draft).map_err(|e| e.into_app())?;
         service::api_view_cached(conn, st, &conf, &r)
