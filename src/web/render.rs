@@ -1,5 +1,6 @@
 //! Rendering pages with the shared context every layout needs.
 
+use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
@@ -7,7 +8,7 @@ use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Renders `template` inside the layout. `data` must serialise as an object (a
 /// page's view struct); the layout reads `ctx` (user, csrf token, flash) and `title`.
@@ -178,11 +179,20 @@ pub fn redirect(ctx: &Ctx, to: &str, flash: Option<&str>) -> HttpResponse {
     resp.finish()
 }
 
+/// Field errors as the templates read them: each field's first message, and
+/// the list for the summary.
+#[derive(Serialize)]
+struct FieldErrors<'a> {
+    by_field: std::collections::BTreeMap<&'static str, &'a str>,
+    list: &'a [FieldError],
+}
+
 /// Field errors as a map `field -> message` for the template, plus the list for the summary.
-pub fn errors_json(errors: &[crate::domain::FieldError]) -> Value {
-    let mut map = serde_json::Map::new();
+pub fn errors_json(errors: &[FieldError]) -> Value {
+    let mut by_field = std::collections::BTreeMap::new();
     for e in errors {
-        map.entry(e.field.to_string()).or_insert_with(|| Value::String(e.message.clone()));
+        by_field.entry(e.field).or_insert(e.message.as_str());
     }
-    json!({ "by_field": map, "list": errors })
+    // Strings only: serialising them cannot fail.
+    serde_json::to_value(FieldErrors { by_field, list: errors }).unwrap_or_default()
 }
