@@ -114,7 +114,8 @@ impl FromRequest for PathId {
 
 /// The confirmed person acting in the conference the path's `{slug}` names.
 /// A page (GET) sends whoever may not act to the login page, coming back to it
-/// (an unconfirmed account to its account page); any other request is refused
+/// as asked for, query included (an unconfirmed account goes to its account
+/// page); any other request is refused
 /// (401, or 403 "confirm first"). An unknown conference is a 404.
 pub struct Acting {
     pub ctx: Ctx,
@@ -129,7 +130,9 @@ impl FromRequest for Acting {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let ctx = Ctx::from_request(req, payload);
         let slug = req.match_info().get("slug").unwrap_or_default().to_string();
-        let page = (req.method() == Method::GET).then(|| req.path().to_string());
+        let uri = req.uri();
+        let page =
+            (req.method() == Method::GET).then(|| uri.path_and_query().map_or(uri.path(), |p| p.as_str()).to_string());
         Box::pin(async move {
             let ctx = ctx.await?;
             if let Some(here) = page.filter(|_| ctx.user.is_none()) {

@@ -4,8 +4,7 @@ use crate::domain::booking::{self, BookingInput, Span};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError, RoomRef};
-use crate::web::conference_page::{self, find, Acting, PathId};
-use crate::web::context::Ctx;
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::form::{self, Refusal, Rejected, Suggestion};
 use crate::web::render;
 use actix_web::http::StatusCode;
@@ -36,30 +35,16 @@ pub(super) async fn book_page(at: &Acting, form: BookingInput, rejected: Rejecte
     conference_page::form_page(&at.ctx, "room_book", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn book_form(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    q: web::Query<BookQuery>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
+/// The booking form, prefilled from a free cell of the grid or a suggestion.
+pub(super) async fn book_form(at: Acting, q: web::Query<BookQuery>) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    if ctx.user.is_none() {
-        let next = serde_urlencoded::to_string([
-            ("room", q.room.clone().unwrap_or_default()),
-            ("start", q.start.clone().unwrap_or_default()),
-        ])
-        .unwrap_or_default();
-        return Ok(ctx.to_login(&format!("/c/{slug}/rooms/book?{next}")));
-    }
-    let conf = find(&ctx, &slug).await?;
-    let user = ctx.user()?.clone();
     let form = BookingInput {
         room: q.room.unwrap_or_default(),
         start: q.start.unwrap_or_default(),
         minutes: q.minutes.unwrap_or_default(),
         ..Default::default()
     };
-    book_page(&Acting { ctx, user, conf }, form, Rejected::none()).await
+    book_page(&at, form, Rejected::none()).await
 }
 
 /// Links to the booking form, prefilled with each suggested range or room.
