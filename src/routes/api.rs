@@ -51,7 +51,7 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
 
 /// The user behind a live bearer token whose scope covers this request's
 /// method: 401 without one (revoked, expired, unknown), 403 beyond its scope.
-fn authenticate(conn: &mut crate::services::PgConnection, token: &str, method: &str) -> Result<User, AppError> {
+fn authenticate(conn: &mut crate::services::Db, token: &str, method: &str) -> Result<User, AppError> {
     let (user, scope) = accounts::user_for_api_token(conn, token)?.ok_or(AppError::Unauthorized)?;
     crate::services::policy::require_token_scope(scope, method)?;
     Ok(user)
@@ -69,9 +69,7 @@ pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiEr
 pub async fn as_bearer<T, F>(state: &State, req: &HttpRequest, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut crate::services::PgConnection, &crate::state::AppState, User) -> Result<T, AppError>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::services::Db, &crate::state::AppState, User) -> Result<T, AppError> + Send + 'static,
 {
     let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
     let method = req.method().as_str().to_string();
@@ -88,9 +86,7 @@ where
 pub async fn in_conference<T, F>(state: &State, req: &HttpRequest, slug: String, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut crate::services::PgConnection, &AppState, &User, &Conference) -> Result<T, AppError>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::services::Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
 {
     as_bearer(state, req, move |conn, st, user| {
         let conf = crate::services::conferences::find(conn, &slug)?;
@@ -109,9 +105,7 @@ pub async fn in_conference_by_id<T, F>(
 ) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut crate::services::PgConnection, &AppState, &User, &Conference, Uuid) -> Result<T, AppError>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::services::Db, &AppState, &User, &Conference, Uuid) -> Result<T, AppError> + Send + 'static,
 {
     in_conference(state, req, slug, move |conn, st, user, conf| {
         f(conn, st, user, conf, crate::web::conference_page::path_id(&id)?)

@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::services::accounts::User;
 use crate::services::conferences::{self, Conference};
-use crate::services::PgConnection;
+use crate::services::Db;
 use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::form::{Rejected, Suggestion};
@@ -151,7 +151,7 @@ impl Acting {
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
     {
         let (user, conf) = (self.user.clone(), self.conf.clone());
         self.ctx.state.db(move |conn, st| f(conn, st, &user, &conf)).await

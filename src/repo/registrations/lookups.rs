@@ -70,8 +70,11 @@ pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -
     .get_result(conn)
 }
 
-pub fn conference_by_id(conn: &mut PgConnection, id: i64) -> QueryResult<crate::repo::conferences::Conference> {
-    conferences::table.find(id).select(crate::repo::conferences::Conference::as_select()).first(conn)
+pub fn conference_by_id(
+    conn: &mut PgConnection,
+    id: i64,
+) -> QueryResult<crate::services::repo::conferences::Conference> {
+    conferences::table.find(id).select(crate::services::repo::conferences::Conference::as_select()).first(conn)
 }
 
 /// Confirmed and offered seats, for display only (seat decisions are made in the guarded statements above).

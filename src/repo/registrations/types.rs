@@ -30,13 +30,6 @@ pub fn ticket_type(conn: &mut PgConnection, conference_id: i64, public_id: Uuid)
         .optional()
 }
 
-pub fn ticket_type_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<TicketType>> {
-    // A conference has a handful of ticket types: comparing here keeps the
-    // query a cached prepared statement.
-    let wanted = name.to_lowercase();
-    Ok(ticket_types(conn, conference_id)?.into_iter().find(|t| t.name.to_lowercase() == wanted))
-}
-
 pub fn insert_ticket_type(
     conn: &mut PgConnection,
     conference_id: i64,

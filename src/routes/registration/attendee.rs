@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::services::accounts::User;
-use crate::services::PgConnection;
+use crate::services::Db;
 use crate::state::AppState;
 
 pub(super) async fn register_page(
@@ -114,7 +114,7 @@ struct RegistrationMine {
 async fn registration_page(
     at: Acting,
     receipt_only: bool,
-    find: impl FnOnce(&mut PgConnection, &AppState, &User, &Conference) -> Result<Option<service::RegistrationPage>, AppError>
+    find: impl FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<Option<service::RegistrationPage>, AppError>
         + Send
         + 'static,
 ) -> Result<HttpResponse, AppError> {
@@ -144,7 +144,7 @@ pub(super) async fn accept_offer(at: Acting) -> Result<HttpResponse, AppError> {
 /// A one-button action on the person's own registration, then back to it with `flash`.
 async fn on_own_registration<T: Send + 'static>(
     at: Acting,
-    action: fn(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError>,
+    action: fn(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError>,
     flash: &'static str,
 ) -> Result<HttpResponse, AppError> {
     at.db(action).await?;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::fees::TierDraft;
 use crate::services::accounts::User;
-use crate::services::PgConnection;
+use crate::services::Db;
 
 /// Which form on the set-up page is shown again, and what was typed in it.
 pub(super) enum Typed {
@@ -128,7 +128,7 @@ pub(super) async fn add_ticket_type(at: Acting, form: web::Form<TicketTypeForm>)
 
 /// What saves a fee tier's form: adding one under the ticket type `id`, or
 /// changing the tier `id`.
-type SaveTier = fn(&mut PgConnection, &User, &Conference, Uuid, &TierDraft) -> Result<(), FormError>;
+type SaveTier = fn(&mut Db, &User, &Conference, Uuid, &TierDraft) -> Result<(), FormError>;
 
 /// A fee tier's form: parsed in the conference's zone and currency, saved by
 /// `save` for `id`, shown again by `again`, and back to the set-up page with `flash`.

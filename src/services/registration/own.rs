@@ -6,17 +6,18 @@ use super::waitlist::{expire_locked, fill_seats_locked, refresh};
 use super::zone;
 use crate::domain::registration::{CONFIRMED, OFFERED, WAITLISTED};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, Registration, SettingsRow};
-use crate::repo::users::User;
-use crate::services::conferences::is_organiser;
+use crate::services::conferences::organises;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, Registration, SettingsRow};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
+pub fn view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == WAITLISTED {
         // In order of joining the waitlist, as offers are made.
@@ -31,7 +32,7 @@ pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Res
 
 /// The person's registration for the conference (active, else the latest), after lazily ending run-out offers.
 pub fn mine(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -43,7 +44,7 @@ pub fn mine(
 /// One registration by its public id: its owner and the conference's organisers
 /// see it; for anyone else it does not exist (404, not 403).
 pub fn by_id(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -51,7 +52,7 @@ pub fn by_id(
 ) -> Result<Registration, AppError> {
     refresh(conn, st, conf)?;
     let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if r.user_id == user.id || is_organiser(conn, conf, user)? {
+    if r.user_id == user.id || organises(conn, conf, user)? {
         Ok(r)
     } else {
         Err(AppError::NotFound)
@@ -60,24 +61,24 @@ pub fn by_id(
 
 /// The person's latest registration, as "your registration" shows it.
 pub fn my_page(
-    conn: &mut PgConnection,
+    db: &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
 ) -> Result<Option<RegistrationPage>, AppError> {
-    mine(conn, st, user, conf)?.map(|r| view(conn, conf, &r)).transpose()
+    mine(db, st, user, conf)?.map(|r| view(db, conf, &r)).transpose()
 }
 
 /// A registration by id, as its receipt shows it (its owner or an organiser).
 pub fn receipt(
-    conn: &mut PgConnection,
+    db: &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
     id: Uuid,
 ) -> Result<Option<RegistrationPage>, AppError> {
-    let r = by_id(conn, st, user, conf, id)?;
-    view(conn, conf, &r).map(Some)
+    let r = by_id(db, st, user, conf, id)?;
+    view(db, conf, &r).map(Some)
 }
 
 /// Ends a registration and, in the same transaction, the person's room
@@ -104,12 +105,7 @@ pub(super) fn cancel_locked(
 }
 
 /// The person cancels their own active registration (or declines an offer).
-pub fn cancel_mine(
-    conn: &mut PgConnection,
-    st: &AppState,
-    user: &User,
-    conf: &Conference,
-) -> Result<Registration, AppError> {
+pub fn cancel_mine(Db(conn): &mut Db, st: &AppState, user: &User, conf: &Conference) -> Result<Registration, AppError> {
     seats_locked(conn, st, conf, |conn, settings| {
         let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
         cancel_locked(conn, st, conf, settings, &r, ("self", user))
@@ -133,7 +129,7 @@ fn seats_locked<T>(
 
 /// Takes a live offer: confirmed at the fee fixed when the person joined the waitlist.
 pub fn accept_offer(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
