@@ -32,6 +32,8 @@ pub struct Config {
     pub page_cache_ttl: Duration,
     /// Peers whose `X-Forwarded-For` is believed (our reverse proxies).
     pub trusted_proxies: Vec<crate::domain::net::Cidr>,
+    /// Lets a scraper off this machine read /metrics (`Authorization: Bearer ...`).
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -90,6 +92,10 @@ impl Config {
             )
             .map_err(|e| format!("PLUMBLINE_TRUSTED_PROXIES: {e}"))?,
             mail_backoff_base: millis("PLUMBLINE_MAIL_BACKOFF_MS", 10_000, 3_600_000)?,
+            metrics_token: match var("PLUMBLINE_METRICS_TOKEN") {
+                Some(t) if t.len() < 24 => return Err("PLUMBLINE_METRICS_TOKEN must be at least 24 characters".into()),
+                t => t,
+            },
         })
     }
 }

@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod conferences;
 pub mod limits;
+pub mod metrics;
 pub mod microconferences;
 pub mod outbox;
 pub mod proposals;

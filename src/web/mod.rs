@@ -5,6 +5,7 @@ pub mod conference_page;
 pub mod context;
 pub mod csrf;
 pub mod form;
+pub mod metrics;
 pub mod page_cache;
 pub mod pager;
 pub mod render;

@@ -237,3 +237,50 @@ fn check_passes_against_the_real_database_and_mail_server_and_names_what_fails()
     assert!(report.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")), "{report}");
     assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{report}");
 }
+
+#[test]
+fn metrics_appear_after_traffic_for_the_operator_and_nobody_else() {
+    const TOKEN: &str = "a-metrics-token-for-the-scraper-0001";
+    let app = TestApp::start_with(|c| c.metrics_token = Some(TOKEN.into()));
+    let http = app.client();
+    assert_eq!(http.get("/").status, 200);
+    assert_eq!(http.get("/c/no-such-conference").status, 404);
+    app.user("ada@example.org", "Ada", false);
+    assert_eq!(http.post_form("/password/forgot", &[("email", "ada@example.org")]).status, 200);
+
+    let scrape = http.get("/metrics");
+    assert_eq!(scrape.status, 200);
+    let text = scrape.body;
+    for line in [
+        r#"plumbline_http_requests_total{method="GET",route="/",status="200"} 1"#,
+        r#"plumbline_http_requests_total{method="GET",route="/c/{slug}",status="404"} 1"#,
+        r#"plumbline_http_request_duration_seconds_count{route="/"} 1"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line {line:?} in\n{text}");
+    }
+    for name in [
+        "plumbline_db_pool_in_use",
+        "plumbline_outbox_pending",
+        "plumbline_outbox_oldest_pending_seconds",
+        "plumbline_outbox_failed",
+        "plumbline_registrations",
+        "plumbline_room_bookings",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{name} "))), "no {name} in\n{text}");
+    }
+    // The conference's slug and the reset link's token never appear.
+    assert!(!text.contains("no-such-conference"));
+
+    // Through a proxy (even one on this machine) only the token admits.
+    let via_proxy = |token: Option<&str>| {
+        let mut req =
+            reqwest::blocking::Client::new().get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.9");
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().unwrap().status().as_u16()
+    };
+    assert_eq!(via_proxy(None), 403);
+    assert_eq!(via_proxy(Some("a-wrong-token-of-the-right-length!!")), 403);
+    assert_eq!(via_proxy(Some(TOKEN)), 200);
+}
