@@ -1,14 +1,12 @@
 //! Site administration: the mail outbox (failed mail, with resend).
 
 use crate::domain::mail::MailStatus;
-use crate::domain::time;
 use crate::error::AppError;
 use crate::services::{mail, policy};
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/outbox", web::get().to(outbox_page)).route("/admin/outbox/{id}/resend", web::post().to(resend));
@@ -28,23 +26,8 @@ async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpRespons
     site_admin(&ctx)?;
     let status = q.status.parse::<MailStatus>().ok();
     let user = ctx.user()?.clone();
-    let (mails, failed) = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, status)).await?;
-    let utc = chrono_tz::UTC;
-    let list: Vec<_> = mails
-        .iter()
-        .map(|m| {
-            json!({
-                "id": m.id, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
-                "error": m.last_error, "created": time::display(m.created_at, utc), "failed": m.status == MailStatus::Failed,
-            })
-        })
-        .collect();
-    render::ok(
-        &ctx,
-        "admin_outbox",
-        "Mail outbox",
-        json!({ "mails": list, "failed": failed, "status": status.map(MailStatus::as_str).unwrap_or_default() }),
-    )
+    let page = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, status)).await?;
+    render::ok(&ctx, "admin_outbox", "Mail outbox", page)
 }
 
 async fn resend(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, AppError> {

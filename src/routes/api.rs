@@ -1,12 +1,20 @@
 //! The JSON API under /api/v1. It authenticates with `Authorization: Bearer <token>`
 //! and answers errors as JSON.
 
+//!
+//! The API's bytes must not change: without serde_json's `preserve_order` a
+//! `json!` object came out with its keys sorted, so the types here declare
+//! their fields in alphabetical order.
+
 use crate::error::{ApiError, AppError};
 use crate::services::accounts;
 use crate::services::accounts::User;
-use crate::state::State;
+use crate::services::conferences::Conference;
+use crate::state::{AppState, State};
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
-use serde_json::json;
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
 
 mod booking_api;
 mod registration_api;
@@ -73,35 +81,113 @@ where
         .await?)
 }
 
+/// Runs `f` as the bearer token's user (401 without one) in the conference
+/// `slug` names (404 when there is none), in one trip to the database.
+pub async fn in_conference<T, F>(state: &State, req: &HttpRequest, slug: String, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::services::Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+{
+    as_bearer(state, req, move |conn, st, user| {
+        let conf = crate::services::conferences::find(conn, &slug)?;
+        f(conn, st, &user, &conf)
+    })
+    .await
+}
+
+/// `in_conference` for a path `/conferences/{slug}/…/{id}`: `f` is given the
+/// id (404 when it is not one, after the token is checked).
+pub async fn in_conference_by_id<T, F>(
+    state: &State,
+    req: &HttpRequest,
+    (slug, id): (String, String),
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::services::Db, &AppState, &User, &Conference, Uuid) -> Result<T, AppError> + Send + 'static,
+{
+    in_conference(state, req, slug, move |conn, st, user, conf| {
+        f(conn, st, user, conf, crate::web::conference_page::path_id(&id)?)
+    })
+    .await
+}
+
+/// What is wrong with a request's body, in one message ("field: what; …").
+fn in_words(p: &crate::domain::Problems) -> String {
+    p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}
+
+/// `GET /conferences`: every conference, in a few words.
+#[derive(Serialize)]
+struct ConferenceList {
+    conferences: Vec<ConferenceListed>,
+}
+
+#[derive(Serialize)]
+struct ConferenceListed {
+    ends_on: NaiveDate,
+    name: String,
+    slug: String,
+    starts_on: NaiveDate,
+    time_zone: chrono_tz::Tz,
+    venue: String,
+}
+
+impl From<Conference> for ConferenceListed {
+    fn from(c: Conference) -> Self {
+        ConferenceListed {
+            ends_on: c.ends_on,
+            name: c.name,
+            slug: c.slug,
+            starts_on: c.starts_on,
+            time_zone: c.time_zone,
+            venue: c.venue,
+        }
+    }
+}
+
 async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
     let confs = state.db(|conn, _| crate::services::conferences::list(conn)).await?;
-    let list: Vec<_> = confs
-        .iter()
-        .map(|c| json!({ "slug": c.slug, "name": c.name, "time_zone": c.time_zone, "starts_on": c.starts_on, "ends_on": c.ends_on, "venue": c.venue }))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({ "conferences": list })))
+    let conferences = confs.into_iter().map(ConferenceListed::from).collect();
+    Ok(HttpResponse::Ok().json(ConferenceList { conferences }))
+}
+
+/// `GET /me`: the bearer token's holder.
+#[derive(Serialize)]
+struct Me {
+    affiliation: String,
+    email: String,
+    name: String,
+    site_admin: bool,
 }
 
 async fn me(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let u = bearer_user(&state, &req).await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({ "email": u.email, "name": u.name, "affiliation": u.affiliation, "site_admin": u.is_site_admin })))
+    Ok(HttpResponse::Ok().json(Me {
+        affiliation: u.affiliation,
+        email: u.email,
+        name: u.name,
+        site_admin: u.is_site_admin,
+    }))
+}
+
+/// `GET /conferences/{slug}/proposals`.
+#[derive(Serialize)]
+struct ProposalList<T> {
+    proposals: Vec<T>,
 }
 
 /// Organisers see every proposal of the conference (not the MC topic calls'
 /// drafts); everyone else only the proposals they are on.
 async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let slug = slug.into_inner();
-    let list = state
-        .db(move |conn, _| {
-            let conf = crate::services::conferences::find(conn, &slug)?;
-            let tz = crate::services::cfp::tz(&conf);
-            let rows = crate::services::cfp::proposals_seen_by(conn, &user, &conf)?;
-            Ok(rows.iter().map(|r| crate::services::views::row(r, tz)).collect::<Vec<_>>())
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(json!({ "proposals": list })))
+    let proposals = in_conference(&state, &req, slug.into_inner(), |conn, _, user, conf| {
+        let tz = crate::services::cfp::tz(conf);
+        let rows = crate::services::cfp::proposals_seen_by(conn, user, conf)?;
+        Ok(rows.iter().map(|r| crate::services::views::row(r, tz)).collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ProposalList { proposals }))
 }
 
 async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -112,7 +198,8 @@ async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpR
             crate::services::programme::published_programme(conn, &conf)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "published": data["published"], "microconferences": data["microconferences"] })))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "published": data["published"], "microconferences": data["microconferences"] })))
 }
 
 #[derive(serde::Deserialize)]
@@ -130,31 +217,55 @@ async fn reviews(
     slug: web::Path<String>,
     q: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let slug = slug.into_inner();
-    let rows = state
-        .db(move |conn, _| {
-            let conf = crate::services::conferences::find(conn, &slug)?;
-            crate::services::review::readable_reviews(conn, &user, &conf)
-        })
-        .await?;
+    let rows = in_conference(&state, &req, slug.into_inner(), |conn, _, user, conf| {
+        crate::services::review::readable_reviews(conn, user, conf)
+    })
+    .await?;
     if q.format == "csv" {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(crate::services::review::reviews_csv(&rows)));
     }
-    let list: Vec<_> = rows
+    let reviews = rows
         .iter()
         .map(|r| {
-            json!({
-                "proposal": r.proposal_id, "title": r.title, "call": r.call, "state": r.state,
-                "proposer": if r.proposer.is_empty() { None } else { Some(&r.proposer) },
-                "proposer_email": if r.proposer_email.is_empty() { None } else { Some(&r.proposer_email) },
-                "reviewer": r.reviewer, "score": r.score, "comment": r.comment, "note_to_proposer": r.note_to_proposer,
-            })
+            let known = |s: &str| Some(s).filter(|s| !s.is_empty()).map(str::to_string);
+            ReviewListed {
+                call: r.call.clone(),
+                comment: r.comment.clone(),
+                note_to_proposer: r.note_to_proposer.clone(),
+                proposal: r.proposal_id,
+                proposer: known(&r.proposer),
+                proposer_email: known(&r.proposer_email),
+                reviewer: r.reviewer.clone(),
+                score: r.score,
+                state: r.state,
+                title: r.title.clone(),
+            }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "reviews": list })))
+    Ok(HttpResponse::Ok().json(ReviewList { reviews }))
+}
+
+/// `GET /conferences/{slug}/reviews`: a review as its reader may see it (no
+/// proposer where the call hides them).
+#[derive(Serialize)]
+struct ReviewList {
+    reviews: Vec<ReviewListed>,
+}
+
+#[derive(Serialize)]
+struct ReviewListed {
+    call: String,
+    comment: String,
+    note_to_proposer: String,
+    proposal: Uuid,
+    proposer: Option<String>,
+    proposer_email: Option<String>,
+    reviewer: String,
+    score: i32,
+    state: crate::domain::proposal::ProposalState,
+    title: String,
 }
 
 /// The published schedule as plain JSON for scripts (sessions with UTC and local times).

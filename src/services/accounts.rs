@@ -291,8 +291,47 @@ pub fn issue_api_token(Db(conn): &mut Db, user: &User, req: &TokenRequest) -> Re
     Ok(token)
 }
 
-pub fn api_tokens(Db(conn): &mut Db, user: &User) -> Result<Vec<ApiToken>, AppError> {
-    Ok(tokens::api_tokens_of(conn, user.id)?)
+/// An API token on its holder's account page (never the secret: only its hash is kept).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenRow {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub scope: ApiScope,
+    pub created: Option<String>,
+    pub last_used: Option<String>,
+    pub expires: Option<String>,
+    /// `live`, `expired` or `revoked`.
+    pub state: &'static str,
+    pub live: bool,
+}
+
+impl TokenRow {
+    fn new(t: &ApiToken, now: chrono::DateTime<Utc>) -> Self {
+        let utc = |t: Option<chrono::DateTime<Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+        let state = if t.revoked_at.is_some() {
+            "revoked"
+        } else if t.expires_at.is_some_and(|e| e <= now) {
+            "expired"
+        } else {
+            "live"
+        };
+        TokenRow {
+            id: t.public_id,
+            name: t.name.clone(),
+            scope: t.scope,
+            created: utc(Some(t.created_at)),
+            last_used: utc(t.last_used_at),
+            expires: utc(t.expires_at),
+            state,
+            live: state == "live",
+        }
+    }
+}
+
+/// The person's API tokens, as their account page lists them.
+pub fn api_tokens(Db(conn): &mut Db, user: &User) -> Result<Vec<TokenRow>, AppError> {
+    let now = Utc::now();
+    Ok(tokens::api_tokens_of(conn, user.id)?.iter().map(|t| TokenRow::new(t, now)).collect())
 }
 
 /// Revokes one of the person's own tokens (404 for anyone else's).

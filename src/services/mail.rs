@@ -64,15 +64,53 @@ pub fn queue(
     Ok(outbox::insert(conn, &mail.as_new_mail())?)
 }
 
+/// The site admins' outbox page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxPage {
+    pub mails: Vec<OutboxRow>,
+    /// How many mails failed in all.
+    pub failed: usize,
+    /// The status shown (empty: all).
+    pub status: String,
+}
+
+/// A mail on the outbox page (not its body).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub status: MailStatus,
+    pub attempts: i32,
+    pub error: Option<String>,
+    pub created: String,
+    pub failed: bool,
+}
+
+impl From<OutboxMail> for OutboxRow {
+    fn from(m: OutboxMail) -> Self {
+        OutboxRow {
+            id: m.id,
+            failed: m.status == MailStatus::Failed,
+            to: m.recipient,
+            subject: m.subject,
+            status: m.status,
+            attempts: m.attempts,
+            error: m.last_error,
+            created: crate::domain::time::display(m.created_at, chrono_tz::UTC),
+        }
+    }
+}
+
 /// The site admins' outbox page: the latest mail (of one status, if chosen) and
 /// how many mails failed in all.
-pub fn outbox_view(
-    Db(conn): &mut Db,
-    actor: &User,
-    status: Option<MailStatus>,
-) -> Result<(Vec<OutboxMail>, usize), AppError> {
+pub fn outbox_view(Db(conn): &mut Db, actor: &User, status: Option<MailStatus>) -> Result<OutboxPage, AppError> {
     policy::require_site_admin(Some(actor))?;
-    Ok((outbox::recent(conn, status, 200)?, outbox::recent(conn, Some(MailStatus::Failed), 1000)?.len()))
+    Ok(OutboxPage {
+        mails: outbox::recent(conn, status, 200)?.into_iter().map(OutboxRow::from).collect(),
+        failed: outbox::recent(conn, Some(MailStatus::Failed), 1000)?.len(),
+        status: status.map(MailStatus::as_str).unwrap_or_default().to_string(),
+    })
 }
 
 /// A site admin sends a failed mail again: it goes back in the queue. Mail that

@@ -2,6 +2,7 @@
 
 pub mod acting;
 pub mod chart;
+pub mod conference_page;
 pub mod context;
 pub mod csrf;
 pub mod form;

@@ -1,5 +1,6 @@
 //! Rendering pages with the shared context every layout needs.
 
+use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
@@ -7,11 +8,10 @@ use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-/// Renders `template` inside the layout. `data` (a page's view struct, or a JSON
-/// object) must serialise to an object; the layout reads `ctx` (user, csrf
-/// token, flash) and `title`.
+/// Renders `template` inside the layout. `data` must serialise as an object (a
+/// page's view struct); the layout reads `ctx` (user, csrf token, flash) and `title`.
 pub fn page(
     ctx: &Ctx,
     status: StatusCode,
@@ -30,6 +30,37 @@ pub fn page(
     Ok(resp.body(body))
 }
 
+/// What the layout reads of the request: who is logged in, the form token, the flash.
+#[derive(Serialize)]
+struct LayoutCtx<'a> {
+    user: Option<LayoutUser<'a>>,
+    csrf: &'a str,
+    flash: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LayoutUser<'a> {
+    name: &'a str,
+    email: &'a str,
+    verified: bool,
+    site_admin: bool,
+}
+
+impl<'a> LayoutCtx<'a> {
+    fn of(ctx: &'a Ctx) -> Self {
+        LayoutCtx {
+            user: ctx.account.as_ref().map(|u| LayoutUser {
+                name: &u.name,
+                email: &u.email,
+                verified: u.is_verified(),
+                site_admin: u.is_site_admin,
+            }),
+            csrf: &ctx.csrf,
+            flash: ctx.flash.as_deref(),
+        }
+    }
+}
+
 /// The HTML of `template` inside the layout.
 fn body(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<String, AppError> {
     let mut data = match serde_json::to_value(data).map_err(AppError::caused_by)? {
@@ -37,16 +68,7 @@ fn body(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<
         _ => serde_json::Map::new(),
     };
     data.insert("title".into(), Value::String(title.to_string()));
-    data.insert(
-        "ctx".into(),
-        json!({
-            "user": ctx.account.as_ref().map(|u| json!({
-                "name": u.name, "email": u.email, "verified": u.is_verified(), "site_admin": u.is_site_admin,
-            })),
-            "csrf": ctx.csrf,
-            "flash": ctx.flash,
-        }),
-    );
+    data.insert("ctx".into(), serde_json::to_value(LayoutCtx::of(ctx)).map_err(AppError::internal)?);
     Ok(ctx.state.templates.render_owned(template, Value::Object(data))?)
 }
 
@@ -157,11 +179,20 @@ pub fn redirect(ctx: &Ctx, to: &str, flash: Option<&str>) -> HttpResponse {
     resp.finish()
 }
 
+/// Field errors as the templates read them: each field's first message, and
+/// the list for the summary.
+#[derive(Serialize)]
+struct FieldErrors<'a> {
+    by_field: std::collections::BTreeMap<&'static str, &'a str>,
+    list: &'a [FieldError],
+}
+
 /// Field errors as a map `field -> message` for the template, plus the list for the summary.
-pub fn errors_json(errors: &[crate::domain::FieldError]) -> Value {
-    let mut map = serde_json::Map::new();
+pub fn errors_json(errors: &[FieldError]) -> Value {
+    let mut by_field = std::collections::BTreeMap::new();
     for e in errors {
-        map.entry(e.field.to_string()).or_insert_with(|| Value::String(e.message.clone()));
+        by_field.entry(e.field).or_insert(e.message.as_str());
     }
-    json!({ "by_field": map, "list": errors })
+    // Strings only: serialising them cannot fail.
+    serde_json::to_value(FieldErrors { by_field, list: errors }).unwrap_or_default()
 }

@@ -1,65 +1,46 @@
 //! The account page: profile, password, confirmation link, API tokens.
 
 use super::*;
+use serde::Serialize;
+use serde_json::Value;
 
-/// The account page: profile, password, confirmation state and API tokens.
+/// The account page: profile, password, confirmation state and API tokens,
+/// with the forms as typed and their errors.
+#[derive(Serialize)]
 pub(super) struct AccountPage {
+    #[serde(skip)]
     status: StatusCode,
-    profile: serde_json::Value,
-    errors: serde_json::Value,
-    password_errors: serde_json::Value,
-    token_form: serde_json::Value,
-    token_errors: serde_json::Value,
+    profile: ProfileForm,
+    errors: Value,
+    password_errors: Value,
+    token_form: TokenForm,
+    token_errors: Value,
+    /// A token just issued: shown once, on this page, never again.
     new_token: Option<String>,
+    tokens: Vec<accounts::TokenRow>,
 }
 
 impl AccountPage {
-    fn of(u: &crate::services::accounts::User) -> AccountPage {
+    fn of(u: &User) -> AccountPage {
         AccountPage {
             status: StatusCode::OK,
-            profile: json!({ "name": u.name, "affiliation": u.affiliation, "bio": u.bio }),
-            errors: json!({}),
-            password_errors: json!({}),
-            token_form: json!({ "name": "", "scope": "read", "expires_in": "90d" }),
-            token_errors: json!({}),
+            profile: ProfileForm { name: u.name.clone(), affiliation: u.affiliation.clone(), bio: u.bio.clone() },
+            errors: Rejected::none().errors,
+            password_errors: Rejected::none().errors,
+            token_form: TokenForm { name: String::new(), scope: "read".into(), expires_in: "90d".into() },
+            token_errors: Rejected::none().errors,
             new_token: None,
+            tokens: Vec::new(),
         }
     }
 }
 
-pub(super) async fn account_page(ctx: &Ctx, page: AccountPage) -> Result<HttpResponse, AppError> {
+pub(super) async fn account_page(ctx: &Ctx, mut page: AccountPage) -> Result<HttpResponse, AppError> {
     let user = ctx.account()?.clone();
-    let tokens =
-        if user.is_verified() { ctx.state.db(move |conn, _| accounts::api_tokens(conn, &user)).await? } else { vec![] };
-    let now = chrono::Utc::now();
-    let utc = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
-    let tokens: Vec<_> = tokens
-        .iter()
-        .map(|t| {
-            let state = if t.revoked_at.is_some() {
-                "revoked"
-            } else if t.expires_at.is_some_and(|e| e <= now) {
-                "expired"
-            } else {
-                "live"
-            };
-            json!({
-                "id": t.public_id, "name": t.name, "scope": t.scope, "created": utc(Some(t.created_at)),
-                "last_used": utc(t.last_used_at), "expires": utc(t.expires_at), "state": state, "live": state == "live",
-            })
-        })
-        .collect();
-    render::page(
-        ctx,
-        page.status,
-        "account",
-        "Your account",
-        json!({
-            "profile": page.profile, "errors": page.errors, "password_errors": page.password_errors,
-            "new_token": page.new_token, "tokens": tokens, "token_form": page.token_form,
-            "token_errors": page.token_errors,
-        }),
-    )
+    if user.is_verified() {
+        page.tokens = ctx.state.db(move |conn, _| accounts::api_tokens(conn, &user)).await?;
+    }
+    render::page(ctx, page.status, "account", "Your account", &page)
 }
 
 pub(super) async fn account(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -89,12 +70,12 @@ pub(super) async fn account_again(
     page.status = rejected.status;
     match typed {
         Typed::Profile(form) => {
-            page.profile = serde_json::to_value(&form).map_err(AppError::internal)?;
+            page.profile = form;
             page.errors = rejected.errors;
         }
         Typed::Password => page.password_errors = rejected.errors,
         Typed::Token(form) => {
-            page.token_form = serde_json::to_value(&form).map_err(AppError::internal)?;
+            page.token_form = form;
             page.token_errors = rejected.errors;
         }
     }

@@ -13,8 +13,7 @@ use crate::web::render;
 use crate::web::{cookie, removal, safe_next, SESSION_COOKIE};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 
 mod account;
@@ -61,10 +60,30 @@ async fn signup_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse,
     signup_page(&ctx, &form, Rejected::none())
 }
 
+/// The sign-up form as shown (never the password), and its errors.
+#[derive(Serialize)]
+struct SignupPage<'a> {
+    form: SignupShown<'a>,
+    errors: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct SignupShown<'a> {
+    name: &'a str,
+    email: &'a str,
+    next: String,
+}
+
 fn signup_page(ctx: &Ctx, form: &SignupForm, rejected: Rejected) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
-    let data = json!({ "form": { "name": form.name, "email": form.email, "next": next }, "errors": rejected.errors });
+    let data = SignupPage { form: SignupShown { name: &form.name, email: &form.email, next }, errors: rejected.errors };
     render::page(ctx, rejected.status, "signup", "Create an account", data)
+}
+
+/// After signing up: where the confirmation link went.
+#[derive(Serialize)]
+struct SignupDone {
+    email: String,
 }
 
 impl SignupForm {
@@ -105,7 +124,7 @@ async fn signup(ctx: Ctx, req: HttpRequest, form: web::Form<SignupForm>) -> Resu
         },
         too_many_mails,
         |form, rejected| std::future::ready(signup_page(&ctx, &form, rejected)),
-        |shown| std::future::ready(render::ok(&ctx, "signup_done", "Check your mail", json!({ "email": shown }))),
+        |email| std::future::ready(render::ok(&ctx, "signup_done", "Check your mail", SignupDone { email })),
     )
     .await
 }
@@ -124,8 +143,30 @@ struct NextQuery {
 }
 
 async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
-    let next = safe_next(q.next.as_deref());
-    render::ok(&ctx, "login", "Log in", json!({ "form": { "email": "", "next": next }, "error": null }))
+    login_page(&ctx, StatusCode::OK, "", &safe_next(q.next.as_deref()), None)
+}
+
+/// The login form as shown (never the password), and why a login failed.
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    form: LoginShown<'a>,
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LoginShown<'a> {
+    email: &'a str,
+    next: &'a str,
+}
+
+fn login_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    email: &str,
+    next: &str,
+    error: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    render::page(ctx, status, "login", "Log in", LoginPage { form: LoginShown { email, next }, error })
 }
 
 #[derive(Deserialize)]
@@ -142,15 +183,7 @@ async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
     let client = client_key(&req, &ctx.state.config);
-    let fail = |ctx: &Ctx, status: StatusCode, msg: &str| {
-        render::page(
-            ctx,
-            status,
-            "login",
-            "Log in",
-            json!({ "form": { "email": form.email, "next": next }, "error": msg }),
-        )
-    };
+    let fail = |ctx: &Ctx, status: StatusCode, msg: &str| login_page(ctx, status, &form.email, &next, Some(msg));
     if email.len() > 254 || email.contains(char::is_control) || form.password.len() > 1024 {
         return fail(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "Wrong email or password.");
     }
@@ -182,6 +215,17 @@ async fn login(ctx: Ctx, req: HttpRequest, form: web::Form<LoginForm>) -> Result
         .db(move |conn, _| accounts::login_succeeded(conn, user.id, &email, &client, previous.as_deref()))
         .await?;
     Ok(with_session(&ctx, render::redirect(&ctx, &next, Some("logged-in")), token))
+}
+
+/// A link that no longer works (used, expired, or never ours): 400 with what to do instead.
+#[derive(Serialize)]
+struct DeadLink {
+    heading: &'static str,
+    message: &'static str,
+}
+
+fn dead_link(ctx: &Ctx, heading: &'static str, message: &'static str) -> Result<HttpResponse, AppError> {
+    render::page(ctx, StatusCode::BAD_REQUEST, "message", "Link not valid", DeadLink { heading, message })
 }
 
 /// The response, carrying the browser's new session cookie.

@@ -12,8 +12,21 @@ pub(super) async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
     forgot_page(&ctx, "", Rejected::none(), false)
 }
 
+/// The "forgot your password?" form as typed, its errors, and whether a mail went out.
+#[derive(Serialize)]
+struct ForgotPage<'a> {
+    form: ForgotShown<'a>,
+    errors: serde_json::Value,
+    sent: bool,
+}
+
+#[derive(Serialize)]
+struct ForgotShown<'a> {
+    email: &'a str,
+}
+
 pub(super) fn forgot_page(ctx: &Ctx, email: &str, rejected: Rejected, sent: bool) -> Result<HttpResponse, AppError> {
-    let data = json!({ "form": { "email": email }, "errors": rejected.errors, "sent": sent });
+    let data = ForgotPage { form: ForgotShown { email }, errors: rejected.errors, sent };
     render::page(ctx, rejected.status, "forgot", "Forgot your password?", data)
 }
 
@@ -48,21 +61,22 @@ pub(super) async fn reset_form(ctx: Ctx, q: web::Query<TokenQuery>) -> Result<Ht
     reset_page(&ctx, &token, Rejected::none())
 }
 
+/// The new password form of a reset link, and its errors.
+#[derive(Serialize)]
+struct ResetPage<'a> {
+    token: &'a str,
+    errors: serde_json::Value,
+}
+
 pub(super) fn reset_page(ctx: &Ctx, token: &str, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let data = json!({ "token": token, "errors": rejected.errors });
-    render::page(ctx, rejected.status, "reset", "Choose a new password", data)
+    render::page(ctx, rejected.status, "reset", "Choose a new password", ResetPage { token, errors: rejected.errors })
 }
 
 pub(super) fn bad_reset_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
-    render::page(
+    dead_link(
         ctx,
-        StatusCode::BAD_REQUEST,
-        "message",
-        "Link not valid",
-        json!({
-            "heading": "This reset link does not work any more",
-            "message": "Reset links work once and expire after an hour. Ask for a new one on the “Forgot your password?” page.",
-        }),
+        "This reset link does not work any more",
+        "Reset links work once and expire after an hour. Ask for a new one on the “Forgot your password?” page.",
     )
 }
 

@@ -32,25 +32,26 @@ pub(super) fn verify_form(
     // Logged in as this very account here: whoever set the password is the one
     // reading the mail. Anyone else proves it with the password.
     let same_session = policy::confirms_without_password(ctx.account.as_ref(), target);
-    render::page(
-        ctx,
-        status,
-        "verify",
-        "Confirm your address",
-        json!({ "token": token, "next": next, "email": target.email, "same_session": same_session, "error": error }),
-    )
+    let data = VerifyPage { token, next, email: &target.email, same_session, error };
+    render::page(ctx, status, "verify", "Confirm your address", data)
+}
+
+/// The page a confirmation link opens: its button, and why confirming failed.
+#[derive(Serialize)]
+struct VerifyPage<'a> {
+    token: &'a str,
+    next: &'a str,
+    email: &'a str,
+    /// Logged in as this account here: no password asked.
+    same_session: bool,
+    error: Option<&'a str>,
 }
 
 pub(super) fn bad_verify_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
-    render::page(
+    dead_link(
         ctx,
-        StatusCode::BAD_REQUEST,
-        "message",
-        "Link not valid",
-        json!({
-            "heading": "This link does not work any more",
-            "message": "Confirmation links work once and expire after 48 hours. Log in and ask for a new one from your account page.",
-        }),
+        "This link does not work any more",
+        "Confirmation links work once and expire after 48 hours. Log in and ask for a new one from your account page.",
     )
 }
 

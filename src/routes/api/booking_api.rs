@@ -5,27 +5,25 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::{as_bearer, bearer_user};
+use super::{as_bearer, in_conference_by_id, in_words};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
-use crate::services::rooms::views::TakenRefusal;
+use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::state::State;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::json;
 
 pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let v = state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let rooms = crate::services::rooms::public_rooms(conn, &conf)?;
-            Ok(json!({ "time_zone": conf.time_zone, "rooms": rooms }))
+            service::public_rooms(conn, &conf)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -42,7 +40,7 @@ pub async fn room_bookings(
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, room) = path.into_inner();
-    let room = uuid::Uuid::parse_str(&room).map_err(|_| ApiError(AppError::NotFound))?;
+    let room = crate::web::conference_page::path_id(&room)?;
     let raw = q.into_inner().date;
     let v = state
         .db(move |conn, _| {
@@ -74,8 +72,8 @@ pub struct BookingBody {
     proposal: Option<String>,
 }
 
-fn refusal(status: StatusCode, reason: &str, message: String) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "error": message, "reason": reason }))
+fn refusal(status: StatusCode, reason: &'static str, error: String) -> HttpResponse {
+    HttpResponse::build(status).json(Refused { error, reason })
 }
 
 fn instant(p: &mut Problems, field: &'static str, raw: &str) -> Option<DateTime<Utc>> {
@@ -127,13 +125,12 @@ pub async fn book(
             if !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)? {
                 return Ok((tz, Err(BookError::NotRegistered)));
             }
-            let msg = p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-            return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", msg)))));
+            return Ok((tz, Err(BookError::Field(crate::domain::FieldError::new("body", in_words(&p))))));
         };
         let request =
             service::Request { room: RoomRef::Name(b.room), span: Span::new(start, end), title, description, proposal };
-        let r = service::book(conn, st, &user, &conf, &request, Utc::now())
-            .map(|v| service::booking_json(&v, tz, Utc::now()));
+        let r =
+            service::book(conn, st, &user, &conf, &request, Utc::now()).map(|v| BookingDetail::new(&v, tz, Utc::now()));
         Ok((tz, r))
     })
     .await?;
@@ -164,19 +161,13 @@ pub async fn cancel(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let (slug, id) = path.into_inner();
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
-    let v = state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let tz = service::tz(&conf);
-            let v = service::cancel(conn, &user, &conf, id)?;
-            // Read before it was cancelled: say what it is now.
-            let mut b = service::booking_json(&v, tz, Utc::now());
-            b.cancelled = true;
-            Ok(b)
-        })
-        .await?;
+    let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, _, user, conf, id| {
+        let v = service::cancel(conn, user, conf, id)?;
+        // Read before it was cancelled: say what it is now.
+        let mut b = BookingDetail::new(&v, service::tz(conf), Utc::now());
+        b.cancelled = true;
+        Ok(b)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }

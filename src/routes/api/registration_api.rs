@@ -1,7 +1,7 @@
 //! Registration over the JSON API (bearer token). The body never sets the fee:
 //! unknown fields such as `fee_minor` are ignored, the server takes the tier in force.
 
-use super::{as_bearer, bearer_user};
+use super::{as_bearer, in_conference, in_conference_by_id, in_words};
 use crate::domain::registration::RegistrationInput;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
@@ -9,8 +9,7 @@ use crate::services::registration as service;
 use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 pub async fn register(
     state: State,
@@ -22,11 +21,7 @@ pub async fn register(
     let draft = body.into_inner().parse();
     crate::web::page_cache::attendee_write(&req);
     let v = as_bearer(&state, &req, move |conn, st, user| {
-        let draft = draft.map_err(|p| {
-            AppError::BadRequest(
-                p.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
-            )
-        })?;
+        let draft = draft.map_err(|p| AppError::BadRequest(in_words(&p)))?;
         let conf = conf_service::find_cached(conn, st, &slug)?;
         let r = service::register(conn, st, &user, &conf, &draft).map_err(|e| e.into_app())?;
         service::api_view_cached(conn, st, &conf, &r)
@@ -35,41 +30,32 @@ pub async fn register(
     Ok(HttpResponse::Created().json(v))
 }
 
+/// `GET /conferences/{slug}/registrations`: every registration, for organisers.
+#[derive(Serialize)]
+struct RegistrationList {
+    registrations: Vec<service::RegistrationListed>,
+}
+
 pub async fn list(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let slug = slug.into_inner();
-    let list = state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            service::api_list(conn, st, &user, &conf)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(json!({ "registrations": list })))
+    let registrations = in_conference(&state, &req, slug.into_inner(), service::api_list).await?;
+    Ok(HttpResponse::Ok().json(RegistrationList { registrations }))
 }
 
 pub async fn mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let slug = slug.into_inner();
-    let v = state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let r = service::mine(conn, st, &user, &conf)?.ok_or(AppError::NotFound)?;
-            service::api_view(conn, &conf, &r)
-        })
-        .await?;
+    let v = in_conference(&state, &req, slug.into_inner(), |conn, st, user, conf| {
+        let r = service::mine(conn, st, user, conf)?.ok_or(AppError::NotFound)?;
+        service::api_view(conn, conf, &r)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
 pub async fn cancel_mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let slug = slug.into_inner();
-    let v = state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let r = service::cancel_mine(conn, st, &user, &conf)?;
-            service::api_view(conn, &conf, &r)
-        })
-        .await?;
+    let v = in_conference(&state, &req, slug.into_inner(), |conn, st, user, conf| {
+        let r = service::cancel_mine(conn, st, user, conf)?;
+        service::api_view(conn, conf, &r)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -78,16 +64,11 @@ pub async fn by_id(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = bearer_user(&state, &req).await?;
-    let (slug, id) = path.into_inner();
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
-    let v = state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let r = service::by_id(conn, st, &user, &conf, id)?;
-            service::api_view(conn, &conf, &r)
-        })
-        .await?;
+    let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, st, user, conf, id| {
+        let r = service::by_id(conn, st, user, conf, id)?;
+        service::api_view(conn, conf, &r)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

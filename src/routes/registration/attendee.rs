@@ -25,19 +25,20 @@ pub(super) async fn register_page(
             Ok((conf, fees, existing.is_some()))
         })
         .await?;
-    let consent = form.consent();
     let title = format!("Register · {}", conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "register",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "fees": fees, "already": existing,
-            "form": form, "consent": consent, "errors": rejected.errors, "problem": rejected.problem,
-            "needs_verification": needs_verification,
-        }),
-    )
+    let view = RegisterPage { fees, already: existing, consent: form.consent(), needs_verification };
+    conference_page::form_page(ctx, "register", &title, &conf, view, form, rejected)
+}
+
+/// The register page beside its form.
+#[derive(Serialize)]
+struct RegisterPage {
+    fees: service::FeeTable,
+    /// The person holds an active registration already.
+    already: bool,
+    /// The public listing box, as ticked.
+    consent: bool,
+    needs_verification: bool,
 }
 
 pub(super) async fn register_form(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -100,99 +101,66 @@ pub(super) async fn register(
     .await
 }
 
-pub(super) async fn registration_page(
-    ctx: &Ctx,
-    conf: Conference,
-    reg: Option<service::RegistrationPage>,
+/// "Your registration", or its receipt.
+#[derive(Serialize)]
+struct RegistrationMine {
+    registration: Option<service::RegistrationPage>,
     receipt_only: bool,
+    printed_at: String,
+}
+
+/// The person's registration (`receipt_only`: the one named by id, as a
+/// receipt), as `find` shows it to the acting user.
+async fn registration_page(
+    at: Acting,
+    receipt_only: bool,
+    find: impl FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<Option<service::RegistrationPage>, AppError>
+        + Send
+        + 'static,
 ) -> Result<HttpResponse, AppError> {
-    let title = format!("Your registration · {}", conf.name);
-    render::ok(
-        ctx,
-        "registration_mine",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "registration": reg, "receipt_only": receipt_only,
-            "printed_at": crate::domain::fees::format_local(chrono::Utc::now(), service::zone(&conf)),
-        }),
-    )
+    let registration = at.db(find).await?;
+    let printed_at = crate::domain::fees::format_local(chrono::Utc::now(), service::zone(&at.conf));
+    let title = format!("Your registration · {}", at.conf.name);
+    let view = RegistrationMine { registration, receipt_only, printed_at };
+    conference_page::page(&at.ctx, StatusCode::OK, "registration_mine", &title, &at.conf, view)
 }
 
-pub(super) async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/registration")) {
-        return Ok(r);
-    }
-    let user = ctx.user()?.clone();
-    let (conf, reg) = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let reg = match service::mine(conn, st, &user, &conf)? {
-                Some(r) => Some(service::view(conn, &conf, &r)?),
-                None => None,
-            };
-            Ok((conf, reg))
-        })
-        .await?;
-    registration_page(&ctx, conf, reg, false).await
+pub(super) async fn mine(at: Acting) -> Result<HttpResponse, AppError> {
+    registration_page(at, false, service::my_page).await
 }
 
-pub(super) async fn by_id(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/registrations/{id}")) {
-        return Ok(r);
-    }
-    let id = uuid(&id)?;
-    let user = ctx.user()?.clone();
-    let (conf, reg) = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let r = service::by_id(conn, st, &user, &conf, id)?;
-            let reg = service::view(conn, &conf, &r)?;
-            Ok((conf, reg))
-        })
-        .await?;
-    registration_page(&ctx, conf, Some(reg), true).await
+pub(super) async fn by_id(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    registration_page(at, true, move |conn, st, user, conf| service::receipt(conn, st, user, conf, id)).await
 }
 
-pub(super) async fn cancel_mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    on_own_registration(ctx, slug.into_inner(), service::cancel_mine, "registration-cancelled").await
+pub(super) async fn cancel_mine(at: Acting) -> Result<HttpResponse, AppError> {
+    on_own_registration(at, service::cancel_mine, "registration-cancelled").await
 }
 
-pub(super) async fn accept_offer(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    on_own_registration(ctx, slug.into_inner(), service::accept_offer, "registration-confirmed").await
+pub(super) async fn accept_offer(at: Acting) -> Result<HttpResponse, AppError> {
+    on_own_registration(at, service::accept_offer, "registration-confirmed").await
 }
 
 /// A one-button action on the person's own registration, then back to it with `flash`.
 async fn on_own_registration<T: Send + 'static>(
-    ctx: Ctx,
-    slug: String,
+    at: Acting,
     action: fn(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError>,
     flash: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let s = slug.clone();
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s)?;
-            action(conn, st, &user, &conf)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/registration"), Some(flash)))
+    at.db(action).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{}/registration", at.conf.slug), Some(flash)))
+}
+
+/// Who is coming: the confirmed attendees who agreed to be listed.
+#[derive(Serialize)]
+struct PublicAttendees {
+    people: Vec<service::PublicAttendee>,
 }
 
 pub(super) async fn public_attendees(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (conf, people) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let people = service::public_attendees(conn, &conf)?;
-            Ok((conf, people))
-        })
-        .await?;
+    let conf = conference_page::find(&ctx, &slug).await?;
+    let c = conf.clone();
+    let people = ctx.state.db(move |conn, _| service::public_attendees(conn, &c)).await?;
     let title = format!("Who is coming · {}", conf.name);
-    render::ok(&ctx, "attendees_public", &title, json!({ "conference": conf_json(&conf), "people": people }))
+    conference_page::page(&ctx, StatusCode::OK, "attendees_public", &title, &conf, PublicAttendees { people })
 }

@@ -40,66 +40,49 @@ impl CodesForm {
     }
 }
 
+/// The codes page beside its form: the ticket types that take codes, the codes
+/// so far, and the ones just made (shown once).
+#[derive(Serialize)]
+struct CodesPage {
+    code_types: Vec<service::CodeType>,
+    codes: Vec<service::CodeRow>,
+    new_codes: Vec<String>,
+}
+
 pub(super) async fn codes_page(
-    ctx: &Ctx,
-    slug: String,
+    at: &Acting,
     form: CodesForm,
     rejected: Rejected,
     new_codes: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (conf, setup, codes) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let setup = service::setup_view(conn, &actor, &conf)?;
-            let codes = service::codes_view(conn, &actor, &conf)?;
-            Ok((conf, setup, codes))
+    let (setup, codes) = at
+        .db(|conn, _, actor, conf| {
+            Ok((service::setup_view(conn, actor, conf)?, service::codes_view(conn, actor, conf)?))
         })
         .await?;
-    let title = format!("Comp codes · {}", conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "registration_codes",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "code_types": setup.code_types, "codes": codes,
-            "form": form, "errors": rejected.errors, "new_codes": new_codes,
-        }),
-    )
+    let title = format!("Comp codes · {}", at.conf.name);
+    let view = CodesPage { code_types: setup.code_types, codes, new_codes };
+    conference_page::form_page(&at.ctx, "registration_codes", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn codes(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/codes")) {
-        return Ok(r);
-    }
-    codes_page(&ctx, slug, CodesForm::new(), Rejected::none(), vec![]).await
+pub(super) async fn codes(at: Acting) -> Result<HttpResponse, AppError> {
+    codes_page(&at, CodesForm::new(), Rejected::none(), vec![]).await
 }
 
-pub(super) async fn generate_codes(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<CodesForm>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let slug = slug.into_inner();
-    let s = slug.clone();
+pub(super) async fn generate_codes(at: Acting, form: web::Form<CodesForm>) -> Result<HttpResponse, AppError> {
     form::handle(
         form.into_inner(),
         CodesForm::parse,
         |(ticket_type, label, count)| {
-            ctx.state.db(move |conn, _| {
-                let conf = conf_service::find(conn, &s)?;
+            at.db(move |conn, _, actor, conf| {
                 let label = Some(label.as_str()).filter(|l| !l.is_empty());
-                Ok(service::generate_codes(conn, &actor, &conf, ticket_type, label, count))
+                Ok(service::generate_codes(conn, actor, conf, ticket_type, label, count))
             })
         },
         field_refusal(StatusCode::UNPROCESSABLE_ENTITY),
-        |input, rejected| codes_page(&ctx, slug.clone(), input, rejected, vec![]),
+        |input, rejected| codes_page(&at, input, rejected, vec![]),
         // The new codes are shown once, on this page (not kept for a redirect).
-        |new_codes| codes_page(&ctx, slug.clone(), CodesForm::new(), Rejected::none(), new_codes),
+        |new_codes| codes_page(&at, CodesForm::new(), Rejected::none(), new_codes),
     )
     .await
 }

@@ -3,72 +3,47 @@
 
 use super::*;
 
-pub(super) async fn attendees(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    q: web::Query<Filter>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/attendees")) {
-        return Ok(r);
-    }
-    let actor = ctx.user()?.clone();
+pub(super) async fn attendees(at: Acting, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let f = filter.clone();
-    let (conf, list, sales) = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let list = service::attendees(conn, st, &actor, &conf, &f)?;
-            let sales = service::chart(conn, &actor, &conf)?;
-            Ok((conf, list, sales))
+    let (list, sales) = at
+        .db(move |conn, st, actor, conf| {
+            Ok((service::attendees(conn, st, actor, conf, &f)?, service::chart(conn, actor, conf)?))
         })
         .await?;
-    let day = |d: &chrono::NaiveDate| d.format("%-d %b %Y").to_string();
-    let chart_days: Vec<Value> = sales.per_day.iter().map(|(d, n)| json!({ "day": day(d), "n": n })).collect();
-    let chart_boundaries: Vec<Value> =
-        sales.boundaries.iter().map(|(d, l)| json!({ "day": day(d), "label": l })).collect();
     let data = AttendeesPage {
-        conference: conf_json(&conf),
         shown: list.rows.len(),
         filter,
+        chart_days: sales.days(),
+        chart_boundaries: sales.tier_starts(),
         chart_svg: SalesChart::from(sales).svg(),
-        chart_days,
-        chart_boundaries,
         list,
     };
-    let title = format!("Attendees · {}", conf.name);
-    render::ok(&ctx, "registration_attendees", &title, json!(data))
+    let title = format!("Attendees · {}", at.conf.name);
+    conference_page::page(&at.ctx, StatusCode::OK, "registration_attendees", &title, &at.conf, data)
 }
 
 /// The desk page: the service's attendee list, the filter as typed, and the chart.
-#[derive(serde::Serialize)]
+#[derive(Serialize)]
 pub(super) struct AttendeesPage {
     #[serde(flatten)]
     list: service::AttendeeList,
-    conference: Value,
     shown: usize,
     filter: Filter,
     chart_svg: String,
-    chart_days: Vec<Value>,
-    chart_boundaries: Vec<Value>,
+    chart_days: Vec<service::SalesDay>,
+    chart_boundaries: Vec<service::TierStart>,
 }
 
-pub(super) async fn attendees_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let slug = slug.into_inner();
-    let s = slug.clone();
-    let body = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s)?;
-            service::csv(conn, &actor, &conf)
-        })
-        .await?;
+pub(super) async fn attendees_csv(at: Acting) -> Result<HttpResponse, AppError> {
+    let body = at.db(|conn, _, actor, conf| service::csv(conn, actor, conf)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{slug}-attendees.csv\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}-attendees.csv\"", at.conf.slug),
+        ))
         .body(body))
 }
 
@@ -79,13 +54,12 @@ pub(super) struct DeskForm {
 }
 
 pub(super) async fn desk(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String, String)>,
     form: web::Form<DeskForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id, action) = path.into_inner();
-    let id = uuid(&id)?;
+    let (_, id, action) = path.into_inner();
+    let id = path_id(&id)?;
     let action = match action.as_str() {
         "paid" => {
             let reference = text::single_line("reference", &form.reference, 1, 200)
@@ -98,13 +72,6 @@ pub(super) async fn desk(
         "check-in" => DeskAction::CheckIn,
         _ => return Err(AppError::NotFound),
     };
-    let s = slug.clone();
-    let flash = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s)?;
-            service::desk(conn, st, &actor, &conf, id, action)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration/attendees"), Some(flash)))
+    let flash = at.db(move |conn, st, actor, conf| service::desk(conn, st, actor, conf, id, action)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{}/manage/registration/attendees", at.conf.slug), Some(flash)))
 }

@@ -18,13 +18,14 @@ use crate::services::conferences as conf_service;
 use crate::services::conferences::Conference;
 use crate::services::registration::{self as service, DeskAction, Filter, FormError};
 use crate::web::chart::SalesChart;
+use crate::web::conference_page::{self, path_id, Acting, PathId};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::convert::Infallible;
 use uuid::Uuid;
 
@@ -50,15 +51,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/attendees", web::get().to(attendee::public_attendees));
 }
 
-fn conf_json(c: &Conference) -> Value {
-    crate::services::views::conference(c)
-}
-
-/// A path segment that must be a UUID; anything else names nothing (404).
-fn uuid(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
-
 /// A set-up form the service refused: a field it marks is shown on the form
 /// with `status`; anything else is the error page.
 fn field_refusal(status: StatusCode) -> impl FnOnce(FormError) -> Refusal {
@@ -73,11 +65,6 @@ fn never(e: Infallible) -> Refusal {
     match e {}
 }
 
-async fn find_conf(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
-    let slug = slug.to_string();
-    ctx.state.db(move |conn, _| conf_service::find(conn, &slug)).await
-}
-
-fn setup_path(slug: &str) -> String {
-    format!("/c/{slug}/manage/registration")
+fn setup_path(conf: &Conference) -> String {
+    format!("/c/{}/manage/registration", conf.slug)
 }

@@ -1,6 +1,9 @@
 //! The organisers' registration set-up: settings, ticket types and their fee tiers.
 
 use super::*;
+use crate::domain::fees::TierDraft;
+use crate::services::accounts::User;
+use crate::services::Db;
 
 /// Which form on the set-up page is shown again, and what was typed in it.
 pub(super) enum Typed {
@@ -10,93 +13,75 @@ pub(super) enum Typed {
     Tier(Uuid, TierInput),
 }
 
-pub(super) async fn setup_page(
-    ctx: &Ctx,
-    slug: String,
-    typed: Typed,
-    rejected: Rejected,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (conf, mut data) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let data = service::setup_view(conn, &actor, &conf)?;
-            Ok((conf, data))
-        })
-        .await?;
-    let mut settings_errors = json!({});
-    let mut type_form = TicketTypeForm::default();
-    let mut type_errors = json!({});
+pub(super) async fn setup_page(at: &Acting, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let view = at.db(|conn, _, actor, conf| service::setup_view(conn, actor, conf)).await?;
+    let mut page = SetupPage {
+        view,
+        settings_errors: conference_page::no_errors(),
+        type_form: TicketTypeShown::default(),
+        type_errors: conference_page::no_errors(),
+    };
     match typed {
         Typed::Nothing => {}
         Typed::Settings(input) => {
-            data.settings_form = input;
-            settings_errors = rejected.errors;
+            page.view.settings_form = input;
+            page.settings_errors = rejected.errors;
         }
         Typed::TicketType(input) => {
-            type_form = input;
-            type_errors = rejected.errors;
+            page.type_form = TicketTypeShown::from(input);
+            page.type_errors = rejected.errors;
         }
         Typed::Tier(id, input) => {
-            for t in data.ticket_types.iter_mut().filter(|t| t.id == id) {
+            for t in page.view.ticket_types.iter_mut().filter(|t| t.id == id) {
                 t.tier_form = input.clone();
                 t.tier_errors = rejected.errors.clone();
             }
         }
     }
-    let title = format!("Registration set-up · {}", conf.name);
-    let page = SetupPage {
-        view: data,
-        conference: conf_json(&conf),
-        settings_errors,
-        type_form: json!({
-            "name": type_form.name, "description": type_form.description,
-            "requires_code": type_form.requires_code.is_some(),
-        }),
-        type_errors,
-    };
-    render::page(ctx, rejected.status, "registration_setup", &title, json!(page))
+    let title = format!("Registration set-up · {}", at.conf.name);
+    conference_page::page(&at.ctx, rejected.status, "registration_setup", &title, &at.conf, page)
 }
 
 /// The set-up page: the service's view and the forms as typed.
-#[derive(serde::Serialize)]
+#[derive(Serialize)]
 pub(super) struct SetupPage {
     #[serde(flatten)]
     view: service::SetupView,
-    conference: Value,
     settings_errors: Value,
-    type_form: Value,
+    type_form: TicketTypeShown,
     type_errors: Value,
 }
 
-pub(super) async fn setup(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration")) {
-        return Ok(r);
-    }
-    setup_page(&ctx, slug, Typed::Nothing, Rejected::none()).await
+/// The new ticket type form as shown again (the box as ticked or not).
+#[derive(Serialize, Default)]
+pub(super) struct TicketTypeShown {
+    name: String,
+    description: String,
+    requires_code: bool,
 }
 
-pub(super) async fn save_settings(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<SettingsInput>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let slug = slug.into_inner();
-    let conf = find_conf(&ctx, &slug).await?;
-    let tz = service::zone(&conf);
+impl From<TicketTypeForm> for TicketTypeShown {
+    fn from(f: TicketTypeForm) -> Self {
+        TicketTypeShown { name: f.name, description: f.description, requires_code: f.requires_code.is_some() }
+    }
+}
+
+pub(super) async fn setup(at: Acting) -> Result<HttpResponse, AppError> {
+    setup_page(&at, Typed::Nothing, Rejected::none()).await
+}
+
+pub(super) async fn save_settings(at: Acting, form: web::Form<SettingsInput>) -> Result<HttpResponse, AppError> {
+    let tz = service::zone(&at.conf);
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |settings| async {
-            let saved = ctx.state.db(move |conn, st| service::save_settings(conn, st, &actor, &conf, &settings));
+            let saved = at.db(move |conn, st, actor, conf| service::save_settings(conn, st, actor, conf, &settings));
             saved.await.map(Ok::<_, Infallible>)
         },
         never,
-        |input, rejected| setup_page(&ctx, slug.clone(), Typed::Settings(input), rejected),
-        |()| async { form::see_other(&ctx, &setup_path(&slug), "registration-settings-saved") },
+        |input, rejected| setup_page(&at, Typed::Settings(input), rejected),
+        |()| async { form::see_other(&at.ctx, &setup_path(&at.conf), "registration-settings-saved") },
     )
     .await
 }
@@ -123,118 +108,103 @@ impl TicketTypeForm {
     }
 }
 
-pub(super) async fn add_ticket_type(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<TicketTypeForm>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let slug = slug.into_inner();
+pub(super) async fn add_ticket_type(at: Acting, form: web::Form<TicketTypeForm>) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
     let requires_code = input.requires_code.is_some();
-    let s = slug.clone();
     form::handle(
         input,
         TicketTypeForm::parse,
         |(name, description)| {
-            ctx.state.db(move |conn, _| {
-                let conf = conf_service::find(conn, &s)?;
-                Ok(service::add_ticket_type(conn, &actor, &conf, &name, &description, requires_code))
+            at.db(move |conn, _, actor, conf| {
+                Ok(service::add_ticket_type(conn, actor, conf, &name, &description, requires_code))
             })
         },
         field_refusal(StatusCode::CONFLICT),
-        |input, rejected| setup_page(&ctx, slug.clone(), Typed::TicketType(input), rejected),
-        |_| async { form::see_other(&ctx, &setup_path(&slug), "ticket-type-added") },
+        |input, rejected| setup_page(&at, Typed::TicketType(input), rejected),
+        |_| async { form::see_other(&at.ctx, &setup_path(&at.conf), "ticket-type-added") },
+    )
+    .await
+}
+
+/// What saves a fee tier's form: adding one under the ticket type `id`, or
+/// changing the tier `id`.
+type SaveTier = fn(&mut Db, &User, &Conference, Uuid, &TierDraft) -> Result<(), FormError>;
+
+/// A fee tier's form: parsed in the conference's zone and currency, saved by
+/// `save` for `id`, shown again by `again`, and back to the set-up page with `flash`.
+async fn tier_form<Again, AgainFut>(
+    at: &Acting,
+    id: Uuid,
+    input: TierInput,
+    save: SaveTier,
+    again: Again,
+    flash: &str,
+) -> Result<HttpResponse, AppError>
+where
+    Again: FnOnce(TierInput, Rejected) -> AgainFut,
+    AgainFut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    let (tz, currency) = (service::zone(&at.conf), at.conf.currency.clone());
+    form::handle(
+        input,
+        |input| input.parse(tz, &currency),
+        |draft| at.db(move |conn, _, actor, conf| Ok(save(conn, actor, conf, id, &draft))),
+        field_refusal(StatusCode::CONFLICT),
+        again,
+        |()| async { form::see_other(&at.ctx, &setup_path(&at.conf), flash) },
     )
     .await
 }
 
 pub(super) async fn add_tier(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
+    at: Acting,
+    PathId(id): PathId,
     form: web::Form<TierInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    let (tz, currency) = (service::zone(&conf), conf.currency.clone());
-    form::handle(
-        form.into_inner(),
-        |input| input.parse(tz, &currency),
-        |draft| ctx.state.db(move |conn, _| Ok(service::add_tier(conn, &actor, &conf, id, &draft))),
-        field_refusal(StatusCode::CONFLICT),
-        |input, rejected| setup_page(&ctx, slug.clone(), Typed::Tier(id, input), rejected),
-        |()| async { form::see_other(&ctx, &setup_path(&slug), "tier-added") },
-    )
-    .await
+    let again = |input, rejected| setup_page(&at, Typed::Tier(id, input), rejected);
+    tier_form(&at, id, form.into_inner(), service::add_tier, again, "tier-added").await
+}
+
+/// A fee tier's edit page beside its form.
+#[derive(Serialize)]
+struct TierPage {
+    id: Uuid,
 }
 
 pub(super) async fn tier_page(
-    ctx: &Ctx,
-    slug: String,
+    at: &Acting,
     id: Uuid,
     typed: Option<TierInput>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (conf, mut data) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let data = service::tier_for_edit(conn, &actor, &conf, id)?;
-            Ok((conf, data))
-        })
-        .await?;
-    if let Some(input) = typed {
-        data.form = input;
-    }
-    let title = format!("Edit fee tier · {}", conf.name);
-    let page = json!({
-        "id": data.id, "form": data.form, "errors": rejected.errors, "conference": conf_json(&conf),
-    });
-    render::page(ctx, rejected.status, "registration_tier", &title, page)
+    let stored = at.db(move |conn, _, actor, conf| service::tier_for_edit(conn, actor, conf, id)).await?;
+    let title = format!("Edit fee tier · {}", at.conf.name);
+    let form = typed.unwrap_or(stored.form);
+    conference_page::form_page(
+        &at.ctx,
+        "registration_tier",
+        &title,
+        &at.conf,
+        TierPage { id: stored.id },
+        form,
+        rejected,
+    )
 }
 
-pub(super) async fn edit_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/registration/tiers/{id}")) {
-        return Ok(r);
-    }
-    tier_page(&ctx, slug, uuid(&id)?, None, Rejected::none()).await
+pub(super) async fn edit_tier(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    tier_page(&at, id, None, Rejected::none()).await
 }
 
 pub(super) async fn update_tier(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
+    at: Acting,
+    PathId(id): PathId,
     form: web::Form<TierInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    let (tz, currency) = (service::zone(&conf), conf.currency.clone());
-    form::handle(
-        form.into_inner(),
-        |input| input.parse(tz, &currency),
-        |draft| ctx.state.db(move |conn, _| Ok(service::update_tier(conn, &actor, &conf, id, &draft))),
-        field_refusal(StatusCode::CONFLICT),
-        |input, rejected| tier_page(&ctx, slug.clone(), id, Some(input), rejected),
-        |()| async { form::see_other(&ctx, &setup_path(&slug), "tier-saved") },
-    )
-    .await
+    let again = |input, rejected| tier_page(&at, id, Some(input), rejected);
+    tier_form(&at, id, form.into_inner(), service::update_tier, again, "tier-saved").await
 }
 
-pub(super) async fn delete_tier(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let s = slug.clone();
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s)?;
-            service::delete_tier(conn, &actor, &conf, id)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/registration"), Some("tier-deleted")))
+pub(super) async fn delete_tier(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    at.db(move |conn, _, actor, conf| service::delete_tier(conn, actor, conf, id)).await?;
+    Ok(render::redirect(&at.ctx, &setup_path(&at.conf), Some("tier-deleted")))
 }

@@ -1,18 +1,16 @@
 //! Attendees book a room, see their bookings and cancel them.
 
-use super::*;
 use crate::domain::booking::{self, BookingInput, Span};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError, RoomRef};
-use crate::web::context::Ctx;
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::form::{self, Refusal, Rejected, Suggestion};
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, Default)]
 pub(super) struct BookQuery {
@@ -21,54 +19,32 @@ pub(super) struct BookQuery {
     minutes: Option<String>,
 }
 
-/// The booking form with `form` as typed; `rejected` says why it is shown
-/// again (a taken range carries what to try instead).
-pub(super) async fn book_page(
-    ctx: &Ctx,
-    conf: Conference,
-    form: BookingInput,
-    rejected: Rejected,
-) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let c = conf.clone();
-    let options = ctx.state.db(move |conn, _| service::form_options(conn, &c, &user)).await?;
-    let title = format!("Book a room · {}", conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "room_book",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "options": options, "form": form, "errors": rejected.errors,
-            "problem": rejected.problem, "suggestions": rejected.suggestions,
-            "back_date": form.start.get(..10).unwrap_or_default(),
-        }),
-    )
+/// The booking page beside its form: what the form offers, and the day to go back to.
+#[derive(Serialize)]
+struct BookPage {
+    options: service::views::FormOptions,
+    back_date: String,
 }
 
-pub(super) async fn book_form(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    q: web::Query<BookQuery>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
+/// The booking form with `form` as typed; `rejected` says why it is shown
+/// again (a taken range carries what to try instead).
+pub(super) async fn book_page(at: &Acting, form: BookingInput, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let options = at.db(|conn, _, user, conf| service::form_options(conn, conf, user)).await?;
+    let title = format!("Book a room · {}", at.conf.name);
+    let view = BookPage { options, back_date: form.start.get(..10).unwrap_or_default().to_string() };
+    conference_page::form_page(&at.ctx, "room_book", &title, &at.conf, view, form, rejected)
+}
+
+/// The booking form, prefilled from a free cell of the grid or a suggestion.
+pub(super) async fn book_form(at: Acting, q: web::Query<BookQuery>) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    if ctx.user.is_none() {
-        let next = serde_urlencoded::to_string([
-            ("room", q.room.clone().unwrap_or_default()),
-            ("start", q.start.clone().unwrap_or_default()),
-        ])
-        .unwrap_or_default();
-        return Ok(ctx.to_login(&format!("/c/{slug}/rooms/book?{next}")));
-    }
-    let conf = find_conf(&ctx, &slug).await?;
     let form = BookingInput {
         room: q.room.unwrap_or_default(),
         start: q.start.unwrap_or_default(),
         minutes: q.minutes.unwrap_or_default(),
         ..Default::default()
     };
-    book_page(&ctx, conf, form, Rejected::none()).await
+    book_page(&at, form, Rejected::none()).await
 }
 
 /// Links to the booking form, prefilled with each suggested range or room.
@@ -95,22 +71,15 @@ pub(super) fn suggestion_links(conf: &Conference, room: &str, e: &BookError, wan
     out
 }
 
-pub(super) async fn book(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<BookingInput>,
-) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let conf = find_conf(&ctx, &slug).await?;
+pub(super) async fn book(at: Acting, form: web::Form<BookingInput>) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
-    let tz = service::tz(&conf);
+    let tz = service::tz(&at.conf);
     let room = input.room.clone();
-    let mine = format!("/c/{}/rooms/mine", conf.slug);
+    let mine = format!("/c/{}/rooms/mine", at.conf.slug);
     form::handle(
         input,
         |input| input.parse(tz),
         |draft| {
-            let c = conf.clone();
             let span = draft.span;
             let req = service::Request {
                 room: RoomRef::Id(draft.room),
@@ -120,12 +89,13 @@ pub(super) async fn book(
                 proposal: draft.proposal,
             };
             // The span goes with a refusal: the suggestions are about it.
-            ctx.state
-                .db(move |conn, st| Ok(service::book(conn, st, &user, &c, &req, Utc::now()).map_err(|e| (e, span))))
+            at.db(move |conn, st, user, conf| {
+                Ok(service::book(conn, st, user, conf, &req, Utc::now()).map_err(|e| (e, span)))
+            })
         },
-        |(e, span)| book_refusal(&conf, &room, e, &span),
-        |input, rejected| book_page(&ctx, conf.clone(), input, rejected),
-        |_| async { form::see_other(&ctx, &mine, "booking-made") },
+        |(e, span)| book_refusal(&at.conf, &room, e, &span),
+        |input, rejected| book_page(&at, input, rejected),
+        |_| async { form::see_other(&at.ctx, &mine, "booking-made") },
     )
     .await
 }
@@ -143,18 +113,12 @@ fn book_refusal(conf: &Conference, room: &str, e: BookError, want: &Span) -> Ref
     Refusal::Again(Rejected::problem(status, e.message(service::tz(conf))).suggesting(suggestions))
 }
 
-pub(super) async fn mine(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/rooms/mine")) {
-        return Ok(r);
-    }
-    let user = ctx.user()?.clone();
-    let conf = find_conf(&ctx, &slug).await?;
+pub(super) async fn mine(at: Acting) -> Result<HttpResponse, AppError> {
+    let Acting { ctx, user, conf } = at;
     let c = conf.clone();
     let view = ctx.state.db(move |conn, _| service::mine(conn, &user, &c, Utc::now())).await?;
-    let data = page_data(&conf, view)?;
     let title = format!("My room bookings · {}", conf.name);
-    render::ok(&ctx, "rooms_mine", &title, data)
+    conference_page::page(&ctx, StatusCode::OK, "rooms_mine", &title, &conf, view)
 }
 
 #[derive(Deserialize)]
@@ -164,23 +128,19 @@ pub(super) struct CancelForm {
 }
 
 pub(super) async fn cancel(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
+    at: Acting,
+    PathId(id): PathId,
     form: web::Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    let c = conf.clone();
-    let v = ctx.state.db(move |conn, _| service::cancel(conn, &user, &c, id)).await?;
+    let v = at.db(move |conn, _, user, conf| service::cancel(conn, user, conf, id)).await?;
+    let slug = &at.conf.slug;
     let to = if form.back == "manage" {
         format!(
             "/c/{slug}/manage/rooms/bookings?date={}",
-            v.span().start.with_timezone(&service::tz(&conf)).date_naive()
+            v.span().start.with_timezone(&service::tz(&at.conf)).date_naive()
         )
     } else {
         format!("/c/{slug}/rooms/mine")
     };
-    Ok(render::redirect(&ctx, &to, Some("booking-cancelled")))
+    Ok(render::redirect(&at.ctx, &to, Some("booking-cancelled")))
 }

@@ -6,14 +6,13 @@ use crate::domain::{text, Problems};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
-use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
 /// A block: the room and range (as for a move) and what the block is called.
@@ -26,36 +25,20 @@ pub(super) struct BlockForm {
 }
 
 pub(super) async fn bookings_page(
-    ctx: &Ctx,
-    conf: Conference,
+    at: &Acting,
     day: NaiveDate,
     form: BlockForm,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let c = conf.clone();
-    let view = ctx.state.db(move |conn, _| service::manage_bookings(conn, &actor, &c, day, Utc::now())).await?;
-    let mut data = page_data(&conf, view)?;
-    data["form"] = json!(form);
-    data["errors"] = rejected.errors;
-    data["problem"] = json!(rejected.problem);
-    let title = format!("Room bookings · manage {}", conf.name);
-    render::page(ctx, rejected.status, "rooms_bookings", &title, data)
+    let view = at.db(move |conn, _, actor, conf| service::manage_bookings(conn, actor, conf, day, Utc::now())).await?;
+    let title = format!("Room bookings · manage {}", at.conf.name);
+    conference_page::form_page(&at.ctx, "rooms_bookings", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn manage_bookings(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    q: web::Query<DateQuery>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/bookings")) {
-        return Ok(r);
-    }
-    let conf = find_conf(&ctx, &slug).await?;
-    let day = parse_day(&conf, q.date.as_deref())?;
+pub(super) async fn manage_bookings(at: Acting, q: web::Query<DateQuery>) -> Result<HttpResponse, AppError> {
+    let day = parse_day(&at.conf, q.date.as_deref())?;
     let form = BlockForm { title: "Reserved".into(), ..Default::default() };
-    bookings_page(&ctx, conf, day, form, Rejected::none()).await
+    bookings_page(&at, day, form, Rejected::none()).await
 }
 
 pub(super) fn parse_range(tz: chrono_tz::Tz, p: &mut Problems, start: &str, end: &str) -> Option<Span> {
@@ -129,24 +112,17 @@ fn bookings_of_day(
     form::see_other(ctx, &format!("/c/{slug}/manage/rooms/bookings?date={}", day_of(span, tz)), flash)
 }
 
-pub(super) async fn block(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<BlockForm>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let conf = find_conf(&ctx, &slug).await?;
-    let tz = service::tz(&conf);
-    let c = conf.clone();
+pub(super) async fn block(at: Acting, form: web::Form<BlockForm>) -> Result<HttpResponse, AppError> {
+    let tz = service::tz(&at.conf);
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |(room, span, title)| {
-            ctx.state.db(move |conn, _| Ok(service::block(conn, &actor, &c, room, span, &title).map(|()| span)))
+            at.db(move |conn, _, actor, conf| Ok(service::block(conn, actor, conf, room, span, &title).map(|()| span)))
         },
         range_refusal(tz),
-        |input, rejected| bookings_page(&ctx, conf.clone(), input.day(&conf), input, rejected),
-        |span| std::future::ready(bookings_of_day(&ctx, &conf.slug, span, tz, "room-blocked")),
+        |input, rejected| bookings_page(&at, input.day(&at.conf), input, rejected),
+        |span| std::future::ready(bookings_of_day(&at.ctx, &at.conf.slug, span, tz, "room-blocked")),
     )
     .await
 }
@@ -162,44 +138,23 @@ pub(super) struct MoveForm {
 }
 
 pub(super) async fn move_page(
-    ctx: &Ctx,
-    conf: Conference,
+    at: &Acting,
     id: Uuid,
     typed: Option<MoveForm>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let c = conf.clone();
-    let (v, rooms) = ctx.state.db(move |conn, _| service::booking_for_move(conn, &actor, &c, id)).await?;
-    let tz = service::tz(&conf);
-    let booking = service::booking_json(&v, tz, Utc::now());
+    let view = at.db(move |conn, _, actor, conf| service::booking_for_move(conn, actor, conf, id, Utc::now())).await?;
     let form = typed.unwrap_or_else(|| MoveForm {
-        room: v.room_public_id.to_string(),
-        start: booking.starts_local.clone(),
-        end: booking.ends_local.clone(),
+        room: view.booking.room.id.to_string(),
+        start: view.booking.starts_local.clone(),
+        end: view.booking.ends_local.clone(),
     });
-    let title = format!("Move a booking · {}", conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "room_move",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "booking": booking, "booker": v.booker_name,
-            "rooms": rooms.iter().map(service::room_json).collect::<Vec<_>>(),
-            "form": form, "errors": rejected.errors, "problem": rejected.problem,
-        }),
-    )
+    let title = format!("Move a booking · {}", at.conf.name);
+    conference_page::form_page(&at.ctx, "room_move", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn move_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/bookings/{id}/move")) {
-        return Ok(r);
-    }
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    move_page(&ctx, conf, id, None, Rejected::none()).await
+pub(super) async fn move_form(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    move_page(&at, id, None, Rejected::none()).await
 }
 
 impl MoveForm {
@@ -218,25 +173,22 @@ impl MoveForm {
 }
 
 pub(super) async fn move_booking(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
+    at: Acting,
+    PathId(id): PathId,
     form: web::Form<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    let tz = service::tz(&conf);
-    let c = conf.clone();
+    let tz = service::tz(&at.conf);
     form::handle(
         form.into_inner(),
         |input| input.parse(tz),
         |(room, span)| {
-            ctx.state.db(move |conn, _| Ok(service::move_booking(conn, &actor, &c, id, room, span).map(|()| span)))
+            at.db(move |conn, _, actor, conf| {
+                Ok(service::move_booking(conn, actor, conf, id, room, span).map(|()| span))
+            })
         },
         range_refusal(tz),
-        |input, rejected| move_page(&ctx, conf, id, Some(input), rejected),
-        |span| std::future::ready(bookings_of_day(&ctx, &slug, span, tz, "booking-moved")),
+        |input, rejected| move_page(&at, id, Some(input), rejected),
+        |span| std::future::ready(bookings_of_day(&at.ctx, &at.conf.slug, span, tz, "booking-moved")),
     )
     .await
 }

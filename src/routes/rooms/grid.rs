@@ -2,40 +2,27 @@
 
 use super::*;
 use crate::error::AppError;
-use crate::services::conferences as conf_service;
 use crate::services::rooms as service;
+use crate::web::conference_page::{self, find, path_id};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
 use crate::web::render;
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use serde_json::json;
 
 pub(super) async fn grid(
     ctx: Ctx,
     slug: web::Path<String>,
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let conf = find_conf(&ctx, &slug).await?;
+    let conf = find(&ctx, &slug).await?;
     let day = parse_day(&conf, q.date.as_deref())?;
     let viewer = ctx.user.clone();
     let c = conf.clone();
-    let (view, can_manage) = ctx
-        .state
-        .db(move |conn, _| {
-            let view = service::grid(conn, &c, day, viewer.as_ref(), Utc::now())?;
-            let can_manage = match &viewer {
-                Some(u) => conf_service::is_organiser(conn, &c, u)?,
-                None => false,
-            };
-            Ok((view, can_manage))
-        })
-        .await?;
-    let mut data = page_data(&conf, view)?;
-    data["can_manage"] = json!(can_manage);
+    let view = ctx.state.db(move |conn, _| service::grid(conn, &c, day, viewer.as_ref(), Utc::now())).await?;
     let title = format!("Rooms · {}", conf.name);
-    render::ok(&ctx, "rooms_grid", &title, data)
+    conference_page::page(&ctx, StatusCode::OK, "rooms_grid", &title, &conf, view)
 }
 
 pub(super) async fn board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -49,11 +36,11 @@ pub(super) async fn render_board(
     req: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let conf = find_conf(&ctx, &slug).await?;
+    let conf = find(&ctx, &slug).await?;
     let c = conf.clone();
     let view = ctx.state.db(move |conn, _| service::board(conn, &c, Utc::now())).await?;
-    let data = page_data(&conf, view)?;
     let title = format!("Room board · {}", conf.name);
+    let data = conference_page::with_conference(&conf, view);
     render::ok_shared(&ctx, &req, String::new(), "room_board", &title, data)
 }
 
@@ -66,7 +53,7 @@ pub(super) fn calendar(body: String, name: &str) -> HttpResponse {
 }
 
 pub(super) async fn ical_all(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = find_conf(&ctx, &slug).await?;
+    let conf = find(&ctx, &slug).await?;
     let c = conf.clone();
     let body = ctx.state.db(move |conn, st| service::ical_feed(conn, st, &c, None)).await?;
     Ok(calendar(body, &format!("{}-rooms", conf.slug)))
@@ -74,8 +61,8 @@ pub(super) async fn ical_all(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRe
 
 pub(super) async fn ical_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, room) = path.into_inner();
-    let room = uuid(&room)?;
-    let conf = find_conf(&ctx, &slug).await?;
+    let room = path_id(&room)?;
+    let conf = find(&ctx, &slug).await?;
     let c = conf.clone();
     let body = ctx.state.db(move |conn, st| service::ical_feed(conn, st, &c, Some(room))).await?;
     Ok(calendar(body, &format!("{}-room", conf.slug)))

@@ -1,16 +1,16 @@
 //! Organisers: `/c/{slug}/manage/rooms` (rooms, hours, rules) and a room's page.
 
-use super::*;
 use crate::domain::booking::{RoomInput, SettingsInput};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::rooms::{self as service, BookError};
-use crate::web::context::Ctx;
+use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::json;
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use uuid::Uuid;
@@ -22,60 +22,53 @@ pub(super) enum Typed {
     Settings(SettingsInput),
 }
 
-pub(super) async fn manage_page(
-    ctx: &Ctx,
-    conf: Conference,
-    typed: Typed,
-    rejected: Rejected,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let c = conf.clone();
-    let mut view = ctx.state.db(move |conn, _| service::manage_view(conn, &actor, &c)).await?;
-    let mut room_form = RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() };
-    let (mut room_errors, mut settings_errors) = (json!({}), json!({}));
+/// The organisers' rooms page: the service's view with the new-room form, and
+/// which of its two forms was refused.
+#[derive(Serialize)]
+struct RoomsPage {
+    #[serde(flatten)]
+    view: service::views::ManagePage,
+    room_form: RoomInput,
+    room_errors: Value,
+    settings_errors: Value,
+}
+
+pub(super) async fn manage_page(at: &Acting, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
+    let view = at.db(|conn, _, actor, conf| service::manage_view(conn, actor, conf)).await?;
+    let room_form = RoomInput { capacity: "20".into(), bookable: Some("on".into()), ..Default::default() };
+    let mut page = RoomsPage {
+        view,
+        room_form,
+        room_errors: conference_page::no_errors(),
+        settings_errors: conference_page::no_errors(),
+    };
     match typed {
         Typed::Nothing => {}
         Typed::Room(input) => {
-            room_form = input;
-            room_errors = rejected.errors;
+            page.room_form = input;
+            page.room_errors = rejected.errors;
         }
         Typed::Settings(input) => {
-            view.settings = input;
-            settings_errors = rejected.errors;
+            page.view.settings = input;
+            page.settings_errors = rejected.errors;
         }
     }
-    let mut data = page_data(&conf, view)?;
-    data["room_form"] = json!(room_form);
-    data["room_errors"] = room_errors;
-    data["settings_errors"] = settings_errors;
-    let title = format!("Rooms · manage {}", conf.name);
-    render::page(ctx, rejected.status, "rooms_manage", &title, data)
+    let title = format!("Rooms · manage {}", at.conf.name);
+    conference_page::page(&at.ctx, rejected.status, "rooms_manage", &title, &at.conf, page)
 }
 
-pub(super) async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms")) {
-        return Ok(r);
-    }
-    let conf = find_conf(&ctx, &slug).await?;
-    manage_page(&ctx, conf, Typed::Nothing, Rejected::none()).await
+pub(super) async fn manage(at: Acting) -> Result<HttpResponse, AppError> {
+    manage_page(&at, Typed::Nothing, Rejected::none()).await
 }
 
-pub(super) async fn add_room(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: web::Form<RoomInput>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let conf = find_conf(&ctx, &slug).await?;
-    let c = conf.clone();
+pub(super) async fn add_room(at: Acting, form: web::Form<RoomInput>) -> Result<HttpResponse, AppError> {
     form::handle(
         form.into_inner(),
         RoomInput::parse,
-        |draft| ctx.state.db(move |conn, _| Ok(service::add_room(conn, &actor, &c, &draft))),
+        |draft| at.db(move |conn, _, actor, conf| Ok(service::add_room(conn, actor, conf, &draft))),
         room_refusal,
-        |input, rejected| manage_page(&ctx, conf.clone(), Typed::Room(input), rejected),
-        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-added") },
+        |input, rejected| manage_page(&at, Typed::Room(input), rejected),
+        |_| async { form::see_other(&at.ctx, &rooms_path(&at.conf), "room-added") },
     )
     .await
 }
@@ -103,37 +96,36 @@ pub(super) fn into_app(e: BookError) -> AppError {
 }
 
 pub(super) async fn save_settings(
-    ctx: Ctx,
-    slug: web::Path<String>,
+    at: Acting,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let conf = find_conf(&ctx, &slug).await?;
-    let c = conf.clone();
     form::handle(
-        SettingsInput::from_form(&form, &service::conference_days(&conf)),
+        SettingsInput::from_form(&form, &service::conference_days(&at.conf)),
         SettingsInput::parse,
         |(rules, hours)| async {
-            let saved = ctx.state.db(move |conn, _| service::save_settings(conn, &actor, &c, &rules, &hours));
+            let saved = at.db(move |conn, _, actor, conf| service::save_settings(conn, actor, conf, &rules, &hours));
             saved.await.map(Ok::<_, Infallible>)
         },
         |e| match e {},
-        |input, rejected| manage_page(&ctx, conf.clone(), Typed::Settings(input), rejected),
-        |_| async { form::see_other(&ctx, &rooms_path(&conf), "room-settings-saved") },
+        |input, rejected| manage_page(&at, Typed::Settings(input), rejected),
+        |_| async { form::see_other(&at.ctx, &rooms_path(&at.conf), "room-settings-saved") },
     )
     .await
 }
 
+/// A room's edit page beside its form.
+#[derive(Serialize)]
+struct RoomPage {
+    room: service::views::RoomView,
+}
+
 pub(super) async fn room_page(
-    ctx: &Ctx,
-    conf: Conference,
+    at: &Acting,
     id: Uuid,
     typed: Option<RoomInput>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let c = conf.clone();
-    let room = ctx.state.db(move |conn, _| service::room_for_edit(conn, &actor, &c, id)).await?;
+    let room = at.db(move |conn, _, actor, conf| service::room_for_edit(conn, actor, conf, id)).await?;
     let form = typed.unwrap_or_else(|| RoomInput {
         name: room.name.clone(),
         capacity: room.capacity.to_string(),
@@ -142,55 +134,32 @@ pub(super) async fn room_page(
         bookable: room.bookable.then(|| "on".to_string()),
         position: room.position.to_string(),
     });
-    let title = format!("{} · rooms · {}", room.name, conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "room_edit",
-        &title,
-        json!({
-            "conference": conf_json(&conf), "room": service::room_json(&room), "form": form,
-            "errors": rejected.errors,
-        }),
-    )
+    let title = format!("{} · rooms · {}", room.name, at.conf.name);
+    let view = RoomPage { room: service::views::RoomView::from(&room) };
+    conference_page::form_page(&at.ctx, "room_edit", &title, &at.conf, view, form, rejected)
 }
 
-pub(super) async fn edit_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    if let Some(r) = ctx.login_first(&format!("/c/{slug}/manage/rooms/{id}")) {
-        return Ok(r);
-    }
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    room_page(&ctx, conf, id, None, Rejected::none()).await
+pub(super) async fn edit_room(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    room_page(&at, id, None, Rejected::none()).await
 }
 
 pub(super) async fn update_room(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
+    at: Acting,
+    PathId(id): PathId,
     form: web::Form<RoomInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    let c = conf.clone();
     form::handle(
         form.into_inner(),
         RoomInput::parse,
-        |draft| ctx.state.db(move |conn, _| Ok(service::update_room(conn, &actor, &c, id, &draft))),
+        |draft| at.db(move |conn, _, actor, conf| Ok(service::update_room(conn, actor, conf, id, &draft))),
         room_refusal,
-        |input, rejected| room_page(&ctx, conf.clone(), id, Some(input), rejected),
-        |()| async { form::see_other(&ctx, &format!("/c/{slug}/manage/rooms"), "room-saved") },
+        |input, rejected| room_page(&at, id, Some(input), rejected),
+        |()| async { form::see_other(&at.ctx, &rooms_path(&at.conf), "room-saved") },
     )
     .await
 }
 
-pub(super) async fn delete_room(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user()?.clone();
-    let (slug, id) = path.into_inner();
-    let id = uuid(&id)?;
-    let conf = find_conf(&ctx, &slug).await?;
-    ctx.state.db(move |conn, _| service::delete_room(conn, &actor, &conf, id)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/rooms"), Some("room-deleted")))
+pub(super) async fn delete_room(at: Acting, PathId(id): PathId) -> Result<HttpResponse, AppError> {
+    at.db(move |conn, _, actor, conf| service::delete_room(conn, actor, conf, id)).await?;
+    Ok(render::redirect(&at.ctx, &rooms_path(&at.conf), Some("room-deleted")))
 }

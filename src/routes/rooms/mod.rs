@@ -12,15 +12,11 @@ mod grid;
 mod manage;
 
 use crate::error::AppError;
-use crate::services::conferences as conf_service;
 use crate::services::conferences::Conference;
 use crate::services::rooms as service;
-use crate::web::context::Ctx;
 use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::Value;
-use uuid::Uuid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/rooms", web::get().to(grid::grid))
@@ -41,27 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/rooms/{room}", web::get().to(manage::edit_room))
         .route("/c/{slug}/manage/rooms/{room}", web::post().to(manage::update_room))
         .route("/c/{slug}/manage/rooms/{room}/delete", web::post().to(manage::delete_room));
-}
-
-fn uuid(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
-
-fn conf_json(c: &Conference) -> Value {
-    crate::services::views::conference(c)
-}
-
-/// A page's data: the service's typed view of it, with the conference; the
-/// route adds only what it alone knows (forms, errors).
-fn page_data(conf: &Conference, view: impl serde::Serialize) -> Result<Value, AppError> {
-    let mut data = serde_json::to_value(view).map_err(AppError::internal)?;
-    data["conference"] = conf_json(conf);
-    Ok(data)
-}
-
-async fn find_conf(ctx: &Ctx, slug: &str) -> Result<Conference, AppError> {
-    let slug = slug.to_string();
-    ctx.state.db(move |conn, _| conf_service::find(conn, &slug)).await
 }
 
 #[derive(Deserialize)]

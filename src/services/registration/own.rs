@@ -57,6 +57,28 @@ pub fn by_id(
     Ok(r)
 }
 
+/// The person's latest registration, as "your registration" shows it.
+pub fn my_page(
+    db: &mut Db,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Option<RegistrationPage>, AppError> {
+    mine(db, st, user, conf)?.map(|r| view(db, conf, &r)).transpose()
+}
+
+/// A registration by id, as its receipt shows it (its owner or an organiser).
+pub fn receipt(
+    db: &mut Db,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+    id: Uuid,
+) -> Result<Option<RegistrationPage>, AppError> {
+    let r = by_id(db, st, user, conf, id)?;
+    view(db, conf, &r).map(Some)
+}
+
 /// Ends a registration and, in the same transaction, the person's room
 /// bookings that have not started (booking needs a confirmed seat); `by` is
 /// who cancelled (the person or an organiser).
@@ -82,11 +104,24 @@ pub(super) fn cancel_locked(
 
 /// The person cancels their own active registration (or declines an offer).
 pub fn cancel_mine(Db(conn): &mut Db, st: &AppState, user: &User, conf: &Conference) -> Result<Registration, AppError> {
+    seats_locked(conn, st, conf, |conn, settings| {
+        let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
+        cancel_locked(conn, st, conf, settings, &r, ("self", user))
+    })
+}
+
+/// Runs `f` in one transaction with the conference's seats locked (its
+/// registration settings row) and lapsed offers and holds expired first.
+fn seats_locked<T>(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    f: impl FnOnce(&mut PgConnection, &SettingsRow) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     conn.transaction(|conn| {
         let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
         expire_locked(conn, st, conf, &settings)?;
-        let r = repo::active_for_user(conn, conf.id, user.id)?.ok_or(AppError::NotFound)?;
-        cancel_locked(conn, st, conf, &settings, &r, ("self", user))
+        f(conn, &settings)
     })
 }
 
@@ -97,9 +132,7 @@ pub fn accept_offer(
     user: &User,
     conf: &Conference,
 ) -> Result<Registration, AppError> {
-    conn.transaction(|conn| {
-        let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
-        expire_locked(conn, st, conf, &settings)?;
+    seats_locked(conn, st, conf, |conn, _| {
         let r = repo::accept_offer(conn, conf.id, user.id)?
             .ok_or_else(|| AppError::Conflict("There is no open offer for you: it may have expired.".into()))?;
         notify(conn, st, conf, &r, "registration_confirmed", json!({}))?;

@@ -21,6 +21,36 @@ pub struct Sales {
     pub today: NaiveDate,
 }
 
+/// A day in the table under the chart: how many registered.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SalesDay {
+    pub day: String,
+    pub n: i64,
+}
+
+/// A day in the table under the chart on which a tier starts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TierStart {
+    pub day: String,
+    pub label: String,
+}
+
+fn day_label(d: &NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+impl Sales {
+    /// The registrations per day, as the table under the chart shows them.
+    pub fn days(&self) -> Vec<SalesDay> {
+        self.per_day.iter().map(|(d, n)| SalesDay { day: day_label(d), n: *n }).collect()
+    }
+
+    /// The days tiers start on, as the table under the chart shows them.
+    pub fn tier_starts(&self) -> Vec<TierStart> {
+        self.boundaries.iter().map(|(d, l)| TierStart { day: day_label(d), label: l.clone() }).collect()
+    }
+}
+
 /// Registrations per day against the tier boundaries and the cap.
 pub fn chart(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Sales, AppError> {
     check_organiser(conn, conf, actor)?;

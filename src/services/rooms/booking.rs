@@ -349,17 +349,23 @@ pub fn move_booking(
     }
 }
 
+/// The organisers' move form of a booking.
 pub fn booking_for_move(
     Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     id: Uuid,
-) -> Result<(BookingView, Vec<Room>), AppError> {
+    now: DateTime<Utc>,
+) -> Result<super::views::MovePage, AppError> {
     check_organiser(conn, conf, actor)?;
     let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let v = view_of(conn, conf, &b).map_err(|e| match e {
         BookError::App(a) => a,
         _ => AppError::NotFound,
     })?;
-    Ok((v, repo::rooms_of(conn, conf.id)?))
+    Ok(super::views::MovePage {
+        booking: super::views::BookingDetail::new(&v, tz(conf), now),
+        booker: v.booker_name,
+        rooms: repo::rooms_of(conn, conf.id)?.iter().map(super::views::RoomView::from).collect(),
+    })
 }

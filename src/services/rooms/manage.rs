@@ -1,6 +1,6 @@
 //! Organisers set up the rooms and the booking settings (hours and rules).
 
-use super::views::{ManagePage, RoomView};
+use super::views::{ManagePage, RoomList, RoomView};
 use super::*;
 use crate::domain::booking::{self as rules, Hours, Rules};
 use crate::domain::FieldError;
@@ -84,12 +84,10 @@ pub fn delete_room(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid)
 
 /// A room as the pages and the API show it.
 /// Every room of the conference (bookable or not), in the board's order, as the API lists them.
-pub fn public_rooms(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<RoomView>, AppError> {
-    Ok(repo::rooms_of(conn, conf.id)?.iter().map(room_json).collect())
-}
-
-pub fn room_json(r: &Room) -> RoomView {
-    RoomView::from(r)
+/// The API's rooms of the conference.
+pub fn public_rooms(Db(conn): &mut Db, conf: &Conference) -> Result<RoomList, AppError> {
+    let rooms = repo::rooms_of(conn, conf.id)?.iter().map(RoomView::from).collect();
+    Ok(RoomList { rooms, time_zone: conf.time_zone })
 }
 
 // ---- settings (organisers) ----

@@ -41,6 +41,10 @@ pub fn grid(
         configured: settings.is_some(),
         rooms: rooms.iter().map(RoomView::from).collect(),
         rows: Vec::new(),
+        can_manage: match viewer {
+            Some(u) => crate::services::conferences::organises(conn, conf, u)?,
+            None => false,
+        },
         rules: None,
     };
     let (Some(settings), Some(w)) = (settings, hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz))) else {
@@ -106,16 +110,6 @@ pub fn grid(
 }
 
 // ---- lists ----
-
-/// A booking as its booker and the organisers read it, on the pages and in the API.
-pub fn booking_json(v: &BookingView, tz: Tz, now: DateTime<Utc>) -> BookingDetail {
-    BookingDetail::new(v, tz, now)
-}
-
-/// The public fields only (no booker), for the API and feeds.
-pub fn public_json(v: &BookingView, tz: Tz) -> PublicBooking {
-    PublicBooking::new(v, tz)
-}
 
 pub fn mine(Db(conn): &mut Db, user: &User, conf: &Conference, now: DateTime<Utc>) -> Result<MinePage, AppError> {
     let tz = tz(conf);

@@ -167,6 +167,8 @@ pub struct GridPage {
     pub configured: bool,
     pub rooms: Vec<RoomView>,
     pub rows: Vec<GridRow>,
+    /// The viewer organises the conference: the page links to managing the rooms.
+    pub can_manage: bool,
     /// Absent when booking is not set up or the day has no hours.
     #[serde(flatten)]
     pub rules: Option<GridRules>,
@@ -280,6 +282,21 @@ pub struct BookingsPage {
     pub time_zone: Tz,
 }
 
+/// The organisers' move form: the booking, who booked it, the rooms it may move to.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovePage {
+    pub booking: BookingDetail,
+    pub booker: String,
+    pub rooms: Vec<RoomView>,
+}
+
+/// The API's rooms of a conference.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoomList {
+    pub rooms: Vec<RoomView>,
+    pub time_zone: Tz,
+}
+
 /// The organisers' rooms page: the rooms and the settings form.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagePage {
@@ -310,6 +327,13 @@ pub struct LengthOption {
 pub struct ProposalOption {
     pub id: String,
     pub title: String,
+}
+
+/// The API's refusal of a booking: the message, and a stable word for scripts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    pub error: String,
+    pub reason: &'static str,
 }
 
 /// The API's 409 when a range is taken: the message, and what to try instead.
