@@ -61,12 +61,13 @@ pub fn by_public_id(
     conference_id: i64,
     public_id: uuid::Uuid,
 ) -> QueryResult<Option<Microconference>> {
-    microconferences::table
-        .filter(microconferences::conference_id.eq(conference_id))
-        .filter(microconferences::public_id.eq(public_id))
-        .select(Microconference::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(
+        conn,
+        microconferences,
+        Microconference,
+        conference_id,
+        microconferences::public_id.eq(public_id)
+    )
 }
 
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Microconference> {
@@ -103,12 +104,7 @@ pub fn add_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResul
 }
 
 pub fn is_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        microconference_leads::table
-            .filter(microconference_leads::microconference_id.eq(mc_id))
-            .filter(microconference_leads::user_id.eq(user_id)),
-    ))
-    .get_result(conn)
+    super::exists(conn, microconference_leads::table.find((mc_id, user_id)))
 }
 
 pub fn leads(conn: &mut PgConnection, mc_id: i64) -> QueryResult<Vec<User>> {

@@ -338,13 +338,11 @@ pub fn respond(conn: &mut PgConnection, id: i64, user_id: i64, accepted: bool) -
 
 /// Whether a user accepted an invitation to this proposal (and so may see and edit it).
 pub fn is_accepted_person(conn: &mut PgConnection, proposal_id: i64, user_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        proposal_people::table
-            .filter(proposal_people::proposal_id.eq(proposal_id))
-            .filter(proposal_people::user_id.eq(user_id))
-            .filter(proposal_people::status.eq("accepted")),
-    ))
-    .get_result(conn)
+    let person = proposal_people::table.filter(proposal_people::proposal_id.eq(proposal_id));
+    super::exists(
+        conn,
+        person.filter(proposal_people::user_id.eq(user_id)).filter(proposal_people::status.eq("accepted")),
+    )
 }
 
 /// The user ids of everyone on a proposal: submitter and accepted people.

@@ -78,12 +78,7 @@ pub fn item_by_public_id(
     conference_id: i64,
     public_id: uuid::Uuid,
 ) -> QueryResult<Option<Item>> {
-    schedule_items::table
-        .filter(schedule_items::conference_id.eq(conference_id))
-        .filter(schedule_items::public_id.eq(public_id))
-        .select(Item::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, schedule_items, Item, conference_id, schedule_items::public_id.eq(public_id))
 }
 
 pub struct NewItem<'a> {

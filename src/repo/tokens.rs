@@ -57,14 +57,7 @@ pub fn live_user_token(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> Q
 
 /// Whether a token is live, without using it (to show the reset form).
 pub fn user_token_live(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        user_tokens::table
-            .filter(user_tokens::token_hash.eq(hash))
-            .filter(user_tokens::purpose.eq(purpose))
-            .filter(user_tokens::used_at.is_null())
-            .filter(user_tokens::expires_at.gt(diesel::dsl::now)),
-    ))
-    .get_result(conn)
+    Ok(live_user_token(conn, hash, purpose)?.is_some())
 }
 
 /// Retires a user's other live tokens of one purpose (a new reset link replaces the old).

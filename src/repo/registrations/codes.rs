@@ -86,12 +86,7 @@ pub fn claim_code(
 }
 
 pub fn code(conn: &mut PgConnection, conference_id: i64, code: &str) -> QueryResult<Option<CompCode>> {
-    comp_codes::table
-        .filter(comp_codes::conference_id.eq(conference_id))
-        .filter(comp_codes::code.eq(code))
-        .select(CompCode::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, comp_codes, CompCode, conference_id, comp_codes::code.eq(code))
 }
 
 /// Codes of a conference with the ticket type name and who used each.
