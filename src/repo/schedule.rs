@@ -1,6 +1,6 @@
 //! Schedule items, their room occupancy, published versions and stars.
 
-use crate::db::schema::{room_bookings, rooms, schedule_items, schedule_stars, schedule_versions};
+use crate::db::schema::{room_bookings, schedule_items, schedule_stars, schedule_versions};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamptz};
@@ -47,22 +47,6 @@ pub fn named_speakers(conn: &mut PgConnection, conference_id: i64, speakers: &st
     .bind::<BigInt, _>(conference_id)
     .bind::<Text, _>(speakers)
     .load(conn)
-}
-
-#[derive(Debug, Clone, Queryable, serde::Serialize)]
-pub struct Room {
-    pub id: i64,
-    pub public_id: uuid::Uuid,
-    pub name: String,
-    pub bookable: bool,
-}
-
-pub fn rooms_of(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Room>> {
-    rooms::table
-        .filter(rooms::conference_id.eq(conference_id))
-        .order((rooms::position, rooms::name))
-        .select((rooms::id, rooms::public_id, rooms::name, rooms::bookable))
-        .load(conn)
 }
 
 pub fn items(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Item>> {
