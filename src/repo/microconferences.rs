@@ -23,6 +23,8 @@ pub struct Microconference {
     pub comp_passes: i32,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = microconferences)]
 pub struct NewMc<'a> {
     pub conference_id: i64,
     pub proposal_id: i64,
@@ -43,14 +45,7 @@ pub fn upsert_for_proposal(conn: &mut PgConnection, n: &NewMc) -> QueryResult<(M
         return Ok((existing, false));
     }
     let mc = diesel::insert_into(microconferences::table)
-        .values((
-            microconferences::conference_id.eq(n.conference_id),
-            microconferences::proposal_id.eq(n.proposal_id),
-            microconferences::title.eq(n.title),
-            microconferences::description_md.eq(n.description_md),
-            microconferences::track_id.eq(n.track_id),
-            microconferences::latest_topic_close.eq(n.latest_topic_close),
-        ))
+        .values(n)
         .returning(Microconference::as_returning())
         .get_result(conn)?;
     Ok((mc, true))

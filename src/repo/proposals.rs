@@ -28,7 +28,7 @@ pub struct Proposal {
     pub decision_released_at: Option<DateTime<Utc>>,
 }
 
-#[derive(AsChangeset)]
+#[derive(Insertable, AsChangeset)]
 #[diesel(table_name = proposals, treat_none_as_null = true)]
 pub struct ProposalContent<'a> {
     pub title: &'a str,
@@ -51,12 +51,7 @@ pub fn insert(
             proposals::conference_id.eq(conference_id),
             proposals::call_id.eq(call_id),
             proposals::submitter_id.eq(submitter_id),
-            proposals::title.eq(c.title),
-            proposals::abstract_md.eq(c.abstract_md),
-            proposals::track_id.eq(c.track_id),
-            proposals::duration_minutes.eq(c.duration_minutes),
-            proposals::key_people.eq(c.key_people),
-            proposals::expected_attendance.eq(c.expected_attendance),
+            c,
         ))
         .returning(Proposal::as_returning())
         .get_result(conn)

@@ -65,6 +65,8 @@ pub fn item_by_public_id(
     one_in_conference!(conn, schedule_items, Item, conference_id, schedule_items::public_id.eq(public_id))
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = schedule_items)]
 pub struct NewItem<'a> {
     pub kind: &'a str,
     pub proposal_id: Option<i64>,
@@ -76,15 +78,7 @@ pub struct NewItem<'a> {
 
 pub fn insert_item(conn: &mut PgConnection, conference_id: i64, n: &NewItem) -> QueryResult<Item> {
     diesel::insert_into(schedule_items::table)
-        .values((
-            schedule_items::conference_id.eq(conference_id),
-            schedule_items::kind.eq(n.kind),
-            schedule_items::proposal_id.eq(n.proposal_id),
-            schedule_items::title.eq(n.title),
-            schedule_items::abstract_md.eq(n.abstract_md),
-            schedule_items::speakers.eq(n.speakers),
-            schedule_items::track_id.eq(n.track_id),
-        ))
+        .values((schedule_items::conference_id.eq(conference_id), n))
         .on_conflict_do_nothing()
         .returning(Item::as_returning())
         .get_result(conn)

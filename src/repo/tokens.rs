@@ -87,7 +87,10 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = api_tokens)]
 pub struct NewApiToken<'a> {
+    #[diesel(column_name = token_hash)]
     pub hash: &'a [u8],
     pub user_id: i64,
     pub name: &'a str,
@@ -96,16 +99,7 @@ pub struct NewApiToken<'a> {
 }
 
 pub fn create_api_token(conn: &mut PgConnection, t: &NewApiToken) -> QueryResult<ApiToken> {
-    diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::token_hash.eq(t.hash),
-            api_tokens::user_id.eq(t.user_id),
-            api_tokens::name.eq(t.name),
-            api_tokens::scope.eq(t.scope),
-            api_tokens::expires_at.eq(t.expires_at),
-        ))
-        .returning(ApiToken::as_returning())
-        .get_result(conn)
+    diesel::insert_into(api_tokens::table).values(t).returning(ApiToken::as_returning()).get_result(conn)
 }
 
 /// A user's tokens, live ones first, newest first.
