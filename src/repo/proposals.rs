@@ -2,7 +2,9 @@
 
 use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, proposals_disclosed, tracks, users};
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel::PgConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -373,36 +375,41 @@ pub fn next_position(conn: &mut PgConnection, call_id: i64) -> QueryResult<i32> 
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// Marks every accepted or rejected, unreleased proposal of the conference's own
-/// calls (or of one topic call) released, and returns them. One UPDATE: a
-/// proposal is returned by exactly one release, however many run at once.
-/// Those in `skip` stay unreleased (left for someone else to release).
+/// The accepted or rejected, unreleased proposals of the conference's own
+/// calls (or of one topic call): what a release covers.
+fn unreleased_in(
+    conference_id: i64,
+    topic_call: Option<i64>,
+) -> Box<dyn BoxableExpression<proposals::table, Pg, SqlType = Bool>> {
+    let decided = proposals::conference_id
+        .eq(conference_id)
+        .and(proposals::state.eq_any(["accepted", "rejected"]))
+        .and(proposals::decision_released_at.is_null());
+    match topic_call {
+        Some(c) => Box::new(decided.and(proposals::call_id.eq(c))),
+        None => {
+            let own_calls = calls::table
+                .filter(calls::conference_id.eq(conference_id))
+                .filter(calls::microconference_id.is_null())
+                .select(calls::id);
+            Box::new(decided.and(proposals::call_id.eq_any(own_calls)))
+        }
+    }
+}
+
+/// Marks every proposal a release covers released, and returns them. One
+/// UPDATE: a proposal is returned by exactly one release, however many run at
+/// once. Those in `skip` stay unreleased (left for someone else to release).
 pub fn release_decisions(
     conn: &mut PgConnection,
     conference_id: i64,
     topic_call: Option<i64>,
     skip: &[i64],
 ) -> QueryResult<Vec<Proposal>> {
-    let own_calls = calls::table
-        .filter(calls::conference_id.eq(conference_id))
-        .filter(calls::microconference_id.is_null())
-        .select(calls::id);
-    let base = proposals::table
-        .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any(["accepted", "rejected"]))
-        .filter(proposals::decision_released_at.is_null())
-        .filter(proposals::id.ne_all(skip));
-    let now = Some(Utc::now());
-    match topic_call {
-        Some(c) => diesel::update(base.filter(proposals::call_id.eq(c)))
-            .set(proposals::decision_released_at.eq(now))
-            .returning(Proposal::as_returning())
-            .get_results(conn),
-        None => diesel::update(base.filter(proposals::call_id.eq_any(own_calls)))
-            .set(proposals::decision_released_at.eq(now))
-            .returning(Proposal::as_returning())
-            .get_results(conn),
-    }
+    diesel::update(proposals::table.filter(unreleased_in(conference_id, topic_call)).filter(proposals::id.ne_all(skip)))
+        .set(proposals::decision_released_at.eq(Some(Utc::now())))
+        .returning(Proposal::as_returning())
+        .get_results(conn)
 }
 
 /// How many of `among` are decided and unreleased in the same calls as
@@ -413,18 +420,10 @@ pub fn unreleased_decisions(
     topic_call: Option<i64>,
     among: &[i64],
 ) -> QueryResult<usize> {
-    let own_calls = calls::table
-        .filter(calls::conference_id.eq(conference_id))
-        .filter(calls::microconference_id.is_null())
-        .select(calls::id);
-    let base = proposals::table
-        .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any(["accepted", "rejected"]))
-        .filter(proposals::decision_released_at.is_null())
-        .filter(proposals::id.eq_any(among));
-    let n: i64 = match topic_call {
-        Some(c) => base.filter(proposals::call_id.eq(c)).count().get_result(conn)?,
-        None => base.filter(proposals::call_id.eq_any(own_calls)).count().get_result(conn)?,
-    };
+    let n: i64 = proposals::table
+        .filter(unreleased_in(conference_id, topic_call))
+        .filter(proposals::id.eq_any(among))
+        .count()
+        .get_result(conn)?;
     Ok(n as usize)
 }

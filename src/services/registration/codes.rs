@@ -38,7 +38,7 @@ pub fn generate_codes(
             )));
         }
         let codes: Vec<String> = (0..count).map(|_| new_code()).collect();
-        repo::insert_codes(conn, conf.id, t.id, label, &codes)?;
+        repo::insert_codes(conn, conf.id, t.id, label, None, &codes)?;
         Ok(codes)
     })
 }
@@ -69,7 +69,7 @@ pub fn comp_codes_for_microconference(
         )?,
     };
     let codes: Vec<String> = (0..missing).map(|_| new_code()).collect();
-    Ok(repo::insert_mc_codes(conn, conf.id, comp.id, mc_id, &format!("{title} MC speakers"), &codes)?)
+    Ok(repo::insert_codes(conn, conf.id, comp.id, Some(&format!("{title} MC speakers")), Some(mc_id), &codes)?)
 }
 
 /// The conference's comp codes, who used them and when.
