@@ -154,6 +154,14 @@ macro_rules! row_of {
     };
 }
 
+/// Where a listing reads from: the proposals (or the disclosed view) joined to
+/// what `row_of!` names.
+macro_rules! listing_of {
+    ($p:ident) => {
+        $p::table.inner_join(calls::table).inner_join(users::table).left_join(tracks::table)
+    };
+}
+
 #[derive(Default)]
 pub struct Filter {
     pub call_id: Option<i64>,
@@ -164,12 +172,7 @@ pub struct Filter {
 }
 
 pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
-        .filter(proposals::conference_id.eq(conference_id))
-        .into_boxed();
+    let mut q = listing_of!(proposals).filter(proposals::conference_id.eq(conference_id)).into_boxed();
     if let Some(c) = f.call_id {
         q = q.filter(proposals::call_id.eq(c));
     }
@@ -194,10 +197,7 @@ pub fn of_person(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(Prop
         .filter(proposal_people::user_id.eq(user_id))
         .filter(proposal_people::status.eq("accepted"))
         .select(proposal_people::proposal_id);
-    proposals_disclosed::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
+    listing_of!(proposals_disclosed)
         .filter(proposals_disclosed::submitter_id.eq(user_id).or(proposals_disclosed::id.eq_any(invited)))
         .order(proposals_disclosed::created_at.desc())
         .select((row_of!(proposals_disclosed), proposals_disclosed::conference_id))
@@ -212,10 +212,7 @@ pub fn announced(
     conference_id: i64,
     topic_call: Option<i64>,
 ) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals_disclosed::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
+    let mut q = listing_of!(proposals_disclosed)
         .filter(proposals_disclosed::conference_id.eq(conference_id))
         .filter(proposals_disclosed::state.eq("accepted"))
         .into_boxed();
@@ -229,12 +226,7 @@ pub fn announced(
 }
 
 pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<&str>) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
-        .filter(proposals::call_id.eq(call_id))
-        .into_boxed();
+    let mut q = listing_of!(proposals).filter(proposals::call_id.eq(call_id)).into_boxed();
     if let Some(s) = state {
         q = q.filter(proposals::state.eq(s.to_string()));
     }
