@@ -16,10 +16,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /usr/local/bin/plumbline /usr/local/bin/plumbline
+# Templates, static assets and migrations are compiled into the binary.
+RUN useradd --system --home-dir /app --create-home plumbline
 WORKDIR /app
-COPY templates/ /app/templates/
-COPY static/ /app/static/
-COPY migrations/ /app/migrations/
+USER plumbline
 ENV PLUMBLINE_BIND=0.0.0.0:8080
 EXPOSE 8080
 # A real install: no demo data. Create the first site admin with

@@ -2,8 +2,9 @@
 
 use crate::config::Config;
 use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword};
-use crate::seed::{bench as bench_data, demo};
 use crate::services::accounts;
+use crate::services::seed::{bench as bench_data, demo};
+use crate::services::Db;
 use crate::{db, security};
 use clap::{Parser, Subcommand};
 use std::io::Read;
@@ -108,11 +109,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Demo { scale } => {
             let pool = db::prepare(&config.database_url, 2).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            demo::load(&mut conn).map_err(|e| e.for_operator())?;
+            let db = &mut Db::new(&mut conn);
+            demo::load(db).map_err(|e| e.for_operator())?;
             print_demo_accounts();
             if let Some(scale) = scale {
                 let started = std::time::Instant::now();
-                let loaded = bench_data::load(&mut conn, scale).map_err(|e| format!("{e:?}"))?;
+                let loaded = bench_data::load(db, scale).map_err(|e| format!("{e:?}"))?;
                 let s = &loaded.sizes;
                 println!(
                     "benchmark conference /c/{} at scale {} in {:.1} s: {} microconferences with {} topics, {} talks, \
@@ -144,7 +146,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let hash = security::hash_password(password.expose())?;
             let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let user = crate::repo::users::upsert(&mut conn, email.as_str(), &name, &hash, site_admin)
+            let user = accounts::add_confirmed(&mut Db::new(&mut conn), &email, &name, &hash, site_admin)
                 .map_err(|e| e.to_string())?;
             println!("user {} <{}>{}", user.name, user.email, if user.is_site_admin { " (site admin)" } else { "" });
             Ok(())
@@ -161,10 +163,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
             };
             let pool = db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let user = crate::repo::users::find_by_email(&mut conn, email.as_str())
+            let db = &mut Db::new(&mut conn);
+            let user = accounts::by_email(db, &email)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no user with email {email}"))?;
-            let token = accounts::issue_api_token(&mut conn, &user, &request).map_err(|e| e.to_string())?;
+            let token = accounts::issue_api_token(db, &user, &request).map_err(|e| e.to_string())?;
             println!("{token}");
             Ok(())
         }
@@ -222,8 +225,7 @@ fn serve(config: Config, with_demo: bool) -> Result<(), String> {
     let base_url = config.base_url.clone();
     let state = crate::build_state(config)?;
     if with_demo {
-        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        demo::load(&mut conn).map_err(|e| e.for_operator())?;
+        state.db_now(|db| Ok(demo::load(db))).map_err(|e| e.to_string())?.map_err(|e| e.for_operator())?;
         print_demo_accounts();
     }
     let listener = std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;

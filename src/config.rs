@@ -14,7 +14,8 @@ pub struct Config {
     pub mail_dir: PathBuf,
     pub mail_from: String,
     pub secret_key: Vec<u8>,
-    pub templates_dir: PathBuf,
+    /// None: the templates compiled into the binary.
+    pub templates_dir: Option<PathBuf>,
     /// Reload templates from disk on every render (development).
     pub dev_templates: bool,
     pub pool_size: u32,
@@ -48,6 +49,7 @@ impl Config {
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
         let var = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
         let millis = |k: &str, default: u64, max: u64| number(k, var(k), default, 1, max).map(Duration::from_millis);
+        let dev = var("PLUMBLINE_DEV").is_some_and(|v| v != "0");
         let bind = var("PLUMBLINE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let base_url = var("PLUMBLINE_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
@@ -68,8 +70,8 @@ impl Config {
             mail_dir: var("PLUMBLINE_MAIL_DIR").unwrap_or_else(|| "var/mail".into()).into(),
             mail_from: var("PLUMBLINE_MAIL_FROM").unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
             secret_key,
-            templates_dir: var("PLUMBLINE_TEMPLATES").unwrap_or_else(|| "templates".into()).into(),
-            dev_templates: var("PLUMBLINE_DEV").is_some_and(|v| v != "0"),
+            templates_dir: templates_dir(var("PLUMBLINE_TEMPLATES"), dev),
+            dev_templates: dev,
             pool_size: number("PLUMBLINE_POOL_SIZE", var("PLUMBLINE_POOL_SIZE"), default_pool_size(), 1, 1000)?,
             worker_interval: millis("PLUMBLINE_WORKER_INTERVAL_MS", 2000, 3_600_000)?,
             mail_max_attempts: number("PLUMBLINE_MAIL_MAX_ATTEMPTS", var("PLUMBLINE_MAIL_MAX_ATTEMPTS"), 8, 1, 100)?,
@@ -133,6 +135,13 @@ pub fn load_or_create_key(path: PathBuf) -> Result<Vec<u8>, String> {
 fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
     (2 * cores + 1).clamp(4, 32)
+}
+
+/// Templates come from a folder only when asked: `PLUMBLINE_TEMPLATES`, or
+/// `templates/` in development (`PLUMBLINE_DEV`), so edits show on the next
+/// request. Otherwise the binary's own copy is used, from any directory.
+fn templates_dir(set: Option<String>, dev: bool) -> Option<PathBuf> {
+    set.map(PathBuf::from).or_else(|| dev.then(|| PathBuf::from("templates")))
 }
 
 #[cfg(test)]

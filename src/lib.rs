@@ -8,15 +8,22 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
-pub mod repo;
 pub mod routes;
 pub mod security;
-pub mod seed;
 pub mod services;
 pub mod state;
 pub mod templates;
 pub mod web;
 pub mod worker;
+
+/// Set-up for the integration tests only (feature `test-support`, switched on by
+/// the crate's dev-dependency on itself): the repo layer and the data loaders,
+/// which the production build keeps private to `services`.
+#[cfg(feature = "test-support")]
+pub mod testing {
+    pub use crate::services::repo;
+    pub use crate::services::seed;
+}
 
 use crate::config::Config;
 use crate::error::{ApiError, AppError};
@@ -30,16 +37,9 @@ use std::time::{Duration, Instant};
 
 /// Loads templates and opens the pool (creating and migrating the database).
 pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
-    let page_cache_ttl = config.page_cache_ttl;
-    let templates = templates::Templates::load(&config.templates_dir, config.dev_templates)?;
+    let templates = templates::Templates::load(config.templates_dir.as_deref(), config.dev_templates)?;
     let pool = db::prepare(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
-    Ok(aweb::Data::new(AppState {
-        pool,
-        config: std::sync::Arc::new(config),
-        templates: std::sync::Arc::new(templates),
-        exports: Default::default(),
-        pages: std::sync::Arc::new(web::page_cache::PageCache::new(page_cache_ttl)),
-    }))
+    Ok(aweb::Data::new(AppState::new(pool, config, templates)))
 }
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \

@@ -1,4 +1,6 @@
-//! Handlebars templates from `templates/`, strict mode, reloaded from disk in development.
+//! Handlebars templates, strict mode. The binary carries `templates/` compiled in
+//! (see build.rs); `PLUMBLINE_TEMPLATES` reads them from a folder instead, and
+//! `PLUMBLINE_DEV=1` reads that folder (default `templates/`) on every render.
 //!
 //! Pages are written as `{{#> layout}}…{{/layout}}`, but rendered in two steps:
 //! the page's own part first, then the layout with that HTML in `__page_body`.
@@ -18,8 +20,13 @@ const CLOSE: &str = "{{/layout}}";
 const LAYOUT_AROUND: &str = "__layout_around";
 const PAGE_BODY: &str = "__page_body";
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
 pub struct Templates {
-    dir: PathBuf,
+    /// None: the templates compiled into the binary.
+    dir: Option<PathBuf>,
     /// In development every render reads the files again.
     dev_mode: bool,
     loaded: Arc<Registry>,
@@ -32,16 +39,18 @@ struct Registry {
 }
 
 impl Templates {
-    pub fn load(dir: &Path, dev_mode: bool) -> Result<Templates, String> {
+    pub fn load(dir: Option<&Path>, dev_mode: bool) -> Result<Templates, String> {
         let loaded = Arc::new(Registry::read(dir)?);
-        Ok(Templates { dir: dir.to_path_buf(), dev_mode, loaded })
+        Ok(Templates { dir: dir.map(Path::to_path_buf), dev_mode, loaded })
     }
 
     fn registry(&self) -> Result<Arc<Registry>, RenderError> {
-        if !self.dev_mode {
-            return Ok(self.loaded.clone());
+        match &self.dir {
+            Some(dir) if self.dev_mode => Registry::read(Some(dir))
+                .map(Arc::new)
+                .map_err(|e| RenderError::from(handlebars::RenderErrorReason::Other(e))),
+            _ => Ok(self.loaded.clone()),
         }
-        Registry::read(&self.dir).map(Arc::new).map_err(|e| RenderError::from(handlebars::RenderErrorReason::Other(e)))
     }
 
     pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
@@ -66,7 +75,7 @@ impl Templates {
 }
 
 impl Registry {
-    fn read(dir: &Path) -> Result<Registry, String> {
+    fn read(dir: Option<&Path>) -> Result<Registry, String> {
         let mut hb = Handlebars::new();
         // Strict: a misspelt variable is an error, not an empty string on a page.
         hb.set_strict_mode(true);
@@ -74,10 +83,7 @@ impl Registry {
         hb.register_helper("field_error", Box::new(field_error));
         hb.register_helper("asset", Box::new(asset_helper));
         let mut in_layout = HashSet::new();
-        let mut files = Vec::new();
-        template_files(dir, dir, &mut files).map_err(|e| format!("cannot read templates in {}: {e}", dir.display()))?;
-        for (name, path) in files {
-            let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        for (name, source) in sources(dir)? {
             let trimmed = source.trim();
             let source = match trimmed.strip_prefix(OPEN).and_then(|s| s.strip_suffix(CLOSE)) {
                 Some(page) => {
@@ -90,16 +96,30 @@ impl Registry {
                 let around = source.replace("{{> @partial-block}}", &format!("{{{{{{{PAGE_BODY}}}}}}}"));
                 hb.register_template_string(LAYOUT_AROUND, around).map_err(|e| format!("layout: {e}"))?;
             }
-            hb.register_template_string(&name, source).map_err(|e| format!("{}: {e}", path.display()))?;
+            hb.register_template_string(&name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         if hb.get_template("layout").is_none() {
-            return Err(format!(
-                "no templates found in {} (run from the project directory or set PLUMBLINE_TEMPLATES)",
-                dir.display()
-            ));
+            return Err("no layout template found (check PLUMBLINE_TEMPLATES)".into());
         }
         Ok(Registry { hb, in_layout })
     }
+}
+
+/// Every template as (name, source): from the folder when one is set, else the
+/// ones compiled in.
+fn sources(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
+    let Some(dir) = dir else {
+        return Ok(embedded::EMBEDDED.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect());
+    };
+    let mut files = Vec::new();
+    template_files(dir, dir, &mut files).map_err(|e| format!("cannot read templates in {}: {e}", dir.display()))?;
+    files
+        .into_iter()
+        .map(|(name, path)| {
+            let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok((name, source))
+        })
+        .collect()
 }
 
 /// `name.hbs` files under `dir`, named by their path without the extension

@@ -3,7 +3,7 @@
 //! instances can run a worker and no mail is claimed twice.
 
 use crate::error::AppError;
-use crate::repo::outbox::{self, OutboxMail};
+use crate::services::mail::{self as outbox, Failure, OutboxMail};
 use crate::state::AppState;
 use actix_web::web;
 use chrono::Utc;
@@ -102,7 +102,7 @@ fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
 
 /// Claims and sends one batch; returns how many mails were handled.
 pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<usize, AppError> {
-    let batch = state.db(|conn, _| Ok(outbox::claim_due(conn, 20, 120)?)).await?;
+    let batch = state.db(|db, _| outbox::claim_due(db, 20, 120)).await?;
     let n = batch.len();
     let mut sent = Vec::with_capacity(n);
     let mut failed = Vec::new();
@@ -121,15 +121,16 @@ pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<us
     let max = state.config.mail_max_attempts;
     let base = state.config.mail_backoff_base;
     state
-        .db(move |conn, _| {
-            outbox::mark_sent(conn, &sent)?;
-            for (mail, error, permanent) in failed {
-                let give_up = permanent || mail.attempts >= max;
-                tracing::warn!(mail = mail.id, attempts = mail.attempts, give_up, %error, "mail not sent");
-                let retry_at = Utc::now() + backoff(base, mail.attempts);
-                outbox::mark_attempt_failed(conn, mail.id, &error, give_up, retry_at)?
-            }
-            Ok(())
+        .db(move |db, _| {
+            let failures: Vec<Failure> = failed
+                .into_iter()
+                .map(|(mail, error, permanent)| {
+                    let give_up = permanent || mail.attempts >= max;
+                    tracing::warn!(mail = mail.id, attempts = mail.attempts, give_up, %error, "mail not sent");
+                    Failure { id: mail.id, error, give_up, retry_at: Utc::now() + backoff(base, mail.attempts) }
+                })
+                .collect();
+            outbox::record_batch(db, &sent, &failures)
         })
         .await?;
     Ok(n)

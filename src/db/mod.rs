@@ -80,18 +80,39 @@ pub fn ensure_database(url: &str) -> Result<(), SetupError> {
     .get_result(&mut admin)
     .map_err(|e| SetupError::Other(e.to_string()))?;
     if !exists {
-        diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&name)))
-            .execute(&mut admin)
-            .map_err(|e| SetupError::Other(format!("cannot create database {name}: {e}")))?;
-        tracing::info!(database = %name, "created database");
+        match diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&name))).execute(&mut admin) {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // Another instance starting at the same moment created it first.
+            Err(_) if PgConnection::establish(url).is_ok() => {}
+            Err(e) => return Err(SetupError::Other(format!("cannot create database {name}: {e}"))),
+        }
     }
     Ok(())
 }
 
+/// The advisory lock key the migrating instance holds ("plmbln" in ASCII).
+const MIGRATION_LOCK: i64 = 0x706c_6d62_6c6e;
+
+/// Several instances started at once against one database migrate it exactly
+/// once: the first takes a session advisory lock and migrates, the others wait
+/// on the lock and then find nothing pending.
 pub fn run_migrations(conn: &mut PgConnection) -> Result<(), SetupError> {
-    conn.run_pending_migrations(MIGRATIONS)
-        .map(|_| ())
-        .map_err(|e| SetupError::Other(format!("migrations failed: {e}")))
+    let lock = |conn: &mut PgConnection, sql: &str| {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+            .execute(conn)
+            .map_err(|e| SetupError::Other(format!("migration lock: {e}")))
+    };
+    lock(conn, "SELECT pg_advisory_lock($1)")?;
+    let migrated = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map(|done| done.len())
+        .map_err(|e| SetupError::Other(format!("migrations failed: {e}")));
+    lock(conn, "SELECT pg_advisory_unlock($1)")?;
+    if let Ok(n @ 1..) = migrated {
+        tracing::info!(migrations = n, "migrated the database");
+    }
+    migrated.map(|_| ())
 }
 
 pub fn build_pool(url: &str, size: u32) -> Result<DbPool, SetupError> {

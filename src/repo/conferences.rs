@@ -1,5 +1,5 @@
 use crate::db::schema::{conference_roles, conferences, role_invitations, users};
-use crate::repo::users::User;
+use crate::services::repo::users::User;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;

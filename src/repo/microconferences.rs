@@ -1,7 +1,7 @@
 //! Microconferences: accepted MC proposals, their leads, and their topics.
 
 use crate::db::schema::{microconference_leads, microconferences, users};
-use crate::repo::users::User;
+use crate::services::repo::users::User;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -111,17 +111,7 @@ pub fn leads(conn: &mut PgConnection, mc_id: i64) -> QueryResult<Vec<User>> {
         .load(conn)
 }
 
-/// The MCs a user leads in a conference.
-pub fn led_by(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Vec<Microconference>> {
-    microconferences::table
-        .inner_join(microconference_leads::table)
-        .filter(microconferences::conference_id.eq(conference_id))
-        .filter(microconference_leads::user_id.eq(user_id))
-        .order(microconferences::title)
-        .select(Microconference::as_select())
-        .load(conn)
-}
-
+#[cfg(feature = "test-support")]
 pub fn set_budget(conn: &mut PgConnection, id: i64, minutes: i32, latest_close: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(microconferences::table.find(id))
         .set((microconferences::budget_minutes.eq(minutes), microconferences::latest_topic_close.eq(latest_close)))

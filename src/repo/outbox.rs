@@ -100,6 +100,7 @@ pub fn requeue(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
+#[cfg(feature = "test-support")]
 pub fn to_recipient(conn: &mut PgConnection, recipient: &str) -> QueryResult<Vec<OutboxMail>> {
     outbox::table.filter(outbox::recipient.eq(recipient)).order(outbox::id).select(OutboxMail::as_select()).load(conn)
 }

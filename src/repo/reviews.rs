@@ -194,14 +194,6 @@ pub fn remove_conflict(conn: &mut PgConnection, proposal_id: i64, user_id: i64) 
     .execute(conn)
 }
 
-pub fn conflicts_of(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<(i64, String, String)>> {
-    review_conflicts::table
-        .inner_join(users::table)
-        .filter(review_conflicts::proposal_id.eq(proposal_id))
-        .select((review_conflicts::user_id, users::name, review_conflicts::source))
-        .load(conn)
-}
-
 /// The one definition of a conflict of interest, used by every page, export and API:
 /// the reviewer is on the proposal (submitter, co-speaker or co-lead, invited or
 /// accepted), or a conflict was declared or set for them.

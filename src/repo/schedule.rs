@@ -171,6 +171,8 @@ pub fn occupants(
 }
 
 /// Attendees' live bookings in a conference (not the schedule's own occupancy rows).
+// Loaded as the whole row; some columns only the tests read.
+#[cfg_attr(not(feature = "test-support"), allow(dead_code))]
 #[derive(QueryableByName, Debug, Clone)]
 pub struct BookingRow {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -211,6 +213,8 @@ pub fn attendee_bookings(conn: &mut PgConnection, conference_id: i64) -> QueryRe
 
 // --- versions ---
 
+// Loaded as the whole row; some columns only the tests read.
+#[cfg_attr(not(feature = "test-support"), allow(dead_code))]
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = schedule_versions)]
 pub struct Version {

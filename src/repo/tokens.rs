@@ -1,7 +1,7 @@
 //! Mailed single-use tokens and personal API tokens (both stored as SHA-256 hashes).
 
 use crate::db::schema::{api_tokens, user_tokens, users};
-use crate::repo::users::User;
+use crate::services::repo::users::User;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;

@@ -43,7 +43,7 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
 
 /// The user behind a live bearer token whose scope covers this request's
 /// method: 401 without one (revoked, expired, unknown), 403 beyond its scope.
-fn authenticate(conn: &mut crate::services::PgConnection, token: &str, method: &str) -> Result<User, AppError> {
+fn authenticate(conn: &mut crate::services::Db, token: &str, method: &str) -> Result<User, AppError> {
     let (user, scope) = accounts::user_for_api_token(conn, token)?.ok_or(AppError::Unauthorized)?;
     crate::services::policy::require_token_scope(scope, method)?;
     Ok(user)
@@ -61,9 +61,7 @@ pub async fn bearer_user(state: &State, req: &HttpRequest) -> Result<User, ApiEr
 pub async fn as_bearer<T, F>(state: &State, req: &HttpRequest, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut crate::services::PgConnection, &crate::state::AppState, User) -> Result<T, AppError>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::services::Db, &crate::state::AppState, User) -> Result<T, AppError> + Send + 'static,
 {
     let token = bearer_token(req).ok_or(ApiError(AppError::Unauthorized))?;
     let method = req.method().as_str().to_string();

@@ -3,12 +3,13 @@
 //! sizes LPC reaches, and at twice them.
 
 use crate::error::AppError;
-use crate::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
-use crate::repo::users;
 use crate::security;
-use crate::seed::bench_sql::{self as repo, Sizes};
+use crate::services::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
+use crate::services::repo::users;
+use crate::services::seed::bench_sql::{self as repo, Sizes};
+use crate::services::Db;
 use chrono::{Duration, Utc};
-use diesel::{Connection, PgConnection};
+use diesel::Connection;
 
 pub const SLUG: &str = "bench";
 pub const TIME_ZONE: &str = "Europe/Vienna";
@@ -21,12 +22,12 @@ pub struct Loaded {
     pub schedule_version: i32,
 }
 
-pub fn load(conn: &mut PgConnection, scale: i64) -> Result<Loaded, AppError> {
+pub fn load(Db(conn): &mut Db, scale: i64) -> Result<Loaded, AppError> {
     if !(1..=20).contains(&scale) {
         return Err(AppError::BadRequest("the scale must be between 1 and 20".into()));
     }
     let sizes = Sizes::at(scale);
-    let hash = security::hash_password(crate::seed::demo::DEMO_PASSWORD).map_err(AppError::internal)?;
+    let hash = security::hash_password(crate::services::seed::demo::DEMO_PASSWORD).map_err(AppError::internal)?;
     let tz: chrono_tz::Tz = TIME_ZONE.parse().map_err(|_| AppError::internal("time zone"))?;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let first_day = today - Duration::days(1);
@@ -51,12 +52,12 @@ pub fn load(conn: &mut PgConnection, scale: i64) -> Result<Loaded, AppError> {
         )?;
         conf_repo::grant_role(conn, conf.id, organiser.id, ORGANISER)?;
         repo::people(conn, &sizes, &hash)?;
-        repo::calls_and_committee(conn, &sizes, conf.id, today, crate::seed::demo::TRACKS)?;
+        repo::calls_and_committee(conn, &sizes, conf.id, today, crate::services::seed::demo::TRACKS)?;
         repo::proposals_and_reviews(conn, &sizes, conf.id, today)?;
         repo::registrations(conn, &sizes, conf.id, today, TIME_ZONE)?;
         repo::rooms_and_bookings(conn, &sizes, conf.id, first_day, DAYS, TIME_ZONE)?;
         repo::schedule(conn, &sizes, conf.id, first_day, organiser.id, TIME_ZONE)?;
-        let schedule_version = crate::services::schedule::publish(conn, &organiser, &conf)?;
+        let schedule_version = crate::services::schedule::publish(&mut Db::new(conn), &organiser, &conf)?;
         Ok(Loaded { sizes, schedule_version })
     })
     .and_then(|loaded| {

@@ -2,11 +2,12 @@
 
 use crate::domain::account::{ApiScope, Email};
 use crate::error::AppError;
-use crate::repo::conferences as conf_repo;
-use crate::repo::tokens::{self, ApiToken, RESET_PASSWORD, VERIFY_EMAIL};
-pub use crate::repo::users::User;
-use crate::repo::users::{self, NewUser};
 use crate::security;
+use crate::services::repo::conferences as conf_repo;
+use crate::services::repo::tokens::{self, ApiToken, RESET_PASSWORD, VERIFY_EMAIL};
+pub use crate::services::repo::users::User;
+use crate::services::repo::users::{self, NewUser};
+use crate::services::Db;
 use crate::services::{limits, mail, policy};
 use crate::state::AppState;
 use chrono::{Duration, Utc};
@@ -21,7 +22,7 @@ pub const RESET_MINUTES: i64 = 60;
 /// already has an account, that person is told by mail instead, so the page
 /// answers the same either way and reveals nothing about who is registered.
 pub fn sign_up(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     email: &Email,
     name: &str,
@@ -71,7 +72,7 @@ pub fn send_verification(conn: &mut PgConnection, st: &AppState, user: &User, ne
     Ok(())
 }
 
-pub fn resend_verification(conn: &mut PgConnection, st: &AppState, user_id: i64) -> Result<(), AppError> {
+pub fn resend_verification(Db(conn): &mut Db, st: &AppState, user_id: i64) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let user = users::find(conn, user_id)?;
         if user.is_verified() {
@@ -92,7 +93,7 @@ fn verify_link(base: &str, token: &str, next: &str) -> String {
 
 /// The account a live verification link is for, without using the link (the
 /// page it opens asks for a POST: a mail scanner following links verifies nothing).
-pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
+pub fn verification_target(Db(conn): &mut Db, token: &str) -> Result<Option<User>, AppError> {
     if token.len() > 64 {
         return Ok(None);
     }
@@ -107,7 +108,7 @@ pub fn verification_target(conn: &mut PgConnection, token: &str) -> Result<Optio
 /// or the password typed on the page). Every session and API token the account
 /// had ends, in case the password was set by someone else, and a fresh session
 /// starts for this browser. Pending appointments become roles.
-pub fn verify_email(conn: &mut PgConnection, token: &str) -> Result<Option<(User, String)>, AppError> {
+pub fn verify_email(Db(conn): &mut Db, token: &str) -> Result<Option<(User, String)>, AppError> {
     conn.transaction(|conn| {
         let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), VERIFY_EMAIL)? else {
             return Ok(None);
@@ -138,7 +139,7 @@ pub enum LoginGate {
 /// Counts the attempt as a failure up front, in one statement, so fifty
 /// parallel guesses cannot all pass before the first failure is written;
 /// `login_succeeded` takes it back.
-pub fn login_gate(conn: &mut PgConnection, email: &str, client: &str) -> Result<LoginGate, AppError> {
+pub fn login_gate(Db(conn): &mut Db, email: &str, client: &str) -> Result<LoginGate, AppError> {
     if !limits::attempt(conn, &limits::LOGIN, &[email], client)? {
         return Ok(LoginGate::Throttled);
     }
@@ -146,25 +147,25 @@ pub fn login_gate(conn: &mut PgConnection, email: &str, client: &str) -> Result<
 }
 
 /// A right password: the attempt counted by `login_gate` was not a failure.
-pub fn login_attempt_was_right(conn: &mut PgConnection, email: &str, client: &str) -> Result<(), AppError> {
+pub fn login_attempt_was_right(Db(conn): &mut Db, email: &str, client: &str) -> Result<(), AppError> {
     limits::take_back(conn, &limits::LOGIN, &[email], client)
 }
 
 /// Counts a mail that anyone can make us send about an account (sign-up,
 /// reset, confirmation link); false when that address or client had enough.
-pub fn account_mail_allowed(conn: &mut PgConnection, email: &str, client: &str) -> Result<bool, AppError> {
+pub fn account_mail_allowed(Db(conn): &mut Db, email: &str, client: &str) -> Result<bool, AppError> {
     limits::attempt(conn, &limits::ACCOUNT_MAIL, &[email], client)
 }
 
 /// A right password: the attempt was not a failure. Starts the session.
 pub fn login_succeeded(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user_id: i64,
     email: &str,
     client: &str,
     previous: Option<&str>,
 ) -> Result<String, AppError> {
-    login_attempt_was_right(conn, email, client)?;
+    login_attempt_was_right(&mut Db::new(conn), email, client)?;
     start_session(conn, user_id, previous)
 }
 
@@ -180,19 +181,14 @@ pub fn start_session(conn: &mut PgConnection, user_id: i64, previous: Option<&st
     Ok(token)
 }
 
-pub fn end_session(conn: &mut PgConnection, token: &str) -> Result<(), AppError> {
+pub fn end_session(Db(conn): &mut Db, token: &str) -> Result<(), AppError> {
     Ok(users::delete_session(conn, &security::hash_token(token))?)
 }
 
 /// Stores a new password hash, ends every session and API token of the account
 /// (a fresh session replaces the one in use) and tells the person by mail.
 /// Returns the new session token for this browser.
-pub fn change_password(
-    conn: &mut PgConnection,
-    st: &AppState,
-    user: &User,
-    new_hash: &str,
-) -> Result<String, AppError> {
+pub fn change_password(Db(conn): &mut Db, st: &AppState, user: &User, new_hash: &str) -> Result<String, AppError> {
     conn.transaction(|conn| {
         users::set_password(conn, user.id, new_hash)?;
         end_everything(conn, user.id)?;
@@ -216,7 +212,7 @@ fn tell_password_changed(conn: &mut PgConnection, st: &AppState, user: &User) ->
 }
 
 /// Mails a reset link when the account exists; does nothing visible otherwise.
-pub fn request_password_reset(conn: &mut PgConnection, st: &AppState, email: &Email) -> Result<(), AppError> {
+pub fn request_password_reset(Db(conn): &mut Db, st: &AppState, email: &Email) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let Some(user) = users::find_by_email(conn, email.as_str())? else {
             return Ok(());
@@ -236,13 +232,13 @@ pub fn request_password_reset(conn: &mut PgConnection, st: &AppState, email: &Em
     })
 }
 
-pub fn reset_token_live(conn: &mut PgConnection, token: &str) -> Result<bool, AppError> {
+pub fn reset_token_live(Db(conn): &mut Db, token: &str) -> Result<bool, AppError> {
     Ok(tokens::user_token_live(conn, &security::hash_token(token), RESET_PASSWORD)?)
 }
 
 /// Uses a reset token: new password, every session and API token ended. Following the mailed
 /// link proves the address, so it also counts as verification.
-pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
+pub fn reset_password(Db(conn): &mut Db, st: &AppState, token: &str, new_hash: &str) -> Result<bool, AppError> {
     conn.transaction(|conn| {
         let Some(user_id) = tokens::consume_user_token(conn, &security::hash_token(token), RESET_PASSWORD)? else {
             return Ok(false);
@@ -260,7 +256,7 @@ pub fn reset_password(conn: &mut PgConnection, st: &AppState, token: &str, new_h
 }
 
 pub fn update_profile(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user_id: i64,
     name: &str,
     affiliation: &str,
@@ -278,7 +274,7 @@ pub struct TokenRequest {
 
 /// Issues a personal API token; only its hash is stored, so it is shown once.
 /// Only a confirmed account holds tokens (the database refuses the others too).
-pub fn issue_api_token(conn: &mut PgConnection, user: &User, req: &TokenRequest) -> Result<String, AppError> {
+pub fn issue_api_token(Db(conn): &mut Db, user: &User, req: &TokenRequest) -> Result<String, AppError> {
     policy::require_verified(user)?;
     let token = format!("plb_{}", security::new_token());
     tokens::create_api_token(
@@ -294,12 +290,12 @@ pub fn issue_api_token(conn: &mut PgConnection, user: &User, req: &TokenRequest)
     Ok(token)
 }
 
-pub fn api_tokens(conn: &mut PgConnection, user: &User) -> Result<Vec<ApiToken>, AppError> {
+pub fn api_tokens(Db(conn): &mut Db, user: &User) -> Result<Vec<ApiToken>, AppError> {
     Ok(tokens::api_tokens_of(conn, user.id)?)
 }
 
 /// Revokes one of the person's own tokens (404 for anyone else's).
-pub fn revoke_api_token(conn: &mut PgConnection, user: &User, public_id: uuid::Uuid) -> Result<(), AppError> {
+pub fn revoke_api_token(Db(conn): &mut Db, user: &User, public_id: uuid::Uuid) -> Result<(), AppError> {
     if tokens::revoke_api_token(conn, user.id, public_id)? {
         Ok(())
     } else {
@@ -309,7 +305,7 @@ pub fn revoke_api_token(conn: &mut PgConnection, user: &User, public_id: uuid::U
 
 /// The verified owner of a live token and the token's scope. Its last use is
 /// written at most once a minute, so a busy script does not write every request.
-pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option<(User, ApiScope)>, AppError> {
+pub fn user_for_api_token(Db(conn): &mut Db, token: &str) -> Result<Option<(User, ApiScope)>, AppError> {
     let Some((user, t)) = tokens::user_for_api_token(conn, &security::hash_token(token))? else {
         return Ok(None);
     };
@@ -319,6 +315,23 @@ pub fn user_for_api_token(conn: &mut PgConnection, token: &str) -> Result<Option
     Ok(Some((user, ApiScope::from_stored(&t.scope))))
 }
 
-pub fn user_for_session(conn: &mut PgConnection, token: &str) -> Result<Option<User>, AppError> {
+pub fn user_for_session(Db(conn): &mut Db, token: &str) -> Result<Option<User>, AppError> {
     Ok(users::user_for_session(conn, &security::hash_token(token))?)
+}
+
+/// An account made by an operator on the command line (`plumbline user add`):
+/// the operator vouches for the address, so it is confirmed at once.
+pub fn add_confirmed(
+    Db(conn): &mut Db,
+    email: &Email,
+    name: &str,
+    password_hash: &str,
+    site_admin: bool,
+) -> Result<User, AppError> {
+    Ok(users::upsert(conn, email.as_str(), name, password_hash, site_admin)?)
+}
+
+/// The account with this address, if any (the CLI issues tokens to it).
+pub fn by_email(Db(conn): &mut Db, email: &Email) -> Result<Option<User>, AppError> {
+    Ok(users::find_by_email(conn, email.as_str())?)
 }

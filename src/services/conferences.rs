@@ -3,9 +3,10 @@
 use crate::domain::account::Email;
 use crate::domain::conference::ConferenceDraft;
 use crate::error::AppError;
-pub use crate::repo::conferences::Conference;
-use crate::repo::conferences::{self as repo, ConferenceValues, ORGANISER};
-use crate::repo::users::{self, User};
+pub use crate::services::repo::conferences::Conference;
+use crate::services::repo::conferences::{self as repo, ConferenceValues, ORGANISER};
+use crate::services::repo::users::{self, User};
+use crate::services::Db;
 use crate::services::{mail, policy};
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
@@ -24,7 +25,7 @@ pub fn values(d: &ConferenceDraft) -> ConferenceValues<'_> {
     }
 }
 
-pub fn create(conn: &mut PgConnection, actor: &User, draft: &ConferenceDraft) -> Result<Conference, AppError> {
+pub fn create(Db(conn): &mut Db, actor: &User, draft: &ConferenceDraft) -> Result<Conference, AppError> {
     policy::require_site_admin(Some(actor))?;
     match repo::insert(conn, &values(draft)) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
@@ -35,27 +36,27 @@ pub fn create(conn: &mut PgConnection, actor: &User, draft: &ConferenceDraft) ->
 }
 
 /// Every conference, for the home page and the API's list.
-pub fn list(conn: &mut PgConnection) -> Result<Vec<Conference>, AppError> {
+pub fn list(Db(conn): &mut Db) -> Result<Vec<Conference>, AppError> {
     Ok(repo::list(conn)?)
 }
 
 /// The conference's organisers, as its public page names them.
-pub fn organisers(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<User>, AppError> {
+pub fn organisers(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<User>, AppError> {
     Ok(repo::members_with_role(conn, conf.id, ORGANISER)?)
 }
 
 /// The organisers' own page: who organises, and which addresses are invited
 /// but have no verified account yet. Organisers only.
 pub fn organiser_team(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
 ) -> Result<(Vec<User>, Vec<String>), AppError> {
-    require_organiser(conn, conf, actor)?;
-    Ok((organisers(conn, conf)?, repo::pending_invitations(conn, conf.id, ORGANISER)?))
+    check_organiser(conn, conf, actor)?;
+    Ok((organisers(&mut Db::new(conn), conf)?, repo::pending_invitations(conn, conf.id, ORGANISER)?))
 }
 
-pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError> {
+pub fn find(Db(conn): &mut Db, slug: &str) -> Result<Conference, AppError> {
     // Anything that cannot be a slug names no conference; no need to ask the database.
     if crate::domain::conference::Slug::parse(slug).map(|s| s.as_str() != slug).unwrap_or(true) {
         return Err(AppError::NotFound);
@@ -66,19 +67,37 @@ pub fn find(conn: &mut PgConnection, slug: &str) -> Result<Conference, AppError>
 /// `find`, remembered for the page cache's TTL: the hot API and page paths
 /// look the conference up on every request, and it changes rarely (an
 /// organiser's edit through this instance shows at once).
-pub fn find_cached(conn: &mut PgConnection, st: &crate::state::AppState, slug: &str) -> Result<Conference, AppError> {
-    Ok((*st.pages.memo(format!("conference:{slug}"), || find(conn, slug))?).clone())
+pub fn find_cached(Db(conn): &mut Db, st: &crate::state::AppState, slug: &str) -> Result<Conference, AppError> {
+    Ok((*st.pages.memo(format!("conference:{slug}"), || find(&mut Db::new(conn), slug))?).clone())
 }
 
 /// Looks up the facts `policy::organises` decides on (a site admin needs no lookup).
-pub fn is_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<bool, AppError> {
+pub fn is_organiser(Db(conn): &mut Db, conf: &Conference, user: &User) -> Result<bool, AppError> {
+    organises(conn, conf, user)
+}
+
+/// Organisers of a conference (and site admins) may manage it; everyone else is refused.
+pub fn require_organiser(Db(conn): &mut Db, conf: &Conference, user: &User) -> Result<(), AppError> {
+    check_organiser(conn, conf, user)
+}
+
+/// `is_organiser` inside a use case's transaction.
+pub(in crate::services) fn organises(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    user: &User,
+) -> Result<bool, AppError> {
     let has_role = !user.is_site_admin && repo::has_role(conn, conf.id, user.id, ORGANISER)?;
     Ok(policy::organises(user.is_site_admin, has_role))
 }
 
-/// Organisers of a conference (and site admins) may manage it; everyone else is refused.
-pub fn require_organiser(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<(), AppError> {
-    policy::require_organising(is_organiser(conn, conf, user)?)
+/// `require_organiser` inside a use case's transaction.
+pub(in crate::services) fn check_organiser(
+    conn: &mut PgConnection,
+    conf: &Conference,
+    user: &User,
+) -> Result<(), AppError> {
+    policy::require_organising(organises(conn, conf, user)?)
 }
 
 pub enum Appointed {
@@ -90,14 +109,14 @@ pub enum Appointed {
 /// Appoints an organiser by email: a role at once when the account exists and is
 /// verified, otherwise an invitation that becomes a role when the address is verified.
 pub fn appoint_organiser(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
     email: &Email,
 ) -> Result<Appointed, AppError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let link = format!("{}/c/{}", st.config.base_url, conf.slug);
         crate::services::limits::invitation_mail(conn, email.as_str(), actor)?;
         match users::find_by_email(conn, email.as_str())? {

@@ -3,7 +3,8 @@
 //! client address. Counted in PostgreSQL, so every instance sees one count.
 
 use crate::error::AppError;
-use crate::repo::limits;
+use crate::services::repo::limits;
+use crate::services::Db;
 use diesel::PgConnection;
 
 /// A limit on one kind of request: at most `per_address` per address (account
@@ -64,11 +65,15 @@ pub fn take_back(conn: &mut PgConnection, limit: &Limit, addresses: &[&str], cli
 pub const INVITED_TOO_OFTEN: &str = "was sent several invitations within the hour already: please try again later";
 
 /// Counts an invitation mail to `to` sent by `inviter` (429 past the limit).
-pub fn invitation_mail(conn: &mut PgConnection, to: &str, inviter: &crate::repo::users::User) -> Result<(), AppError> {
+pub fn invitation_mail(
+    conn: &mut PgConnection,
+    to: &str,
+    inviter: &crate::services::repo::users::User,
+) -> Result<(), AppError> {
     require_within(conn, &INVITATION_MAIL, &[to], &format!("account-{}", inviter.id))
 }
 
 /// Forgets counters whose window ended a day ago or more.
-pub fn forget_old(conn: &mut PgConnection) -> Result<usize, AppError> {
+pub fn forget_old(Db(conn): &mut Db) -> Result<usize, AppError> {
     Ok(limits::prune(conn)?)
 }

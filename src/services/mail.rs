@@ -1,10 +1,11 @@
 //! Composing mail from `templates/email/` and queueing it in the outbox.
 
 use crate::error::AppError;
-pub use crate::repo::outbox::OutboxMail;
-use crate::repo::outbox::{self, NewMail};
-use crate::repo::users::User;
 use crate::services::policy;
+pub use crate::services::repo::outbox::OutboxMail;
+use crate::services::repo::outbox::{self, NewMail};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use diesel::PgConnection;
 use serde_json::Value;
@@ -65,7 +66,7 @@ pub fn queue(
 /// The site admins' outbox page: the latest mail (of one status, if chosen) and
 /// how many mails failed in all.
 pub fn outbox_view(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     status: Option<&str>,
 ) -> Result<(Vec<OutboxMail>, usize), AppError> {
@@ -75,10 +76,34 @@ pub fn outbox_view(
 
 /// A site admin sends a failed mail again: it goes back in the queue. Mail that
 /// is pending or sent is left alone, so nobody gets it twice.
-pub fn resend_failed(conn: &mut PgConnection, actor: &User, id: i64) -> Result<(), AppError> {
+pub fn resend_failed(Db(conn): &mut Db, actor: &User, id: i64) -> Result<(), AppError> {
     policy::require_site_admin(Some(actor))?;
     if outbox::requeue(conn, id)? == 0 {
         return Err(AppError::Conflict("Only failed mail can be sent again.".into()));
     }
     Ok(())
+}
+
+/// The worker claims up to `limit` due mails for `lease_secs`; another instance
+/// skips them until the lease runs out, so no mail is claimed twice.
+pub fn claim_due(Db(conn): &mut Db, limit: i64, lease_secs: i32) -> Result<Vec<OutboxMail>, AppError> {
+    Ok(outbox::claim_due(conn, limit, lease_secs)?)
+}
+
+/// What became of a claimed batch: the sent ones in one statement, then each
+/// failure with its retry time (or given up).
+pub fn record_batch(Db(conn): &mut Db, sent: &[i64], failed: &[Failure]) -> Result<(), AppError> {
+    outbox::mark_sent(conn, sent)?;
+    for f in failed {
+        outbox::mark_attempt_failed(conn, f.id, &f.error, f.give_up, f.retry_at)?;
+    }
+    Ok(())
+}
+
+/// A mail the worker could not send.
+pub struct Failure {
+    pub id: i64,
+    pub error: String,
+    pub give_up: bool,
+    pub retry_at: chrono::DateTime<chrono::Utc>,
 }

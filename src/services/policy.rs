@@ -16,8 +16,8 @@ use crate::domain::account::ApiScope;
 use crate::domain::proposal::ProposalState;
 use crate::domain::review::Visibility;
 use crate::error::AppError;
-use crate::repo::reviews::{DashboardRow, Member};
-use crate::repo::users::User;
+use crate::services::repo::reviews::{DashboardRow, Member};
+use crate::services::repo::users::User;
 
 /// Site administration (the outbox, creating conferences) is for site admins:
 /// nobody logged in is asked to log in, anyone else is refused.

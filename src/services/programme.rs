@@ -2,20 +2,21 @@
 //! talks) and what an MC's own pages show: shared by the pages and the JSON API.
 
 use crate::error::AppError;
-use crate::repo::calls::{self, Call, Track};
-use crate::repo::conferences::Conference;
-use crate::repo::microconferences::{self as mcs, Microconference};
-use crate::repo::proposals::{self, ProposalRow};
-use crate::repo::registrations;
-use crate::repo::users::User;
-use crate::services::conferences::is_organiser;
+use crate::services::conferences::organises;
+use crate::services::repo::calls::{self, Call, Track};
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::microconferences::{self as mcs, Microconference};
+use crate::services::repo::proposals::{self, ProposalRow};
+use crate::services::repo::registrations;
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::services::{cfp, policy, views};
 use diesel::PgConnection;
 use serde_json::{json, Value};
 
 /// The published programme as data: accepted MCs with leads and accepted topics
 /// (in the leads' order), and accepted talks.
-pub fn published_programme(conn: &mut PgConnection, conf: &Conference) -> Result<Value, AppError> {
+pub fn published_programme(Db(conn): &mut Db, conf: &Conference) -> Result<Value, AppError> {
     if !conf.programme_published {
         return Ok(json!({ "published": false, "microconferences": [], "talks": [] }));
     }
@@ -58,7 +59,7 @@ fn lead_names(conn: &mut PgConnection, mc: &Microconference) -> Result<Vec<Strin
 /// An MC's public page as data, and whether the viewer runs it (leads it or
 /// organises the conference); 404 for whoever may not see it yet.
 pub fn mc_page(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     viewer: Option<&User>,
     conf: &Conference,
     mc_public_id: &str,
@@ -66,7 +67,7 @@ pub fn mc_page(
     let id = uuid::Uuid::parse_str(mc_public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let runs = match viewer {
-        Some(u) => policy::runs_microconference(mcs::is_lead(conn, mc.id, u.id)?, is_organiser(conn, conf, u)?),
+        Some(u) => policy::runs_microconference(mcs::is_lead(conn, mc.id, u.id)?, organises(conn, conf, u)?),
         None => false,
     };
     if !policy::may_see_microconference(conf.programme_published, runs) {
@@ -87,13 +88,8 @@ pub struct RunView {
 }
 
 /// The leads' page of their MC (leads and organisers only, 404 for anyone else).
-pub fn run_view(
-    conn: &mut PgConnection,
-    user: &User,
-    conf: &Conference,
-    mc_public_id: &str,
-) -> Result<RunView, AppError> {
-    let (mc, call) = cfp::led_microconference(conn, user, conf, mc_public_id)?;
+pub fn run_view(Db(conn): &mut Db, user: &User, conf: &Conference, mc_public_id: &str) -> Result<RunView, AppError> {
+    let (mc, call) = cfp::led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
     let topics = proposals::of_call(conn, call.id, None)?;
     let leads = lead_names(conn, &mc)?;
     let codes = registrations::mc_codes(conn, mc.id)?;

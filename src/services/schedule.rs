@@ -5,34 +5,35 @@
 use crate::domain::schedule::{self as rules, Export, Session, SessionPerson};
 use crate::domain::time;
 use crate::error::AppError;
-use crate::repo::calls;
-use crate::repo::conferences::Conference;
-use crate::repo::microconferences as mcs;
-use crate::repo::proposals;
-use crate::repo::rooms;
-pub use crate::repo::rooms::Room;
-pub use crate::repo::schedule::NewItem;
-use crate::repo::schedule::{self as repo, Item};
-use crate::repo::users::{self, User};
 use crate::services::cfp;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::calls;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::microconferences as mcs;
+use crate::services::repo::proposals;
+use crate::services::repo::rooms;
+pub use crate::services::repo::rooms::Room;
+pub use crate::services::repo::schedule::NewItem;
+use crate::services::repo::schedule::{self as repo, Item};
+use crate::services::repo::users::{self, User};
+use crate::services::Db;
 use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 
 /// The editor's material: every item of the conference and the rooms it may go in.
-pub fn editor_items(conn: &mut PgConnection, conf: &Conference) -> Result<(Vec<Item>, Vec<Room>), AppError> {
+pub fn editor_items(Db(conn): &mut Db, conf: &Conference) -> Result<(Vec<Item>, Vec<Room>), AppError> {
     Ok((repo::items(conn, conf.id)?, rooms::rooms_of(conn, conf.id)?))
 }
 
 /// The sessions a person starred in this conference's schedule (by GUID).
-pub fn stars(conn: &mut PgConnection, user: &User, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
+pub fn stars(Db(conn): &mut Db, user: &User, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
     Ok(repo::stars(conn, user.id, conf.id)?)
 }
 
 /// The stars behind a personal calendar feed, whose link names the person by public id.
-pub fn feed_stars(conn: &mut PgConnection, user: uuid::Uuid, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
+pub fn feed_stars(Db(conn): &mut Db, user: uuid::Uuid, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
     let user = users::by_public_id(conn, user)?.ok_or(AppError::NotFound)?;
-    stars(conn, &user, conf)
+    stars(&mut Db::new(conn), &user, conf)
 }
 
 pub const ITEM_KINDS: [(&str, &str); 6] = [
@@ -45,8 +46,8 @@ pub const ITEM_KINDS: [(&str, &str); 6] = [
 ];
 
 /// Adds an item for every released, accepted MC or refereed talk that has none yet.
-pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<usize, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn import_accepted(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<usize, AppError> {
+    check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         let existing: Vec<i64> = repo::items(conn, conf.id)?.iter().filter_map(|i| i.proposal_id).collect();
         let rows = proposals::announced(conn, conf.id, None)?;
@@ -76,8 +77,8 @@ pub fn import_accepted(conn: &mut PgConnection, actor: &User, conf: &Conference)
     })
 }
 
-pub fn create_item(conn: &mut PgConnection, actor: &User, conf: &Conference, n: &NewItem) -> Result<Item, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn create_item(Db(conn): &mut Db, actor: &User, conf: &Conference, n: &NewItem) -> Result<Item, AppError> {
+    check_organiser(conn, conf, actor)?;
     Ok(repo::insert_item(conn, conf.id, n)?)
 }
 
@@ -89,7 +90,7 @@ fn find_item(conn: &mut PgConnection, conf: &Conference, public_id: &str) -> Res
 /// Places an item in a room at a time. One transaction: the item and its room
 /// occupancy change together or not at all.
 pub fn place(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     item_id: &str,
@@ -97,7 +98,7 @@ pub fn place(
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     if ends <= starts {
         return Err(AppError::BadRequest("The end must be after the start.".into()));
     }
@@ -144,16 +145,16 @@ pub fn place(
     result
 }
 
-pub fn unplace(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn unplace(Db(conn): &mut Db, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
+    check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         let item = find_item(conn, conf, item_id)?;
         Ok(repo::unplace(conn, item.id)?)
     })
 }
 
-pub fn delete_item(conn: &mut PgConnection, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn delete_item(Db(conn): &mut Db, actor: &User, conf: &Conference, item_id: &str) -> Result<(), AppError> {
+    check_organiser(conn, conf, actor)?;
     let item = find_item(conn, conf, item_id)?;
     repo::delete_item(conn, item.id)?;
     Ok(())
@@ -190,7 +191,7 @@ fn named_people(conn: &mut PgConnection, conference_id: i64, speakers: &str) -> 
 
 /// The schedule as it stands in the editor: every placed item, and the accepted,
 /// released topics of each placed MC timed one after another in the leads' order.
-pub fn draft_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Session>, AppError> {
+pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Session>, AppError> {
     let rooms = rooms::rooms_of(conn, conf.id)?;
     let tracks = calls::tracks(conn, conf.id)?;
     let track_name = |id: Option<i64>| id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone());
@@ -267,7 +268,7 @@ pub struct Published {
     pub changes: Vec<rules::Change>,
 }
 
-pub fn published(conn: &mut PgConnection, conf: &Conference) -> Result<Option<Published>, AppError> {
+pub fn published(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Published>, AppError> {
     let Some(v) = repo::latest_version(conn, conf.id)? else { return Ok(None) };
     let sessions: Vec<Session> = serde_json::from_value(v.snapshot).map_err(AppError::internal)?;
     let changes: Vec<rules::Change> = serde_json::from_value(v.changes).map_err(AppError::internal)?;
@@ -276,17 +277,17 @@ pub fn published(conn: &mut PgConnection, conf: &Conference) -> Result<Option<Pu
 
 /// Publishes the draft as the next version: SEQUENCE carried or raised per
 /// session, and what changed since the previous version recorded.
-pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<i32, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn publish(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<i32, AppError> {
+    check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         // Serialise publications of one conference.
-        crate::repo::conferences::lock(conn, conf.id)?;
-        let previous = published(conn, conf)?;
+        crate::services::repo::conferences::lock(conn, conf.id)?;
+        let previous = published(&mut Db::new(conn), conf)?;
         let (before, next) = match &previous {
             Some(p) => (p.sessions.clone(), p.version + 1),
             None => (Vec::new(), 1),
         };
-        let mut now = draft_sessions(conn, conf)?;
+        let mut now = draft_sessions(&mut Db::new(conn), conf)?;
         for s in now.iter_mut() {
             s.sequence = rules::sequence(before.iter().find(|b| b.guid == s.guid), s);
         }
@@ -300,8 +301,8 @@ pub fn publish(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Resu
 
 /// The public schedule: the published sessions plus attendees' room bookings
 /// (unconference sessions), which go live as soon as they are booked.
-pub fn public_sessions(conn: &mut PgConnection, conf: &Conference) -> Result<Option<Published>, AppError> {
-    let Some(Published { version, published_at, mut sessions, changes }) = published(conn, conf)? else {
+pub fn public_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Published>, AppError> {
+    let Some(Published { version, published_at, mut sessions, changes }) = published(&mut Db::new(conn), conf)? else {
         return Ok(None);
     };
     for b in repo::attendee_bookings(conn, conf.id)? {
@@ -388,9 +389,9 @@ pub fn export(
     }
 }
 
-pub fn toggle_star(conn: &mut PgConnection, user: &User, conf: &Conference, guid: &str) -> Result<bool, AppError> {
+pub fn toggle_star(Db(conn): &mut Db, user: &User, conf: &Conference, guid: &str) -> Result<bool, AppError> {
     let guid = uuid::Uuid::parse_str(guid).map_err(|_| AppError::NotFound)?;
-    let known = public_sessions(conn, conf)?.is_some_and(|p| p.sessions.iter().any(|s| s.guid == guid));
+    let known = public_sessions(&mut Db::new(conn), conf)?.is_some_and(|p| p.sessions.iter().any(|s| s.guid == guid));
     if !known {
         return Err(AppError::NotFound);
     }
@@ -429,7 +430,7 @@ impl ExportCache {
 /// The public schedule (published sessions and bookings) with the key it was
 /// built from; parsed once per publication or booking change, not per request.
 pub fn public_cached(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     cache: &ExportCache,
     conf: &Conference,
 ) -> Result<(String, Option<std::sync::Arc<Published>>), AppError> {
@@ -447,7 +448,7 @@ fn cached_entry(
     }
     let entry = std::sync::Arc::new(CacheEntry {
         key,
-        published: public_sessions(conn, conf)?.map(std::sync::Arc::new),
+        published: public_sessions(&mut Db::new(conn), conf)?.map(std::sync::Arc::new),
         rendered: std::sync::OnceLock::new(),
     });
     if let Ok(mut entries) = cache.entries.lock() {
@@ -481,7 +482,7 @@ fn cache_key(conn: &mut PgConnection, conference_id: i64) -> Result<String, AppE
 /// The exports of the published schedule, from the cache when nothing changed,
 /// with the key they were built from.
 pub fn rendered(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     cache: &ExportCache,
     conf: &Conference,
     base_url: &str,

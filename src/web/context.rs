@@ -1,8 +1,8 @@
 //! `Ctx`: who is asking (from the session cookie), their CSRF token and any flash message.
 
 use crate::error::AppError;
-use crate::repo::users::User;
 use crate::services::accounts;
+use crate::services::accounts::User;
 use crate::state::AppState;
 use crate::web::csrf::CsrfToken;
 use crate::web::{FLASH_COOKIE, SESSION_COOKIE};
@@ -41,7 +41,7 @@ impl Ctx {
 
     /// The conference named by `slug` if the user organises it: 401 for nobody,
     /// 403 for others, 404 when there is no such conference.
-    pub async fn organised(&self, slug: String) -> Result<crate::repo::conferences::Conference, AppError> {
+    pub async fn organised(&self, slug: String) -> Result<crate::services::conferences::Conference, AppError> {
         let user = self.user()?.clone();
         self.state
             .db(move |conn, _| {

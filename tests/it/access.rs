@@ -250,7 +250,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let app = TestApp::start();
     let s = conference(&app, "org@example.org");
     let mut c = app.db.conn();
-    let org_id = plumbline::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
+    let org_id = plumbline::testing::repo::users::find_by_email(&mut c, "org@example.org").unwrap().unwrap().id;
     let org = Who {
         http: Some(crate::review_login(&app, "org@example.org")),
         token: Some(crate::support::api_token(&mut c, org_id)),
@@ -282,9 +282,15 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let _ = rv;
     for (email, uid) in [("rui@example.org", 0), ("cyd@example.org", 0)] {
         let _ = uid;
-        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
-        plumbline::repo::reviews::add_accepted(&mut c, s.conf_id, u.id, email, &plumbline::security::hash_token(email))
-            .unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        plumbline::testing::repo::reviews::add_accepted(
+            &mut c,
+            s.conf_id,
+            u.id,
+            email,
+            &plumbline::security::hash_token(email),
+        )
+        .unwrap();
     }
     assert_eq!(og.post_form(&format!("{t}/conflicts"), &[("email", "cyd@example.org")]).status, 303);
     let _ = cf;
@@ -325,7 +331,7 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     // Rooms, a booking by the attendee, a schedule with one published session.
     let (hall, small) = crate::schedule::rooms(&app, &s);
     let _ = hall;
-    let ari_id = plumbline::repo::users::find_by_email(&mut c, "ari@example.org").unwrap().unwrap().id;
+    let ari_id = plumbline::testing::repo::users::find_by_email(&mut c, "ari@example.org").unwrap().unwrap().id;
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -366,9 +372,9 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let track_id = s.track_id.to_string();
 
     // Another conference that Ozzy organises.
-    let other_conf = plumbline::repo::conferences::insert(
+    let other_conf = plumbline::testing::repo::conferences::insert(
         &mut c,
-        &plumbline::repo::conferences::ConferenceValues {
+        &plumbline::testing::repo::conferences::ConferenceValues {
             slug: "other-conf",
             name: "Other",
             venue: "",
@@ -380,8 +386,8 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         },
     )
     .unwrap();
-    let ozzy = plumbline::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
-    plumbline::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
+    let ozzy = plumbline::testing::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
+    plumbline::testing::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
 
     let mc = mc_manage.trim_end_matches("/manage").rsplit('/').next().unwrap().to_string();
     let topic_id = topic.rsplit('/').next().unwrap().to_string();
@@ -425,14 +431,19 @@ fn every_role_gets_exactly_its_access_on_every_route() {
         let http = app.client();
         http.post_form("/signup", &[("name", "Una Unverified"), ("email", "una@example.org"), ("password", PASSWORD)]);
         assert_eq!(http.post_form("/login", &[("email", "una@example.org"), ("password", PASSWORD)]).status, 303);
-        let una = plumbline::repo::users::find_by_email(&mut c, "una@example.org").unwrap().unwrap();
+        let una = plumbline::testing::repo::users::find_by_email(&mut c, "una@example.org").unwrap().unwrap();
         assert!(!una.is_verified());
         let request = plumbline::services::accounts::TokenRequest {
             name: "x".into(),
             scope: plumbline::domain::account::ApiScope::ReadWrite,
             lifetime: None,
         };
-        assert!(plumbline::services::accounts::issue_api_token(&mut c, &una, &request).is_err());
+        assert!(plumbline::services::accounts::issue_api_token(
+            &mut plumbline::services::Db::new(&mut c),
+            &una,
+            &request
+        )
+        .is_err());
         Who { http: Some(http), token: None }
     };
     let whos: [&Who; 11] = [

@@ -21,7 +21,10 @@ fn sign_up_verify_by_mail_log_in_and_out() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Confirm my address"));
     let mut c = app.db.conn();
-    assert!(!plumbline::repo::users::find_by_email(&mut c, "grace@example.org").unwrap().unwrap().is_verified());
+    assert!(!plumbline::testing::repo::users::find_by_email(&mut c, "grace@example.org")
+        .unwrap()
+        .unwrap()
+        .is_verified());
     // Not logged in here: the password proves this is the person who signed up.
     let r = http.post_form("/verify", &[("token", token), ("password", "not the password")]);
     assert_eq!(r.status, 401);
@@ -76,7 +79,7 @@ fn sign_up_with_a_taken_address_reveals_nothing() {
     // The owner is told instead; no second account exists.
     app.mail("taken@example.org", "already have");
     let mut c = app.db.conn();
-    let u = plumbline::repo::users::find_by_email(&mut c, "taken@example.org").unwrap().unwrap();
+    let u = plumbline::testing::repo::users::find_by_email(&mut c, "taken@example.org").unwrap().unwrap();
     assert_eq!(u.name, "Taken");
 }
 
@@ -113,7 +116,7 @@ fn eleventh_failure_for_one_account_is_refused() {
     let mut c = app.db.conn();
     for i in 0..10 {
         let keys = ["login:addr:ada@example.org".to_string(), format!("login:client:10.0.0.{i}")];
-        plumbline::repo::limits::hit(&mut c, &keys, 300).unwrap();
+        plumbline::testing::repo::limits::hit(&mut c, &keys, 300).unwrap();
     }
     let r = app.client().post_form("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(r.status, 429);

@@ -135,7 +135,7 @@ fn backup_writes_a_dump_that_restores() {
     c.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public").unwrap();
     let status = Command::new("pg_restore").args(["--no-owner", "-d", &target.url]).arg(&out).status().unwrap();
     assert!(status.success());
-    let u = plumbline::repo::users::find_by_email(&mut target.conn(), "ada@example.org").unwrap();
+    let u = plumbline::testing::repo::users::find_by_email(&mut target.conn(), "ada@example.org").unwrap();
     assert_eq!(u.map(|u| u.name), Some("Ada".to_string()));
     let _ = std::fs::remove_file(out);
 }

@@ -88,7 +88,7 @@ fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
     let first = crate::cfp::talk(&ada, &s, "First talk", "submit");
     crate::cfp::talk(&ada, &s, "Second talk", "submit");
     let rid = app.user("rev@example.org", "Rev Iewer", false);
-    plumbline::repo::reviews::add_accepted(
+    plumbline::testing::repo::reviews::add_accepted(
         &mut app.db.conn(),
         s.conf_id,
         rid,

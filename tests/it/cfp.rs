@@ -1,8 +1,8 @@
 use crate::support::{link_in, Http, Page, TestApp, PASSWORD};
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
-use plumbline::repo::calls::{self, CallValues};
-use plumbline::repo::conferences::{self, ConferenceValues};
+use plumbline::testing::repo::calls::{self, CallValues};
+use plumbline::testing::repo::conferences::{self, ConferenceValues};
 
 pub struct Setup {
     pub slug: String,
@@ -79,7 +79,7 @@ pub fn talk(http: &Http, s: &Setup, title: &str, action: &str) -> String {
 
 fn proposal_title(app: &TestApp, path: &str) -> (String, String) {
     let id = uuid::Uuid::parse_str(path.rsplit('/').next().unwrap()).unwrap();
-    let p = plumbline::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
+    let p = plumbline::testing::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
     (p.title, p.state)
 }
 
@@ -485,7 +485,7 @@ fn every_role_sees_exactly_what_it_should() {
     // The API: organisers see all, others their own; leads of another MC see nothing of this one.
     let token_of = |email: &str| {
         let mut c = app.db.conn();
-        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
         crate::support::api_token(&mut c, u.id)
     };
     let api = format!("/api/v1/conferences/{slug}/proposals");
@@ -622,7 +622,7 @@ fn unconference_sessions_need_a_confirmed_registration_once_registration_exists(
     let (admin, tt) = crate::registration::conference(&app, "unc-test", "Europe/Vienna", 100);
     crate::registration::tier_now(&admin, "unc-test", &tt, "Europe/Vienna", "100");
     let mut c = app.db.conn();
-    let conf = plumbline::repo::conferences::by_slug(&mut c, "unc-test").unwrap().unwrap();
+    let conf = plumbline::testing::repo::conferences::by_slug(&mut c, "unc-test").unwrap().unwrap();
     let now = Utc::now();
     let call = calls::insert(
         &mut c,
@@ -646,7 +646,7 @@ fn unconference_sessions_need_a_confirmed_registration_once_registration_exists(
     assert_eq!(r.status, 422);
     assert!(r.body.contains("confirmed registration"));
     assert!(r.body.contains(r#"value="BoF: CI""#));
-    let uid = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap().id;
+    let uid = plumbline::testing::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap().id;
     let token = crate::registration::token(&app, uid);
     let (status, body) = crate::registration::api_post(
         &app,

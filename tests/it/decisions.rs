@@ -34,7 +34,7 @@ fn pin_updated_at(app: &TestApp, path: &str) -> String {
 
 fn api_token(app: &TestApp, email: &str) -> String {
     let mut c = app.db.conn();
-    let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+    let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
     crate::support::api_token(&mut c, u.id)
 }
 
@@ -398,8 +398,8 @@ fn an_unreleased_rejection_does_not_change_what_a_proposer_can_link_a_room_booki
     assert_eq!(org.post_form(&format!("{bof}/decision"), &[("state", "rejected")]).status, 303);
     let linkable = || {
         let mut c = app.db.conn();
-        let conf = plumbline::repo::conferences::by_id(&mut c, s.conf_id).unwrap();
-        let ada = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
+        let conf = plumbline::testing::repo::conferences::by_id(&mut c, s.conf_id).unwrap();
+        let ada = plumbline::testing::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
         plumbline::services::rooms::own_unconference_proposals(&mut c, &conf, &ada)
             .unwrap()
             .into_iter()

@@ -12,7 +12,7 @@ fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_sent_once_later() {
     let mut c = app.db.conn();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let rows = plumbline::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
+        let rows = plumbline::testing::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
         assert_eq!(rows.len(), 1);
         if rows[0].attempts >= 1 && rows[0].last_error.is_some() {
             assert_eq!(rows[0].status, "pending");
@@ -25,7 +25,7 @@ fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_sent_once_later() {
     app.mail("ada@example.org", "Confirm");
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(app.smtp.messages_to("ada@example.org").len(), 1, "sent exactly once");
-    let rows = plumbline::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
+    let rows = plumbline::testing::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
     assert_eq!(rows[0].status, "sent");
 }
 
@@ -39,7 +39,7 @@ fn after_the_last_try_a_mail_is_marked_failed_and_can_be_requeued() {
     let mut c = app.db.conn();
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     let id = loop {
-        let rows = plumbline::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
+        let rows = plumbline::testing::repo::outbox::to_recipient(&mut c, "ada@example.org").unwrap();
         if rows[0].status == "failed" {
             assert_eq!(rows[0].attempts, 2);
             break rows[0].id;
@@ -89,9 +89,9 @@ fn concurrent_claims_never_take_one_mail_twice() {
         let mut c = db.conn();
         for i in 0..200 {
             let to = format!("p{i}@example.org");
-            plumbline::repo::outbox::insert(
+            plumbline::testing::repo::outbox::insert(
                 &mut c,
-                &plumbline::repo::outbox::NewMail {
+                &plumbline::testing::repo::outbox::NewMail {
                     recipient: &to,
                     subject: "s",
                     body_text: "t",
@@ -104,12 +104,12 @@ fn concurrent_claims_never_take_one_mail_twice() {
     }
     let threads: Vec<_> = (0..4)
         .map(|_| {
-            let pool = state.pool.clone();
+            let pool = state.pool().clone();
             std::thread::spawn(move || {
                 let mut got = Vec::new();
                 let mut c = pool.get().unwrap();
                 loop {
-                    let batch = c.transaction(|c| plumbline::repo::outbox::claim_due(c, 7, 60)).unwrap();
+                    let batch = c.transaction(|c| plumbline::testing::repo::outbox::claim_due(c, 7, 60)).unwrap();
                     if batch.is_empty() {
                         break got;
                     }
@@ -130,7 +130,7 @@ fn concurrent_claims_never_take_one_mail_twice() {
 fn mail_headers_refuse_line_breaks() {
     let db = TestDb::new();
     let mut c = db.conn();
-    use plumbline::repo::outbox::{insert, NewMail};
+    use plumbline::testing::repo::outbox::{insert, NewMail};
     for (to, subject) in [
         ("a@example.org\r\nBcc: victim@example.org", "Hi"),
         ("a@example.org", "Hi\r\nBcc: victim@example.org"),

@@ -189,7 +189,7 @@ fn concurrent_registrations_fill_exactly_the_cap() {
     {
         let mut c = app.db.conn();
         for i in 0..40 {
-            let u = plumbline::repo::users::upsert(
+            let u = plumbline::testing::repo::users::upsert(
                 &mut c,
                 &format!("p{i}@example.org"),
                 &format!("Person {i}"),
@@ -637,8 +637,8 @@ fn organiser_desk_csv_and_chart() {
 fn demo_data_is_live_and_idempotent() {
     let app = TestApp::start();
     let mut c = app.db.conn();
-    plumbline::seed::demo::load(&mut c).unwrap();
-    plumbline::seed::demo::load(&mut c).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut c)).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut c)).unwrap();
     let rows = registrations(&app);
     assert!(rows.len() >= 30, "{}", rows.len());
     assert_eq!(rows.iter().filter(|r| r.email == "attendee@example.org" && r.status == "confirmed").count(), 2);
@@ -774,14 +774,19 @@ fn an_unverified_account_cannot_register_on_the_page_or_the_api() {
 
     // The API: an unconfirmed account holds no token, so it cannot register there either.
     let mut c = app.db.conn();
-    let tom_user = plumbline::repo::users::find_by_email(&mut c, "tom@example.org").unwrap().unwrap();
+    let tom_user = plumbline::testing::repo::users::find_by_email(&mut c, "tom@example.org").unwrap().unwrap();
     let tom_id = tom_user.id;
     let request = plumbline::services::accounts::TokenRequest {
         name: "t".into(),
         scope: plumbline::domain::account::ApiScope::ReadWrite,
         lifetime: None,
     };
-    assert!(plumbline::services::accounts::issue_api_token(&mut c, &tom_user, &request).is_err());
+    assert!(plumbline::services::accounts::issue_api_token(
+        &mut plumbline::services::Db::new(&mut c),
+        &tom_user,
+        &request
+    )
+    .is_err());
     assert!(registrations(&app).is_empty(), "no row written");
 
     // The database has the last word, for any code path.

@@ -76,7 +76,7 @@ fn database_connections_killed_mid_flight_fail_cleanly_and_the_app_recovers() {
     kill();
     let r = http.post_form("/account/profile", &[("name", "Ada Lovelace"), ("affiliation", "Engines"), ("bio", "")]);
     assert!(r.status == 303 || r.status == 503, "{}", r.status);
-    let u = plumbline::repo::users::find_by_email(&mut app.db.conn(), "ada@example.org").unwrap().unwrap();
+    let u = plumbline::testing::repo::users::find_by_email(&mut app.db.conn(), "ada@example.org").unwrap().unwrap();
     assert!((u.name == "Ada Lovelace" && u.affiliation == "Engines") || (u.name == "Ada" && u.affiliation.is_empty()));
     assert_eq!(app.client().get("/healthz").status, 200);
 }

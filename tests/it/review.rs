@@ -12,8 +12,14 @@ fn login(app: &TestApp, email: &str) -> Http {
 fn member(app: &TestApp, s: &Setup, email: &str, name: &str) -> Http {
     let uid = app.user(email, name, false);
     let mut c = app.db.conn();
-    plumbline::repo::reviews::add_accepted(&mut c, s.conf_id, uid, email, &plumbline::security::hash_token(email))
-        .unwrap();
+    plumbline::testing::repo::reviews::add_accepted(
+        &mut c,
+        s.conf_id,
+        uid,
+        email,
+        &plumbline::security::hash_token(email),
+    )
+    .unwrap();
     login(app, email)
 }
 
@@ -40,7 +46,7 @@ fn committee_invitation_with_scope() {
 
     // Invite limited to the talk call.
     let mut c = app.db.conn();
-    let talk_call_id = plumbline::repo::calls::for_conference(&mut c, s.conf_id)
+    let talk_call_id = plumbline::testing::repo::calls::for_conference(&mut c, s.conf_id)
         .unwrap()
         .into_iter()
         .find(|c| c.kind == "refereed_talk")
@@ -168,7 +174,7 @@ fn conflicts_hide_proposals_everywhere() {
     assert_eq!(review(&cy, &s, &own, "1", "Cy on Rex"), 303);
     let token = |email: &str| {
         let mut c = app.db.conn();
-        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
         crate::support::api_token(&mut c, u.id)
     };
     let api = format!("/api/v1/conferences/{}/reviews", s.slug);
@@ -241,7 +247,7 @@ fn anonymised_review_never_shows_the_proposer() {
     assert_eq!(review(&other, &s, &p, "1", "Fine"), 303);
     assert_eq!(review(&rev, &s, &p, "2", "Great"), 303);
     let token = {
-        let u = plumbline::repo::users::find_by_email(&mut c, "rev@example.org").unwrap().unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, "rev@example.org").unwrap().unwrap();
         crate::support::api_token(&mut c, u.id)
     };
     let everything = crawl(&app, &rev, &format!("/c/{}/review", s.slug), &token);
@@ -316,7 +322,7 @@ fn proposers_see_decisions_only_after_release_and_mail_goes_once() {
     assert!(!mine.contains("accepted") && !mine.contains("rejected"));
     let tok = {
         let mut c = app.db.conn();
-        let u = plumbline::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, "ada@example.org").unwrap().unwrap();
         crate::support::api_token(&mut c, u.id)
     };
     let api = app.client().get_with_bearer(&format!("/api/v1/conferences/{}/proposals", s.slug), &tok).body;
@@ -402,7 +408,7 @@ fn accepted_microconference_gets_comp_passes_at_release() {
     assert!(!lena.get(&format!("/c/{}/programme", s.slug)).body.contains("/manage"));
     assert_eq!(org.post_form(&format!("/c/{}/manage/release", s.slug), &[]).status, 303);
     let mut c = app.db.conn();
-    let mcs = plumbline::repo::microconferences::for_conference(&mut c, s.conf_id).unwrap();
+    let mcs = plumbline::testing::repo::microconferences::for_conference(&mut c, s.conf_id).unwrap();
     assert_eq!(mcs.len(), 1);
     assert_eq!(mcs[0].comp_passes, 3);
     let page = lena.get(&format!("/c/{}/mc/{}/manage", s.slug, mcs[0].public_id));
@@ -410,19 +416,19 @@ fn accepted_microconference_gets_comp_passes_at_release() {
     assert_eq!(page.body.matches("— unused").count(), 3);
     // Releasing again gives no extra codes.
     org.post_form(&format!("/c/{}/manage/release", s.slug), &[]);
-    assert_eq!(plumbline::repo::registrations::count_mc_codes(&mut c, mcs[0].id).unwrap(), 3);
+    assert_eq!(plumbline::testing::repo::registrations::count_mc_codes(&mut c, mcs[0].id).unwrap(), 3);
 }
 
 /// A proposal's state and whether its decision is released, read from the database.
 fn decision_of(app: &TestApp, path: &str) -> (String, bool) {
     let id = uuid::Uuid::parse_str(&id_of(path)).unwrap();
-    let p = plumbline::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
+    let p = plumbline::testing::repo::proposals::by_public_id(&mut app.db.conn(), id).unwrap().unwrap();
     (p.state, p.decision_released_at.is_some())
 }
 
 fn api_token(app: &TestApp, email: &str) -> String {
     let mut c = app.db.conn();
-    let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+    let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
     crate::support::api_token(&mut c, u.id)
 }
 
@@ -433,7 +439,7 @@ fn conflicts_of_interest_bind_organisers_too() {
     let olga = login(&app, "org@example.org");
     // A second organiser, who handles what Olga may not.
     let otto_id = app.user("otto@example.org", "Otto Organiser", false);
-    plumbline::repo::conferences::grant_role(&mut app.db.conn(), s.conf_id, otto_id, "organiser").unwrap();
+    plumbline::testing::repo::conferences::grant_role(&mut app.db.conn(), s.conf_id, otto_id, "organiser").unwrap();
     let otto = login(&app, "otto@example.org");
     // Olga proposes a talk herself; Ada's talk gets a conflict set for Olga by Otto.
     let own = talk(&olga, &s, "Olga's own talk", "submit");

@@ -624,8 +624,8 @@ fn grid_and_board_show_bookings_and_blocks() {
 fn demo_has_rooms_with_bookings_today_and_is_idempotent() {
     let app = TestApp::start();
     let mut conn = app.db.conn();
-    plumbline::seed::demo::load(&mut conn).unwrap();
-    plumbline::seed::demo::load(&mut conn).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut conn)).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut conn)).unwrap();
     let rooms = app.client().get("/api/v1/conferences/kernel-week-demo/rooms").json();
     let list = rooms["rooms"].as_array().unwrap();
     assert_eq!(list.len(), 5);
@@ -689,12 +689,12 @@ fn browser_book_from_the_grid_see_it_on_the_board_and_cancel() {
 fn a_booking_links_to_the_bookers_own_unconference_proposal_only() {
     let app = TestApp::start();
     let c = conference(&app, "linked", "start", "2");
-    let conf_id = plumbline::repo::conferences::by_slug(&mut app.db.conn(), &c.slug).unwrap().unwrap().id;
-    let call = plumbline::repo::calls::insert(
+    let conf_id = plumbline::testing::repo::conferences::by_slug(&mut app.db.conn(), &c.slug).unwrap().unwrap().id;
+    let call = plumbline::testing::repo::calls::insert(
         &mut app.db.conn(),
         conf_id,
         None,
-        &plumbline::repo::calls::CallValues {
+        &plumbline::testing::repo::calls::CallValues {
             kind: "unconference",
             title: "Unconference",
             description_md: "BoFs welcome.",

@@ -15,7 +15,8 @@ fn count(app: &TestApp, sql: &str) -> i64 {
 fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
     let app = TestApp::start();
     let started = Instant::now();
-    let loaded = plumbline::seed::bench::load(&mut app.db.conn(), 1).unwrap();
+    let loaded =
+        plumbline::testing::seed::bench::load(&mut plumbline::services::Db::new(&mut app.db.conn()), 1).unwrap();
     assert!(started.elapsed() < Duration::from_secs(60), "loads in seconds: {:?}", started.elapsed());
     assert_eq!(loaded.schedule_version, 1);
     let conf = "(SELECT id FROM conferences WHERE slug = 'bench')";
@@ -62,8 +63,8 @@ fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
         0
     );
     // A second load refuses instead of doubling everything.
-    assert!(plumbline::seed::bench::load(&mut app.db.conn(), 1).is_err());
-    assert!(plumbline::seed::bench::load(&mut app.db.conn(), 0).is_err());
+    assert!(plumbline::testing::seed::bench::load(&mut plumbline::services::Db::new(&mut app.db.conn()), 1).is_err());
+    assert!(plumbline::testing::seed::bench::load(&mut plumbline::services::Db::new(&mut app.db.conn()), 0).is_err());
 
     // The reviewer's dashboard over 900 proposals (three declared conflicts
     // left out), fifty rows a page, every page reachable.
@@ -156,7 +157,7 @@ fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
 #[test]
 fn cached_public_pages_follow_other_instances_within_the_ttl_and_local_writes_at_once() {
     let app = TestApp::start();
-    plumbline::seed::demo::load(&mut app.db.conn()).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut app.db.conn())).unwrap();
     let anon = app.client();
     let first = anon.get("/c/lpc-demo/cfp");
     assert_eq!(first.status, 200);
@@ -192,8 +193,10 @@ fn cached_public_pages_follow_other_instances_within_the_ttl_and_local_writes_at
     assert_eq!(gz.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
     // Logged-in people never get a page rendered for someone else.
     let organiser = app.client();
-    let login = organiser
-        .post_form("/login", &[("email", "organiser@example.org"), ("password", plumbline::seed::demo::DEMO_PASSWORD)]);
+    let login = organiser.post_form(
+        "/login",
+        &[("email", "organiser@example.org"), ("password", plumbline::testing::seed::demo::DEMO_PASSWORD)],
+    );
     assert_eq!(login.status, 303);
     let mine = organiser.get("/c/lpc-demo/cfp");
     assert!(mine.body.contains("Log out"), "their own page, with their name and forms");
@@ -237,7 +240,7 @@ impl Drop for Watched {
 #[test]
 fn the_page_cache_keeps_one_copy_of_a_page_whatever_else_the_query_string_says() {
     let w = Watched::start();
-    plumbline::seed::demo::load(&mut w._db.conn()).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut w._db.conn())).unwrap();
     let (anon, slug) = (&w.http, "/c/kernel-week-demo");
     let first = anon.get(&format!("{slug}/schedule"));
     assert_eq!(first.status, 200);
@@ -297,10 +300,12 @@ fn the_page_cache_keeps_one_copy_of_a_page_whatever_else_the_query_string_says()
 #[test]
 fn a_reviewers_dashboard_is_remembered_once_whatever_the_query_string_says() {
     let w = Watched::start();
-    plumbline::seed::demo::load(&mut w._db.conn()).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut w._db.conn())).unwrap();
     let rui = crate::support::Http::new(&w.base);
-    let login = rui
-        .post_form("/login", &[("email", "reviewer@example.org"), ("password", plumbline::seed::demo::DEMO_PASSWORD)]);
+    let login = rui.post_form(
+        "/login",
+        &[("email", "reviewer@example.org"), ("password", plumbline::testing::seed::demo::DEMO_PASSWORD)],
+    );
     assert_eq!(login.status, 303);
     let total = |body: &str| -> usize {
         let re = regex::Regex::new(r"Proposals you may review \((\d+)").unwrap();

@@ -141,7 +141,7 @@ fn warnings_for_people_in_two_places_and_topics_outside_their_block() {
     assert_eq!(place(&org, &s, &item(&org, &s, "Lena&#x27;s talk"), &small, "2030-09-18T09:30", "30").status, 303);
     // Two accepted 45-minute topics do not fit in a 60-minute block.
     let mut c = app.db.conn();
-    let mc = plumbline::repo::microconferences::for_conference(&mut c, s.conf_id).unwrap().remove(0);
+    let mc = plumbline::testing::repo::microconferences::for_conference(&mut c, s.conf_id).unwrap().remove(0);
     let page = lena.get(&format!("/c/{}/mc/{}", s.slug, mc.public_id)).body;
     let propose_link = page
         .split("href=\"")
@@ -215,7 +215,7 @@ fn demo_exports_validate_and_read_back() {
         have_icalendar, have_jsonschema, have_xmllint, jsonschema_validate, run, text, xmllint_validate, TempFile,
     };
     let app = TestApp::start();
-    plumbline::seed::demo::load(&mut app.db.conn()).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut app.db.conn())).unwrap();
     let http = app.client();
     let xml = http.get("/c/kernel-week-demo/schedule.xml");
     assert_eq!(xml.status, 200);
@@ -260,7 +260,7 @@ fn demo_exports_validate_and_read_back() {
 #[test]
 fn personal_feed_needs_its_secret_url() {
     let app = TestApp::start();
-    plumbline::seed::demo::load(&mut app.db.conn()).unwrap();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut app.db.conn())).unwrap();
     let ari = login_demo(&app, "attendee@example.org");
     let schedule = ari.get("/c/kernel-week-demo/schedule").body;
     let guid = schedule.split("/session/").nth(1).unwrap()[..36].to_string();
@@ -313,7 +313,7 @@ fn speaker_guids_in_exports_are_random_and_stored_not_made_from_emails_or_names(
     let mut c = app.db.conn();
     // People with an account: their random public id, not uuid5 of their address.
     for (email, name) in [("lena@example.org", "Lena Lead"), ("sam@example.org", "Sam Speaker")] {
-        let u = plumbline::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
+        let u = plumbline::testing::repo::users::find_by_email(&mut c, email).unwrap().unwrap();
         let from_email = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("acct:{email}").as_bytes());
         assert_eq!(guid_of(name), u.public_id.to_string(), "{name}");
         assert_ne!(guid_of(name), from_email.to_string(), "{name}");

@@ -37,7 +37,7 @@ fn squatting_someone_elses_address_gains_nothing() {
     assert_eq!(r.status, 403);
     assert!(r.body.contains("confirm your email"), "{}", r.body);
     let mut c = app.db.conn();
-    let victim_id = plumbline::repo::users::find_by_email(&mut c, "victim@example.org").unwrap().unwrap().id;
+    let victim_id = plumbline::testing::repo::users::find_by_email(&mut c, "victim@example.org").unwrap().unwrap().id;
     let raw = diesel::sql_query(format!(
         "INSERT INTO api_tokens (token_hash, user_id) VALUES (sha256('x'::bytea), {victim_id})"
     ))
@@ -285,7 +285,7 @@ fn an_invitation_is_answered_only_by_the_account_it_was_sent_to() {
     assert_eq!(r.status, 403);
     assert_eq!(carol.get(&format!("/c/{}/review", s.slug)).status, 403);
     let mut c = app.db.conn();
-    let carol_id = plumbline::repo::users::find_by_email(&mut c, "carol@example.org").unwrap().unwrap().id;
+    let carol_id = plumbline::testing::repo::users::find_by_email(&mut c, "carol@example.org").unwrap().unwrap().id;
     let raw = diesel::sql_query(format!(
         "UPDATE committee_members SET user_id = {carol_id}, status = 'accepted' WHERE email = 'rui@example.org'"
     ))
@@ -418,10 +418,10 @@ fn sent_mail_forgets_its_secret_link() {
     assert!(mail.text_body().contains("/verify?token="), "the person gets the link");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let rows = plumbline::repo::outbox::to_recipient(&mut app.db.conn(), "ada@example.org").unwrap();
+        let rows = plumbline::testing::repo::outbox::to_recipient(&mut app.db.conn(), "ada@example.org").unwrap();
         if rows.iter().all(|r| r.status == "sent") {
             assert!(rows.iter().all(|r| !r.body_text.contains("token=") && !r.body_html.contains("token=")));
-            assert!(rows.iter().any(|r| r.body_text == plumbline::repo::outbox::SECRET_REMOVED));
+            assert!(rows.iter().any(|r| r.body_text == plumbline::testing::repo::outbox::SECRET_REMOVED));
             break;
         }
         assert!(std::time::Instant::now() < deadline, "mail not marked sent");

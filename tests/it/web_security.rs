@@ -22,7 +22,7 @@ fn every_post_needs_a_valid_csrf_token() {
     );
     assert_eq!(r.status, 403);
     let mut c = app.db.conn();
-    assert!(plumbline::repo::users::find_by_email(&mut c, "eve@example.org").unwrap().is_none());
+    assert!(plumbline::testing::repo::users::find_by_email(&mut c, "eve@example.org").unwrap().is_none());
     assert_eq!(app.outbox_count("eve@example.org"), 0);
 
     // Logged in, logout without a token does not log out.

@@ -60,11 +60,14 @@ pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<V
 }
 
 pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<bool> {
-    crate::repo::exists(conn, of_person(conference_id, user_id).filter(registrations::status.eq(CONFIRMED)))
+    crate::services::repo::exists(conn, of_person(conference_id, user_id).filter(registrations::status.eq(CONFIRMED)))
 }
 
-pub fn conference_by_id(conn: &mut PgConnection, id: i64) -> QueryResult<crate::repo::conferences::Conference> {
-    conferences::table.find(id).select(crate::repo::conferences::Conference::as_select()).first(conn)
+pub fn conference_by_id(
+    conn: &mut PgConnection,
+    id: i64,
+) -> QueryResult<crate::services::repo::conferences::Conference> {
+    conferences::table.find(id).select(crate::services::repo::conferences::Conference::as_select()).first(conn)
 }
 
 /// Confirmed and offered seats, for display only (seat decisions are made in the guarded statements above).

@@ -17,15 +17,15 @@ pub use lookups::{
     active_for_user, by_public_id, conference_by_id, for_conference, is_confirmed, latest_for_user, public_list,
     seats_taken,
 };
-pub use sales::{backdate, per_day, DayCount};
+pub use sales::{backdate, per_day};
 pub use seats::{
     accept_offer, conferences_with_due_deadlines, expire_due_offers, has_due_deadlines, insert_taking_seat,
-    lapse_due_holds, offer_next, register_in_one_statement, registration_window, Lapsed, NewRegistration,
+    lapse_due_holds, offer_next, register_in_one_statement, registration_window, NewRegistration,
 };
 pub use settings::{ensure_settings, lock_settings, save_settings, set_cap, settings};
 pub use types::{
-    delete_tier, has_ticket_types, insert_ticket_type, insert_tier, ticket_type, ticket_type_by_name, ticket_types,
-    tier, tiers_for_conference, tiers_for_type, update_tier, TierValues,
+    delete_tier, has_ticket_types, insert_ticket_type, insert_tier, ticket_type, ticket_types, tier,
+    tiers_for_conference, tiers_for_type, update_tier, TierValues,
 };
 
 use crate::db::schema::{comp_codes, fee_tiers, registration_settings, registrations, ticket_types};
@@ -37,6 +37,8 @@ use uuid::Uuid;
 
 pub const ACTIVE: [&str; 3] = [CONFIRMED, WAITLISTED, OFFERED];
 
+// Loaded as the whole row; some columns only the tests read.
+#[cfg_attr(not(feature = "test-support"), allow(dead_code))]
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = registration_settings)]
 pub struct SettingsRow {
@@ -67,6 +69,8 @@ pub struct TicketType {
 
 pub type Range = (Bound<DateTime<Utc>>, Bound<DateTime<Utc>>);
 
+// Loaded as the whole row; some columns only the tests read.
+#[cfg_attr(not(feature = "test-support"), allow(dead_code))]
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = fee_tiers)]
 pub struct TierRow {
@@ -100,6 +104,8 @@ impl TierRow {
     }
 }
 
+// Loaded as the whole row; some columns only the tests read.
+#[cfg_attr(not(feature = "test-support"), allow(dead_code))]
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = comp_codes)]
 pub struct CompCode {

@@ -88,8 +88,8 @@ pub fn insert_taking_seat(conn: &mut PgConnection, r: &NewRegistration) -> Query
 pub fn register_in_one_statement(
     conn: &mut PgConnection,
     r: &NewRegistration,
-    confirmed: &crate::repo::outbox::NewMail,
-    waitlisted: &crate::repo::outbox::NewMail,
+    confirmed: &crate::services::repo::outbox::NewMail,
+    waitlisted: &crate::services::repo::outbox::NewMail,
 ) -> QueryResult<Option<Registration>> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(

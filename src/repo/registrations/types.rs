@@ -17,18 +17,11 @@ pub fn ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<
 }
 
 pub fn has_ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
-    crate::repo::exists(conn, ticket_types::table.filter(ticket_types::conference_id.eq(conference_id)))
+    crate::services::repo::exists(conn, ticket_types::table.filter(ticket_types::conference_id.eq(conference_id)))
 }
 
 pub fn ticket_type(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<TicketType>> {
     one_in_conference!(conn, ticket_types, TicketType, conference_id, ticket_types::public_id.eq(public_id))
-}
-
-pub fn ticket_type_by_name(conn: &mut PgConnection, conference_id: i64, name: &str) -> QueryResult<Option<TicketType>> {
-    // A conference has a handful of ticket types: comparing here keeps the
-    // query a cached prepared statement.
-    let wanted = name.to_lowercase();
-    Ok(ticket_types(conn, conference_id)?.into_iter().find(|t| t.name.to_lowercase() == wanted))
 }
 
 pub fn insert_ticket_type(

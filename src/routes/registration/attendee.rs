@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::services::accounts::User;
-use crate::services::PgConnection;
+use crate::services::Db;
 use crate::state::AppState;
 
 pub(super) async fn register_page(
@@ -169,7 +169,7 @@ pub(super) async fn accept_offer(ctx: Ctx, slug: web::Path<String>) -> Result<Ht
 async fn on_own_registration<T: Send + 'static>(
     ctx: Ctx,
     slug: String,
-    action: fn(&mut PgConnection, &AppState, &User, &Conference) -> Result<T, AppError>,
+    action: fn(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError>,
     flash: &'static str,
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();

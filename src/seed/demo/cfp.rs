@@ -2,8 +2,8 @@
 
 use super::DemoPeople;
 use crate::error::AppError;
-use crate::repo::users;
 use crate::security;
+use crate::services::repo::users;
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
 
@@ -71,13 +71,13 @@ const TALKS: &[(&str, &str, &str)] = &[
 
 pub(super) fn load_cfp(
     conn: &mut PgConnection,
-    conf: &crate::repo::conferences::Conference,
+    conf: &crate::services::repo::conferences::Conference,
     p: &DemoPeople,
     running: bool,
 ) -> Result<(), AppError> {
-    use crate::repo::calls::{self, CallValues};
-    use crate::repo::microconferences::{self as mcs, NewMc};
-    use crate::repo::proposals::{self, ProposalContent};
+    use crate::services::repo::calls::{self, CallValues};
+    use crate::services::repo::microconferences::{self as mcs, NewMc};
+    use crate::services::repo::proposals::{self, ProposalContent};
     // Idempotent: the calls are created once; later runs leave them and their proposals alone.
     if !calls::for_conference(conn, conf.id)?.is_empty() {
         return Ok(());
@@ -244,7 +244,7 @@ pub(super) fn load_cfp(
     )?;
     proposals::set_state(conn, bof.id, "submitted")?;
     if running {
-        crate::repo::microconferences::set_published(conn, conf.id, true)?;
+        crate::services::repo::microconferences::set_published(conn, conf.id, true)?;
     }
     Ok(())
 }
@@ -252,17 +252,17 @@ pub(super) fn load_cfp(
 /// A committee with reviews, released decisions, and comp passes for the accepted MCs.
 pub(super) fn review_demo(
     conn: &mut PgConnection,
-    conf: &crate::repo::conferences::Conference,
+    conf: &crate::services::repo::conferences::Conference,
     reviewer: i64,
 ) -> Result<(), AppError> {
-    use crate::repo::reviews;
+    use crate::services::repo::reviews;
     use diesel::prelude::*;
     use diesel::sql_types::BigInt;
     // Decisions in the demo are already released (the MCs exist and run their topic calls).
     diesel::sql_query("UPDATE proposals SET decision_released_at = COALESCE(decision_released_at, now()) WHERE conference_id = $1 AND state IN ('accepted', 'rejected')")
         .bind::<BigInt, _>(conf.id)
         .execute(conn)?;
-    for mc in crate::repo::microconferences::for_conference(conn, conf.id)? {
+    for mc in crate::services::repo::microconferences::for_conference(conn, conf.id)? {
         crate::services::registration::comp_passes_for_microconference(conn, conf, &mc)?;
     }
     let mut committee = vec![(reviewer, "reviewer@example.org".to_string())];

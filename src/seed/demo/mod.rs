@@ -2,11 +2,12 @@
 //! conference (calls and registration open) and one running this week.
 
 use crate::error::AppError;
-use crate::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
-use crate::repo::users;
 use crate::security;
+use crate::services::repo::conferences::{self as conf_repo, ConferenceValues, ORGANISER};
+use crate::services::repo::users;
+use crate::services::Db;
 use chrono::{Duration, Utc};
-use diesel::{Connection, PgConnection};
+use diesel::Connection;
 
 pub const DEMO_PASSWORD: &str = "plumbline-demo";
 
@@ -20,7 +21,7 @@ pub const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("attendee@example.org", "Ari Attendee", "attendee", "Canonical"),
 ];
 
-pub fn load(conn: &mut PgConnection) -> Result<(), AppError> {
+pub fn load(Db(conn): &mut Db) -> Result<(), AppError> {
     // One hash for every demo account: hashing is slow on purpose.
     let hash = security::hash_password(DEMO_PASSWORD).map_err(AppError::internal)?;
     let today = Utc::now().date_naive();

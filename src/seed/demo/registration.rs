@@ -1,7 +1,7 @@
 //! Demo ticket types, fee tiers and registrations.
 
 use crate::error::AppError;
-use crate::repo::users;
+use crate::services::repo::users;
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
 
@@ -35,13 +35,13 @@ const DEMO_NAMES: &[&str] = &[
 /// has ticket types, so `serve --demo` can run it every time.
 pub(super) fn registration_demo(
     conn: &mut PgConnection,
-    conf: &crate::repo::conferences::Conference,
+    conf: &crate::services::repo::conferences::Conference,
     attendee_id: i64,
     hash: &str,
     people: usize,
 ) -> Result<(), AppError> {
     use crate::domain::fees::parse_local;
-    use crate::repo::registrations::{self as reg, NewRegistration, TierValues};
+    use crate::services::repo::registrations::{self as reg, NewRegistration, TierValues};
     if reg::has_ticket_types(conn, conf.id)? {
         return Ok(());
     }

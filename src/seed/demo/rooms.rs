@@ -1,7 +1,7 @@
 //! Demo rooms, booking hours and bookings.
 
 use crate::error::AppError;
-use crate::repo::users;
+use crate::services::repo::users;
 use chrono::{Duration, Utc};
 use diesel::{Connection, PgConnection};
 
@@ -31,12 +31,12 @@ const DEMO_BOOKINGS: &[(&str, &str, i64, &str)] = &[
 /// today's bookings are added when today has none, so every run stays live.
 pub(super) fn rooms_demo(
     conn: &mut PgConnection,
-    conf: &crate::repo::conferences::Conference,
+    conf: &crate::services::repo::conferences::Conference,
     attendee: i64,
     running: bool,
 ) -> Result<(), AppError> {
     use crate::domain::booking::{resolve, BookingKind, Hours, Rules, Span};
-    use crate::repo::rooms::{self as rr, NewBooking, RoomValues};
+    use crate::services::repo::rooms::{self as rr, NewBooking, RoomValues};
     use chrono::NaiveTime;
     if rr::rooms_of(conn, conf.id)?.is_empty() {
         for (i, (name, capacity, equipment, location, bookable)) in DEMO_ROOMS.iter().enumerate() {
@@ -82,11 +82,11 @@ pub(super) fn rooms_demo(
     }
     let mut bookers = Vec::new();
     for id in people {
-        if crate::repo::registrations::is_confirmed(conn, conf.id, id)? {
+        if crate::services::repo::registrations::is_confirmed(conn, conf.id, id)? {
             bookers.push(id);
         }
     }
-    let bof = crate::repo::proposals::of_person(conn, attendee)?
+    let bof = crate::services::repo::proposals::of_person(conn, attendee)?
         .into_iter()
         .find(|(r, c)| *c == conf.id && r.call_kind == "unconference")
         .map(|(r, _)| r.id);

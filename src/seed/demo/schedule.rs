@@ -1,7 +1,8 @@
 //! The demo schedule of the conference running this week.
 
 use crate::error::AppError;
-use crate::repo::users;
+use crate::services::repo::users;
+use crate::services::Db;
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
 
@@ -10,16 +11,16 @@ use diesel::PgConnection;
 /// stay for attendees' bookings).
 pub(super) fn schedule_demo(
     conn: &mut PgConnection,
-    conf: &crate::repo::conferences::Conference,
+    conf: &crate::services::repo::conferences::Conference,
     organiser: i64,
 ) -> Result<(), AppError> {
-    use crate::repo::schedule::{self as sr, NewItem};
+    use crate::services::repo::schedule::{self as sr, NewItem};
     use chrono::TimeZone;
     if !sr::items(conn, conf.id)?.is_empty() {
         return Ok(());
     }
     let actor = users::find(conn, organiser)?;
-    crate::services::schedule::import_accepted(conn, &actor, conf)?;
+    crate::services::schedule::import_accepted(&mut Db::new(conn), &actor, conf)?;
     for (kind, title, speakers, text) in [
         (
             "keynote",
@@ -42,7 +43,7 @@ pub(super) fn schedule_demo(
             &NewItem { kind, proposal_id: None, title, abstract_md: text, speakers, track_id: None },
         )?;
     }
-    let Some(hall) = crate::repo::rooms::rooms_of(conn, conf.id)?.into_iter().find(|r| !r.bookable) else {
+    let Some(hall) = crate::services::repo::rooms::rooms_of(conn, conf.id)?.into_iter().find(|r| !r.bookable) else {
         return Ok(());
     };
     let tz: chrono_tz::Tz = conf.time_zone;
@@ -55,7 +56,7 @@ pub(super) fn schedule_demo(
     let mcs: Vec<_> = items.iter().filter(|i| i.kind == "microconference").collect();
     let talks: Vec<_> = items.iter().filter(|i| i.kind == "talk").collect();
     let by_title = |t: &str| items.iter().find(|i| i.title == t);
-    let mut plan: Vec<(&crate::repo::schedule::Item, i64, u32, u32, i64)> = Vec::new();
+    let mut plan: Vec<(&crate::services::repo::schedule::Item, i64, u32, u32, i64)> = Vec::new();
     if let Some(k) = by_title("Keynote: thirty years of plumbing") {
         plan.push((k, 0, 9, 0, 60));
     }
@@ -90,6 +91,6 @@ pub(super) fn schedule_demo(
             sr::place(conn, item, hall.id, start, start + Duration::minutes(minutes), organiser)?;
         }
     }
-    crate::services::schedule::publish(conn, &actor, conf)?;
+    crate::services::schedule::publish(&mut Db::new(conn), &actor, conf)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Co-speakers and co-leads answer the invitation mailed to them.
 
 use super::*;
+use crate::services::Db;
 
 pub struct InvitationView {
     pub person: proposals::Person,
@@ -10,23 +11,23 @@ pub struct InvitationView {
     pub inviter: User,
 }
 
-pub fn invitation(conn: &mut PgConnection, token: &str) -> Result<InvitationView, AppError> {
+pub fn invitation(Db(conn): &mut Db, token: &str) -> Result<InvitationView, AppError> {
     if token.len() > 64 {
         return Err(AppError::NotFound);
     }
     let person = proposals::person_by_token(conn, &security::hash_token(token))?.ok_or(AppError::NotFound)?;
     let proposal = proposals::find(conn, person.proposal_id)?;
     let call = calls::find(conn, proposal.call_id)?;
-    let conference = crate::repo::conferences::by_id(conn, proposal.conference_id)?;
+    let conference = crate::services::repo::conferences::by_id(conn, proposal.conference_id)?;
     let inviter = users::find(conn, proposal.submitter_id)?;
     Ok(InvitationView { person, proposal, conference, call, inviter })
 }
 
 /// Accepts or declines an invitation; the token is the proof, and the answer is
 /// final (a declined invitation cannot be accepted later with the same link).
-pub fn respond(conn: &mut PgConnection, user: &User, token: &str, accept: bool) -> Result<InvitationView, AppError> {
+pub fn respond(Db(conn): &mut Db, user: &User, token: &str, accept: bool) -> Result<InvitationView, AppError> {
     conn.transaction(|conn| {
-        let inv = invitation(conn, token)?;
+        let inv = invitation(&mut Db::new(conn), token)?;
         policy::require_addressee(user, &inv.person.email)?;
         if inv.person.status != "invited" {
             return Err(AppError::Conflict(format!("This invitation was already {}.", inv.person.status)));
@@ -40,7 +41,7 @@ pub fn respond(conn: &mut PgConnection, user: &User, token: &str, accept: bool) 
                 mcs::add_lead(conn, mc.id, user.id)?;
             }
         }
-        invitation(conn, token)
+        invitation(&mut Db::new(conn), token)
     })
 }
 

@@ -2,6 +2,7 @@
 //! decide and order its topics.
 
 use super::*;
+use crate::services::Db;
 
 /// Makes an accepted microconference proposal a microconference: its submitter
 /// and accepted co-leads become its leads and it gets a topic call of its own.
@@ -55,14 +56,14 @@ pub fn make_microconference(
 
 /// An MC of this conference that the user leads (or organises), or 404.
 pub fn led_microconference(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     public_id: &str,
 ) -> Result<(Microconference, Call), AppError> {
     let id = uuid::Uuid::parse_str(public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if !policy::runs_microconference(mcs::is_lead(conn, mc.id, user.id)?, is_organiser(conn, conf, user)?) {
+    if !policy::runs_microconference(mcs::is_lead(conn, mc.id, user.id)?, organises(conn, conf, user)?) {
         return Err(AppError::NotFound);
     }
     let call = calls::topic_call_of(conn, mc.id)?.ok_or(AppError::NotFound)?;
@@ -72,7 +73,7 @@ pub fn led_microconference(
 /// A lead (or an organiser) decides a topic of their MC, through the one decision
 /// path; PostgreSQL refuses an acceptance that would not fit in the MC's budget.
 pub fn decide_topic(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc_public_id: &str,
@@ -80,7 +81,7 @@ pub fn decide_topic(
     to: ProposalState,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
+        let (_, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;
         let p = proposals::by_public_id(conn, id)?.filter(|p| p.call_id == call.id).ok_or(AppError::NotFound)?;
         // A lead's own topic is decided by another lead or an organiser.
@@ -91,7 +92,7 @@ pub fn decide_topic(
 
 /// Moves an accepted topic one place earlier (`up`) or later in the MC's order.
 pub fn move_topic(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc_public_id: &str,
@@ -99,7 +100,7 @@ pub fn move_topic(
     up: bool,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (_, call) = led_microconference(conn, user, conf, mc_public_id)?;
+        let (_, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         calls::lock(conn, call.id)?;
         let mut order = proposals::of_call(conn, call.id, Some("accepted"))?;
         let id = uuid::Uuid::parse_str(topic_public_id).map_err(|_| AppError::NotFound)?;

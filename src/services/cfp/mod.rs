@@ -23,19 +23,20 @@ use crate::domain::account::Email;
 use crate::domain::proposal::{call_status, CallDraft, CallKind, CallStatus, ProposalDraft, ProposalState};
 use crate::domain::time;
 use crate::error::AppError;
-pub use crate::repo::calls::Call;
-pub use crate::repo::calls::Track;
-use crate::repo::calls::{self, CallValues};
-use crate::repo::conferences::Conference;
-pub use crate::repo::microconferences::Microconference;
-use crate::repo::microconferences::{self as mcs, NewMc};
-use crate::repo::proposals::{self, ProposalContent};
-pub use crate::repo::proposals::{Filter, Person, Proposal, ProposalRow};
-use crate::repo::users::{self, User};
 use crate::security;
-use crate::services::conferences::is_organiser;
+use crate::services::conferences::organises;
 use crate::services::mail;
 use crate::services::policy;
+pub use crate::services::repo::calls::Call;
+pub use crate::services::repo::calls::Track;
+use crate::services::repo::calls::{self, CallValues};
+use crate::services::repo::conferences::Conference;
+pub use crate::services::repo::microconferences::Microconference;
+use crate::services::repo::microconferences::{self as mcs, NewMc};
+use crate::services::repo::proposals::{self, ProposalContent};
+pub use crate::services::repo::proposals::{Filter, Person, Proposal, ProposalRow};
+use crate::services::repo::users::{self, User};
+use crate::services::Db;
 use crate::state::AppState;
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
@@ -70,7 +71,7 @@ pub fn state_of(p: &Proposal) -> ProposalState {
 /// The state as its proposers see it (the `proposals_disclosed` view): an
 /// unreleased decision still reads "submitted", and what they may do follows
 /// from that, so nothing they can try reveals it.
-pub fn proposer_state(conn: &mut PgConnection, proposal_id: i64) -> Result<ProposalState, AppError> {
+pub fn proposer_state(Db(conn): &mut Db, proposal_id: i64) -> Result<ProposalState, AppError> {
     Ok(state_of(&proposals::disclosed(conn, proposal_id)?))
 }
 

@@ -1,6 +1,7 @@
 //! Proposers draft, submit, edit and withdraw while a call is open.
 
 use super::*;
+use crate::services::Db;
 
 pub(super) fn require_open(call: &Call) -> Result<(), AppError> {
     match status_of(call) {
@@ -26,7 +27,7 @@ pub(super) fn content(d: &ProposalDraft) -> ProposalContent<'_> {
 /// Creates a proposal (a draft, or submitted at once). One transaction: the call
 /// row is locked so the per-person cap holds under concurrent submissions.
 pub fn propose(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -41,7 +42,7 @@ pub fn propose(
         // Once a conference has registration, unconference sessions are for its attendees.
         if kind_of(&call) == CallKind::Unconference
             && crate::services::registration::registration_configured(conn, conf.id)?
-            && !crate::services::registration::is_confirmed_attendee(conn, conf.id, user.id)?
+            && !crate::services::registration::is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)?
         {
             return Err(AppError::BadRequest(
                 "Only attendees with a confirmed registration may propose unconference sessions. Please register first.".into(),
@@ -129,13 +130,13 @@ pub(super) fn lock_for_proposer(
     conf: &Conference,
     public_id: &str,
 ) -> Result<(Proposal, ProposalState, Call), AppError> {
-    let (p, call, a) = visible_proposal(conn, Some(user), conf, public_id)?;
+    let (p, call, a) = visible_proposal(&mut Db::new(conn), Some(user), conf, public_id)?;
     if !a.member {
         return Err(AppError::NotFound);
     }
     let call = calls::lock(conn, call.id)?;
     let p = proposals::lock(conn, p.id)?;
-    let shown = proposer_state(conn, p.id)?;
+    let shown = proposer_state(&mut Db::new(conn), p.id)?;
     Ok((p, shown, call))
 }
 
@@ -144,7 +145,7 @@ pub(super) fn lock_for_proposer(
 /// its title, length and people stay as they are (PostgreSQL refuses the change,
 /// with the same words whatever the decision).
 pub fn edit(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -176,7 +177,7 @@ pub fn edit(
 }
 
 pub fn submit(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -204,7 +205,7 @@ pub fn submit(
 /// programme: the organisers, or the MC's leads for a topic, are told by mail in
 /// the same transaction. The proposer is told nothing they did not know.
 pub fn withdraw(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -237,7 +238,11 @@ pub(super) fn tell_of_withdrawal(
     let (to, role) = match call.microconference_id {
         Some(mc) => (mcs::leads(conn, mc)?, "lead of this microconference"),
         None => (
-            crate::repo::conferences::members_with_role(conn, conf.id, crate::repo::conferences::ORGANISER)?,
+            crate::services::repo::conferences::members_with_role(
+                conn,
+                conf.id,
+                crate::services::repo::conferences::ORGANISER,
+            )?,
             "organiser",
         ),
     };

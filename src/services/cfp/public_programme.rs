@@ -2,6 +2,7 @@
 //! that leads and organisers set.
 
 use super::*;
+use crate::services::Db;
 
 /// The MCs the public programme lists: those whose proposal is accepted as
 /// disclosed (not withdrawn since).
@@ -25,7 +26,7 @@ pub fn announced(
 
 /// Leads set their topic call's window, within the organisers' latest close.
 pub fn set_topic_window(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc_public_id: &str,
@@ -33,7 +34,7 @@ pub fn set_topic_window(
     closes: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (mc, call) = led_microconference(conn, user, conf, mc_public_id)?;
+        let (mc, call) = led_microconference(&mut Db::new(conn), user, conf, mc_public_id)?;
         if closes <= opens {
             return Err(AppError::BadRequest("The call must close after it opens.".into()));
         }
@@ -48,11 +49,11 @@ pub fn set_topic_window(
 }
 
 pub fn set_programme_published(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     published: bool,
 ) -> Result<(), AppError> {
-    crate::services::conferences::require_organiser(conn, conf, actor)?;
+    crate::services::conferences::check_organiser(conn, conf, actor)?;
     Ok(mcs::set_published(conn, conf.id, published)?)
 }

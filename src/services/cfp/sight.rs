@@ -1,6 +1,7 @@
 //! Who may see which proposal, and the lists and pages built from what they may see.
 
 use super::*;
+use crate::services::Db;
 
 pub use crate::services::policy::Access;
 
@@ -13,7 +14,7 @@ pub fn access(
 ) -> Result<Access, AppError> {
     let Some(u) = user else { return Ok(Access::default()) };
     let member = p.submitter_id == u.id || proposals::is_accepted_person(conn, p.id, u.id)?;
-    let organiser = is_organiser(conn, conf, u)?;
+    let organiser = organises(conn, conf, u)?;
     let lead = match call.microconference_id {
         Some(mc) => mcs::is_lead(conn, mc, u.id)?,
         None => false,
@@ -25,7 +26,7 @@ pub fn access(
 /// (never 403: the existence of someone else's proposal is not revealed). Its
 /// proposers get it as disclosed: an unreleased decision is not in it.
 pub fn visible_proposal(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: Option<&User>,
     conf: &Conference,
     public_id: &str,
@@ -44,12 +45,8 @@ pub fn visible_proposal(
 /// The proposals of this conference a person may list: organisers every one
 /// (not the MC topic calls' drafts, which are their proposers' business);
 /// everyone else the ones they are on, as disclosed (decisions once released).
-pub fn proposals_seen_by(
-    conn: &mut PgConnection,
-    user: &User,
-    conf: &Conference,
-) -> Result<Vec<ProposalRow>, AppError> {
-    if is_organiser(conn, conf, user)? {
+pub fn proposals_seen_by(Db(conn): &mut Db, user: &User, conf: &Conference) -> Result<Vec<ProposalRow>, AppError> {
+    if organises(conn, conf, user)? {
         return Ok(proposals::list(conn, conf.id, &Default::default())?
             .into_iter()
             .filter(|r| r.state != "draft" || r.call_kind != "mc_topic")
@@ -59,12 +56,12 @@ pub fn proposals_seen_by(
 }
 
 /// The conference's calls, in their order.
-pub fn calls_of(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Call>, AppError> {
+pub fn calls_of(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Call>, AppError> {
     Ok(calls::for_conference(conn, conf.id)?)
 }
 
 /// The conference's tracks.
-pub fn tracks_of(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Track>, AppError> {
+pub fn tracks_of(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Track>, AppError> {
     Ok(calls::tracks(conn, conf.id)?)
 }
 
@@ -73,13 +70,13 @@ pub type Overview = (Vec<Call>, Vec<ProposalRow>, Vec<Microconference>);
 
 /// The organisers' overview: the calls, every proposal outside the MC topic
 /// calls (to count them by state), and the microconferences.
-pub fn organiser_overview(conn: &mut PgConnection, conf: &Conference) -> Result<Overview, AppError> {
+pub fn organiser_overview(Db(conn): &mut Db, conf: &Conference) -> Result<Overview, AppError> {
     let all = proposals::list(conn, conf.id, &Filter { exclude_topic_calls: true, ..Default::default() })?;
-    Ok((calls_of(conn, conf)?, all, mcs::for_conference(conn, conf.id)?))
+    Ok((calls_of(&mut Db::new(conn), conf)?, all, mcs::for_conference(conn, conf.id)?))
 }
 
 /// The conference's proposals that pass the organisers' filter.
-pub fn proposal_list(conn: &mut PgConnection, conf: &Conference, f: &Filter) -> Result<Vec<ProposalRow>, AppError> {
+pub fn proposal_list(Db(conn): &mut Db, conf: &Conference, f: &Filter) -> Result<Vec<ProposalRow>, AppError> {
     Ok(proposals::list(conn, conf.id, f)?)
 }
 
@@ -99,33 +96,28 @@ pub struct ProposalPage {
 }
 
 /// The rest of a proposal's page, for a viewer `visible_proposal` let in.
-pub fn proposal_page(
-    conn: &mut PgConnection,
-    viewer: &User,
-    p: &Proposal,
-    released: bool,
-) -> Result<ProposalPage, AppError> {
-    let notes = if released { crate::repo::reviews::notes_for_proposer(conn, p.id)? } else { Vec::new() };
+pub fn proposal_page(Db(conn): &mut Db, viewer: &User, p: &Proposal, released: bool) -> Result<ProposalPage, AppError> {
+    let notes = if released { crate::services::repo::reviews::notes_for_proposer(conn, p.id)? } else { Vec::new() };
     Ok(ProposalPage {
         topics: proposals::topics(conn, p.id)?,
         people: proposals::people(conn, p.id)?,
         submitter: users::find(conn, p.submitter_id)?.name,
         notes,
-        state: proposer_state(conn, p.id)?,
+        state: proposer_state(&mut Db::new(conn), p.id)?,
         viewer_conflicted: crate::services::review::is_conflicted(conn, p.id, viewer)?,
     })
 }
 
 /// A proposal's topics and people, for its edit form.
-pub fn content_of(conn: &mut PgConnection, proposal_id: i64) -> Result<Content, AppError> {
+pub fn content_of(Db(conn): &mut Db, proposal_id: i64) -> Result<Content, AppError> {
     Ok((proposals::topics(conn, proposal_id)?, proposals::people(conn, proposal_id)?))
 }
 
 /// The proposals a person is on, across conferences, each with its conference.
-pub fn my_proposals(conn: &mut PgConnection, user: &User) -> Result<Vec<(ProposalRow, Conference)>, AppError> {
+pub fn my_proposals(Db(conn): &mut Db, user: &User) -> Result<Vec<(ProposalRow, Conference)>, AppError> {
     let mut out = Vec::new();
     for (r, conf_id) in proposals::of_person(conn, user.id)? {
-        out.push((r, crate::repo::conferences::by_id(conn, conf_id)?));
+        out.push((r, crate::services::repo::conferences::by_id(conn, conf_id)?));
     }
     Ok(out)
 }

@@ -5,15 +5,15 @@ use super::register::ticketing;
 use super::views::{PublicAttendee, RegistrationApi, RegistrationListed};
 use super::waitlist::refresh;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, Registration};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, Registration};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
-use diesel::PgConnection;
 
 /// Confirmed attendees who agreed to be listed publicly.
-pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<PublicAttendee>, AppError> {
+pub fn public_attendees(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<PublicAttendee>, AppError> {
     Ok(repo::public_list(conn, conf.id)?
         .into_iter()
         .map(|(name, affiliation)| PublicAttendee { name, affiliation })
@@ -21,14 +21,14 @@ pub fn public_attendees(conn: &mut PgConnection, conf: &Conference) -> Result<Ve
 }
 
 /// For the JSON API: a registration with its frozen fee.
-pub fn api_view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<RegistrationApi, AppError> {
+pub fn api_view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationApi, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     RegistrationApi::new(r, &tt)
 }
 
 /// `api_view` with the ticket type's name from the remembered ticketing.
 pub fn api_view_cached(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     conf: &Conference,
     r: &Registration,
@@ -40,12 +40,12 @@ pub fn api_view_cached(
 
 /// Every registration of the conference for organisers (API).
 pub fn api_list(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
 ) -> Result<Vec<RegistrationListed>, AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     refresh(conn, st, conf)?;
     let rows = repo::for_conference(conn, conf.id)?;
     let types = repo::ticket_types(conn, conf.id)?;

@@ -7,13 +7,13 @@ use super::{local, money, zone};
 use crate::domain::fees::format_local;
 use crate::domain::registration::{PaymentStatus, Status};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, Registration, TicketType};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, Registration, TicketType};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use chrono_tz::Tz;
-use diesel::PgConnection;
 
 /// What the desk's filter form asks for (all empty: everyone).
 #[derive(Debug, Default, serde::Deserialize, serde::Serialize, Clone)]
@@ -39,13 +39,13 @@ struct Entry {
 
 /// The attendee list with totals over the whole conference and the rows matching `filter`.
 pub fn attendees(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
     filter: &Filter,
 ) -> Result<AttendeeList, AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     refresh(conn, st, conf)?;
     let types = repo::ticket_types(conn, conf.id)?;
     let all = repo::for_conference(conn, conf.id)?

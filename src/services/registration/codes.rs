@@ -4,11 +4,12 @@ use super::views::CodeRow;
 use super::{local, zone, FormError};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::microconferences::{self as mcs, Microconference};
-use crate::repo::registrations::{self as repo};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::microconferences::{self as mcs, Microconference};
+use crate::services::repo::registrations::{self as repo};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ pub(super) fn new_code() -> String {
 }
 
 pub fn generate_codes(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     ticket_type: Uuid,
@@ -29,7 +30,7 @@ pub fn generate_codes(
     count: i64,
 ) -> Result<Vec<String>, FormError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let t = repo::ticket_type(conn, conf.id, ticket_type)?
             .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose a comp pass ticket type")))?;
         if !t.requires_code {
@@ -75,8 +76,8 @@ pub fn comp_passes_for_microconference(
 }
 
 /// The conference's comp codes, who used them and when.
-pub fn codes_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Vec<CodeRow>, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn codes_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Vec<CodeRow>, AppError> {
+    check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     Ok(repo::codes(conn, conf.id)?
         .into_iter()

@@ -2,12 +2,13 @@
 
 use super::own::cancel_locked;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, Registration};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, Registration};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
-use diesel::{Connection, PgConnection};
+use diesel::Connection;
 use uuid::Uuid;
 
 pub enum DeskAction {
@@ -21,7 +22,7 @@ pub enum DeskAction {
 
 /// Returns the flash key for the outcome.
 pub fn desk(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
@@ -29,7 +30,7 @@ pub fn desk(
     action: DeskAction,
 ) -> Result<&'static str, AppError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
         let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
         match action {

@@ -3,15 +3,15 @@
 use super::zone;
 use crate::domain::money::Money;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
-use diesel::PgConnection;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo};
+use crate::services::repo::users::User;
+use crate::services::Db;
 
 /// The attendee list as CSV; every cell neutralised against spreadsheet formulas.
-pub fn csv(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<String, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn csv(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<String, AppError> {
+    check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let types = repo::ticket_types(conn, conf.id)?;
     let mut out = crate::domain::csv::row(

@@ -5,16 +5,16 @@ use super::{local, money, tiers_of, zone};
 use crate::domain::fees::{self, format_local, Tier};
 use crate::domain::registration as rules;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, TicketType, TierRow};
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, TicketType, TierRow};
+use crate::services::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use diesel::PgConnection;
 
 /// The fee table of a conference at `at`: ticket types, their tiers with the one in
 /// force marked, and when the price next changes. Used by the conference page,
 /// the register form and the API.
-pub fn fee_table(conn: &mut PgConnection, conf: &Conference, at: DateTime<Utc>) -> Result<FeeTable, AppError> {
+pub fn fee_table(Db(conn): &mut Db, conf: &Conference, at: DateTime<Utc>) -> Result<FeeTable, AppError> {
     let tz = zone(conf);
     let types = repo::ticket_types(conn, conf.id)?;
     let rows = repo::tiers_for_conference(conn, conf.id)?;
@@ -84,6 +84,6 @@ fn price(t: &Tier) -> Price {
 }
 
 /// The fee table as the conference page shows it now.
-pub fn public_fees(conn: &mut PgConnection, conf: &Conference) -> Result<FeeTable, AppError> {
-    fee_table(conn, conf, Utc::now())
+pub fn public_fees(Db(conn): &mut Db, conf: &Conference) -> Result<FeeTable, AppError> {
+    fee_table(&mut Db::new(conn), conf, Utc::now())
 }

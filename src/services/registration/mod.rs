@@ -36,8 +36,9 @@ use crate::domain::fees::{format_local, Tier};
 use crate::domain::money::Money;
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, TierRow};
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, TierRow};
+use crate::services::Db;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -52,7 +53,7 @@ pub const MAX_CODES_PER_BATCH: i64 = 500;
 // ---- for other features (issue 3: calls for proposals) ----
 
 /// True when the person holds a confirmed registration for the conference.
-pub fn is_confirmed_attendee(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> Result<bool, AppError> {
+pub fn is_confirmed_attendee(Db(conn): &mut Db, conference_id: i64, user_id: i64) -> Result<bool, AppError> {
     Ok(repo::is_confirmed(conn, conference_id, user_id)?)
 }
 

@@ -2,10 +2,10 @@
 
 use super::{link, local, money, zone};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, NewRegistration, Registration};
-use crate::repo::users::{self, User};
 use crate::services::mail;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, NewRegistration, Registration};
+use crate::services::repo::users::{self, User};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;

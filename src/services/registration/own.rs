@@ -6,17 +6,18 @@ use super::waitlist::{expire_locked, fill_seats_locked, refresh};
 use super::zone;
 use crate::domain::registration::{CONFIRMED, OFFERED, WAITLISTED};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, Registration, SettingsRow};
-use crate::repo::users::User;
-use crate::services::conferences::is_organiser;
+use crate::services::conferences::organises;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, Registration, SettingsRow};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
+pub fn view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == WAITLISTED {
         // In order of joining the waitlist, as offers are made.
@@ -31,7 +32,7 @@ pub fn view(conn: &mut PgConnection, conf: &Conference, r: &Registration) -> Res
 
 /// The person's registration for the conference (active, else the latest), after lazily ending run-out offers.
 pub fn mine(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -43,7 +44,7 @@ pub fn mine(
 /// One registration by its public id: its owner and the conference's organisers
 /// see it; for anyone else it does not exist (404, not 403).
 pub fn by_id(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -51,7 +52,7 @@ pub fn by_id(
 ) -> Result<Registration, AppError> {
     refresh(conn, st, conf)?;
     let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    if r.user_id == user.id || is_organiser(conn, conf, user)? {
+    if r.user_id == user.id || organises(conn, conf, user)? {
         Ok(r)
     } else {
         Err(AppError::NotFound)
@@ -82,12 +83,7 @@ pub(super) fn cancel_locked(
 }
 
 /// The person cancels their own active registration (or declines an offer).
-pub fn cancel_mine(
-    conn: &mut PgConnection,
-    st: &AppState,
-    user: &User,
-    conf: &Conference,
-) -> Result<Registration, AppError> {
+pub fn cancel_mine(Db(conn): &mut Db, st: &AppState, user: &User, conf: &Conference) -> Result<Registration, AppError> {
     conn.transaction(|conn| {
         let settings = repo::lock_settings(conn, conf.id)?.ok_or(AppError::NotFound)?;
         expire_locked(conn, st, conf, &settings)?;
@@ -98,7 +94,7 @@ pub fn cancel_mine(
 
 /// Takes a live offer: confirmed at the fee fixed when the person joined the waitlist.
 pub fn accept_offer(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,

@@ -8,10 +8,11 @@ use crate::domain::money::Money;
 use crate::domain::registration::{RegistrationDraft, NOT_DUE, UNPAID, WAITLISTED};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, NewRegistration, Registration, TicketType};
-use crate::repo::users::User;
 use crate::services::mail;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, NewRegistration, Registration, TicketType};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
@@ -29,7 +30,7 @@ pub(super) fn verify_first() -> FormError {
 /// Only a verified address may register (the web form and the API both come
 /// here; a trigger refuses the row too).
 pub fn register(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,

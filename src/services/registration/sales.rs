@@ -2,12 +2,12 @@
 
 use super::zone;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, TierRow};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, TierRow};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use chrono::{NaiveDate, Utc};
-use diesel::PgConnection;
 
 /// What the sales chart shows, as plain data: the web layer draws it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +22,8 @@ pub struct Sales {
 }
 
 /// Registrations per day against the tier boundaries and the cap.
-pub fn chart(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<Sales, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn chart(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Sales, AppError> {
+    check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let per_day = repo::per_day(conn, conf.id, conf.time_zone.name())?.into_iter().map(|d| (d.day, d.n)).collect();
     let mut boundaries: Vec<(NaiveDate, String)> = repo::tiers_for_conference(conn, conf.id)?

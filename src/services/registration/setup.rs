@@ -8,19 +8,20 @@ use crate::domain::fees::{format_input, format_local};
 use crate::domain::registration::{Settings, SettingsInput};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, TicketType};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, TicketType};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use chrono::Utc;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
-use diesel::{Connection, PgConnection};
+use diesel::Connection;
 
 /// The registration set-up page: settings (as typed in the conference zone),
 /// ticket types with their tiers, and comp code batches.
-pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn setup_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
+    check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let settings = repo::settings(conn, conf.id)?;
     let types = repo::ticket_types(conn, conf.id)?;
@@ -77,14 +78,14 @@ pub fn setup_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> R
 }
 
 pub fn save_settings(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
     s: &Settings,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         repo::ensure_settings(conn, conf.id)?;
         repo::lock_settings(conn, conf.id)?;
         // A new hold applies to seats confirmed from now on; deadlines already
@@ -99,7 +100,7 @@ pub fn save_settings(
 }
 
 pub fn add_ticket_type(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     name: &str,
@@ -107,7 +108,7 @@ pub fn add_ticket_type(
     requires_code: bool,
 ) -> Result<TicketType, FormError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         repo::ensure_settings(conn, conf.id)?;
         match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
             Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(FormError::Field(

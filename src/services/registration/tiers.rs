@@ -5,10 +5,11 @@ use super::{tiers_of, zone, FormError};
 use crate::domain::fees::{self, format_input, format_local, Tier, TierDraft, TierInput};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, TierValues};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, TierValues};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use chrono_tz::Tz;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
 use diesel::{Connection, PgConnection};
@@ -59,14 +60,14 @@ pub(super) fn tier_write(
 }
 
 pub fn add_tier(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     ticket_type: Uuid,
     draft: &TierDraft,
 ) -> Result<(), FormError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let t = repo::ticket_type(conn, conf.id, ticket_type)?.ok_or(AppError::NotFound)?;
         if t.requires_code {
             return Err(FormError::App(AppError::BadRequest("Comp passes are free: they have no fee tiers.".into())));
@@ -76,13 +77,8 @@ pub fn add_tier(
 }
 
 /// A tier for its edit form (404 unless it belongs to this conference).
-pub fn tier_for_edit(
-    conn: &mut PgConnection,
-    actor: &User,
-    conf: &Conference,
-    tier: Uuid,
-) -> Result<TierEdit, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn tier_for_edit(Db(conn): &mut Db, actor: &User, conf: &Conference, tier: Uuid) -> Result<TierEdit, AppError> {
+    check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
     let t = row.tier().ok_or(AppError::NotFound)?;
@@ -99,22 +95,22 @@ pub fn tier_for_edit(
 
 /// Changes a tier. Registrations keep the fee stored on them.
 pub fn update_tier(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     tier: Uuid,
     draft: &TierDraft,
 ) -> Result<(), FormError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
         tier_write(conn, conf, row.ticket_type_id, Some(row.id), draft)
     })
 }
 
-pub fn delete_tier(conn: &mut PgConnection, actor: &User, conf: &Conference, tier: Uuid) -> Result<(), AppError> {
+pub fn delete_tier(Db(conn): &mut Db, actor: &User, conf: &Conference, tier: Uuid) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         let row = repo::tier(conn, conf.id, tier)?.ok_or(AppError::NotFound)?;
         repo::delete_tier(conn, row.id)?;
         Ok(())

@@ -7,7 +7,7 @@ use super::{local, money};
 use crate::domain::fees::{format_local, TierInput};
 use crate::domain::registration::{PaymentStatus, SettingsInput, Status};
 use crate::error::AppError;
-use crate::repo::registrations::Registration;
+use crate::services::repo::registrations::Registration;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;

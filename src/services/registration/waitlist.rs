@@ -4,8 +4,9 @@ use super::notify::notify;
 use super::zone;
 use crate::domain::fees::format_local;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::registrations::{self as repo, SettingsRow};
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::registrations::{self as repo, SettingsRow};
+use crate::services::Db;
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
@@ -86,7 +87,7 @@ pub fn refresh(conn: &mut PgConnection, st: &AppState, conf: &Conference) -> Res
 /// conference is settled under its settings row lock, and the statements that
 /// end offers and holds only touch rows still due, so a second run (here or in
 /// another instance) finds nothing and mails nobody twice.
-pub fn expire_deadlines(conn: &mut PgConnection, st: &AppState) -> Result<usize, AppError> {
+pub fn expire_deadlines(Db(conn): &mut Db, st: &AppState) -> Result<usize, AppError> {
     let mut n = 0;
     for conference_id in repo::conferences_with_due_deadlines(conn)? {
         n += conn.transaction(|conn| -> Result<usize, AppError> {

@@ -2,12 +2,13 @@
 //! how someone conflicted is refused.
 
 use super::*;
+use crate::services::Db;
 
 /// How someone with a conflict of interest is refused: organisers are told why
 /// (they know the proposal exists, and someone else must act on it); anyone
 /// else gets 404, as if it did not exist.
 pub(super) fn conflict_refusal(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<AppError, AppError> {
-    Ok(policy::conflict_refusal(is_organiser(conn, conf, user)?))
+    Ok(policy::conflict_refusal(organises(conn, conf, user)?))
 }
 
 /// Refuses anyone with a conflict of interest with the proposal (403 with the
@@ -24,27 +25,22 @@ pub fn is_conflicted(conn: &mut PgConnection, proposal_id: i64, user: &User) -> 
     Ok(reviews::is_conflicted(conn, proposal_id, user.id)?)
 }
 
-pub fn declare_conflict(
-    conn: &mut PgConnection,
-    user: &User,
-    conf: &Conference,
-    public_id: &str,
-) -> Result<(), AppError> {
-    let (p, _, _) = reviewable(conn, user, conf, public_id)?;
+pub fn declare_conflict(Db(conn): &mut Db, user: &User, conf: &Conference, public_id: &str) -> Result<(), AppError> {
+    let (p, _, _) = reviewable(&mut Db::new(conn), user, conf, public_id)?;
     Ok(reviews::set_conflict(conn, p.id, user.id, "declared")?)
 }
 
 /// An organiser marks a committee member as conflicted (e.g. same employer).
 pub fn set_conflict(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     public_id: &str,
     reviewer_email: &str,
     conflicted: bool,
 ) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
-    let (p, _, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
+    check_organiser(conn, conf, actor)?;
+    let (p, _, _) = cfp::visible_proposal(&mut Db::new(conn), Some(actor), conf, public_id)?;
     // Or they could lift their own conflict, or block every other organiser.
     require_unconflicted(conn, p.id, actor)?;
     let reviewer = users::find_by_email(conn, reviewer_email)?

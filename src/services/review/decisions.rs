@@ -1,12 +1,13 @@
 //! Decisions: the organisers' decision rows, deciding one proposal or many.
 
 use super::*;
+use crate::services::Db;
 
 /// The rows of the organisers' decisions page: every proposal up for a
 /// decision, those the organiser has a conflict of interest with marked (and
 /// shown without their reviews).
-pub fn decision_rows(conn: &mut PgConnection, user: &User, conf: &Conference) -> Result<Vec<DashboardRow>, AppError> {
-    require_organiser(conn, conf, user)?;
+pub fn decision_rows(Db(conn): &mut Db, user: &User, conf: &Conference) -> Result<Vec<DashboardRow>, AppError> {
+    check_organiser(conn, conf, user)?;
     let scope = Scope {
         conference_id: conf.id,
         viewer_id: user.id,
@@ -22,17 +23,17 @@ pub fn decision_rows(conn: &mut PgConnection, user: &User, conf: &Conference) ->
 /// calls, an MC's leads (and organisers) for its topics, and never someone
 /// with a conflict of interest with it. Others: 404 or 403.
 pub fn require_decider(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     public_id: &str,
 ) -> Result<Proposal, AppError> {
-    let (p, call, _) = cfp::visible_proposal(conn, Some(actor), conf, public_id)?;
+    let (p, call, _) = cfp::visible_proposal(&mut Db::new(conn), Some(actor), conf, public_id)?;
     let leads_its_mc = match call.microconference_id {
         Some(mc) => mcs::is_lead(conn, mc, actor.id)?,
         None => false,
     };
-    if !policy::may_decide(leads_its_mc, is_organiser(conn, conf, actor)?) {
+    if !policy::may_decide(leads_its_mc, organises(conn, conf, actor)?) {
         return Err(AppError::Forbidden);
     }
     require_unconflicted(conn, p.id, actor)?;
@@ -42,7 +43,7 @@ pub fn require_decider(
 /// Decides one proposal of the conference's own calls (organisers) or of an MC's
 /// topic call (its leads). Proposers see nothing until the decision is released.
 pub fn decide(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     public_id: &str,
@@ -50,7 +51,7 @@ pub fn decide(
     note: Option<&str>,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let p = require_decider(conn, actor, conf, public_id)?;
+        let p = require_decider(&mut Db::new(conn), actor, conf, public_id)?;
         record_decision(conn, &p, to, note)
     })
 }
@@ -98,7 +99,7 @@ pub struct Done {
 /// Decides many proposals at once, leaving out those the actor has a conflict
 /// of interest with (another organiser decides them).
 pub fn decide_many(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     public_ids: &[String],
@@ -108,12 +109,12 @@ pub fn decide_many(
         let conflicted = reviews::conflicted_proposals(conn, conf.id, actor.id)?;
         let mut d = Done::default();
         for id in public_ids {
-            let (p, _, _) = cfp::visible_proposal(conn, Some(actor), conf, id)?;
+            let (p, _, _) = cfp::visible_proposal(&mut Db::new(conn), Some(actor), conf, id)?;
             if conflicted.contains(&p.id) {
                 d.left_for_others += 1;
                 continue;
             }
-            decide(conn, actor, conf, id, to, None)?;
+            decide(&mut Db::new(conn), actor, conf, id, to, None)?;
             d.done += 1;
         }
         Ok(d)

@@ -1,11 +1,12 @@
 //! The reviews a person may read in bulk (the API's JSON, the organisers' CSV).
 
 use super::*;
+use crate::services::Db;
 
 /// Every review `user` may read in the conference as their review role allows
 /// (the API's JSON and CSV).
 pub fn readable_reviews(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
 ) -> Result<Vec<reviews::ExportRow>, AppError> {
@@ -20,11 +21,11 @@ pub fn readable_reviews(
 /// The organisers' download of every review, less those of proposals the
 /// organiser downloading it has a conflict of interest with.
 pub fn organiser_reviews(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
 ) -> Result<Vec<reviews::ExportRow>, AppError> {
-    require_organiser(conn, conf, user)?;
+    check_organiser(conn, conf, user)?;
     readable(conn, user, conf, &Reviewer::Organiser, None)
 }
 

@@ -1,6 +1,7 @@
 //! Releasing decisions to the proposers by mail, with the organisers' templates.
 
 use super::*;
+use crate::services::Db;
 
 pub const DEFAULT_ACCEPTED: (&str, &str) = (
     "Your proposal “{title}” was accepted",
@@ -11,24 +12,20 @@ pub const DEFAULT_REJECTED: (&str, &str) = (
     "Dear {name},\n\nthank you for your proposal “{title}” for {conference}. We could not accept it this time.\n\n{note}\n\nSee it here: {link}\n\nThe programme committee",
 );
 
-pub fn notification_template(
-    conn: &mut PgConnection,
-    conf_id: i64,
-    decision: &str,
-) -> Result<(String, String), AppError> {
+pub fn notification_template(Db(conn): &mut Db, conf_id: i64, decision: &str) -> Result<(String, String), AppError> {
     let default = if decision == "accepted" { DEFAULT_ACCEPTED } else { DEFAULT_REJECTED };
     Ok(reviews::template(conn, conf_id, decision)?.unwrap_or((default.0.to_string(), default.1.to_string())))
 }
 
 pub fn save_notification_template(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     decision: &str,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     if decision != "accepted" && decision != "rejected" {
         return Err(AppError::BadRequest("Choose accepted or rejected.".into()));
     }
@@ -40,7 +37,7 @@ pub fn save_notification_template(
 /// releasing twice sends nothing twice. Accepted MCs become microconferences now.
 /// Proposals the actor has a conflict of interest with stay for someone else.
 pub fn release(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
@@ -48,9 +45,9 @@ pub fn release(
 ) -> Result<Done, AppError> {
     conn.transaction(|conn| {
         let topic_call = match mc_public_id {
-            Some(mc) => Some(cfp::led_microconference(conn, actor, conf, mc)?.1.id),
+            Some(mc) => Some(cfp::led_microconference(&mut Db::new(conn), actor, conf, mc)?.1.id),
             None => {
-                require_organiser(conn, conf, actor)?;
+                check_organiser(conn, conf, actor)?;
                 None
             }
         };
@@ -70,7 +67,7 @@ pub fn release(
 }
 
 pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, p: &Proposal) -> Result<(), AppError> {
-    let (subject, body) = notification_template(conn, conf.id, &p.state)?;
+    let (subject, body) = notification_template(&mut Db::new(conn), conf.id, &p.state)?;
     let mut people: Vec<User> = vec![users::find(conn, p.submitter_id)?];
     for person in proposals::people(conn, p.id)? {
         if let (Some(uid), "accepted") = (person.user_id, person.status.as_str()) {

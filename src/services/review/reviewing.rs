@@ -2,6 +2,7 @@
 //! review, what they see of others' reviews, and saving their own.
 
 use super::*;
+use crate::services::Db;
 
 /// The scope a user reviews in: the conference's calls (committee) or one MC's topics (leads).
 pub fn scope(
@@ -19,14 +20,14 @@ pub fn scope(
         include_conflicted: false,
     };
     if let Some(mc) = mc_public_id {
-        let (mc, call) = cfp::led_microconference(conn, user, conf, mc)?;
+        let (mc, call) = cfp::led_microconference(&mut Db::new(conn), user, conf, mc)?;
         return Ok((Scope { topic_call: Some(call.id), ..base }, Reviewer::Lead(mc.id)));
     }
     if let Some(m) = reviews::membership(conn, conf.id, user.id)? {
         let s = Scope { call_ids: m.call_ids.clone(), track_ids: m.track_ids.clone(), ..base };
         return Ok((s, Reviewer::Member(m)));
     }
-    if is_organiser(conn, conf, user)? {
+    if organises(conn, conf, user)? {
         return Ok((base, Reviewer::Organiser));
     }
     Err(AppError::Forbidden)
@@ -35,7 +36,7 @@ pub fn scope(
 /// May this user review this proposal? Everything that is not explicitly in
 /// their scope, or is conflicted, answers 404 (its existence is not revealed).
 pub fn reviewable(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     public_id: &str,
@@ -53,7 +54,7 @@ pub fn reviewable(
         Some(mc) => ReviewerFacts::Topic { mc, leads_it: mcs::is_lead(conn, mc, user.id)? },
         None => ReviewerFacts::Committee {
             membership: reviews::membership(conn, conf.id, user.id)?,
-            organises: is_organiser(conn, conf, user)?,
+            organises: organises(conn, conf, user)?,
         },
     };
     let role = policy::reviewer_role(facts, call.id, p.track_id).ok_or(AppError::NotFound)?;
@@ -75,7 +76,7 @@ pub struct ReviewsSeen {
 }
 
 pub fn reviews_seen(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     p: &Proposal,
     call: &Call,
@@ -97,7 +98,7 @@ pub fn reviews_seen(
 }
 
 pub fn dashboard(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     mc: Option<&str>,
@@ -111,12 +112,7 @@ pub type Subject = (Vec<(String, String)>, Option<serde_json::Value>);
 
 /// A proposal as its review page shows it: topics, and its proposer (name,
 /// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
-pub fn review_subject(
-    conn: &mut PgConnection,
-    p: &Proposal,
-    call: &Call,
-    role: &Reviewer,
-) -> Result<Subject, AppError> {
+pub fn review_subject(Db(conn): &mut Db, p: &Proposal, call: &Call, role: &Reviewer) -> Result<Subject, AppError> {
     let topics = proposals::topics(conn, p.id)?;
     if hides_proposer(call.anonymised, role) {
         return Ok((topics, None));
@@ -128,7 +124,7 @@ pub fn review_subject(
 }
 
 /// Where a reviewer goes back to from a proposal: its MC's review page, or the conference's.
-pub fn review_home(conn: &mut PgConnection, conf: &Conference, call: &Call) -> Result<String, AppError> {
+pub fn review_home(Db(conn): &mut Db, conf: &Conference, call: &Call) -> Result<String, AppError> {
     Ok(match call.microconference_id {
         Some(mc) => format!("/c/{}/mc/{}/review", conf.slug, mcs::find(conn, mc)?.public_id),
         None => format!("/c/{}/review", conf.slug),
@@ -142,14 +138,14 @@ pub struct ReviewInput {
 }
 
 pub fn save_review(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     user: &User,
     conf: &Conference,
     public_id: &str,
     input: &ReviewInput,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (p, call, _) = reviewable(conn, user, conf, public_id)?;
+        let (p, call, _) = reviewable(&mut Db::new(conn), user, conf, public_id)?;
         if !rules::review_open(call.review_opens_at, call.review_closes_at, Utc::now()) {
             return Err(AppError::Conflict("Review is closed for this call.".into()));
         }

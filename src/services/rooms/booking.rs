@@ -4,11 +4,12 @@ use super::*;
 use crate::domain::booking::{check, local_day, nearest_free, span_label, window, BookingKind, Hours, Refusal, Span};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::rooms::{self as repo, Booking, BookingView, NewBooking, Room};
-use crate::repo::users::User;
-use crate::services::conferences::{is_organiser, require_organiser};
+use crate::services::conferences::{check_organiser, organises};
 use crate::services::registration::is_confirmed_attendee;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::rooms::{self as repo, Booking, BookingView, NewBooking, Room};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -37,7 +38,7 @@ pub fn own_unconference_proposals(
     conf: &Conference,
     user: &User,
 ) -> Result<Vec<(Uuid, String, i64)>, AppError> {
-    Ok(crate::repo::proposals::of_person(conn, user.id)?
+    Ok(crate::services::repo::proposals::of_person(conn, user.id)?
         .into_iter()
         .filter(|(r, c)| {
             *c == conf.id && r.call_kind == "unconference" && !matches!(r.state.as_str(), "withdrawn" | "rejected")
@@ -50,7 +51,7 @@ pub fn own_unconference_proposals(
 /// is broken), then in one transaction: the person's lock, the per-day limit,
 /// and the insert the exclusion constraint may refuse.
 pub fn book(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     st: &AppState,
     user: &User,
     conf: &Conference,
@@ -59,7 +60,7 @@ pub fn book(
 ) -> Result<BookingView, BookError> {
     let tz = tz(conf);
     crate::services::policy::require_verified(user)?;
-    if !is_confirmed_attendee(conn, conf.id, user.id)? {
+    if !is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)? {
         return Err(BookError::NotRegistered);
     }
     let setup = setup(conn, st, conf)?;
@@ -238,11 +239,11 @@ pub(super) fn taken_with(
 
 /// Cancels a booking: its owner or an organiser. Anyone else gets 404, as if it
 /// did not exist.
-pub fn cancel(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
+pub fn cancel(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<BookingView, AppError> {
     conn.transaction(|conn| {
         let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
         let own = b.user_id == actor.id && b.kind() == BookingKind::Booking;
-        if !own && !is_organiser(conn, conf, actor)? {
+        if !own && !organises(conn, conf, actor)? {
             return Err(AppError::NotFound);
         }
         if b.cancelled_at.is_some() {
@@ -285,14 +286,14 @@ pub(super) fn clash_list(
 /// Blocks a room for a period (any length, outside the hours too); it may not
 /// overlap active bookings: those are cancelled or moved first.
 pub fn block(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     room: Uuid,
     span: Span,
     title: &str,
 ) -> Result<(), BookError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     let room = self::room(conn, conf, room)?;
     if span.end <= span.start {
         return Err(BookError::Refused(Refusal::Empty));
@@ -322,14 +323,14 @@ pub fn block(
 /// Moves any booking to a room and range (organisers; the rules for attendees do
 /// not bind them, the no-overlap constraint does).
 pub fn move_booking(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     id: Uuid,
     room: Uuid,
     span: Span,
 ) -> Result<(), BookError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     if b.cancelled_at.is_some() {
         return Err(BookError::App(AppError::Conflict("That booking is cancelled.".into())));
@@ -346,12 +347,12 @@ pub fn move_booking(
 }
 
 pub fn booking_for_move(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     id: Uuid,
 ) -> Result<(BookingView, Vec<Room>), AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     let b = repo::booking_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let v = view_of(conn, conf, &b).map_err(|e| match e {
         BookError::App(a) => a,

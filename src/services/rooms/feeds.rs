@@ -4,19 +4,14 @@ use super::*;
 use crate::domain::booking::local_day;
 use crate::domain::ical;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::rooms as repo;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::rooms as repo;
+use crate::services::Db;
 use crate::state::AppState;
-use diesel::PgConnection;
 use uuid::Uuid;
 
 /// The iCalendar feed of all bookings, or of one room.
-pub fn ical_feed(
-    conn: &mut PgConnection,
-    st: &AppState,
-    conf: &Conference,
-    room: Option<Uuid>,
-) -> Result<String, AppError> {
+pub fn ical_feed(Db(conn): &mut Db, st: &AppState, conf: &Conference, room: Option<Uuid>) -> Result<String, AppError> {
     let room = match room {
         Some(id) => Some(self::room(conn, conf, id)?),
         None => None,

@@ -5,10 +5,11 @@ use super::*;
 use crate::domain::booking::{self as rules, Hours, Rules};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::rooms::{self as repo, Room, RoomValues};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::rooms::{self as repo, Room, RoomValues};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
@@ -29,13 +30,8 @@ pub(super) fn name_taken() -> FieldError {
     FieldError::new("name", "this conference already has a room with that name")
 }
 
-pub fn add_room(
-    conn: &mut PgConnection,
-    actor: &User,
-    conf: &Conference,
-    d: &rules::RoomDraft,
-) -> Result<Room, BookError> {
-    require_organiser(conn, conf, actor)?;
+pub fn add_room(Db(conn): &mut Db, actor: &User, conf: &Conference, d: &rules::RoomDraft) -> Result<Room, BookError> {
+    check_organiser(conn, conf, actor)?;
     match repo::insert_room(conn, conf.id, &room_values(d)) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
             Err(BookError::Field(name_taken()))
@@ -48,19 +44,19 @@ pub fn room(conn: &mut PgConnection, conf: &Conference, id: Uuid) -> Result<Room
     repo::room_by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)
 }
 
-pub fn room_for_edit(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid) -> Result<Room, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn room_for_edit(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<Room, AppError> {
+    check_organiser(conn, conf, actor)?;
     room(conn, conf, id)
 }
 
 pub fn update_room(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     id: Uuid,
     d: &rules::RoomDraft,
 ) -> Result<(), BookError> {
-    let r = room_for_edit(conn, actor, conf, id)?;
+    let r = room_for_edit(&mut Db::new(conn), actor, conf, id)?;
     match repo::update_room(conn, r.id, &room_values(d)) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
             Err(BookError::Field(name_taken()))
@@ -70,9 +66,9 @@ pub fn update_room(
 }
 
 /// Deletes a room without active bookings (cancelled ones go with it).
-pub fn delete_room(conn: &mut PgConnection, actor: &User, conf: &Conference, id: Uuid) -> Result<(), AppError> {
+pub fn delete_room(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let r = room_for_edit(conn, actor, conf, id)?;
+        let r = room_for_edit(&mut Db::new(conn), actor, conf, id)?;
         let n = repo::active_in_room(conn, r.id)?;
         if n > 0 {
             return Err(AppError::Conflict(format!(
@@ -88,7 +84,7 @@ pub fn delete_room(conn: &mut PgConnection, actor: &User, conf: &Conference, id:
 
 /// A room as the pages and the API show it.
 /// Every room of the conference (bookable or not), in the board's order, as the API lists them.
-pub fn public_rooms(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<RoomView>, AppError> {
+pub fn public_rooms(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<RoomView>, AppError> {
     Ok(repo::rooms_of(conn, conf.id)?.iter().map(room_json).collect())
 }
 
@@ -128,14 +124,14 @@ pub fn settings_form(conn: &mut PgConnection, conf: &Conference) -> Result<(bool
 }
 
 pub fn save_settings(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     r: &Rules,
     hours: &[Hours],
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        require_organiser(conn, conf, actor)?;
+        check_organiser(conn, conf, actor)?;
         repo::save_settings(conn, conf.id, r)?;
         repo::replace_hours(conn, conf.id, hours)?;
         Ok(())
@@ -143,8 +139,8 @@ pub fn save_settings(
 }
 
 /// The organisers' rooms page.
-pub fn manage_view(conn: &mut PgConnection, actor: &User, conf: &Conference) -> Result<ManagePage, AppError> {
-    require_organiser(conn, conf, actor)?;
+pub fn manage_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<ManagePage, AppError> {
+    check_organiser(conn, conf, actor)?;
     let rooms = repo::rooms_of(conn, conf.id)?.iter().map(RoomView::from).collect();
     let (configured, settings) = settings_form(conn, conf)?;
     Ok(ManagePage { rooms, configured, settings })

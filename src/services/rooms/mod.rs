@@ -7,8 +7,8 @@
 use crate::domain::booking::{self as rules, local_day, window, BookingKind, Refusal, Rules, Span};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::rooms::{self as repo, Booking, Room};
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::rooms::{self as repo, Booking, Room};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;

@@ -10,20 +10,20 @@ use super::views::{
 use super::*;
 use crate::domain::booking::{self as rules, local_day, span_label, BookingKind};
 use crate::error::AppError;
-use crate::repo::conferences::Conference;
-use crate::repo::rooms::{self as repo, BookingView};
-use crate::repo::users::User;
-use crate::services::conferences::require_organiser;
+use crate::services::conferences::check_organiser;
 use crate::services::registration::is_confirmed_attendee;
+use crate::services::repo::conferences::Conference;
+use crate::services::repo::rooms::{self as repo, BookingView};
+use crate::services::repo::users::User;
+use crate::services::Db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use diesel::PgConnection;
 use uuid::Uuid;
 
 /// The grid of bookable rooms x slots for a day: free cells link to a
 /// prefilled booking form, taken ones show the title (a booking over several
 /// slots is one cell spanning rows).
 pub fn grid(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     conf: &Conference,
     day: NaiveDate,
     viewer: Option<&User>,
@@ -114,22 +114,22 @@ pub fn public_json(v: &BookingView, tz: Tz) -> PublicBooking {
     PublicBooking::new(v, tz)
 }
 
-pub fn mine(conn: &mut PgConnection, user: &User, conf: &Conference, now: DateTime<Utc>) -> Result<MinePage, AppError> {
+pub fn mine(Db(conn): &mut Db, user: &User, conf: &Conference, now: DateTime<Utc>) -> Result<MinePage, AppError> {
     let tz = tz(conf);
     let bookings = repo::of_user(conn, conf.id, user.id)?.iter().map(|v| BookingDetail::new(v, tz, now)).collect();
-    let registered = is_confirmed_attendee(conn, conf.id, user.id)?;
+    let registered = is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)?;
     Ok(MinePage { bookings, registered })
 }
 
 /// All bookings of a day for organisers, with who booked.
 pub fn manage_bookings(
-    conn: &mut PgConnection,
+    Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<BookingsPage, AppError> {
-    require_organiser(conn, conf, actor)?;
+    check_organiser(conn, conf, actor)?;
     let tz = tz(conf);
     let d = day_bounds(day, tz);
     let bookings = repo::bookings_between(conn, conf.id, d.start, d.end)?
@@ -145,7 +145,7 @@ pub fn manage_bookings(
 
 /// The room board: for each room what is on now and what comes next (within a
 /// week; the day is named when it is not today), in large type.
-pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> Result<BoardPage, AppError> {
+pub fn board(Db(conn): &mut Db, conf: &Conference, now: DateTime<Utc>) -> Result<BoardPage, AppError> {
     let tz = tz(conf);
     let today = local_day(now, tz);
     let views = repo::now_and_next(conn, conf.id, now, now + Duration::days(7))?;
@@ -186,7 +186,7 @@ pub fn board(conn: &mut PgConnection, conf: &Conference, now: DateTime<Utc>) -> 
 }
 
 /// Bookings of one room on one day, for the API.
-pub fn room_day(conn: &mut PgConnection, conf: &Conference, room: Uuid, day: NaiveDate) -> Result<RoomDay, AppError> {
+pub fn room_day(Db(conn): &mut Db, conf: &Conference, room: Uuid, day: NaiveDate) -> Result<RoomDay, AppError> {
     let tz = tz(conf);
     let r = self::room(conn, conf, room)?;
     let d = day_bounds(day, tz);
@@ -200,7 +200,7 @@ pub fn room_day(conn: &mut PgConnection, conf: &Conference, room: Uuid, day: Nai
 
 /// What the booking form offers: bookable rooms, lengths on the slot grid,
 /// the person's unconference proposals.
-pub fn form_options(conn: &mut PgConnection, conf: &Conference, user: &User) -> Result<FormOptions, AppError> {
+pub fn form_options(Db(conn): &mut Db, conf: &Conference, user: &User) -> Result<FormOptions, AppError> {
     let settings = repo::settings(conn, conf.id)?;
     let r = settings.as_ref().map(|s| s.rules()).unwrap_or(DEFAULT_RULES);
     let lengths = (1..=(r.max_minutes / r.slot_minutes.max(1)))
@@ -217,7 +217,7 @@ pub fn form_options(conn: &mut PgConnection, conf: &Conference, user: &User) -> 
         rooms,
         lengths,
         proposals,
-        registered: is_confirmed_attendee(conn, conf.id, user.id)?,
+        registered: is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)?,
         slot_minutes: r.slot_minutes,
         time_zone: conf.time_zone,
     })

@@ -9,7 +9,7 @@
 
 use super::{booking_title, conference_days, local_input};
 use crate::domain::booking::{span_label, BookingKind, SettingsInput, Span};
-use crate::repo::rooms::{BookingView, Room};
+use crate::services::repo::rooms::{BookingView, Room};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -149,7 +149,7 @@ pub struct DayTab {
 
 impl DayTab {
     /// Every day of the conference, `day` the current one.
-    pub fn all(conf: &crate::repo::conferences::Conference, day: NaiveDate) -> Vec<DayTab> {
+    pub fn all(conf: &crate::services::repo::conferences::Conference, day: NaiveDate) -> Vec<DayTab> {
         conference_days(conf)
             .iter()
             .map(|d| DayTab { date: d.to_string(), label: d.format("%a %-d %b").to_string(), current: *d == day })
@@ -167,7 +167,7 @@ pub struct DayShown {
 }
 
 impl DayShown {
-    pub fn new(conf: &crate::repo::conferences::Conference, day: NaiveDate) -> DayShown {
+    pub fn new(conf: &crate::services::repo::conferences::Conference, day: NaiveDate) -> DayShown {
         DayShown {
             day: day.to_string(),
             day_label: day.format("%A %-d %B %Y").to_string(),
@@ -366,7 +366,7 @@ impl TakenRefusal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::rooms::Booking;
+    use crate::services::repo::rooms::Booking;
     use serde_json::json;
     use std::ops::Bound;
 

@@ -21,11 +21,11 @@ use std::time::Duration;
 
 pub const PASSWORD: &str = "correct horse battery";
 
-fn server_url() -> String {
+pub fn server_url() -> String {
     std::env::var("PLUMBLINE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-fn admin_conn() -> PgConnection {
+pub fn admin_conn() -> PgConnection {
     PgConnection::establish(&format!("{}/postgres", server_url()))
         .expect("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README)")
 }
@@ -132,7 +132,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         mail_dir: std::env::temp_dir().join(format!("plumbline-mail-{:x}", rand::random::<u64>())),
         mail_from: "Plumbline <noreply@plumbline.test>".into(),
         secret_key: b"test-secret-key-test-secret-key-test-secret-key!".to_vec(),
-        templates_dir: "templates".into(),
+        templates_dir: None,
         dev_templates: false,
         pool_size: 4,
         worker_interval: Duration::from_millis(100),
@@ -189,7 +189,7 @@ impl TestApp {
     pub fn user(&self, email: &str, name: &str, site_admin: bool) -> i64 {
         let hash = plumbline::security::hash_password(PASSWORD).unwrap();
         let mut c = self.db.conn();
-        plumbline::repo::users::upsert(&mut c, email, name, &hash, site_admin).unwrap().id
+        plumbline::testing::repo::users::upsert(&mut c, email, name, &hash, site_admin).unwrap().id
     }
 
     /// A logged-in client for a new verified account.
@@ -212,7 +212,7 @@ impl TestApp {
     }
 
     pub fn outbox_count(&self, recipient: &str) -> usize {
-        plumbline::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
+        plumbline::testing::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
     }
 }
 
@@ -233,13 +233,13 @@ impl Drop for TestApp {
 
 /// A read-write API token without expiry for a (verified) user.
 pub fn api_token(c: &mut PgConnection, user_id: i64) -> String {
-    let user = plumbline::repo::users::find(c, user_id).unwrap();
+    let user = plumbline::testing::repo::users::find(c, user_id).unwrap();
     let request = plumbline::services::accounts::TokenRequest {
         name: "test".into(),
         scope: plumbline::domain::account::ApiScope::ReadWrite,
         lifetime: None,
     };
-    plumbline::services::accounts::issue_api_token(c, &user, &request).unwrap()
+    plumbline::services::accounts::issue_api_token(&mut plumbline::services::Db::new(c), &user, &request).unwrap()
 }
 
 /// What a test sees of a response.

@@ -1,0 +1,138 @@
+//! Running it as an operator would: the binary alone in an empty directory,
+//! several instances migrating one new database at once, and templates that
+//! reload from disk in development.
+
+use crate::support::{admin_conn, server_url};
+use diesel::prelude::*;
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An empty database (not cloned from the test template), dropped at the end.
+struct EmptyDb {
+    name: String,
+    url: String,
+}
+
+impl EmptyDb {
+    fn new() -> EmptyDb {
+        let name = format!("plumbline_ops_{:016x}", rand::random::<u64>());
+        EmptyDb { url: format!("{}/{name}", server_url()), name }
+    }
+}
+
+impl Drop for EmptyDb {
+    fn drop(&mut self) {
+        let _ =
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin_conn());
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(url: &str) -> Option<(u16, String)> {
+    let resp = reqwest::blocking::Client::new().get(url).timeout(Duration::from_secs(5)).send().ok()?;
+    let status = resp.status().as_u16();
+    Some((status, resp.text().unwrap_or_default()))
+}
+
+#[test]
+fn the_binary_alone_serves_pages_from_an_empty_directory() {
+    let db = EmptyDb::new();
+    let dir = std::env::temp_dir().join(format!("plumbline-empty-{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_plumbline"))
+            .arg("serve")
+            .current_dir(&dir)
+            .env_clear()
+            .env("DATABASE_URL", &db.url)
+            .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
+            .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let home = loop {
+        if let Some(answer) = get(&format!("{base}/")) {
+            break answer;
+        }
+        if let Ok(Some(status)) = server.0.try_wait() {
+            let mut err = String::new();
+            server.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("the server stopped ({status}): {err}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not answer within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(home.0, 200, "{}", home.1);
+    assert!(home.1.contains("<html"), "the home page is not the layout: {}", home.1);
+    let (status, css) = get(&format!("{base}/static/style.css")).unwrap();
+    assert_eq!(status, 200);
+    assert!(!css.is_empty());
+    // Nothing was read from, or needed in, the working directory.
+    assert!(!dir.join("templates").exists());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn instances_starting_at_once_migrate_a_new_database_exactly_once() {
+    let db = EmptyDb::new();
+    let starts: Vec<_> = (0..6)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || plumbline::db::prepare(&url, 1).map(|_| ()).map_err(|e| e.to_string()))
+        })
+        .collect();
+    for s in starts {
+        s.join().unwrap().unwrap_or_else(|e| panic!("an instance failed to start: {e}"));
+    }
+    let mut conn = PgConnection::establish(&db.url).unwrap();
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        distinct_versions: i64,
+    }
+    let c: Count = diesel::sql_query(
+        "SELECT count(*) AS n, count(DISTINCT version) AS distinct_versions FROM __diesel_schema_migrations",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count() as i64;
+    assert_eq!((c.n, c.distinct_versions), (migrations, migrations));
+}
+
+#[test]
+fn in_development_templates_reload_from_disk_on_every_render() {
+    let dir = std::env::temp_dir().join(format!("plumbline-templates-{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("layout.hbs"), "<main>{{> @partial-block}}</main>").unwrap();
+    std::fs::write(dir.join("hello.hbs"), "Hello {{name}}").unwrap();
+    let dev = plumbline::templates::Templates::load(Some(&dir), true).unwrap();
+    let fixed = plumbline::templates::Templates::load(Some(&dir), false).unwrap();
+    let data = serde_json::json!({"name": "Ada"});
+    assert_eq!(dev.render("hello", &data).unwrap(), "Hello Ada");
+    std::fs::write(dir.join("hello.hbs"), "Welcome {{name}}").unwrap();
+    assert_eq!(dev.render("hello", &data).unwrap(), "Welcome Ada");
+    assert_eq!(fixed.render("hello", &data).unwrap(), "Hello Ada", "only development reloads");
+    let _ = std::fs::remove_dir_all(&dir);
+}
