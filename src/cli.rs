@@ -1,4 +1,6 @@
-//! The command line: serve, migrate, demo, user add, token issue.
+//! The command line: serve, migrate, check, demo, user add, token issue, backup.
+
+mod check;
 
 use crate::config::Config;
 use crate::domain::account::{parse_token_lifetime, ApiScope, Email, NewPassword};
@@ -30,6 +32,9 @@ pub enum Command {
     },
     /// Create the database if needed and run pending migrations.
     Migrate,
+    /// Check the settings against the real database and mail server: one line
+    /// per check, ok or what to fix; exits non-zero on any failure.
+    Check,
     /// Load the demo conferences and accounts (idempotent).
     Demo {
         /// Also build the large benchmark conference `bench` at this scale
@@ -101,6 +106,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
             serve(config, with_demo)
         }
+        Command::Check => check::run(&config),
         Command::Migrate => {
             db::prepare(&config.database_url, 1).map_err(|e| e.to_string())?;
             println!("database is up to date");

@@ -11,6 +11,8 @@ pub struct Config {
     /// Every link in mail is built from this, never from the Host header.
     pub base_url: String,
     pub smtp_url: Option<String>,
+    /// PEM certificates to trust for the SMTP server as well (a private CA).
+    pub smtp_ca_file: Option<PathBuf>,
     pub mail_dir: PathBuf,
     pub mail_from: String,
     pub secret_key: Vec<u8>,
@@ -50,6 +52,11 @@ impl Config {
         let var = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
         let millis = |k: &str, default: u64, max: u64| number(k, var(k), default, 1, max).map(Duration::from_millis);
         let dev = var("PLUMBLINE_DEV").is_some_and(|v| v != "0");
+        // A mail URL that cannot work (or would send a password in clear) stops the start.
+        let smtp_url = var("PLUMBLINE_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            crate::worker::smtp_plan(url)?;
+        }
         let bind = var("PLUMBLINE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let base_url = var("PLUMBLINE_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
@@ -66,7 +73,8 @@ impl Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/plumbline".into()),
             bind,
             base_url: base_url.trim_end_matches('/').to_string(),
-            smtp_url: var("PLUMBLINE_SMTP_URL"),
+            smtp_url,
+            smtp_ca_file: var("PLUMBLINE_SMTP_CA_FILE").map(PathBuf::from),
             mail_dir: var("PLUMBLINE_MAIL_DIR").unwrap_or_else(|| "var/mail".into()).into(),
             mail_from: var("PLUMBLINE_MAIL_FROM").unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
             secret_key,

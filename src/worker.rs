@@ -22,16 +22,7 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_config(config: &crate::config::Config) -> Result<Mailer, String> {
         match &config.smtp_url {
-            Some(url) => {
-                let (host, port, creds) = parse_smtp_url(url)?;
-                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .port(port)
-                    .timeout(Some(Duration::from_secs(15)));
-                if let Some((user, pass)) = creds {
-                    b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(user, pass));
-                }
-                Ok(Mailer::Smtp(b.build()))
-            }
+            Some(url) => smtp_transport(url, config.smtp_ca_file.as_deref()).map(Mailer::Smtp),
             None => Ok(Mailer::Files(config.mail_dir.clone())),
         }
     }
@@ -54,28 +45,80 @@ impl Mailer {
     }
 }
 
-/// Host, port and optional (user, password) of the SMTP relay.
-pub type SmtpTarget = (String, u16, Option<(String, String)>);
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `smtp://host`: plain, for a relay on this machine or a catcher.
+    None,
+    /// `smtp://host?tls=opportunistic`: STARTTLS when offered (a downgrade is possible).
+    Opportunistic,
+    /// `smtp://host:587?tls=required`: STARTTLS or no mail.
+    Required,
+    /// `smtps://host:465`: TLS from the first byte.
+    Wrapper,
+}
 
-/// `smtp://[user:pass@]host[:port]` (a local relay or catcher; no TLS in this build).
-pub fn parse_smtp_url(url: &str) -> Result<SmtpTarget, String> {
-    let bad = || format!("PLUMBLINE_SMTP_URL must look like smtp://host:port, not {url:?}");
-    let rest = url.strip_prefix("smtp://").ok_or_else(bad)?.trim_end_matches('/');
-    let (creds, hostport) = match rest.rsplit_once('@') {
-        Some((c, h)) => {
-            let (u, p) = c.split_once(':').unwrap_or((c, ""));
-            (Some((u.to_string(), p.to_string())), h)
-        }
-        None => (None, rest),
+/// What `PLUMBLINE_SMTP_URL` asks for, read with the URL forms lettre accepts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SmtpPlan {
+    pub host: String,
+    pub tls: SmtpTls,
+    pub with_credentials: bool,
+}
+
+/// Reads the SMTP URL and refuses a password that would cross the network in
+/// clear: credentials need TLS (required or from the start) unless the server
+/// is on this machine.
+pub fn smtp_plan(url: &str) -> Result<SmtpPlan, String> {
+    let bad = |why: &str| {
+        format!("PLUMBLINE_SMTP_URL: {why} (forms: smtps://user:pass@host:465, smtp://user:pass@host:587?tls=required, smtp://localhost:25)")
     };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad())?),
-        None => (hostport, 25),
+    let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+    let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("no host"))?.to_string();
+    let tls_param = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+    let tls = match (parsed.scheme(), tls_param.as_deref()) {
+        ("smtp", None) => SmtpTls::None,
+        ("smtp", Some("opportunistic")) => SmtpTls::Opportunistic,
+        ("smtp", Some("required")) => SmtpTls::Required,
+        ("smtps", None) => SmtpTls::Wrapper,
+        (scheme, tls) => return Err(bad(&format!("unknown scheme {scheme:?} with tls={tls:?}"))),
     };
-    if host.is_empty() {
-        return Err(bad());
+    let with_credentials = !parsed.username().is_empty() || parsed.password().is_some();
+    let loopback = host == "localhost"
+        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if with_credentials && matches!(tls, SmtpTls::None | SmtpTls::Opportunistic) && !loopback {
+        return Err(bad(&format!("a password for {host} would be sent without TLS; use smtps:// or ?tls=required")));
     }
-    Ok((host.to_string(), port, creds))
+    Ok(SmtpPlan { host, tls, with_credentials })
+}
+
+/// The SMTP transport for `url` (lettre's own URL parser), trusting the PEM
+/// certificates in `ca_file` as well when given (a private CA).
+pub fn smtp_transport(
+    url: &str,
+    ca_file: Option<&std::path::Path>,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let plan = smtp_plan(url)?;
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| format!("PLUMBLINE_SMTP_URL: {e}"))?
+        .timeout(Some(Duration::from_secs(15)));
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| format!("PLUMBLINE_SMTP_CA_FILE {}: {e}", path.display()))?;
+        let cert =
+            Certificate::from_pem(&pem).map_err(|e| format!("PLUMBLINE_SMTP_CA_FILE {}: {e}", path.display()))?;
+        let params = TlsParameters::builder(plan.host.clone())
+            .add_root_certificate(cert)
+            .build_rustls()
+            .map_err(|e| format!("PLUMBLINE_SMTP_CA_FILE: {e}"))?;
+        builder = match plan.tls {
+            SmtpTls::None => builder,
+            SmtpTls::Opportunistic => builder.tls(Tls::Opportunistic(params)),
+            SmtpTls::Required => builder.tls(Tls::Required(params)),
+            SmtpTls::Wrapper => builder.tls(Tls::Wrapper(params)),
+        };
+    }
+    Ok(builder.build())
 }
 
 /// Delay before the next try after `attempts` failed ones: base, 2×base, 4×base … capped at one hour.
@@ -177,12 +220,29 @@ mod tests {
     use std::time::Duration;
 
     #[test]
-    fn smtp_urls() {
-        assert_eq!(super::parse_smtp_url("smtp://127.0.0.1:2525").unwrap(), ("127.0.0.1".into(), 2525, None));
-        assert_eq!(super::parse_smtp_url("smtp://mail").unwrap().1, 25);
-        assert_eq!(super::parse_smtp_url("smtp://u:p@mail:1025").unwrap().2, Some(("u".into(), "p".into())));
-        assert!(super::parse_smtp_url("http://x").is_err());
-        assert!(super::parse_smtp_url("smtp://x:notaport").is_err());
+    fn smtp_urls_in_lettres_forms() {
+        use super::{smtp_plan, SmtpTls};
+        let tls = |u: &str| smtp_plan(u).unwrap().tls;
+        assert_eq!(tls("smtp://127.0.0.1:2525"), SmtpTls::None);
+        assert_eq!(tls("smtp://u:p@mail.example.org:587?tls=required"), SmtpTls::Required);
+        assert_eq!(tls("smtps://u:p@mail.example.org"), SmtpTls::Wrapper);
+        assert_eq!(tls("smtp://mail?tls=opportunistic"), SmtpTls::Opportunistic);
+        assert!(smtp_plan("smtp://u:p@mail.example.org:587?tls=required").unwrap().with_credentials);
+        assert!(smtp_plan("http://x").is_err());
+        assert!(smtp_plan("smtp://x:notaport").is_err());
+        assert!(smtp_plan("smtp://x?tls=sometimes").is_err());
+    }
+
+    #[test]
+    fn a_password_never_crosses_the_network_in_clear() {
+        use super::smtp_plan;
+        let err = smtp_plan("smtp://u:p@mail.example.org:587").unwrap_err();
+        assert!(err.contains("without TLS"), "{err}");
+        assert!(smtp_plan("smtp://u:p@mail.example.org?tls=opportunistic").is_err());
+        // On this machine there is no network to cross.
+        assert!(smtp_plan("smtp://u:p@127.0.0.1:25").is_ok());
+        assert!(smtp_plan("smtp://u:p@localhost:25").is_ok());
+        assert!(smtp_plan("smtp://u:p@[::1]:25").is_ok());
     }
 
     #[test]

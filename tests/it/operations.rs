@@ -2,7 +2,8 @@
 //! several instances migrating one new database at once, and templates that
 //! reload from disk in development.
 
-use crate::support::{admin_conn, server_url};
+use crate::support::smtp::SmtpSink;
+use crate::support::{admin_conn, server_url, TestApp, TestDb};
 use diesel::prelude::*;
 use std::io::Read;
 use std::net::TcpListener;
@@ -135,4 +136,104 @@ fn in_development_templates_reload_from_disk_on_every_render() {
     assert_eq!(dev.render("hello", &data).unwrap(), "Welcome Ada");
     assert_eq!(fixed.render("hello", &data).unwrap(), "Hello Ada", "only development reloads");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A CA made for this test and a server configuration whose certificate (for
+/// 127.0.0.1 and localhost) it signed; the CA's PEM goes to the app as
+/// PLUMBLINE_SMTP_CA_FILE.
+fn private_ca() -> (String, rustls::ServerConfig) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+        .unwrap();
+    (ca.pem(), config)
+}
+
+fn app_mailing_through(sink: SmtpSink, url: String, ca_file: Option<std::path::PathBuf>) -> TestApp {
+    TestApp::launch(std::sync::Arc::new(sink), std::sync::Arc::new(TestDb::new()), move |c| {
+        c.smtp_url = Some(url);
+        c.smtp_ca_file = ca_file;
+    })
+}
+
+fn ask_for_a_reset(app: &TestApp) {
+    app.user("ada@example.org", "Ada", false);
+    assert_eq!(app.client().post_form("/password/forgot", &[("email", "ada@example.org")]).status, 200);
+}
+
+#[test]
+fn mail_goes_through_starttls_with_a_private_ca_and_authenticates_after_it() {
+    let (ca_pem, tls) = private_ca();
+    let sink = SmtpSink::start_tls(tls);
+    let ca_file = std::env::temp_dir().join(format!("plumbline-ca-{:016x}.pem", rand::random::<u64>()));
+    std::fs::write(&ca_file, ca_pem).unwrap();
+    let url = format!("smtp://mailer:s3cret@127.0.0.1:{}?tls=required", sink.port());
+    let app = app_mailing_through(sink, url, Some(ca_file.clone()));
+    ask_for_a_reset(&app);
+    let mail = app.mail("ada@example.org", "");
+    assert!(mail.over_tls, "the mail crossed in clear");
+    assert_eq!(mail.auth_user.as_deref(), Some("mailer"));
+    let _ = std::fs::remove_file(ca_file);
+}
+
+#[test]
+fn a_server_without_starttls_gets_no_mail_when_tls_is_required() {
+    let sink = SmtpSink::start();
+    let url = format!("smtp://127.0.0.1:{}?tls=required", sink.port());
+    let app = app_mailing_through(sink, url, None);
+    ask_for_a_reset(&app);
+    // The worker tries and fails; the mail waits in the outbox for a later try.
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(app.smtp.messages().is_empty(), "mail was sent without TLS");
+    let waiting = app.outbox_count("ada@example.org");
+    assert_eq!(waiting, 1, "the mail must stay queued");
+}
+
+#[test]
+fn a_password_in_clear_to_another_host_stops_the_start() {
+    let err = plumbline::worker::smtp_transport("smtp://u:p@mail.example.org:587", None).err().unwrap();
+    assert!(err.contains("without TLS"), "{err}");
+}
+
+fn check(db_url: &str, smtp_url: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .arg("check")
+        .env("DATABASE_URL", db_url)
+        .env("PLUMBLINE_SMTP_URL", smtp_url)
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[test]
+fn check_passes_against_the_real_database_and_mail_server_and_names_what_fails() {
+    let db = TestDb::new();
+    let sink = SmtpSink::start();
+    let (ok, report) = check(&db.url, &sink.url());
+    assert!(ok, "{report}");
+    for what in ["database", "mail", "base url", "secret key"] {
+        assert!(report.lines().any(|l| l.starts_with("ok") && l.contains(what)), "no ok line for {what}:\n{report}");
+    }
+    // Nothing listens on this port: the mail line fails and so does the command.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (ok, report) = check(&db.url, &format!("smtp://127.0.0.1:{port}"));
+    assert!(!ok, "{report}");
+    assert!(report.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")), "{report}");
+    assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{report}");
 }

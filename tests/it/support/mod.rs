@@ -129,6 +129,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         bind: "127.0.0.1:0".into(),
         base_url: base.to_string(),
         smtp_url: smtp,
+        smtp_ca_file: None,
         mail_dir: std::env::temp_dir().join(format!("plumbline-mail-{:x}", rand::random::<u64>())),
         mail_from: "Plumbline <noreply@plumbline.test>".into(),
         secret_key: b"test-secret-key-test-secret-key-test-secret-key!".to_vec(),
@@ -158,7 +159,11 @@ impl TestApp {
         Self::launch(self.smtp.clone(), self.db.clone(), |_| {})
     }
 
-    fn launch(smtp: std::sync::Arc<SmtpSink>, db: std::sync::Arc<TestDb>, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    pub fn launch(
+        smtp: std::sync::Arc<SmtpSink>,
+        db: std::sync::Arc<TestDb>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = test_config(&db.url, &base, Some(smtp.url()));

@@ -1,13 +1,14 @@
 //! In-process SMTP sink for integration tests.
 //!
-//! Speaks just enough SMTP (no TLS, no AUTH) for lettre 0.11's
-//! `AsyncSmtpTransport::from_url("smtp://127.0.0.1:PORT")`, including its
+//! Speaks just enough SMTP for lettre 0.11's
+//! `AsyncSmtpTransport::from_url("smtp://127.0.0.1:PORT")` (and, started with a
+//! certificate, STARTTLS and AUTH PLAIN after it), including its
 //! connection pooling (several messages per connection, RSET / NOOP between).
 //! Every accepted message is kept in memory and can be inspected, decoded
 //! (MIME multipart, quoted-printable, base64, RFC 2047 subjects) and waited for.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,11 +26,17 @@ pub struct ReceivedMail {
     pub to: Vec<String>,
     /// Raw DATA, dot-unstuffed, lines joined with CRLF (no final terminator line).
     pub data: String,
+    /// The message came over a connection that STARTTLS had secured.
+    pub over_tls: bool,
+    /// The user name the client authenticated as, if it did.
+    pub auth_user: Option<String>,
 }
 
 struct Inner {
     messages: Mutex<Vec<ReceivedMail>>,
     refuse: AtomicBool,
+    /// With a server certificate the sink offers STARTTLS (and AUTH after it).
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A running SMTP sink. It serves until the process exits.
@@ -42,9 +49,18 @@ impl SmtpSink {
     /// Binds 127.0.0.1:0 and serves forever on a background thread,
     /// each connection on its own thread.
     pub fn start() -> SmtpSink {
+        Self::serve(None)
+    }
+
+    /// A sink that offers STARTTLS with `tls` and accepts AUTH PLAIN only after it.
+    pub fn start_tls(tls: rustls::ServerConfig) -> SmtpSink {
+        Self::serve(Some(Arc::new(tls)))
+    }
+
+    fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("smtp sink: bind 127.0.0.1:0");
         let port = listener.local_addr().expect("smtp sink: local_addr").port();
-        let inner = Arc::new(Inner { messages: Mutex::new(Vec::new()), refuse: AtomicBool::new(false) });
+        let inner = Arc::new(Inner { messages: Mutex::new(Vec::new()), refuse: AtomicBool::new(false), tls });
         let acc_inner = inner.clone();
         thread::Builder::new()
             .name(format!("smtp-sink-{port}"))
@@ -136,7 +152,7 @@ fn parse_path(arg: &str, keyword: &str) -> Option<String> {
     }
 }
 
-fn read_line(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<String>> {
+fn read_line<S: Read>(reader: &mut BufReader<S>) -> std::io::Result<Option<String>> {
     let mut buf = Vec::new();
     let n = reader.read_until(b'\n', &mut buf)?;
     if n == 0 {
@@ -148,6 +164,12 @@ fn read_line(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<String
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }
 
+/// What ended a session: the client left, or asked for STARTTLS.
+enum Next {
+    Closed,
+    StartTls,
+}
+
 fn serve_connection(stream: TcpStream, inner: &Inner) -> std::io::Result<()> {
     let _ = stream.set_nodelay(true);
     let mut out = stream.try_clone()?;
@@ -157,19 +179,36 @@ fn serve_connection(stream: TcpStream, inner: &Inner) -> std::io::Result<()> {
         let _ = out.shutdown(Shutdown::Both);
         return Ok(());
     }
+    out.write_all(b"220 plumbline-test-sink ESMTP ready\r\n")?;
     let mut reader = BufReader::new(stream);
-    let reply = |out: &mut TcpStream, s: &str| -> std::io::Result<()> {
+    if let (Next::StartTls, Some(tls)) = (session(&mut reader, inner, false)?, inner.tls.clone()) {
+        // The client waits for our 220 before its handshake: nothing is buffered.
+        let conn = rustls::ServerConnection::new(tls).map_err(std::io::Error::other)?;
+        let mut secure = BufReader::new(rustls::StreamOwned::new(conn, reader.into_inner()));
+        session(&mut secure, inner, true)?;
+    }
+    let _ = out.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+fn session<S: Read + Write>(reader: &mut BufReader<S>, inner: &Inner, secure: bool) -> std::io::Result<Next> {
+    let reply = |reader: &mut BufReader<S>, s: &str| -> std::io::Result<()> {
+        let out = reader.get_mut();
         out.write_all(s.as_bytes())?;
         out.flush()
     };
-    reply(&mut out, "220 plumbline-test-sink ESMTP ready\r\n")?;
-
+    let offer = match (&inner.tls, secure) {
+        (Some(_), false) => "250-STARTTLS\r\n",
+        (Some(_), true) => "250-AUTH PLAIN\r\n",
+        (None, _) => "",
+    };
+    let mut auth_user: Option<String> = None;
     let mut from: Option<String> = None;
     let mut rcpts: Vec<String> = Vec::new();
 
-    while let Some(line) = read_line(&mut reader)? {
+    while let Some(line) = read_line(reader)? {
         if inner.refuse.load(Ordering::SeqCst) {
-            reply(&mut out, "421 unavailable\r\n")?;
+            reply(reader, "421 unavailable\r\n")?;
             break;
         }
         let (verb, arg) = match line.find(' ') {
@@ -180,47 +219,47 @@ fn serve_connection(stream: TcpStream, inner: &Inner) -> std::io::Result<()> {
             "EHLO" => {
                 from = None;
                 rcpts.clear();
-                reply(
-                    &mut out,
-                    "250-plumbline-test-sink greets you\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800\r\n",
-                )?;
+                let greeting = format!(
+                    "250-plumbline-test-sink greets you\r\n{offer}250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800\r\n"
+                );
+                reply(reader, &greeting)?;
             }
             "HELO" => {
                 from = None;
                 rcpts.clear();
-                reply(&mut out, "250 plumbline-test-sink\r\n")?;
+                reply(reader, "250 plumbline-test-sink\r\n")?;
             }
             "MAIL" => match parse_path(arg, "FROM:") {
                 Some(addr) => {
                     from = Some(addr);
                     rcpts.clear();
-                    reply(&mut out, "250 2.1.0 OK\r\n")?;
+                    reply(reader, "250 2.1.0 OK\r\n")?;
                 }
-                None => reply(&mut out, "501 5.5.4 syntax: MAIL FROM:<address>\r\n")?,
+                None => reply(reader, "501 5.5.4 syntax: MAIL FROM:<address>\r\n")?,
             },
             "RCPT" => {
                 if from.is_none() {
-                    reply(&mut out, "503 5.5.1 need MAIL first\r\n")?;
+                    reply(reader, "503 5.5.1 need MAIL first\r\n")?;
                     continue;
                 }
                 match parse_path(arg, "TO:") {
                     Some(addr) if !addr.is_empty() => {
                         rcpts.push(addr);
-                        reply(&mut out, "250 2.1.5 OK\r\n")?;
+                        reply(reader, "250 2.1.5 OK\r\n")?;
                     }
-                    _ => reply(&mut out, "501 5.5.4 syntax: RCPT TO:<address>\r\n")?,
+                    _ => reply(reader, "501 5.5.4 syntax: RCPT TO:<address>\r\n")?,
                 }
             }
             "DATA" => {
                 if from.is_none() || rcpts.is_empty() {
-                    reply(&mut out, "503 5.5.1 need MAIL and RCPT first\r\n")?;
+                    reply(reader, "503 5.5.1 need MAIL and RCPT first\r\n")?;
                     continue;
                 }
-                reply(&mut out, "354 end data with <CR><LF>.<CR><LF>\r\n")?;
+                reply(reader, "354 end data with <CR><LF>.<CR><LF>\r\n")?;
                 let mut lines: Vec<String> = Vec::new();
                 loop {
-                    let Some(l) = read_line(&mut reader)? else {
-                        return Ok(()); // connection dropped mid-DATA: discard
+                    let Some(l) = read_line(reader)? else {
+                        return Ok(Next::Closed); // connection dropped mid-DATA: discard
                     };
                     if l == "." {
                         break;
@@ -234,26 +273,44 @@ fn serve_connection(stream: TcpStream, inner: &Inner) -> std::io::Result<()> {
                     from: from.take().unwrap_or_default(),
                     to: std::mem::take(&mut rcpts),
                     data: lines.join("\r\n"),
+                    over_tls: secure,
+                    auth_user: auth_user.clone(),
                 };
                 inner.messages.lock().unwrap().push(mail);
-                reply(&mut out, "250 2.0.0 OK queued\r\n")?;
+                reply(reader, "250 2.0.0 OK queued\r\n")?;
             }
             "RSET" => {
                 from = None;
                 rcpts.clear();
-                reply(&mut out, "250 2.0.0 OK\r\n")?;
+                reply(reader, "250 2.0.0 OK\r\n")?;
             }
-            "NOOP" => reply(&mut out, "250 2.0.0 OK\r\n")?,
-            "VRFY" => reply(&mut out, "252 2.0.0 cannot verify\r\n")?,
+            "STARTTLS" if inner.tls.is_some() && !secure => {
+                reply(reader, "220 2.0.0 ready to start TLS\r\n")?;
+                return Ok(Next::StartTls);
+            }
+            // AUTH PLAIN <base64 of "\0user\0password">: any password will do.
+            "AUTH" if secure => {
+                let plain = arg.strip_prefix("PLAIN ").unwrap_or_default();
+                let decoded = base64::engine::general_purpose::STANDARD.decode(plain.trim()).unwrap_or_default();
+                let parts: Vec<&[u8]> = decoded.split(|b| *b == 0).collect();
+                match parts.as_slice() {
+                    [_, user, _] => {
+                        auth_user = Some(String::from_utf8_lossy(user).into_owned());
+                        reply(reader, "235 2.7.0 authenticated\r\n")?;
+                    }
+                    _ => reply(reader, "535 5.7.8 bad credentials\r\n")?,
+                }
+            }
+            "NOOP" => reply(reader, "250 2.0.0 OK\r\n")?,
+            "VRFY" => reply(reader, "252 2.0.0 cannot verify\r\n")?,
             "QUIT" => {
-                reply(&mut out, "221 2.0.0 bye\r\n")?;
+                reply(reader, "221 2.0.0 bye\r\n")?;
                 break;
             }
-            _ => reply(&mut out, "502 5.5.2 command not implemented\r\n")?,
+            _ => reply(reader, "502 5.5.2 command not implemented\r\n")?,
         }
     }
-    let _ = out.shutdown(Shutdown::Both);
-    Ok(())
+    Ok(Next::Closed)
 }
 
 // ---------------------------------------------------------------------------
@@ -580,7 +637,13 @@ mod tests {
     use super::*;
 
     fn mail(data: &str) -> ReceivedMail {
-        ReceivedMail { from: "a@x".into(), to: vec!["B@Example.org".into()], data: data.replace('\n', "\r\n") }
+        ReceivedMail {
+            from: "a@x".into(),
+            to: vec!["B@Example.org".into()],
+            data: data.replace('\n', "\r\n"),
+            over_tls: false,
+            auth_user: None,
+        }
     }
 
     #[test]
