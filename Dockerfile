@@ -22,6 +22,9 @@ WORKDIR /app
 USER plumbline
 ENV PLUMBLINE_BIND=0.0.0.0:8080
 EXPOSE 8080
+# /healthz answers 200 while the database answers (bash's /dev/tcp: no curl in the image).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
 # A real install: no demo data. Create the first site admin with
 #   echo "a long password" | docker compose run --rm -T app plumbline user add --email you@example.org --name "You" --site-admin
 CMD ["plumbline", "serve"]

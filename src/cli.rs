@@ -235,7 +235,7 @@ fn serve(config: Config, with_demo: bool) -> Result<(), String> {
         print_demo_accounts();
     }
     let listener = std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    println!("Plumbline is listening on http://{bind} (links in mail use {base_url})");
+    tracing::info!(address = %format!("http://{bind}"), links_in_mail = %base_url, "Plumbline is listening");
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     actix_web::rt::System::new().block_on(crate::run(state, listener, workers)).map_err(|e| e.to_string())
 }

@@ -15,6 +15,8 @@ pub struct Config {
     pub smtp_ca_file: Option<PathBuf>,
     pub mail_dir: PathBuf,
     pub mail_from: String,
+    /// The envelope sender, where bounces go (`PLUMBLINE_MAIL_BOUNCE`); else the From address.
+    pub mail_bounce: Option<lettre::Address>,
     pub secret_key: Vec<u8>,
     /// None: the templates compiled into the binary.
     pub templates_dir: Option<PathBuf>,
@@ -32,6 +34,8 @@ pub struct Config {
     pub page_cache_ttl: Duration,
     /// Peers whose `X-Forwarded-For` is believed (our reverse proxies).
     pub trusted_proxies: Vec<crate::domain::net::Cidr>,
+    /// Lets a scraper off this machine read /metrics (`Authorization: Bearer ...`).
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -76,6 +80,9 @@ impl Config {
             smtp_url,
             smtp_ca_file: var("PLUMBLINE_SMTP_CA_FILE").map(PathBuf::from),
             mail_dir: var("PLUMBLINE_MAIL_DIR").unwrap_or_else(|| "var/mail".into()).into(),
+            mail_bounce: var("PLUMBLINE_MAIL_BOUNCE")
+                .map(|b| b.parse().map_err(|e| format!("PLUMBLINE_MAIL_BOUNCE: {e}")))
+                .transpose()?,
             mail_from: var("PLUMBLINE_MAIL_FROM").unwrap_or_else(|| "Plumbline <noreply@plumbline.invalid>".into()),
             secret_key,
             templates_dir: templates_dir(var("PLUMBLINE_TEMPLATES"), dev),
@@ -90,6 +97,10 @@ impl Config {
             )
             .map_err(|e| format!("PLUMBLINE_TRUSTED_PROXIES: {e}"))?,
             mail_backoff_base: millis("PLUMBLINE_MAIL_BACKOFF_MS", 10_000, 3_600_000)?,
+            metrics_token: match var("PLUMBLINE_METRICS_TOKEN") {
+                Some(t) if t.len() < 24 => return Err("PLUMBLINE_METRICS_TOKEN must be at least 24 characters".into()),
+                t => t,
+            },
         })
     }
 }

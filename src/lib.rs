@@ -67,10 +67,10 @@ async fn request_log(
     // Paths can carry secrets (invitation links, personal feeds): never logged as they are.
     let path = web::redact_path(req.path()).into_owned();
     let started = Instant::now();
-    let pages = req.app_data::<aweb::Data<AppState>>().map(|s| s.pages.clone());
+    let state = req.app_data::<aweb::Data<AppState>>().cloned();
     let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let mut res = next.call(req).await?;
-    if let (true, Some(pages)) = (writes, pages) {
+    if let (true, Some(pages)) = (writes, state.as_ref().map(|s| &s.pages)) {
         // Whatever was written, this instance's cached pages are checked again.
         if actix_web::HttpMessage::extensions(res.request()).contains::<crate::web::page_cache::AttendeeWrite>() {
             pages.written_by_attendee();
@@ -81,7 +81,12 @@ async fn request_log(
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), v);
     }
-    let ms = started.elapsed().as_millis() as u64;
+    let elapsed = started.elapsed();
+    if let Some(state) = &state {
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+        state.metrics.observe(&method, &route, res.status().as_u16(), elapsed.as_secs_f64());
+    }
+    let ms = elapsed.as_millis() as u64;
     // Half a second is long for any page here: worth a line at the default level.
     if ms >= 500 {
         tracing::warn!(request_id = %id, %method, %path, status = res.status().as_u16(), ms, "slow request");

@@ -2,15 +2,29 @@ use clap::Parser;
 
 fn main() {
     limit_malloc_arenas();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_target(false)
-        .init();
+    if let Err(e) = init_logging() {
+        eprintln!("plumbline: {e}");
+        std::process::exit(1);
+    }
     let cli = plumbline::cli::Cli::parse();
     if let Err(e) = plumbline::cli::run(cli) {
         eprintln!("plumbline: {e}");
         std::process::exit(1);
     }
+}
+
+/// One line per event on standard output: text for people, or with
+/// `PLUMBLINE_LOG_FORMAT=json` one JSON object per line for a log collector
+/// (the request id is a field of every request line).
+fn init_logging() -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    match std::env::var("PLUMBLINE_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("" | "text") => builder.init(),
+        Ok("json") => builder.json().flatten_event(true).init(),
+        Ok(other) => return Err(format!("PLUMBLINE_LOG_FORMAT must be text or json, not {other:?}")),
+    }
+    Ok(())
 }
 
 /// glibc gives every thread that allocates its own arena (up to 8 per core);

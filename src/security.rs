@@ -41,6 +41,14 @@ pub fn dummy_hash() -> &'static str {
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// Compares two secrets in time that does not depend on where they differ
+/// (their digests are compared, so not on their lengths either).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::Digest;
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+}
+
 /// The form token for a browser: an HMAC of its random CSRF cookie under the server key.
 pub fn csrf_token(secret: &[u8], cookie_value: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any size");

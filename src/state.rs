@@ -19,6 +19,8 @@ pub struct AppState {
     pub exports: Arc<crate::services::schedule::ExportCache>,
     /// Anonymous visitors' pages and the exports, rendered and gzipped once.
     pub pages: Arc<crate::web::page_cache::PageCache>,
+    /// What /metrics reports.
+    pub metrics: Arc<crate::web::metrics::Metrics>,
 }
 
 pub type State = web::Data<AppState>;
@@ -32,7 +34,14 @@ impl AppState {
             templates: Arc::new(templates),
             exports: Default::default(),
             pages: Arc::new(crate::web::page_cache::PageCache::new(page_cache_ttl)),
+            metrics: Default::default(),
         }
+    }
+
+    /// Connections of this instance's pool: (in use, idle, most).
+    pub fn pool_usage(&self) -> (u32, u32, u32) {
+        let s = self.pool.state();
+        (s.connections - s.idle_connections, s.idle_connections, self.pool.max_size())
     }
 
     /// The same as `db`, on the calling thread: for the CLI, before the server runs.

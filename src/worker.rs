@@ -128,12 +128,28 @@ pub fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
     chrono::Duration::milliseconds(ms)
 }
 
-fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
-    let from: Mailbox = from.parse().map_err(|e| format!("bad sender: {e}"))?;
+/// A transactional mail: text and HTML parts, a `Date`, and a `Message-ID` made
+/// from the outbox row, so a retry of the same mail carries the same id and a
+/// receiving server can drop the duplicate. Bounces go to the configured
+/// address (the envelope sender) when there is one.
+fn build_message(config: &crate::config::Config, mail: &OutboxMail) -> Result<Message, String> {
+    let from: Mailbox = config.mail_from.parse().map_err(|e| format!("bad sender: {e}"))?;
     let to: Mailbox = mail.recipient.parse().map_err(|e| format!("bad recipient: {e}"))?;
-    Message::builder()
+    let domain = url::Url::parse(&config.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "plumbline.invalid".into());
+    let mut builder = Message::builder();
+    if let Some(bounce) = &config.mail_bounce {
+        let envelope =
+            lettre::address::Envelope::new(Some(bounce.clone()), vec![to.email.clone()]).map_err(|e| e.to_string())?;
+        builder = builder.envelope(envelope);
+    }
+    builder
         .from(from)
         .to(to)
+        .message_id(Some(format!("<outbox-{}@{domain}>", mail.id)))
+        .date_now()
         .subject(mail.subject.clone())
         .multipart(
             MultiPart::alternative()
@@ -150,7 +166,7 @@ pub async fn run_once(state: &web::Data<AppState>, mailer: &Mailer) -> Result<us
     let mut sent = Vec::with_capacity(n);
     let mut failed = Vec::new();
     for mail in batch {
-        match build_message(&state.config.mail_from, &mail) {
+        match build_message(&state.config, &mail) {
             Ok(m) => match mailer.send(mail.id, m).await {
                 Ok(()) => sent.push(mail.id),
                 Err(e) => failed.push((mail, e, false)),

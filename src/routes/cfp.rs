@@ -6,15 +6,16 @@ use crate::error::AppError;
 use crate::services::cfp::{self, Access, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::policy;
-use crate::services::views::{self, conference as conference_view};
+use crate::services::views::{self, CallView, ConferenceView, PersonView, ProposalView};
+use crate::web::acting::AnswerForm;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::page_cache::Slot;
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/cfp", web::get().to(cfp_page))
@@ -56,11 +57,28 @@ async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) ->
         })
         .await?;
     let tz = cfp::tz(&conf);
-    let list: Vec<Value> = list.iter().map(|c| views::call(c, tz)).collect();
-    let tracks: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
     let title = format!("Call for proposals · {}", conf.name);
-    let data = json!({ "conference": conference_view(&conf), "calls": list, "tracks": tracks });
+    let data = CfpPage {
+        conference: ConferenceView::of(&conf),
+        calls: list.iter().map(|c| views::call(c, tz)).collect(),
+        tracks: tracks.iter().map(|t| t.name.as_str()).collect(),
+    };
     render::ok_shared(&ctx, &req, String::new(), "cfp", &title, data)
+}
+
+/// The call for proposals: every call of the conference and its tracks.
+#[derive(Serialize)]
+struct CfpPage<'a> {
+    conference: ConferenceView,
+    calls: Vec<CallView>,
+    tracks: Vec<&'a str>,
+}
+
+/// A page about one call.
+#[derive(Serialize)]
+struct CallPage {
+    conference: ConferenceView,
+    call: CallView,
 }
 
 async fn load_call(ctx: &Ctx, slug: String, call_id: String) -> Result<(Conference, Call, Vec<Track>), AppError> {
@@ -78,12 +96,8 @@ async fn call_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRe
     let (slug, call_id) = path.into_inner();
     let (conf, call, _) = load_call(&ctx, slug, call_id).await?;
     let title = format!("{} · {}", call.title, conf.name);
-    render::ok(
-        &ctx,
-        "call",
-        &title,
-        json!({ "conference": conference_view(&conf), "call": views::call(&call, cfp::tz(&conf)) }),
-    )
+    let data = CallPage { conference: ConferenceView::of(&conf), call: views::call(&call, cfp::tz(&conf)) };
+    render::ok(&ctx, "call", &title, data)
 }
 
 struct FormPage<'a> {
@@ -97,30 +111,61 @@ struct FormPage<'a> {
     editing: bool,
 }
 
+/// The proposal form as the template reads it.
+#[derive(Serialize)]
+struct ProposalFormView<'a> {
+    conference: ConferenceView,
+    call: CallView,
+    form: &'a ProposalInput,
+    errors: Value,
+    tracks: Vec<TrackChoice<'a>>,
+    has_tracks: bool,
+    is_mc: bool,
+    duration: Option<DurationRange>,
+    duration_label: &'static str,
+    people_label: &'static str,
+    preview: Option<String>,
+    action: String,
+    editing: bool,
+}
+
+#[derive(Serialize)]
+struct TrackChoice<'a> {
+    id: String,
+    name: &'a str,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct DurationRange {
+    min: i32,
+    max: i32,
+}
+
 fn form_page(ctx: &Ctx, status: StatusCode, f: FormPage) -> Result<HttpResponse, AppError> {
     let kind = cfp::kind_of(f.call);
-    let tz = cfp::tz(f.conf);
-    let tracks: Vec<Value> = f
-        .tracks
-        .iter()
-        .map(|t| json!({ "id": t.id.to_string(), "name": t.name, "selected": t.id.to_string() == f.input.track }))
-        .collect();
-    let duration = kind.duration_range().map(|(min, max)| json!({ "min": min, "max": max }));
+    let topic = kind == CallKind::McTopic;
     let title = if f.editing { format!("Edit: {}", f.input.title) } else { format!("Propose: {}", f.call.title) };
-    render::page(
-        ctx,
-        status,
-        "proposal_form",
-        &title,
-        json!({
-            "conference": conference_view(f.conf), "call": views::call(f.call, tz), "form": f.input, "errors": f.errors,
-            "tracks": tracks, "has_tracks": !f.tracks.is_empty() && kind != CallKind::McTopic,
-            "is_mc": kind == CallKind::Microconference, "duration": duration,
-            "duration_label": if kind == CallKind::McTopic { "Time wanted (minutes)" } else { "Duration (minutes)" },
-            "people_label": if kind == CallKind::McTopic { "Presenters" } else { kind.people_label() },
-            "preview": f.preview, "action": f.action, "editing": f.editing,
-        }),
-    )
+    let data = ProposalFormView {
+        conference: ConferenceView::of(f.conf),
+        call: views::call(f.call, cfp::tz(f.conf)),
+        form: f.input,
+        errors: f.errors,
+        tracks: f
+            .tracks
+            .iter()
+            .map(|t| TrackChoice { id: t.id.to_string(), name: &t.name, selected: t.id.to_string() == f.input.track })
+            .collect(),
+        has_tracks: !f.tracks.is_empty() && !topic,
+        is_mc: kind == CallKind::Microconference,
+        duration: kind.duration_range().map(|(min, max)| DurationRange { min, max }),
+        duration_label: if topic { "Time wanted (minutes)" } else { "Duration (minutes)" },
+        people_label: if topic { "Presenters" } else { kind.people_label() },
+        preview: f.preview,
+        action: f.action,
+        editing: f.editing,
+    };
+    render::page(ctx, status, "proposal_form", &title, data)
 }
 
 async fn new_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -299,34 +344,63 @@ async fn show(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespons
     let tz = cfp::tz(&conf);
     // Proposers were given the proposal as disclosed; the deciders see the decision.
     let insider = access.sees_decisions();
-    let proposal_view = views::proposal(&p, &call, &tracks, &topics, &submitter, tz);
     let open = cfp::status_of(&call) == crate::domain::proposal::CallStatus::Open;
-    let title = p.title.clone();
     let actions =
         policy::proposal_actions(&access, conflicted, open, call.microconference_id.is_some(), state, &p.state);
-    let decisions: Vec<Value> = ["accepted", "maybe", "rejected", "submitted"]
-        .iter()
-        .filter(|s| **s != p.state)
-        .map(|s| json!({ "value": s, "label": match *s { "accepted" => "Accept", "maybe" => "Keep as maybe", "rejected" => "Reject", _ => "Back to submitted" } }))
-        .collect();
-    render::ok(
-        &ctx,
-        "proposal",
-        &title,
-        json!({
-            "conference": conference_view(&conf), "call": views::call(&call, tz),
-            "proposal": proposal_view,
-        "decision": if released { Some(json!({ "state": p.state, "note": p.decision_note, "reviewer_notes": notes })) } else { None },
-        "unreleased": insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
-            "people": views::people(&people),
-            "can_edit": actions.can_edit,
-            "can_submit": actions.can_submit,
-            "can_withdraw": actions.can_withdraw,
-            "can_decide": actions.can_decide,
-            "conflicted_organiser": actions.conflicted_organiser,
-            "decisions": decisions,
-        }),
-    )
+    let data = ProposalPage {
+        conference: ConferenceView::of(&conf),
+        call: views::call(&call, tz),
+        proposal: views::proposal(&p, &call, &tracks, &topics, Some(&submitter), tz),
+        decision: released.then(|| Decision { state: &p.state, note: &p.decision_note, reviewer_notes: notes }),
+        unreleased: insider && !released && matches!(p.state.as_str(), "accepted" | "rejected"),
+        people: views::people(&people),
+        can_edit: actions.can_edit,
+        can_submit: actions.can_submit,
+        can_withdraw: actions.can_withdraw,
+        can_decide: actions.can_decide,
+        conflicted_organiser: actions.conflicted_organiser,
+        decisions: DECISIONS
+            .iter()
+            .filter(|(s, _)| *s != p.state)
+            .map(|&(value, label)| Labelled { value, label })
+            .collect(),
+    };
+    render::ok(&ctx, "proposal", &p.title, data)
+}
+
+/// What an organiser may turn a proposal into, and the button's words.
+const DECISIONS: [(&str, &str); 4] =
+    [("accepted", "Accept"), ("maybe", "Keep as maybe"), ("rejected", "Reject"), ("submitted", "Back to submitted")];
+
+/// A proposal's page.
+#[derive(Serialize)]
+struct ProposalPage<'a> {
+    conference: ConferenceView,
+    call: CallView,
+    proposal: ProposalView,
+    /// The released decision, once it is released.
+    decision: Option<Decision<'a>>,
+    unreleased: bool,
+    people: Vec<PersonView>,
+    can_edit: bool,
+    can_submit: bool,
+    can_withdraw: bool,
+    can_decide: bool,
+    conflicted_organiser: bool,
+    decisions: Vec<Labelled>,
+}
+
+#[derive(Serialize)]
+struct Decision<'a> {
+    state: &'a str,
+    note: &'a str,
+    reviewer_notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Labelled {
+    value: &'static str,
+    label: &'static str,
 }
 
 async fn edit_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -382,29 +456,27 @@ async fn update(
 }
 
 async fn submit(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::submit(conn, st, &user, &conf, &i2)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-submitted")))
+    proposer_button(&ctx, path.into_inner(), true).await
 }
 
 async fn withdraw(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::withdraw(conn, st, &user, &conf, &i2)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("proposal-withdrawn")))
+    proposer_button(&ctx, path.into_inner(), false).await
+}
+
+/// The proposer's two buttons on a proposal's page: submit it, or withdraw
+/// it; back to the page with what happened.
+async fn proposer_button(ctx: &Ctx, (slug, id): (String, String), submit: bool) -> Result<HttpResponse, AppError> {
+    let i2 = id.clone();
+    ctx.in_conference(&slug, move |conn, st, user, conf| {
+        if submit {
+            cfp::submit(conn, st, user, conf, &i2)
+        } else {
+            cfp::withdraw(conn, st, user, conf, &i2)
+        }
+    })
+    .await?;
+    let flash = if submit { "proposal-submitted" } else { "proposal-withdrawn" };
+    Ok(render::redirect(ctx, &format!("/c/{slug}/proposals/{id}"), Some(flash)))
 }
 
 async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -413,16 +485,29 @@ async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
     }
     let user = ctx.user()?.clone();
     let rows = ctx.state.db(move |conn, _| cfp::my_proposals(conn, &user)).await?;
-    let list: Vec<Value> = rows
-        .iter()
-        .map(|(r, c)| {
-            let mut v = views::row(r, cfp::tz(c));
-            v["conference"] = json!(c.name);
-            v["link"] = json!(format!("/c/{}/proposals/{}", c.slug, r.public_id));
-            v
-        })
-        .collect();
-    render::ok(&ctx, "my_proposals", "My proposals", json!({ "proposals": list }))
+    let proposals = rows.iter().map(|(r, c)| views::own_proposal(r, c)).collect();
+    render::ok(&ctx, "my_proposals", "My proposals", MyProposals { proposals })
+}
+
+#[derive(Serialize)]
+struct MyProposals {
+    proposals: Vec<views::OwnProposalView>,
+}
+
+/// An invitation to be named on a proposal, as its addressee reads it.
+#[derive(Serialize)]
+struct InvitationPage {
+    token: String,
+    proposal_title: String,
+    conference: String,
+    inviter: String,
+    kind_label: &'static str,
+    email: String,
+    status: String,
+    pending: bool,
+    login: String,
+    signup: String,
+    link: String,
 }
 
 async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -430,24 +515,20 @@ async fn invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
     let t = token.clone();
     let inv = ctx.state.db(move |conn, _| cfp::invitation(conn, &t)).await?;
     let here = format!("/invitations/{token}");
-    render::ok(
-        &ctx,
-        "invitation",
-        "Invitation",
-        json!({
-            "token": token, "proposal_title": inv.proposal.title, "conference": inv.conference.name, "inviter": inv.inviter.name,
-            "kind_label": cfp::kind_of(&inv.call).label(), "email": inv.person.email, "status": inv.person.status,
-            "pending": inv.person.status == "invited",
-            "login": format!("/login?next={}", urlencode(&here)), "signup": format!("/signup?next={}", urlencode(&here)),
-            "link": format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
-        }),
-    )
-}
-
-#[derive(Deserialize)]
-struct AnswerForm {
-    #[serde(default)]
-    answer: String,
+    let data = InvitationPage {
+        link: format!("/c/{}/proposals/{}", inv.conference.slug, inv.proposal.public_id),
+        kind_label: cfp::kind_of(&inv.call).label(),
+        pending: inv.person.status == "invited",
+        login: format!("/login?next={}", urlencode(&here)),
+        signup: format!("/signup?next={}", urlencode(&here)),
+        token,
+        proposal_title: inv.proposal.title,
+        conference: inv.conference.name,
+        inviter: inv.inviter.name,
+        email: inv.person.email,
+        status: inv.person.status,
+    };
+    render::ok(&ctx, "invitation", "Invitation", data)
 }
 
 async fn respond(ctx: Ctx, token: web::Path<String>, form: web::Form<AnswerForm>) -> Result<HttpResponse, AppError> {
@@ -456,11 +537,7 @@ async fn respond(ctx: Ctx, token: web::Path<String>, form: web::Form<AnswerForm>
     // An unknown invitation is 404 whatever the form says.
     let t = token.clone();
     ctx.state.db(move |conn, _| cfp::invitation(conn, &t).map(|_| ())).await?;
-    let accept = match form.answer.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
-    };
+    let accept = form.accepts()?;
     let inv = ctx.state.db(move |conn, _| cfp::respond(conn, &user, &token, accept)).await?;
     if accept {
         Ok(render::redirect(

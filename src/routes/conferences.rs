@@ -5,14 +5,16 @@ use crate::domain::conference::ConferenceInput;
 use crate::domain::{FieldError, Problems};
 use crate::error::AppError;
 use crate::services::conferences::{self as service, Appointed};
+use crate::services::registration::FeeTable;
+use crate::services::views::ConferenceView;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Refusal, Rejected};
 use crate::web::page_cache::Slot;
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
@@ -23,13 +25,54 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/organisers", web::post().to(appoint));
 }
 
-/// Kept so pages not yet moved to `services::views` still find it here.
-use crate::services::views::conference as view;
-
 async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let confs = ctx.state.db(|conn, _| service::list(conn)).await?;
-    let list: Vec<Value> = confs.iter().map(view).collect();
-    render::ok(&ctx, "home", "Plumbline", json!({ "conferences": list }))
+    let conferences = confs.iter().map(ConferenceView::of).collect();
+    render::ok(&ctx, "home", "Plumbline", Home { conferences })
+}
+
+#[derive(Serialize)]
+struct Home {
+    conferences: Vec<ConferenceView>,
+}
+
+/// The new conference form.
+#[derive(Serialize)]
+struct ConferenceForm<'a> {
+    form: &'a ConferenceInput,
+    errors: Value,
+}
+
+/// A conference's home page.
+#[derive(Serialize)]
+struct ConferencePage {
+    conference: ConferenceView,
+    organisers: Vec<Organiser>,
+    can_manage: bool,
+    registration: FeeTable,
+}
+
+/// An organiser as anyone sees them.
+#[derive(Serialize)]
+struct Organiser {
+    name: String,
+    affiliation: String,
+}
+
+/// The organisers' own page: the team, who is invited, the form to appoint one.
+#[derive(Serialize)]
+struct OrganisersPage {
+    conference: ConferenceView,
+    organisers: Vec<TeamMember>,
+    invited: Vec<String>,
+    form: AppointForm,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct TeamMember {
+    name: String,
+    email: String,
 }
 
 fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
@@ -37,7 +80,7 @@ fn site_admin(ctx: &Ctx) -> Result<(), AppError> {
 }
 
 fn conference_form(ctx: &Ctx, form: &ConferenceInput, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let data = json!({ "form": form, "errors": rejected.errors });
+    let data = ConferenceForm { form, errors: rejected.errors };
     render::page(ctx, rejected.status, "conference_new", "New conference", data)
 }
 
@@ -92,19 +135,16 @@ async fn render_show(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Res
             Ok((conf, organisers, can_manage))
         })
         .await?;
-    let organisers: Vec<Value> =
-        organisers.iter().map(|u| json!({ "name": u.name, "affiliation": u.affiliation })).collect();
     let title = conf.name.clone();
     let c = conf.clone();
     let registration = ctx.state.db(move |conn, _| crate::services::registration::public_fees(conn, &c)).await?;
-    render::ok_shared(
-        &ctx,
-        &req,
-        String::new(),
-        "conference",
-        &title,
-        json!({ "conference": view(&conf), "organisers": organisers, "can_manage": can_manage, "registration": registration }),
-    )
+    let data = ConferencePage {
+        conference: ConferenceView::of(&conf),
+        organisers: organisers.into_iter().map(|u| Organiser { name: u.name, affiliation: u.affiliation }).collect(),
+        can_manage,
+        registration,
+    };
+    render::ok_shared(&ctx, &req, String::new(), "conference", &title, data)
 }
 
 async fn organisers_page(ctx: &Ctx, slug: String, email: String, rejected: Rejected) -> Result<HttpResponse, AppError> {
@@ -117,18 +157,15 @@ async fn organisers_page(ctx: &Ctx, slug: String, email: String, rejected: Rejec
             Ok((conf, organisers, invited))
         })
         .await?;
-    let organisers: Vec<Value> = organisers.iter().map(|u| json!({ "name": u.name, "email": u.email })).collect();
     let title = format!("Organisers · {}", conf.name);
-    render::page(
-        ctx,
-        rejected.status,
-        "organisers",
-        &title,
-        json!({
-            "conference": view(&conf), "organisers": organisers, "invited": invited,
-            "form": { "email": email }, "errors": rejected.errors,
-        }),
-    )
+    let data = OrganisersPage {
+        conference: ConferenceView::of(&conf),
+        organisers: organisers.into_iter().map(|u| TeamMember { name: u.name, email: u.email }).collect(),
+        invited,
+        form: AppointForm { email },
+        errors: rejected.errors,
+    };
+    render::page(ctx, rejected.status, "organisers", &title, data)
 }
 
 async fn organisers(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -136,7 +173,7 @@ async fn organisers(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
     organisers_page(&ctx, slug.into_inner(), String::new(), Rejected::none()).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct AppointForm {
     #[serde(default)]
     email: String,

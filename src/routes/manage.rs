@@ -3,16 +3,15 @@
 use crate::domain::proposal::{CallInput, ProposalState};
 use crate::domain::{text, time, Problems};
 use crate::error::AppError;
-use crate::services::cfp::{self, Call, Filter};
-use crate::services::conferences::{self as conf_service, Conference};
-use crate::services::views::{self, conference as conference_view};
+use crate::services::cfp::{self, Call, Filter, Track};
+use crate::services::conferences::Conference;
+use crate::services::views::{self, call_choices, track_choices, CallView, Choice, ConferenceView, ProposalRowView};
 use crate::web::context::Ctx;
 use crate::web::form::{self, Rejected};
 use crate::web::render;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::convert::Infallible;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -34,48 +33,80 @@ async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, Ap
     let c2 = conf.clone();
     let (list, counts, mcs) = ctx.state.db(move |conn, _| cfp::organiser_overview(conn, &c2)).await?;
     let tz = cfp::tz(&conf);
-    let by_state: Vec<Value> = ProposalState::ALL
+    let by_state = ProposalState::ALL
         .iter()
-        .map(|s| json!({ "state": s.as_str(), "count": counts.iter().filter(|r| r.state == s.as_str()).count() }))
+        .map(|s| StateCount { state: s.as_str(), count: counts.iter().filter(|r| r.state == s.as_str()).count() })
         .collect();
-    let mcs: Vec<Value> = mcs.iter().map(|m| json!({ "id": m.public_id, "title": m.title })).collect();
     let title = format!("Manage · {}", conf.name);
-    render::ok(
-        &ctx,
-        "manage",
-        &title,
-        json!({
-            "conference": conference_view(&conf), "calls": list.iter().map(|c| views::call(c, tz)).collect::<Vec<_>>(),
-            "by_state": by_state, "total": counts.len(), "microconferences": mcs, "published": conf.programme_published,
-        }),
-    )
+    let data = ManagePage {
+        conference: ConferenceView::of(&conf),
+        calls: list.iter().map(|c| views::call(c, tz)).collect(),
+        by_state,
+        total: counts.len(),
+        microconferences: mcs.iter().map(|m| McLink { id: m.public_id, title: &m.title }).collect(),
+        published: conf.programme_published,
+    };
+    render::ok(&ctx, "manage", &title, data)
+}
+
+/// The organisers' overview of their conference.
+#[derive(Serialize)]
+struct ManagePage<'a> {
+    conference: ConferenceView,
+    calls: Vec<CallView>,
+    by_state: Vec<StateCount>,
+    total: usize,
+    microconferences: Vec<McLink<'a>>,
+    published: bool,
+}
+
+/// How many proposals are in a state.
+#[derive(Serialize)]
+struct StateCount {
+    state: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct McLink<'a> {
+    id: uuid::Uuid,
+    title: &'a str,
+}
+
+/// The calls page: every call, and the form for a new one or the one edited.
+#[derive(Serialize)]
+struct CallsPage<'a> {
+    conference: ConferenceView,
+    calls: Vec<CallView>,
+    form: &'a CallInput,
+    errors: Value,
+    kinds: Vec<Choice>,
+    zone: String,
+    editing: Option<CallView>,
 }
 
 fn call_form_page(
     ctx: &Ctx,
-    status: StatusCode,
     conf: &Conference,
     list: &[Call],
     form: &CallInput,
-    errors: Value,
+    rejected: Rejected,
     editing: Option<&Call>,
 ) -> Result<HttpResponse, AppError> {
     let tz = cfp::tz(conf);
-    let kinds: Vec<Value> = crate::domain::proposal::CallKind::ORGANISER_KINDS
-        .iter()
-        .map(|k| json!({ "value": k.as_str(), "label": k.label(), "selected": k.as_str() == form.kind }))
-        .collect();
-    render::page(
-        ctx,
-        status,
-        "manage_calls",
-        &format!("Calls · {}", conf.name),
-        json!({
-            "conference": conference_view(conf), "calls": list.iter().map(|c| views::call(c, tz)).collect::<Vec<_>>(),
-            "form": form, "errors": errors, "kinds": kinds, "zone": format!("{} ({})", conf.time_zone, crate::domain::conference::offset_label(tz, conf.starts_on)),
-            "editing": editing.map(|c| views::call(c, tz)),
-        }),
-    )
+    let data = CallsPage {
+        conference: ConferenceView::of(conf),
+        calls: list.iter().map(|c| views::call(c, tz)).collect(),
+        form,
+        errors: rejected.errors,
+        kinds: crate::domain::proposal::CallKind::ORGANISER_KINDS
+            .iter()
+            .map(|k| Choice::new(k.as_str(), k.label(), &form.kind))
+            .collect(),
+        zone: format!("{} ({})", conf.time_zone, crate::domain::conference::offset_label(tz, conf.starts_on)),
+        editing: editing.map(|c| views::call(c, tz)),
+    };
+    render::page(ctx, rejected.status, "manage_calls", &format!("Calls · {}", conf.name), data)
 }
 
 async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -93,7 +124,7 @@ async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
         abstract_max: "5000".into(),
         ..Default::default()
     };
-    call_form_page(&ctx, StatusCode::OK, &conf, &list, &form, json!({}), None)
+    call_form_page(&ctx, &conf, &list, &form, Rejected::none(), None)
 }
 
 async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInput>) -> Result<HttpResponse, AppError> {
@@ -124,7 +155,7 @@ async fn new_call_again(
 ) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
     let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
-    call_form_page(ctx, rejected.status, conf, &list, &input, rejected.errors, None)
+    call_form_page(ctx, conf, &list, &input, rejected, None)
 }
 
 fn input_of(c: &Call, conf: &Conference) -> CallInput {
@@ -147,7 +178,7 @@ async fn edit_call_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<H
     let c2 = conf.clone();
     let (call, list) =
         ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
-    call_form_page(&ctx, StatusCode::OK, &conf, &list, &input_of(&call, &conf), json!({}), Some(&call))
+    call_form_page(&ctx, &conf, &list, &input_of(&call, &conf), Rejected::none(), Some(&call))
 }
 
 async fn update_call(
@@ -171,17 +202,7 @@ async fn update_call(
             updated.await.map(Ok::<_, Infallible>)
         },
         |e| match e {},
-        |input, rejected| {
-            std::future::ready(call_form_page(
-                &ctx,
-                rejected.status,
-                &conf,
-                &list,
-                &input,
-                rejected.errors,
-                Some(&call),
-            ))
-        },
+        |input, rejected| std::future::ready(call_form_page(&ctx, &conf, &list, &input, rejected, Some(&call))),
         |_| std::future::ready(form::see_other(&ctx, &format!("/c/{slug}/manage/calls"), "call-saved")),
     )
     .await
@@ -195,15 +216,22 @@ async fn tracks_page_with(
 ) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
     let list = ctx.state.db(move |conn, _| cfp::tracks_of(conn, &c2)).await?;
-    render::page(
-        ctx,
-        rejected.status,
-        "manage_tracks",
-        &format!("Tracks · {}", conf.name),
-        json!({
-            "conference": conference_view(conf), "tracks": list, "form": { "name": name }, "errors": rejected.errors,
-        }),
-    )
+    let data = TracksPage {
+        conference: ConferenceView::of(conf),
+        tracks: list,
+        form: TrackForm { name: name.to_string() },
+        errors: rejected.errors,
+    };
+    render::page(ctx, rejected.status, "manage_tracks", &format!("Tracks · {}", conf.name), data)
+}
+
+/// The tracks page: every track and the form for a new one.
+#[derive(Serialize)]
+struct TracksPage {
+    conference: ConferenceView,
+    tracks: Vec<Track>,
+    form: TrackForm,
+    errors: Value,
 }
 
 async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -211,7 +239,7 @@ async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, 
     tracks_page_with(&ctx, &conf, "", Rejected::none()).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct TrackForm {
     #[serde(default)]
     name: String,
@@ -251,9 +279,7 @@ async fn tracks_again(
 async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| cfp::delete_track(conn, &user, &conf, id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| cfp::delete_track(conn, user, conf, id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
 }
 
@@ -285,27 +311,26 @@ async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQue
         })
         .await?;
     let tz = cfp::tz(&conf);
-    let calls_opt: Vec<Value> = list
-        .iter()
-        .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
-        .collect();
-    let tracks_opt: Vec<Value> = tracks
-        .iter()
-        .map(|t| json!({ "value": t.id.to_string(), "label": t.name, "selected": t.id.to_string() == q.track }))
-        .collect();
-    let states_opt: Vec<Value> = ProposalState::ALL
-        .iter()
-        .map(|s| json!({ "value": s.as_str(), "label": s.as_str(), "selected": s.as_str() == q.state }))
-        .collect();
-    render::ok(
-        &ctx,
-        "manage_proposals",
-        &format!("Proposals · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "proposals": rows.iter().map(|r| views::row(r, tz)).collect::<Vec<_>>(),
-            "count": rows.len(), "calls": calls_opt, "tracks": tracks_opt, "states": states_opt,
-        }),
-    )
+    let data = ProposalsPage {
+        conference: ConferenceView::of(&conf),
+        proposals: rows.iter().map(|r| views::row(r, tz)).collect(),
+        count: rows.len(),
+        calls: call_choices(&list, &q.call),
+        tracks: track_choices(&tracks, &q.track),
+        states: ProposalState::ALL.iter().map(|s| Choice::new(s.as_str(), s.as_str(), &q.state)).collect(),
+    };
+    render::ok(&ctx, "manage_proposals", &format!("Proposals · {}", conf.name), data)
+}
+
+/// Every proposal of the conference, filtered by call, track and state.
+#[derive(Serialize)]
+struct ProposalsPage {
+    conference: ConferenceView,
+    proposals: Vec<ProposalRowView>,
+    count: usize,
+    calls: Vec<Choice>,
+    tracks: Vec<Choice>,
+    states: Vec<Choice>,
 }
 
 #[derive(Deserialize)]
@@ -322,25 +347,22 @@ async fn decide(
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            // Who may decide is settled before the form is read.
-            crate::services::review::require_decider(conn, &user, &conf, &i2)?;
-            let to = ProposalState::parse(&form.state)
-                .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
-            let note = match &form.note {
-                Some(n) => Some(
-                    crate::domain::text::multi_line("note", n, 0, 5000)
-                        .map_err(|e| AppError::BadRequest(format!("The note {}.", e.message)))?,
-                ),
-                None => None,
-            };
-            crate::services::review::decide(conn, &user, &conf, &i2, to, note.as_deref())
-        })
-        .await?;
+    let i2 = id.clone();
+    ctx.in_conference(&slug, move |conn, _, user, conf| {
+        // Who may decide is settled before the form is read.
+        crate::services::review::require_decider(conn, user, conf, &i2)?;
+        let to = ProposalState::parse(&form.state)
+            .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe, rejected or submitted.".into()))?;
+        let note = match &form.note {
+            Some(n) => Some(
+                crate::domain::text::multi_line("note", n, 0, 5000)
+                    .map_err(|e| AppError::BadRequest(format!("The note {}.", e.message)))?,
+            ),
+            None => None,
+        };
+        crate::services::review::decide(conn, user, conf, &i2, to, note.as_deref())
+    })
+    .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("decision-saved")))
 }
 
@@ -351,11 +373,8 @@ struct PublishForm {
 }
 
 async fn publish(ctx: Ctx, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
     let on = form.published == "1";
-    ctx.state.db(move |conn, _| cfp::set_programme_published(conn, &user, &conf, on)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| cfp::set_programme_published(conn, user, conf, on)).await?;
     Ok(render::redirect(
         &ctx,
         &format!("/c/{slug}/manage"),

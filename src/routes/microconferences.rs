@@ -7,12 +7,12 @@ use crate::error::AppError;
 use crate::services::cfp;
 use crate::services::conferences as conf_service;
 use crate::services::programme;
-use crate::services::views::{self, conference as conference_view};
+use crate::services::programme::ProgrammeView;
+use crate::services::views::{self, CallView, ConferenceView, MicroconferenceView, ProposalRowView};
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/programme", web::get().to(programme))
@@ -29,12 +29,25 @@ async fn programme(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, Ap
         .state
         .db(move |conn, _| {
             let conf = conf_service::find(conn, &slug)?;
-            let data = programme::published_programme(conn, &conf)?;
-            Ok((conf, data))
+            let programme = programme::programme(conn, &conf)?;
+            Ok((conf, programme))
         })
         .await?;
     let title = format!("Programme · {}", conf.name);
-    render::ok(&ctx, "programme", &title, json!({ "conference": conference_view(&conf), "programme": data }))
+    render::ok(&ctx, "programme", &title, ProgrammePage { conference: ConferenceView::of(&conf), programme: data })
+}
+
+#[derive(Serialize)]
+struct ProgrammePage {
+    conference: ConferenceView,
+    programme: ProgrammeView,
+}
+
+#[derive(Serialize)]
+struct McPage {
+    conference: ConferenceView,
+    mc: MicroconferenceView,
+    is_lead: bool,
 }
 
 /// An MC's page: public once the programme is published; before that only its
@@ -50,51 +63,85 @@ async fn mc_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
             Ok((conf, data, is_lead))
         })
         .await?;
-    let title = data["title"].as_str().unwrap_or("Microconference").to_string();
-    render::ok(
-        &ctx,
-        "microconference",
-        &title,
-        json!({ "conference": conference_view(&conf), "mc": data, "is_lead": is_lead }),
-    )
+    let title = data.title.clone();
+    render::ok(&ctx, "microconference", &title, McPage { conference: ConferenceView::of(&conf), mc: data, is_lead })
+}
+
+/// The leads' page to run their MC's topic call.
+#[derive(Serialize)]
+struct RunPage {
+    conference: ConferenceView,
+    mc: RunMc,
+    call: CallView,
+    accepted: Vec<ProposalRowView>,
+    others: Vec<ProposalRowView>,
+    used: i64,
+    budget: i64,
+    left: i64,
+    used_pct: i64,
+    window: Window,
+    latest_close: String,
+    zone: chrono_tz::Tz,
+    codes: Vec<CompCode>,
+    comp_passes: i32,
+}
+
+#[derive(Serialize)]
+struct RunMc {
+    id: uuid::Uuid,
+    title: String,
+    leads: Vec<String>,
+}
+
+/// The topic call's dates as the form shows them.
+#[derive(Serialize)]
+struct Window {
+    opens_at: String,
+    closes_at: String,
+}
+
+/// A complimentary registration code of the MC and who used it.
+#[derive(Serialize)]
+struct CompCode {
+    code: String,
+    used_by: Option<String>,
 }
 
 async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
-    let user = ctx.user()?.clone();
     let (conf, run) = ctx
-        .state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &slug)?;
-            let run = programme::run_view(conn, &user, &conf, &mc_id)?;
-            Ok((conf, run))
+        .in_conference(&slug, move |conn, _, user, conf| {
+            Ok((conf.clone(), programme::run_view(conn, user, conf, &mc_id)?))
         })
         .await?;
     let programme::RunView { mc, call, topics: rows, leads, codes } = run;
-    let codes: Vec<Value> =
-        codes.into_iter().map(|(code, used_by)| json!({ "code": code, "used_by": used_by })).collect();
     let tz = cfp::tz(&conf);
     // Drafts are the proposers' own business until they submit.
-    let visible: Vec<_> = rows.iter().filter(|r| r.state != "draft" && r.state != "withdrawn").collect();
-    let accepted: Vec<Value> = visible.iter().filter(|r| r.state == "accepted").map(|r| views::row(r, tz)).collect();
-    let others: Vec<Value> = visible.iter().filter(|r| r.state != "accepted").map(|r| views::row(r, tz)).collect();
-    let used: i64 =
-        visible.iter().filter(|r| r.state == "accepted").map(|r| r.duration_minutes.unwrap_or(0) as i64).sum();
+    let (accepted, others): (Vec<&cfp::ProposalRow>, Vec<_>) =
+        rows.iter().filter(|r| r.state != "draft" && r.state != "withdrawn").partition(|r| r.state == "accepted");
+    let used: i64 = accepted.iter().map(|r| r.duration_minutes.unwrap_or(0) as i64).sum();
     let budget = mc.budget_minutes as i64;
     let title = format!("Run · {}", mc.title);
-    render::ok(
-        &ctx,
-        "mc_manage",
-        &title,
-        json!({
-            "conference": conference_view(&conf), "mc": { "id": mc.public_id, "title": mc.title, "leads": leads },
-            "call": views::call(&call, tz), "accepted": accepted, "others": others,
-            "used": used, "budget": budget, "left": budget - used, "used_pct": (used * 100 / budget.max(1)).min(100),
-            "window": { "opens_at": time::input_value(call.opens_at, tz), "closes_at": time::input_value(call.closes_at, tz) },
-            "latest_close": time::display(mc.latest_topic_close, tz), "zone": conf.time_zone,
-        "codes": codes, "comp_passes": mc.comp_passes,
-        }),
-    )
+    let data = RunPage {
+        conference: ConferenceView::of(&conf),
+        call: views::call(&call, tz),
+        accepted: accepted.iter().map(|r| views::row(r, tz)).collect(),
+        others: others.iter().map(|r| views::row(r, tz)).collect(),
+        used,
+        budget,
+        left: budget - used,
+        used_pct: (used * 100 / budget.max(1)).min(100),
+        window: Window {
+            opens_at: time::input_value(call.opens_at, tz),
+            closes_at: time::input_value(call.closes_at, tz),
+        },
+        latest_close: time::display(mc.latest_topic_close, tz),
+        zone: conf.time_zone,
+        codes: codes.into_iter().map(|(code, used_by)| CompCode { code, used_by }).collect(),
+        comp_passes: mc.comp_passes,
+        mc: RunMc { id: mc.public_id, title: mc.title, leads },
+    };
+    render::ok(&ctx, "mc_manage", &title, data)
 }
 
 #[derive(Deserialize)]
@@ -111,23 +158,9 @@ async fn window(
     form: web::Form<WindowForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
-    let user = ctx.user()?.clone();
     let form = form.into_inner();
-    let (s2, m2) = (slug.clone(), mc_id.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            // Only its leads (and organisers) get past here, whatever they typed.
-            cfp::led_microconference(conn, &user, &conf, &m2)?;
-            let tz = cfp::tz(&conf);
-            let opens = time::parse_local("opens_at", &form.opens_at, tz)
-                .map_err(|e| AppError::BadRequest(format!("Opening {}", e.message)))?;
-            let closes = time::parse_local("closes_at", &form.closes_at, tz)
-                .map_err(|e| AppError::BadRequest(format!("Closing {}", e.message)))?;
-            cfp::set_topic_window(conn, &user, &conf, &m2, opens, closes)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), Some("window-saved")))
+    let act = Lead::Window { opens_at: form.opens_at, closes_at: form.closes_at };
+    lead_acts(&ctx, &slug, &mc_id, act, Some("window-saved")).await
 }
 
 #[derive(Deserialize)]
@@ -142,18 +175,8 @@ async fn decide_topic(
     form: web::Form<TopicDecision>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, m2) = (slug.clone(), mc_id.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::led_microconference(conn, &user, &conf, &m2)?;
-            let to = ProposalState::parse(&form.state)
-                .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
-            cfp::decide_topic(conn, &user, &conf, &m2, &id, to)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), Some("decision-saved")))
+    let act = Lead::Decide { id, state: form.into_inner().state };
+    lead_acts(&ctx, &slug, &mc_id, act, Some("decision-saved")).await
 }
 
 #[derive(Deserialize)]
@@ -168,19 +191,54 @@ async fn move_topic(
     form: web::Form<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, m2) = (slug.clone(), mc_id.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            cfp::led_microconference(conn, &user, &conf, &m2)?;
-            let up = match form.direction.as_str() {
-                "up" => true,
-                "down" => false,
-                _ => return Err(AppError::BadRequest("Move up or down.".into())),
-            };
-            cfp::move_topic(conn, &user, &conf, &m2, &id, up)
-        })
-        .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), None))
+    let act = Lead::Move { id, direction: form.into_inner().direction };
+    lead_acts(&ctx, &slug, &mc_id, act, None).await
+}
+
+/// What a lead does on their MC's page, as typed.
+enum Lead {
+    Window { opens_at: String, closes_at: String },
+    Decide { id: String, state: String },
+    Move { id: String, direction: String },
+}
+
+/// Does what a lead asked and answers with the MC's page again. Only its
+/// leads (and organisers) get past `led_microconference`, before anything
+/// they typed is read.
+async fn lead_acts(
+    ctx: &Ctx,
+    slug: &str,
+    mc_id: &str,
+    act: Lead,
+    flash: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let mc = mc_id.to_string();
+    ctx.in_conference(slug, move |conn, _, user, conf| {
+        cfp::led_microconference(conn, user, conf, &mc)?;
+        match act {
+            Lead::Window { opens_at, closes_at } => {
+                let tz = cfp::tz(conf);
+                let opens = time::parse_local("opens_at", &opens_at, tz)
+                    .map_err(|e| AppError::BadRequest(format!("Opening {}", e.message)))?;
+                let closes = time::parse_local("closes_at", &closes_at, tz)
+                    .map_err(|e| AppError::BadRequest(format!("Closing {}", e.message)))?;
+                cfp::set_topic_window(conn, user, conf, &mc, opens, closes)
+            }
+            Lead::Decide { id, state } => {
+                let to = ProposalState::parse(&state)
+                    .ok_or_else(|| AppError::BadRequest("Choose accepted, maybe or rejected.".into()))?;
+                cfp::decide_topic(conn, user, conf, &mc, &id, to)
+            }
+            Lead::Move { id, direction } => {
+                let up = match direction.as_str() {
+                    "up" => true,
+                    "down" => false,
+                    _ => return Err(AppError::BadRequest("Move up or down.".into())),
+                };
+                cfp::move_topic(conn, user, conf, &mc, &id, up)
+            }
+        }
+    })
+    .await?;
+    Ok(render::redirect(ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), flash))
 }

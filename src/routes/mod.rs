@@ -8,6 +8,7 @@ pub mod cfp;
 pub mod conferences;
 pub mod health;
 pub mod manage;
+pub mod metrics;
 pub mod microconferences;
 pub mod registration;
 pub mod review;
@@ -18,6 +19,7 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
+        .service(metrics::metrics)
         .service(assets::asset)
         .service(api::scope())
         .configure(accounts::configure)
@@ -35,8 +37,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The client as the throttles see it: the peer address, or behind a proxy
 /// listed in `PLUMBLINE_TRUSTED_PROXIES`, the address it forwarded.
 pub fn client_key(req: &actix_web::HttpRequest, config: &crate::config::Config) -> String {
+    client_address(req, config).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// The client's address: the peer, or behind a trusted proxy, the one it forwarded.
+pub fn client_address(req: &actix_web::HttpRequest, config: &crate::config::Config) -> Option<std::net::IpAddr> {
     let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
     crate::domain::net::client_address(req.peer_addr().map(|a| a.ip()), forwarded, &config.trusted_proxies)
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The token of an `Authorization: Bearer ...` header, if any.
+pub fn bearer(req: &actix_web::HttpRequest) -> Option<&str> {
+    let header = req.headers().get("authorization")?.to_str().ok()?;
+    header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
 }

@@ -9,3 +9,8 @@ pub fn database_answers(Db(conn): &mut Db) -> Result<(), AppError> {
     diesel::sql_query("SELECT 1").execute(&mut **conn)?;
     Ok(())
 }
+
+/// The figures `/metrics` reads from the database (the same on every instance).
+pub fn totals(Db(conn): &mut Db) -> Result<crate::services::repo::metrics::Totals, AppError> {
+    Ok(crate::services::repo::metrics::totals(conn)?)
+}

@@ -259,6 +259,17 @@ pub fn conflict_refusal(organises: bool) -> AppError {
     }
 }
 
+/// `/metrics` tells how busy the site is and how much mail waits: it is for the
+/// operator's own machine (a scraper on loopback) or whoever holds
+/// `PLUMBLINE_METRICS_TOKEN`; anyone else is refused.
+pub fn require_metrics_reader(from_loopback: bool, token_matches: bool) -> Result<(), AppError> {
+    if from_loopback || token_matches {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,16 +9,31 @@ use crate::services::repo::microconferences::{self as mcs, Microconference};
 use crate::services::repo::proposals::{self, ProposalRow};
 use crate::services::repo::registrations;
 use crate::services::repo::users::User;
+use crate::services::views::{self, MicroconferenceView, ProposalRowView};
 use crate::services::Db;
-use crate::services::{cfp, policy, views};
+use crate::services::{cfp, policy};
 use diesel::PgConnection;
-use serde_json::{json, Value};
+use serde::Serialize;
 
-/// The published programme as data: accepted MCs with leads and accepted topics
-/// (in the leads' order), and accepted talks.
-pub fn published_programme(Db(conn): &mut Db, conf: &Conference) -> Result<Value, AppError> {
+/// The published programme, on its page and in the API (fields in
+/// alphabetical order: see `services::views`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeView {
+    pub microconferences: Vec<MicroconferenceView>,
+    pub published: bool,
+    pub talks: Vec<ProposalRowView>,
+}
+
+/// `programme` as a JSON value, for the API until it reads `ProgrammeView`.
+pub fn published_programme(db: &mut Db, conf: &Conference) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(programme(db, conf)?).map_err(AppError::caused_by)
+}
+
+/// The published programme: accepted MCs with leads and accepted topics (in
+/// the leads' order), and accepted talks.
+pub fn programme(Db(conn): &mut Db, conf: &Conference) -> Result<ProgrammeView, AppError> {
     if !conf.programme_published {
-        return Ok(json!({ "published": false, "microconferences": [], "talks": [] }));
+        return Ok(ProgrammeView { microconferences: Vec::new(), published: false, talks: Vec::new() });
     }
     let tz = cfp::tz(conf);
     let tracks = calls::tracks(conn, conf.id)?;
@@ -27,12 +42,12 @@ pub fn published_programme(Db(conn): &mut Db, conf: &Conference) -> Result<Value
         list.push(mc_data(conn, conf, &mc, &tracks)?);
     }
     // Released acceptances only: the disclosed view answers, not this page.
-    let talks: Vec<Value> = cfp::announced(conn, conf, None)?
+    let talks: Vec<ProposalRowView> = cfp::announced(conn, conf, None)?
         .iter()
         .filter(|r| r.call_kind == "refereed_talk")
         .map(|r| views::row(r, tz))
         .collect();
-    Ok(json!({ "published": true, "microconferences": list, "talks": talks }))
+    Ok(ProgrammeView { microconferences: list, published: true, talks })
 }
 
 fn mc_data(
@@ -40,16 +55,15 @@ fn mc_data(
     conf: &Conference,
     mc: &Microconference,
     tracks: &[Track],
-) -> Result<Value, AppError> {
+) -> Result<MicroconferenceView, AppError> {
     let tz = cfp::tz(conf);
     let call = calls::topic_call_of(conn, mc.id)?;
-    let topics: Vec<Value> = match &call {
+    let topics: Vec<ProposalRowView> = match &call {
         Some(c) => cfp::announced(conn, conf, Some(c.id))?.iter().map(|r| views::row(r, tz)).collect(),
         None => Vec::new(),
     };
-    let mut v = views::microconference(mc, &lead_names(conn, mc)?, topics, tracks);
-    v["call"] = call.map(|c| views::call(&c, tz)).unwrap_or(Value::Null);
-    Ok(v)
+    let call = call.map(|c| views::call(&c, tz));
+    Ok(views::microconference(mc, lead_names(conn, mc)?, topics, call, tracks))
 }
 
 fn lead_names(conn: &mut PgConnection, mc: &Microconference) -> Result<Vec<String>, AppError> {
@@ -63,7 +77,7 @@ pub fn mc_page(
     viewer: Option<&User>,
     conf: &Conference,
     mc_public_id: &str,
-) -> Result<(Value, bool), AppError> {
+) -> Result<(MicroconferenceView, bool), AppError> {
     let id = uuid::Uuid::parse_str(mc_public_id).map_err(|_| AppError::NotFound)?;
     let mc = mcs::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
     let runs = match viewer {

@@ -1,9 +1,11 @@
 //! Request plumbing shared by the routes: who is asking, CSRF, cookies, rendering, headers.
 
+pub mod acting;
 pub mod chart;
 pub mod context;
 pub mod csrf;
 pub mod form;
+pub mod metrics;
 pub mod page_cache;
 pub mod pager;
 pub mod render;

@@ -6,11 +6,19 @@ use crate::web::page_cache::Slot;
 use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use serde::Serialize;
 use serde_json::{json, Value};
 
-/// Renders `template` inside the layout. `data` must be a JSON object; the layout
-/// reads `ctx` (user, csrf token, flash) and `title`.
-pub fn page(ctx: &Ctx, status: StatusCode, template: &str, title: &str, data: Value) -> Result<HttpResponse, AppError> {
+/// Renders `template` inside the layout. `data` (a page's view struct, or a JSON
+/// object) must serialise to an object; the layout reads `ctx` (user, csrf
+/// token, flash) and `title`.
+pub fn page(
+    ctx: &Ctx,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    data: impl Serialize,
+) -> Result<HttpResponse, AppError> {
     let body = body(ctx, template, title, data)?;
     let mut resp = HttpResponse::build(status);
     resp.content_type("text/html; charset=utf-8");
@@ -23,8 +31,8 @@ pub fn page(ctx: &Ctx, status: StatusCode, template: &str, title: &str, data: Va
 }
 
 /// The HTML of `template` inside the layout.
-fn body(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<String, AppError> {
-    let mut data = match data {
+fn body(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<String, AppError> {
+    let mut data = match serde_json::to_value(data).map_err(AppError::caused_by)? {
         Value::Object(m) => m,
         _ => serde_json::Map::new(),
     };
@@ -125,7 +133,7 @@ pub fn ok_shared(
     key: String,
     template: &str,
     title: &str,
-    data: Value,
+    data: impl Serialize,
 ) -> Result<HttpResponse, AppError> {
     let Some(slot) = shared_slot(ctx, req) else {
         return ok(ctx, template, title, data);
@@ -135,7 +143,7 @@ pub fn ok_shared(
     Ok(page.respond(req))
 }
 
-pub fn ok(ctx: &Ctx, template: &str, title: &str, data: Value) -> Result<HttpResponse, AppError> {
+pub fn ok(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<HttpResponse, AppError> {
     page(ctx, StatusCode::OK, template, title, data)
 }
 

@@ -30,6 +30,7 @@ const UNVERIFIED: usize = 10;
 const TABLE: &str = r#"
 GET /                                                   AAAAAAAAAAA
 GET /healthz                                            AAAAAAAAAAA
+GET /metrics                                            AAAAAAAAAAA
 GET /static/{path}                                      AAAAAAAAAAA
 GET /login                                              AAAAAAAAAAA
 GET /signup                                             AAAAAAAAAAA

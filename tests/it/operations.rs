@@ -237,3 +237,104 @@ fn check_passes_against_the_real_database_and_mail_server_and_names_what_fails()
     assert!(report.lines().any(|l| l.starts_with("FAIL") && l.contains("mail")), "{report}");
     assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{report}");
 }
+
+#[test]
+fn metrics_appear_after_traffic_for_the_operator_and_nobody_else() {
+    const TOKEN: &str = "a-metrics-token-for-the-scraper-0001";
+    let app = TestApp::start_with(|c| c.metrics_token = Some(TOKEN.into()));
+    let http = app.client();
+    assert_eq!(http.get("/").status, 200);
+    assert_eq!(http.get("/c/no-such-conference").status, 404);
+    app.user("ada@example.org", "Ada", false);
+    assert_eq!(http.post_form("/password/forgot", &[("email", "ada@example.org")]).status, 200);
+
+    let scrape = http.get("/metrics");
+    assert_eq!(scrape.status, 200);
+    let text = scrape.body;
+    for line in [
+        r#"plumbline_http_requests_total{method="GET",route="/",status="200"} 1"#,
+        r#"plumbline_http_requests_total{method="GET",route="/c/{slug}",status="404"} 1"#,
+        r#"plumbline_http_request_duration_seconds_count{route="/"} 1"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line {line:?} in\n{text}");
+    }
+    for name in [
+        "plumbline_db_pool_in_use",
+        "plumbline_outbox_pending",
+        "plumbline_outbox_oldest_pending_seconds",
+        "plumbline_outbox_failed",
+        "plumbline_registrations",
+        "plumbline_room_bookings",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{name} "))), "no {name} in\n{text}");
+    }
+    // The conference's slug and the reset link's token never appear.
+    assert!(!text.contains("no-such-conference"));
+
+    // Through a proxy (even one on this machine) only the token admits.
+    let via_proxy = |token: Option<&str>| {
+        let mut req =
+            reqwest::blocking::Client::new().get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.9");
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().unwrap().status().as_u16()
+    };
+    assert_eq!(via_proxy(None), 403);
+    assert_eq!(via_proxy(Some("a-wrong-token-of-the-right-length!!")), 403);
+    assert_eq!(via_proxy(Some(TOKEN)), 200);
+}
+
+#[test]
+fn json_logs_carry_one_object_per_line_with_the_request_id() {
+    let db = TestDb::new();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_plumbline"))
+            .arg("serve")
+            .env("DATABASE_URL", &db.url)
+            .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
+            .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
+            .env("PLUMBLINE_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let id = loop {
+        if let Ok(r) = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz")) {
+            break r.headers()["x-request-id"].to_str().unwrap().to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = server.0.kill();
+    let mut err = String::new();
+    server.0.stdout.take().unwrap().read_to_string(&mut err).unwrap();
+    let lines: Vec<serde_json::Value> =
+        err.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"))).collect();
+    assert!(
+        lines.iter().any(|v| v["request_id"] == id.as_str() && v["path"] == "/healthz"),
+        "no request line with id {id}:\n{err}"
+    );
+}
+
+#[test]
+fn mail_has_both_parts_a_date_a_stable_message_id_and_bounces_to_the_bounce_address() {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let app = TestApp::launch(std::sync::Arc::new(sink), std::sync::Arc::new(TestDb::new()), move |c| {
+        c.smtp_url = Some(url);
+        c.mail_bounce = Some("bounces@lists.example.org".parse().unwrap());
+    });
+    ask_for_a_reset(&app);
+    let mail = app.mail("ada@example.org", "");
+    assert_eq!(mail.from, "bounces@lists.example.org", "the envelope sender is the bounce address");
+    let id = mail.header("Message-ID").expect("a Message-ID");
+    assert!(id.starts_with("<outbox-") && id.ends_with("@127.0.0.1>"), "{id}");
+    assert!(mail.header("Date").is_some());
+    assert!(!mail.text_body().is_empty() && !mail.html_body().is_empty());
+    assert!(mail.header("List-Unsubscribe").is_none(), "transactional mail");
+}

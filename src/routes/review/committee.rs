@@ -7,13 +7,15 @@ use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::review as service;
-use crate::services::views::conference as conference_view;
+use crate::services::views::ConferenceView;
+use crate::web::acting::AnswerForm;
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::Rejected;
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 pub(super) async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
@@ -21,21 +23,30 @@ pub(super) async fn committee_invitation(ctx: Ctx, token: web::Path<String>) -> 
     let (m, conf) = ctx.state.db(move |conn, _| service::member_invitation(conn, &t)).await?;
     let here = format!("/committee/{token}");
     let q = serde_urlencoded::to_string([("next", here.as_str())]).unwrap_or_default();
-    render::ok(
-        &ctx,
-        "committee_invitation",
-        "Programme committee",
-        json!({
-            "token": token, "conference": conf.name, "email": m.email, "status": m.status, "pending": m.status == "invited",
-            "login": format!("/login?{q}"), "signup": format!("/signup?{q}"), "review": format!("/c/{}/review", conf.slug),
-        }),
-    )
+    let data = CommitteeInvitation {
+        token,
+        conference: conf.name,
+        pending: m.status == "invited",
+        email: m.email,
+        status: m.status,
+        login: format!("/login?{q}"),
+        signup: format!("/signup?{q}"),
+        review: format!("/c/{}/review", conf.slug),
+    };
+    render::ok(&ctx, "committee_invitation", "Programme committee", data)
 }
 
-#[derive(Deserialize)]
-pub(super) struct AnswerForm {
-    #[serde(default)]
-    answer: String,
+/// An invitation to the programme committee, as its addressee reads it.
+#[derive(Serialize)]
+struct CommitteeInvitation {
+    token: String,
+    conference: String,
+    email: String,
+    status: String,
+    pending: bool,
+    login: String,
+    signup: String,
+    review: String,
 }
 
 pub(super) async fn committee_respond(
@@ -47,11 +58,7 @@ pub(super) async fn committee_respond(
     // An unknown invitation is 404 whatever the form says.
     let t = token.to_string();
     ctx.state.db(move |conn, _| service::member_invitation(conn, &t).map(|_| ())).await?;
-    let accept = match form.answer.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::BadRequest("Choose accept or decline.".into())),
-    };
+    let accept = form.accepts()?;
     let token = token.into_inner();
     let conf = ctx.state.db(move |conn, _| service::respond_membership(conn, &user, &token, accept)).await?;
     if accept {
@@ -64,37 +71,76 @@ pub(super) async fn committee_respond(
 async fn committee_page_with(
     ctx: &Ctx,
     conf: Conference,
-    status: StatusCode,
     email: &str,
-    errors: Value,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
     let (members, all_calls, tracks) = ctx.state.db(move |conn, _| service::committee(conn, &c2)).await?;
     let name_of_call = |id: &i64| all_calls.iter().find(|c| c.id == *id).map(|c| c.title.clone()).unwrap_or_default();
     let name_of_track = |id: &i64| tracks.iter().find(|t| t.id == *id).map(|t| t.name.clone()).unwrap_or_default();
-    let list: Vec<Value> = members
-        .iter()
-        .map(|(m, name)| json!({
-            "email": m.email, "name": name, "status": m.status,
-            "calls": m.call_ids.iter().map(name_of_call).collect::<Vec<_>>(), "tracks": m.track_ids.iter().map(name_of_track).collect::<Vec<_>>(),
-        }))
-        .collect();
-    render::page(
-        ctx,
-        status,
-        "committee",
-        &format!("Committee · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "members": list, "form": { "email": email }, "errors": errors,
-            "calls": all_calls.iter().map(|c| json!({ "id": c.id.to_string(), "title": c.title })).collect::<Vec<_>>(),
-            "tracks": tracks.iter().map(|t| json!({ "id": t.id.to_string(), "name": t.name })).collect::<Vec<_>>(),
-        }),
-    )
+    let data = CommitteePage {
+        conference: ConferenceView::of(&conf),
+        members: members
+            .iter()
+            .map(|(m, name)| MemberView {
+                email: &m.email,
+                name: name.as_deref(),
+                status: &m.status,
+                calls: m.call_ids.iter().map(name_of_call).collect(),
+                tracks: m.track_ids.iter().map(name_of_track).collect(),
+            })
+            .collect(),
+        form: EmailForm { email },
+        errors: rejected.errors,
+        calls: all_calls.iter().map(|c| CallScope { id: c.id.to_string(), title: &c.title }).collect(),
+        tracks: tracks.iter().map(|t| TrackScope { id: t.id.to_string(), name: &t.name }).collect(),
+    };
+    render::page(ctx, rejected.status, "committee", &format!("Committee · {}", conf.name), data)
+}
+
+/// The committee page: its members and the form to invite one.
+#[derive(Serialize)]
+struct CommitteePage<'a> {
+    conference: ConferenceView,
+    members: Vec<MemberView<'a>>,
+    form: EmailForm<'a>,
+    errors: Value,
+    calls: Vec<CallScope<'a>>,
+    tracks: Vec<TrackScope<'a>>,
+}
+
+/// A committee member, with the calls and tracks they review (none: all).
+#[derive(Serialize)]
+struct MemberView<'a> {
+    email: &'a str,
+    name: Option<&'a str>,
+    status: &'a str,
+    calls: Vec<String>,
+    tracks: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct EmailForm<'a> {
+    email: &'a str,
+}
+
+/// A call a member may be limited to.
+#[derive(Serialize)]
+struct CallScope<'a> {
+    id: String,
+    title: &'a str,
+}
+
+/// A track a member may be limited to.
+#[derive(Serialize)]
+struct TrackScope<'a> {
+    id: String,
+    name: &'a str,
 }
 
 pub(super) async fn committee_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    committee_page_with(&ctx, conf, StatusCode::OK, "", json!({})).await
+    committee_page_with(&ctx, conf, "", Rejected::none()).await
 }
 
 pub(super) async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
@@ -105,8 +151,8 @@ pub(super) async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) 
     let email = match Email::parse(&raw_email) {
         Ok(e) => e,
         Err(e) => {
-            return committee_page_with(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, &raw_email, errors_json(&[e]))
-                .await
+            let rejected = Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &[e]);
+            return committee_page_with(&ctx, conf, &raw_email, rejected).await;
         }
     };
     let (call_ids, track_ids) = (ids(&form, "call")?, ids(&form, "track")?);
@@ -116,8 +162,9 @@ pub(super) async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) 
         ctx.state.db(move |conn, st| service::invite_member(conn, st, &user, &c2, &email, &call_ids, &track_ids)).await;
     let new = match new {
         Err(AppError::TooManyRequests) => {
-            let errors = errors_json(&[FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN)]);
-            return committee_page_with(&ctx, conf, StatusCode::TOO_MANY_REQUESTS, &raw_email, errors).await;
+            let too_often = FieldError::new("email", crate::services::limits::INVITED_TOO_OFTEN);
+            let rejected = Rejected::fields(StatusCode::TOO_MANY_REQUESTS, &[too_often]);
+            return committee_page_with(&ctx, conf, &raw_email, rejected).await;
         }
         other => other?,
     };

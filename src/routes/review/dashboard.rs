@@ -7,36 +7,56 @@ use crate::services::cfp::{self, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::policy::{self, Reviewer, Sight};
 use crate::services::review::{self as service, DashboardRow};
-use crate::services::views::conference as conference_view;
+use crate::services::views::{call_choices, track_choices, Choice, ConferenceView};
 use crate::web::context::Ctx;
 use crate::web::pager::Pager;
 use crate::web::render;
 use crate::web::score_chart::distribution_svg;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
-pub(super) fn fmt_mean(m: Option<f64>) -> Value {
-    m.map(|v| json!(format!("{v:+.2}"))).unwrap_or(Value::Null)
+pub(super) fn fmt_mean(m: Option<f64>) -> Option<String> {
+    m.map(|v| format!("{v:+.2}"))
 }
 
-pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> Value {
+/// A proposal on a review dashboard and the decisions page: what this
+/// reviewer may see of its scores.
+#[derive(Serialize)]
+pub(super) struct ReviewRowView {
+    id: uuid::Uuid,
+    title: String,
+    call: String,
+    track: Option<String>,
+    own: Option<String>,
+    count: Option<usize>,
+    conflicted: bool,
+    mean: Option<String>,
+    /// A string, so a spread of 0 (full agreement) still shows.
+    spread: Option<String>,
+    chart: Option<String>,
+    submitter: Option<String>,
+    state: String,
+}
+
+pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> ReviewRowView {
     let sight = policy::row_sight(r, role);
-    let see = sight == Sight::All;
+    let (see, nothing) = (sight == Sight::All, sight == Sight::Nothing);
     let st = rules::stats(&r.scores, r.score_min, r.score_max);
     let hide_names = policy::hides_proposer(r.anonymised, role);
-    json!({
-        "id": r.public_id, "title": r.title, "call": r.call_title, "track": r.track,
-        "own": if sight == Sight::Nothing { None } else { r.own_score.map(|s| format!("{s:+}")) },
-        "count": if sight == Sight::Nothing { Value::Null } else { json!(st.count) },
-        "conflicted": sight == Sight::Nothing,
-        "mean": if see { fmt_mean(st.mean) } else { Value::Null },
-        // A string, so a spread of 0 (full agreement) still shows.
-        "spread": if see { st.spread.map(|v| Value::from(v.to_string())).unwrap_or(Value::Null) } else { Value::Null },
-        "chart": if see && st.count > 0 { Some(distribution_svg(&st, r.score_min)) } else { None },
-        "submitter": if hide_names { None } else { Some(r.submitter_name.clone()) },
-        "state": r.state,
-    })
+    ReviewRowView {
+        id: r.public_id,
+        title: r.title.clone(),
+        call: r.call_title.clone(),
+        track: r.track.clone(),
+        own: if nothing { None } else { r.own_score.map(|s| format!("{s:+}")) },
+        count: (!nothing).then_some(st.count),
+        conflicted: nothing,
+        mean: if see { fmt_mean(st.mean) } else { None },
+        spread: if see { st.spread.map(|v| v.to_string()) } else { None },
+        chart: (see && st.count > 0).then(|| distribution_svg(&st, r.score_min)),
+        submitter: (!hide_names).then(|| r.submitter_name.clone()),
+        state: r.state.clone(),
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -148,25 +168,7 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
     let rows = filter_and_sort(all_rows, &q, role, all_calls);
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
     let pager = Pager::new(&q.page, rows.len(), PER_PAGE);
-    let list: Vec<Value> = pager.window(&rows).map(|r| row_view(r, role)).collect();
-    let calls_opt: Vec<Value> = all_calls
-        .iter()
-        .map(|c| json!({ "value": c.public_id, "label": c.title, "selected": c.public_id.to_string() == q.call }))
-        .collect();
-    let tracks_opt: Vec<Value> = tracks
-        .iter()
-        .map(|t| json!({ "value": t.id.to_string(), "label": t.name, "selected": t.id.to_string() == q.track }))
-        .collect();
-    let sorts: Vec<Value> = [
-        ("", "Submission order"),
-        ("title", "Title"),
-        ("mean", "Mean score"),
-        ("spread", "Disagreement"),
-        ("count", "Fewest reviews"),
-    ]
-    .iter()
-    .map(|(v, l)| json!({ "value": v, "label": l, "selected": *v == q.sort }))
-    .collect();
+    let list = pager.window(&rows).map(|r| row_view(r, role)).collect();
     let base = match &mc {
         Some(m) => format!("/c/{}/mc/{m}/review", conf.slug),
         None => format!("/c/{}/review", conf.slug),
@@ -182,17 +184,50 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
         format!("{base}?{qs}{unreviewed}&page={n}")
     };
     let pager = pager.view(page_link);
-    render::ok(
-        &ctx,
-        "review_dashboard",
-        &format!("Review · {}", conf.name),
-        json!({
-            "conference": conference_view(conf), "rows": list, "total": rows.len(), "reviewed": reviewed,
-            "pct": if rows.is_empty() { 0 } else { reviewed * 100 / rows.len() },
-            "calls": calls_opt, "tracks": tracks_opt, "sorts": sorts, "unreviewed": !q.unreviewed.is_empty(),
-            "is_mc": mc.is_some(), "pager": pager, "base": base, "next": format!("/c/{}/review/next?{qs}{}", conf.slug, mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default()),
-        }),
-    )
+    let next_mc = mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default();
+    let data = DashboardPage {
+        conference: ConferenceView::of(conf),
+        rows: list,
+        total: rows.len(),
+        reviewed,
+        pct: if rows.is_empty() { 0 } else { reviewed * 100 / rows.len() },
+        calls: call_choices(all_calls, &q.call),
+        tracks: track_choices(tracks, &q.track),
+        sorts: SORTS.iter().map(|(v, l)| Choice::new(v, *l, &q.sort)).collect(),
+        unreviewed: !q.unreviewed.is_empty(),
+        is_mc: mc.is_some(),
+        pager,
+        next: format!("/c/{}/review/next?{qs}{next_mc}", conf.slug),
+        base,
+    };
+    render::ok(&ctx, "review_dashboard", &format!("Review · {}", conf.name), data)
+}
+
+/// The orders a dashboard can be sorted in (`?sort=`), and their names.
+const SORTS: [(&str, &str); 5] = [
+    ("", "Submission order"),
+    ("title", "Title"),
+    ("mean", "Mean score"),
+    ("spread", "Disagreement"),
+    ("count", "Fewest reviews"),
+];
+
+#[derive(Serialize)]
+struct DashboardPage {
+    conference: ConferenceView,
+    rows: Vec<ReviewRowView>,
+    total: usize,
+    reviewed: usize,
+    pct: usize,
+    calls: Vec<Choice>,
+    tracks: Vec<Choice>,
+    sorts: Vec<Choice>,
+    unreviewed: bool,
+    is_mc: bool,
+    /// `Pager::view`.
+    pager: serde_json::Value,
+    base: String,
+    next: String,
 }
 
 pub(super) async fn dashboard(

@@ -2,20 +2,18 @@
 //! proposers (the whole conference, or an MC lead's own topics), and conflicts
 //! an organiser records for a proposal.
 
-use super::dashboard::row_view;
+use super::dashboard::{row_view, ReviewRowView};
 use super::pairs;
 use crate::domain::account::Email;
 use crate::domain::proposal::ProposalState;
 use crate::error::AppError;
-use crate::services::conferences as conf_service;
 use crate::services::policy::Reviewer;
 use crate::services::review as service;
-use crate::services::views::conference as conference_view;
+use crate::services::views::ConferenceView;
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
@@ -29,23 +27,28 @@ pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<
             .count()
     };
     let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
-    let list: Vec<Value> = rows
+    let list = rows
         .iter()
-        .map(|r| {
-            let mut v = row_view(r, &Reviewer::Organiser);
-            v["released"] = json!(r.decision_released_at.is_some());
-            v
-        })
+        .map(|r| DecisionRow { row: row_view(r, &Reviewer::Organiser), released: r.decision_released_at.is_some() })
         .collect();
-    render::ok(
-        &ctx,
-        "decisions",
-        &format!("Decisions · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "rows": list, "unreleased": unreleased,
-            "left_for_others": left_for_others,
-        }),
-    )
+    let data = DecisionsPage { conference: ConferenceView::of(&conf), rows: list, unreleased, left_for_others };
+    render::ok(&ctx, "decisions", &format!("Decisions · {}", conf.name), data)
+}
+
+#[derive(Serialize)]
+struct DecisionsPage {
+    conference: ConferenceView,
+    rows: Vec<DecisionRow>,
+    unreleased: usize,
+    left_for_others: usize,
+}
+
+/// A proposal on the decisions page: its review row, and whether its decision is out.
+#[derive(Serialize)]
+struct DecisionRow {
+    #[serde(flatten)]
+    row: ReviewRowView,
+    released: bool,
 }
 
 pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
@@ -76,24 +79,15 @@ fn flash_left(key: &str, d: service::Done) -> String {
 }
 
 pub(super) async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    let d = ctx.state.db(move |conn, st| service::release(conn, st, &user, &conf, None)).await?;
+    let d = ctx.organising(&slug, |conn, st, user, conf| service::release(conn, st, user, conf, None)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decisions-released", d))))
 }
 
 pub(super) async fn mc_release(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, m2) = (slug.clone(), mc.clone());
-    let d = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &s2)?;
-            service::release(conn, st, &user, &conf, Some(&m2))
-        })
-        .await?;
+    let m2 = mc.clone();
+    let d =
+        ctx.in_conference(&slug, move |conn, st, user, conf| service::release(conn, st, user, conf, Some(&m2))).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some(&flash_left("decisions-released", d))))
 }
 
@@ -111,18 +105,14 @@ pub(super) async fn organiser_conflict(
     form: web::Form<ConflictForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let user = ctx.user()?.clone();
     let on = form.conflicted != "0";
     let raw_email = form.email.clone();
-    let (s2, i2) = (slug.clone(), id.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            // Who may do this is settled before what they typed is looked at.
-            conf_service::require_organiser(conn, &conf, &user)?;
-            let email = Email::parse(&raw_email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
-            service::set_conflict(conn, &user, &conf, &i2, email.as_str(), on)
-        })
-        .await?;
+    let i2 = id.clone();
+    // Who may do this is settled (`organising`) before what they typed is looked at.
+    ctx.organising(&slug, move |conn, _, user, conf| {
+        let email = Email::parse(&raw_email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
+        service::set_conflict(conn, user, conf, &i2, email.as_str(), on)
+    })
+    .await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("conflict-set")))
 }

@@ -7,13 +7,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 pub(super) async fn export_csv(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
-    let user = ctx.user()?.clone();
-    let c2 = conf.clone();
-    let rows = ctx.state.db(move |conn, _| service::organiser_reviews(conn, &user, &c2)).await?;
+    let rows = ctx.organising(&slug, |conn, _, user, conf| service::organiser_reviews(conn, user, conf)).await?;
+    // The slug `organising` found is the one in the path: only a canonical slug names a conference.
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-reviews.csv\"", conf.slug)))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{slug}-reviews.csv\"")))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(service::reviews_csv(&rows)))
 }

@@ -5,20 +5,20 @@ use crate::domain::text;
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::review as service;
-use crate::services::views::conference as conference_view;
+use crate::services::views::ConferenceView;
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::Rejected;
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 async fn notifications_page_with(
     ctx: &Ctx,
     conf: Conference,
-    status: StatusCode,
-    typed: Option<Value>,
-    errors: Value,
+    typed: Option<TemplatesForm>,
+    rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let cid = conf.id;
     let (acc, rej) = ctx
@@ -30,25 +30,36 @@ async fn notifications_page_with(
             ))
         })
         .await?;
-    let form = typed.unwrap_or_else(|| json!({ "accepted_subject": acc.0, "accepted_body": acc.1, "rejected_subject": rej.0, "rejected_body": rej.1 }));
-    render::page(
-        ctx,
-        status,
-        "notifications",
-        &format!("Notification mail · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "form": form, "errors": errors,
-            "placeholders": rules::PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>(),
-        }),
-    )
+    let form = typed.unwrap_or(TemplatesForm {
+        accepted_subject: acc.0,
+        accepted_body: acc.1,
+        rejected_subject: rej.0,
+        rejected_body: rej.1,
+    });
+    let data = NotificationsPage {
+        conference: ConferenceView::of(&conf),
+        form,
+        errors: rejected.errors,
+        placeholders: rules::PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect(),
+    };
+    render::page(ctx, rejected.status, "notifications", &format!("Notification mail · {}", conf.name), data)
+}
+
+/// The decision mail templates' page: the form and the placeholders they may use.
+#[derive(Serialize)]
+struct NotificationsPage {
+    conference: ConferenceView,
+    form: TemplatesForm,
+    errors: Value,
+    placeholders: Vec<String>,
 }
 
 pub(super) async fn notifications_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    notifications_page_with(&ctx, conf, StatusCode::OK, None, json!({})).await
+    notifications_page_with(&ctx, conf, None, Rejected::none()).await
 }
 
-#[derive(Deserialize, serde::Serialize)]
+#[derive(Deserialize, Serialize)]
 pub(super) struct TemplatesForm {
     #[serde(default)]
     accepted_subject: String,
@@ -74,9 +85,8 @@ pub(super) async fn save_notifications(
     let r_s = p.check(text::single_line("rejected_subject", &f.rejected_subject, 1, 200));
     let r_b = p.check(text::multi_line("rejected_body", &f.rejected_body, 1, 10000));
     let (Some(a_s), Some(a_b), Some(r_s), Some(r_b)) = (a_s, a_b, r_s, r_b) else {
-        let typed = serde_json::to_value(&f).map_err(AppError::internal)?;
-        return notifications_page_with(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, Some(typed), errors_json(&p.0))
-            .await;
+        let rejected = Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0);
+        return notifications_page_with(&ctx, conf, Some(f), rejected).await;
     };
     let user = ctx.user()?.clone();
     ctx.state

@@ -8,15 +8,16 @@ use crate::services::cfp;
 use crate::services::conferences::Conference;
 use crate::services::schedule as service;
 use crate::services::schedule::NewItem;
-use crate::services::views::conference as conference_view;
+use crate::services::views::{Choice, ConferenceView};
 use crate::web::context::Ctx;
-use crate::web::render::{self, errors_json};
+use crate::web::form::Rejected;
+use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 #[derive(Deserialize, Default, serde::Serialize, Clone)]
 pub(super) struct ItemForm {
@@ -40,11 +41,69 @@ pub(super) struct PlaceForm {
     minutes: String,
 }
 
+/// The schedule editor.
+#[derive(Serialize)]
+struct EditorPage {
+    conference: ConferenceView,
+    items: Vec<EditorItem>,
+    warnings: Vec<String>,
+    grid: Vec<DayGrid>,
+    errors: Value,
+    item_form: ItemForm,
+    kinds: Vec<Kind>,
+    version: Option<i32>,
+    published_at: Option<String>,
+    zone: Tz,
+    has_rooms: bool,
+}
+
+/// A schedule item with the form that places it.
+#[derive(Serialize)]
+struct EditorItem {
+    id: uuid::Uuid,
+    title: String,
+    kind: String,
+    placed: bool,
+    when: Option<String>,
+    room: Option<String>,
+    form: PlaceForm,
+    rooms: Vec<Choice>,
+}
+
+/// A kind of item organisers add by hand.
+#[derive(Serialize)]
+struct Kind {
+    value: &'static str,
+    label: &'static str,
+}
+
+/// A rooms × half-hours table for one day.
+#[derive(Serialize)]
+pub(super) struct DayGrid {
+    day: String,
+    rooms: Vec<String>,
+    rows: Vec<GridRow>,
+}
+
+#[derive(Serialize)]
+struct GridRow {
+    time: String,
+    cells: Vec<GridCell>,
+}
+
+/// What runs in one room in one half hour.
+#[derive(Serialize)]
+struct GridCell {
+    titles: Vec<String>,
+    busy: bool,
+}
+
+/// The editor with `item_form` as typed and, when `focus` names an item, its
+/// place form as typed; `rejected` says why it is shown again.
 pub(super) async fn editor_page(
     ctx: &Ctx,
     conf: Conference,
-    status: StatusCode,
-    errors: Value,
+    rejected: Rejected,
     item_form: ItemForm,
     focus: Option<(String, PlaceForm)>,
 ) -> Result<HttpResponse, AppError> {
@@ -60,7 +119,7 @@ pub(super) async fn editor_page(
     let warnings = crate::domain::schedule::warnings(&draft, tz);
     let default_start =
         time::input_value(conf.starts_on.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(), chrono_tz::UTC);
-    let items: Vec<Value> = items
+    let items = items
         .iter()
         .map(|i| {
             let typed = focus.as_ref().filter(|(id, _)| *id == i.public_id.to_string()).map(|(_, f)| f.clone());
@@ -70,41 +129,55 @@ pub(super) async fn editor_page(
                 starts_at: i.starts_at.map(|t| time::input_value(t, tz)).unwrap_or_else(|| default_start.clone()),
                 minutes: match (i.starts_at, i.ends_at) {
                     (Some(s), Some(e)) => (e - s).num_minutes().to_string(),
-                    _ => if i.kind == "microconference" { "210".into() } else { "45".into() },
+                    _ => {
+                        if i.kind == "microconference" {
+                            "210".into()
+                        } else {
+                            "45".into()
+                        }
+                    }
                 },
             });
-            json!({
-                "id": i.public_id, "title": i.title, "kind": i.kind, "placed": i.starts_at.is_some(),
-                "when": i.starts_at.map(|t| time::display(t, tz)), "room": room_guid.and_then(|g| rooms.iter().find(|r| r.public_id.to_string() == g)).map(|r| r.name.clone()),
-                "form": form,
-                "rooms": rooms.iter().map(|r| json!({ "value": r.public_id, "label": r.name, "selected": r.public_id.to_string() == form.room })).collect::<Vec<_>>(),
-            })
+            EditorItem {
+                id: i.public_id,
+                title: i.title.clone(),
+                kind: i.kind.clone(),
+                placed: i.starts_at.is_some(),
+                when: i.starts_at.map(|t| time::display(t, tz)),
+                room: room_guid
+                    .and_then(|g| rooms.iter().find(|r| r.public_id.to_string() == g))
+                    .map(|r| r.name.clone()),
+                rooms: rooms.iter().map(|r| Choice::new(r.public_id, r.name.clone(), &form.room)).collect(),
+                form,
+            }
         })
         .collect();
     // The day grid: rooms as columns, half hours as rows, every placed session in its cells.
     let mut days: Vec<NaiveDate> = draft.iter().map(|s| day_of(s, tz)).collect();
     days.sort();
     days.dedup();
-    let grid: Vec<Value> = days
+    let grid = days
         .iter()
         .map(|d| day_grid(*d, &draft, &rooms.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), tz))
         .collect();
-    render::page(
-        ctx,
-        status,
-        "schedule_editor",
-        &format!("Schedule · {}", conf.name),
-        json!({
-            "conference": conference_view(&conf), "items": items, "warnings": warnings, "grid": grid, "errors": errors,
-            "item_form": item_form, "kinds": service::ITEM_KINDS.iter().take(4).map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
-            "version": published.as_ref().map(|p| p.version), "published_at": published.as_ref().map(|p| time::display(p.published_at, tz)),
-            "zone": conf.time_zone, "has_rooms": !rooms.is_empty(),
-        }),
-    )
+    let data = EditorPage {
+        conference: ConferenceView::of(&conf),
+        items,
+        warnings,
+        grid,
+        errors: rejected.errors,
+        item_form,
+        kinds: service::ITEM_KINDS.iter().take(4).map(|&(value, label)| Kind { value, label }).collect(),
+        version: published.as_ref().map(|p| p.version),
+        published_at: published.as_ref().map(|p| time::display(p.published_at, tz)),
+        zone: conf.time_zone,
+        has_rooms: !rooms.is_empty(),
+    };
+    render::page(ctx, rejected.status, "schedule_editor", &format!("Schedule · {}", conf.name), data)
 }
 
 /// A rooms × half-hours table for one day; each cell lists what runs then.
-pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> Value {
+pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> DayGrid {
     let todays: Vec<&Session> = sessions.iter().filter(|s| day_of(s, tz) == day && s.kind != "topic").collect();
     let first = todays.iter().map(|s| s.starts_at).min();
     let last = todays.iter().map(|s| s.ends_at).max();
@@ -113,7 +186,7 @@ pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], t
         let mut t = first;
         while t < last && rows.len() < 48 {
             let next = t + chrono::Duration::minutes(30);
-            let cells: Vec<Value> = rooms
+            let cells = rooms
                 .iter()
                 .map(|room| {
                     let here: Vec<String> = todays
@@ -121,27 +194,24 @@ pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], t
                         .filter(|s| s.room.as_deref() == Some(room) && s.starts_at < next && t < s.ends_at)
                         .map(|s| s.title.clone())
                         .collect();
-                    json!({ "titles": here, "busy": !here.is_empty() })
+                    GridCell { busy: !here.is_empty(), titles: here }
                 })
                 .collect();
-            rows.push(json!({ "time": local(t, tz), "cells": cells }));
+            rows.push(GridRow { time: local(t, tz), cells });
             t = next;
         }
     }
-    json!({ "day": day.format("%A %-d %B %Y").to_string(), "rooms": rooms, "rows": rows })
+    DayGrid { day: day.format("%A %-d %B %Y").to_string(), rooms: rooms.to_vec(), rows }
 }
 
 pub(super) async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let conf = ctx.organised(slug.into_inner()).await?;
-    editor_page(&ctx, conf, StatusCode::OK, json!({}), ItemForm { kind: "keynote".into(), ..Default::default() }, None)
-        .await
+    let item_form = ItemForm { kind: "keynote".into(), ..Default::default() };
+    editor_page(&ctx, conf, Rejected::none(), item_form, None).await
 }
 
 pub(super) async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::import_accepted(conn, &user, &conf)).await?;
+    ctx.organising(&slug, |conn, _, user, conf| service::import_accepted(conn, user, conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
 }
 
@@ -162,7 +232,7 @@ pub(super) async fn create_item(
     let speakers = p.check(text::single_line("speakers", &f.speakers, 0, 500));
     let abstract_md = p.check(text::multi_line("abstract", &f.r#abstract, 0, 20000));
     let (Some(kind), Some(title), Some(speakers), Some(abstract_md)) = (kind, title, speakers, abstract_md) else {
-        return editor_page(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, errors_json(&p.0), f, None).await;
+        return editor_page(&ctx, conf, Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0), f, None).await;
     };
     let user = ctx.user()?.clone();
     ctx.state
@@ -201,68 +271,49 @@ pub(super) async fn place(
     let (starts, ends) = match parsed {
         Ok(v) => v,
         Err(e) => {
-            let errors = errors_json(&[crate::domain::FieldError::new("place", format!("{}: {}", e.field, e.message))]);
-            return editor_page(
-                &ctx,
-                conf,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                ItemForm::default(),
-                Some((id, f)),
-            )
-            .await;
+            let problem = format!("{}: {}", e.field, e.message);
+            return place_again(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, problem, (id, f)).await;
         }
     };
     let user = ctx.user()?.clone();
     let (c2, i2, room) = (conf.clone(), id.clone(), f.room.clone());
-    match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
-        Ok(()) => Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-placed"))),
-        Err(AppError::Conflict(m)) => {
-            editor_page(
-                &ctx,
-                conf,
-                StatusCode::CONFLICT,
-                errors_json(&[crate::domain::FieldError::new("place", m)]),
-                ItemForm::default(),
-                Some((id, f)),
-            )
-            .await
-        }
-        Err(AppError::BadRequest(m)) => {
-            editor_page(
-                &ctx,
-                conf,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors_json(&[crate::domain::FieldError::new("place", m)]),
-                ItemForm::default(),
-                Some((id, f)),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let (status, m) =
+        match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
+            Ok(()) => {
+                return Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-placed")))
+            }
+            Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, m),
+            Err(AppError::BadRequest(m)) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+            Err(e) => return Err(e),
+        };
+    place_again(&ctx, conf, status, m, (id, f)).await
+}
+
+/// The editor again with an item's place form as typed and what was wrong with it.
+async fn place_again(
+    ctx: &Ctx,
+    conf: Conference,
+    status: StatusCode,
+    problem: String,
+    typed: (String, PlaceForm),
+) -> Result<HttpResponse, AppError> {
+    let rejected = Rejected::fields(status, &[crate::domain::FieldError::new("place", problem)]);
+    editor_page(ctx, conf, rejected, ItemForm::default(), Some(typed)).await
 }
 
 pub(super) async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::unplace(conn, &user, &conf, &id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| service::unplace(conn, user, conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
 }
 
 pub(super) async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::delete_item(conn, &user, &conf, &id)).await?;
+    ctx.organising(&slug, move |conn, _, user, conf| service::delete_item(conn, user, conf, &id)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
 }
 
 pub(super) async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
-    let user = ctx.user()?.clone();
-    ctx.state.db(move |conn, _| service::publish(conn, &user, &conf)).await?;
+    ctx.organising(&slug, |conn, _, user, conf| service::publish(conn, user, conf)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
 }

@@ -7,7 +7,7 @@ mod editor;
 mod exports;
 mod public;
 
-pub use public::{feed_key, session_view};
+pub use public::feed_key;
 
 use crate::domain::schedule::Session;
 use actix_web::web;

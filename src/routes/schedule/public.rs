@@ -1,12 +1,11 @@
 //! The public schedule pages: by day, room and track; a page per session; stars and "my schedule".
 
-use super::*;
 use crate::domain::schedule::{self, DayChoice, Session};
 use crate::domain::{markdown, time};
 use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::schedule as service;
-use crate::services::views::conference as conference_view;
+use crate::services::views::{self, ConferenceView, SessionView};
 use crate::services::{cfp, conferences as conf_service};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
@@ -14,17 +13,82 @@ use crate::web::render;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
-pub fn session_view(s: &Session, tz: Tz, starred: bool) -> Value {
-    json!({
-        "guid": s.guid, "kind": s.kind, "kind_label": s.kind_label(), "title": s.title, "room": s.room,
-        "start": local(s.starts_at, tz), "end": local(s.ends_at, tz), "when": time::display(s.starts_at, tz),
-        "minutes": (s.ends_at - s.starts_at).num_minutes(), "track": s.track,
-        "persons": s.persons.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-        "is_topic": s.kind == "topic", "starred": starred,
-    })
+/// A session and whether the viewer starred it.
+fn session_view(s: &Session, tz: Tz, stars: &[uuid::Uuid]) -> SessionView {
+    views::session(s, tz, stars.contains(&s.guid))
+}
+
+/// A session under a heading, with its MC's topics inside it.
+#[derive(Serialize)]
+pub(super) struct ListedSession {
+    #[serde(flatten)]
+    session: SessionView,
+    topics: Vec<SessionView>,
+}
+
+/// Sessions under one heading (a time, a room or a track).
+#[derive(Serialize)]
+pub(super) struct Group {
+    heading: String,
+    sessions: Vec<ListedSession>,
+}
+
+/// The public schedule, one day in one view; unpublished, only its frame.
+#[derive(Serialize)]
+struct SchedulePage<'a> {
+    conference: ConferenceView,
+    published: bool,
+    version: Option<i32>,
+    published_at: Option<String>,
+    groups: Vec<Group>,
+    change_count: usize,
+    changes: &'a [schedule::Change],
+    view: &'static str,
+    is_day: bool,
+    is_room: bool,
+    is_track: bool,
+    days: Vec<DayLink>,
+    day: String,
+}
+
+#[derive(Serialize)]
+struct DayLink {
+    date: String,
+    label: String,
+    current: bool,
+}
+
+/// A session's own page.
+#[derive(Serialize)]
+struct SessionPage {
+    conference: ConferenceView,
+    session: SessionDetail,
+    topics: Vec<SessionView>,
+    parent: Option<ParentLink>,
+}
+
+#[derive(Serialize)]
+struct SessionDetail {
+    #[serde(flatten)]
+    session: SessionView,
+    abstract_html: String,
+    until: String,
+}
+
+/// The microconference a topic is part of.
+#[derive(Serialize)]
+struct ParentLink {
+    guid: uuid::Uuid,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct MySchedule {
+    conference: ConferenceView,
+    sessions: Vec<SessionView>,
+    feed: String,
 }
 
 #[derive(Deserialize)]
@@ -86,19 +150,19 @@ pub(super) fn grouped(
     tz: Tz,
     stars: &[uuid::Uuid],
     key: impl Fn(&Session) -> String,
-) -> Vec<Value> {
+) -> Vec<Group> {
     // Topics by their MC, in one pass: the schedule has hundreds of sessions.
-    let mut topics: std::collections::HashMap<uuid::Uuid, Vec<Value>> = std::collections::HashMap::new();
+    let mut topics: std::collections::HashMap<uuid::Uuid, Vec<SessionView>> = std::collections::HashMap::new();
     for t in sessions.iter().filter(|t| t.parent.is_some()) {
         if let Some(parent) = t.parent {
-            topics.entry(parent).or_default().push(session_view(t, tz, stars.contains(&t.guid)));
+            topics.entry(parent).or_default().push(session_view(t, tz, stars));
         }
     }
-    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<ListedSession>)> = Vec::new();
     for s in sessions.iter().filter(|s| s.kind != "topic") {
         let k = key(s);
-        let mut v = session_view(s, tz, stars.contains(&s.guid));
-        v["topics"] = json!(topics.remove(&s.guid).unwrap_or_default());
+        let v =
+            ListedSession { session: session_view(s, tz, stars), topics: topics.remove(&s.guid).unwrap_or_default() };
         match groups.last_mut().filter(|(g, _)| *g == k) {
             Some((_, list)) => list.push(v),
             None => match groups.iter_mut().find(|(g, _)| *g == k) {
@@ -107,7 +171,7 @@ pub(super) fn grouped(
             },
         }
     }
-    groups.into_iter().map(|(heading, sessions)| json!({ "heading": heading, "sessions": sessions })).collect()
+    groups.into_iter().map(|(heading, sessions)| Group { heading, sessions }).collect()
 }
 
 pub(super) async fn public_schedule(
@@ -134,17 +198,25 @@ pub(super) async fn render_public_schedule(
     if let Some(hit) = render::revalidated(&ctx, &req, &key) {
         return Ok(hit);
     }
-    let view = q.view().to_string();
+    let view = q.view();
     let title = format!("Schedule · {}", conf.name);
     let Some(published) = data else {
-        return render::ok_shared(
-            &ctx,
-            &req,
-            key,
-            "schedule",
-            &title,
-            json!({ "conference": conference_view(&conf), "published": false, "groups": [], "changes": [], "view": view, "days": [] }),
-        );
+        let data = SchedulePage {
+            conference: ConferenceView::of(&conf),
+            published: false,
+            version: None,
+            published_at: None,
+            groups: Vec::new(),
+            change_count: 0,
+            changes: &[],
+            view,
+            is_day: false,
+            is_room: false,
+            is_track: false,
+            days: Vec::new(),
+            day: String::new(),
+        };
+        return render::ok_shared(&ctx, &req, key, "schedule", &title, data);
     };
     let service::Published { version, published_at: at, sessions, changes } = &*published;
     let (version, at) = (*version, *at);
@@ -165,7 +237,7 @@ pub(super) async fn render_public_schedule(
     };
     let on_day: Vec<Session> =
         sessions.iter().filter(|s| Some(s.starts_at.with_timezone(&tz).date_naive()) == day).cloned().collect();
-    let groups = match view.as_str() {
+    let groups = match view {
         "room" => {
             let mut sorted = on_day;
             sorted.sort_by(|a, b| (&a.room, a.starts_at).cmp(&(&b.room, b.starts_at)));
@@ -178,22 +250,26 @@ pub(super) async fn render_public_schedule(
         }
         _ => grouped(&on_day, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
     };
-    let day_links: Vec<Value> = days
+    let days = days
         .iter()
-        .map(|d| json!({ "date": d.to_string(), "label": d.format("%a %-d %b").to_string(), "current": Some(*d) == day }))
+        .map(|d| DayLink { date: d.to_string(), label: d.format("%a %-d %b").to_string(), current: Some(*d) == day })
         .collect();
-    render::ok_shared(
-        &ctx,
-        &req,
-        key,
-        "schedule",
-        &title,
-        json!({
-            "conference": conference_view(&conf), "published": true, "version": version, "published_at": time::display(at, tz),
-            "groups": groups, "change_count": changes.len(), "changes": changes, "view": view, "is_day": view == "day", "is_room": view == "room", "is_track": view == "track",
-            "days": day_links, "day": day.map(|d| d.to_string()).unwrap_or_default(),
-        }),
-    )
+    let data = SchedulePage {
+        conference: ConferenceView::of(&conf),
+        published: true,
+        version: Some(version),
+        published_at: Some(time::display(at, tz)),
+        groups,
+        change_count: changes.len(),
+        changes,
+        view,
+        is_day: view == "day",
+        is_room: view == "room",
+        is_track: view == "track",
+        days,
+        day: day.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    render::ok_shared(&ctx, &req, key, "schedule", &title, data)
 }
 
 pub(super) async fn session_page(
@@ -221,39 +297,26 @@ pub(super) async fn render_session_page(
     let tz = cfp::tz(&conf);
     let sessions: &[Session] = data.as_deref().map(|d| d.sessions.as_slice()).unwrap_or_default();
     let s = sessions.iter().find(|s| s.guid == guid).ok_or(AppError::NotFound)?;
-    let mut v = session_view(s, tz, stars.contains(&s.guid));
-    v["abstract_html"] = json!(markdown::to_html(&s.abstract_md));
-    v["until"] = json!(time::display(s.ends_at, tz));
-    let topics: Vec<Value> = sessions
-        .iter()
-        .filter(|t| t.parent == Some(s.guid))
-        .map(|t| session_view(t, tz, stars.contains(&t.guid)))
-        .collect();
-    let parent = s
-        .parent
-        .and_then(|p| sessions.iter().find(|x| x.guid == p))
-        .map(|p| json!({ "guid": p.guid, "title": p.title }));
-    let title = s.title.clone();
-    render::ok_shared(
-        &ctx,
-        &req,
-        key,
-        "session",
-        &title,
-        json!({ "conference": conference_view(&conf), "session": v, "topics": topics, "parent": parent }),
-    )
+    let data = SessionPage {
+        conference: ConferenceView::of(&conf),
+        session: SessionDetail {
+            session: session_view(s, tz, &stars),
+            abstract_html: markdown::to_html(&s.abstract_md),
+            until: time::display(s.ends_at, tz),
+        },
+        topics: sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, &stars)).collect(),
+        parent: s
+            .parent
+            .and_then(|p| sessions.iter().find(|x| x.guid == p))
+            .map(|p| ParentLink { guid: p.guid, title: p.title.clone() }),
+    };
+    render::ok_shared(&ctx, &req, key, "session", &s.title, data)
 }
 
 pub(super) async fn star(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, guid) = path.into_inner();
-    let user = ctx.user()?.clone();
-    let (s2, g2) = (slug.clone(), guid.clone());
-    ctx.state
-        .db(move |conn, _| {
-            let conf = conf_service::find(conn, &s2)?;
-            service::toggle_star(conn, &user, &conf, &g2)
-        })
-        .await?;
+    let g2 = guid.clone();
+    ctx.in_conference(&slug, move |conn, _, user, conf| service::toggle_star(conn, user, conf, &g2)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/session/{guid}"), None))
 }
 
@@ -272,7 +335,7 @@ pub(super) async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<Htt
     let tz = cfp::tz(&conf);
     let mine: Vec<&Session> =
         data.as_deref().map(|d| d.sessions.iter().filter(|s| stars.contains(&s.guid)).collect()).unwrap_or_default();
-    let list: Vec<Value> = mine.iter().map(|s| session_view(s, tz, true)).collect();
+    let sessions = mine.iter().map(|s| views::session(s, tz, true)).collect();
     let feed = format!(
         "{}/c/{}/my-schedule/{}/{}.ics",
         ctx.state.config.base_url,
@@ -280,10 +343,6 @@ pub(super) async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<Htt
         user.public_id,
         feed_key(&ctx.state.config.secret_key, user.public_id, conf.id)
     );
-    render::ok(
-        &ctx,
-        "my_schedule",
-        &format!("My schedule · {}", conf.name),
-        json!({ "conference": conference_view(&conf), "sessions": list, "feed": feed }),
-    )
+    let data = MySchedule { conference: ConferenceView::of(&conf), sessions, feed };
+    render::ok(&ctx, "my_schedule", &format!("My schedule · {}", conf.name), data)
 }

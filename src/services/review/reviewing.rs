@@ -108,7 +108,17 @@ pub fn dashboard(
 }
 
 /// A proposal's topics, and its proposer as `review_subject` shows them.
-pub type Subject = (Vec<(String, String)>, Option<serde_json::Value>);
+pub type Subject = (Vec<(String, String)>, Option<ProposerView>);
+
+/// Who proposed a proposal, as reviewers allowed to know it see them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProposerView {
+    pub name: String,
+    pub affiliation: String,
+    pub email: String,
+    /// The co-speakers who accepted.
+    pub people: Vec<String>,
+}
 
 /// A proposal as its review page shows it: topics, and its proposer (name,
 /// affiliation, address and accepted co-speakers) unless the call hides them from this reviewer.
@@ -120,7 +130,7 @@ pub fn review_subject(Db(conn): &mut Db, p: &Proposal, call: &Call, role: &Revie
     let u = users::find(conn, p.submitter_id)?;
     let people: Vec<String> =
         proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
-    Ok((topics, Some(json!({ "name": u.name, "affiliation": u.affiliation, "email": u.email, "people": people }))))
+    Ok((topics, Some(ProposerView { name: u.name, affiliation: u.affiliation, email: u.email, people })))
 }
 
 /// Where a reviewer goes back to from a proposal: its MC's review page, or the conference's.

@@ -142,6 +142,8 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         request_timeout: Duration::from_secs(10),
         page_cache_ttl: Duration::from_secs(1),
         trusted_proxies: vec![],
+        metrics_token: None,
+        mail_bounce: None,
     }
 }
 
