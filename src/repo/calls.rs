@@ -69,12 +69,7 @@ pub fn set_window(
 }
 
 pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: uuid::Uuid) -> QueryResult<Option<Call>> {
-    calls::table
-        .filter(calls::conference_id.eq(conference_id))
-        .filter(calls::public_id.eq(public_id))
-        .select(Call::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, calls, Call, conference_id, calls::public_id.eq(public_id))
 }
 
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Call> {

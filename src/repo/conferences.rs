@@ -64,13 +64,7 @@ pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<Conference>> {
 }
 
 pub fn has_role(conn: &mut PgConnection, conference_id: i64, user_id: i64, role: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        conference_roles::table
-            .filter(conference_roles::conference_id.eq(conference_id))
-            .filter(conference_roles::user_id.eq(user_id))
-            .filter(conference_roles::role.eq(role)),
-    ))
-    .get_result(conn)
+    super::exists(conn, conference_roles::table.find((conference_id, user_id, role)))
 }
 
 /// Grants a role; returns false when the person already had it.

@@ -23,6 +23,8 @@ pub struct Microconference {
     pub comp_passes: i32,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = microconferences)]
 pub struct NewMc<'a> {
     pub conference_id: i64,
     pub proposal_id: i64,
@@ -43,14 +45,7 @@ pub fn upsert_for_proposal(conn: &mut PgConnection, n: &NewMc) -> QueryResult<(M
         return Ok((existing, false));
     }
     let mc = diesel::insert_into(microconferences::table)
-        .values((
-            microconferences::conference_id.eq(n.conference_id),
-            microconferences::proposal_id.eq(n.proposal_id),
-            microconferences::title.eq(n.title),
-            microconferences::description_md.eq(n.description_md),
-            microconferences::track_id.eq(n.track_id),
-            microconferences::latest_topic_close.eq(n.latest_topic_close),
-        ))
+        .values(n)
         .returning(Microconference::as_returning())
         .get_result(conn)?;
     Ok((mc, true))
@@ -61,12 +56,13 @@ pub fn by_public_id(
     conference_id: i64,
     public_id: uuid::Uuid,
 ) -> QueryResult<Option<Microconference>> {
-    microconferences::table
-        .filter(microconferences::conference_id.eq(conference_id))
-        .filter(microconferences::public_id.eq(public_id))
-        .select(Microconference::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(
+        conn,
+        microconferences,
+        Microconference,
+        conference_id,
+        microconferences::public_id.eq(public_id)
+    )
 }
 
 pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Microconference> {
@@ -106,12 +102,7 @@ pub fn add_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResul
 }
 
 pub fn is_lead(conn: &mut PgConnection, mc_id: i64, user_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        microconference_leads::table
-            .filter(microconference_leads::microconference_id.eq(mc_id))
-            .filter(microconference_leads::user_id.eq(user_id)),
-    ))
-    .get_result(conn)
+    super::exists(conn, microconference_leads::table.find((mc_id, user_id)))
 }
 
 pub fn leads(conn: &mut PgConnection, mc_id: i64) -> QueryResult<Vec<User>> {

@@ -3,7 +3,9 @@
 use crate::db::schema::{calls, proposal_people, proposal_topics, proposals, proposals_disclosed, tracks, users};
 use crate::domain::proposal::{CallKind, InvitationStatus, ProposalState};
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel::PgConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -29,7 +31,7 @@ pub struct Proposal {
     pub decision_released_at: Option<DateTime<Utc>>,
 }
 
-#[derive(AsChangeset)]
+#[derive(Insertable, AsChangeset)]
 #[diesel(table_name = proposals, treat_none_as_null = true)]
 pub struct ProposalContent<'a> {
     pub title: &'a str,
@@ -52,12 +54,7 @@ pub fn insert(
             proposals::conference_id.eq(conference_id),
             proposals::call_id.eq(call_id),
             proposals::submitter_id.eq(submitter_id),
-            proposals::title.eq(c.title),
-            proposals::abstract_md.eq(c.abstract_md),
-            proposals::track_id.eq(c.track_id),
-            proposals::duration_minutes.eq(c.duration_minutes),
-            proposals::key_people.eq(c.key_people),
-            proposals::expected_attendance.eq(c.expected_attendance),
+            c,
         ))
         .returning(Proposal::as_returning())
         .get_result(conn)
@@ -158,6 +155,14 @@ macro_rules! row_of {
     };
 }
 
+/// Where a listing reads from: the proposals (or the disclosed view) joined to
+/// what `row_of!` names.
+macro_rules! listing_of {
+    ($p:ident) => {
+        $p::table.inner_join(calls::table).inner_join(users::table).left_join(tracks::table)
+    };
+}
+
 #[derive(Default)]
 pub struct Filter {
     pub call_id: Option<i64>,
@@ -168,12 +173,7 @@ pub struct Filter {
 }
 
 pub fn list(conn: &mut PgConnection, conference_id: i64, f: &Filter) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
-        .filter(proposals::conference_id.eq(conference_id))
-        .into_boxed();
+    let mut q = listing_of!(proposals).filter(proposals::conference_id.eq(conference_id)).into_boxed();
     if let Some(c) = f.call_id {
         q = q.filter(proposals::call_id.eq(c));
     }
@@ -198,10 +198,7 @@ pub fn of_person(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(Prop
         .filter(proposal_people::user_id.eq(user_id))
         .filter(proposal_people::status.eq(InvitationStatus::Accepted))
         .select(proposal_people::proposal_id);
-    proposals_disclosed::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
+    listing_of!(proposals_disclosed)
         .filter(proposals_disclosed::submitter_id.eq(user_id).or(proposals_disclosed::id.eq_any(invited)))
         .order(proposals_disclosed::created_at.desc())
         .select((row_of!(proposals_disclosed), proposals_disclosed::conference_id))
@@ -216,10 +213,7 @@ pub fn announced(
     conference_id: i64,
     topic_call: Option<i64>,
 ) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals_disclosed::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
+    let mut q = listing_of!(proposals_disclosed)
         .filter(proposals_disclosed::conference_id.eq(conference_id))
         .filter(proposals_disclosed::state.eq(ProposalState::Accepted))
         .into_boxed();
@@ -233,12 +227,7 @@ pub fn announced(
 }
 
 pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<ProposalState>) -> QueryResult<Vec<ProposalRow>> {
-    let mut q = proposals::table
-        .inner_join(calls::table)
-        .inner_join(users::table)
-        .left_join(tracks::table)
-        .filter(proposals::call_id.eq(call_id))
-        .into_boxed();
+    let mut q = listing_of!(proposals).filter(proposals::call_id.eq(call_id)).into_boxed();
     if let Some(s) = state {
         q = q.filter(proposals::state.eq(s));
     }
@@ -339,13 +328,13 @@ pub fn respond(conn: &mut PgConnection, id: i64, user_id: i64, accepted: bool) -
 
 /// Whether a user accepted an invitation to this proposal (and so may see and edit it).
 pub fn is_accepted_person(conn: &mut PgConnection, proposal_id: i64, user_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        proposal_people::table
-            .filter(proposal_people::proposal_id.eq(proposal_id))
+    let person = proposal_people::table.filter(proposal_people::proposal_id.eq(proposal_id));
+    super::exists(
+        conn,
+        person
             .filter(proposal_people::user_id.eq(user_id))
             .filter(proposal_people::status.eq(InvitationStatus::Accepted)),
-    ))
-    .get_result(conn)
+    )
 }
 
 /// The user ids of everyone on a proposal: submitter and accepted people.
@@ -381,36 +370,41 @@ pub fn next_position(conn: &mut PgConnection, call_id: i64) -> QueryResult<i32> 
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// Marks every accepted or rejected, unreleased proposal of the conference's own
-/// calls (or of one topic call) released, and returns them. One UPDATE: a
-/// proposal is returned by exactly one release, however many run at once.
-/// Those in `skip` stay unreleased (left for someone else to release).
+/// The accepted or rejected, unreleased proposals of the conference's own
+/// calls (or of one topic call): what a release covers.
+fn unreleased_in(
+    conference_id: i64,
+    topic_call: Option<i64>,
+) -> Box<dyn BoxableExpression<proposals::table, Pg, SqlType = Bool>> {
+    let decided = proposals::conference_id
+        .eq(conference_id)
+        .and(proposals::state.eq_any([ProposalState::Accepted, ProposalState::Rejected]))
+        .and(proposals::decision_released_at.is_null());
+    match topic_call {
+        Some(c) => Box::new(decided.and(proposals::call_id.eq(c))),
+        None => {
+            let own_calls = calls::table
+                .filter(calls::conference_id.eq(conference_id))
+                .filter(calls::microconference_id.is_null())
+                .select(calls::id);
+            Box::new(decided.and(proposals::call_id.eq_any(own_calls)))
+        }
+    }
+}
+
+/// Marks every proposal a release covers released, and returns them. One
+/// UPDATE: a proposal is returned by exactly one release, however many run at
+/// once. Those in `skip` stay unreleased (left for someone else to release).
 pub fn release_decisions(
     conn: &mut PgConnection,
     conference_id: i64,
     topic_call: Option<i64>,
     skip: &[i64],
 ) -> QueryResult<Vec<Proposal>> {
-    let own_calls = calls::table
-        .filter(calls::conference_id.eq(conference_id))
-        .filter(calls::microconference_id.is_null())
-        .select(calls::id);
-    let base = proposals::table
-        .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any([ProposalState::Accepted, ProposalState::Rejected]))
-        .filter(proposals::decision_released_at.is_null())
-        .filter(proposals::id.ne_all(skip));
-    let now = Some(Utc::now());
-    match topic_call {
-        Some(c) => diesel::update(base.filter(proposals::call_id.eq(c)))
-            .set(proposals::decision_released_at.eq(now))
-            .returning(Proposal::as_returning())
-            .get_results(conn),
-        None => diesel::update(base.filter(proposals::call_id.eq_any(own_calls)))
-            .set(proposals::decision_released_at.eq(now))
-            .returning(Proposal::as_returning())
-            .get_results(conn),
-    }
+    diesel::update(proposals::table.filter(unreleased_in(conference_id, topic_call)).filter(proposals::id.ne_all(skip)))
+        .set(proposals::decision_released_at.eq(Some(Utc::now())))
+        .returning(Proposal::as_returning())
+        .get_results(conn)
 }
 
 /// How many of `among` are decided and unreleased in the same calls as
@@ -421,18 +415,10 @@ pub fn unreleased_decisions(
     topic_call: Option<i64>,
     among: &[i64],
 ) -> QueryResult<usize> {
-    let own_calls = calls::table
-        .filter(calls::conference_id.eq(conference_id))
-        .filter(calls::microconference_id.is_null())
-        .select(calls::id);
-    let base = proposals::table
-        .filter(proposals::conference_id.eq(conference_id))
-        .filter(proposals::state.eq_any([ProposalState::Accepted, ProposalState::Rejected]))
-        .filter(proposals::decision_released_at.is_null())
-        .filter(proposals::id.eq_any(among));
-    let n: i64 = match topic_call {
-        Some(c) => base.filter(proposals::call_id.eq(c)).count().get_result(conn)?,
-        None => base.filter(proposals::call_id.eq_any(own_calls)).count().get_result(conn)?,
-    };
+    let n: i64 = proposals::table
+        .filter(unreleased_in(conference_id, topic_call))
+        .filter(proposals::id.eq_any(among))
+        .count()
+        .get_result(conn)?;
     Ok(n as usize)
 }

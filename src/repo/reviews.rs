@@ -144,22 +144,12 @@ pub fn upsert_review(
     comment: &str,
     note: &str,
 ) -> QueryResult<()> {
+    let review = (reviews::score.eq(score), reviews::comment.eq(comment), reviews::note_to_proposer.eq(note));
     diesel::insert_into(reviews::table)
-        .values((
-            reviews::proposal_id.eq(proposal_id),
-            reviews::reviewer_id.eq(reviewer_id),
-            reviews::score.eq(score),
-            reviews::comment.eq(comment),
-            reviews::note_to_proposer.eq(note),
-        ))
+        .values((reviews::proposal_id.eq(proposal_id), reviews::reviewer_id.eq(reviewer_id), review))
         .on_conflict((reviews::proposal_id, reviews::reviewer_id))
         .do_update()
-        .set((
-            reviews::score.eq(score),
-            reviews::comment.eq(comment),
-            reviews::note_to_proposer.eq(note),
-            reviews::updated_at.eq(Utc::now()),
-        ))
+        .set((review, reviews::updated_at.eq(Utc::now())))
         .execute(conn)
         .map(|_| ())
 }
@@ -415,16 +405,16 @@ pub fn save_template(
     subject: &str,
     body: &str,
 ) -> QueryResult<()> {
+    let text = (notification_templates::subject.eq(subject), notification_templates::body.eq(body));
     diesel::insert_into(notification_templates::table)
         .values((
             notification_templates::conference_id.eq(conference_id),
             notification_templates::decision.eq(decision),
-            notification_templates::subject.eq(subject),
-            notification_templates::body.eq(body),
+            text,
         ))
         .on_conflict((notification_templates::conference_id, notification_templates::decision))
         .do_update()
-        .set((notification_templates::subject.eq(subject), notification_templates::body.eq(body)))
+        .set(text)
         .execute(conn)
         .map(|_| ())
 }

@@ -62,12 +62,7 @@ pub fn rooms_of(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<
 }
 
 pub fn room_by_public_id(conn: &mut PgConnection, conference_id: i64, id: Uuid) -> QueryResult<Option<Room>> {
-    rooms::table
-        .filter(rooms::conference_id.eq(conference_id))
-        .filter(rooms::public_id.eq(id))
-        .select(Room::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, rooms, Room, conference_id, rooms::public_id.eq(id))
 }
 
 pub fn insert_room(conn: &mut PgConnection, conference_id: i64, v: &RoomValues) -> QueryResult<Room> {
@@ -231,12 +226,7 @@ pub fn insert_booking(conn: &mut PgConnection, b: &NewBooking) -> QueryResult<Bo
 }
 
 pub fn booking_by_public_id(conn: &mut PgConnection, conference_id: i64, id: Uuid) -> QueryResult<Option<Booking>> {
-    room_bookings::table
-        .filter(room_bookings::conference_id.eq(conference_id))
-        .filter(room_bookings::public_id.eq(id))
-        .select(Booking::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, room_bookings, Booking, conference_id, room_bookings::public_id.eq(id))
 }
 
 /// Cancels an active booking; false when it was cancelled already.

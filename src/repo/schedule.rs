@@ -1,6 +1,6 @@
 //! Schedule items, their room occupancy, published versions and stars.
 
-use crate::db::schema::{room_bookings, rooms, schedule_items, schedule_stars, schedule_versions};
+use crate::db::schema::{room_bookings, schedule_items, schedule_stars, schedule_versions};
 use crate::domain::schedule::ItemKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -50,22 +50,6 @@ pub fn named_speakers(conn: &mut PgConnection, conference_id: i64, speakers: &st
     .load(conn)
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize)]
-pub struct Room {
-    pub id: i64,
-    pub public_id: uuid::Uuid,
-    pub name: String,
-    pub bookable: bool,
-}
-
-pub fn rooms_of(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Room>> {
-    rooms::table
-        .filter(rooms::conference_id.eq(conference_id))
-        .order((rooms::position, rooms::name))
-        .select((rooms::id, rooms::public_id, rooms::name, rooms::bookable))
-        .load(conn)
-}
-
 pub fn items(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Item>> {
     schedule_items::table
         .filter(schedule_items::conference_id.eq(conference_id))
@@ -79,14 +63,11 @@ pub fn item_by_public_id(
     conference_id: i64,
     public_id: uuid::Uuid,
 ) -> QueryResult<Option<Item>> {
-    schedule_items::table
-        .filter(schedule_items::conference_id.eq(conference_id))
-        .filter(schedule_items::public_id.eq(public_id))
-        .select(Item::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, schedule_items, Item, conference_id, schedule_items::public_id.eq(public_id))
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = schedule_items)]
 pub struct NewItem<'a> {
     pub kind: ItemKind,
     pub proposal_id: Option<i64>,
@@ -98,15 +79,7 @@ pub struct NewItem<'a> {
 
 pub fn insert_item(conn: &mut PgConnection, conference_id: i64, n: &NewItem) -> QueryResult<Item> {
     diesel::insert_into(schedule_items::table)
-        .values((
-            schedule_items::conference_id.eq(conference_id),
-            schedule_items::kind.eq(n.kind),
-            schedule_items::proposal_id.eq(n.proposal_id),
-            schedule_items::title.eq(n.title),
-            schedule_items::abstract_md.eq(n.abstract_md),
-            schedule_items::speakers.eq(n.speakers),
-            schedule_items::track_id.eq(n.track_id),
-        ))
+        .values((schedule_items::conference_id.eq(conference_id), n))
         .on_conflict_do_nothing()
         .returning(Item::as_returning())
         .get_result(conn)

@@ -55,14 +55,7 @@ pub fn live_user_token(conn: &mut PgConnection, hash: &[u8], purpose: TokenPurpo
 
 /// Whether a token is live, without using it (to show the reset form).
 pub fn user_token_live(conn: &mut PgConnection, hash: &[u8], purpose: TokenPurpose) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        user_tokens::table
-            .filter(user_tokens::token_hash.eq(hash))
-            .filter(user_tokens::purpose.eq(purpose))
-            .filter(user_tokens::used_at.is_null())
-            .filter(user_tokens::expires_at.gt(diesel::dsl::now)),
-    ))
-    .get_result(conn)
+    Ok(live_user_token(conn, hash, purpose)?.is_some())
 }
 
 /// Retires a user's other live tokens of one purpose (a new reset link replaces the old).
@@ -92,7 +85,10 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = api_tokens)]
 pub struct NewApiToken<'a> {
+    #[diesel(column_name = token_hash)]
     pub hash: &'a [u8],
     pub user_id: i64,
     pub name: &'a str,
@@ -101,16 +97,7 @@ pub struct NewApiToken<'a> {
 }
 
 pub fn create_api_token(conn: &mut PgConnection, t: &NewApiToken) -> QueryResult<ApiToken> {
-    diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::token_hash.eq(t.hash),
-            api_tokens::user_id.eq(t.user_id),
-            api_tokens::name.eq(t.name),
-            api_tokens::scope.eq(t.scope),
-            api_tokens::expires_at.eq(t.expires_at),
-        ))
-        .returning(ApiToken::as_returning())
-        .get_result(conn)
+    diesel::insert_into(api_tokens::table).values(t).returning(ApiToken::as_returning()).get_result(conn)
 }
 
 /// A user's tokens, live ones first, newest first.

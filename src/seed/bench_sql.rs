@@ -46,12 +46,13 @@ impl Sizes {
     }
 }
 
-fn exec(conn: &mut PgConnection, sql: &str, conference_id: i64, today: chrono::NaiveDate) -> QueryResult<usize> {
-    diesel::sql_query(sql).bind::<BigInt, _>(conference_id).bind::<Date, _>(today).execute(conn)
-}
-
-fn exec1(conn: &mut PgConnection, sql: &str, conference_id: i64) -> QueryResult<usize> {
-    diesel::sql_query(sql).bind::<BigInt, _>(conference_id).execute(conn)
+/// Runs set-based statements in order. Each may use `$1`, the conference, and
+/// `$2`, the day the data is laid around.
+fn run(conn: &mut PgConnection, conference_id: i64, today: chrono::NaiveDate, statements: &[&str]) -> QueryResult<()> {
+    for sql in statements {
+        diesel::sql_query(*sql).bind::<BigInt, _>(conference_id).bind::<Date, _>(today).execute(conn)?;
+    }
+    Ok(())
 }
 
 /// People: attendees (registered), speakers (proposers, leads), reviewers and
@@ -104,34 +105,28 @@ pub fn calls_and_committee(
             .bind::<diesel::sql_types::Integer, _>(i as i32)
             .execute(conn)?;
     }
-    exec(
+    run(
         conn,
-        "INSERT INTO calls (conference_id, kind, title, description_md, opens_at, closes_at, \
-                            review_opens_at, review_closes_at, anonymised, reviews_visibility) \
-         SELECT $1, k, t, 'Proposals for the benchmark conference.', \
-                ($2 - 120)::timestamptz, ($2 + 30)::timestamptz, ($2 - 60)::timestamptz, ($2 + 30)::timestamptz, \
-                true, 'after_own' \
-         FROM (VALUES ('microconference', 'Microconferences'), ('refereed_talk', 'Refereed track'), \
-                      ('unconference', 'Unconference sessions')) AS v(k, t)",
         conference_id,
         today,
-    )?;
-    exec1(
-        conn,
-        &format!(
-            "WITH r AS (SELECT id, email FROM users WHERE email LIKE 'reviewer%@bench.example' \
-                    AND substring(email from '[0-9]+')::int <= {}) \
-         INSERT INTO committee_members (conference_id, email, user_id, status, invite_token_hash) \
-         SELECT $1, email, id, 'accepted', sha256(convert_to('bench-invite-' || id, 'UTF8')) FROM r",
-            s.reviewers
-        ),
-        conference_id,
-    )?;
-    exec1(
-        conn,
-        "INSERT INTO conference_roles (conference_id, user_id, role) \
-         SELECT $1, user_id, 'reviewer' FROM committee_members WHERE conference_id = $1",
-        conference_id,
+        &[
+            "INSERT INTO calls (conference_id, kind, title, description_md, opens_at, closes_at, \
+                                review_opens_at, review_closes_at, anonymised, reviews_visibility) \
+             SELECT $1, k, t, 'Proposals for the benchmark conference.', \
+                    ($2 - 120)::timestamptz, ($2 + 30)::timestamptz, ($2 - 60)::timestamptz, ($2 + 30)::timestamptz, \
+                    true, 'after_own' \
+             FROM (VALUES ('microconference', 'Microconferences'), ('refereed_talk', 'Refereed track'), \
+                          ('unconference', 'Unconference sessions')) AS v(k, t)",
+            &format!(
+                "WITH r AS (SELECT id, email FROM users WHERE email LIKE 'reviewer%@bench.example' \
+                        AND substring(email from '[0-9]+')::int <= {}) \
+             INSERT INTO committee_members (conference_id, email, user_id, status, invite_token_hash) \
+             SELECT $1, email, id, 'accepted', sha256(convert_to('bench-invite-' || id, 'UTF8')) FROM r",
+                s.reviewers
+            ),
+            "INSERT INTO conference_roles (conference_id, user_id, role) \
+             SELECT $1, user_id, 'reviewer' FROM committee_members WHERE conference_id = $1",
+        ],
     )?;
     Ok(())
 }
@@ -150,128 +145,93 @@ pub fn proposals_and_reviews(
     let speaker = |modulo: i64| {
         format!("(SELECT id FROM users WHERE email = 'speaker' || (g % {modulo} + 1) || '@bench.example')")
     };
-    exec(
+    run(
         conn,
-        &format!(
+        conference_id,
+        today,
+        &[
+            &format!(
             "INSERT INTO proposals (conference_id, call_id, submitter_id, state, title, abstract_md, track_id, \
-                                    key_people, expected_attendance, submitted_at, decision_released_at) \
-             SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'microconference'), \
-                    {}, 'accepted', 'Microconference ' || g, \
-                    'The problems microconference ' || g || ' wants to solve, with **emphasis**.', {track}, \
-                    'Maintainers of subsystem ' || g, 40 + g % 60, ($2 - 90)::timestamptz, ($2 - 60)::timestamptz \
-             FROM generate_series(1, {}) g",
+                                        key_people, expected_attendance, submitted_at, decision_released_at) \
+                 SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'microconference'), \
+                        {}, 'accepted', 'Microconference ' || g, \
+                        'The problems microconference ' || g || ' wants to solve, with **emphasis**.', {track}, \
+                        'Maintainers of subsystem ' || g, 40 + g % 60, ($2 - 90)::timestamptz, ($2 - 60)::timestamptz \
+                 FROM generate_series(1, {}) g",
             speaker(s.speakers),
             s.microconferences
         ),
-        conference_id,
-        today,
-    )?;
-    exec1(
-        conn,
-        "INSERT INTO proposal_topics (proposal_id, position, title, description) \
-         SELECT p.id, t, 'Candidate topic ' || t, 'Why topic ' || t || ' matters' \
-         FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'microconference' \
-         CROSS JOIN generate_series(1, 5) t WHERE p.conference_id = $1",
-        conference_id,
-    )?;
-    exec(
-        conn,
-        "INSERT INTO microconferences (conference_id, proposal_id, title, description_md, track_id, \
-                                       latest_topic_close, comp_passes) \
-         SELECT $1, p.id, p.title, p.abstract_md, p.track_id, ($2 + 10)::timestamptz, 3 \
-         FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'microconference' WHERE p.conference_id = $1",
-        conference_id,
-        today,
-    )?;
-    exec1(
-        conn,
-        "INSERT INTO microconference_leads (microconference_id, user_id) \
-         SELECT m.id, p.submitter_id FROM microconferences m JOIN proposals p ON p.id = m.proposal_id \
-         WHERE m.conference_id = $1",
-        conference_id,
-    )?;
-    exec(
-        conn,
-        "INSERT INTO calls (conference_id, kind, microconference_id, title, opens_at, closes_at) \
-         SELECT $1, 'mc_topic', m.id, 'Topics for ' || m.title, ($2 - 60)::timestamptz, ($2 - 5)::timestamptz \
-         FROM microconferences m WHERE m.conference_id = $1",
-        conference_id,
-        today,
-    )?;
-    exec(
-        conn,
-        &format!(
-            "INSERT INTO proposals (conference_id, call_id, submitter_id, state, title, abstract_md, track_id, \
-                                    duration_minutes, position, submitted_at, decision_released_at) \
-             SELECT $1, c.id, {}, 'accepted', 'Topic ' || t || ' of ' || m.title, \
-                    'What topic ' || t || ' of ' || m.title || ' will settle.', m.track_id, 14, t, \
-                    ($2 - 40)::timestamptz, ($2 - 3)::timestamptz \
-             FROM microconferences m JOIN calls c ON c.microconference_id = m.id \
-             CROSS JOIN generate_series(1, {}) t CROSS JOIN LATERAL (SELECT m.id * 100 + t AS g) gg \
+            "INSERT INTO proposal_topics (proposal_id, position, title, description) \
+             SELECT p.id, t, 'Candidate topic ' || t, 'Why topic ' || t || ' matters' \
+             FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'microconference' \
+             CROSS JOIN generate_series(1, 5) t WHERE p.conference_id = $1",
+            "INSERT INTO microconferences (conference_id, proposal_id, title, description_md, track_id, \
+                                           latest_topic_close, comp_passes) \
+             SELECT $1, p.id, p.title, p.abstract_md, p.track_id, ($2 + 10)::timestamptz, 3 \
+             FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'microconference' WHERE p.conference_id = $1",
+            "INSERT INTO microconference_leads (microconference_id, user_id) \
+             SELECT m.id, p.submitter_id FROM microconferences m JOIN proposals p ON p.id = m.proposal_id \
              WHERE m.conference_id = $1",
+            "INSERT INTO calls (conference_id, kind, microconference_id, title, opens_at, closes_at) \
+             SELECT $1, 'mc_topic', m.id, 'Topics for ' || m.title, ($2 - 60)::timestamptz, ($2 - 5)::timestamptz \
+             FROM microconferences m WHERE m.conference_id = $1",
+            &format!(
+            "INSERT INTO proposals (conference_id, call_id, submitter_id, state, title, abstract_md, track_id, \
+                                        duration_minutes, position, submitted_at, decision_released_at) \
+                 SELECT $1, c.id, {}, 'accepted', 'Topic ' || t || ' of ' || m.title, \
+                        'What topic ' || t || ' of ' || m.title || ' will settle.', m.track_id, 14, t, \
+                        ($2 - 40)::timestamptz, ($2 - 3)::timestamptz \
+                 FROM microconferences m JOIN calls c ON c.microconference_id = m.id \
+                 CROSS JOIN generate_series(1, {}) t CROSS JOIN LATERAL (SELECT m.id * 100 + t AS g) gg \
+                 WHERE m.conference_id = $1",
             speaker(s.speakers),
             s.topics_per_mc
         ),
-        conference_id,
-        today,
-    )?;
-    exec(
-        conn,
-        &format!(
+            &format!(
             "INSERT INTO proposals (conference_id, call_id, submitter_id, state, title, abstract_md, track_id, \
-                                    duration_minutes, submitted_at, decision_released_at) \
-             SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'refereed_talk'), {}, \
-                    CASE WHEN g <= {} THEN 'accepted' WHEN g % 4 = 0 THEN 'rejected' ELSE 'submitted' END, \
-                    'Refereed talk ' || g || ': making subsystem ' || (g % 97) || ' faster', \
-                    'We measured subsystem ' || (g % 97) || ' and found the *slow path*. This talk shows the fix.', \
-                    {track}, 45, ($2 - 50)::timestamptz + g * interval '1 minute', \
-                    CASE WHEN g <= {} OR g % 4 = 0 THEN ($2 - 2)::timestamptz END \
-             FROM generate_series(1, {}) g",
+                                        duration_minutes, submitted_at, decision_released_at) \
+                 SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'refereed_talk'), {}, \
+                        CASE WHEN g <= {} THEN 'accepted' WHEN g % 4 = 0 THEN 'rejected' ELSE 'submitted' END, \
+                        'Refereed talk ' || g || ': making subsystem ' || (g % 97) || ' faster', \
+                        'We measured subsystem ' || (g % 97) || ' and found the *slow path*. This talk shows the fix.', \
+                        {track}, 45, ($2 - 50)::timestamptz + g * interval '1 minute', \
+                        CASE WHEN g <= {} OR g % 4 = 0 THEN ($2 - 2)::timestamptz END \
+                 FROM generate_series(1, {}) g",
             speaker(s.speakers),
             s.accepted_talks,
             s.accepted_talks,
             s.talks
         ),
-        conference_id,
-        today,
-    )?;
-    exec(
-        conn,
-        &format!(
+            &format!(
             "INSERT INTO proposals (conference_id, call_id, submitter_id, state, title, abstract_md, duration_minutes, \
-                                    submitted_at) \
-             SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'unconference'), {}, 'submitted', \
-                    'Unconference ' || g || ': hallway fixes', 'Bring your laptop for fix ' || g || '.', 60, \
-                    ($2 - 10)::timestamptz \
-             FROM generate_series(1, {}) g",
+                                        submitted_at) \
+                 SELECT $1, (SELECT id FROM calls WHERE conference_id = $1 AND kind = 'unconference'), {}, 'submitted', \
+                        'Unconference ' || g || ': hallway fixes', 'Bring your laptop for fix ' || g || '.', 60, \
+                        ($2 - 10)::timestamptz \
+                 FROM generate_series(1, {}) g",
             speaker(s.speakers),
             s.unconference
         ),
-        conference_id,
-        today,
-    )?;
-    // About eleven reviews per committee-reviewed proposal: 10,000 at scale 1.
-    exec1(conn, &format!(
+            // About eleven reviews per committee-reviewed proposal: 10,000 at scale 1.
+            &format!(
         "WITH p AS (SELECT p.id, row_number() OVER (ORDER BY p.id) AS n FROM proposals p \
-                    JOIN calls c ON c.id = p.call_id AND c.kind <> 'mc_topic' WHERE p.conference_id = $1), \
-              r AS (SELECT user_id AS id, row_number() OVER (ORDER BY user_id) - 1 AS k FROM committee_members \
-                    WHERE conference_id = $1) \
-         INSERT INTO reviews (proposal_id, reviewer_id, score, comment, note_to_proposer) \
-         SELECT p.id, r.id, ((p.n * 31 + r.k * 17) % 5) - 2, 'Review of proposal ' || p.n || ' by reviewer ' || r.k, '' \
-         FROM p JOIN r ON r.k IN (SELECT (p.n * 7 + j) % {} FROM generate_series(0, 10 + (p.n % 9 = 0)::int) j)",
+                        JOIN calls c ON c.id = p.call_id AND c.kind <> 'mc_topic' WHERE p.conference_id = $1), \
+                  r AS (SELECT user_id AS id, row_number() OVER (ORDER BY user_id) - 1 AS k FROM committee_members \
+                        WHERE conference_id = $1) \
+             INSERT INTO reviews (proposal_id, reviewer_id, score, comment, note_to_proposer) \
+             SELECT p.id, r.id, ((p.n * 31 + r.k * 17) % 5) - 2, 'Review of proposal ' || p.n || ' by reviewer ' || r.k, '' \
+             FROM p JOIN r ON r.k IN (SELECT (p.n * 7 + j) % {} FROM generate_series(0, 10 + (p.n % 9 = 0)::int) j)",
         s.reviewers
-    ), conference_id)?;
-    // Each reviewer declares a conflict with a few proposals they did not review.
-    exec1(
-        conn,
-        "INSERT INTO review_conflicts (proposal_id, user_id, source) \
-         SELECT DISTINCT ON (cm.user_id, p.id) p.id, cm.user_id, 'declared' \
-         FROM committee_members cm JOIN LATERAL ( \
-             SELECT p.id FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'refereed_talk' \
-             WHERE p.conference_id = $1 AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.proposal_id = p.id \
-                   AND v.reviewer_id = cm.user_id) ORDER BY (p.id * 7919 + cm.user_id) % 1009 LIMIT 3) p ON true \
-         WHERE cm.conference_id = $1",
-        conference_id,
+    ),
+            // Each reviewer declares a conflict with a few proposals they did not review.
+            "INSERT INTO review_conflicts (proposal_id, user_id, source) \
+             SELECT DISTINCT ON (cm.user_id, p.id) p.id, cm.user_id, 'declared' \
+             FROM committee_members cm JOIN LATERAL ( \
+                 SELECT p.id FROM proposals p JOIN calls c ON c.id = p.call_id AND c.kind = 'refereed_talk' \
+                 WHERE p.conference_id = $1 AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.proposal_id = p.id \
+                       AND v.reviewer_id = cm.user_id) ORDER BY (p.id * 7919 + cm.user_id) % 1009 LIMIT 3) p ON true \
+             WHERE cm.conference_id = $1",
+        ],
     )?;
     Ok(())
 }
@@ -286,65 +246,54 @@ pub fn registrations(
     time_zone: &str,
 ) -> QueryResult<()> {
     let midnight = |days: i64| format!("(($2 + {days})::timestamp AT TIME ZONE '{}')", time_zone.replace('\'', ""));
-    exec(
+    run(
         conn,
-        &format!(
-            "INSERT INTO registration_settings (conference_id, opens_at, offer_hours) VALUES ($1, {}, 48)",
-            midnight(-100)
-        ),
         conference_id,
         today,
-    )?;
-    exec1(
-        conn,
-        "INSERT INTO ticket_types (conference_id, name, description, requires_code) \
-         SELECT $1, n, d, c FROM (VALUES ('Regular', 'Full access to every track.', false), \
-              ('Student', 'With a valid student ID.', false), \
-              ('Speaker comp pass', 'For microconference speakers.', true)) AS v(n, d, c)",
-        conference_id,
-    )?;
-    exec(
-        conn,
-        &format!(
-            "INSERT INTO fee_tiers (ticket_type_id, label, amount_minor, currency, valid) \
-             SELECT t.id, v.label, v.amount, c.currency, tstzrange(v.f, v.u, '[)') \
-             FROM (VALUES ('Regular', 'Early bird', 27500, {}, {}), ('Regular', 'Regular', 30000, {}, {}), \
-                          ('Regular', 'Late', 40000, {}, {}), ('Student', 'Student', 10000, {}, {})) \
-                  AS v(ticket, label, amount, f, u) \
-             JOIN ticket_types t ON t.conference_id = $1 AND t.name = v.ticket \
-             JOIN conferences c ON c.id = $1",
-            midnight(-100),
-            midnight(-30),
-            midnight(-30),
-            midnight(30),
-            midnight(30),
-            midnight(120),
-            midnight(-100),
-            midnight(120)
-        ),
-        conference_id,
-        today,
-    )?;
-    exec1(
-        conn,
-        &format!(
-            "WITH a AS (SELECT id, substring(email from '[0-9]+')::int AS n, name, affiliation FROM users \
-                    WHERE email LIKE 'attendee%@bench.example'), \
-              r AS (SELECT a.*, now() - (60 * (a.n::float / {count})) * interval '1 day' AS at, \
-                           CASE WHEN a.n % 5 = 3 THEN 'Student' ELSE 'Regular' END AS ticket FROM a) \
-         INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, fee_minor, \
-                                    currency, status, badge_name, affiliation, public_listing, payment_status, \
-                                    payment_reference, paid_at, confirmed_at, created_at, hold_expires_at) \
-         SELECT $1, r.id, t.id, f.id, f.label, f.amount_minor, f.currency, 'confirmed', r.name, r.affiliation, \
-                r.n % 2 = 0, CASE WHEN r.n % 3 = 0 THEN 'unpaid' ELSE 'paid' END, \
-                CASE WHEN r.n % 3 = 0 THEN '' ELSE 'BANK-' || r.n END, \
-                CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at, \
-                CASE WHEN r.n % 3 = 0 THEN now() + interval '72 hours' END \
-         FROM r JOIN ticket_types t ON t.conference_id = $1 AND t.name = r.ticket \
-         JOIN fee_tiers f ON f.ticket_type_id = t.id AND f.valid @> r.at",
-            count = s.attendees
-        ),
-        conference_id,
+        &[
+            &format!(
+                "INSERT INTO registration_settings (conference_id, opens_at, offer_hours) VALUES ($1, {}, 48)",
+                midnight(-100)
+            ),
+            "INSERT INTO ticket_types (conference_id, name, description, requires_code) \
+             SELECT $1, n, d, c FROM (VALUES ('Regular', 'Full access to every track.', false), \
+                  ('Student', 'With a valid student ID.', false), \
+                  ('Speaker comp pass', 'For microconference speakers.', true)) AS v(n, d, c)",
+            &format!(
+                "INSERT INTO fee_tiers (ticket_type_id, label, amount_minor, currency, valid) \
+                 SELECT t.id, v.label, v.amount, c.currency, tstzrange(v.f, v.u, '[)') \
+                 FROM (VALUES ('Regular', 'Early bird', 27500, {}, {}), ('Regular', 'Regular', 30000, {}, {}), \
+                              ('Regular', 'Late', 40000, {}, {}), ('Student', 'Student', 10000, {}, {})) \
+                      AS v(ticket, label, amount, f, u) \
+                 JOIN ticket_types t ON t.conference_id = $1 AND t.name = v.ticket \
+                 JOIN conferences c ON c.id = $1",
+                midnight(-100),
+                midnight(-30),
+                midnight(-30),
+                midnight(30),
+                midnight(30),
+                midnight(120),
+                midnight(-100),
+                midnight(120)
+            ),
+            &format!(
+                "WITH a AS (SELECT id, substring(email from '[0-9]+')::int AS n, name, affiliation FROM users \
+                        WHERE email LIKE 'attendee%@bench.example'), \
+                  r AS (SELECT a.*, now() - (60 * (a.n::float / {count})) * interval '1 day' AS at, \
+                               CASE WHEN a.n % 5 = 3 THEN 'Student' ELSE 'Regular' END AS ticket FROM a) \
+             INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, fee_minor, \
+                                        currency, status, badge_name, affiliation, public_listing, payment_status, \
+                                        payment_reference, paid_at, confirmed_at, created_at, hold_expires_at) \
+             SELECT $1, r.id, t.id, f.id, f.label, f.amount_minor, f.currency, 'confirmed', r.name, r.affiliation, \
+                    r.n % 2 = 0, CASE WHEN r.n % 3 = 0 THEN 'unpaid' ELSE 'paid' END, \
+                    CASE WHEN r.n % 3 = 0 THEN '' ELSE 'BANK-' || r.n END, \
+                    CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at, \
+                    CASE WHEN r.n % 3 = 0 THEN now() + interval '72 hours' END \
+             FROM r JOIN ticket_types t ON t.conference_id = $1 AND t.name = r.ticket \
+             JOIN fee_tiers f ON f.ticket_type_id = t.id AND f.valid @> r.at",
+                count = s.attendees
+            ),
+        ],
     )?;
     Ok(())
 }
@@ -360,35 +309,28 @@ pub fn rooms_and_bookings(
     time_zone: &str,
 ) -> QueryResult<()> {
     let tz = time_zone.replace('\'', "");
-    exec1(
+    run(
         conn,
-        &format!(
-            "INSERT INTO rooms (conference_id, name, capacity, equipment, location, bookable, position) \
-             SELECT $1, 'Hall ' || g, 300, 'Projector, microphones, streaming', 'Ground floor', false, g \
-             FROM generate_series(1, {}) g \
-             UNION ALL \
-             SELECT $1, 'Room ' || g, 12 + g % 10, 'Whiteboard, screen', 'Level ' || (g % 4 + 1), true, 1000 + g \
-             FROM generate_series(1, {}) g",
-            s.halls, s.small_rooms
-        ),
-        conference_id,
-    )?;
-    exec(
-        conn,
-        "INSERT INTO room_booking_settings (conference_id, slot_minutes, max_booking_minutes, opens_days_before, \
-                                            max_per_person_day) VALUES ($1, 30, 120, NULL, 20)",
         conference_id,
         today,
-    )?;
-    exec(
-        conn,
-        &format!(
-            "INSERT INTO room_booking_hours (conference_id, day, opens, closes) \
-             SELECT $1, ($2 + d)::date, '08:00', '22:00' FROM generate_series(0, {}) d",
-            days - 1
-        ),
-        conference_id,
-        today,
+        &[
+            &format!(
+                "INSERT INTO rooms (conference_id, name, capacity, equipment, location, bookable, position) \
+                 SELECT $1, 'Hall ' || g, 300, 'Projector, microphones, streaming', 'Ground floor', false, g \
+                 FROM generate_series(1, {}) g \
+                 UNION ALL \
+                 SELECT $1, 'Room ' || g, 12 + g % 10, 'Whiteboard, screen', 'Level ' || (g % 4 + 1), true, 1000 + g \
+                 FROM generate_series(1, {}) g",
+                s.halls, s.small_rooms
+            ),
+            "INSERT INTO room_booking_settings (conference_id, slot_minutes, max_booking_minutes, opens_days_before, \
+                                                max_per_person_day) VALUES ($1, 30, 120, NULL, 20)",
+            &format!(
+                "INSERT INTO room_booking_hours (conference_id, day, opens, closes) \
+                 SELECT $1, ($2 + d)::date, '08:00', '22:00' FROM generate_series(0, {}) d",
+                days - 1
+            ),
+        ],
     )?;
     // Booking j of a room takes slot position 2j (every other half hour), an
     // hour when j % 4 = 0: they never overlap.

@@ -12,8 +12,10 @@ use crate::services::repo::calls;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::microconferences as mcs;
 use crate::services::repo::proposals;
+use crate::services::repo::rooms;
+pub use crate::services::repo::rooms::Room;
+pub use crate::services::repo::schedule::NewItem;
 use crate::services::repo::schedule::{self as repo, Item};
-pub use crate::services::repo::schedule::{NewItem, Room};
 use crate::services::repo::users::{self, User};
 use crate::services::Db;
 use chrono::{DateTime, Utc};
@@ -21,7 +23,7 @@ use diesel::{Connection, PgConnection};
 
 /// The editor's material: every item of the conference and the rooms it may go in.
 pub fn editor_items(Db(conn): &mut Db, conf: &Conference) -> Result<(Vec<Item>, Vec<Room>), AppError> {
-    Ok((repo::items(conn, conf.id)?, repo::rooms_of(conn, conf.id)?))
+    Ok((repo::items(conn, conf.id)?, rooms::rooms_of(conn, conf.id)?))
 }
 
 /// The sessions a person starred in this conference's schedule (by GUID).
@@ -99,7 +101,7 @@ pub fn place(
     let result = conn.transaction(|conn| {
         let item = find_item(conn, conf, item_id)?;
         let room_uuid = uuid::Uuid::parse_str(room).map_err(|_| AppError::BadRequest("Choose a room.".into()))?;
-        let room = repo::rooms_of(conn, conf.id)?
+        let room = rooms::rooms_of(conn, conf.id)?
             .into_iter()
             .find(|r| r.public_id == room_uuid)
             .ok_or_else(|| AppError::BadRequest("Choose a room of this conference.".into()))?;
@@ -117,7 +119,7 @@ pub fn place(
     if let Err(AppError::Conflict(msg)) = &result {
         let item = find_item(conn, conf, item_id)?;
         let room_uuid = uuid::Uuid::parse_str(room).map_err(|_| AppError::NotFound)?;
-        if let Some(r) = repo::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid) {
+        if let Some(r) = rooms::rooms_of(conn, conf.id)?.into_iter().find(|r| r.public_id == room_uuid) {
             let busy: Vec<String> = repo::occupants(conn, r.id, starts, ends, item.id)?
                 .iter()
                 .map(|o| {
@@ -182,7 +184,7 @@ fn named_people(conn: &mut PgConnection, conference_id: i64, speakers: &str) -> 
 /// The schedule as it stands in the editor: every placed item, and the accepted,
 /// released topics of each placed MC timed one after another in the leads' order.
 pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Session>, AppError> {
-    let rooms = repo::rooms_of(conn, conf.id)?;
+    let rooms = rooms::rooms_of(conn, conf.id)?;
     let tracks = calls::tracks(conn, conf.id)?;
     let track_name = |id: Option<i64>| id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone());
     let mut out = Vec::new();

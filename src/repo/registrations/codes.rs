@@ -5,11 +5,14 @@ use crate::db::schema::{comp_codes, ticket_types, users};
 use diesel::prelude::*;
 use diesel::PgConnection;
 
+/// A batch of comp codes: an organisers' batch, or (with `mc_id`) one
+/// microconference's speaker passes.
 pub fn insert_codes(
     conn: &mut PgConnection,
     conference_id: i64,
     ticket_type_id: i64,
     label: Option<&str>,
+    mc_id: Option<i64>,
     codes: &[String],
 ) -> QueryResult<usize> {
     let rows: Vec<_> = codes
@@ -20,30 +23,7 @@ pub fn insert_codes(
                 comp_codes::ticket_type_id.eq(ticket_type_id),
                 comp_codes::code.eq(c.as_str()),
                 comp_codes::label.eq(label),
-            )
-        })
-        .collect();
-    diesel::insert_into(comp_codes::table).values(&rows).execute(conn)
-}
-
-/// Comp codes for one microconference's speakers.
-pub fn insert_mc_codes(
-    conn: &mut PgConnection,
-    conference_id: i64,
-    ticket_type_id: i64,
-    mc_id: i64,
-    label: &str,
-    codes: &[String],
-) -> QueryResult<usize> {
-    let rows: Vec<_> = codes
-        .iter()
-        .map(|c| {
-            (
-                comp_codes::conference_id.eq(conference_id),
-                comp_codes::ticket_type_id.eq(ticket_type_id),
-                comp_codes::code.eq(c.as_str()),
-                comp_codes::label.eq(Some(label)),
-                comp_codes::microconference_id.eq(Some(mc_id)),
+                comp_codes::microconference_id.eq(mc_id),
             )
         })
         .collect();
@@ -86,12 +66,7 @@ pub fn claim_code(
 }
 
 pub fn code(conn: &mut PgConnection, conference_id: i64, code: &str) -> QueryResult<Option<CompCode>> {
-    comp_codes::table
-        .filter(comp_codes::conference_id.eq(conference_id))
-        .filter(comp_codes::code.eq(code))
-        .select(CompCode::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, comp_codes, CompCode, conference_id, comp_codes::code.eq(code))
 }
 
 /// Codes of a conference with the ticket type name and who used each.

@@ -7,10 +7,16 @@ use diesel::prelude::*;
 use diesel::PgConnection;
 use uuid::Uuid;
 
-pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+/// A person's registrations in a conference.
+#[diesel::dsl::auto_type]
+fn of_person(conference_id: i64, user_id: i64) -> _ {
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))
         .filter(registrations::user_id.eq(user_id))
+}
+
+pub fn active_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Option<Registration>> {
+    of_person(conference_id, user_id)
         .filter(registrations::status.eq_any(Status::ACTIVE))
         .select(Registration::as_select())
         .first(conn)
@@ -22,9 +28,7 @@ pub fn latest_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64
     if let Some(r) = active_for_user(conn, conference_id, user_id)? {
         return Ok(Some(r));
     }
-    registrations::table
-        .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::user_id.eq(user_id))
+    of_person(conference_id, user_id)
         .order(registrations::id.desc())
         .select(Registration::as_select())
         .first(conn)
@@ -32,12 +36,7 @@ pub fn latest_for_user(conn: &mut PgConnection, conference_id: i64, user_id: i64
 }
 
 pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<Registration>> {
-    registrations::table
-        .filter(registrations::conference_id.eq(conference_id))
-        .filter(registrations::public_id.eq(public_id))
-        .select(Registration::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, registrations, Registration, conference_id, registrations::public_id.eq(public_id))
 }
 
 /// Every registration of a conference with the person's name and email, in order of arrival.
@@ -61,13 +60,10 @@ pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<V
 }
 
 pub fn is_confirmed(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        registrations::table
-            .filter(registrations::conference_id.eq(conference_id))
-            .filter(registrations::user_id.eq(user_id))
-            .filter(registrations::status.eq(Status::Confirmed)),
-    ))
-    .get_result(conn)
+    crate::services::repo::exists(
+        conn,
+        of_person(conference_id, user_id).filter(registrations::status.eq(Status::Confirmed)),
+    )
 }
 
 pub fn conference_by_id(

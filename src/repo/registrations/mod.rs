@@ -11,7 +11,7 @@ mod seats;
 mod settings;
 mod types;
 
-pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, insert_mc_codes, mc_codes};
+pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, mc_codes};
 pub use desk::{cancel, check_in, mark_invoiced, mark_paid, mark_refunded};
 pub use lookups::{
     active_for_user, by_public_id, conference_by_id, for_conference, is_confirmed, latest_for_user, public_list,

@@ -17,17 +17,11 @@ pub fn ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<
 }
 
 pub fn has_ticket_types(conn: &mut PgConnection, conference_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(ticket_types::table.filter(ticket_types::conference_id.eq(conference_id))))
-        .get_result(conn)
+    crate::services::repo::exists(conn, ticket_types::table.filter(ticket_types::conference_id.eq(conference_id)))
 }
 
 pub fn ticket_type(conn: &mut PgConnection, conference_id: i64, public_id: Uuid) -> QueryResult<Option<TicketType>> {
-    ticket_types::table
-        .filter(ticket_types::conference_id.eq(conference_id))
-        .filter(ticket_types::public_id.eq(public_id))
-        .select(TicketType::as_select())
-        .first(conn)
-        .optional()
+    one_in_conference!(conn, ticket_types, TicketType, conference_id, ticket_types::public_id.eq(public_id))
 }
 
 pub fn insert_ticket_type(

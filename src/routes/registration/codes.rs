@@ -44,7 +44,7 @@ impl CodesForm {
 /// so far, and the ones just made (shown once).
 #[derive(Serialize)]
 struct CodesPage {
-    code_types: Vec<service::CodeType>,
+    code_types: Vec<service::TicketTypeOption>,
     codes: Vec<service::CodeRow>,
     new_codes: Vec<String>,
 }

@@ -264,14 +264,7 @@ pub(super) fn review_demo(
         .bind::<BigInt, _>(conf.id)
         .execute(conn)?;
     for mc in crate::services::repo::microconferences::for_conference(conn, conf.id)? {
-        crate::services::repo::microconferences::set_comp_passes(conn, mc.id, conf.comp_passes_per_mc)?;
-        crate::services::registration::comp_codes_for_microconference(
-            conn,
-            conf,
-            mc.id,
-            &mc.title,
-            conf.comp_passes_per_mc,
-        )?;
+        crate::services::registration::comp_passes_for_microconference(conn, conf, &mc)?;
     }
     let mut committee = vec![(reviewer, "reviewer@example.org".to_string())];
     for n in 1..=4 {

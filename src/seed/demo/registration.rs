@@ -84,7 +84,7 @@ pub(super) fn registration_demo(
         )?;
     }
     let codes: Vec<String> = (0..5).map(|i| format!("DEMO{}COMP{i}", conf.id)).collect();
-    reg::insert_codes(conn, conf.id, comp.id, Some("Tracing MC speakers"), &codes)?;
+    reg::insert_codes(conn, conf.id, comp.id, Some("Tracing MC speakers"), None, &codes)?;
 
     let mut who = vec![(attendee_id, "Ari Attendee".to_string())];
     for (i, name) in DEMO_NAMES.iter().take(people).enumerate() {

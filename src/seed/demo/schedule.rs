@@ -44,7 +44,9 @@ pub(super) fn schedule_demo(
             &NewItem { kind, proposal_id: None, title, abstract_md: text, speakers, track_id: None },
         )?;
     }
-    let Some(hall) = sr::rooms_of(conn, conf.id)?.into_iter().find(|r| !r.bookable) else { return Ok(()) };
+    let Some(hall) = crate::services::repo::rooms::rooms_of(conn, conf.id)?.into_iter().find(|r| !r.bookable) else {
+        return Ok(());
+    };
     let tz: chrono_tz::Tz = conf.time_zone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let at = |day: i64, h: u32, m: u32| {

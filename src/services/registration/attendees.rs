@@ -52,10 +52,7 @@ pub fn attendees(
     Ok(AttendeeList {
         totals: totals(conf, &types, &all),
         rows: all.iter().filter(|e| matches(filter, &types, e)).map(|e| row(e, &types, tz)).collect(),
-        ticket_types: types
-            .iter()
-            .map(|t| TicketTypeOption { id: t.public_id.to_string(), name: t.name.clone() })
-            .collect(),
+        ticket_types: types.iter().map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() }).collect(),
     })
 }
 

@@ -6,6 +6,7 @@ use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::check_organiser;
 use crate::services::repo::conferences::Conference;
+use crate::services::repo::microconferences::{self as mcs, Microconference};
 use crate::services::repo::registrations::{self as repo};
 use crate::services::repo::users::User;
 use crate::services::Db;
@@ -39,22 +40,23 @@ pub fn generate_codes(
             )));
         }
         let codes: Vec<String> = (0..count).map(|_| new_code()).collect();
-        repo::insert_codes(conn, conf.id, t.id, label, &codes)?;
+        repo::insert_codes(conn, conf.id, t.id, label, None, &codes)?;
         Ok(codes)
     })
 }
 
-/// Gives an accepted microconference its comp passes: `n` single-use codes for
-/// the conference's comp ticket type (created when the conference has none).
-/// Running it again tops up to `n` and never creates more.
-pub fn comp_codes_for_microconference(
+/// Gives an accepted microconference its comp passes: the conference's number
+/// of them, fixed on the MC now, as single-use codes for the conference's comp
+/// ticket type (created when the conference has none). Running it again tops
+/// up to that number and never creates more.
+pub fn comp_passes_for_microconference(
     conn: &mut PgConnection,
     conf: &Conference,
-    mc_id: i64,
-    title: &str,
-    n: i32,
+    mc: &Microconference,
 ) -> Result<usize, AppError> {
-    let have = repo::count_mc_codes(conn, mc_id)?;
+    let n = conf.comp_passes_per_mc;
+    mcs::set_comp_passes(conn, mc.id, n)?;
+    let have = repo::count_mc_codes(conn, mc.id)?;
     let missing = (n as i64 - have).max(0);
     if missing == 0 {
         return Ok(0);
@@ -70,7 +72,7 @@ pub fn comp_codes_for_microconference(
         )?,
     };
     let codes: Vec<String> = (0..missing).map(|_| new_code()).collect();
-    Ok(repo::insert_mc_codes(conn, conf.id, comp.id, mc_id, &format!("{title} MC speakers"), &codes)?)
+    Ok(repo::insert_codes(conn, conf.id, comp.id, Some(&format!("{} MC speakers", mc.title)), Some(mc.id), &codes)?)
 }
 
 /// The conference's comp codes, who used them and when.

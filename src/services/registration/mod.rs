@@ -20,7 +20,7 @@ mod waitlist;
 
 pub use api::{api_list, api_view, api_view_cached, public_attendees};
 pub use attendees::{attendees, Filter};
-pub use codes::{codes_view, comp_codes_for_microconference, generate_codes};
+pub use codes::{codes_view, comp_passes_for_microconference, generate_codes};
 pub use desk::{desk, DeskAction};
 pub use export::csv;
 pub use fee_table::{fee_table, public_fees};

@@ -1,6 +1,6 @@
 //! Organiser set-up: registration settings (window, cap, offer and hold times) and ticket types.
 
-use super::views::{CodeType, SetupTicketType, SetupTier, SetupView};
+use super::views::{SetupTicketType, SetupTier, SetupView, TicketTypeOption};
 use super::waitlist::fill_seats_locked;
 use super::{zone, FormError, DEFAULT_HOLD_HOURS, DEFAULT_OFFER_HOURS};
 use crate::domain::fees::TierInput;
@@ -72,7 +72,7 @@ pub fn setup_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<
         code_types: types
             .iter()
             .filter(|t| t.requires_code)
-            .map(|t| CodeType { id: t.public_id, name: t.name.clone() })
+            .map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() })
             .collect(),
     })
 }

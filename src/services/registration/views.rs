@@ -208,7 +208,8 @@ pub struct TierFee {
 pub struct SetupView {
     pub settings_form: SettingsInput,
     pub ticket_types: Vec<SetupTicketType>,
-    pub code_types: Vec<CodeType>,
+    /// The ticket types that take comp codes.
+    pub code_types: Vec<TicketTypeOption>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -231,13 +232,6 @@ pub struct SetupTier {
     pub from_label: String,
     pub until_label: String,
     pub current: bool,
-}
-
-/// A ticket type that takes comp codes.
-#[derive(Debug, Clone, Serialize)]
-pub struct CodeType {
-    pub id: Uuid,
-    pub name: String,
 }
 
 /// A fee tier on its edit form, as stored.
@@ -307,9 +301,10 @@ pub struct TierCount {
     pub confirmed: usize,
 }
 
+/// A ticket type to choose in a form (the attendee filter, the codes form).
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketTypeOption {
-    pub id: String,
+    pub id: Uuid,
     pub name: String,
 }
 

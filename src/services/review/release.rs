@@ -63,14 +63,7 @@ pub fn release(
             let call = calls::find(conn, p.call_id)?;
             if p.state == ProposalState::Accepted && call.kind == CallKind::Microconference {
                 let mc = cfp::make_microconference(conn, conf, p)?;
-                mcs::set_comp_passes(conn, mc.id, conf.comp_passes_per_mc)?;
-                crate::services::registration::comp_codes_for_microconference(
-                    conn,
-                    conf,
-                    mc.id,
-                    &mc.title,
-                    conf.comp_passes_per_mc,
-                )?;
+                crate::services::registration::comp_passes_for_microconference(conn, conf, &mc)?;
             }
         }
         Ok(Done { done: released.len(), left_for_others })

@@ -129,8 +129,11 @@ pub fn review_subject(Db(conn): &mut Db, p: &Proposal, call: &Call, role: &Revie
         return Ok((topics, None));
     }
     let u = users::find(conn, p.submitter_id)?;
-    let people: Vec<String> =
-        proposals::people(conn, p.id)?.into_iter().filter(|x| x.status == "accepted").map(|x| x.email).collect();
+    let people: Vec<String> = proposals::people(conn, p.id)?
+        .into_iter()
+        .filter(|x| x.status == InvitationStatus::Accepted)
+        .map(|x| x.email)
+        .collect();
     Ok((topics, Some(ProposerView { name: u.name, affiliation: u.affiliation, email: u.email, people })))
 }
 

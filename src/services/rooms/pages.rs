@@ -3,7 +3,7 @@
 //! returns its typed view from `views`.
 
 use super::views::{
-    BoardItem, BoardPage, BoardRoom, BookingDetail, BookingsPage, DayTab, FormOptions, FreeCell, GridCell, GridPage,
+    BoardItem, BoardPage, BoardRoom, BookingDetail, BookingsPage, DayShown, FormOptions, FreeCell, GridCell, GridPage,
     GridRow, GridRules, LengthOption, MinePage, OrganiserBooking, ProposalOption, PublicBooking, RoomDay, RoomView,
     TakenCell,
 };
@@ -34,10 +34,7 @@ pub fn grid(
     let hours = repo::hours(conn, conf.id)?;
     let rooms: Vec<Room> = repo::rooms_of(conn, conf.id)?.into_iter().filter(|r| r.bookable).collect();
     let mut page = GridPage {
-        day: day.to_string(),
-        day_label: day.format("%A %-d %B %Y").to_string(),
-        days: DayTab::all(conf, day),
-        time_zone: conf.time_zone,
+        shown: DayShown::new(conf, day),
         configured: settings.is_some(),
         rooms: rooms.iter().map(RoomView::from).collect(),
         rows: Vec::new(),
@@ -134,12 +131,9 @@ pub fn manage_bookings(
         .map(|v| OrganiserBooking { booking: BookingDetail::new(v, tz, now), booker: v.booker_name.clone() })
         .collect();
     Ok(BookingsPage {
+        shown: DayShown::new(conf, day),
         bookings,
         rooms: repo::rooms_of(conn, conf.id)?.iter().map(RoomView::from).collect(),
-        days: DayTab::all(conf, day),
-        day: day.to_string(),
-        day_label: day.format("%A %-d %B %Y").to_string(),
-        time_zone: conf.time_zone,
     })
 }
 

@@ -157,13 +157,31 @@ impl DayTab {
     }
 }
 
-/// The grid page `/c/{slug}/rooms`.
+/// The day a page shows, with a tab for every day of the conference.
 #[derive(Debug, Clone, Serialize)]
-pub struct GridPage {
+pub struct DayShown {
     pub day: String,
     pub day_label: String,
     pub days: Vec<DayTab>,
     pub time_zone: Tz,
+}
+
+impl DayShown {
+    pub fn new(conf: &crate::services::repo::conferences::Conference, day: NaiveDate) -> DayShown {
+        DayShown {
+            day: day.to_string(),
+            day_label: day.format("%A %-d %B %Y").to_string(),
+            days: DayTab::all(conf, day),
+            time_zone: conf.time_zone,
+        }
+    }
+}
+
+/// The grid page `/c/{slug}/rooms`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridPage {
+    #[serde(flatten)]
+    pub shown: DayShown,
     pub configured: bool,
     pub rooms: Vec<RoomView>,
     pub rows: Vec<GridRow>,
@@ -274,12 +292,10 @@ pub struct OrganiserBooking {
 /// The organisers' bookings of a day.
 #[derive(Debug, Clone, Serialize)]
 pub struct BookingsPage {
+    #[serde(flatten)]
+    pub shown: DayShown,
     pub bookings: Vec<OrganiserBooking>,
     pub rooms: Vec<RoomView>,
-    pub days: Vec<DayTab>,
-    pub day: String,
-    pub day_label: String,
-    pub time_zone: Tz,
 }
 
 /// The organisers' move form: the booking, who booked it, the rooms it may move to.
