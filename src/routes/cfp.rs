@@ -7,9 +7,9 @@ use crate::services::cfp::{self, Access, Call, Track};
 use crate::services::conferences::{self as conf_service, Conference};
 use crate::services::policy;
 use crate::services::views::{self, CallView, ConferenceView, PersonView, ProposalView};
-use crate::web::acting::AnswerForm;
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
-use crate::web::form::{self, Refusal, Rejected};
+use crate::web::form::{self, AnswerForm, Refusal, Rejected};
 use crate::web::page_cache::Slot;
 use crate::web::render;
 use actix_web::http::StatusCode;
@@ -447,28 +447,30 @@ async fn update(
     save_proposal(&ctx, &slug, (conf, call, tracks), form.into_inner(), Proposing::Edit { id }).await
 }
 
-async fn submit(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    proposer_button(&ctx, path.into_inner(), true).await
+async fn submit(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    proposer_button(&at, path.into_inner(), true).await
 }
 
-async fn withdraw(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    proposer_button(&ctx, path.into_inner(), false).await
+async fn withdraw(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    proposer_button(&at, path.into_inner(), false).await
 }
 
 /// The proposer's two buttons on a proposal's page: submit it, or withdraw
 /// it; back to the page with what happened.
-async fn proposer_button(ctx: &Ctx, (slug, id): (String, String), submit: bool) -> Result<HttpResponse, AppError> {
+async fn proposer_button(at: &Acting, (slug, id): (String, String), submit: bool) -> Result<HttpResponse, AppError> {
     let i2 = id.clone();
-    ctx.in_conference(&slug, move |conn, st, user, conf| {
-        if submit {
-            cfp::submit(conn, st, user, conf, &i2)
-        } else {
-            cfp::withdraw(conn, st, user, conf, &i2)
-        }
-    })
+    at.db(
+        move |conn, st, user, conf| {
+            if submit {
+                cfp::submit(conn, st, user, conf, &i2)
+            } else {
+                cfp::withdraw(conn, st, user, conf, &i2)
+            }
+        },
+    )
     .await?;
     let flash = if submit { "proposal-submitted" } else { "proposal-withdrawn" };
-    Ok(render::redirect(ctx, &format!("/c/{slug}/proposals/{id}"), Some(flash)))
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/proposals/{id}"), Some(flash)))
 }
 
 async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {

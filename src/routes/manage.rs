@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::services::cfp::{self, Call, Filter, Track};
 use crate::services::conferences::Conference;
 use crate::services::views::{self, call_choices, track_choices, CallView, Choice, ConferenceView, ProposalRowView};
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Rejected};
 use crate::web::render;
@@ -276,11 +277,11 @@ async fn tracks_again(
     tracks_page_with(ctx, conf, &form.name, rejected).await
 }
 
-async fn delete_track(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+async fn delete_track(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    ctx.organising(&slug, move |conn, _, user, conf| cfp::delete_track(conn, user, conf, id)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
+    at.organising(move |conn, _, user, conf| cfp::delete_track(conn, user, conf, id)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/tracks"), Some("track-deleted")))
 }
 
 #[derive(Deserialize, serde::Serialize, Default)]
@@ -342,13 +343,13 @@ struct DecisionForm {
 }
 
 async fn decide(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String)>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let i2 = id.clone();
-    ctx.in_conference(&slug, move |conn, _, user, conf| {
+    at.db(move |conn, _, user, conf| {
         // Who may decide is settled before the form is read.
         crate::services::review::require_decider(conn, user, conf, &i2)?;
         let to = form
@@ -365,7 +366,7 @@ async fn decide(
         crate::services::review::decide(conn, user, conf, &i2, to, note.as_deref())
     })
     .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("decision-saved")))
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/proposals/{id}"), Some("decision-saved")))
 }
 
 #[derive(Deserialize)]
@@ -374,11 +375,11 @@ struct PublishForm {
     published: String,
 }
 
-async fn publish(ctx: Ctx, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
+async fn publish(at: Acting, slug: web::Path<String>, form: web::Form<PublishForm>) -> Result<HttpResponse, AppError> {
     let on = form.published == "1";
-    ctx.organising(&slug, move |conn, _, user, conf| cfp::set_programme_published(conn, user, conf, on)).await?;
+    at.organising(move |conn, _, user, conf| cfp::set_programme_published(conn, user, conf, on)).await?;
     Ok(render::redirect(
-        &ctx,
+        &at.ctx,
         &format!("/c/{slug}/manage"),
         Some(if on { "programme-published" } else { "programme-hidden" }),
     ))

@@ -9,6 +9,7 @@ use crate::services::conferences as conf_service;
 use crate::services::programme;
 use crate::services::programme::ProgrammeView;
 use crate::services::views::{self, CallView, ConferenceView, MicroconferenceView, ProposalRowView};
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
@@ -109,13 +110,11 @@ struct CompCode {
 
 async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
-    let (conf, run) = ctx
-        .in_conference(&slug, move |conn, _, user, conf| {
-            Ok((conf.clone(), programme::run_view(conn, user, conf, &mc_id)?))
-        })
-        .await?;
+    let at = Acting::refusing(ctx, &slug).await?;
+    let run = at.db(move |conn, _, user, conf| programme::run_view(conn, user, conf, &mc_id)).await?;
+    let conf = &at.conf;
     let programme::RunView { mc, call, topics: rows, leads, codes } = run;
-    let tz = cfp::tz(&conf);
+    let tz = cfp::tz(conf);
     // Drafts are the proposers' own business until they submit.
     let (accepted, others): (Vec<&cfp::ProposalRow>, Vec<_>) =
         rows.iter().filter(|r| r.state != "draft" && r.state != "withdrawn").partition(|r| r.state == "accepted");
@@ -123,7 +122,7 @@ async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespo
     let budget = mc.budget_minutes as i64;
     let title = format!("Run · {}", mc.title);
     let data = RunPage {
-        conference: ConferenceView::of(&conf),
+        conference: ConferenceView::of(conf),
         call: views::call(&call, tz),
         accepted: accepted.iter().map(|r| views::row(r, tz)).collect(),
         others: others.iter().map(|r| views::row(r, tz)).collect(),
@@ -141,7 +140,7 @@ async fn manage(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpRespo
         comp_passes: mc.comp_passes,
         mc: RunMc { id: mc.public_id, title: mc.title, leads },
     };
-    render::ok(&ctx, "mc_manage", &title, data)
+    render::ok(&at.ctx, "mc_manage", &title, data)
 }
 
 #[derive(Deserialize)]
@@ -153,14 +152,14 @@ struct WindowForm {
 }
 
 async fn window(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String)>,
     form: web::Form<WindowForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id) = path.into_inner();
     let form = form.into_inner();
     let act = Lead::Window { opens_at: form.opens_at, closes_at: form.closes_at };
-    lead_acts(&ctx, &slug, &mc_id, act, Some("window-saved")).await
+    lead_acts(&at, &slug, &mc_id, act, Some("window-saved")).await
 }
 
 #[derive(Deserialize)]
@@ -170,13 +169,13 @@ struct TopicDecision {
 }
 
 async fn decide_topic(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String, String)>,
     form: web::Form<TopicDecision>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
     let act = Lead::Decide { id, state: form.into_inner().state };
-    lead_acts(&ctx, &slug, &mc_id, act, Some("decision-saved")).await
+    lead_acts(&at, &slug, &mc_id, act, Some("decision-saved")).await
 }
 
 #[derive(Deserialize)]
@@ -186,13 +185,13 @@ struct MoveForm {
 }
 
 async fn move_topic(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String, String)>,
     form: web::Form<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mc_id, id) = path.into_inner();
     let act = Lead::Move { id, direction: form.into_inner().direction };
-    lead_acts(&ctx, &slug, &mc_id, act, None).await
+    lead_acts(&at, &slug, &mc_id, act, None).await
 }
 
 /// What a lead does on their MC's page, as typed.
@@ -206,14 +205,14 @@ enum Lead {
 /// leads (and organisers) get past `led_microconference`, before anything
 /// they typed is read.
 async fn lead_acts(
-    ctx: &Ctx,
+    at: &Acting,
     slug: &str,
     mc_id: &str,
     act: Lead,
     flash: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let mc = mc_id.to_string();
-    ctx.in_conference(slug, move |conn, _, user, conf| {
+    at.db(move |conn, _, user, conf| {
         cfp::led_microconference(conn, user, conf, &mc)?;
         match act {
             Lead::Window { opens_at, closes_at } => {
@@ -241,5 +240,5 @@ async fn lead_acts(
         }
     })
     .await?;
-    Ok(render::redirect(ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), flash))
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/mc/{mc_id}/manage"), flash))
 }

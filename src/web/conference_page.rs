@@ -138,14 +138,21 @@ impl FromRequest for Acting {
             if let Some(here) = page.filter(|_| ctx.user.is_none()) {
                 return Err(InternalError::from_response("log in first", ctx.to_login(&here)).into());
             }
-            let user = ctx.user()?.clone();
-            let conf = find(&ctx, &slug).await?;
-            Ok(Acting { ctx, user, conf })
+            Ok(Acting::refusing(ctx, &slug).await?)
         })
     }
 }
 
 impl Acting {
+    /// The acting person in the conference `slug` names, refused (401, or 403
+    /// "confirm first") rather than sent to log in, even for a page: the pages
+    /// whose anonymous visitor has always had a 401 take it by hand.
+    pub async fn refusing(ctx: Ctx, slug: &str) -> Result<Acting, AppError> {
+        let user = ctx.user()?.clone();
+        let conf = find(&ctx, slug).await?;
+        Ok(Acting { ctx, user, conf })
+    }
+
     /// Runs `f` (a service call) on a pooled connection, as the acting person
     /// in the conference.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
@@ -155,5 +162,19 @@ impl Acting {
     {
         let (user, conf) = (self.user.clone(), self.conf.clone());
         self.ctx.state.db(move |conn, st| f(conn, st, &user, &conf)).await
+    }
+
+    /// `db` for the conference's organisers only: 403 for anyone else, in the
+    /// same trip as `f`.
+    pub async fn organising<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db, &AppState, &User, &Conference) -> Result<T, AppError> + Send + 'static,
+    {
+        self.db(move |conn, st, user, conf| {
+            conferences::require_organiser(conn, conf, user)?;
+            f(conn, st, user, conf)
+        })
+        .await
     }
 }

@@ -162,3 +162,21 @@ mod tests {
         assert_eq!(run(21), (StatusCode::SEE_OTHER, "42".into()));
     }
 }
+
+/// The answer to an invitation (to a proposal, to the committee).
+#[derive(serde::Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+impl AnswerForm {
+    /// Whether the invitation is accepted; anything but accept or decline is a 400.
+    pub fn accepts(&self) -> Result<bool, AppError> {
+        match self.answer.as_str() {
+            "accept" => Ok(true),
+            "decline" => Ok(false),
+            _ => Err(AppError::BadRequest("Choose accept or decline.".into())),
+        }
+    }
+}

@@ -1,6 +1,5 @@
 //! Request plumbing shared by the routes: who is asking, CSRF, cookies, rendering, headers.
 
-pub mod acting;
 pub mod chart;
 pub mod conference_page;
 pub mod context;

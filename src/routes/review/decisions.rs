@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::services::policy::Reviewer;
 use crate::services::review as service;
 use crate::services::views::ConferenceView;
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
@@ -78,17 +79,16 @@ fn flash_left(key: &str, d: service::Done) -> String {
     }
 }
 
-pub(super) async fn release(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let d = ctx.organising(&slug, |conn, st, user, conf| service::release(conn, st, user, conf, None)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decisions-released", d))))
+pub(super) async fn release(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let d = at.organising(|conn, st, user, conf| service::release(conn, st, user, conf, None)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decisions-released", d))))
 }
 
-pub(super) async fn mc_release(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn mc_release(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, mc) = path.into_inner();
     let m2 = mc.clone();
-    let d =
-        ctx.in_conference(&slug, move |conn, st, user, conf| service::release(conn, st, user, conf, Some(&m2))).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some(&flash_left("decisions-released", d))))
+    let d = at.db(move |conn, st, user, conf| service::release(conn, st, user, conf, Some(&m2))).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/mc/{mc}/manage"), Some(&flash_left("decisions-released", d))))
 }
 
 #[derive(Deserialize)]
@@ -100,7 +100,7 @@ pub(super) struct ConflictForm {
 }
 
 pub(super) async fn organiser_conflict(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String)>,
     form: web::Form<ConflictForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -109,10 +109,10 @@ pub(super) async fn organiser_conflict(
     let raw_email = form.email.clone();
     let i2 = id.clone();
     // Who may do this is settled (`organising`) before what they typed is looked at.
-    ctx.organising(&slug, move |conn, _, user, conf| {
+    at.organising(move |conn, _, user, conf| {
         let email = Email::parse(&raw_email).map_err(|e| AppError::BadRequest(format!("Email {}.", e.message)))?;
         service::set_conflict(conn, user, conf, &i2, email.as_str(), on)
     })
     .await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/proposals/{id}"), Some("conflict-set")))
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/proposals/{id}"), Some("conflict-set")))
 }

@@ -8,6 +8,7 @@ use crate::services::cfp;
 use crate::services::policy::{Reviewer, Sight};
 use crate::services::review::{self as service, ProposerView, ReviewInput};
 use crate::services::views::{self, CallView, ConferenceView, ProposalView};
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::Rejected;
 use crate::web::render;
@@ -68,24 +69,24 @@ struct OtherReview {
 }
 
 async fn review_page_with(
-    ctx: &Ctx,
-    slug: String,
+    at: &Acting,
     id: String,
     typed: Option<ReviewForm>,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let data = ctx
-        .in_conference(&slug, move |conn, _, user, conf| {
+    let data = at
+        .db(move |conn, _, user, conf| {
             let (p, call, role) = service::reviewable(conn, user, conf, &id)?;
             let seen = service::reviews_seen(conn, user, &p, &call, &role)?;
             let tracks = cfp::tracks_of(conn, conf)?;
             let (topics, proposer) = service::review_subject(conn, &p, &call, &role)?;
             let back = service::review_home(conn, conf, &call)?;
-            Ok((conf.clone(), p, call, tracks, topics, proposer, seen, role, back))
+            Ok((p, call, tracks, topics, proposer, seen, role, back))
         })
         .await?;
-    let (conf, p, call, tracks, topics, proposer, seen, role, back) = data;
-    let tz = cfp::tz(&conf);
+    let (p, call, tracks, topics, proposer, seen, role, back) = data;
+    let conf = &at.conf;
+    let tz = cfp::tz(conf);
     let see = seen.sight == Sight::All;
     let st = rules::stats(&seen.scores, call.score_min, call.score_max);
     let form = typed.unwrap_or_else(|| match &seen.own {
@@ -114,7 +115,7 @@ async fn review_page_with(
         })
         .collect();
     let page = ReviewPage {
-        conference: ConferenceView::of(&conf),
+        conference: ConferenceView::of(conf),
         proposal: views::proposal(&p, &call, &tracks, &topics, None, tz),
         proposer,
         call: views::call(&call, tz),
@@ -131,16 +132,17 @@ async fn review_page_with(
         is_organiser: matches!(role, Reviewer::Organiser),
         back,
     };
-    render::page(ctx, rejected.status, "review", &format!("Review: {}", p.title), page)
+    render::page(&at.ctx, rejected.status, "review", &format!("Review: {}", p.title), page)
 }
 
 pub(super) async fn review_page(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    review_page_with(&ctx, slug, id, None, Rejected::none()).await
+    let at = Acting::refusing(ctx, &slug).await?;
+    review_page_with(&at, id, None, Rejected::none()).await
 }
 
 pub(super) async fn save_review(
-    ctx: Ctx,
+    at: Acting,
     path: web::Path<(String, String)>,
     form: web::Form<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -153,23 +155,22 @@ pub(super) async fn save_review(
     let note = problems.check(text::multi_line("note", &f.note, 0, 5000));
     let (Some(score), Some(comment), Some(note)) = (score, comment, note) else {
         let rejected = Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &problems.0);
-        return review_page_with(&ctx, slug, id, Some(f), rejected).await;
+        return review_page_with(&at, id, Some(f), rejected).await;
     };
     let i2 = id.clone();
     let input = ReviewInput { score, comment, note };
-    let result =
-        ctx.in_conference(&slug, move |conn, _, user, conf| service::save_review(conn, user, conf, &i2, &input));
+    let result = at.db(move |conn, _, user, conf| service::save_review(conn, user, conf, &i2, &input));
     let (status, field, m) = match result.await {
-        Ok(()) => return Ok(render::redirect(&ctx, &format!("/c/{slug}/review/{id}"), Some("review-saved"))),
+        Ok(()) => return Ok(render::redirect(&at.ctx, &format!("/c/{slug}/review/{id}"), Some("review-saved"))),
         Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, "form", m),
         Err(AppError::BadRequest(m)) => (StatusCode::UNPROCESSABLE_ENTITY, "score", m),
         Err(e) => return Err(e),
     };
-    review_page_with(&ctx, slug, id, Some(f), Rejected::fields(status, &[FieldError::new(field, m)])).await
+    review_page_with(&at, id, Some(f), Rejected::fields(status, &[FieldError::new(field, m)])).await
 }
 
-pub(super) async fn declare_conflict(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn declare_conflict(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    ctx.in_conference(&slug, move |conn, _, user, conf| service::declare_conflict(conn, user, conf, &id)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/review"), Some("conflict-declared")))
+    at.db(move |conn, _, user, conf| service::declare_conflict(conn, user, conf, &id)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/review"), Some("conflict-declared")))
 }

@@ -9,6 +9,7 @@ use crate::services::conferences::Conference;
 use crate::services::schedule as service;
 use crate::services::schedule::NewItem;
 use crate::services::views::{Choice, ConferenceView};
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::Rejected;
 use crate::web::render;
@@ -210,9 +211,9 @@ pub(super) async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResp
     editor_page(&ctx, conf, Rejected::none(), item_form, None).await
 }
 
-pub(super) async fn import(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    ctx.organising(&slug, |conn, _, user, conf| service::import_accepted(conn, user, conf)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
+pub(super) async fn import(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    at.organising(|conn, _, user, conf| service::import_accepted(conn, user, conf)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-imported")))
 }
 
 pub(super) async fn create_item(
@@ -301,19 +302,19 @@ async fn place_again(
     editor_page(ctx, conf, rejected, ItemForm::default(), Some(typed)).await
 }
 
-pub(super) async fn unplace(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn unplace(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    ctx.organising(&slug, move |conn, _, user, conf| service::unplace(conn, user, conf, &id)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
+    at.organising(move |conn, _, user, conf| service::unplace(conn, user, conf, &id)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-unplaced")))
 }
 
-pub(super) async fn delete_item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn delete_item(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    ctx.organising(&slug, move |conn, _, user, conf| service::delete_item(conn, user, conf, &id)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
+    at.organising(move |conn, _, user, conf| service::delete_item(conn, user, conf, &id)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-item-deleted")))
 }
 
-pub(super) async fn publish(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    ctx.organising(&slug, |conn, _, user, conf| service::publish(conn, user, conf)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
+pub(super) async fn publish(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    at.organising(|conn, _, user, conf| service::publish(conn, user, conf)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
 }

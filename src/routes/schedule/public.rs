@@ -7,6 +7,7 @@ use crate::services::conferences::Conference;
 use crate::services::schedule as service;
 use crate::services::views::{self, ConferenceView, SessionView};
 use crate::services::{cfp, conferences as conf_service};
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
 use crate::web::render;
@@ -313,11 +314,11 @@ pub(super) async fn render_session_page(
     render::ok_shared(&ctx, &req, key, "session", &s.title, data)
 }
 
-pub(super) async fn star(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn star(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, guid) = path.into_inner();
     let g2 = guid.clone();
-    ctx.in_conference(&slug, move |conn, _, user, conf| service::toggle_star(conn, user, conf, &g2)).await?;
-    Ok(render::redirect(&ctx, &format!("/c/{slug}/session/{guid}"), None))
+    at.db(move |conn, _, user, conf| service::toggle_star(conn, user, conf, &g2)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/session/{guid}"), None))
 }
 
 /// The unguessable path of a person's feed: an HMAC of who and which conference.
