@@ -39,6 +39,16 @@ impl Drop for Server {
     }
 }
 
+/// `plumbline serve` on `port` against `db_url`, with what `command` already set.
+fn serve(mut command: Command, db_url: &str, port: u16) -> Server {
+    command
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
+        .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters");
+    Server(command.spawn().unwrap())
+}
+
 fn get(url: &str) -> Option<(u16, String)> {
     let resp = reqwest::blocking::Client::new().get(url).timeout(Duration::from_secs(5)).send().ok()?;
     let status = resp.status().as_u16();
@@ -52,20 +62,9 @@ fn the_binary_alone_serves_pages_from_an_empty_directory() {
     std::fs::create_dir_all(&dir).unwrap();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_plumbline"))
-            .arg("serve")
-            .current_dir(&dir)
-            .env_clear()
-            .env("DATABASE_URL", &db.url)
-            .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
-            .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plumbline"));
+    command.current_dir(&dir).env_clear().env("RUST_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut server = serve(command, &db.url, port);
     let started = Instant::now();
     let home = loop {
         if let Some(answer) = get(&format!("{base}/")) {
@@ -289,19 +288,9 @@ fn metrics_appear_after_traffic_for_the_operator_and_nobody_else() {
 fn json_logs_carry_one_object_per_line_with_the_request_id() {
     let db = TestDb::new();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_plumbline"))
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("PLUMBLINE_BIND", format!("127.0.0.1:{port}"))
-            .env("PLUMBLINE_SECRET_KEY", "a-test-secret-key-of-more-than-32-characters")
-            .env("PLUMBLINE_LOG_FORMAT", "json")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plumbline"));
+    command.env("PLUMBLINE_LOG_FORMAT", "json").env("RUST_LOG", "info").stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut server = serve(command, &db.url, port);
     let started = Instant::now();
     let id = loop {
         if let Ok(r) = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz")) {
