@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn dashboard(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let (list, counts, mcs) = ctx.state.db(move |conn, _| cfp::organiser_overview(conn, &c2)).await?;
     let tz = cfp::tz(&conf);
@@ -111,7 +111,7 @@ fn call_form_page(
 }
 
 async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let list = ctx.state.db(move |conn, _| cfp::calls_of(conn, &c2)).await?;
     let tz = cfp::tz(&conf);
@@ -130,7 +130,7 @@ async fn calls_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
 
 async fn create_call(ctx: Ctx, slug: web::Path<String>, form: web::Form<CallInput>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c = conf.clone();
     form::handle(
         form.into_inner(),
@@ -175,7 +175,7 @@ fn input_of(c: &Call, conf: &Conference) -> CallInput {
 
 async fn edit_call_form(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, call_id) = path.into_inner();
-    let conf = ctx.organised(slug).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let (call, list) =
         ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
@@ -188,7 +188,7 @@ async fn update_call(
     form: web::Form<CallInput>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, call_id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let (call, list) =
         ctx.state.db(move |conn, _| Ok((cfp::find_call(conn, &c2, &call_id)?, cfp::calls_of(conn, &c2)?))).await?;
@@ -236,7 +236,7 @@ struct TracksPage {
 }
 
 async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     tracks_page_with(&ctx, &conf, "", Rejected::none()).await
 }
 
@@ -248,7 +248,7 @@ struct TrackForm {
 
 async fn add_track(ctx: Ctx, slug: web::Path<String>, form: web::Form<TrackForm>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let c = conf.clone();
     form::handle(
         form.into_inner(),
@@ -295,7 +295,7 @@ struct ListQuery {
 }
 
 async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let q = q.into_inner();
     let c2 = conf.clone();
     let (call_q, track_q, state_q) = (q.call.clone(), q.track.clone(), q.state.clone());

@@ -153,6 +153,24 @@ impl Acting {
         Ok(Acting { ctx, user, conf })
     }
 
+    /// The acting person in the conference `slug` names, who must organise it:
+    /// refused like `refusing` (401, or 403 "confirm first"), 404 for an unknown
+    /// conference, 403 for anyone else. The conference is found and the
+    /// organiser checked in one trip, before the page reads any form.
+    pub async fn organiser(ctx: Ctx, slug: &str) -> Result<Acting, AppError> {
+        let user = ctx.user()?.clone();
+        let (slug, who) = (slug.to_string(), user.clone());
+        let conf = ctx
+            .state
+            .db(move |conn, _| {
+                let conf = conferences::find(conn, &slug)?;
+                conferences::require_organiser(conn, &conf, &who)?;
+                Ok(conf)
+            })
+            .await?;
+        Ok(Acting { ctx, user, conf })
+    }
+
     /// Runs `f` (a service call) on a pooled connection, as the acting person
     /// in the conference.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>

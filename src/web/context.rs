@@ -39,19 +39,6 @@ impl Ctx {
         self.account.as_ref().ok_or(AppError::Unauthorized)
     }
 
-    /// The conference named by `slug` if the user organises it: 401 for nobody,
-    /// 403 for others, 404 when there is no such conference.
-    pub async fn organised(&self, slug: String) -> Result<crate::services::conferences::Conference, AppError> {
-        let user = self.user()?.clone();
-        self.state
-            .db(move |conn, _| {
-                let conf = crate::services::conferences::find(conn, &slug)?;
-                crate::services::conferences::require_organiser(conn, &conf, &user)?;
-                Ok(conf)
-            })
-            .await
-    }
-
     /// A redirect to the login page (coming back to `here`) when nobody is logged in.
     /// An unconfirmed account is sent to its account page to confirm first.
     pub fn login_first(&self, here: &str) -> Option<actix_web::HttpResponse> {

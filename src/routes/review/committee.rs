@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::review as service;
 use crate::services::views::ConferenceView;
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::AnswerForm;
 use crate::web::form::Rejected;
@@ -140,13 +141,13 @@ struct TrackScope<'a> {
 }
 
 pub(super) async fn committee_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     committee_page_with(&ctx, conf, "", Rejected::none()).await
 }
 
 pub(super) async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let form = pairs(&body)?;
     let raw_email = form.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
     let email = match Email::parse(&raw_email) {
@@ -157,7 +158,6 @@ pub(super) async fn invite(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) 
         }
     };
     let (call_ids, track_ids) = (ids(&form, "call")?, ids(&form, "track")?);
-    let user = ctx.user()?.clone();
     let c2 = conf.clone();
     let new =
         ctx.state.db(move |conn, st| service::invite_member(conn, st, &user, &c2, &email, &call_ids, &track_ids)).await;

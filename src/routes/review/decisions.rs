@@ -17,8 +17,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
-    let user = ctx.user()?.clone();
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let rows = ctx.state.db(move |conn, _| service::decision_rows(conn, &user, &c2)).await?;
     let unreleased = |conflicted: bool| {
@@ -54,7 +53,7 @@ struct DecisionRow {
 
 pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let form = pairs(&body)?;
     let state = form
         .iter()
@@ -65,7 +64,6 @@ pub(super) async fn bulk_decide(ctx: Ctx, slug: web::Path<String>, body: web::By
     if chosen.is_empty() {
         return Err(AppError::BadRequest("Tick at least one proposal.".into()));
     }
-    let user = ctx.user()?.clone();
     let d = ctx.state.db(move |conn, _| service::decide_many(conn, &user, &conf, &chosen, state)).await?;
     Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/decisions"), Some(&flash_left("decision-saved", d))))
 }

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::services::conferences::Conference;
 use crate::services::review as service;
 use crate::services::views::ConferenceView;
+use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::Rejected;
 use crate::web::render;
@@ -55,7 +56,7 @@ struct NotificationsPage {
 }
 
 pub(super) async fn notifications_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     notifications_page_with(&ctx, conf, None, Rejected::none()).await
 }
 
@@ -77,7 +78,7 @@ pub(super) async fn save_notifications(
     form: web::Form<TemplatesForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
     let a_s = p.check(text::single_line("accepted_subject", &f.accepted_subject, 1, 200));
@@ -88,7 +89,6 @@ pub(super) async fn save_notifications(
         let rejected = Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0);
         return notifications_page_with(&ctx, conf, Some(f), rejected).await;
     };
-    let user = ctx.user()?.clone();
     ctx.state
         .db(move |conn, _| {
             service::save_notification_template(conn, &user, &conf, Decision::Accepted, &a_s, &a_b)?;

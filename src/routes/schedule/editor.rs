@@ -206,7 +206,7 @@ pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], t
 }
 
 pub(super) async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let conf = ctx.organised(slug.into_inner()).await?;
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let item_form = ItemForm { kind: "keynote".into(), ..Default::default() };
     editor_page(&ctx, conf, Rejected::none(), item_form, None).await
 }
@@ -222,7 +222,7 @@ pub(super) async fn create_item(
     form: web::Form<ItemForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let f = form.into_inner();
     let mut p = crate::domain::Problems::default();
     let kind = f.kind.parse::<ItemKind>().ok().filter(|k| ItemKind::BY_HAND.contains(k));
@@ -235,7 +235,6 @@ pub(super) async fn create_item(
     let (Some(kind), Some(title), Some(speakers), Some(abstract_md)) = (kind, title, speakers, abstract_md) else {
         return editor_page(&ctx, conf, Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0), f, None).await;
     };
-    let user = ctx.user()?.clone();
     ctx.state
         .db(move |conn, _| {
             service::create_item(
@@ -262,7 +261,7 @@ pub(super) async fn place(
     form: web::Form<PlaceForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let conf = ctx.organised(slug.clone()).await?;
+    let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let f = form.into_inner();
     let tz = cfp::tz(&conf);
     let parsed = time::parse_local("starts_at", &f.starts_at, tz).and_then(|s| {
@@ -276,7 +275,6 @@ pub(super) async fn place(
             return place_again(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, problem, (id, f)).await;
         }
     };
-    let user = ctx.user()?.clone();
     let (c2, i2, room) = (conf.clone(), id.clone(), f.room.clone());
     let (status, m) =
         match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
