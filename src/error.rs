@@ -277,8 +277,15 @@ impl ResponseError for ApiError {
         if matches!(self.0, AppError::Unauthorized) {
             resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        resp.json(serde_json::json!({ "error": self.0.message() }))
+        resp.json(ErrorBody { error: self.0.message() })
     }
+}
+
+/// Every error of the JSON API: what went wrong, written for a person.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// e.g. "sign in first" or "ticket_type: choose one of the ticket types".
+    pub error: String,
 }
 
 #[cfg(test)]

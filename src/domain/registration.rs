@@ -68,7 +68,7 @@ impl PaymentStatus {
 
 /// The registration form (and the API body) as sent. The fee is deliberately not
 /// here: nothing a client sends can set it.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct RegistrationInput {
     #[serde(default)]
     pub ticket_type: String,

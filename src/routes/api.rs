@@ -6,10 +6,11 @@
 //! `json!` object came out with its keys sorted, so the types here declare
 //! their fields in alphabetical order.
 
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::services::accounts;
 use crate::services::accounts::User;
 use crate::services::conferences::Conference;
+use crate::services::views::{MicroconferenceView, ProposalRowView};
 use crate::state::{AppState, State};
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 use chrono::NaiveDate;
@@ -17,10 +18,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 mod booking_api;
+pub(crate) mod openapi;
 mod registration_api;
 
 pub fn scope() -> Scope {
     web::scope("/api/v1")
+        .route("/openapi.json", web::get().to(openapi::document))
         .route("/conferences", web::get().to(conferences))
         .route("/me", web::get().to(me))
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
@@ -119,17 +122,19 @@ fn in_words(p: &crate::domain::Problems) -> String {
 }
 
 /// `GET /conferences`: every conference, in a few words.
-#[derive(Serialize)]
-struct ConferenceList {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ConferenceList {
     conferences: Vec<ConferenceListed>,
 }
 
-#[derive(Serialize)]
-struct ConferenceListed {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ConferenceListed {
     ends_on: NaiveDate,
     name: String,
     slug: String,
     starts_on: NaiveDate,
+    /// An IANA time zone name, e.g. "Europe/Prague".
+    #[schema(value_type = String)]
     time_zone: chrono_tz::Tz,
     venue: String,
 }
@@ -147,6 +152,9 @@ impl From<Conference> for ConferenceListed {
     }
 }
 
+/// Every conference on this site.
+#[utoipa::path(get, path = "/api/v1/conferences", tag = "conferences", security(()),
+    responses((status = 200, body = ConferenceList)))]
 async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
     let confs = state.db(|conn, _| crate::services::conferences::list(conn)).await?;
     let conferences = confs.into_iter().map(ConferenceListed::from).collect();
@@ -154,14 +162,17 @@ async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
 }
 
 /// `GET /me`: the bearer token's holder.
-#[derive(Serialize)]
-struct Me {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Me {
     affiliation: String,
     email: String,
     name: String,
     site_admin: bool,
 }
 
+/// The holder of the bearer token.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, description = "no live token", body = ErrorBody)))]
 async fn me(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let u = bearer_user(&state, &req).await?;
     Ok(HttpResponse::Ok().json(Me {
@@ -173,13 +184,15 @@ async fn me(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 /// `GET /conferences/{slug}/proposals`.
-#[derive(Serialize)]
-struct ProposalList<T> {
-    proposals: Vec<T>,
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ProposalList {
+    proposals: Vec<ProposalRowView>,
 }
 
-/// Organisers see every proposal of the conference (not the MC topic calls'
-/// drafts); everyone else only the proposals they are on.
+/// Proposals: organisers see every proposal of the conference (not the MC
+/// topic calls' drafts); everyone else only the proposals they are on.
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/proposals", tag = "proposals", params(Slug),
+    responses((status = 200, body = ProposalList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let proposals = in_conference(&state, &req, slug.into_inner(), |conn, _, user, conf| {
         let tz = crate::services::cfp::tz(conf);
@@ -190,27 +203,62 @@ async fn proposals(state: State, req: HttpRequest, slug: web::Path<String>) -> R
     Ok(HttpResponse::Ok().json(ProposalList { proposals }))
 }
 
-async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
-    let data = state
-        .db(move |conn, _| {
-            let conf = crate::services::conferences::find(conn, &slug)?;
-            crate::services::programme::published_programme(conn, &conf)
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "published": data["published"], "microconferences": data["microconferences"] })))
+/// `GET /conferences/{slug}/microconferences`: the accepted MCs once the
+/// programme is published (an empty list with `published: false` before).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct MicroconferenceList {
+    microconferences: Vec<MicroconferenceView>,
+    published: bool,
 }
 
-#[derive(serde::Deserialize)]
+/// The accepted microconferences with their leads and accepted topics.
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/microconferences", tag = "proposals", security(()),
+    params(Slug), responses((status = 200, body = MicroconferenceList), (status = 404, body = ErrorBody)))]
+async fn microconferences(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let p = state
+        .db(move |conn, _| {
+            let conf = crate::services::conferences::find(conn, &slug)?;
+            crate::services::programme::programme(conn, &conf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(MicroconferenceList { microconferences: p.microconferences, published: p.published }))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FormatQuery {
+    /// `csv` for a spreadsheet (cells that would start a formula are quoted).
     #[serde(default)]
     format: String,
+}
+
+/// A conference and the id of something in it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct SlugAndId {
+    /// The conference's slug.
+    #[allow(dead_code)]
+    slug: String,
+    /// The id.
+    #[allow(dead_code)]
+    id: Uuid,
+}
+
+/// The conference's slug, as in `/c/{slug}`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct Slug {
+    #[allow(dead_code)]
+    slug: String,
 }
 
 /// Reviews as JSON (or CSV with `?format=csv`): those the bearer may read, as
 /// `services::policy::review_sight` decides for every other page too (nothing
 /// of proposals they have a conflict of interest with, organisers included).
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/reviews", tag = "reviews", params(Slug, FormatQuery),
+    responses((status = 200, content((ReviewList = "application/json"), (String = "text/csv"))),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn reviews(
     state: State,
     req: HttpRequest,
@@ -249,13 +297,13 @@ async fn reviews(
 
 /// `GET /conferences/{slug}/reviews`: a review as its reader may see it (no
 /// proposer where the call hides them).
-#[derive(Serialize)]
-struct ReviewList {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ReviewList {
     reviews: Vec<ReviewListed>,
 }
 
-#[derive(Serialize)]
-struct ReviewListed {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ReviewListed {
     call: String,
     comment: String,
     note_to_proposer: String,
@@ -269,6 +317,8 @@ struct ReviewListed {
 }
 
 /// The published schedule as plain JSON for scripts (sessions with UTC and local times).
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/schedule", tag = "schedule", security(()), params(Slug),
+    responses((status = 200, body = crate::services::schedule::ApiSchedule), (status = 404, description = "no such conference, or no schedule published", body = ErrorBody)))]
 async fn schedule(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     Ok(crate::web::schedule_export::export_response(
         &state,

@@ -24,11 +24,6 @@ pub struct ProgrammeView {
     pub talks: Vec<ProposalRowView>,
 }
 
-/// `programme` as a JSON value, for the API until it reads `ProgrammeView`.
-pub fn published_programme(db: &mut Db, conf: &Conference) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(programme(db, conf)?).map_err(AppError::caused_by)
-}
-
 /// The published programme: accepted MCs with leads and accepted topics (in
 /// the leads' order), and accepted talks.
 pub fn programme(Db(conn): &mut Db, conf: &Conference) -> Result<ProgrammeView, AppError> {

@@ -486,22 +486,24 @@ pub fn rendered(
 
 /// The API's view of the published schedule, written straight out (no
 /// `serde_json::Value` tree in between).
-#[derive(serde::Serialize)]
-struct ApiSchedule<'a> {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiSchedule<'a> {
     conference: &'a str,
     version: i32,
     published_at: DateTime<Utc>,
+    /// The conference's IANA time zone, in which `local_start` and `local_end` are given.
     time_zone: &'a str,
+    #[schema(value_type = Vec<ApiSession>)]
     sessions: ApiSessions<'a>,
 }
 
-struct ApiSessions<'a> {
+pub struct ApiSessions<'a> {
     sessions: &'a [Session],
     tz: chrono_tz::Tz,
 }
 
-#[derive(serde::Serialize)]
-struct ApiSession<'a> {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiSession<'a> {
     guid: uuid::Uuid,
     kind: SessionKind,
     title: &'a str,

@@ -23,7 +23,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// A call for proposals, on the pages and in the API's programme.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CallView {
     pub abstract_max: i32,
     pub closes: String,
@@ -77,7 +77,7 @@ pub fn track_name(tracks: &[Track], id: Option<i64>) -> Option<String> {
 /// A proposal in a list (pages and the API). Public and proposer-facing lists
 /// are read from the disclosed view (repo `of_person`, `announced`), so this
 /// shows what it is given.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProposalRowView {
     pub call: String,
     pub duration: Option<i32>,
@@ -177,7 +177,7 @@ pub fn proposal(
 
 /// A microconference with its leads, accepted topics and topic call: the
 /// programme page, its own page and the API's programme.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MicroconferenceView {
     pub budget_minutes: i32,
     pub call: Option<CallView>,

@@ -142,6 +142,7 @@ GET /c/{slug}/schedule.json                             AAAAAAAAAAA
 GET /c/{slug}/session/{guid}                            AAAAAAAAAAA
 GET /c/{slug}/my-schedule                               *AAAAAAAAA*
 GET /c/{slug}/my-schedule/{user}/{key}                  DDDDDDDDDDD
+GET /api/v1/openapi.json                                AAAAAAAAAAA
 GET /api/v1/conferences                                 AAAAAAAAAAA
 GET /api/v1/me                                          acting
 GET /api/v1/conferences/{slug}/proposals                acting

@@ -12,6 +12,7 @@ mod cfp;
 mod conferences;
 mod decisions;
 mod exports;
+mod openapi;
 mod operations;
 mod outbox;
 mod registration;

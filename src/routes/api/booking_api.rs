@@ -5,12 +5,14 @@
 //! a broken rule (`outside_hours`, `too_long`, `misaligned`, `in_the_past`,
 //! `not_open_yet`, `over_limit`, `empty_range`, `invalid`).
 
-use super::{as_bearer, in_conference_by_id, in_words};
+use super::{as_bearer, in_conference_by_id, in_words, Slug, SlugAndId};
 use crate::domain::booking::{parse_text, Span};
 use crate::domain::Problems;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, AppError};
 use crate::services::conferences as conf_service;
 use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
+use crate::services::rooms::views::{RoomDay, RoomList};
 use crate::services::rooms::{self as service, BookError, RoomRef};
 use crate::state::State;
 use actix_web::http::StatusCode;
@@ -18,6 +20,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+/// The conference's rooms.
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/rooms", tag = "rooms", security(()), params(Slug),
+    responses((status = 200, body = RoomList), (status = 404, body = ErrorBody)))]
 pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let v = state
@@ -29,11 +34,30 @@ pub async fn rooms(state: State, slug: web::Path<String>) -> Result<HttpResponse
     Ok(HttpResponse::Ok().json(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DateQuery {
+    /// A day like 2027-11-18 (default: today while the conference runs, else its first day).
     date: Option<String>,
 }
 
+/// A room and a booking or room id.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SlugAndRoom {
+    /// The conference's slug.
+    #[allow(dead_code)]
+    slug: String,
+    /// The room's id.
+    #[allow(dead_code)]
+    room: uuid::Uuid,
+}
+
+/// The bookings of one room on one day (nothing personal: no booker).
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/rooms/{room}/bookings", tag = "rooms", security(()),
+    params(SlugAndRoom, DateQuery),
+    responses((status = 200, body = RoomDay), (status = 400, description = "`date` is not a date", body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn room_bookings(
     state: State,
     path: web::Path<(String, String)>,
@@ -56,18 +80,23 @@ pub async fn room_bookings(
     Ok(HttpResponse::Ok().json(v))
 }
 
-#[derive(Deserialize, Default)]
+/// A booking asked for.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct BookingBody {
+    /// The room's id or name.
     #[serde(default)]
     room: String,
+    /// An RFC 3339 instant like 2027-11-18T10:00:00+01:00.
     #[serde(default)]
     starts_at: String,
+    /// An RFC 3339 instant, after `starts_at`.
     #[serde(default)]
     ends_at: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
     description: String,
+    /// The id of one of your unconference proposals, to hold it in this room.
     #[serde(default)]
     proposal: Option<String>,
 }
@@ -86,6 +115,15 @@ fn instant(p: &mut Problems, field: &'static str, raw: &str) -> Option<DateTime<
     }
 }
 
+/// Books a room for the token's holder, who must hold a confirmed registration.
+#[utoipa::path(post, path = "/api/v1/conferences/{slug}/bookings", tag = "rooms", params(Slug),
+    request_body = BookingBody,
+    responses((status = 201, body = BookingDetail),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`not_registered`", body = Refused),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`taken`, with free ranges nearby and free rooms", body = TakenRefusal),
+        (status = 422, description = "a rule is broken: `outside_hours`, `too_long`, `misaligned`, `in_the_past`, `not_open_yet`, `over_limit`, `empty_range`, `invalid`", body = Refused)))]
 pub async fn book(
     state: State,
     req: HttpRequest,
@@ -156,6 +194,11 @@ pub async fn book(
     })
 }
 
+/// Cancels one of the token holder's bookings (organisers: anyone's).
+#[utoipa::path(delete, path = "/api/v1/conferences/{slug}/bookings/{id}", tag = "rooms", params(SlugAndId),
+    responses((status = 200, description = "the booking, now cancelled", body = BookingDetail),
+        (status = 401, body = ErrorBody), (status = 403, description = "a read-only token", body = ErrorBody),
+        (status = 404, description = "no such booking, or not yours", body = ErrorBody)))]
 pub async fn cancel(
     state: State,
     req: HttpRequest,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 // ---- the registration as its owner sees it ----
 
 /// The facts of a registration that both its page and the API show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegistrationFacts {
     pub id: Uuid,
     pub status: Status,
@@ -50,7 +50,7 @@ impl RegistrationFacts {
 
 /// `GET /api/v1/conferences/{slug}/registrations/me` and `/{id}`: the facts
 /// with instants in RFC 3339.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegistrationApi {
     #[serde(flatten)]
     pub facts: RegistrationFacts,
@@ -73,7 +73,7 @@ impl RegistrationApi {
 }
 
 /// One row of the organisers' API list: the registration and who holds it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegistrationListed {
     #[serde(flatten)]
     pub registration: RegistrationApi,
@@ -151,13 +151,15 @@ impl RegistrationPage {
 // ---- the public fee table (conference page, register form, API) ----
 
 /// `GET /api/v1/conferences/{slug}/fees` and the fee table on the pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FeeTable {
     pub configured: bool,
     pub open: bool,
     pub opens_at: Option<String>,
     pub closes_at: Option<String>,
     pub not_yet_open: bool,
+    /// An IANA time zone name, e.g. "Europe/Prague".
+    #[schema(value_type = String)]
     pub time_zone: Tz,
     pub currency: String,
     pub at: DateTime<Utc>,
@@ -167,7 +169,7 @@ pub struct FeeTable {
     pub ticket_types: Vec<TicketTypeFees>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TicketTypeFees {
     pub id: Uuid,
     pub name: String,
@@ -180,7 +182,7 @@ pub struct TicketTypeFees {
     pub tiers: Vec<TierFee>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Price {
     pub label: String,
     pub amount: String,
@@ -188,7 +190,7 @@ pub struct Price {
     pub currency: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TierFee {
     #[serde(flatten)]
     pub price: Price,

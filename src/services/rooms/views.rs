@@ -16,7 +16,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// A room, on the pages and in the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoomView {
     pub bookable: bool,
     pub capacity: i32,
@@ -42,7 +42,7 @@ impl From<&Room> for RoomView {
 }
 
 /// The room a booking is in, by id and name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BookingRoom {
     pub id: Uuid,
     pub name: String,
@@ -51,7 +51,7 @@ pub struct BookingRoom {
 /// A booking as its booker and the organisers read it: on "my bookings", the
 /// organisers' list and move form, and in the API's answers to booking and
 /// cancelling.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BookingDetail {
     pub cancelled: bool,
     pub description: String,
@@ -98,7 +98,7 @@ impl BookingDetail {
 }
 
 /// A booking as anyone may read it (no booker, nothing personal).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicBooking {
     pub description: String,
     pub ends_at: String,
@@ -131,7 +131,7 @@ impl PublicBooking {
 }
 
 /// The API's bookings of one room on one day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoomDay {
     pub bookings: Vec<PublicBooking>,
     pub date: String,
@@ -307,9 +307,11 @@ pub struct MovePage {
 }
 
 /// The API's rooms of a conference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoomList {
     pub rooms: Vec<RoomView>,
+    /// An IANA time zone name, e.g. "Europe/Prague".
+    #[schema(value_type = String)]
     pub time_zone: Tz,
 }
 
@@ -346,14 +348,14 @@ pub struct ProposalOption {
 }
 
 /// The API's refusal of a booking: the message, and a stable word for scripts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Refused {
     pub error: String,
     pub reason: &'static str,
 }
 
 /// The API's 409 when a range is taken: the message, and what to try instead.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TakenRefusal {
     pub error: String,
     pub free_rooms: Vec<BookingRoom>,
@@ -362,7 +364,7 @@ pub struct TakenRefusal {
 }
 
 /// A free range of the length asked for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FreeRange {
     pub ends_at: String,
     pub label: String,

@@ -355,6 +355,14 @@ impl Http {
     pub fn get_with_bearer(&self, path: &str, token: &str) -> Page {
         Self::page(self.client.get(format!("{}{}", self.base, path)).bearer_auth(token).send().unwrap())
     }
+
+    pub fn post_json_with_bearer(&self, path: &str, body: &serde_json::Value, token: &str) -> Page {
+        Self::page(self.client.post(format!("{}{}", self.base, path)).bearer_auth(token).json(body).send().unwrap())
+    }
+
+    pub fn delete_with_bearer(&self, path: &str, token: &str) -> Page {
+        Self::page(self.client.delete(format!("{}{}", self.base, path)).bearer_auth(token).send().unwrap())
+    }
 }
 
 pub fn csrf_in(body: &str) -> Option<String> {
