@@ -375,6 +375,25 @@ pub fn bookings_between(
     Ok(views(rows))
 }
 
+/// The public ids of `user`'s active bookings in bookable rooms between two instants.
+pub fn own_bookings_between(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<Uuid>> {
+    room_bookings::table
+        .inner_join(rooms::table)
+        .filter(room_bookings::conference_id.eq(conference_id))
+        .filter(room_bookings::user_id.eq(user_id))
+        .filter(room_bookings::cancelled_at.is_null())
+        .filter(rooms::bookable)
+        .filter(room_bookings::during.overlaps_with(range(&Span::new(from, to))))
+        .select(room_bookings::public_id)
+        .load(conn)
+}
+
 /// For the room board: in each room of the conference, what is on at `now`
 /// and what comes next before `until`; two index probes per room instead of
 /// reading every booking of the week.

@@ -6,6 +6,7 @@ pub mod context;
 pub mod csrf;
 pub mod form;
 pub mod metrics;
+pub mod overlay;
 pub mod page_cache;
 pub mod pager;
 pub mod render;

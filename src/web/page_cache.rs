@@ -59,6 +59,12 @@ impl Slot {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Where this page's overlay (see `web::overlay`) is kept, beside the
+    /// anonymous page.
+    pub fn overlay(&self) -> Slot {
+        Slot(format!("overlay:{}", self.0))
+    }
 }
 
 pub struct CachedPage {
@@ -68,6 +74,8 @@ pub struct CachedPage {
     pub cache_control: &'static str,
     pub body: Bytes,
     pub gzip: Bytes,
+    /// The page with holes for its viewer, for pages kept that way.
+    pub overlay: Option<Arc<crate::web::overlay::Overlay>>,
     checked: Instant,
     epoch: u64,
     /// Set while one request renders this page again: the others are given
@@ -275,6 +283,7 @@ impl PageCache {
             cache_control: old.cache_control,
             body: old.body.clone(),
             gzip: old.gzip.clone(),
+            overlay: old.overlay.clone(),
             checked: Instant::now(),
             epoch: self.epoch.load(Ordering::Relaxed),
             refreshing: AtomicBool::new(false),
@@ -283,9 +292,14 @@ impl PageCache {
         Some(page)
     }
 
-    /// How many pages are kept (the rest of memory follows it).
+    /// How many pages are kept for anonymous visitors (the rest of memory follows it).
     pub fn page_count(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+        self.entries.lock().map(|e| e.keys().filter(|s| !s.0.starts_with("overlay:")).count()).unwrap_or(0)
+    }
+
+    /// How many pages are kept with holes for their viewers (`web::overlay`).
+    pub fn overlay_count(&self) -> usize {
+        self.entries.lock().map(|e| e.keys().filter(|s| s.0.starts_with("overlay:")).count()).unwrap_or(0)
     }
 
     /// How many values are remembered.
@@ -312,17 +326,43 @@ impl PageCache {
             // Shares the caller's buffer (an export kept elsewhere too) instead of copying it.
             body: Bytes::from_owner(body),
             gzip: Bytes::from(gzip),
+            overlay: None,
             checked: Instant::now(),
             epoch,
             refreshing: AtomicBool::new(false),
         });
+        self.keep(slot, page.clone());
+        page
+    }
+
+    /// Keeps a page with holes for its viewers (read the epoch before rendering it).
+    pub fn store_overlay(&self, slot: &Slot, key: String, epoch: u64, overlay: Arc<crate::web::overlay::Overlay>) {
+        let page = Arc::new(CachedPage {
+            key,
+            content_type: "text/html; charset=utf-8",
+            cache_control: "no-store",
+            body: Bytes::new(),
+            gzip: Bytes::new(),
+            overlay: Some(overlay),
+            checked: Instant::now(),
+            epoch,
+            refreshing: AtomicBool::new(false),
+        });
+        self.keep(slot, page);
+    }
+
+    /// The epoch of pages, to pass to `store_overlay` for a page rendered from now on.
+    pub fn page_epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
+    }
+
+    fn keep(&self, slot: &Slot, page: Arc<CachedPage>) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= MAX_ENTRIES && !entries.contains_key(slot) {
                 entries.clear();
             }
-            entries.insert(slot.clone(), page.clone());
+            entries.insert(slot.clone(), page);
         }
-        page
     }
 }
 

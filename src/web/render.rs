@@ -3,12 +3,14 @@
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::web::context::Ctx;
+use crate::web::overlay::{Overlay, Viewer};
 use crate::web::page_cache::Slot;
 use crate::web::{cookie, removal, FLASH_COOKIE};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Renders `template` inside the layout. `data` must serialise as an object (a
 /// page's view struct); the layout reads `ctx` (user, csrf token, flash) and `title`.
@@ -30,8 +32,10 @@ pub fn page(
     Ok(resp.body(body))
 }
 
-/// What the layout reads of the request: who is logged in, the form token, the flash.
-#[derive(Serialize)]
+/// What the page bodies read of the request: who is logged in, the form
+/// token, the flash. (The layout reads none of it: it marks those places for
+/// `viewer` to fill, see `web::overlay`.)
+#[derive(Serialize, Default)]
 struct LayoutCtx<'a> {
     user: Option<LayoutUser<'a>>,
     csrf: &'a str,
@@ -61,15 +65,138 @@ impl<'a> LayoutCtx<'a> {
     }
 }
 
-/// The HTML of `template` inside the layout.
+/// The HTML of `template` inside the layout, for this request's viewer.
 fn body(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<String, AppError> {
+    let html = html(ctx, &LayoutCtx::of(ctx), template, title, data)?;
+    Ok(Overlay::parse(&html).map_err(AppError::caused_by)?.fill(&viewer(ctx)))
+}
+
+fn html(ctx: &Ctx, layout: &LayoutCtx, template: &str, title: &str, data: impl Serialize) -> Result<String, AppError> {
     let mut data = match serde_json::to_value(data).map_err(AppError::caused_by)? {
         Value::Object(m) => m,
         _ => serde_json::Map::new(),
     };
     data.insert("title".into(), Value::String(title.to_string()));
-    data.insert("ctx".into(), serde_json::to_value(LayoutCtx::of(ctx)).map_err(AppError::internal)?);
+    data.insert("ctx".into(), serde_json::to_value(layout).map_err(AppError::internal)?);
     Ok(ctx.state.templates.render_owned(template, Value::Object(data))?)
+}
+
+/// The viewer of this request as the layout's marks read it: values for the
+/// account menu, the form token and the flash; keys for who they are.
+pub fn viewer(ctx: &Ctx) -> Viewer {
+    let mut v = Viewer::default();
+    v.value("csrf", ctx.csrf.clone());
+    if let Some(u) = &ctx.account {
+        v.hold("viewer:user");
+        v.value("user_name", u.name.clone());
+        v.value("user_email", u.email.clone());
+        if !u.is_verified() {
+            v.hold("viewer:unverified");
+        }
+        if u.is_site_admin {
+            v.hold("viewer:site_admin");
+        }
+    }
+    if let Some(f) = &ctx.flash {
+        v.hold("viewer:flash");
+        v.value("flash", f.clone());
+    }
+    v
+}
+
+/// `template` rendered for nobody in particular, with its marks kept: what
+/// `overlaid` keeps once and fills for each viewer. The body must mark what is
+/// personal too (it is given no user, token or flash).
+pub fn overlay_of(ctx: &Ctx, template: &str, title: &str, data: impl Serialize) -> Result<Arc<Overlay>, AppError> {
+    let html = html(ctx, &LayoutCtx::default(), template, title, data)?;
+    Ok(Arc::new(Overlay::parse(&html).map_err(AppError::caused_by)?))
+}
+
+/// The overlay kept under `slot` if it was rendered from `key`, stamped fresh
+/// again: what a page's render returns when its data did not change.
+pub fn kept_overlay(ctx: &Ctx, slot: &Slot, key: &str) -> Option<Arc<Overlay>> {
+    ctx.state.pages.revalidate(&slot.overlay(), key).and_then(|p| p.overlay.clone())
+}
+
+/// Serves a page that is the same for every viewer but its marked places (a
+/// schedule day, the room grid): `render` runs once per `slot` and freshness
+/// (as `shared`: a local write at once, other instances within the cache's
+/// ttl, stale-while-revalidate), and each response is filled from it for its
+/// viewer: `viewer` adds the page's own keys to `render::viewer`'s (one trip
+/// to the database, only for people logged in). A page that lacks a key the
+/// viewer needs (their booking, made a moment ago through another instance)
+/// is rendered again before answering. Anonymous visitors get the filled page
+/// from the page cache, as from `shared`.
+pub async fn overlaid<V, F>(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    slot: Slot,
+    page_viewer: V,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    V: std::future::Future<Output = Result<Viewer, AppError>>,
+    F: std::future::Future<Output = Result<(String, Arc<Overlay>), AppError>> + 'static,
+{
+    let state = ctx.state.clone();
+    let overlay_slot = slot.overlay();
+    let kept = async move {
+        let epoch = state.pages.page_epoch();
+        let (key, overlay) = render.await?;
+        state.pages.store_overlay(&overlay_slot, key, epoch, overlay.clone());
+        Ok::<_, AppError>(overlay)
+    };
+    if shareable(ctx) {
+        let (ctx2, req2, slot2) = (ctx.clone(), req.clone(), slot.clone());
+        let anonymous = async move {
+            let overlay = overlay_for(&ctx2, &slot2.overlay(), &Viewer::default(), kept).await?;
+            let body = overlay.fill(&viewer(&ctx2));
+            let page = ctx2.state.pages.store(&slot2, String::new(), "text/html; charset=utf-8", "no-cache", body);
+            Ok(page.respond(&req2))
+        };
+        return shared(ctx, req, slot, anonymous).await;
+    }
+    let viewer = page_viewer.await?;
+    let overlay = overlay_for(ctx, &slot.overlay(), &viewer, kept).await?;
+    let mut resp = overlay.respond(req, &viewer);
+    if ctx.flash.is_some() {
+        resp.add_cookie(&removal(FLASH_COOKIE, ctx.state.config.secure_cookies())).map_err(AppError::internal)?;
+    }
+    Ok(resp)
+}
+
+/// The overlay kept under `slot`, or rendered by `kept` (which keeps it):
+/// fresh; or stale while `kept` renders it again in the background, unless a
+/// local write made it stale or it lacks what `viewer` needs.
+async fn overlay_for<F>(ctx: &Ctx, slot: &Slot, viewer: &Viewer, kept: F) -> Result<Arc<Overlay>, AppError>
+where
+    F: std::future::Future<Output = Result<Arc<Overlay>, AppError>> + 'static,
+{
+    let usable =
+        |page: &crate::web::page_cache::CachedPage| page.overlay.clone().filter(|o| viewer.sees_own_writes_in(o));
+    match ctx.state.pages.lookup(slot) {
+        Ok(page) => match usable(&page) {
+            Some(o) => Ok(o),
+            None => kept.await,
+        },
+        Err(Some(refreshing)) => match usable(&refreshing.page()) {
+            Some(stale) if !refreshing.after_local_write() => {
+                actix_web::rt::spawn(async move {
+                    let _refreshing = refreshing;
+                    if let Err(e) = kept.await {
+                        tracing::warn!(error = %e, "refreshing a kept page failed; the stale one stays");
+                    }
+                });
+                Ok(stale)
+            }
+            _ => {
+                let o = kept.await;
+                drop(refreshing);
+                o
+            }
+        },
+        Err(None) => kept.await,
+    }
 }
 
 /// Whether the visitor may be given a page rendered for someone else: nobody

@@ -295,6 +295,7 @@ fn the_page_cache_keeps_one_copy_of_a_page_whatever_else_the_query_string_says()
         assert_eq!(anon.get(&format!("{slug}/session/{other}")).body, session.body, "{other}");
     }
     assert_eq!(w.pages.page_count(), 5);
+    assert_eq!(w.pages.overlay_count(), 4, "and one overlay per HTML page, for people logged in");
 }
 
 #[test]

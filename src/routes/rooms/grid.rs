@@ -2,27 +2,75 @@
 
 use super::*;
 use crate::error::AppError;
+use crate::services::conferences as conf_service;
 use crate::services::rooms as service;
 use crate::web::conference_page::{self, find, path_id};
 use crate::web::context::Ctx;
 use crate::web::page_cache::Slot;
 use crate::web::render;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 
+/// The grid is the same for everyone but the viewer's own bookings ("yours")
+/// and the organisers' links: it is rendered once a second per day and filled
+/// in for each viewer (see `render::overlaid`), since at the start of the
+/// conference everyone opens it at once.
 pub(super) async fn grid(
     ctx: Ctx,
+    req: HttpRequest,
     slug: web::Path<String>,
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let conf = find(&ctx, &slug).await?;
-    let day = parse_day(&conf, q.date.as_deref())?;
-    let viewer = ctx.user.clone();
-    let c = conf.clone();
-    let view = ctx.state.db(move |conn, _| service::grid(conn, &c, day, viewer.as_ref(), Utc::now())).await?;
-    let title = format!("Rooms · {}", conf.name);
-    conference_page::page(&ctx, StatusCode::OK, "rooms_grid", &title, &conf, view)
+    let slug = slug.into_inner();
+    let raw = q.into_inner().date;
+    let asked = raw.as_deref().map(str::trim).unwrap_or("");
+    let day = NaiveDate::parse_from_str(asked, "%Y-%m-%d").map(|d| d.to_string()).unwrap_or_else(|_| asked.into());
+    let slot = Slot::path(format!("/c/{slug}/rooms")).param("date", &day);
+    let viewer = {
+        let (ctx, slug, raw) = (ctx.clone(), slug.clone(), raw.clone());
+        async move {
+            let mut viewer = render::viewer(&ctx);
+            // An account whose address is unconfirmed acts as nobody here.
+            let Some(user) = ctx.user.clone() else {
+                return Ok(viewer);
+            };
+            let own = ctx
+                .state
+                .db(move |conn, st| {
+                    let conf = conf_service::find_cached(conn, st, &slug)?;
+                    let day = parse_day(&conf, raw.as_deref())?;
+                    service::grid_viewer(conn, &conf, day, &user)
+                })
+                .await?;
+            if own.organiser {
+                viewer.hold("viewer:organiser");
+            }
+            for id in own.mine {
+                viewer.need(format!("mine:{id}"));
+            }
+            Ok(viewer)
+        }
+    };
+    let page = {
+        let ctx = ctx.clone();
+        async move {
+            let (conf, view) = ctx
+                .state
+                .db(move |conn, _| {
+                    let conf = conf_service::find(conn, &slug)?;
+                    let day = parse_day(&conf, raw.as_deref())?;
+                    let view = service::grid(conn, &conf, day, Utc::now())?;
+                    Ok((conf, view))
+                })
+                .await?;
+            let title = format!("Rooms · {}", conf.name);
+            let overlay =
+                render::overlay_of(&ctx, "rooms_grid", &title, conference_page::with_conference(&conf, view))?;
+            Ok((String::new(), overlay))
+        }
+    };
+    render::overlaid(&ctx, &req, slot, viewer, page).await
 }
 
 pub(super) async fn board(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

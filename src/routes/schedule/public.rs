@@ -145,6 +145,39 @@ pub(super) async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, A
         .await
 }
 
+/// The schedule pages as the same for everyone: their stars are the viewer's
+/// (see `starring`).
+async fn load_shared(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
+    ctx.state
+        .db(move |conn, st| {
+            let conf = conf_service::find(conn, &slug)?;
+            let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
+            Ok((conf, key, data, Vec::new()))
+        })
+        .await
+}
+
+/// The viewer of a schedule page: who they are and the sessions they starred
+/// (`star:<guid>`), in one trip to the database.
+async fn starring(ctx: Ctx, slug: String) -> Result<crate::web::overlay::Viewer, AppError> {
+    let mut viewer = render::viewer(&ctx);
+    // An account whose address is unconfirmed acts as nobody: no stars.
+    let Some(user) = ctx.user.clone() else {
+        return Ok(viewer);
+    };
+    let stars = ctx
+        .state
+        .db(move |conn, st| {
+            let conf = conf_service::find_cached(conn, st, &slug)?;
+            service::stars(conn, &user, &conf)
+        })
+        .await?;
+    for guid in stars {
+        viewer.hold(format!("star:{guid}"));
+    }
+    Ok(viewer)
+}
+
 /// Groups sessions (without MC topics, shown inside their MC) under headings.
 pub(super) fn grouped(
     sessions: &[Session],
@@ -182,22 +215,26 @@ pub(super) async fn public_schedule(
     q: web::Query<ViewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slot = q.slot(&slug);
-    render::shared(&ctx, &req, slot, render_public_schedule(ctx.clone(), req.clone(), slug, q)).await
+    let viewer = starring(ctx.clone(), slug.to_string());
+    let page = render_public_schedule(ctx.clone(), slot.clone(), slug, q);
+    render::overlaid(&ctx, &req, slot, viewer, page).await
 }
+
+type Rendered = Result<(String, std::sync::Arc<crate::web::overlay::Overlay>), AppError>;
 
 pub(super) async fn render_public_schedule(
     ctx: Ctx,
-    req: HttpRequest,
+    slot: Slot,
     slug: web::Path<String>,
     q: web::Query<ViewQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (conf, key, data, stars) = load_public(&ctx, slug.into_inner()).await?;
+) -> Rendered {
+    let (conf, key, data, stars) = load_shared(&ctx, slug.into_inner()).await?;
     let tz = cfp::tz(&conf);
     let today = Utc::now().with_timezone(&tz).date_naive();
     // The default page shows today while the conference runs: it changes at midnight.
     let key = if q.day.is_empty() { format!("{key}:{today}") } else { key };
-    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
-        return Ok(hit);
+    if let Some(kept) = render::kept_overlay(&ctx, &slot, &key) {
+        return Ok((key, kept));
     }
     let view = q.view();
     let title = format!("Schedule · {}", conf.name);
@@ -217,7 +254,7 @@ pub(super) async fn render_public_schedule(
             days: Vec::new(),
             day: String::new(),
         };
-        return render::ok_shared(&ctx, &req, key, "schedule", &title, data);
+        return Ok((key.clone(), render::overlay_of(&ctx, "schedule", &title, data)?));
     };
     let service::Published { version, published_at: at, sessions, changes } = &*published;
     let (version, at) = (*version, *at);
@@ -270,7 +307,7 @@ pub(super) async fn render_public_schedule(
         days,
         day: day.map(|d| d.to_string()).unwrap_or_default(),
     };
-    render::ok_shared(&ctx, &req, key, "schedule", &title, data)
+    Ok((key.clone(), render::overlay_of(&ctx, "schedule", &title, data)?))
 }
 
 pub(super) async fn session_page(
@@ -282,18 +319,15 @@ pub(super) async fn session_page(
     // The GUID as written canonically: its other spellings are the same page.
     let guid = uuid::Uuid::parse_str(&guid).map_err(|_| AppError::NotFound)?;
     let slot = Slot::path(format!("/c/{slug}/session/{guid}"));
-    render::shared(&ctx, &req, slot, render_session_page(ctx.clone(), req.clone(), slug, guid)).await
+    let viewer = starring(ctx.clone(), slug.clone());
+    let page = render_session_page(ctx.clone(), slot.clone(), slug, guid);
+    render::overlaid(&ctx, &req, slot, viewer, page).await
 }
 
-pub(super) async fn render_session_page(
-    ctx: Ctx,
-    req: HttpRequest,
-    slug: String,
-    guid: uuid::Uuid,
-) -> Result<HttpResponse, AppError> {
-    let (conf, key, data, stars) = load_public(&ctx, slug).await?;
-    if let Some(hit) = render::revalidated(&ctx, &req, &key) {
-        return Ok(hit);
+pub(super) async fn render_session_page(ctx: Ctx, slot: Slot, slug: String, guid: uuid::Uuid) -> Rendered {
+    let (conf, key, data, stars) = load_shared(&ctx, slug).await?;
+    if let Some(kept) = render::kept_overlay(&ctx, &slot, &key) {
+        return Ok((key, kept));
     }
     let tz = cfp::tz(&conf);
     let sessions: &[Session] = data.as_deref().map(|d| d.sessions.as_slice()).unwrap_or_default();
@@ -311,7 +345,7 @@ pub(super) async fn render_session_page(
             .and_then(|p| sessions.iter().find(|x| x.guid == p))
             .map(|p| ParentLink { guid: p.guid, title: p.title.clone() }),
     };
-    render::ok_shared(&ctx, &req, key, "session", &s.title, data)
+    Ok((key.clone(), render::overlay_of(&ctx, "session", &s.title, data)?))
 }
 
 pub(super) async fn star(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {

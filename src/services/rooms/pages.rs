@@ -19,16 +19,24 @@ use crate::services::Db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
-/// The grid of bookable rooms x slots for a day: free cells link to a
-/// prefilled booking form, taken ones show the title (a booking over several
-/// slots is one cell spanning rows).
-pub fn grid(
-    Db(conn): &mut Db,
-    conf: &Conference,
-    day: NaiveDate,
-    viewer: Option<&User>,
-    now: DateTime<Utc>,
-) -> Result<GridPage, AppError> {
+/// What only its viewer sees on the grid of a day: whether they organise the
+/// conference (links to managing the rooms) and their own bookings that day.
+pub struct GridViewer {
+    pub organiser: bool,
+    pub mine: Vec<Uuid>,
+}
+
+pub fn grid_viewer(Db(conn): &mut Db, conf: &Conference, day: NaiveDate, user: &User) -> Result<GridViewer, AppError> {
+    let organiser = crate::services::conferences::organises(conn, conf, user)?;
+    let span = day_bounds(day, tz(conf));
+    Ok(GridViewer { organiser, mine: repo::own_bookings_between(conn, conf.id, user.id, span.start, span.end)? })
+}
+
+/// The grid of bookable rooms x slots for a day, the same for everyone (what
+/// is personal, `grid_viewer` says): free cells link to a prefilled booking
+/// form, taken ones show the title (a booking over several slots is one cell
+/// spanning rows).
+pub fn grid(Db(conn): &mut Db, conf: &Conference, day: NaiveDate, now: DateTime<Utc>) -> Result<GridPage, AppError> {
     let tz = tz(conf);
     let settings = repo::settings(conn, conf.id)?;
     let hours = repo::hours(conn, conf.id)?;
@@ -38,10 +46,6 @@ pub fn grid(
         configured: settings.is_some(),
         rooms: rooms.iter().map(RoomView::from).collect(),
         rows: Vec::new(),
-        can_manage: match viewer {
-            Some(u) => crate::services::conferences::organises(conn, conf, u)?,
-            None => false,
-        },
         rules: None,
     };
     let (Some(settings), Some(w)) = (settings, hours.iter().find(|h| h.day == day).and_then(|h| window(h, tz))) else {
@@ -50,7 +54,6 @@ pub fn grid(
     let r = settings.rules();
     let slots = rules::slots(&w, r.slot());
     let views = repo::bookings_between(conn, conf.id, w.start, w.end)?;
-    let viewer_id = viewer.map(|u| u.id);
     // For each room, the slot index where a booking's cell starts, and how many slots it covers.
     let mut covered = vec![vec![false; rooms.len()]; slots.len()];
     for (i, s) in slots.iter().enumerate() {
@@ -72,7 +75,7 @@ pub fn grid(
                         rowspan: n,
                         title: booking_title(&v.booking),
                         block: v.booking.kind == BookingKind::Block,
-                        mine: Some(v.booking.user_id) == viewer_id,
+                        id: v.booking.public_id,
                         label: span_label(&span, tz),
                         room: room.name.clone(),
                     }));

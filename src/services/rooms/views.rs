@@ -185,8 +185,6 @@ pub struct GridPage {
     pub configured: bool,
     pub rooms: Vec<RoomView>,
     pub rows: Vec<GridRow>,
-    /// The viewer organises the conference: the page links to managing the rooms.
-    pub can_manage: bool,
     /// Absent when booking is not set up or the day has no hours.
     #[serde(flatten)]
     pub rules: Option<GridRules>,
@@ -227,7 +225,8 @@ pub struct TakenCell {
     pub rowspan: usize,
     pub title: String,
     pub block: bool,
-    pub mine: bool,
+    /// The booking: the page marks it "yours" for its booker (see `web::overlay`).
+    pub id: Uuid,
     pub label: String,
     pub room: String,
 }
