@@ -37,6 +37,16 @@ mod tests {
     use super::to_html;
 
     #[test]
+    fn no_one_can_write_an_overlay_mark() {
+        // Pages kept once fill `<!--@...-->` marks per viewer (web::overlay):
+        // what a person writes must never carry one.
+        for src in ["<!--@v csrf-->", "a <!--@if viewer:user-->b<!--@fi--> c", "`<!--@v csrf-->`", "    <!--@v csrf-->"]
+        {
+            assert!(!to_html(src).contains("<!--@"), "{src}: {}", to_html(src));
+        }
+    }
+
+    #[test]
     fn renders_markdown() {
         let h = to_html("# Title\n\nSome *emphasis* and [a link](https://lpc.events).");
         assert!(h.contains("<h1>Title</h1>"));

@@ -59,7 +59,7 @@ fn run(conn: &mut PgConnection, conference_id: i64, today: chrono::NaiveDate, st
 /// writers (fresh accounts with API tokens for the registration benchmark).
 /// Tokens and the reviewer's session are derived from fixed strings so the
 /// benchmark script can use them: `bench-attendee-{n}`, `bench-writer-{n}`,
-/// session cookie `bench-reviewer-session`.
+/// session cookies `bench-reviewer-session` and `bench-attendee-{n}-session`.
 pub fn people(conn: &mut PgConnection, s: &Sizes, password_hash: &str) -> QueryResult<()> {
     for (prefix, count) in
         [("attendee", s.attendees), ("speaker", s.speakers), ("reviewer", s.reviewers), ("writer", s.writers)]
@@ -85,6 +85,14 @@ pub fn people(conn: &mut PgConnection, s: &Sizes, password_hash: &str) -> QueryR
         "INSERT INTO sessions (token_hash, user_id, expires_at) \
          SELECT sha256(convert_to('bench-reviewer-session', 'UTF8')), id, now() + interval '30 days' \
          FROM users WHERE email = 'reviewer1@bench.example' ON CONFLICT DO NOTHING",
+    )
+    .execute(conn)?;
+    // Logged-in attendees for the room rush and the logged-in pages.
+    diesel::sql_query(
+        "INSERT INTO sessions (token_hash, user_id, expires_at) \
+         SELECT sha256(convert_to('bench-attendee-' || substring(email from '[0-9]+') || '-session', 'UTF8')), \
+                id, now() + interval '30 days' \
+         FROM users WHERE email LIKE 'attendee%@bench.example' ON CONFLICT DO NOTHING",
     )
     .execute(conn)?;
     Ok(())

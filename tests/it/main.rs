@@ -15,6 +15,7 @@ mod exports;
 mod openapi;
 mod operations;
 mod outbox;
+mod overlay;
 mod registration;
 mod reliability;
 mod review;

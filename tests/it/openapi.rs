@@ -110,7 +110,7 @@ impl Answers {
     }
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+pub fn user_id(app: &TestApp, email: &str) -> i64 {
     use plumbline::db::schema::users;
     users::table.filter(users::email.eq(email)).select(users::id).first(&mut app.db.conn()).unwrap()
 }
@@ -188,7 +188,7 @@ fn real_answers_match_the_documented_schemas() {
 }
 
 /// An hour in `room` tomorrow (in the conference's zone) that the demo left free.
-fn free_hour(
+pub fn free_hour(
     app: &TestApp,
     slug: &str,
     room: &str,

@@ -356,6 +356,13 @@ impl Http {
         Self::page(self.client.get(format!("{}{}", self.base, path)).bearer_auth(token).send().unwrap())
     }
 
+    /// GETs `path` asking for gzip: the Content-Encoding and the raw bytes.
+    pub fn get_gzip(&self, path: &str) -> (String, Vec<u8>) {
+        let r = self.client.get(format!("{}{}", self.base, path)).header("accept-encoding", "gzip").send().unwrap();
+        let encoding = r.headers().get("content-encoding").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (encoding, r.bytes().unwrap().to_vec())
+    }
+
     pub fn post_json_with_bearer(&self, path: &str, body: &serde_json::Value, token: &str) -> Page {
         Self::page(self.client.post(format!("{}{}", self.base, path)).bearer_auth(token).json(body).send().unwrap())
     }
