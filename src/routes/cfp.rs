@@ -40,12 +40,18 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|v| v.trim_start_matches('=').to_string()).unwrap_or_default()
 }
 
+/// The call for proposals is the same for everyone but the layout's account
+/// menu: kept once and filled for each viewer, with no trip to the database.
 async fn cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slot = Slot::path(format!("/c/{slug}/cfp"));
-    render::shared(&ctx, &req, slot, render_cfp_page(ctx.clone(), req.clone(), slug)).await
+    let viewer = std::future::ready(Ok(render::viewer(&ctx)));
+    render::overlaid(&ctx, &req, slot, viewer, render_cfp_page(ctx.clone(), slug)).await
 }
 
-async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn render_cfp_page(
+    ctx: Ctx,
+    slug: web::Path<String>,
+) -> Result<(String, std::sync::Arc<crate::web::overlay::Overlay>), AppError> {
     let slug = slug.into_inner();
     let (conf, list, tracks) = ctx
         .state
@@ -63,7 +69,7 @@ async fn render_cfp_page(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) ->
         calls: list.iter().map(|c| views::call(c, tz)).collect(),
         tracks: tracks.iter().map(|t| t.name.as_str()).collect(),
     };
-    render::ok_shared(&ctx, &req, String::new(), "cfp", &title, data)
+    Ok((String::new(), render::overlay_of(&ctx, "cfp", &title, data)?))
 }
 
 /// The call for proposals: every call of the conference and its tracks.

@@ -68,7 +68,7 @@ impl FromRequest for Ctx {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("no app state"))?;
             let account = match session_token.clone() {
-                Some(t) => state.db(move |conn, _| accounts::user_for_session(conn, &t)).await?,
+                Some(t) => session_user(&state, t).await?,
                 None => None,
             };
             let session_token = if account.is_some() { session_token } else { None };
@@ -76,6 +76,23 @@ impl FromRequest for Ctx {
             Ok(Ctx { user, account, session_token, csrf, flash, state })
         })
     }
+}
+
+/// The account a session cookie belongs to, remembered like the page cache's
+/// values: every logged-in page asks it, and a trip to the database for it
+/// was half the cost of a page kept once (`web::overlay`). A logout or
+/// password change through this instance moves the epoch, so it holds here
+/// at once; on other instances within the cache's ttl (a second by default).
+/// Kept under a hash of the token, never the token itself.
+async fn session_user(state: &web::Data<crate::state::AppState>, token: String) -> Result<Option<User>, AppError> {
+    let key = format!("session:{}", hex::encode(&crate::security::hash_token(&token)[..16]));
+    if let Some(known) = state.pages.recall::<Option<User>>(&key) {
+        return Ok((*known).clone());
+    }
+    let epoch = state.pages.epoch();
+    let user = state.db(move |conn, _| accounts::user_for_session(conn, &token)).await?;
+    state.pages.remember(key, epoch, std::sync::Arc::new(user.clone()));
+    Ok(user)
 }
 
 /// Flash messages travel as a key, not as text, so nobody can put words on our pages via a cookie.
