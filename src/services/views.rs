@@ -315,11 +315,10 @@ pub struct SessionView {
     pub track: Option<String>,
     pub persons: Vec<String>,
     pub is_topic: bool,
-    /// Whether the viewer starred it.
-    pub starred: bool,
 }
 
-pub fn session(s: &Session, tz: Tz, starred: bool) -> SessionView {
+/// The same for every viewer: whose star is on it, the page marks (`star:<guid>`).
+pub fn session(s: &Session, tz: Tz) -> SessionView {
     let clock = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
     SessionView {
         guid: s.guid,
@@ -334,6 +333,5 @@ pub fn session(s: &Session, tz: Tz, starred: bool) -> SessionView {
         track: s.track.clone(),
         persons: s.persons.iter().map(|p| p.name.clone()).collect(),
         is_topic: s.kind == "topic",
-        starred,
     }
 }

@@ -144,7 +144,13 @@ fn stars_show_for_their_owner_only_through_the_kept_pages() {
     assert!(sams.contains("☆ Add to my schedule") && !sams.contains("Remove from my schedule"));
     let anons = anon.get(&session).body;
     assert!(anons.contains("to add this to your schedule") && !anons.contains("csrf_token"));
-    assert!(ari.get(&format!("/c/{CONF}/my-schedule")).body.contains(&guid));
+    let my = |h: &Http| h.get(&format!("/c/{CONF}/my-schedule")).body;
+    let (aris, sams) = (my(&ari), my(&sam));
+    assert!(aris.contains(&format!("/session/{guid}")) && !aris.contains("No sessions starred yet"));
+    assert_eq!(aris.matches("<li class=\"session\">").count(), 1, "only the starred session");
+    assert!(!sams.contains(&format!("/session/{guid}")) && sams.contains("No sessions starred yet"));
+    let feed = |page: &str| page.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(feed(&aris).ends_with(".ics") && feed(&aris) != feed(&sams), "each their own feed");
 
     // Unstarred: gone at once.
     assert_eq!(ari.post_form(&format!("{session}/star"), &[]).status, 303);

@@ -16,11 +16,6 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// A session and whether the viewer starred it.
-fn session_view(s: &Session, tz: Tz, stars: &[uuid::Uuid]) -> SessionView {
-    views::session(s, tz, stars.contains(&s.guid))
-}
-
 /// A session under a heading, with its MC's topics inside it.
 #[derive(Serialize)]
 pub(super) struct ListedSession {
@@ -89,7 +84,6 @@ struct ParentLink {
 struct MySchedule {
     conference: ConferenceView,
     sessions: Vec<SessionView>,
-    feed: String,
 }
 
 #[derive(Deserialize)]
@@ -126,24 +120,9 @@ impl ViewQuery {
     }
 }
 
-/// A conference, the key its public schedule was built from, the schedule (if
-/// published, shared from the cache) and the viewer's stars.
-pub(super) type PublicView = (Conference, String, Option<std::sync::Arc<service::Published>>, Vec<uuid::Uuid>);
-
-pub(super) async fn load_public(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
-    let user = ctx.user.clone();
-    ctx.state
-        .db(move |conn, st| {
-            let conf = conf_service::find(conn, &slug)?;
-            let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
-            let stars = match &user {
-                Some(u) => service::stars(conn, u, &conf)?,
-                None => Vec::new(),
-            };
-            Ok((conf, key, data, stars))
-        })
-        .await
-}
+/// A conference, the key its public schedule was built from, and the
+/// schedule (if published, shared from the cache).
+pub(super) type PublicView = (Conference, String, Option<std::sync::Arc<service::Published>>);
 
 /// The schedule pages as the same for everyone: their stars are the viewer's
 /// (see `starring`).
@@ -152,7 +131,7 @@ async fn load_shared(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
         .db(move |conn, st| {
             let conf = conf_service::find(conn, &slug)?;
             let (key, data) = service::public_cached(conn, &st.exports, &conf)?;
-            Ok((conf, key, data, Vec::new()))
+            Ok((conf, key, data))
         })
         .await
 }
@@ -179,24 +158,18 @@ async fn starring(ctx: Ctx, slug: String) -> Result<crate::web::overlay::Viewer,
 }
 
 /// Groups sessions (without MC topics, shown inside their MC) under headings.
-pub(super) fn grouped(
-    sessions: &[Session],
-    tz: Tz,
-    stars: &[uuid::Uuid],
-    key: impl Fn(&Session) -> String,
-) -> Vec<Group> {
+pub(super) fn grouped(sessions: &[Session], tz: Tz, key: impl Fn(&Session) -> String) -> Vec<Group> {
     // Topics by their MC, in one pass: the schedule has hundreds of sessions.
     let mut topics: std::collections::HashMap<uuid::Uuid, Vec<SessionView>> = std::collections::HashMap::new();
     for t in sessions.iter().filter(|t| t.parent.is_some()) {
         if let Some(parent) = t.parent {
-            topics.entry(parent).or_default().push(session_view(t, tz, stars));
+            topics.entry(parent).or_default().push(views::session(t, tz));
         }
     }
     let mut groups: Vec<(String, Vec<ListedSession>)> = Vec::new();
     for s in sessions.iter().filter(|s| s.kind != "topic") {
         let k = key(s);
-        let v =
-            ListedSession { session: session_view(s, tz, stars), topics: topics.remove(&s.guid).unwrap_or_default() };
+        let v = ListedSession { session: views::session(s, tz), topics: topics.remove(&s.guid).unwrap_or_default() };
         match groups.last_mut().filter(|(g, _)| *g == k) {
             Some((_, list)) => list.push(v),
             None => match groups.iter_mut().find(|(g, _)| *g == k) {
@@ -228,7 +201,7 @@ pub(super) async fn render_public_schedule(
     slug: web::Path<String>,
     q: web::Query<ViewQuery>,
 ) -> Rendered {
-    let (conf, key, data, stars) = load_shared(&ctx, slug.into_inner()).await?;
+    let (conf, key, data) = load_shared(&ctx, slug.into_inner()).await?;
     let tz = cfp::tz(&conf);
     let today = Utc::now().with_timezone(&tz).date_naive();
     // The default page shows today while the conference runs: it changes at midnight.
@@ -279,14 +252,14 @@ pub(super) async fn render_public_schedule(
         "room" => {
             let mut sorted = on_day;
             sorted.sort_by(|a, b| (&a.room, a.starts_at).cmp(&(&b.room, b.starts_at)));
-            grouped(&sorted, tz, &stars, |s| s.room.clone().unwrap_or_else(|| "Everywhere".into()))
+            grouped(&sorted, tz, |s| s.room.clone().unwrap_or_else(|| "Everywhere".into()))
         }
         "track" => {
             let mut sorted = on_day;
             sorted.sort_by(|a, b| (&a.track, a.starts_at).cmp(&(&b.track, b.starts_at)));
-            grouped(&sorted, tz, &stars, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
+            grouped(&sorted, tz, |s| s.track.clone().unwrap_or_else(|| "Other sessions".into()))
         }
-        _ => grouped(&on_day, tz, &stars, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
+        _ => grouped(&on_day, tz, |s| s.starts_at.with_timezone(&tz).format("%A %-d %B").to_string()),
     };
     let days = days
         .iter()
@@ -325,7 +298,7 @@ pub(super) async fn session_page(
 }
 
 pub(super) async fn render_session_page(ctx: Ctx, slot: Slot, slug: String, guid: uuid::Uuid) -> Rendered {
-    let (conf, key, data, stars) = load_shared(&ctx, slug).await?;
+    let (conf, key, data) = load_shared(&ctx, slug).await?;
     if let Some(kept) = render::kept_overlay(&ctx, &slot, &key) {
         return Ok((key, kept));
     }
@@ -335,11 +308,11 @@ pub(super) async fn render_session_page(ctx: Ctx, slot: Slot, slug: String, guid
     let data = SessionPage {
         conference: ConferenceView::of(&conf),
         session: SessionDetail {
-            session: session_view(s, tz, &stars),
+            session: views::session(s, tz),
             abstract_html: markdown::to_html(&s.abstract_md),
             until: time::display(s.ends_at, tz),
         },
-        topics: sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| session_view(t, tz, &stars)).collect(),
+        topics: sessions.iter().filter(|t| t.parent == Some(s.guid)).map(|t| views::session(t, tz)).collect(),
         parent: s
             .parent
             .and_then(|p| sessions.iter().find(|x| x.guid == p))
@@ -360,24 +333,52 @@ pub fn feed_key(secret: &[u8], user_public_id: uuid::Uuid, conference_id: i64) -
     crate::security::csrf_token(secret, &format!("feed:{user_public_id}:{conference_id}"))[..32].to_string()
 }
 
-pub(super) async fn my_schedule(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+/// "My schedule": every session of the published schedule, kept once, each
+/// shown only to those who starred it; the feed address is the viewer's own.
+pub(super) async fn my_schedule(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    if ctx.user.is_none() {
+    let Some(user) = ctx.user.clone() else {
         return Ok(ctx.to_login(&format!("/c/{slug}/my-schedule")));
-    }
-    let user = ctx.user()?.clone();
-    let (conf, _, data, stars) = load_public(&ctx, slug).await?;
-    let tz = cfp::tz(&conf);
-    let mine: Vec<&Session> =
-        data.as_deref().map(|d| d.sessions.iter().filter(|s| stars.contains(&s.guid)).collect()).unwrap_or_default();
-    let sessions = mine.iter().map(|s| views::session(s, tz, true)).collect();
-    let feed = format!(
-        "{}/c/{}/my-schedule/{}/{}.ics",
-        ctx.state.config.base_url,
-        conf.slug,
-        user.public_id,
-        feed_key(&ctx.state.config.secret_key, user.public_id, conf.id)
-    );
-    let data = MySchedule { conference: ConferenceView::of(&conf), sessions, feed };
-    render::ok(&ctx, "my_schedule", &format!("My schedule · {}", conf.name), data)
+    };
+    let slot = Slot::path(format!("/c/{slug}/my-schedule"));
+    let viewer = {
+        let (ctx, slug) = (ctx.clone(), slug.clone());
+        async move {
+            let mut viewer = render::viewer(&ctx);
+            let person = user.public_id;
+            let (conf_id, slug, stars) = ctx
+                .state
+                .db(move |conn, st| {
+                    let conf = conf_service::find_cached(conn, st, &slug)?;
+                    let stars = service::stars(conn, &user, &conf)?;
+                    Ok((conf.id, conf.slug, stars))
+                })
+                .await?;
+            if !stars.is_empty() {
+                viewer.hold("viewer:has_stars");
+            }
+            for guid in stars {
+                viewer.hold(format!("star:{guid}"));
+            }
+            let key = feed_key(&ctx.state.config.secret_key, person, conf_id);
+            let feed = format!("{}/c/{slug}/my-schedule/{person}/{key}.ics", ctx.state.config.base_url);
+            viewer.value("feed", feed);
+            Ok(viewer)
+        }
+    };
+    let page = {
+        let (ctx, slot) = (ctx.clone(), slot.clone());
+        async move {
+            let (conf, key, data) = load_shared(&ctx, slug).await?;
+            if let Some(kept) = render::kept_overlay(&ctx, &slot, &key) {
+                return Ok((key, kept));
+            }
+            let tz = cfp::tz(&conf);
+            let sessions =
+                data.as_deref().map(|d| d.sessions.iter().map(|s| views::session(s, tz)).collect()).unwrap_or_default();
+            let data = MySchedule { conference: ConferenceView::of(&conf), sessions };
+            Ok((key, render::overlay_of(&ctx, "my_schedule", &format!("My schedule · {}", conf.name), data)?))
+        }
+    };
+    render::overlaid(&ctx, &req, slot, viewer, page).await
 }
