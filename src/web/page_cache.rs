@@ -78,6 +78,8 @@ pub struct CachedPage {
     pub overlay: Option<Arc<crate::web::overlay::Overlay>>,
     checked: Instant,
     epoch: u64,
+    /// `PageCache::strong_epoch` when it was rendered.
+    strong: u64,
     /// Set while one request renders this page again: the others are given
     /// this (slightly stale) page meanwhile instead of all rendering it too.
     refreshing: AtomicBool,
@@ -156,6 +158,10 @@ pub fn attendee_write(req: &HttpRequest) {
 pub struct PageCache {
     ttl: Duration,
     epoch: AtomicU64,
+    /// Moved by every local write but an attendee's registration or booking
+    /// (or star): those leave a page to be renewed in the background, since
+    /// the writer sees their own through their viewer's keys, not the page.
+    strong_epoch: AtomicU64,
     /// Moved by every write but an attendee's registration or booking.
     memo_epoch: AtomicU64,
     entries: Mutex<HashMap<Slot, Arc<CachedPage>>>,
@@ -186,6 +192,7 @@ impl PageCache {
         PageCache {
             ttl,
             epoch: AtomicU64::new(0),
+            strong_epoch: AtomicU64::new(0),
             memo_epoch: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
@@ -243,6 +250,7 @@ impl PageCache {
     /// remembered value again.
     pub fn written(&self) {
         self.epoch.fetch_add(1, Ordering::Relaxed);
+        self.strong_epoch.fetch_add(1, Ordering::Relaxed);
         self.memo_epoch.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -263,7 +271,7 @@ impl PageCache {
         if page.refreshing.swap(true, Ordering::AcqRel) {
             return Ok(page);
         }
-        let after_local_write = page.epoch != self.epoch.load(Ordering::Relaxed);
+        let after_local_write = page.strong != self.strong_epoch.load(Ordering::Relaxed);
         Err(Some(Refreshing { page, after_local_write }))
     }
 
@@ -286,6 +294,7 @@ impl PageCache {
             overlay: old.overlay.clone(),
             checked: Instant::now(),
             epoch: self.epoch.load(Ordering::Relaxed),
+            strong: self.strong_epoch.load(Ordering::Relaxed),
             refreshing: AtomicBool::new(false),
         });
         entries.insert(slot.clone(), page.clone());
@@ -317,7 +326,7 @@ impl PageCache {
         body: impl AsRef<[u8]> + Send + 'static,
     ) -> Arc<CachedPage> {
         // Read the epoch before compressing: a write meanwhile makes this entry stale.
-        let epoch = self.epoch.load(Ordering::Relaxed);
+        let (epoch, strong) = self.page_epoch();
         let gzip = gzip(body.as_ref());
         let page = Arc::new(CachedPage {
             key,
@@ -329,6 +338,7 @@ impl PageCache {
             overlay: None,
             checked: Instant::now(),
             epoch,
+            strong,
             refreshing: AtomicBool::new(false),
         });
         self.keep(slot, page.clone());
@@ -336,7 +346,13 @@ impl PageCache {
     }
 
     /// Keeps a page with holes for its viewers (read the epoch before rendering it).
-    pub fn store_overlay(&self, slot: &Slot, key: String, epoch: u64, overlay: Arc<crate::web::overlay::Overlay>) {
+    pub fn store_overlay(
+        &self,
+        slot: &Slot,
+        key: String,
+        (epoch, strong): (u64, u64),
+        overlay: Arc<crate::web::overlay::Overlay>,
+    ) {
         let page = Arc::new(CachedPage {
             key,
             content_type: "text/html; charset=utf-8",
@@ -346,14 +362,15 @@ impl PageCache {
             overlay: Some(overlay),
             checked: Instant::now(),
             epoch,
+            strong,
             refreshing: AtomicBool::new(false),
         });
         self.keep(slot, page);
     }
 
-    /// The epoch of pages, to pass to `store_overlay` for a page rendered from now on.
-    pub fn page_epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Relaxed)
+    /// The epochs of pages, to pass to `store_overlay` for a page rendered from now on.
+    pub fn page_epoch(&self) -> (u64, u64) {
+        (self.epoch.load(Ordering::Relaxed), self.strong_epoch.load(Ordering::Relaxed))
     }
 
     fn keep(&self, slot: &Slot, page: Arc<CachedPage>) {

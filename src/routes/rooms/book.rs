@@ -71,7 +71,14 @@ pub(super) fn suggestion_links(conf: &Conference, room: &str, e: &BookError, wan
     out
 }
 
-pub(super) async fn book(at: Acting, form: web::Form<BookingInput>) -> Result<HttpResponse, AppError> {
+pub(super) async fn book(
+    at: Acting,
+    req: actix_web::HttpRequest,
+    form: web::Form<BookingInput>,
+) -> Result<HttpResponse, AppError> {
+    // Adds the attendee's own booking: kept pages are renewed in the background
+    // (the booker sees it at once through their viewer's keys).
+    crate::web::page_cache::attendee_write(&req);
     let input = form.into_inner();
     let tz = service::tz(&at.conf);
     let room = input.room.clone();

@@ -321,7 +321,13 @@ pub(super) async fn render_session_page(ctx: Ctx, slot: Slot, slug: String, guid
     Ok((key.clone(), render::overlay_of(&ctx, "session", &s.title, data)?))
 }
 
-pub(super) async fn star(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub(super) async fn star(
+    at: Acting,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    // A star changes no kept page: only the starrer's viewer keys.
+    crate::web::page_cache::attendee_write(&req);
     let (slug, guid) = path.into_inner();
     let g2 = guid.clone();
     at.db(move |conn, _, user, conf| service::toggle_star(conn, user, conf, &g2)).await?;
