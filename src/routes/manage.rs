@@ -294,7 +294,15 @@ struct ListQuery {
     state: String,
 }
 
-async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+/// Proposals on the organisers' list at a time.
+const PROPOSALS_PER_PAGE: usize = 100;
+
+async fn proposals_page(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    q: web::Query<ListQuery>,
+    p: web::Query<crate::web::pager::PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let q = q.into_inner();
     let c2 = conf.clone();
@@ -312,10 +320,14 @@ async fn proposals_page(ctx: Ctx, slug: web::Path<String>, q: web::Query<ListQue
         })
         .await?;
     let tz = cfp::tz(&conf);
+    let count = rows.len();
+    let path = format!("/c/{}/manage/proposals", conf.slug);
+    let (rows, pager) = crate::web::pager::page_of(rows, &p.page, PROPOSALS_PER_PAGE, &path, &q, "Proposal pages");
     let data = ProposalsPage {
         conference: ConferenceView::of(&conf),
         proposals: rows.iter().map(|r| views::row(r, tz)).collect(),
-        count: rows.len(),
+        count,
+        pager,
         calls: call_choices(&list, &q.call),
         tracks: track_choices(&tracks, &q.track),
         states: ProposalState::ALL.iter().map(|s| Choice::new(s.as_str(), s.as_str(), &q.state)).collect(),
@@ -329,6 +341,7 @@ struct ProposalsPage {
     conference: ConferenceView,
     proposals: Vec<ProposalRowView>,
     count: usize,
+    pager: crate::web::pager::PagerView,
     calls: Vec<Choice>,
     tracks: Vec<Choice>,
     states: Vec<Choice>,

@@ -51,6 +51,7 @@ pub fn load(Db(conn): &mut Db, scale: i64) -> Result<Loaded, AppError> {
             },
         )?;
         conf_repo::grant_role(conn, conf.id, organiser.id, ORGANISER)?;
+        repo::organiser_session(conn, organiser.id)?;
         repo::people(conn, &sizes, &hash)?;
         repo::calls_and_committee(conn, &sizes, conf.id, today, crate::services::seed::demo::TRACKS)?;
         repo::proposals_and_reviews(conn, &sizes, conf.id, today)?;

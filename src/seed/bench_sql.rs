@@ -98,6 +98,18 @@ pub fn people(conn: &mut PgConnection, s: &Sizes, password_hash: &str) -> QueryR
     Ok(())
 }
 
+/// The organiser's session cookie `bench-organiser-session`, for the organiser pages.
+pub fn organiser_session(conn: &mut PgConnection, organiser: i64) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO sessions (token_hash, user_id, expires_at) \
+         VALUES (sha256(convert_to('bench-organiser-session', 'UTF8')), $1, now() + interval '30 days') \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<BigInt, _>(organiser)
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Tracks, the three calls (open, with review open), the committee.
 pub fn calls_and_committee(
     conn: &mut PgConnection,

@@ -604,7 +604,7 @@ fn organiser_desk_csv_and_chart() {
     assert_eq!(status_of(&app, "eve@example.org"), "cancelled");
     app.mail("eve@example.org", "Registration cancelled");
     let page = admin.get("/c/desk/manage/registration/attendees?status=confirmed");
-    assert!(page.body.contains("0 shown."), "{}", page.body);
+    assert!(page.body.contains("0 match."), "{}", page.body);
     // Bad settings come back filled, with a DST message.
     let r = admin.post_form(
         "/c/desk/manage/registration/settings",

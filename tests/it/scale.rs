@@ -336,3 +336,40 @@ fn a_reviewers_dashboard_is_remembered_once_whatever_the_query_string_says() {
     assert_eq!(narrowed.iter().sum::<usize>(), total(&all.body), "{narrowed:?}");
     assert_eq!(w.pages.memo_count(), remembered);
 }
+
+#[test]
+fn organiser_lists_at_scale_are_paged_filtered_and_small() {
+    let app = TestApp::start();
+    plumbline::testing::seed::bench::load(&mut plumbline::services::Db::new(&mut app.db.conn()), 1).unwrap();
+    let h = app.client();
+    let cookie = reqwest::header::HeaderValue::from_static("plumbline_session=bench-organiser-session");
+    let get = |path: &str| {
+        let r = h.client.get(app.url(path)).header("cookie", cookie.clone()).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().unwrap_or_default())
+    };
+    for (path, rows) in [
+        ("/c/bench/manage/registration/attendees".to_string(), "<tr>"),
+        ("/c/bench/manage/decisions".to_string(), "name=\"proposal\""),
+        ("/c/bench/manage/proposals".to_string(), "/proposals/"),
+        ("/c/bench/manage/rooms/bookings".to_string(), "/cancel\""),
+    ] {
+        let (status, page) = get(&path);
+        assert_eq!(status, 200, "{path}");
+        assert!(page.len() < 200_000, "{path}: {} bytes", page.len());
+        assert!(page.contains("rel=\"next\""), "{path} has more pages");
+        assert!(page.matches(rows).count() >= 20, "{path} shows a page of rows");
+    }
+    // Page 2 of a filtered list keeps the filter, and the filter narrows in the whole list.
+    let (_, first) = get("/c/bench/manage/registration/attendees?status=confirmed");
+    assert!(first.contains("2000 match, 1–50 shown"), "{}", &first[..first.len().min(400)]);
+    assert!(first.contains("attendees?status&#x3D;confirmed&amp;page&#x3D;2\""), "the next page keeps the filter");
+    let (_, second) = get("/c/bench/manage/registration/attendees?status=confirmed&page=2");
+    assert!(second.contains("2000 match, 51–100 shown") && second.contains("rel=\"prev\""));
+    let (_, one) = get("/c/bench/manage/registration/attendees?q=attendee1234%40bench");
+    assert!(one.contains("1 match.") && one.contains("attendee1234@bench.example"));
+    let (_, accepted) = get("/c/bench/manage/decisions?state=submitted&q=zzz-no-such-title");
+    assert!(accepted.contains("0 proposals match"));
+    let (_, nonsense) = get("/c/bench/manage/decisions?page=999");
+    assert!(nonsense.contains("rel=\"prev\"") && !nonsense.contains("rel=\"next\""), "the last page");
+}

@@ -3,16 +3,29 @@
 
 use super::*;
 
-pub(super) async fn attendees(at: Acting, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
+/// Attendees on the desk page at a time: 2,000 rows were a 3 MB page.
+const ATTENDEES_PER_PAGE: usize = 50;
+
+pub(super) async fn attendees(
+    at: Acting,
+    q: web::Query<Filter>,
+    p: web::Query<crate::web::pager::PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let f = filter.clone();
-    let (list, sales) = at
+    let (mut list, sales) = at
         .db(move |conn, st, actor, conf| {
             Ok((service::attendees(conn, st, actor, conf, &f)?, service::chart(conn, actor, conf)?))
         })
         .await?;
+    let shown = list.rows.len();
+    let path = format!("/c/{}/manage/registration/attendees", at.conf.slug);
+    let rows = std::mem::take(&mut list.rows);
+    let (rows, pager) = crate::web::pager::page_of(rows, &p.page, ATTENDEES_PER_PAGE, &path, &filter, "Attendee pages");
+    list.rows = rows;
     let data = AttendeesPage {
-        shown: list.rows.len(),
+        shown,
+        pager,
         filter,
         chart_days: sales.days(),
         chart_boundaries: sales.tier_starts(),
@@ -29,6 +42,7 @@ pub(super) struct AttendeesPage {
     #[serde(flatten)]
     list: service::AttendeeList,
     shown: usize,
+    pager: crate::web::pager::PagerView,
     filter: Filter,
     chart_svg: String,
     chart_days: Vec<service::SalesDay>,

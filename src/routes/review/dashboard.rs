@@ -184,7 +184,7 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
         let unreviewed = if q.unreviewed.is_empty() { "" } else { "&unreviewed=1" };
         format!("{base}?{qs}{unreviewed}&page={n}")
     };
-    let pager = pager.view(page_link);
+    let pager = pager.view("Dashboard pages", page_link);
     let next_mc = mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default();
     let data = DashboardPage {
         conference: ConferenceView::of(conf),
@@ -225,8 +225,7 @@ struct DashboardPage {
     sorts: Vec<Choice>,
     unreviewed: bool,
     is_mc: bool,
-    /// `Pager::view`.
-    pager: serde_json::Value,
+    pager: crate::web::pager::PagerView,
     base: String,
     next: String,
 }

@@ -9,14 +9,32 @@ use crate::domain::proposal::ProposalState;
 use crate::error::AppError;
 use crate::services::policy::Reviewer;
 use crate::services::review as service;
-use crate::services::views::ConferenceView;
+use crate::services::views::{Choice, ConferenceView};
 use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::render;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+/// Proposals on the decisions page at a time: 900 with their score charts were
+/// a 1 MB page.
+const DECISIONS_PER_PAGE: usize = 50;
+
+/// The decisions page's filter: a state, and words of the title.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub(super) struct DecisionFilter {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    q: String,
+}
+
+pub(super) async fn decisions_page(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    f: web::Query<DecisionFilter>,
+    p: web::Query<crate::web::pager::PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
     let c2 = conf.clone();
     let rows = ctx.state.db(move |conn, _| service::decision_rows(conn, &user, &c2)).await?;
@@ -27,11 +45,31 @@ pub(super) async fn decisions_page(ctx: Ctx, slug: web::Path<String>) -> Result<
             .count()
     };
     let (unreleased, left_for_others) = (unreleased(false), unreleased(true));
-    let list = rows
+    let filter = f.into_inner();
+    let state = filter.state.parse::<ProposalState>().ok();
+    let words = filter.q.trim().to_lowercase();
+    let matching: Vec<_> = rows
         .iter()
+        .filter(|r| state.is_none_or(|s| r.state == s))
+        .filter(|r| words.is_empty() || r.title.to_lowercase().contains(&words))
+        .collect();
+    let path = format!("/c/{}/manage/decisions", conf.slug);
+    let (page, pager) =
+        crate::web::pager::page_of(matching, &p.page, DECISIONS_PER_PAGE, &path, &filter, "Decision pages");
+    let list = page
+        .into_iter()
         .map(|r| DecisionRow { row: row_view(r, &Reviewer::Organiser), released: r.decision_released_at.is_some() })
         .collect();
-    let data = DecisionsPage { conference: ConferenceView::of(&conf), rows: list, unreleased, left_for_others };
+    let states = ProposalState::ALL.iter().map(|s| Choice::new(s.as_str(), s.as_str(), &filter.state)).collect();
+    let data = DecisionsPage {
+        conference: ConferenceView::of(&conf),
+        rows: list,
+        unreleased,
+        left_for_others,
+        pager,
+        states,
+        filter,
+    };
     render::ok(&ctx, "decisions", &format!("Decisions · {}", conf.name), data)
 }
 
@@ -41,6 +79,9 @@ struct DecisionsPage {
     rows: Vec<DecisionRow>,
     unreleased: usize,
     left_for_others: usize,
+    pager: crate::web::pager::PagerView,
+    states: Vec<Choice>,
+    filter: DecisionFilter,
 }
 
 /// A proposal on the decisions page: its review row, and whether its decision is out.

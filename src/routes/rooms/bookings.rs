@@ -24,21 +24,44 @@ pub(super) struct BlockForm {
     title: String,
 }
 
+/// Bookings of a day on the organisers' list at a time.
+const BOOKINGS_PER_PAGE: usize = 100;
+
+/// A day's bookings, a page at a time.
+#[derive(serde::Serialize)]
+struct PagedBookings {
+    #[serde(flatten)]
+    view: service::views::BookingsPage,
+    pager: crate::web::pager::PagerView,
+}
+
 pub(super) async fn bookings_page(
     at: &Acting,
     day: NaiveDate,
+    page: &str,
     form: BlockForm,
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
-    let view = at.db(move |conn, _, actor, conf| service::manage_bookings(conn, actor, conf, day, Utc::now())).await?;
+    let mut view =
+        at.db(move |conn, _, actor, conf| service::manage_bookings(conn, actor, conf, day, Utc::now())).await?;
+    let path = format!("/c/{}/manage/rooms/bookings", at.conf.slug);
+    let keep = [("date", day.to_string())];
+    let rows = std::mem::take(&mut view.bookings);
+    let (rows, pager) = crate::web::pager::page_of(rows, page, BOOKINGS_PER_PAGE, &path, &keep, "Booking pages");
+    view.bookings = rows;
     let title = format!("Room bookings · manage {}", at.conf.name);
-    conference_page::form_page(&at.ctx, "rooms_bookings", &title, &at.conf, view, form, rejected)
+    let data = PagedBookings { view, pager };
+    conference_page::form_page(&at.ctx, "rooms_bookings", &title, &at.conf, data, form, rejected)
 }
 
-pub(super) async fn manage_bookings(at: Acting, q: web::Query<DateQuery>) -> Result<HttpResponse, AppError> {
+pub(super) async fn manage_bookings(
+    at: Acting,
+    q: web::Query<DateQuery>,
+    p: web::Query<crate::web::pager::PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let day = parse_day(&at.conf, q.date.as_deref())?;
     let form = BlockForm { title: "Reserved".into(), ..Default::default() };
-    bookings_page(&at, day, form, Rejected::none()).await
+    bookings_page(&at, day, &p.page, form, Rejected::none()).await
 }
 
 pub(super) fn parse_range(tz: chrono_tz::Tz, p: &mut Problems, start: &str, end: &str) -> Option<Span> {
@@ -121,7 +144,7 @@ pub(super) async fn block(at: Acting, form: web::Form<BlockForm>) -> Result<Http
             at.db(move |conn, _, actor, conf| Ok(service::block(conn, actor, conf, room, span, &title).map(|()| span)))
         },
         range_refusal(tz),
-        |input, rejected| bookings_page(&at, input.day(&at.conf), input, rejected),
+        |input, rejected| bookings_page(&at, input.day(&at.conf), "1", input, rejected),
         |span| std::future::ready(bookings_of_day(&at.ctx, &at.conf.slug, span, tz, "room-blocked")),
     )
     .await
