@@ -77,16 +77,18 @@ pub fn page_of<T>(
     let pager = Pager::new(requested, rows.len(), per_page);
     let query = serde_urlencoded::to_string(keep).unwrap_or_default();
     let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.ends_with('=')).collect();
-    let link = |n: usize| {
-        let mut q = kept.join("&");
-        if !q.is_empty() {
-            q.push('&');
-        }
-        format!("{path}?{q}page={n}")
-    };
-    let view = pager.view(label, link);
+    let view = pager.view(label, |n| link(path, &kept, n));
     let rows = rows.into_iter().skip((pager.page - 1) * per_page).take(per_page).collect();
     (rows, view)
+}
+
+/// The URL of page `n` of the list at `path`, with the `kept` query pairs.
+pub fn link(path: &str, kept: &[&str], n: usize) -> String {
+    let mut q = kept.join("&");
+    if !q.is_empty() {
+        q.push('&');
+    }
+    format!("{path}?{q}page={n}")
 }
 
 #[cfg(test)]

@@ -368,6 +368,12 @@ fn organiser_lists_at_scale_are_paged_filtered_and_small() {
     assert!(second.contains("2000 match, 51–100 shown") && second.contains("rel=\"prev\""));
     let (_, one) = get("/c/bench/manage/registration/attendees?q=attendee1234%40bench");
     assert!(one.contains("1 match.") && one.contains("attendee1234@bench.example"));
+    for nothing in ["q=%25", "q=_", "status=nonsense", "payment=nonsense", "ticket_type=nonsense"] {
+        let (status, page) = get(&format!("/c/bench/manage/registration/attendees?{nothing}"));
+        assert!(status == 200 && page.contains("0 match."), "{nothing} matches nobody");
+    }
+    let (_, waitlisted) = get("/c/bench/manage/registration/attendees?status=waitlisted&q=ATTENDEE");
+    assert!(waitlisted.contains("0 match."), "every bench attendee is confirmed");
     let (_, accepted) = get("/c/bench/manage/decisions?state=submitted&q=zzz-no-such-title");
     assert!(accepted.contains("0 proposals match"));
     let (_, nonsense) = get("/c/bench/manage/decisions?page=999");

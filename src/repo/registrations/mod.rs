@@ -5,6 +5,7 @@
 
 mod codes;
 mod desk;
+mod desk_list;
 mod lookups;
 mod sales;
 mod seats;
@@ -13,6 +14,7 @@ mod types;
 
 pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, mc_codes};
 pub use desk::{cancel, check_in, mark_invoiced, mark_paid, mark_refunded};
+pub use desk_list::{confirmed_by, desk_count, desk_page, desk_totals, DeskFilter};
 pub use lookups::{
     active_for_user, by_public_id, conference_by_id, for_conference, is_confirmed, latest_for_user, public_list,
     seats_taken,

@@ -13,16 +13,21 @@ pub(super) async fn attendees(
 ) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let f = filter.clone();
-    let (mut list, sales) = at
+    let requested = p.page.trim().parse::<usize>().unwrap_or(1);
+    let (list, sales) = at
         .db(move |conn, st, actor, conf| {
-            Ok((service::attendees(conn, st, actor, conf, &f)?, service::chart(conn, actor, conf)?))
+            Ok((
+                service::attendees(conn, st, actor, conf, &f, requested, ATTENDEES_PER_PAGE)?,
+                service::chart(conn, actor, conf)?,
+            ))
         })
         .await?;
-    let shown = list.rows.len();
+    let shown = list.matching;
     let path = format!("/c/{}/manage/registration/attendees", at.conf.slug);
-    let rows = std::mem::take(&mut list.rows);
-    let (rows, pager) = crate::web::pager::page_of(rows, &p.page, ATTENDEES_PER_PAGE, &path, &filter, "Attendee pages");
-    list.rows = rows;
+    let query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+    let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.ends_with('=')).collect();
+    let pager = crate::web::pager::Pager::new(&list.page.to_string(), list.matching, ATTENDEES_PER_PAGE)
+        .view("Attendee pages", |n| crate::web::pager::link(&path, &kept, n));
     let data = AttendeesPage {
         shown,
         pager,

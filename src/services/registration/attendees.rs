@@ -35,77 +35,85 @@ struct Entry {
     email: String,
 }
 
-/// The attendee list with totals over the whole conference and the rows matching `filter`.
+/// One page (`page`, from 1, at most the last) of the registrations matching
+/// `filter`, with totals over the whole conference: all counted in SQL.
 pub fn attendees(
     Db(conn): &mut Db,
     st: &AppState,
     actor: &User,
     conf: &Conference,
     filter: &Filter,
+    page: usize,
+    per_page: usize,
 ) -> Result<AttendeeList, AppError> {
     check_organiser(conn, conf, actor)?;
     refresh(conn, st, conf)?;
     let types = repo::ticket_types(conn, conf.id)?;
-    let all: Vec<Entry> =
-        repo::for_conference(conn, conf.id)?.into_iter().map(|(r, name, email)| Entry { r, name, email }).collect();
     let tz = zone(conf);
+    let (entries, matching, page) = match desk_filter(filter, &types) {
+        Some(f) => {
+            let per = per_page.max(1) as i64;
+            let total = repo::desk_count(conn, conf.id, &f)?;
+            let pages = (total + per - 1) / per;
+            let page = (page.max(1) as i64).min(pages.max(1));
+            let rows = repo::desk_page(conn, conf.id, &f, (page - 1) * per, per)?;
+            (rows, total as usize, page as usize)
+        }
+        None => (Vec::new(), 0, 1),
+    };
     Ok(AttendeeList {
-        totals: totals(conf, &types, &all),
-        rows: all.iter().filter(|e| matches(filter, &types, e)).map(|e| row(e, &types, tz)).collect(),
+        totals: totals(conn, conf, &types)?,
+        rows: entries.into_iter().map(|(r, name, email)| row(&Entry { r, name, email }, &types, tz)).collect(),
         ticket_types: types.iter().map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() }).collect(),
+        matching,
+        page,
     })
 }
 
-fn totals(conf: &Conference, types: &[TicketType], all: &[Entry]) -> Totals {
-    let count = |f: &dyn Fn(&Entry) -> bool| all.iter().filter(|e| f(e)).count();
-    let sum = |f: &dyn Fn(&Entry) -> bool| -> i64 { all.iter().filter(|e| f(e)).map(|e| e.r.fee_minor).sum() };
-    let confirmed = |e: &Entry| e.r.status == Status::Confirmed;
-    let mut tier_labels: Vec<&str> = all.iter().filter(|e| confirmed(e)).map(|e| e.r.tier_label.as_str()).collect();
-    tier_labels.sort();
-    tier_labels.dedup();
-    Totals {
-        confirmed: count(&confirmed),
-        waitlisted: count(&|e| e.r.status == Status::Waitlisted),
-        offered: count(&|e| e.r.status == Status::Offered),
-        cancelled: count(&|e| !e.r.status.is_active()),
-        paid: count(&|e| e.r.payment_status == PaymentStatus::Paid),
-        unpaid: count(&|e| confirmed(e) && e.r.payment_status == PaymentStatus::Unpaid),
-        invoiced: count(&|e| confirmed(e) && e.r.payment_status == PaymentStatus::Invoiced),
-        checked_in: count(&|e| e.r.checked_in_at.is_some()),
-        revenue: money(sum(&|e| e.r.payment_status == PaymentStatus::Paid), &conf.currency),
-        outstanding: money(sum(&|e| confirmed(e) && e.r.payment_status.is_due()), &conf.currency),
+/// The filter as the database reads it; `None` when it can match nothing (a
+/// status, payment or ticket type that does not exist).
+fn desk_filter(filter: &Filter, types: &[TicketType]) -> Option<repo::DeskFilter> {
+    let status = match filter.status.trim() {
+        "" => None,
+        "inactive" => Some(None),
+        s => Some(Some(s.parse::<Status>().ok()?)),
+    };
+    let payment = match filter.payment.trim() {
+        "" => None,
+        p => Some(p.parse::<PaymentStatus>().ok()?),
+    };
+    let ticket_type_id = match filter.ticket_type.trim() {
+        "" => None,
+        t => Some(types.iter().find(|x| x.public_id.to_string() == t)?.id),
+    };
+    Some(repo::DeskFilter { status, ticket_type_id, payment, words: filter.q.trim().to_string() })
+}
+
+fn totals(conn: &mut diesel::PgConnection, conf: &Conference, types: &[TicketType]) -> Result<Totals, AppError> {
+    let t = repo::desk_totals(conn, conf.id)?;
+    let (by_type, by_tier) = repo::confirmed_by(conn, conf.id)?;
+    let n = |v: i64| v.max(0) as usize;
+    Ok(Totals {
+        confirmed: n(t.confirmed),
+        waitlisted: n(t.waitlisted),
+        offered: n(t.offered),
+        cancelled: n(t.ended),
+        paid: n(t.paid),
+        unpaid: n(t.unpaid),
+        invoiced: n(t.invoiced),
+        checked_in: n(t.checked_in),
+        revenue: money(t.revenue_minor, &conf.currency),
+        outstanding: money(t.outstanding_minor, &conf.currency),
         cap: conf.attendance_cap,
         by_type: types
             .iter()
-            .map(|t| TypeCount {
-                name: t.name.clone(),
-                confirmed: count(&|e| e.r.ticket_type_id == t.id && confirmed(e)),
+            .map(|ty| TypeCount {
+                name: ty.name.clone(),
+                confirmed: n(by_type.iter().find(|(id, _)| *id == ty.id).map(|(_, c)| *c).unwrap_or(0)),
             })
             .collect(),
-        by_tier: tier_labels
-            .iter()
-            .map(|l| TierCount { label: l.to_string(), confirmed: count(&|e| confirmed(e) && e.r.tier_label == *l) })
-            .collect(),
-    }
-}
-
-fn matches(filter: &Filter, types: &[TicketType], e: &Entry) -> bool {
-    let q = filter.q.trim().to_lowercase();
-    let r = &e.r;
-    let status = match filter.status.as_str() {
-        "" => true,
-        "inactive" => !e.r.status.is_active(),
-        s => s.parse::<Status>().is_ok_and(|s| r.status == s),
-    };
-    status
-        && (filter.payment.is_empty() || filter.payment.parse::<PaymentStatus>().is_ok_and(|p| r.payment_status == p))
-        && (filter.ticket_type.is_empty()
-            || types.iter().any(|t| t.id == r.ticket_type_id && t.public_id.to_string() == filter.ticket_type))
-        && (q.is_empty()
-            || e.name.to_lowercase().contains(&q)
-            || e.email.contains(&q)
-            || r.badge_name.to_lowercase().contains(&q)
-            || r.affiliation.to_lowercase().contains(&q))
+        by_tier: by_tier.into_iter().map(|(label, c)| TierCount { label, confirmed: n(c) }).collect(),
+    })
 }
 
 fn row(e: &Entry, types: &[TicketType], tz: Tz) -> AttendeeRow {

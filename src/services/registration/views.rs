@@ -266,9 +266,13 @@ pub struct PublicAttendee {
 #[derive(Debug, Clone, Serialize)]
 pub struct AttendeeList {
     pub totals: Totals,
+    /// One page of the registrations matching the filter.
     pub rows: Vec<AttendeeRow>,
     /// For the filter's ticket type choice.
     pub ticket_types: Vec<TicketTypeOption>,
+    /// How many match the filter in all, and the page shown (from 1).
+    pub matching: usize,
+    pub page: usize,
 }
 
 /// Counts over the whole conference, whatever the filter.
