@@ -133,7 +133,9 @@ pub fn desk_totals(conn: &mut PgConnection, conference_id: i64) -> QueryResult<D
 }
 
 /// Confirmed seats by ticket type id, and by tier label (in label order).
-pub fn confirmed_by(conn: &mut PgConnection, conference_id: i64) -> QueryResult<(Vec<(i64, i64)>, Vec<(String, i64)>)> {
+pub type ConfirmedBy = (Vec<(i64, i64)>, Vec<(String, i64)>);
+
+pub fn confirmed_by(conn: &mut PgConnection, conference_id: i64) -> QueryResult<ConfirmedBy> {
     let confirmed = registrations::conference_id.eq(conference_id).and(registrations::status.eq(Status::Confirmed));
     let by_type = registrations::table
         .filter(confirmed)
