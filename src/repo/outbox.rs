@@ -110,10 +110,26 @@ pub fn to_recipient(conn: &mut PgConnection, recipient: &str) -> QueryResult<Vec
     outbox::table.filter(outbox::recipient.eq(recipient)).order(outbox::id).select(OutboxMail::as_select()).load(conn)
 }
 
-pub fn recent(conn: &mut PgConnection, status: Option<MailStatus>, limit: i64) -> QueryResult<Vec<OutboxMail>> {
-    let mut q = outbox::table.select(OutboxMail::as_select()).order(outbox::id.desc()).limit(limit).into_boxed();
+/// Mails newest first, `limit` from `offset`, of one status or all.
+pub fn recent(
+    conn: &mut PgConnection,
+    status: Option<MailStatus>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<OutboxMail>> {
+    let mut q =
+        outbox::table.select(OutboxMail::as_select()).order(outbox::id.desc()).offset(offset).limit(limit).into_boxed();
     if let Some(s) = status {
         q = q.filter(outbox::status.eq(s));
     }
     q.load(conn)
+}
+
+/// How many mails have `status` (or all).
+pub fn count(conn: &mut PgConnection, status: Option<MailStatus>) -> QueryResult<i64> {
+    let mut q = outbox::table.count().into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox::status.eq(s));
+    }
+    q.get_result(conn)
 }

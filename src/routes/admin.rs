@@ -22,12 +22,32 @@ struct OutboxQuery {
     status: String,
 }
 
-async fn outbox_page(ctx: Ctx, q: web::Query<OutboxQuery>) -> Result<HttpResponse, AppError> {
+/// Mails on the outbox page at a time.
+const MAILS_PER_PAGE: usize = 100;
+
+/// The outbox, a page at a time.
+#[derive(serde::Serialize)]
+struct OutboxPaged {
+    #[serde(flatten)]
+    outbox: mail::OutboxPage,
+    pager: crate::web::pager::PagerView,
+}
+
+async fn outbox_page(
+    ctx: Ctx,
+    q: web::Query<OutboxQuery>,
+    p: web::Query<crate::web::pager::PageQuery>,
+) -> Result<HttpResponse, AppError> {
     site_admin(&ctx)?;
     let status = q.status.parse::<MailStatus>().ok();
     let user = ctx.user()?.clone();
-    let page = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, status)).await?;
-    render::ok(&ctx, "admin_outbox", "Mail outbox", page)
+    let requested = p.page.trim().parse::<usize>().unwrap_or(1);
+    let outbox = ctx.state.db(move |conn, _| mail::outbox_view(conn, &user, status, requested, MAILS_PER_PAGE)).await?;
+    let kept = status.map(|s| format!("status={s}"));
+    let kept: Vec<&str> = kept.iter().map(String::as_str).collect();
+    let pager = crate::web::pager::Pager::new(&outbox.page.to_string(), outbox.matching, MAILS_PER_PAGE)
+        .view("Outbox pages", |n| crate::web::pager::link("/admin/outbox", &kept, n));
+    render::ok(&ctx, "admin_outbox", "Mail outbox", OutboxPaged { outbox, pager })
 }
 
 async fn resend(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, AppError> {

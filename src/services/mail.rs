@@ -67,9 +67,13 @@ pub fn queue(
 /// The site admins' outbox page.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutboxPage {
+    /// One page of the mails shown, newest first.
     pub mails: Vec<OutboxRow>,
     /// How many mails failed in all.
     pub failed: usize,
+    /// How many mails are shown in all (of the status), and the page (from 1).
+    pub matching: usize,
+    pub page: usize,
     /// The status shown (empty: all).
     pub status: String,
 }
@@ -104,11 +108,22 @@ impl From<OutboxMail> for OutboxRow {
 
 /// The site admins' outbox page: the latest mail (of one status, if chosen) and
 /// how many mails failed in all.
-pub fn outbox_view(Db(conn): &mut Db, actor: &User, status: Option<MailStatus>) -> Result<OutboxPage, AppError> {
+pub fn outbox_view(
+    Db(conn): &mut Db,
+    actor: &User,
+    status: Option<MailStatus>,
+    page: usize,
+    per_page: usize,
+) -> Result<OutboxPage, AppError> {
     policy::require_site_admin(Some(actor))?;
+    let per = per_page.max(1) as i64;
+    let matching = outbox::count(conn, status)?;
+    let page = (page.max(1) as i64).min(((matching + per - 1) / per).max(1));
     Ok(OutboxPage {
-        mails: outbox::recent(conn, status, 200)?.into_iter().map(OutboxRow::from).collect(),
-        failed: outbox::recent(conn, Some(MailStatus::Failed), 1000)?.len(),
+        mails: outbox::recent(conn, status, (page - 1) * per, per)?.into_iter().map(OutboxRow::from).collect(),
+        failed: outbox::count(conn, Some(MailStatus::Failed))? as usize,
+        matching: matching as usize,
+        page: page as usize,
         status: status.map(MailStatus::as_str).unwrap_or_default().to_string(),
     })
 }

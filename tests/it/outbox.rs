@@ -147,3 +147,26 @@ fn mail_headers_refuse_line_breaks() {
         .replace(['\r', '\n'], " ");
     assert!(!s.contains('\n') && !s.contains('\r'));
 }
+
+#[test]
+fn the_outbox_page_is_paged_and_counts_in_sql() {
+    let app = TestApp::start();
+    diesel::sql_query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, status, attempts, next_attempt_at) \
+         SELECT 'p' || g || '@example.org', 'Paged mail ' || g, 'x', '', \
+                CASE WHEN g % 3 = 0 THEN 'failed' ELSE 'sent' END, 1, now() \
+         FROM generate_series(1, 250) g",
+    )
+    .execute(&mut app.db.conn())
+    .unwrap();
+    let admin = app.logged_in("root@example.org", "Root", true);
+    let first = admin.get("/admin/outbox");
+    assert!(first.body.contains("83 mails failed"), "counted in SQL, not from the rows shown");
+    assert!(first.body.contains("Page 1 of 3") && first.body.contains("Paged mail 250<"));
+    assert_eq!(first.body.matches("Paged mail ").count(), 100);
+    let last = admin.get("/admin/outbox?page=3");
+    assert!(last.body.contains("Paged mail 1<") && last.body.contains("rel=\"prev\""));
+    let failed = admin.get("/admin/outbox?status=failed&page=9");
+    assert!(failed.body.contains("Page 1 of 1") || !failed.body.contains("Page "), "83 fit on one page");
+    assert_eq!(failed.body.matches("Paged mail ").count(), 83);
+}
