@@ -104,6 +104,34 @@ pub fn viewer(ctx: &Ctx) -> Viewer {
     v
 }
 
+/// The viewer of a kept page, and what `look` finds for them in the
+/// conference `slug` names, in one trip to the database. Visitors and accounts
+/// whose address is unconfirmed act as nobody: `None`, and no trip.
+pub async fn viewer_in<T, F>(ctx: &Ctx, slug: String, look: F) -> Result<(Viewer, Option<T>), AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &mut crate::services::Db,
+            &crate::services::conferences::Conference,
+            &crate::services::accounts::User,
+        ) -> Result<T, AppError>
+        + Send
+        + 'static,
+{
+    let viewer = viewer(ctx);
+    let Some(user) = ctx.user.clone() else {
+        return Ok((viewer, None));
+    };
+    let found = ctx
+        .state
+        .db(move |conn, st| {
+            let conf = crate::services::conferences::find_cached(conn, st, &slug)?;
+            look(conn, &conf, &user)
+        })
+        .await?;
+    Ok((viewer, Some(found)))
+}
+
 /// `template` rendered for nobody in particular, with its marks kept: what
 /// `overlaid` keeps once and fills for each viewer. The body must mark what is
 /// personal too (it is given no user, token or flash).

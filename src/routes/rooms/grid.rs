@@ -30,19 +30,13 @@ pub(super) async fn grid(
     let viewer = {
         let (ctx, slug, raw) = (ctx.clone(), slug.clone(), raw.clone());
         async move {
-            let mut viewer = render::viewer(&ctx);
-            // An account whose address is unconfirmed acts as nobody here.
-            let Some(user) = ctx.user.clone() else {
+            let (mut viewer, own) = render::viewer_in(&ctx, slug, move |conn, conf, user| {
+                service::grid_viewer(conn, conf, parse_day(conf, raw.as_deref())?, user)
+            })
+            .await?;
+            let Some(own) = own else {
                 return Ok(viewer);
             };
-            let own = ctx
-                .state
-                .db(move |conn, st| {
-                    let conf = conf_service::find_cached(conn, st, &slug)?;
-                    let day = parse_day(&conf, raw.as_deref())?;
-                    service::grid_viewer(conn, &conf, day, &user)
-                })
-                .await?;
             if own.organiser {
                 viewer.hold("viewer:organiser");
             }

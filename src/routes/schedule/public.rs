@@ -139,19 +139,9 @@ async fn load_shared(ctx: &Ctx, slug: String) -> Result<PublicView, AppError> {
 /// The viewer of a schedule page: who they are and the sessions they starred
 /// (`star:<guid>`), in one trip to the database.
 async fn starring(ctx: Ctx, slug: String) -> Result<crate::web::overlay::Viewer, AppError> {
-    let mut viewer = render::viewer(&ctx);
-    // An account whose address is unconfirmed acts as nobody: no stars.
-    let Some(user) = ctx.user.clone() else {
-        return Ok(viewer);
-    };
-    let stars = ctx
-        .state
-        .db(move |conn, st| {
-            let conf = conf_service::find_cached(conn, st, &slug)?;
-            service::stars(conn, &user, &conf)
-        })
-        .await?;
-    for guid in stars {
+    let (mut viewer, stars) =
+        render::viewer_in(&ctx, slug, |conn, conf, user| service::stars(conn, user, conf)).await?;
+    for guid in stars.unwrap_or_default() {
         viewer.hold(format!("star:{guid}"));
     }
     Ok(viewer)
@@ -350,16 +340,12 @@ pub(super) async fn my_schedule(ctx: Ctx, req: HttpRequest, slug: web::Path<Stri
     let viewer = {
         let (ctx, slug) = (ctx.clone(), slug.clone());
         async move {
-            let mut viewer = render::viewer(&ctx);
             let person = user.public_id;
-            let (conf_id, slug, stars) = ctx
-                .state
-                .db(move |conn, st| {
-                    let conf = conf_service::find_cached(conn, st, &slug)?;
-                    let stars = service::stars(conn, &user, &conf)?;
-                    Ok((conf.id, conf.slug, stars))
-                })
-                .await?;
+            let (mut viewer, found) = render::viewer_in(&ctx, slug, |conn, conf, user| {
+                Ok((conf.id, conf.slug.clone(), service::stars(conn, user, conf)?))
+            })
+            .await?;
+            let (conf_id, slug, stars) = found.ok_or(AppError::Unauthorized)?;
             if !stars.is_empty() {
                 viewer.hold("viewer:has_stars");
             }
