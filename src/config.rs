@@ -36,6 +36,42 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::domain::net::Cidr>,
     /// Lets a scraper off this machine read /metrics (`Authorization: Bearer ...`).
     pub metrics_token: Option<String>,
+    /// Card payment through Stripe Checkout; `None`: card payment is not offered.
+    pub stripe: Option<StripeConfig>,
+}
+
+/// Stripe's keys and where its API is (a local test double in the tests).
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    /// `https://api.stripe.com` unless pointed elsewhere.
+    pub api_base: String,
+}
+
+/// Keys stay out of debug output (and so out of logs).
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig").field("api_base", &self.api_base).finish_non_exhaustive()
+    }
+}
+
+/// Both keys or neither: a secret key without the webhook secret would take
+/// money and never learn that it came.
+fn stripe(var: impl Fn(&str) -> Option<String>) -> Result<Option<StripeConfig>, String> {
+    let api_base = var("PLUMBLINE_STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into());
+    if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+        return Err(format!("PLUMBLINE_STRIPE_API_BASE must be an http(s) URL (got {api_base:?})"));
+    }
+    match (var("PLUMBLINE_STRIPE_SECRET_KEY"), var("PLUMBLINE_STRIPE_WEBHOOK_SECRET")) {
+        (Some(secret_key), Some(webhook_secret)) => Ok(Some(StripeConfig {
+            secret_key,
+            webhook_secret,
+            api_base: api_base.trim_end_matches('/').to_string(),
+        })),
+        (None, None) => Ok(None),
+        _ => Err("PLUMBLINE_STRIPE_SECRET_KEY and PLUMBLINE_STRIPE_WEBHOOK_SECRET are set together or not at all".into()),
+    }
 }
 
 impl Config {
@@ -101,6 +137,7 @@ impl Config {
                 Some(t) if t.len() < 24 => return Err("PLUMBLINE_METRICS_TOKEN must be at least 24 characters".into()),
                 t => t,
             },
+            stripe: stripe(var)?,
         })
     }
 }

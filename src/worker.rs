@@ -213,6 +213,12 @@ pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Re
         if let Err(e) = state.db(crate::services::registration::expire_deadlines).await {
             tracing::warn!(error = %e, "could not expire waitlist offers and unpaid holds");
         }
+        // Card refunds Stripe did not accept yet go again, with the same idempotency key.
+        if state.config.stripe.is_some() {
+            if let Err(e) = crate::services::payments::send_pending_refunds(&state).await {
+                tracing::warn!(error = %e, "could not send pending refunds");
+            }
+        }
         let handled = match run_once(&state, &mailer).await {
             Ok(n) => n,
             Err(e) => {

@@ -310,6 +310,7 @@ diesel::table! {
         description -> Text,
         requires_code -> Bool,
         created_at -> Timestamptz,
+        bank_transfer -> Bool,
     }
 }
 
@@ -370,6 +371,10 @@ diesel::table! {
         created_at -> Timestamptz,
         hold_expires_at -> Nullable<Timestamptz>,
         invoiced_at -> Nullable<Timestamptz>,
+        amount_paid_minor -> Int8,
+        amount_refunded_minor -> Int8,
+        payment_method -> Nullable<Text>,
+        transfer_reference -> Nullable<Text>,
     }
 }
 
@@ -477,6 +482,99 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    payment_settings (conference_id) {
+        conference_id -> Int8,
+        legal_name -> Text,
+        address -> Text,
+        tax_id -> Text,
+        bank_details -> Text,
+        last_receipt_number -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    receipts (registration_id) {
+        registration_id -> Int8,
+        conference_id -> Int8,
+        number -> Int4,
+        issued_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_flags (id) {
+        id -> Int8,
+        registration_id -> Int8,
+        note -> Text,
+        created_at -> Timestamptz,
+        cleared_at -> Nullable<Timestamptz>,
+        cleared_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    checkout_sessions (id) {
+        id -> Int8,
+        registration_id -> Int8,
+        stripe_id -> Text,
+        url -> Text,
+        amount_minor -> Int8,
+        currency -> Text,
+        idempotency_key -> Text,
+        expires_at -> Timestamptz,
+        state -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stripe_events (event_id) {
+        event_id -> Text,
+        kind -> Text,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        registration_id -> Int8,
+        payment_intent -> Text,
+        amount_minor -> Int8,
+        currency -> Text,
+        reason -> Text,
+        state -> Text,
+        stripe_refund_id -> Nullable<Text>,
+        idempotency_key -> Text,
+        attempts -> Int4,
+        last_error -> Text,
+        requested_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        settled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    bank_lines (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        line_key -> Text,
+        booked_on -> Date,
+        amount_minor -> Int8,
+        currency -> Text,
+        reference -> Text,
+        payer -> Text,
+        registration_id -> Nullable<Int8>,
+        confirmed_at -> Nullable<Timestamptz>,
+        confirmed_by -> Nullable<Int8>,
+        imported_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(registration_settings -> conferences (conference_id));
 diesel::joinable!(ticket_types -> conferences (conference_id));
@@ -484,6 +582,11 @@ diesel::joinable!(fee_tiers -> ticket_types (ticket_type_id));
 diesel::joinable!(comp_codes -> ticket_types (ticket_type_id));
 diesel::joinable!(registrations -> ticket_types (ticket_type_id));
 diesel::joinable!(registrations -> users (user_id));
+diesel::joinable!(checkout_sessions -> registrations (registration_id));
+diesel::joinable!(refunds -> registrations (registration_id));
+diesel::joinable!(receipts -> registrations (registration_id));
+diesel::joinable!(payment_flags -> registrations (registration_id));
+diesel::joinable!(bank_lines -> registrations (registration_id));
 diesel::joinable!(registrations -> conferences (conference_id));
 diesel::joinable!(reviews -> proposals (proposal_id));
 diesel::joinable!(reviews -> users (reviewer_id));
@@ -547,4 +650,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     room_booking_settings,
     room_booking_hours,
     room_bookings,
+    payment_settings,
+    receipts,
+    payment_flags,
+    checkout_sessions,
+    stripe_events,
+    refunds,
+    bank_lines,
 );

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod markdown;
 pub mod money;
 pub mod net;
+pub mod payment;
 #[cfg(test)]
 mod properties;
 pub mod proposal;

@@ -24,6 +24,8 @@ stored_words! {
         /// An organiser sent an invoice: payment is due, but the seat no longer lapses.
         Invoiced = "invoiced",
         Paid = "paid",
+        /// Part of the money went back; the seat stays.
+        PartiallyRefunded = "partially_refunded",
         Refunded = "refunded",
         NotDue = "not_due",
     }
@@ -55,9 +57,15 @@ impl PaymentStatus {
             PaymentStatus::Unpaid => "Not paid yet",
             PaymentStatus::Invoiced => "Invoiced, payment due",
             PaymentStatus::Paid => "Paid",
+            PaymentStatus::PartiallyRefunded => "Paid, partly refunded",
             PaymentStatus::Refunded => "Refunded",
             PaymentStatus::NotDue => "Nothing to pay",
         }
+    }
+
+    /// Money came in for it (a receipt exists).
+    pub fn has_payment(self) -> bool {
+        matches!(self, PaymentStatus::Paid | PaymentStatus::PartiallyRefunded | PaymentStatus::Refunded)
     }
 
     /// Money is still to come in for it.

@@ -32,6 +32,7 @@ pub mod limits;
 pub mod metrics;
 pub mod microconferences;
 pub mod outbox;
+pub mod payments;
 pub mod proposals;
 pub mod registrations;
 pub mod reviews;

@@ -6,6 +6,7 @@ pub mod conferences;
 pub mod health;
 pub mod limits;
 pub mod mail;
+pub mod payments;
 pub mod policy;
 pub mod programme;
 pub mod registration;

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod overlay;
 pub mod page_cache;
 pub mod pager;
+pub mod receipt_pdf;
 pub mod render;
 pub mod schedule_export;
 pub mod score_chart;

@@ -1,4 +1,4 @@
-//! The organisers' desk: cancelling, payment, invoices, refunds, check-in.
+//! The organisers' desk: cancelling, invoices, check-in (payments are in repo::payments).
 
 use super::Registration;
 use crate::db::schema::registrations;
@@ -21,24 +21,6 @@ pub fn cancel(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registrati
         .optional()
 }
 
-/// Records a payment of an unpaid or invoiced registration; paying ends the hold.
-pub fn mark_paid(conn: &mut PgConnection, id: i64, reference: &str) -> QueryResult<Option<Registration>> {
-    diesel::update(
-        registrations::table
-            .find(id)
-            .filter(registrations::payment_status.eq_any([PaymentStatus::Unpaid, PaymentStatus::Invoiced])),
-    )
-    .set((
-        registrations::payment_status.eq(PaymentStatus::Paid),
-        registrations::payment_reference.eq(reference),
-        registrations::paid_at.eq(diesel::dsl::now),
-        registrations::hold_expires_at.eq(None::<DateTime<Utc>>),
-    ))
-    .returning(Registration::as_returning())
-    .get_result(conn)
-    .optional()
-}
-
 /// An organiser sent an invoice for a confirmed unpaid seat: payment is still
 /// due, but the seat no longer lapses.
 pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
@@ -56,17 +38,6 @@ pub fn mark_invoiced(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Reg
     .returning(Registration::as_returning())
     .get_result(conn)
     .optional()
-}
-
-pub fn mark_refunded(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {
-    diesel::update(registrations::table.find(id).filter(registrations::payment_status.eq(PaymentStatus::Paid)))
-        .set((
-            registrations::payment_status.eq(PaymentStatus::Refunded),
-            registrations::refunded_at.eq(diesel::dsl::now),
-        ))
-        .returning(Registration::as_returning())
-        .get_result(conn)
-        .optional()
 }
 
 pub fn check_in(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Registration>> {

@@ -18,6 +18,8 @@ pub struct DeskFilter {
     pub status: Option<Option<Status>>,
     pub ticket_type_id: Option<i64>,
     pub payment: Option<PaymentStatus>,
+    /// Only those with an open note on their money.
+    pub flagged: bool,
     /// Words in the name, address, badge name or affiliation.
     pub words: String,
 }
@@ -42,6 +44,11 @@ fn filtered(conference_id: i64, f: &DeskFilter) -> Filtered<'static> {
     }
     if let Some(p) = f.payment {
         q = q.filter(registrations::payment_status.eq(p));
+    }
+    if f.flagged {
+        use crate::db::schema::payment_flags;
+        let open = payment_flags::table.filter(payment_flags::cleared_at.is_null()).select(payment_flags::registration_id);
+        q = q.filter(registrations::id.eq_any(open));
     }
     let words = f.words.trim();
     if !words.is_empty() {
@@ -90,6 +97,9 @@ pub fn desk_page(
 /// The desk's counts over the whole conference.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct DeskTotals {
+    /// Registrations with an open note on their money.
+    #[diesel(sql_type = BigInt)]
+    pub flagged: i64,
     #[diesel(sql_type = BigInt)]
     pub confirmed: i64,
     #[diesel(sql_type = BigInt)]
@@ -118,11 +128,13 @@ pub fn desk_totals(conn: &mut PgConnection, conference_id: i64) -> QueryResult<D
                 count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted, \
                 count(*) FILTER (WHERE status = 'offered') AS offered, \
                 count(*) FILTER (WHERE status NOT IN ('confirmed', 'waitlisted', 'offered')) AS ended, \
-                count(*) FILTER (WHERE payment_status = 'paid') AS paid, \
+                count(*) FILTER (WHERE payment_status IN ('paid', 'partially_refunded')) AS paid, \
                 count(*) FILTER (WHERE status = 'confirmed' AND payment_status = 'unpaid') AS unpaid, \
                 count(*) FILTER (WHERE status = 'confirmed' AND payment_status = 'invoiced') AS invoiced, \
                 count(*) FILTER (WHERE checked_in_at IS NOT NULL) AS checked_in, \
-                coalesce(sum(fee_minor) FILTER (WHERE payment_status = 'paid'), 0)::bigint AS revenue_minor, \
+                coalesce(sum(amount_paid_minor - amount_refunded_minor), 0)::bigint AS revenue_minor, \
+                (SELECT count(DISTINCT f.registration_id) FROM payment_flags f JOIN registrations x \
+                   ON x.id = f.registration_id WHERE x.conference_id = $1 AND f.cleared_at IS NULL) AS flagged, \
                 coalesce(sum(fee_minor) FILTER (WHERE status = 'confirmed' \
                                                  AND payment_status IN ('unpaid', 'invoiced')), 0)::bigint \
                     AS outstanding_minor \

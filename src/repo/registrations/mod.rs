@@ -13,7 +13,7 @@ mod settings;
 mod types;
 
 pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, mc_codes};
-pub use desk::{cancel, check_in, mark_invoiced, mark_paid, mark_refunded};
+pub use desk::{cancel, check_in, mark_invoiced};
 pub use desk_list::{confirmed_by, desk_count, desk_page, desk_totals, DeskFilter};
 pub use lookups::{
     active_for_user, by_public_id, conference_by_id, for_conference, is_confirmed, latest_for_user, public_list,
@@ -65,6 +65,8 @@ pub struct TicketType {
     pub description: String,
     pub requires_code: bool,
     pub created_at: DateTime<Utc>,
+    /// May be paid by bank transfer (card payment is offered whenever Stripe is configured).
+    pub bank_transfer: bool,
 }
 
 pub type Range = (Bound<DateTime<Utc>>, Bound<DateTime<Utc>>);
@@ -151,6 +153,11 @@ pub struct Registration {
     /// Until when an unpaid confirmed seat is held (set exactly then; see the migration).
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub invoiced_at: Option<DateTime<Utc>>,
+    pub amount_paid_minor: i64,
+    pub amount_refunded_minor: i64,
+    pub payment_method: Option<crate::domain::payment::PaymentMethod>,
+    /// What to write on a bank transfer, once the person chose to pay that way.
+    pub transfer_reference: Option<String>,
 }
 
 impl Registration {

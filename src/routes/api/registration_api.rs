@@ -62,7 +62,7 @@ pub async fn list(state: State, req: HttpRequest, slug: web::Path<String>) -> Re
 pub async fn mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let v = in_conference(&state, &req, slug.into_inner(), |conn, st, user, conf| {
         let r = service::mine(conn, st, user, conf)?.ok_or(AppError::NotFound)?;
-        service::api_view(conn, conf, &r)
+        service::api_view(conn, st, conf, &r)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -76,7 +76,7 @@ pub async fn mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Re
 pub async fn cancel_mine(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let v = in_conference(&state, &req, slug.into_inner(), |conn, st, user, conf| {
         let r = service::cancel_mine(conn, st, user, conf)?;
-        service::api_view(conn, conf, &r)
+        service::api_view(conn, st, conf, &r)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -93,7 +93,7 @@ pub async fn by_id(
 ) -> Result<HttpResponse, ApiError> {
     let v = in_conference_by_id(&state, &req, path.into_inner(), |conn, st, user, conf, id| {
         let r = service::by_id(conn, st, user, conf, id)?;
-        service::api_view(conn, conf, &r)
+        service::api_view(conn, st, conf, &r)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))

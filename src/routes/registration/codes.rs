@@ -56,8 +56,8 @@ pub(super) async fn codes_page(
     new_codes: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
     let (setup, codes) = at
-        .db(|conn, _, actor, conf| {
-            Ok((service::setup_view(conn, actor, conf)?, service::codes_view(conn, actor, conf)?))
+        .db(|conn, st, actor, conf| {
+            Ok((service::setup_view(conn, st, actor, conf)?, service::codes_view(conn, actor, conf)?))
         })
         .await?;
     let title = format!("Comp codes · {}", at.conf.name);

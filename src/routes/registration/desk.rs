@@ -70,6 +70,9 @@ pub(super) async fn attendees_csv(at: Acting) -> Result<HttpResponse, AppError> 
 pub(super) struct DeskForm {
     #[serde(default)]
     reference: String,
+    /// For a refund: how much (empty: all that is left).
+    #[serde(default)]
+    amount: String,
 }
 
 pub(super) async fn desk(
@@ -87,8 +90,9 @@ pub(super) async fn desk(
         }
         "invoiced" => DeskAction::Invoiced,
         "cancel" => DeskAction::Cancel,
-        "refund" => DeskAction::Refund,
+        "refund" => return super::payments::refund(at, id, form.into_inner().amount).await,
         "check-in" => DeskAction::CheckIn,
+        "clear-flags" => DeskAction::ClearFlags,
         _ => return Err(AppError::NotFound),
     };
     let flash = at.db(move |conn, st, actor, conf| service::desk(conn, st, actor, conf, id, action)).await?;

@@ -8,6 +8,7 @@
 mod attendee;
 mod codes;
 mod desk;
+mod payments;
 mod setup;
 
 use crate::domain::fees::TierInput;
@@ -48,6 +49,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/registration/cancel", web::post().to(attendee::cancel_mine))
         .route("/c/{slug}/registration/accept", web::post().to(attendee::accept_offer))
         .route("/c/{slug}/registrations/{id}", web::get().to(attendee::by_id))
+        .route("/c/{slug}/registrations/{id}/receipt.pdf", web::get().to(payments::receipt_pdf))
+        .route("/c/{slug}/registration/pay", web::get().to(payments::pay_page))
+        .route("/c/{slug}/registration/pay", web::post().to(payments::pay))
+        .route("/c/{slug}/registration/bank-transfer", web::post().to(payments::bank_transfer))
+        .route("/c/{slug}/manage/registration/payee", web::post().to(payments::save_payee))
+        .route("/c/{slug}/manage/registration/ticket-types/{id}/bank-transfer", web::post().to(payments::toggle_bank_transfer))
+        .route("/c/{slug}/manage/registration/bank", web::get().to(payments::bank))
+        .route("/c/{slug}/manage/registration/bank", web::post().to(payments::import_statement))
+        .route("/c/{slug}/manage/registration/bank/{id}/confirm", web::post().to(payments::confirm_line))
+        .route("/webhooks/stripe", web::post().to(payments::stripe_webhook))
         .route("/c/{slug}/attendees", web::get().to(attendee::public_attendees));
 }
 

@@ -1,6 +1,8 @@
 //! Demo ticket types, fee tiers and registrations.
 
+use crate::domain::payment::PaymentMethod;
 use crate::domain::registration::{PaymentStatus, Status};
+use crate::services::repo::payments;
 use crate::error::AppError;
 use crate::services::repo::users;
 use chrono::{Duration, Utc};
@@ -63,6 +65,16 @@ pub(super) fn registration_demo(
     )?;
     let regular = reg::insert_ticket_type(conn, conf.id, "Regular", "Full access to every track.", false)?;
     let student = reg::insert_ticket_type(conn, conf.id, "Student", "With a valid student ID.", false)?;
+    // Regular and student tickets may be paid by bank transfer too, to the demo payee.
+    payments::allow_bank_transfer(conn, regular.id, true)?;
+    payments::allow_bank_transfer(conn, student.id, true)?;
+    let payee = payments::PaymentSettings {
+        legal_name: "Plumbers Conference e.V. (demo)".into(),
+        address: "Musterstrasse 1\n1010 Vienna\nAustria".into(),
+        tax_id: "ATU00000000".into(),
+        bank_details: "IBAN AT00 0000 0000 0000 0000 (demo)\nBIC DEMOATWW\nErste Demo Bank".into(),
+    };
+    payments::save_settings(conn, conf.id, &payee)?;
     let comp = reg::insert_ticket_type(
         conn,
         conf.id,
@@ -141,7 +153,9 @@ pub(super) fn registration_demo(
         )?;
         reg::backdate(conn, r.id, at)?;
         if r.status == Status::Confirmed && fee > 0 && i % 2 == 0 {
-            reg::mark_paid(conn, r.id, &format!("DEMO-{:04}", 1000 + i))?;
+            let reference = format!("DEMO-{:04}", 1000 + i);
+            let got = payments::Received { method: PaymentMethod::BankTransfer, amount_minor: fee, reference: &reference };
+            payments::record_payment(conn, r.id, &got)?;
         }
     }
     Ok(())

@@ -21,9 +21,20 @@ pub fn public_attendees(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Publ
 }
 
 /// For the JSON API: a registration with its frozen fee.
-pub fn api_view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationApi, AppError> {
+pub fn api_view(
+    Db(conn): &mut Db,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<RegistrationApi, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
-    RegistrationApi::new(r, &tt)
+    RegistrationApi::new(r, &tt, payment_url(st, conf, r))
+}
+
+/// The page where the holder pays by card, while that is possible.
+pub fn payment_url(st: &AppState, conf: &Conference, r: &Registration) -> Option<String> {
+    let can_pay = st.config.stripe.is_some() && r.payment_status.is_due() && r.status.is_active();
+    can_pay.then(|| format!("{}/c/{}/registration/pay", st.config.base_url, conf.slug))
 }
 
 /// `api_view` with the ticket type's name from the remembered ticketing.
@@ -35,7 +46,7 @@ pub fn api_view_cached(
 ) -> Result<RegistrationApi, AppError> {
     let ticketing = ticketing(conn, st, conf)?;
     let tt = ticketing.0.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
-    RegistrationApi::new(r, tt)
+    RegistrationApi::new(r, tt, payment_url(st, conf, r))
 }
 
 /// Every registration of the conference for organisers (API).
@@ -52,7 +63,8 @@ pub fn api_list(
     rows.into_iter()
         .map(|(r, name, email)| {
             let tt = types.iter().find(|t| t.id == r.ticket_type_id).map(|t| t.name.as_str()).unwrap_or_default();
-            Ok(RegistrationListed { registration: RegistrationApi::new(&r, tt)?, name, email })
+            let registration = RegistrationApi::new(&r, tt, payment_url(st, conf, &r))?;
+            Ok(RegistrationListed { registration, name, email })
         })
         .collect()
 }

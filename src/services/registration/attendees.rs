@@ -61,9 +61,17 @@ pub fn attendees(
         }
         None => (Vec::new(), 0, 1),
     };
+    let ids: Vec<i64> = entries.iter().map(|(r, _, _)| r.id).collect();
+    let flags = crate::services::repo::payments::open_flags_of(conn, &ids)?;
+    let mut rows: Vec<AttendeeRow> =
+        entries.into_iter().map(|(r, name, email)| (r.id, row(&Entry { r, name, email }, &types, tz))).map(|(id, mut row)| {
+            row.flags = flags.iter().filter(|(r, _)| *r == id).map(|(_, note)| note.clone()).collect();
+            row
+        }).collect();
+    rows.shrink_to_fit();
     Ok(AttendeeList {
         totals: totals(conn, conf, &types)?,
-        rows: entries.into_iter().map(|(r, name, email)| row(&Entry { r, name, email }, &types, tz)).collect(),
+        rows,
         ticket_types: types.iter().map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() }).collect(),
         matching,
         page,
@@ -78,15 +86,16 @@ fn desk_filter(filter: &Filter, types: &[TicketType]) -> Option<repo::DeskFilter
         "inactive" => Some(None),
         s => Some(Some(s.parse::<Status>().ok()?)),
     };
+    let flagged = filter.payment.trim() == "flagged";
     let payment = match filter.payment.trim() {
-        "" => None,
+        "" | "flagged" => None,
         p => Some(p.parse::<PaymentStatus>().ok()?),
     };
     let ticket_type_id = match filter.ticket_type.trim() {
         "" => None,
         t => Some(types.iter().find(|x| x.public_id.to_string() == t)?.id),
     };
-    Some(repo::DeskFilter { status, ticket_type_id, payment, words: filter.q.trim().to_string() })
+    Some(repo::DeskFilter { status, ticket_type_id, payment, flagged, words: filter.q.trim().to_string() })
 }
 
 fn totals(conn: &mut diesel::PgConnection, conf: &Conference, types: &[TicketType]) -> Result<Totals, AppError> {
@@ -101,6 +110,7 @@ fn totals(conn: &mut diesel::PgConnection, conf: &Conference, types: &[TicketTyp
         paid: n(t.paid),
         unpaid: n(t.unpaid),
         invoiced: n(t.invoiced),
+        flagged: n(t.flagged),
         checked_in: n(t.checked_in),
         revenue: money(t.revenue_minor, &conf.currency),
         outstanding: money(t.outstanding_minor, &conf.currency),
@@ -136,7 +146,13 @@ fn row(e: &Entry, types: &[TicketType], tz: Tz) -> AttendeeRow {
         can_mark_paid: e.r.payment_status.is_due() && confirmed,
         can_mark_invoiced: e.r.payment_status == PaymentStatus::Unpaid && confirmed,
         hold_expires_at: local(r.hold_expires_at, tz),
-        can_refund: e.r.payment_status == PaymentStatus::Paid,
+        can_refund: e.r.payment_status.has_payment() && r.amount_refunded_minor < r.amount_paid_minor,
+        amount_paid: (r.amount_paid_minor > 0).then(|| money(r.amount_paid_minor, &r.currency)),
+        amount_refunded: (r.amount_refunded_minor > 0).then(|| money(r.amount_refunded_minor, &r.currency)),
+        refundable: money(r.amount_paid_minor - r.amount_refunded_minor, &r.currency),
+        method: crate::services::payments::method_label(r.payment_method),
+        transfer_reference: r.transfer_reference.clone(),
+        flags: Vec::new(),
         can_cancel: e.r.status.is_active(),
         can_check_in: confirmed && r.checked_in_at.is_none(),
         checked_in_at: local(r.checked_in_at, tz),

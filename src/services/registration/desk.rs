@@ -1,7 +1,10 @@
-//! The organisers' desk: payment, invoices, cancelling, refunds, check-in, and the attendee list.
+//! The organisers' desk: payment by hand, invoices, cancelling, check-in (refunds are in services::payments).
 
 use super::own::cancel_locked;
+use crate::domain::payment::PaymentMethod;
 use crate::error::AppError;
+use crate::services::payments::Arrival;
+use crate::services::repo::payments::Received;
 use crate::services::conferences::check_organiser;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::registrations::{self as repo, Registration};
@@ -16,8 +19,9 @@ pub enum DeskAction {
     /// An invoice went out: payment is due, but the seat no longer lapses.
     Invoiced,
     Cancel,
-    Refund,
     CheckIn,
+    /// The organisers looked at the notes on the money.
+    ClearFlags,
 }
 
 /// Returns the flash key for the outcome.
@@ -35,8 +39,17 @@ pub fn desk(
         let r = repo::by_public_id(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
         match action {
             DeskAction::Paid(reference) => {
-                let paid = repo::mark_paid(conn, r.id, &reference)?;
-                changed(paid, "Only an unpaid or invoiced registration can be marked paid.", "registration-paid")
+                // Recorded like any money that arrives: the receipt number, the seat, the mail.
+                let got = Received { method: PaymentMethod::Manual, amount_minor: r.fee_minor, reference: &reference };
+                match crate::services::payments::money_arrived(conn, st, (conf, &settings), &r, &got)? {
+                    Arrival::Paid(_) => Ok("registration-paid"),
+                    Arrival::NotDue => Err(AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into())),
+                    Arrival::NoSeat => Err(AppError::Conflict("That registration holds no seat and none is free.".into())),
+                }
+            }
+            DeskAction::ClearFlags => {
+                crate::services::repo::payments::clear_flags(conn, r.id, actor.id)?;
+                Ok("payment-flag-cleared")
             }
             DeskAction::Invoiced => {
                 let invoiced = repo::mark_invoiced(conn, r.id)?;
@@ -46,14 +59,6 @@ pub fn desk(
             DeskAction::Cancel => {
                 cancel_locked(conn, st, conf, &settings, &r, ("organiser", actor))?;
                 Ok("registration-cancelled-by-organiser")
-            }
-            DeskAction::Refund => {
-                let refunded = repo::mark_refunded(conn, r.id)?;
-                let flash = changed(refunded, "Only a paid registration can be refunded.", "registration-refunded")?;
-                if r.is_active() {
-                    cancel_locked(conn, st, conf, &settings, &r, ("refund", actor))?;
-                }
-                Ok(flash)
             }
             DeskAction::CheckIn => {
                 let checked_in = repo::check_in(conn, r.id)?;

@@ -18,7 +18,7 @@ mod tiers;
 mod views;
 mod waitlist;
 
-pub use api::{api_list, api_view, api_view_cached, public_attendees};
+pub use api::{api_list, api_view, api_view_cached, payment_url, public_attendees};
 pub use attendees::{attendees, Filter};
 pub use codes::{codes_view, comp_passes_for_microconference, generate_codes};
 pub use desk::{desk, DeskAction};
@@ -27,10 +27,14 @@ pub use fee_table::{fee_table, public_fees};
 pub use own::{accept_offer, by_id, cancel_mine, mine, my_page, receipt, view};
 pub use register::register;
 pub use sales::{chart, Sales, SalesDay, TierStart};
-pub use setup::{add_ticket_type, save_settings, setup_view};
+pub use setup::{add_ticket_type, save_settings, set_bank_transfer, setup_view};
 pub use tiers::{add_tier, delete_tier, tier_for_edit, update_tier};
 pub use views::*;
 pub use waitlist::{expire_deadlines, refresh};
+// For collecting the fee (services::payments): the same mails, cancelling and seat rules.
+pub(crate) use notify::{notify, ticket_type_name};
+pub(crate) use own::cancel_locked;
+pub(crate) use waitlist::expire_locked;
 
 use crate::domain::fees::{format_local, Tier};
 use crate::domain::money::Money;
@@ -80,7 +84,7 @@ pub(super) fn tiers_of(rows: &[TierRow], ticket_type_id: i64) -> Vec<Tier> {
     rows.iter().filter(|r| r.ticket_type_id == ticket_type_id).filter_map(TierRow::tier).collect()
 }
 
-pub(super) fn link(st: &AppState, conf: &Conference) -> String {
+pub(crate) fn link(st: &AppState, conf: &Conference) -> String {
     format!("{}/c/{}/registration", st.config.base_url, conf.slug)
 }
 

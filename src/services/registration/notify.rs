@@ -58,11 +58,11 @@ pub(super) fn mail_data(conf: &Conference, st: &AppState, r: MailFacts, ticket_t
     })
 }
 
-pub(super) fn ticket_type_name(conn: &mut PgConnection, conf: &Conference, id: i64) -> Result<String, AppError> {
+pub(crate) fn ticket_type_name(conn: &mut PgConnection, conf: &Conference, id: i64) -> Result<String, AppError> {
     Ok(repo::ticket_types(conn, conf.id)?.into_iter().find(|t| t.id == id).map(|t| t.name).unwrap_or_default())
 }
 
-pub(super) fn notify(
+pub(crate) fn notify(
     conn: &mut PgConnection,
     st: &AppState,
     conf: &Conference,
@@ -100,6 +100,10 @@ pub(super) fn subject(conf: &Conference, what: &str) -> String {
         "registration_waitlisted" => format!("You are on the waitlist for {}", conf.name),
         "registration_offer" => format!("A seat is free for you at {}", conf.name),
         "registration_lapsed" => format!("Your unpaid seat has lapsed: {}", conf.name),
+        "registration_paid" => format!("Payment received: {}", conf.name),
+        "registration_refunded" => format!("Refund of your registration: {}", conf.name),
+        "registration_payment_returned" => format!("Your payment is being returned: {}", conf.name),
+        "registration_bank_transfer" => format!("How to pay by bank transfer: {}", conf.name),
         _ => format!("Registration cancelled: {}", conf.name),
     }
 }

@@ -1,7 +1,7 @@
 //! A registration as its owner sees it: viewing, cancelling, taking an offer.
 
 use super::notify::{notify, ticket_type_name};
-use super::views::RegistrationPage;
+use super::views::{PaymentPart, RegistrationPage};
 use super::waitlist::{expire_locked, fill_seats_locked, refresh};
 use super::zone;
 use crate::domain::registration::Status;
@@ -18,7 +18,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
+pub fn view(Db(conn): &mut Db, st: &AppState, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == Status::Waitlisted {
         // In order of joining the waitlist, as offers are made.
@@ -28,7 +28,36 @@ pub fn view(Db(conn): &mut Db, conf: &Conference, r: &Registration) -> Result<Re
     } else {
         None
     };
-    RegistrationPage::new(r, &tt, zone(conf), position)
+    let mut page = RegistrationPage::new(r, &tt, zone(conf), position)?;
+    page.payment = payment_part(conn, st, conf, r)?;
+    Ok(page)
+}
+
+/// How the person can pay, and what they paid.
+fn payment_part(
+    conn: &mut PgConnection,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<PaymentPart, AppError> {
+    let due = r.payment_status.is_due() && r.is_active() && r.fee_minor > 0;
+    let types = repo::ticket_types(conn, conf.id)?;
+    let payee = crate::services::repo::payments::settings(conn, conf.id)?;
+    let bank_transfer = due
+        && !payee.bank_details.trim().is_empty()
+        && types.iter().any(|t| t.id == r.ticket_type_id && t.bank_transfer);
+    let receipt = crate::services::repo::payments::receipt(conn, r.id)?;
+    Ok(PaymentPart {
+        due,
+        card: due && st.config.stripe.is_some(),
+        bank_transfer,
+        payee: if payee.legal_name.is_empty() { conf.name.clone() } else { payee.legal_name },
+        bank_details: payee.bank_details,
+        receipt_number: receipt.map(|(n, _)| crate::domain::payment::receipt_label(&conf.slug, n)),
+        amount_paid: (r.amount_paid_minor > 0).then(|| super::money(r.amount_paid_minor, &r.currency)),
+        amount_refunded: (r.amount_refunded_minor > 0).then(|| super::money(r.amount_refunded_minor, &r.currency)),
+        method: crate::services::payments::method_label(r.payment_method),
+    })
 }
 
 /// The person's registration for the conference (active, else the latest), after lazily ending run-out offers.
@@ -64,7 +93,7 @@ pub fn my_page(
     user: &User,
     conf: &Conference,
 ) -> Result<Option<RegistrationPage>, AppError> {
-    mine(db, st, user, conf)?.map(|r| view(db, conf, &r)).transpose()
+    mine(db, st, user, conf)?.map(|r| view(db, st, conf, &r)).transpose()
 }
 
 /// A registration by id, as its receipt shows it (its owner or an organiser).
@@ -76,13 +105,13 @@ pub fn receipt(
     id: Uuid,
 ) -> Result<Option<RegistrationPage>, AppError> {
     let r = by_id(db, st, user, conf, id)?;
-    view(db, conf, &r).map(Some)
+    view(db, st, conf, &r).map(Some)
 }
 
 /// Ends a registration and, in the same transaction, the person's room
 /// bookings that have not started (booking needs a confirmed seat); `by` is
 /// who cancelled (the person or an organiser).
-pub(super) fn cancel_locked(
+pub(crate) fn cancel_locked(
     conn: &mut PgConnection,
     st: &AppState,
     conf: &Conference,

@@ -20,7 +20,7 @@ use diesel::Connection;
 
 /// The registration set-up page: settings (as typed in the conference zone),
 /// ticket types with their tiers, and comp code batches.
-pub fn setup_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
+pub fn setup_view(Db(conn): &mut Db, st: &AppState, actor: &User, conf: &Conference) -> Result<SetupView, AppError> {
     check_organiser(conn, conf, actor)?;
     let tz = zone(conf);
     let settings = repo::settings(conn, conf.id)?;
@@ -34,6 +34,7 @@ pub fn setup_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<
             name: t.name.clone(),
             description: t.description.clone(),
             requires_code: t.requires_code,
+            bank_transfer: t.bank_transfer,
             tiers: rows
                 .iter()
                 .filter(|r| r.ticket_type_id == t.id)
@@ -74,7 +75,23 @@ pub fn setup_view(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<
             .filter(|t| t.requires_code)
             .map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() })
             .collect(),
+        payee: crate::services::repo::payments::settings(conn, conf.id)?.into(),
+        card_payment: st.config.stripe.is_some(),
     })
+}
+
+/// Whether a ticket type may be paid by bank transfer.
+pub fn set_bank_transfer(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    id: uuid::Uuid,
+    allowed: bool,
+) -> Result<(), AppError> {
+    check_organiser(conn, conf, actor)?;
+    let t = repo::ticket_types(conn, conf.id)?.into_iter().find(|t| t.public_id == id).ok_or(AppError::NotFound)?;
+    crate::services::repo::payments::allow_bank_transfer(conn, t.id, allowed)?;
+    Ok(())
 }
 
 pub fn save_settings(

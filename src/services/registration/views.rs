@@ -5,6 +5,7 @@
 
 use super::{local, money};
 use crate::domain::fees::{format_local, TierInput};
+use crate::domain::payment::PaymentMethod;
 use crate::domain::registration::{PaymentStatus, SettingsInput, Status};
 use crate::error::AppError;
 use crate::services::repo::registrations::Registration;
@@ -29,6 +30,12 @@ pub struct RegistrationFacts {
     pub fee: String,
     pub tier: String,
     pub payment_status: PaymentStatus,
+    /// Money received for it, in minor units of `currency` (0 until paid).
+    pub amount_paid_minor: i64,
+    pub amount_refunded_minor: i64,
+    pub payment_method: Option<PaymentMethod>,
+    /// What to write on a bank transfer, once asked for.
+    pub transfer_reference: Option<String>,
 }
 
 impl RegistrationFacts {
@@ -44,6 +51,10 @@ impl RegistrationFacts {
             fee: money(r.fee_minor, &r.currency),
             tier: r.tier_label.clone(),
             payment_status: r.payment_status,
+            amount_paid_minor: r.amount_paid_minor,
+            amount_refunded_minor: r.amount_refunded_minor,
+            payment_method: r.payment_method,
+            transfer_reference: r.transfer_reference.clone(),
         })
     }
 }
@@ -58,11 +69,14 @@ pub struct RegistrationApi {
     pub offer_expires_at: Option<DateTime<Utc>>,
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Where the holder pays by card, while the fee is due and card payment is offered.
+    pub payment_url: Option<String>,
 }
 
 impl RegistrationApi {
-    pub fn new(r: &Registration, ticket_type: &str) -> Result<Self, AppError> {
+    pub fn new(r: &Registration, ticket_type: &str, payment_url: Option<String>) -> Result<Self, AppError> {
         Ok(RegistrationApi {
+            payment_url,
             facts: RegistrationFacts::new(r, ticket_type)?,
             created_at: r.created_at,
             offer_expires_at: r.offer_expires_at,
@@ -110,6 +124,24 @@ pub struct RegistrationPage {
     pub checked_in_at: Option<String>,
     /// 1 for the next to be offered a seat; only while waitlisted.
     pub waitlist_position: Option<usize>,
+    pub payment: PaymentPart,
+}
+
+/// How the person can pay ("Pay now", bank transfer), and what they paid.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PaymentPart {
+    /// The fee is still to pay.
+    pub due: bool,
+    /// Card payment through Stripe is offered.
+    pub card: bool,
+    /// Bank transfer is offered for the ticket type (and the organisers gave bank details).
+    pub bank_transfer: bool,
+    pub payee: String,
+    pub bank_details: String,
+    pub receipt_number: Option<String>,
+    pub amount_paid: Option<String>,
+    pub amount_refunded: Option<String>,
+    pub method: &'static str,
 }
 
 impl RegistrationPage {
@@ -143,6 +175,7 @@ impl RegistrationPage {
             cancelled_at: local(r.cancelled_at, tz),
             checked_in_at: local(r.checked_in_at, tz),
             waitlist_position,
+            payment: PaymentPart::default(),
             facts,
         })
     }
@@ -212,6 +245,10 @@ pub struct SetupView {
     pub ticket_types: Vec<SetupTicketType>,
     /// The ticket types that take comp codes.
     pub code_types: Vec<TicketTypeOption>,
+    /// Who is paid: receipts' legal name, address, tax id, and the bank details.
+    pub payee: crate::services::payments::PayeeInput,
+    /// Card payment through Stripe is configured for this site.
+    pub card_payment: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,6 +257,8 @@ pub struct SetupTicketType {
     pub name: String,
     pub description: String,
     pub requires_code: bool,
+    /// May be paid by bank transfer.
+    pub bank_transfer: bool,
     pub tiers: Vec<SetupTier>,
     /// The "add a tier" form under this ticket type, and its field errors.
     pub tier_form: TierInput,
@@ -285,6 +324,7 @@ pub struct Totals {
     pub paid: usize,
     pub unpaid: usize,
     pub invoiced: usize,
+    pub flagged: usize,
     pub checked_in: usize,
     pub revenue: String,
     pub outstanding: String,
@@ -334,6 +374,14 @@ pub struct AttendeeRow {
     pub can_mark_invoiced: bool,
     pub hold_expires_at: Option<String>,
     pub can_refund: bool,
+    pub amount_paid: Option<String>,
+    pub amount_refunded: Option<String>,
+    /// What is left to refund.
+    pub refundable: String,
+    pub method: &'static str,
+    pub transfer_reference: Option<String>,
+    /// Open notes on the money, for the organisers to look at.
+    pub flags: Vec<String>,
     pub can_cancel: bool,
     pub can_check_in: bool,
     pub checked_in_at: Option<String>,

@@ -13,7 +13,7 @@ use serde_json::json;
 
 /// Offers free seats to the waitlist, in order, each offer by mail. Call with the
 /// settings row locked.
-pub(super) fn fill_seats_locked(
+pub(crate) fn fill_seats_locked(
     conn: &mut PgConnection,
     st: &AppState,
     conf: &Conference,
@@ -30,7 +30,7 @@ pub(super) fn fill_seats_locked(
 /// Ends offers that ran out, moves unpaid seats whose hold ran out to the back
 /// of the waitlist, and passes the freed seats on. Call with the settings row
 /// locked. Returns how many offers and holds ended.
-pub(super) fn expire_locked(
+pub(crate) fn expire_locked(
     conn: &mut PgConnection,
     st: &AppState,
     conf: &Conference,

@@ -144,6 +144,7 @@ pub fn test_config(db_url: &str, base: &str, smtp: Option<String>) -> Config {
         trusted_proxies: vec![],
         metrics_token: None,
         mail_bounce: None,
+        stripe: None,
     }
 }
 
