@@ -47,6 +47,8 @@ pub struct StripeConfig {
     pub webhook_secret: String,
     /// `https://api.stripe.com` unless pointed elsewhere.
     pub api_base: String,
+    /// Where Checkout pages are (`https://checkout.stripe.com`): "Pay now" redirects there.
+    pub checkout_origin: String,
 }
 
 /// Keys stay out of debug output (and so out of logs).
@@ -68,9 +70,15 @@ fn stripe(var: impl Fn(&str) -> Option<String>) -> Result<Option<StripeConfig>, 
             secret_key,
             webhook_secret,
             api_base: api_base.trim_end_matches('/').to_string(),
+            checkout_origin: var("PLUMBLINE_STRIPE_CHECKOUT_ORIGIN")
+                .unwrap_or_else(|| "https://checkout.stripe.com".into())
+                .trim_end_matches('/')
+                .to_string(),
         })),
         (None, None) => Ok(None),
-        _ => Err("PLUMBLINE_STRIPE_SECRET_KEY and PLUMBLINE_STRIPE_WEBHOOK_SECRET are set together or not at all".into()),
+        _ => {
+            Err("PLUMBLINE_STRIPE_SECRET_KEY and PLUMBLINE_STRIPE_WEBHOOK_SECRET are set together or not at all".into())
+        }
     }
 }
 

@@ -42,15 +42,23 @@ pub fn build_state(config: Config) -> Result<aweb::Data<AppState>, String> {
     Ok(aweb::Data::new(AppState::new(pool, config, templates)))
 }
 
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The content security policy. Forms post only here, except that "Pay now"
+/// is answered with a redirect to Stripe's payment page, which browsers check
+/// against form-action too.
+fn csp(config: &Config) -> String {
+    let pay = config.stripe.as_ref().map(|s| format!(" {}", s.checkout_origin)).unwrap_or_default();
+    format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'{pay}; frame-ancestors 'none'"
+    )
+}
 
-fn security_headers(https: bool) -> DefaultHeaders {
+fn security_headers(https: bool, csp: &str) -> DefaultHeaders {
     let headers = DefaultHeaders::new();
     // Served over https: browsers stay on https for a year (RFC 6797).
     let headers = if https { headers.add(("Strict-Transport-Security", "max-age=31536000")) } else { headers };
     headers
-        .add(("Content-Security-Policy", CSP))
+        .add(("Content-Security-Policy", csp))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
@@ -142,6 +150,7 @@ pub fn http_server(
 ) -> std::io::Result<actix_web::dev::Server> {
     let request_timeout = state.config.request_timeout;
     let https = state.config.secure_cookies();
+    let policy = csp(&state.config);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -158,7 +167,7 @@ pub fn http_server(
             .wrap(from_fn(web::csrf::protect))
             // Gzip when the client asks for it (pages and exports compress 5–10×).
             .wrap(actix_web::middleware::Compress::default())
-            .wrap(security_headers(https))
+            .wrap(security_headers(https, &policy))
             .wrap(from_fn(request_log))
             .configure(routes::configure)
             .default_service(aweb::to(not_found))

@@ -238,11 +238,9 @@ pub fn parse_statement(csv: &str, currency: &str) -> Result<Vec<StatementLine>, 
     let sep = if header.matches(';').count() > header.matches(',').count() { ';' } else { ',' };
     let names: Vec<String> = split_csv(header, sep).iter().map(|h| h.trim().to_lowercase()).collect();
     let col = |want: &[&str]| names.iter().position(|n| want.iter().any(|w| n == w));
-    let (Some(d), Some(a), Some(r)) = (
-        col(&["date", "booking date", "booked on"]),
-        col(&["amount"]),
-        col(&["reference", "description", "purpose"]),
-    ) else {
+    let (Some(d), Some(a), Some(r)) =
+        (col(&["date", "booking date", "booked on"]), col(&["amount"]), col(&["reference", "description", "purpose"]))
+    else {
         return Err("The first line must name the columns date, amount, reference and payer.".into());
     };
     let p = col(&["payer", "name", "from"]);
@@ -251,7 +249,8 @@ pub fn parse_statement(csv: &str, currency: &str) -> Result<Vec<StatementLine>, 
         let cells = split_csv(raw, sep);
         let cell = |k: usize| cells.get(k).map(|s| s.trim()).unwrap_or("");
         let n = i + 1;
-        let booked_on = parse_date(cell(d)).ok_or_else(|| format!("Line {n}: the date {:?} cannot be read.", cell(d)))?;
+        let booked_on =
+            parse_date(cell(d)).ok_or_else(|| format!("Line {n}: the date {:?} cannot be read.", cell(d)))?;
         let Some(amount) = parse_amount(cell(a), currency) else {
             return Err(format!("Line {n}: the amount {:?} cannot be read.", cell(a)));
         };

@@ -2,11 +2,11 @@
 //! receipt number, Stripe Checkout Sessions and webhook events, refunds, and
 //! imported bank-statement lines.
 
+use super::registrations::Registration;
 use crate::db::schema::{
     bank_lines, checkout_sessions, payment_flags, payment_settings, receipts, refunds, registrations, stripe_events,
 };
 use crate::domain::payment::{PaymentMethod, RefundReason, RefundState};
-use super::registrations::Registration;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -92,11 +92,7 @@ pub fn record_payment(conn: &mut PgConnection, id: i64, got: &Received) -> Query
 
 /// The receipt number and when it was issued.
 pub fn receipt(conn: &mut PgConnection, registration_id: i64) -> QueryResult<Option<(i32, DateTime<Utc>)>> {
-    receipts::table
-        .find(registration_id)
-        .select((receipts::number, receipts::issued_at))
-        .first(conn)
-        .optional()
+    receipts::table.find(registration_id).select((receipts::number, receipts::issued_at)).first(conn).optional()
 }
 
 /// Leaves a note on a registration's money for the organisers.

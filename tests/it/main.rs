@@ -16,6 +16,7 @@ mod openapi;
 mod operations;
 mod outbox;
 mod overlay;
+mod payments;
 mod registration;
 mod reliability;
 mod review;

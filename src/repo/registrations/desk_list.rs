@@ -47,7 +47,8 @@ fn filtered(conference_id: i64, f: &DeskFilter) -> Filtered<'static> {
     }
     if f.flagged {
         use crate::db::schema::payment_flags;
-        let open = payment_flags::table.filter(payment_flags::cleared_at.is_null()).select(payment_flags::registration_id);
+        let open =
+            payment_flags::table.filter(payment_flags::cleared_at.is_null()).select(payment_flags::registration_id);
         q = q.filter(registrations::id.eq_any(open));
     }
     let words = f.words.trim();

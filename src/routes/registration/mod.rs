@@ -54,7 +54,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/registration/pay", web::post().to(payments::pay))
         .route("/c/{slug}/registration/bank-transfer", web::post().to(payments::bank_transfer))
         .route("/c/{slug}/manage/registration/payee", web::post().to(payments::save_payee))
-        .route("/c/{slug}/manage/registration/ticket-types/{id}/bank-transfer", web::post().to(payments::toggle_bank_transfer))
+        .route(
+            "/c/{slug}/manage/registration/ticket-types/{id}/bank-transfer",
+            web::post().to(payments::toggle_bank_transfer),
+        )
         .route("/c/{slug}/manage/registration/bank", web::get().to(payments::bank))
         .route("/c/{slug}/manage/registration/bank", web::post().to(payments::import_statement))
         .route("/c/{slug}/manage/registration/bank/{id}/confirm", web::post().to(payments::confirm_line))

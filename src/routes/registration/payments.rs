@@ -88,7 +88,12 @@ struct BankView {
     problem: Option<String>,
 }
 
-async fn bank_view(at: &Acting, status: StatusCode, statement: String, problem: Option<String>) -> Result<HttpResponse, AppError> {
+async fn bank_view(
+    at: &Acting,
+    status: StatusCode,
+    statement: String,
+    problem: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let page = at.db(|conn, _, actor, conf| payments::bank_page(conn, actor, conf)).await?;
     let title = format!("Bank transfers · {}", at.conf.name);
     conference_page::page(&at.ctx, status, "registration_bank", &title, &at.conf, BankView { page, statement, problem })

@@ -2,8 +2,8 @@
 
 use crate::domain::payment::PaymentMethod;
 use crate::domain::registration::{PaymentStatus, Status};
-use crate::services::repo::payments;
 use crate::error::AppError;
+use crate::services::repo::payments;
 use crate::services::repo::users;
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
@@ -154,7 +154,8 @@ pub(super) fn registration_demo(
         reg::backdate(conn, r.id, at)?;
         if r.status == Status::Confirmed && fee > 0 && i % 2 == 0 {
             let reference = format!("DEMO-{:04}", 1000 + i);
-            let got = payments::Received { method: PaymentMethod::BankTransfer, amount_minor: fee, reference: &reference };
+            let got =
+                payments::Received { method: PaymentMethod::BankTransfer, amount_minor: fee, reference: &reference };
             payments::record_payment(conn, r.id, &got)?;
         }
     }

@@ -4,7 +4,9 @@
 
 use super::{money_arrived, Arrival};
 use crate::domain::money::Money;
-use crate::domain::payment::{parse_statement, reference_prefix, references_in, transfer_reference, LineMatch, PaymentMethod};
+use crate::domain::payment::{
+    parse_statement, reference_prefix, references_in, transfer_reference, LineMatch, PaymentMethod,
+};
 use crate::error::AppError;
 use crate::services::conferences::check_organiser;
 use crate::services::registration::{mine, notify};
@@ -23,10 +25,16 @@ use uuid::Uuid;
 
 /// The person chose to pay by bank transfer: their registration gets its
 /// reference (once) and the bank details go out by mail as well.
-pub fn choose_bank_transfer(db: &mut Db, st: &AppState, user: &User, conf: &Conference) -> Result<Registration, AppError> {
+pub fn choose_bank_transfer(
+    db: &mut Db,
+    st: &AppState,
+    user: &User,
+    conf: &Conference,
+) -> Result<Registration, AppError> {
     let r = mine(db, st, user, conf)?.filter(|r| r.is_active()).ok_or(AppError::NotFound)?;
     let conn = &mut *db.0;
-    let allowed = registrations::ticket_types(conn, conf.id)?.iter().any(|t| t.id == r.ticket_type_id && t.bank_transfer);
+    let allowed =
+        registrations::ticket_types(conn, conf.id)?.iter().any(|t| t.id == r.ticket_type_id && t.bank_transfer);
     if !allowed || !r.payment_status.is_due() {
         return Err(AppError::Conflict("Bank transfer is not offered for this registration.".into()));
     }
@@ -63,7 +71,12 @@ pub struct ImportSummary {
 
 /// Reads a statement CSV and stores its incoming lines (again-imported lines
 /// are skipped), each tied to the registration whose reference it carries.
-pub fn import_statement(Db(conn): &mut Db, actor: &User, conf: &Conference, csv: &str) -> Result<ImportSummary, AppError> {
+pub fn import_statement(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    csv: &str,
+) -> Result<ImportSummary, AppError> {
     check_organiser(conn, conf, actor)?;
     let lines = parse_statement(csv, &conf.currency).map_err(AppError::BadRequest)?;
     let refs: Vec<String> = lines.iter().flat_map(|l| references_in(&l.reference)).collect();
@@ -149,7 +162,9 @@ fn line_view(l: repo::BankLine, r: Option<Registration>) -> BankLineView {
     };
     let note = match (&r, &due) {
         (None, _) => "No reference of a registration found.".to_string(),
-        (Some(r), None) if l.confirmed_at.is_none() => format!("Nothing is due: {}.", r.payment_status.label().to_lowercase()),
+        (Some(r), None) if l.confirmed_at.is_none() => {
+            format!("Nothing is due: {}.", r.payment_status.label().to_lowercase())
+        }
         (Some(_), Some(d)) if *d != received && l.confirmed_at.is_none() => format!("Expected {d}."),
         _ => String::new(),
     };
@@ -189,7 +204,8 @@ pub fn confirm_bank_line(
         }
         let r = repo::lock_registration(conn, registration_id)?;
         let reference = r.transfer_reference.clone().unwrap_or_default();
-        let got = Received { method: PaymentMethod::BankTransfer, amount_minor: line.amount_minor, reference: &reference };
+        let got =
+            Received { method: PaymentMethod::BankTransfer, amount_minor: line.amount_minor, reference: &reference };
         match money_arrived(conn, st, (conf, &settings), &r, &got)? {
             Arrival::Paid(_) => {}
             Arrival::NotDue => return Err(AppError::Conflict("Nothing is due on that registration any more.".into())),

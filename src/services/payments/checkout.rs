@@ -79,7 +79,9 @@ pub async fn pay_by_card(st: &AppState, user: &User, conf: &Conference) -> Resul
         tracing::warn!(error = %e, "creating a Stripe Checkout Session failed");
         match e {
             StripeError::Retry(_) => AppError::Unavailable,
-            StripeError::Refused(_) => AppError::Conflict("Card payment refused this request; please tell the organisers.".into()),
+            StripeError::Refused(_) => {
+                AppError::Conflict("Card payment refused this request; please tell the organisers.".into())
+            }
         }
     })?;
     let url = session.url.clone();

@@ -19,12 +19,12 @@ pub use webhook::{stripe_webhook, WebhookOutcome};
 
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentMethod;
+use crate::domain::registration::Status;
 use crate::error::AppError;
 use crate::services::registration::{notify, ticket_type_name};
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::payments::{self as repo, Received};
 use crate::services::repo::registrations::{Registration, SettingsRow};
-use crate::domain::registration::Status;
 use crate::state::AppState;
 use diesel::PgConnection;
 use serde_json::json;

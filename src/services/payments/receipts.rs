@@ -101,7 +101,8 @@ pub fn payee(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Payee
 pub fn save_payee(Db(conn): &mut Db, actor: &User, conf: &Conference, input: &PayeeInput) -> Result<(), AppError> {
     check_organiser(conn, conf, actor)?;
     let field = |name: &'static str, raw: &str, max: usize| {
-        text::multi_line(name, raw, 0, max).map_err(|e| AppError::BadRequest(format!("The {} {}.", name.replace('_', " "), e.message)))
+        text::multi_line(name, raw, 0, max)
+            .map_err(|e| AppError::BadRequest(format!("The {} {}.", name.replace('_', " "), e.message)))
     };
     let s = PaymentSettings {
         legal_name: text::single_line("legal_name", &input.legal_name, 0, 200)

@@ -150,7 +150,9 @@ pub async fn refund(
     st.pages.written();
     match to_send {
         None => Ok(RefundOutcome::Manual),
-        Some(refund_id) => Ok(if send_refund(st, refund_id).await { RefundOutcome::Sent } else { RefundOutcome::Queued }),
+        Some(refund_id) => {
+            Ok(if send_refund(st, refund_id).await { RefundOutcome::Sent } else { RefundOutcome::Queued })
+        }
     }
 }
 
@@ -165,7 +167,8 @@ pub(super) async fn send_refund(st: &AppState, refund_id: i64) -> bool {
         Ok(r) if r.state == RefundState::Pending => r,
         _ => return false,
     };
-    let answer = stripe::create_refund(&cfg, &refund.payment_intent, refund.amount_minor, &refund.idempotency_key).await;
+    let answer =
+        stripe::create_refund(&cfg, &refund.payment_intent, refund.amount_minor, &refund.idempotency_key).await;
     let result = st
         .db(move |db, _| {
             db.0.transaction(|conn| -> Result<bool, AppError> {

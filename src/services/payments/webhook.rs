@@ -157,7 +157,9 @@ fn session_paid(conn: &mut PgConnection, st: &AppState, s: Session) -> Result<Ha
             returned(conn, st, (&conf, &r), (intent, &got), RefundReason::Duplicate, &note)
         }
         Arrival::NoSeat => {
-            let note = format!("A card payment of {got} arrived after the seat had lapsed, with no seat free; it is being refunded.");
+            let note = format!(
+                "A card payment of {got} arrived after the seat had lapsed, with no seat free; it is being refunded."
+            );
             returned(conn, st, (&conf, &r), (intent, &got), RefundReason::SeatLapsed, &note)
         }
     }

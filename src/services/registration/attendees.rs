@@ -63,11 +63,14 @@ pub fn attendees(
     };
     let ids: Vec<i64> = entries.iter().map(|(r, _, _)| r.id).collect();
     let flags = crate::services::repo::payments::open_flags_of(conn, &ids)?;
-    let mut rows: Vec<AttendeeRow> =
-        entries.into_iter().map(|(r, name, email)| (r.id, row(&Entry { r, name, email }, &types, tz))).map(|(id, mut row)| {
+    let mut rows: Vec<AttendeeRow> = entries
+        .into_iter()
+        .map(|(r, name, email)| (r.id, row(&Entry { r, name, email }, &types, tz)))
+        .map(|(id, mut row)| {
             row.flags = flags.iter().filter(|(r, _)| *r == id).map(|(_, note)| note.clone()).collect();
             row
-        }).collect();
+        })
+        .collect();
     rows.shrink_to_fit();
     Ok(AttendeeList {
         totals: totals(conn, conf, &types)?,

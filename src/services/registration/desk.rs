@@ -3,10 +3,10 @@
 use super::own::cancel_locked;
 use crate::domain::payment::PaymentMethod;
 use crate::error::AppError;
-use crate::services::payments::Arrival;
-use crate::services::repo::payments::Received;
 use crate::services::conferences::check_organiser;
+use crate::services::payments::Arrival;
 use crate::services::repo::conferences::Conference;
+use crate::services::repo::payments::Received;
 use crate::services::repo::registrations::{self as repo, Registration};
 use crate::services::repo::users::User;
 use crate::services::Db;
@@ -43,8 +43,12 @@ pub fn desk(
                 let got = Received { method: PaymentMethod::Manual, amount_minor: r.fee_minor, reference: &reference };
                 match crate::services::payments::money_arrived(conn, st, (conf, &settings), &r, &got)? {
                     Arrival::Paid(_) => Ok("registration-paid"),
-                    Arrival::NotDue => Err(AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into())),
-                    Arrival::NoSeat => Err(AppError::Conflict("That registration holds no seat and none is free.".into())),
+                    Arrival::NotDue => {
+                        Err(AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into()))
+                    }
+                    Arrival::NoSeat => {
+                        Err(AppError::Conflict("That registration holds no seat and none is free.".into()))
+                    }
                 }
             }
             DeskAction::ClearFlags => {

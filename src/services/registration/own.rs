@@ -18,7 +18,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// A registration as its owner (or an organiser) sees it.
-pub fn view(Db(conn): &mut Db, st: &AppState, conf: &Conference, r: &Registration) -> Result<RegistrationPage, AppError> {
+pub fn view(
+    Db(conn): &mut Db,
+    st: &AppState,
+    conf: &Conference,
+    r: &Registration,
+) -> Result<RegistrationPage, AppError> {
     let tt = ticket_type_name(conn, conf, r.ticket_type_id)?;
     let position = if r.status == Status::Waitlisted {
         // In order of joining the waitlist, as offers are made.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod smtp;
+pub mod stripe;
 pub mod webdriver;
 
 use diesel::prelude::*;
@@ -296,6 +297,13 @@ impl Http {
         let headers = r.headers().clone();
         let body = r.text().unwrap_or_default();
         Page { status, body, headers }
+    }
+
+    /// The raw body of a GET (a PDF, an image), after checking it is a 200.
+    pub fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let r = self.client.get(format!("{}{}", self.base, path)).send().unwrap();
+        assert_eq!(r.status().as_u16(), 200, "GET {path}");
+        r.bytes().unwrap().to_vec()
     }
 
     pub fn get(&self, path: &str) -> Page {
