@@ -303,16 +303,26 @@ pub fn registrations(
                                CASE WHEN a.n % 5 = 3 THEN 'Student' ELSE 'Regular' END AS ticket FROM a) \
              INSERT INTO registrations (conference_id, user_id, ticket_type_id, fee_tier_id, tier_label, fee_minor, \
                                         currency, status, badge_name, affiliation, public_listing, payment_status, \
-                                        payment_reference, paid_at, confirmed_at, created_at, hold_expires_at) \
+                                        payment_reference, paid_at, confirmed_at, created_at, hold_expires_at, \
+                                        amount_paid_minor, payment_method) \
              SELECT $1, r.id, t.id, f.id, f.label, f.amount_minor, f.currency, 'confirmed', r.name, r.affiliation, \
                     r.n % 2 = 0, CASE WHEN r.n % 3 = 0 THEN 'unpaid' ELSE 'paid' END, \
                     CASE WHEN r.n % 3 = 0 THEN '' ELSE 'BANK-' || r.n END, \
                     CASE WHEN r.n % 3 = 0 THEN NULL ELSE r.at + interval '2 days' END, r.at, r.at, \
-                    CASE WHEN r.n % 3 = 0 THEN now() + interval '72 hours' END \
+                    CASE WHEN r.n % 3 = 0 THEN now() + interval '72 hours' END, \
+                    CASE WHEN r.n % 3 = 0 THEN 0 ELSE f.amount_minor END, \
+                    CASE WHEN r.n % 3 = 0 THEN NULL ELSE 'bank_transfer' END \
              FROM r JOIN ticket_types t ON t.conference_id = $1 AND t.name = r.ticket \
              JOIN fee_tiers f ON f.ticket_type_id = t.id AND f.valid @> r.at",
                 count = s.attendees
             ),
+            // Receipts for the paid ones, numbered in the order they paid.
+            "INSERT INTO receipts (registration_id, conference_id, number, issued_at) \
+             SELECT id, conference_id, row_number() OVER (ORDER BY paid_at, id), paid_at FROM registrations \
+             WHERE conference_id = $1 AND payment_method IS NOT NULL",
+            "INSERT INTO payment_settings (conference_id, last_receipt_number) \
+             SELECT $1, count(*) FROM receipts WHERE conference_id = $1 \
+             ON CONFLICT (conference_id) DO UPDATE SET last_receipt_number = excluded.last_receipt_number",
         ],
     )?;
     Ok(())

@@ -128,6 +128,9 @@ GET /c/{slug}/mc/{mc}/review                            mc-runner
 GET /c/{slug}/register                                  *AAAAAAAAA*
 GET /c/{slug}/registration                              *AAAAAAAAA*
 GET /c/{slug}/registrations/{id}                        owner-or-organiser
+GET /c/{slug}/registrations/{id}/receipt.pdf            DDDDDDD**DD
+GET /c/{slug}/registration/pay                          AAAAAAAAAAA
+GET /c/{slug}/manage/registration/bank                  organiser
 GET /c/{slug}/attendees                                 AAAAAAAAAAA
 GET /c/{slug}/rooms                                     AAAAAAAAAAA
 GET /c/{slug}/rooms/book                                *AAAAAAAAA*
@@ -213,8 +216,15 @@ POST /c/{slug}/proposals/{id}/submit                    proposer
 POST /c/{slug}/proposals/{id}/withdraw                  proposer
 POST /c/{slug}/rooms/bookings/{id}/cancel               owner-or-organiser
 DELETE /api/v1/conferences/{slug}/bookings/{id}         owner-or-organiser
+POST /c/{slug}/registration/bank-transfer               D*******A*D
 POST /c/{slug}/registration/accept                      D*******A*D
 POST /c/{slug}/registration/cancel                      D*******A*D
+POST /c/{slug}/registration/pay                         DDDDDDDDDDD
+POST /webhooks/stripe                                   DDDDDDDDDDD
+POST /c/{slug}/manage/registration/bank                 organiser
+POST /c/{slug}/manage/registration/bank/{id}/confirm    DDDDDDD*DDD
+POST /c/{slug}/manage/registration/payee                organiser
+POST /c/{slug}/manage/registration/ticket-types/{id}/bank-transfer DDDDDDD*DDD
 DELETE /api/v1/conferences/{slug}/registrations/me      D*********D
 POST /c/{slug}/manage/tracks/{id}/delete                organiser
 POST /c/{slug}/manage/rooms/{room}/delete               organiser

@@ -196,6 +196,10 @@ fn card_payment_counts_once_and_forged_or_replayed_webhooks_change_nothing() {
     ] {
         assert!(text.contains(needle), "{needle:?} not in {text}");
     }
+    // The organisers' spreadsheet has the payment columns.
+    let csv = s.admin.get("/c/lpc/manage/registration/attendees.csv").body;
+    assert!(csv.lines().next().unwrap().contains("payment,payment_method,amount_paid,amount_refunded"), "{csv}");
+    assert!(csv.contains(&format!("paid,card,300.00,0.00,pi_test_{session}")), "{csv}");
     // Nobody else's receipt.
     let other = s.app.logged_in("eve@example.org", "Eve", false);
     assert_eq!(other.get(&pdf_path).status, 404);
