@@ -370,14 +370,11 @@ fn bank_transfer_reference_and_statement_import() {
     let eva = attendee(&s, "eva@example.org", "Eva Transfer");
     let fin = attendee(&s, "fin@example.org", "Fin Short");
     let mut refs = Vec::new();
+    let shown = Regex::new(r#"id="transfer-reference">([A-Z]+-[0-9A-Z]{4}-[0-9A-Z])<"#).unwrap();
     for (who, email) in [(&eva, "eva@example.org"), (&fin, "fin@example.org")] {
         assert_eq!(who.post_form("/c/lpc/registration/bank-transfer", &[]).status, 303);
         let page = who.get("/c/lpc/registration");
-        let reference = Regex::new(r#"id="transfer-reference">([A-Z]+-[0-9A-Z]{4}-[0-9A-Z])<"#)
-            .unwrap()
-            .captures(&page.body)
-            .unwrap_or_else(|| panic!("{}", page.body))[1]
-            .to_string();
+        let reference = shown.captures(&page.body).unwrap_or_else(|| panic!("{}", page.body))[1].to_string();
         assert!(page.body.contains("IBAN AT61 1904 3002 3457 3201"));
         let mail = s.app.mail(email, "How to pay by bank transfer");
         assert!(mail.text_body().contains(&reference));

@@ -21,7 +21,7 @@ pub(super) async fn pay(at: Acting) -> Result<HttpResponse, AppError> {
 }
 
 pub(super) async fn bank_transfer(at: Acting) -> Result<HttpResponse, AppError> {
-    at.db(|conn, st, user, conf| payments::choose_bank_transfer(conn, st, user, conf)).await?;
+    at.db(payments::choose_bank_transfer).await?;
     Ok(render::redirect(&at.ctx, &format!("/c/{}/registration#bank", at.conf.slug), Some("bank-transfer-chosen")))
 }
 

@@ -14,7 +14,7 @@ pub(super) enum Typed {
 }
 
 pub(super) async fn setup_page(at: &Acting, typed: Typed, rejected: Rejected) -> Result<HttpResponse, AppError> {
-    let view = at.db(|conn, st, actor, conf| service::setup_view(conn, st, actor, conf)).await?;
+    let view = at.db(service::setup_view).await?;
     let mut page = SetupPage {
         view,
         settings_errors: conference_page::no_errors(),

@@ -207,7 +207,7 @@ pub fn confirm_bank_line(
         let got =
             Received { method: PaymentMethod::BankTransfer, amount_minor: line.amount_minor, reference: &reference };
         match money_arrived(conn, st, (conf, &settings), &r, &got)? {
-            Arrival::Paid(_) => {}
+            Arrival::Paid => {}
             Arrival::NotDue => return Err(AppError::Conflict("Nothing is due on that registration any more.".into())),
             Arrival::NoSeat => {
                 return Err(AppError::Conflict(

@@ -33,7 +33,7 @@ use serde_json::json;
 #[derive(Debug)]
 pub enum Arrival {
     /// Counted as the fee; the seat is (now) theirs.
-    Paid(Registration),
+    Paid,
     /// Nothing is owed any more (paid already, or nothing due): a second payment.
     NotDue,
     /// The seat lapsed (or was given up) and none is free: the money goes back.
@@ -82,7 +82,7 @@ pub fn money_arrived(
     let receipt_link = format!("{}/c/{}/registrations/{}", st.config.base_url, conf.slug, r.public_id);
     let extra = json!({ "amount": amount, "method": got.method.label(), "receipt_link": receipt_link });
     notify(conn, st, conf, &paid, "registration_paid", extra)?;
-    Ok(Arrival::Paid(paid))
+    Ok(Arrival::Paid)
 }
 
 /// "Conference · ticket type", as the card statement and receipts name it.

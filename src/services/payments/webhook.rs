@@ -78,7 +78,7 @@ pub async fn stripe_webhook(st: &AppState, signature: Option<&str>, body: &[u8])
         serde_json::from_slice(body).map_err(|_| AppError::BadRequest("The body is not a Stripe event.".into()))?;
     let (outcome, refunds) = st
         .db(move |db, st| {
-            Ok(db.0.transaction(|conn| -> Result<_, AppError> {
+            db.0.transaction(|conn| -> Result<_, AppError> {
                 if !repo::claim_event(conn, &event.id, &event.kind)? {
                     return Ok((WebhookOutcome::Replay, vec![]));
                 }
@@ -96,7 +96,7 @@ pub async fn stripe_webhook(st: &AppState, signature: Option<&str>, body: &[u8])
                     "charge.refunded" => charge_refunded(conn, st, parse(object)?),
                     _ => Ok((WebhookOutcome::Ignored, vec![])),
                 }
-            })?)
+            })
         })
         .await?;
     for id in refunds {
@@ -151,7 +151,7 @@ fn session_paid(conn: &mut PgConnection, st: &AppState, s: Session) -> Result<Ha
     }
     let received = Received { method: PaymentMethod::Card, amount_minor: amount, reference: intent };
     match money_arrived(conn, st, (&conf, &settings), &r, &received)? {
-        Arrival::Paid(_) => Ok((WebhookOutcome::Handled, vec![])),
+        Arrival::Paid => Ok((WebhookOutcome::Handled, vec![])),
         Arrival::NotDue => {
             let note = format!("A second card payment of {got} arrived ({intent}); it is being refunded.");
             returned(conn, st, (&conf, &r), (intent, &got), RefundReason::Duplicate, &note)

@@ -42,7 +42,7 @@ pub fn desk(
                 // Recorded like any money that arrives: the receipt number, the seat, the mail.
                 let got = Received { method: PaymentMethod::Manual, amount_minor: r.fee_minor, reference: &reference };
                 match crate::services::payments::money_arrived(conn, st, (conf, &settings), &r, &got)? {
-                    Arrival::Paid(_) => Ok("registration-paid"),
+                    Arrival::Paid => Ok("registration-paid"),
                     Arrival::NotDue => {
                         Err(AppError::Conflict("Only an unpaid or invoiced registration can be marked paid.".into()))
                     }
