@@ -13,7 +13,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Default, Queryable, Selectable)]
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = payment_settings)]
 pub struct PaymentSettings {
     pub legal_name: String,
@@ -33,18 +33,11 @@ pub fn settings(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Paym
 }
 
 pub fn save_settings(conn: &mut PgConnection, conference_id: i64, s: &PaymentSettings) -> QueryResult<()> {
-    let values = (
-        payment_settings::legal_name.eq(&s.legal_name),
-        payment_settings::address.eq(&s.address),
-        payment_settings::tax_id.eq(&s.tax_id),
-        payment_settings::bank_details.eq(&s.bank_details),
-        payment_settings::updated_at.eq(diesel::dsl::now),
-    );
     diesel::insert_into(payment_settings::table)
-        .values((payment_settings::conference_id.eq(conference_id), values))
+        .values((payment_settings::conference_id.eq(conference_id), s))
         .on_conflict(payment_settings::conference_id)
         .do_update()
-        .set(values)
+        .set((s, payment_settings::updated_at.eq(diesel::dsl::now)))
         .execute(conn)?;
     Ok(())
 }
@@ -202,6 +195,8 @@ pub fn checkout_count(conn: &mut PgConnection, registration_id: i64) -> QueryRes
     checkout_sessions::table.filter(checkout_sessions::registration_id.eq(registration_id)).count().get_result(conn)
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = checkout_sessions)]
 pub struct NewCheckout<'a> {
     pub registration_id: i64,
     pub stripe_id: &'a str,
@@ -215,18 +210,7 @@ pub struct NewCheckout<'a> {
 /// Stores a session; the same Stripe session stored twice (a retry that got
 /// the same answer) is one row.
 pub fn insert_checkout(conn: &mut PgConnection, c: &NewCheckout) -> QueryResult<()> {
-    diesel::insert_into(checkout_sessions::table)
-        .values((
-            checkout_sessions::registration_id.eq(c.registration_id),
-            checkout_sessions::stripe_id.eq(c.stripe_id),
-            checkout_sessions::url.eq(c.url),
-            checkout_sessions::amount_minor.eq(c.amount_minor),
-            checkout_sessions::currency.eq(c.currency),
-            checkout_sessions::idempotency_key.eq(c.idempotency_key),
-            checkout_sessions::expires_at.eq(c.expires_at),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
+    diesel::insert_into(checkout_sessions::table).values(c).on_conflict_do_nothing().execute(conn)?;
     Ok(())
 }
 
@@ -261,6 +245,8 @@ pub struct Refund {
     pub attempts: i32,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = refunds)]
 pub struct NewRefund<'a> {
     pub registration_id: i64,
     pub payment_intent: &'a str,
@@ -268,25 +254,14 @@ pub struct NewRefund<'a> {
     pub currency: &'a str,
     pub reason: RefundReason,
     pub state: RefundState,
-    pub stripe_refund_id: Option<&'a str>,
     pub requested_by: Option<i64>,
 }
 
 pub fn insert_refund(conn: &mut PgConnection, r: &NewRefund) -> QueryResult<Refund> {
     let key = format!("plumbline-refund-{}", Uuid::new_v4());
+    let settled_at = (r.state != RefundState::Pending).then(Utc::now);
     diesel::insert_into(refunds::table)
-        .values((
-            refunds::registration_id.eq(r.registration_id),
-            refunds::payment_intent.eq(r.payment_intent),
-            refunds::amount_minor.eq(r.amount_minor),
-            refunds::currency.eq(r.currency),
-            refunds::reason.eq(r.reason),
-            refunds::state.eq(r.state),
-            refunds::stripe_refund_id.eq(r.stripe_refund_id),
-            refunds::idempotency_key.eq(key),
-            refunds::requested_by.eq(r.requested_by),
-            refunds::settled_at.eq((r.state != RefundState::Pending).then(Utc::now)),
-        ))
+        .values((r, refunds::idempotency_key.eq(key), refunds::settled_at.eq(settled_at)))
         .returning(Refund::as_returning())
         .get_result(conn)
 }

@@ -23,8 +23,8 @@ use uuid::Uuid;
 /// Stripe is asked this many times before a refund counts as failed.
 const MAX_ATTEMPTS: i32 = 8;
 
-/// Records a card refund to send (or, without Stripe, one the organisers pay
-/// back themselves); returns its id.
+/// Records a card refund to send (or, for money not paid by card, one the
+/// organisers pay back themselves); returns its id.
 pub(super) fn queue_refund(
     conn: &mut PgConnection,
     r: &Registration,
@@ -33,21 +33,28 @@ pub(super) fn queue_refund(
     reason: RefundReason,
     by: Option<i64>,
 ) -> Result<i64, AppError> {
-    let by_card = !payment_intent.is_empty();
-    let refund = repo::insert_refund(
-        conn,
-        &NewRefund {
-            registration_id: r.id,
-            payment_intent,
-            amount_minor: amount.minor,
-            currency: &amount.currency,
-            reason,
-            state: if by_card { RefundState::Pending } else { RefundState::Manual },
-            stripe_refund_id: None,
-            requested_by: by,
-        },
-    )?;
-    Ok(refund.id)
+    let state = if payment_intent.is_empty() { RefundState::Manual } else { RefundState::Pending };
+    record_refund(conn, r, (payment_intent, amount), reason, state, by)
+}
+
+fn record_refund(
+    conn: &mut PgConnection,
+    r: &Registration,
+    (payment_intent, amount): (&str, &Money),
+    reason: RefundReason,
+    state: RefundState,
+    requested_by: Option<i64>,
+) -> Result<i64, AppError> {
+    let new = NewRefund {
+        registration_id: r.id,
+        payment_intent,
+        amount_minor: amount.minor,
+        currency: &amount.currency,
+        reason,
+        state,
+        requested_by,
+    };
+    Ok(repo::insert_refund(conn, &new)?.id)
 }
 
 /// Counts `amount` of the registration's payment as refunded and mails the
@@ -67,19 +74,7 @@ pub(super) fn count_refund(
     let money = Money::new(amount, &r.currency);
     let to_send = if reason == RefundReason::Stripe {
         // Stripe made it: recorded as done, nothing to send.
-        repo::insert_refund(
-            conn,
-            &NewRefund {
-                registration_id: r.id,
-                payment_intent: &r.payment_reference,
-                amount_minor: amount,
-                currency: &r.currency,
-                reason,
-                state: RefundState::Succeeded,
-                stripe_refund_id: None,
-                requested_by: None,
-            },
-        )?;
+        record_refund(conn, r, (&r.payment_reference, &money), reason, RefundState::Succeeded, None)?;
         None
     } else {
         let intent = if r.payment_method == Some(PaymentMethod::Card) { r.payment_reference.as_str() } else { "" };
