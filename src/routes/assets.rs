@@ -16,6 +16,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/style.css"),
     },
+    Asset {
+        path: "statement.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/statement.js"),
+    },
     Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
     Asset {
         path: "ping.txt",

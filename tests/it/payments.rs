@@ -446,3 +446,32 @@ fn browser_register_pay_by_card_and_read_the_receipt() {
     let href = b.attr("#receipt-pdf", "href").unwrap();
     assert!(href.ends_with("/receipt.pdf"), "{href}");
 }
+
+#[test]
+fn browser_the_statement_file_is_read_into_the_form() {
+    Browser::require();
+    let s = setup(10);
+    let csv = std::env::temp_dir().join(format!("statement-{:x}.csv", rand::random::<u64>()));
+    std::fs::write(&csv, "date,amount,reference,payer\n2026-12-01,300.00,nobody,Someone\n").unwrap();
+    let b = Browser::start();
+    b.goto(&s.app.url("/login?next=/c/lpc/manage/registration/bank"));
+    b.fill("#email", "admin@example.org");
+    b.fill("#password", crate::support::PASSWORD);
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("h1", "Bank transfers", Duration::from_secs(10)), "{}", b.page_source());
+    // The script (a static file, under the strict CSP) offers a file picker.
+    assert!(b.exists("#statement-file"), "{}", b.page_source());
+    let picker = b.find("#statement-file");
+    b.cmd("POST", &format!("element/{picker}/value"), json!({ "text": csv.to_str().unwrap() }));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let typed = || {
+        b.execute("return document.getElementById('statement').value", vec![]).as_str().unwrap_or_default().to_string()
+    };
+    while !typed().contains("nobody") {
+        assert!(std::time::Instant::now() < deadline, "the file was not read into the field");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("main", "1 unmatched", Duration::from_secs(10)), "{}", b.page_source());
+    let _ = std::fs::remove_file(csv);
+}

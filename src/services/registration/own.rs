@@ -57,6 +57,8 @@ fn payment_part(
         card: due && st.config.stripe.is_some(),
         bank_transfer,
         payee: if payee.legal_name.is_empty() { conf.name.clone() } else { payee.legal_name },
+        payee_address: payee.address,
+        payee_tax_id: payee.tax_id,
         bank_details: payee.bank_details,
         receipt_number: receipt.map(|(n, _)| crate::domain::payment::receipt_label(&conf.slug, n)),
         amount_paid: (r.amount_paid_minor > 0).then(|| super::money(r.amount_paid_minor, &r.currency)),

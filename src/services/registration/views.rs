@@ -137,6 +137,8 @@ pub struct PaymentPart {
     /// Bank transfer is offered for the ticket type (and the organisers gave bank details).
     pub bank_transfer: bool,
     pub payee: String,
+    pub payee_address: String,
+    pub payee_tax_id: String,
     pub bank_details: String,
     pub receipt_number: Option<String>,
     pub amount_paid: Option<String>,
