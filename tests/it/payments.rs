@@ -139,6 +139,15 @@ fn card_payment_counts_once_and_forged_or_replayed_webhooks_change_nothing() {
     let expires: i64 = f["expires_at"].parse().unwrap();
     assert!(expires >= stripe::now() + 29 * 60 && expires <= stripe::now() + 24 * 3600, "{expires}");
     assert!(made[0].idempotency_key.starts_with("plumbline-checkout-"), "{}", made[0].idempotency_key);
+    // A request whose answer was lost (Stripe made the session, we never
+    // stored it) is sent again with the same key: Stripe's answer is the same
+    // session, not a second one.
+    diesel::sql_query("DELETE FROM checkout_sessions").execute(&mut s.app.db.conn()).unwrap();
+    assert_eq!(pay_now(&ada), session);
+    let again = s.double.requests("/v1/checkout/sessions");
+    assert_eq!(again.len(), 2);
+    assert_eq!(again[1].idempotency_key, made[0].idempotency_key);
+    assert_eq!(s.double.sessions().len(), 1);
 
     // A forged delivery (wrong secret), a missing signature, and a stale one: 400, nothing changes.
     let fake = stripe::event(
