@@ -495,6 +495,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    schedule_moves (id) {
+        id -> Int8,
+        conference_id -> Int8,
+        item_id -> Int8,
+        user_id -> Int8,
+        room_id -> Nullable<Int8>,
+        starts_at -> Nullable<Timestamptz>,
+        ends_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     receipts (registration_id) {
         registration_id -> Int8,
         conference_id -> Int8,
@@ -651,6 +664,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     room_booking_hours,
     room_bookings,
     payment_settings,
+    schedule_moves,
     receipts,
     payment_flags,
     checkout_sessions,

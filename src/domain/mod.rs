@@ -21,6 +21,7 @@ pub mod registration;
 pub mod review;
 pub mod schedule;
 pub mod schedule_export;
+pub mod schedule_grid;
 pub mod text;
 pub mod time;
 

@@ -279,22 +279,41 @@ pub fn changes(before: &[Session], after: &[Session], tz: Tz) -> Vec<Change> {
     out
 }
 
-/// Problems an organiser should fix before publishing (they do not block it).
-pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
+/// A problem an organiser should fix before publishing (it does not block
+/// it), with the sessions it is about, so the editor shows it on their blocks.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    pub sessions: Vec<uuid::Uuid>,
+    pub message: String,
+}
+
+/// A placed session's room and the audience it expects (people who starred it).
+#[derive(Debug, Clone)]
+pub struct RoomFit {
+    pub session: uuid::Uuid,
+    pub capacity: i32,
+    pub expected: i64,
+}
+
+/// Problems an organiser should fix before publishing (they do not block it):
+/// a topic outside its microconference, a person in two places at once, a
+/// room smaller than the audience expected.
+pub fn warnings(sessions: &[Session], tz: Tz, fits: &[RoomFit]) -> Vec<Warning> {
     let mut out = Vec::new();
     let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %H:%M").to_string();
     // A topic must sit inside its microconference's block.
     for t in sessions.iter().filter(|s| s.kind == SessionKind::Topic) {
         if let Some(mc) = sessions.iter().find(|s| Some(s.guid) == t.parent) {
             if t.starts_at < mc.starts_at || t.ends_at > mc.ends_at {
-                out.push(format!(
+                let message = format!(
                     "Topic “{}” ({}–{}) runs outside its microconference “{}”, which ends {}.",
                     t.title,
                     at(t.starts_at),
                     at(t.ends_at),
                     mc.title,
                     at(mc.ends_at)
-                ));
+                );
+                out.push(Warning { sessions: vec![mc.guid, t.guid], message });
             }
         }
     }
@@ -307,15 +326,30 @@ pub fn warnings(sessions: &[Session], tz: Tz) -> Vec<String> {
             }
             for p in a.persons.iter().filter(|p| p.user_id.is_some()) {
                 if b.persons.iter().any(|q| q.user_id == p.user_id) {
-                    out.push(format!(
+                    let message = format!(
                         "{} is in “{}” and “{}” at the same time ({}).",
                         p.name,
                         a.title,
                         b.title,
                         at(a.starts_at.max(b.starts_at))
-                    ));
+                    );
+                    let blocks = [a, b].map(|s| s.parent.unwrap_or(s.guid));
+                    out.push(Warning { sessions: blocks.to_vec(), message });
                 }
             }
+        }
+    }
+    // The room holds the people who said they would come.
+    for f in fits.iter().filter(|f| f.expected > i64::from(f.capacity)) {
+        if let Some(s) = sessions.iter().find(|s| s.guid == f.session) {
+            let message = format!(
+                "“{}” expects {} people (stars) but {} holds {}.",
+                s.title,
+                f.expected,
+                s.room.clone().unwrap_or_default(),
+                f.capacity
+            );
+            out.push(Warning { sessions: vec![s.guid], message });
         }
     }
     out
@@ -382,10 +416,16 @@ mod tests {
             s(2, "topic", 11, 13, Some(7), Some(1)),
             s(3, "talk", 10, 11, Some(7), None),
         ];
-        let w = warnings(&list, tz);
-        assert!(w.iter().any(|m| m.contains("S2") && m.contains("outside")), "{w:?}");
-        assert!(w.iter().any(|m| m.contains("P7") && m.contains("S1") && m.contains("S3")), "{w:?}");
-        assert!(!w.iter().any(|m| m.contains("“S1” and “S2”")), "a lead in their own MC's topic is fine: {w:?}");
+        let fits = [RoomFit { session: list[2].guid, capacity: 20, expected: 35 }];
+        let w = warnings(&list, tz, &fits);
+        let said: Vec<&str> = w.iter().map(|w| w.message.as_str()).collect();
+        assert!(said.iter().any(|m| m.contains("S2") && m.contains("outside")), "{said:?}");
+        assert!(said.iter().any(|m| m.contains("P7") && m.contains("S1") && m.contains("S3")), "{said:?}");
+        assert!(!said.iter().any(|m| m.contains("“S1” and “S2”")), "a lead in their own MC's topic is fine: {said:?}");
+        assert!(said.iter().any(|m| m.contains("expects 35 people") && m.contains("holds 20")), "{said:?}");
+        // Each warning names the blocks it is shown on: the clash is on the MC (not its topic) and the talk.
+        let clash = w.iter().find(|w| w.message.contains("P7")).unwrap();
+        assert_eq!(clash.sessions, vec![list[0].guid, list[2].guid]);
     }
 
     #[test]

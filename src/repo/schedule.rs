@@ -1,6 +1,6 @@
 //! Schedule items, their room occupancy, published versions and stars.
 
-use crate::db::schema::{room_bookings, schedule_items, schedule_stars, schedule_versions};
+use crate::db::schema::{room_bookings, schedule_items, schedule_moves, schedule_stars, schedule_versions};
 use crate::domain::schedule::ItemKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -282,5 +282,66 @@ pub fn stars(conn: &mut PgConnection, user_id: i64, conference_id: i64) -> Query
         .filter(schedule_stars::user_id.eq(user_id))
         .filter(schedule_stars::conference_id.eq(conference_id))
         .select(schedule_stars::session_guid)
+        .load(conn)
+}
+
+/// Where an item was before a change, for the editor's undo.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = schedule_moves)]
+pub struct Move {
+    pub id: i64,
+    pub item_id: i64,
+    pub room_id: Option<i64>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// Remembers where `item` is now, before it changes.
+pub fn remember_place(conn: &mut PgConnection, item: &Item, by: i64) -> QueryResult<()> {
+    diesel::insert_into(schedule_moves::table)
+        .values((
+            schedule_moves::conference_id.eq(item.conference_id),
+            schedule_moves::item_id.eq(item.id),
+            schedule_moves::user_id.eq(by),
+            schedule_moves::room_id.eq(item.room_id),
+            schedule_moves::starts_at.eq(item.starts_at),
+            schedule_moves::ends_at.eq(item.ends_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// This organiser's latest change in the conference since `since`, locked.
+pub fn last_move(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> QueryResult<Option<Move>> {
+    schedule_moves::table
+        .filter(schedule_moves::conference_id.eq(conference_id))
+        .filter(schedule_moves::user_id.eq(user_id))
+        .filter(schedule_moves::created_at.gt(since))
+        .order(schedule_moves::id.desc())
+        .select(Move::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+pub fn forget_move(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(schedule_moves::table.find(id)).execute(conn).map(|_| ())
+}
+
+pub fn item(conn: &mut PgConnection, id: i64) -> QueryResult<Item> {
+    schedule_items::table.find(id).select(Item::as_select()).first(conn)
+}
+
+/// How many people starred each session of the conference: the audience to expect.
+pub fn star_counts(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(uuid::Uuid, i64)>> {
+    schedule_stars::table
+        .filter(schedule_stars::conference_id.eq(conference_id))
+        .group_by(schedule_stars::session_guid)
+        .select((schedule_stars::session_guid, diesel::dsl::count_star()))
         .load(conn)
 }

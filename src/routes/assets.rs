@@ -17,6 +17,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/style.css"),
     },
     Asset {
+        path: "schedule-editor.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/schedule-editor.js"),
+    },
+    Asset {
         path: "statement.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/statement.js"),

@@ -13,6 +13,7 @@ pub mod registration;
 pub mod review;
 pub mod rooms;
 pub mod schedule;
+pub mod schedule_editor;
 pub mod views;
 
 // The repo layer is private to the services: routes, the worker and the CLI can

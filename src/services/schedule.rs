@@ -105,6 +105,7 @@ pub fn place(
             .into_iter()
             .find(|r| r.public_id == room_uuid)
             .ok_or_else(|| AppError::BadRequest("Choose a room of this conference.".into()))?;
+        repo::remember_place(conn, &item, actor.id)?;
         match repo::place(conn, &item, room.id, starts, ends, actor.id) {
             Ok(()) => Ok(()),
             Err(diesel::result::Error::DatabaseError(_, info))
@@ -141,6 +142,7 @@ pub fn unplace(Db(conn): &mut Db, actor: &User, conf: &Conference, item_id: &str
     check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
         let item = find_item(conn, conf, item_id)?;
+        repo::remember_place(conn, &item, actor.id)?;
         Ok(repo::unplace(conn, item.id)?)
     })
 }

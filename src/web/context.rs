@@ -173,6 +173,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "schedule-imported" => "The accepted microconferences and talks were added.",
         "schedule-item-added" => "The session was added. Place it in a room and a time.",
         "schedule-placed" => "The session was placed.",
+        "schedule-undone" => "Your last move was undone.",
         "schedule-unplaced" => "The session was taken out of the schedule.",
         "schedule-item-deleted" => "The session was deleted.",
         "schedule-published" => "A new version of the schedule is published.",

@@ -46,8 +46,9 @@ pub fn accepted(app: &TestApp, s: &Setup, org: &Http) -> (Http, Http) {
 
 fn item_ids(org: &Http, s: &Setup) -> Vec<(String, String)> {
     let page = org.get(&format!("/c/{}/manage/schedule", s.slug)).body;
-    let re = regex::Regex::new(r#"<h3>([^<]+) <span class="badge">[a-z]+</span></h3>\s*<p>[^<]*(?:<em>[^<]*</em>)?</p>\s*<form method="post" action="/c/[a-z0-9-]+/manage/schedule/items/([0-9a-f-]{36})/place""#).unwrap();
-    re.captures_iter(&page).map(|c| (c[1].to_string(), c[2].to_string())).collect()
+    // Each session links to its own page: from the grid (placed) or the side list (not yet).
+    let re = regex::Regex::new(r#"href="/c/[a-z0-9-]+/manage/schedule/items/([0-9a-f-]{36})">([^<]+)</a>"#).unwrap();
+    re.captures_iter(&page).map(|c| (c[2].to_string(), c[1].to_string())).collect()
 }
 
 fn item(org: &Http, s: &Setup, title: &str) -> String {

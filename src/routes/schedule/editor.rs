@@ -1,22 +1,20 @@
 //! The organisers' schedule editor: items, placing them in rooms and times, warnings, publishing.
 
-use super::*;
-use crate::domain::schedule::{ItemKind, Session};
+use crate::domain::schedule::ItemKind;
 use crate::domain::{text, time};
 use crate::error::AppError;
 use crate::services::cfp;
 use crate::services::conferences::Conference;
 use crate::services::schedule as service;
 use crate::services::schedule::NewItem;
-use crate::services::views::{Choice, ConferenceView};
+use crate::services::schedule_editor::{self as service_editor, EditorFilter};
+use crate::services::views::ConferenceView;
 use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::Rejected;
 use crate::web::render;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
-use chrono_tz::Tz;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -42,33 +40,16 @@ pub(super) struct PlaceForm {
     minutes: String,
 }
 
-/// The schedule editor.
+/// The schedule editor: the service's view (grid, side list, warnings) and the new-item form.
 #[derive(Serialize)]
 struct EditorPage {
     conference: ConferenceView,
-    items: Vec<EditorItem>,
-    warnings: Vec<String>,
-    grid: Vec<DayGrid>,
+    view: service_editor::EditorView,
+    /// The shared grid partial asks whether it is the editor's.
+    editable: bool,
     errors: Value,
     item_form: ItemForm,
     kinds: Vec<Kind>,
-    version: Option<i32>,
-    published_at: Option<String>,
-    zone: Tz,
-    has_rooms: bool,
-}
-
-/// A schedule item with the form that places it.
-#[derive(Serialize)]
-struct EditorItem {
-    id: uuid::Uuid,
-    title: String,
-    kind: ItemKind,
-    placed: bool,
-    when: Option<String>,
-    room: Option<String>,
-    form: PlaceForm,
-    rooms: Vec<Choice>,
 }
 
 /// A kind of item organisers add by hand.
@@ -78,137 +59,80 @@ struct Kind {
     label: &'static str,
 }
 
-/// A rooms × half-hours table for one day.
-#[derive(Serialize)]
-pub(super) struct DayGrid {
-    day: String,
-    rooms: Vec<String>,
-    rows: Vec<GridRow>,
-}
-
-#[derive(Serialize)]
-struct GridRow {
-    time: String,
-    cells: Vec<GridCell>,
-}
-
-/// What runs in one room in one half hour.
-#[derive(Serialize)]
-struct GridCell {
-    titles: Vec<String>,
-    busy: bool,
-}
-
-/// The editor with `item_form` as typed and, when `focus` names an item, its
-/// place form as typed; `rejected` says why it is shown again.
+/// The editor with `item_form` as typed; `rejected` says why it is shown again.
 pub(super) async fn editor_page(
     ctx: &Ctx,
     conf: Conference,
     rejected: Rejected,
     item_form: ItemForm,
-    focus: Option<(String, PlaceForm)>,
+    filter: EditorFilter,
 ) -> Result<HttpResponse, AppError> {
-    let c2 = conf.clone();
-    let (items, rooms, draft, published) = ctx
-        .state
-        .db(move |conn, _| {
-            let (items, rooms) = service::editor_items(conn, &c2)?;
-            Ok((items, rooms, service::draft_sessions(conn, &c2)?, service::published(conn, &c2)?))
-        })
-        .await?;
-    let tz = cfp::tz(&conf);
-    let warnings = crate::domain::schedule::warnings(&draft, tz);
-    let default_start =
-        time::input_value(conf.starts_on.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(), chrono_tz::UTC);
-    let items = items
-        .iter()
-        .map(|i| {
-            let typed = focus.as_ref().filter(|(id, _)| *id == i.public_id.to_string()).map(|(_, f)| f.clone());
-            let room_guid = i.room_id.and_then(|id| rooms.iter().find(|r| r.id == id)).map(|r| r.public_id.to_string());
-            let form = typed.unwrap_or_else(|| PlaceForm {
-                room: room_guid.clone().unwrap_or_default(),
-                starts_at: i.starts_at.map(|t| time::input_value(t, tz)).unwrap_or_else(|| default_start.clone()),
-                minutes: match (i.starts_at, i.ends_at) {
-                    (Some(s), Some(e)) => (e - s).num_minutes().to_string(),
-                    _ => {
-                        if i.kind == "microconference" {
-                            "210".into()
-                        } else {
-                            "45".into()
-                        }
-                    }
-                },
-            });
-            EditorItem {
-                id: i.public_id,
-                title: i.title.clone(),
-                kind: i.kind,
-                placed: i.starts_at.is_some(),
-                when: i.starts_at.map(|t| time::display(t, tz)),
-                room: room_guid
-                    .and_then(|g| rooms.iter().find(|r| r.public_id.to_string() == g))
-                    .map(|r| r.name.clone()),
-                rooms: rooms.iter().map(|r| Choice::new(r.public_id, r.name.clone(), &form.room)).collect(),
-                form,
-            }
-        })
-        .collect();
-    // The day grid: rooms as columns, half hours as rows, every placed session in its cells.
-    let mut days: Vec<NaiveDate> = draft.iter().map(|s| day_of(s, tz)).collect();
-    days.sort();
-    days.dedup();
-    let grid = days
-        .iter()
-        .map(|d| day_grid(*d, &draft, &rooms.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), tz))
-        .collect();
+    let (c, user) = (conf.clone(), ctx.user()?.clone());
+    let view = ctx.state.db(move |conn, _| service_editor::editor(conn, &user, &c, filter)).await?;
     let data = EditorPage {
         conference: ConferenceView::of(&conf),
-        items,
-        warnings,
-        grid,
+        view,
+        editable: true,
         errors: rejected.errors,
         item_form,
         kinds: ItemKind::BY_HAND.iter().map(|&value| Kind { value, label: value.label() }).collect(),
-        version: published.as_ref().map(|p| p.version),
-        published_at: published.as_ref().map(|p| time::display(p.published_at, tz)),
-        zone: conf.time_zone,
-        has_rooms: !rooms.is_empty(),
     };
     render::page(ctx, rejected.status, "schedule_editor", &format!("Schedule · {}", conf.name), data)
 }
 
-/// A rooms × half-hours table for one day; each cell lists what runs then.
-pub(super) fn day_grid(day: NaiveDate, sessions: &[Session], rooms: &[String], tz: Tz) -> DayGrid {
-    let todays: Vec<&Session> = sessions.iter().filter(|s| day_of(s, tz) == day && s.kind != "topic").collect();
-    let first = todays.iter().map(|s| s.starts_at).min();
-    let last = todays.iter().map(|s| s.ends_at).max();
-    let mut rows = Vec::new();
-    if let (Some(first), Some(last)) = (first, last) {
-        let mut t = first;
-        while t < last && rows.len() < 48 {
-            let next = t + chrono::Duration::minutes(30);
-            let cells = rooms
-                .iter()
-                .map(|room| {
-                    let here: Vec<String> = todays
-                        .iter()
-                        .filter(|s| s.room.as_deref() == Some(room) && s.starts_at < next && t < s.ends_at)
-                        .map(|s| s.title.clone())
-                        .collect();
-                    GridCell { busy: !here.is_empty(), titles: here }
-                })
-                .collect();
-            rows.push(GridRow { time: local(t, tz), cells });
-            t = next;
-        }
-    }
-    DayGrid { day: day.format("%A %-d %B %Y").to_string(), rooms: rooms.to_vec(), rows }
-}
-
-pub(super) async fn editor(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub(super) async fn editor(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    q: web::Query<EditorFilter>,
+) -> Result<HttpResponse, AppError> {
     let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
     let item_form = ItemForm { kind: "keynote".into(), ..Default::default() };
-    editor_page(&ctx, conf, Rejected::none(), item_form, None).await
+    editor_page(&ctx, conf, Rejected::none(), item_form, q.into_inner()).await
+}
+
+/// One item's page: where it is, and the form that places it (the way to do
+/// everything the grid's dragging does, without JavaScript).
+#[derive(Serialize)]
+struct ItemPage {
+    conference: ConferenceView,
+    item: service_editor::ItemView,
+    form: PlaceForm,
+    errors: Value,
+}
+
+async fn item_page(
+    ctx: &Ctx,
+    conf: Conference,
+    id: uuid::Uuid,
+    typed: Option<PlaceForm>,
+    rejected: Rejected,
+) -> Result<HttpResponse, AppError> {
+    let (c, user) = (conf.clone(), ctx.user()?.clone());
+    let item = ctx.state.db(move |conn, _| service_editor::item(conn, &user, &c, id)).await?;
+    let form = typed.unwrap_or_else(|| PlaceForm {
+        room: item.room_value.clone(),
+        starts_at: item.starts_at.clone(),
+        minutes: item.minutes.to_string(),
+    });
+    let title = format!("{} · Schedule · {}", item.title, conf.name);
+    let data = ItemPage { conference: ConferenceView::of(&conf), item, form, errors: rejected.errors };
+    render::page(ctx, rejected.status, "schedule_item", &title, data)
+}
+
+pub(super) async fn item(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let Acting { ctx, conf, .. } = Acting::organiser(ctx, &slug).await?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    item_page(&ctx, conf, id, None, Rejected::none()).await
+}
+
+/// The editor's script asks for JSON; forms get pages and redirects.
+fn wants_json(req: &HttpRequest) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
+}
+
+fn json_answer(status: StatusCode, body: serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
 }
 
 pub(super) async fn import(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -233,7 +157,8 @@ pub(super) async fn create_item(
     let speakers = p.check(text::single_line("speakers", &f.speakers, 0, 500));
     let abstract_md = p.check(text::multi_line("abstract", &f.r#abstract, 0, 20000));
     let (Some(kind), Some(title), Some(speakers), Some(abstract_md)) = (kind, title, speakers, abstract_md) else {
-        return editor_page(&ctx, conf, Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0), f, None).await;
+        let rejected = Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &p.0);
+        return editor_page(&ctx, conf, rejected, f, EditorFilter::default()).await;
     };
     ctx.state
         .db(move |conn, _| {
@@ -257,47 +182,69 @@ pub(super) async fn create_item(
 
 pub(super) async fn place(
     ctx: Ctx,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
     form: web::Form<PlaceForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let Acting { ctx, user, conf } = Acting::organiser(ctx, &slug).await?;
+    let json = wants_json(&req);
     let f = form.into_inner();
     let tz = cfp::tz(&conf);
     let parsed = time::parse_local("starts_at", &f.starts_at, tz).and_then(|s| {
         crate::domain::proposal::parse_int("minutes", &f.minutes, 5, 720)
             .map(|m| (s, s + chrono::Duration::minutes(m as i64)))
     });
-    let (starts, ends) = match parsed {
-        Ok(v) => v,
-        Err(e) => {
-            let problem = format!("{}: {}", e.field, e.message);
-            return place_again(&ctx, conf, StatusCode::UNPROCESSABLE_ENTITY, problem, (id, f)).await;
+    let outcome = match parsed {
+        Err(e) => Err((StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {}", e.field, e.message))),
+        Ok((starts, ends)) => {
+            let (c2, i2, room) = (conf.clone(), id.clone(), f.room.clone());
+            match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
+                Ok(()) => Ok(starts.with_timezone(&tz).date_naive()),
+                Err(AppError::Conflict(m)) => Err((StatusCode::CONFLICT, m)),
+                Err(AppError::BadRequest(m)) => Err((StatusCode::UNPROCESSABLE_ENTITY, m)),
+                Err(e) => return Err(e),
+            }
         }
     };
-    let (c2, i2, room) = (conf.clone(), id.clone(), f.room.clone());
-    let (status, m) =
-        match ctx.state.db(move |conn, _| service::place(conn, &user, &c2, &i2, &room, starts, ends)).await {
-            Ok(()) => {
-                return Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule"), Some("schedule-placed")))
-            }
-            Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, m),
-            Err(AppError::BadRequest(m)) => (StatusCode::UNPROCESSABLE_ENTITY, m),
-            Err(e) => return Err(e),
-        };
-    place_again(&ctx, conf, status, m, (id, f)).await
+    match (outcome, json) {
+        (Ok(_), true) => Ok(json_answer(StatusCode::OK, serde_json::json!({ "placed": true }))),
+        (Ok(day), false) => {
+            Ok(render::redirect(&ctx, &format!("/c/{slug}/manage/schedule?day={day}"), Some("schedule-placed")))
+        }
+        (Err((status, m)), true) => Ok(json_answer(status, serde_json::json!({ "error": m }))),
+        (Err((status, m)), false) => {
+            let item = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+            let rejected = Rejected::fields(status, &[crate::domain::FieldError::new("place", m)]);
+            item_page(&ctx, conf, item, Some(f), rejected).await
+        }
+    }
 }
 
-/// The editor again with an item's place form as typed and what was wrong with it.
-async fn place_again(
-    ctx: &Ctx,
-    conf: Conference,
-    status: StatusCode,
-    problem: String,
-    typed: (String, PlaceForm),
-) -> Result<HttpResponse, AppError> {
-    let rejected = Rejected::fields(status, &[crate::domain::FieldError::new("place", problem)]);
-    editor_page(ctx, conf, rejected, ItemForm::default(), Some(typed)).await
+/// Puts back the organiser's last move.
+pub(super) async fn undo(at: Acting, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let result = at.organising(|conn, _, user, conf| service_editor::undo_last_move(conn, user, conf)).await;
+    let back = format!("/c/{}/manage/schedule", at.conf.slug);
+    match (result, wants_json(&req)) {
+        (Ok(title), true) => Ok(json_answer(StatusCode::OK, serde_json::json!({ "undone": title }))),
+        (Ok(_), false) => Ok(render::redirect(&at.ctx, &back, Some("schedule-undone"))),
+        (Err(AppError::Conflict(m)), true) => Ok(json_answer(StatusCode::CONFLICT, serde_json::json!({ "error": m }))),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// What publishing would change, with the button that does it.
+#[derive(Serialize)]
+struct PublishPage {
+    conference: ConferenceView,
+    preview: service_editor::PublishPreview,
+}
+
+pub(super) async fn publish_page(at: Acting) -> Result<HttpResponse, AppError> {
+    let preview = at.organising(|conn, _, user, conf| service_editor::publish_preview(conn, user, conf)).await?;
+    let title = format!("Publish the schedule · {}", at.conf.name);
+    let data = PublishPage { conference: ConferenceView::of(&at.conf), preview };
+    render::page(&at.ctx, StatusCode::OK, "schedule_publish", &title, data)
 }
 
 pub(super) async fn unplace(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {

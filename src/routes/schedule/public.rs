@@ -45,6 +45,11 @@ struct SchedulePage<'a> {
     is_day: bool,
     is_room: bool,
     is_track: bool,
+    is_grid: bool,
+    /// The grid is the editor's only there (the shared partial asks).
+    editable: bool,
+    /// The rooms × time table of the day (the grid view).
+    table: Option<crate::domain::schedule_grid::DayTable>,
     days: Vec<DayLink>,
     day: String,
 }
@@ -100,6 +105,7 @@ impl ViewQuery {
         match self.view.as_str() {
             "room" => "room",
             "track" => "track",
+            "grid" => "grid",
             _ => "day",
         }
     }
@@ -214,6 +220,9 @@ pub(super) async fn render_public_schedule(
             is_day: false,
             is_room: false,
             is_track: false,
+            is_grid: false,
+            editable: false,
+            table: None,
             days: Vec::new(),
             day: String::new(),
         };
@@ -238,7 +247,15 @@ pub(super) async fn render_public_schedule(
     };
     let on_day: Vec<Session> =
         sessions.iter().filter(|s| Some(s.starts_at.with_timezone(&tz).date_naive()) == day).cloned().collect();
+    let table = match (view, day) {
+        ("grid", Some(d)) => {
+            let (c, list) = (conf.clone(), on_day.clone());
+            Some(ctx.state.db(move |db, _| crate::services::schedule_editor::public_table(db, &c, &list, d)).await?)
+        }
+        _ => None,
+    };
     let groups = match view {
+        "grid" => Vec::new(),
         "room" => {
             let mut sorted = on_day;
             sorted.sort_by(|a, b| (&a.room, a.starts_at).cmp(&(&b.room, b.starts_at)));
@@ -267,6 +284,9 @@ pub(super) async fn render_public_schedule(
         is_day: view == "day",
         is_room: view == "room",
         is_track: view == "track",
+        is_grid: view == "grid",
+        editable: false,
+        table,
         days,
         day: day.map(|d| d.to_string()).unwrap_or_default(),
     };

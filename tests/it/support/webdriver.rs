@@ -356,6 +356,25 @@ impl Browser {
         self.cmd("POST", "execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// axe-core's violations of serious or critical impact on the current
+    /// page, one line each (rule, help, where). axe-core comes from npm.
+    pub fn axe_serious(&self) -> Vec<String> {
+        let path = std::env::var("AXE_CORE_JS").unwrap_or_else(|_| "node_modules/axe-core/axe.min.js".into());
+        let source = fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!("axe-core is needed for the accessibility checks: `npm install --no-save axe-core@4` (see README)")
+        });
+        self.execute(&format!("{source}\n;window.axe = axe; return true;"), vec![]);
+        let script = "var done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then(function (r) {
+              done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                .map(function (v) {
+                  return v.id + ': ' + v.help + ' (' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join('; ') + ')';
+                }));
+            }, function (e) { done(['axe failed: ' + e]); });";
+        let v = self.cmd("POST", "execute/async", json!({ "script": script, "args": [] }));
+        v.as_array().map(|a| a.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default()
+    }
+
     /// PNG screenshot of the viewport.
     pub fn screenshot_png(&self) -> Vec<u8> {
         let v = self.cmd("GET", "screenshot", Value::Null);
