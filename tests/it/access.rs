@@ -110,6 +110,8 @@ GET /c/{slug}/manage/decisions                          organiser
 GET /c/{slug}/manage/notifications                      organiser
 GET /c/{slug}/manage/reviews.csv                        organiser
 GET /c/{slug}/manage/schedule                           organiser
+GET /c/{slug}/manage/schedule/items/{id}                organiser
+GET /c/{slug}/manage/schedule/publish                   organiser
 GET /c/{slug}/manage/registration                       organiser
 GET /c/{slug}/manage/registration/attendees             organiser
 GET /c/{slug}/manage/registration/attendees.csv         organiser
@@ -207,6 +209,7 @@ POST /api/v1/conferences/{slug}/registrations           D*******A*D
 POST /api/v1/conferences/{slug}/bookings                D*******A*D
 POST /c/{slug}/manage/schedule/import                   organiser
 POST /c/{slug}/manage/schedule/publish                  organiser
+POST /c/{slug}/manage/schedule/undo                     organiser
 POST /c/{slug}/manage/programme                         organiser
 POST /c/{slug}/manage/release                           organiser
 POST /c/{slug}/manage/registration/attendees/{id}/{action} organiser

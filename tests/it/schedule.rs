@@ -352,3 +352,69 @@ fn speaker_guids_in_exports_are_random_and_stored_not_made_from_emails_or_names(
     assert!(again.contains("<version>2</version>"), "{again}");
     assert_eq!(xml_persons(&again), persons);
 }
+
+/// Without JavaScript: the item page places and moves; a refused place comes
+/// back with the reason and what was typed; the script's JSON answers say the
+/// same; undo puts back one move at a time; the publish page lists the changes.
+#[test]
+fn item_pages_json_answers_undo_and_the_publish_preview() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, _) = rooms(&app, &s);
+    accepted(&app, &s, &org);
+    let mc = item(&org, &s, "Tracing MC");
+    let talk = item(&org, &s, "io_uring at scale");
+    let page = org.get(&format!("/c/{}/manage/schedule/items/{talk}", s.slug));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("not placed yet") && page.body.contains("Main Hall (300 seats)"), "{}", page.body);
+
+    assert_eq!(place(&org, &s, &mc, &hall, "2030-09-18T09:00", "210").status, 303);
+    let r = place(&org, &s, &talk, &hall, "2030-09-18T10:00", "45");
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("Main Hall is already in use then.") && r.body.contains("Tracing MC"), "{}", r.body);
+    assert!(
+        r.body.contains(r#"value="2030-09-18T10:00""#) && r.body.contains(r#"value="45""#),
+        "the typed values stay"
+    );
+    let r = place(&org, &s, &talk, &hall, "someday", "45");
+    assert_eq!(r.status, 422);
+
+    // The script's requests get JSON.
+    let json = |at: &str| {
+        org.client
+            .post(org.base.clone() + &format!("/c/{}/manage/schedule/items/{talk}/place", s.slug))
+            .header("Accept", "application/json")
+            .form(&[("csrf_token", org.csrf().as_str()), ("room", hall.as_str()), ("starts_at", at), ("minutes", "45")])
+            .send()
+            .unwrap()
+    };
+    let refused = json("2030-09-18T11:00");
+    assert_eq!(refused.status().as_u16(), 409);
+    assert!(refused.json::<serde_json::Value>().unwrap()["error"].as_str().unwrap().contains("already in use"));
+    let ok = json("2030-09-18T13:00");
+    assert_eq!(ok.status().as_u16(), 200);
+    assert_eq!(json("2030-09-18T14:00").status().as_u16(), 200);
+
+    // The grid shows the talk at 14:00; undo twice: back to 13:00, then not placed.
+    let grid = org.get(&format!("/c/{}/manage/schedule?day=2030-09-18", s.slug)).body;
+    assert!(grid.contains("14:00–14:45"), "{grid}");
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/undo", s.slug), &[]).status, 303);
+    assert!(org.get(&format!("/c/{}/manage/schedule?day=2030-09-18", s.slug)).body.contains("13:00–13:45"));
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/undo", s.slug), &[]).status, 303);
+    let grid = org.get(&format!("/c/{}/manage/schedule?day=2030-09-18", s.slug)).body;
+    assert!(!grid.contains("13:00–13:45") && grid.contains("Not placed (1)"), "{grid}");
+    // The refused attempts left nothing to undo; the MC's placing is next, then nothing.
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/undo", s.slug), &[]).status, 303);
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/undo", s.slug), &[]).status, 409);
+
+    // A bad day is a clear 400.
+    assert_eq!(org.get(&format!("/c/{}/manage/schedule?day=soon", s.slug)).status, 400);
+
+    assert_eq!(place(&org, &s, &mc, &hall, "2030-09-18T09:00", "210").status, 303);
+    let preview = org.get(&format!("/c/{}/manage/schedule/publish", s.slug)).body;
+    assert!(
+        preview.contains("Publish version 1") && preview.contains("<strong>added</strong>: Tracing MC"),
+        "{preview}"
+    );
+}
