@@ -151,12 +151,23 @@ fn build_message(config: &crate::config::Config, mail: &OutboxMail) -> Result<Me
         .message_id(Some(format!("<outbox-{}@{domain}>", mail.id)))
         .date_now()
         .subject(mail.subject.clone())
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.body_html.clone())),
-        )
+        .multipart(body_parts(mail)?)
         .map_err(|e| e.to_string())
+}
+
+/// Text and HTML as alternatives; with an attachment, both inside multipart/mixed.
+fn body_parts(mail: &OutboxMail) -> Result<MultiPart, String> {
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.body_html.clone()));
+    match (&mail.attachment_name, &mail.attachment_type, &mail.attachment_body) {
+        (Some(name), Some(kind), Some(body)) => {
+            let kind = ContentType::parse(kind).map_err(|e| format!("attachment type {kind:?}: {e}"))?;
+            let file = lettre::message::Attachment::new(name.clone()).body(body.clone(), kind);
+            Ok(MultiPart::mixed().multipart(alternative).singlepart(file))
+        }
+        _ => Ok(alternative),
+    }
 }
 
 /// Claims and sends one batch; returns how many mails were handled.
@@ -212,6 +223,10 @@ pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Re
         // Waitlist offers and unpaid holds that ran out pass to the next person even without traffic.
         if let Err(e) = state.db(crate::services::registration::expire_deadlines).await {
             tracing::warn!(error = %e, "could not expire waitlist offers and unpaid holds");
+        }
+        // Speakers who have not confirmed are reminded after the organisers' number of days.
+        if let Err(e) = state.db(crate::services::speakers::send_reminders).await {
+            tracing::warn!(error = %e, "could not send speaker reminders");
         }
         // Card refunds Stripe did not accept yet go again, with the same idempotency key.
         if state.config.stripe.is_some() {

@@ -73,6 +73,9 @@ diesel::table! {
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
         holds_secret -> Bool,
+        attachment_name -> Nullable<Text>,
+        attachment_type -> Nullable<Text>,
+        attachment_body -> Nullable<Text>,
     }
 }
 
@@ -90,6 +93,7 @@ diesel::table! {
         created_at -> Timestamptz,
         programme_published -> Bool,
         comp_passes_per_mc -> Int4,
+        speaker_reminder_days -> Int4,
     }
 }
 
@@ -495,6 +499,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    speaker_confirmations (id) {
+        id -> Int8,
+        proposal_id -> Int8,
+        user_id -> Int8,
+        state -> Text,
+        asked_at -> Timestamptz,
+        reminded_at -> Nullable<Timestamptz>,
+        reminders -> Int4,
+        responded_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     schedule_moves (id) {
         id -> Int8,
         conference_id -> Int8,
@@ -598,6 +615,8 @@ diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(checkout_sessions -> registrations (registration_id));
 diesel::joinable!(refunds -> registrations (registration_id));
 diesel::joinable!(receipts -> registrations (registration_id));
+diesel::joinable!(speaker_confirmations -> users (user_id));
+diesel::joinable!(speaker_confirmations -> proposals (proposal_id));
 diesel::joinable!(payment_flags -> registrations (registration_id));
 diesel::joinable!(bank_lines -> registrations (registration_id));
 diesel::joinable!(registrations -> conferences (conference_id));
@@ -665,6 +684,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     room_bookings,
     payment_settings,
     schedule_moves,
+    speaker_confirmations,
     receipts,
     payment_flags,
     checkout_sessions,

@@ -13,6 +13,10 @@ pub struct Event<'a> {
     pub description: &'a str,
     pub location: &'a str,
     pub url: Option<String>,
+    /// Raised when the event moves, so clients take the newer copy.
+    pub sequence: i32,
+    /// The event no longer takes place (a session taken out of the schedule).
+    pub cancelled: bool,
 }
 
 /// Escapes a TEXT value (one implementation, shared with the schedule exports).
@@ -44,6 +48,9 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", e.uid));
         line(format!("DTSTAMP:{}", utc(e.stamp)));
+        if e.sequence > 0 {
+            line(format!("SEQUENCE:{}", e.sequence));
+        }
         line(format!("LAST-MODIFIED:{}", utc(e.stamp)));
         line(format!("DTSTART:{}", utc(e.start)));
         line(format!("DTEND:{}", utc(e.end)));
@@ -57,7 +64,7 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
         if let Some(u) = &e.url {
             line(format!("URL:{u}"));
         }
-        line("STATUS:CONFIRMED".into());
+        line(if e.cancelled { "STATUS:CANCELLED" } else { "STATUS:CONFIRMED" }.into());
         line("TRANSP:OPAQUE".into());
         line("END:VEVENT".into());
     }
@@ -99,6 +106,8 @@ mod tests {
             description: "",
             location: "Room 1.61",
             url: None,
+            sequence: 0,
+            cancelled: false,
         };
         let c = calendar("Rooms", &[e]);
         assert!(c.contains("DTSTART:20271118T090000Z\r\nDTEND:20271118T093000Z\r\n"));

@@ -38,5 +38,6 @@ pub mod registrations;
 pub mod reviews;
 pub mod rooms;
 pub mod schedule;
+pub mod speakers;
 pub mod tokens;
 pub mod users;

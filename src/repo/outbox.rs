@@ -22,6 +22,10 @@ pub struct OutboxMail {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// One attached file (a session's .ics): name, media type, text.
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -32,6 +36,9 @@ pub struct NewMail<'a> {
     pub body_text: &'a str,
     pub body_html: &'a str,
     pub holds_secret: bool,
+    pub attachment_name: Option<&'a str>,
+    pub attachment_type: Option<&'a str>,
+    pub attachment_body: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut PgConnection, mail: &NewMail) -> QueryResult<i64> {
@@ -48,7 +55,7 @@ pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_secs: i32) -> QueryR
                       AND (locked_until IS NULL OR locked_until < now()) \
                       ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1) \
          RETURNING id, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, \
-                   locked_until, last_error, created_at, sent_at",
+                   locked_until, last_error, created_at, sent_at, attachment_name, attachment_type, attachment_body",
     )
     .bind::<diesel::sql_types::Int8, _>(limit)
     .bind::<diesel::sql_types::Int4, _>(lease_secs)

@@ -5,7 +5,7 @@ use crate::domain::{text, time, Problems};
 use crate::error::AppError;
 use crate::services::cfp::{self, Call, Filter, Track};
 use crate::services::conferences::Conference;
-use crate::services::views::{self, call_choices, track_choices, CallView, Choice, ConferenceView, ProposalRowView};
+use crate::services::views::{self, call_choices, track_choices, CallView, Choice, ConferenceView};
 use crate::web::conference_page::Acting;
 use crate::web::context::Ctx;
 use crate::web::form::{self, Rejected};
@@ -294,6 +294,14 @@ struct ListQuery {
     state: String,
 }
 
+/// A proposal on the organisers' list, with its speakers' answers once accepted.
+#[derive(Serialize)]
+struct ListedProposal {
+    #[serde(flatten)]
+    row: views::ProposalRowView,
+    speakers: Option<String>,
+}
+
 /// Proposals on the organisers' list at a time.
 const PROPOSALS_PER_PAGE: usize = 100;
 
@@ -307,16 +315,17 @@ async fn proposals_page(
     let q = q.into_inner();
     let c2 = conf.clone();
     let (call_q, track_q, state_q) = (q.call.clone(), q.track.clone(), q.state.clone());
-    let (rows, list, tracks) = ctx
+    let (rows, list, tracks, answers) = ctx
         .state
         .db(move |conn, _| {
+            let answers = crate::services::speakers::answer_summary(conn, &c2)?;
             let list = cfp::calls_of(conn, &c2)?;
             let tracks = cfp::tracks_of(conn, &c2)?;
             let call_id = list.iter().find(|c| c.public_id.to_string() == call_q).map(|c| c.id);
             let track_id = tracks.iter().find(|t| t.id.to_string() == track_q).map(|t| t.id);
             let state = state_q.parse::<ProposalState>().ok();
             let f = Filter { call_id, track_id, state, exclude_topic_calls: true };
-            Ok((cfp::proposal_list(conn, &c2, &f)?, list, tracks))
+            Ok((cfp::proposal_list(conn, &c2, &f)?, list, tracks, answers))
         })
         .await?;
     let tz = cfp::tz(&conf);
@@ -325,7 +334,13 @@ async fn proposals_page(
     let (rows, pager) = crate::web::pager::page_of(rows, &p.page, PROPOSALS_PER_PAGE, &path, &q, "Proposal pages");
     let data = ProposalsPage {
         conference: ConferenceView::of(&conf),
-        proposals: rows.iter().map(|r| views::row(r, tz)).collect(),
+        proposals: rows
+            .iter()
+            .map(|r| {
+                let speakers = answers.iter().find(|(p, _)| *p == r.public_id).map(|(_, said)| said.clone());
+                ListedProposal { row: views::row(r, tz), speakers }
+            })
+            .collect(),
         count,
         pager,
         calls: call_choices(&list, &q.call),
@@ -339,7 +354,7 @@ async fn proposals_page(
 #[derive(Serialize)]
 struct ProposalsPage {
     conference: ConferenceView,
-    proposals: Vec<ProposalRowView>,
+    proposals: Vec<ListedProposal>,
     count: usize,
     pager: crate::web::pager::PagerView,
     calls: Vec<Choice>,

@@ -14,6 +14,7 @@ pub mod registration;
 pub mod review;
 pub mod rooms;
 pub mod schedule;
+pub mod speakers;
 
 use actix_web::web;
 
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(microconferences::configure)
         .configure(review::configure)
         .configure(schedule::configure)
+        .configure(speakers::configure)
         .configure(registration::configure)
         .configure(rooms::configure);
 }

@@ -59,7 +59,7 @@ pub fn load(Db(conn): &mut Db, scale: i64) -> Result<Loaded, AppError> {
         repo::rooms_and_bookings(conn, &sizes, conf.id, first_day, DAYS, TIME_ZONE)?;
         repo::schedule(conn, &sizes, conf.id, first_day, organiser.id, TIME_ZONE)?;
         repo::stars(conn, conf.id)?;
-        let schedule_version = crate::services::schedule::publish(&mut Db::new(conn), &organiser, &conf)?;
+        let schedule_version = crate::services::schedule::publish_without_mail(&mut Db::new(conn), &organiser, &conf)?;
         Ok(Loaded { sizes, schedule_version })
     })
     .and_then(|loaded| {

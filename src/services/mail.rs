@@ -19,6 +19,15 @@ pub struct Composed {
     pub html: String,
     /// Carries a single-use link: its body is blanked once sent.
     pub holds_secret: bool,
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with a mail (a text file: a calendar entry).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub body: String,
 }
 
 impl Composed {
@@ -29,6 +38,9 @@ impl Composed {
             body_text: &self.text,
             body_html: &self.html,
             holds_secret: self.holds_secret,
+            attachment_name: self.attachment.as_ref().map(|a| a.name.as_str()),
+            attachment_type: self.attachment.as_ref().map(|a| a.content_type.as_str()),
+            attachment_body: self.attachment.as_ref().map(|a| a.body.as_str()),
         }
     }
 }
@@ -48,7 +60,7 @@ pub fn compose(st: &AppState, to: &str, subject: &str, name: &str, mut data: Val
     let text = st.templates.render(&format!("email/{name}.txt"), &data)?;
     let html = st.templates.render(&format!("email/{name}.html"), &data)?;
     let holds_secret = SECRET_TEMPLATES.contains(&name);
-    Ok(Composed { to: to.to_string(), subject: subject.to_string(), text, html, holds_secret })
+    Ok(Composed { to: to.to_string(), subject: subject.to_string(), text, html, holds_secret, attachment: None })
 }
 
 /// Composes a mail and queues it. Call it inside the transaction of the change it reports.
@@ -61,6 +73,20 @@ pub fn queue(
     data: Value,
 ) -> Result<i64, AppError> {
     let mail = compose(st, to, subject, name, data)?;
+    Ok(outbox::insert(conn, &mail.as_new_mail())?)
+}
+
+/// `queue` with a file attached.
+pub fn queue_with_attachment(
+    conn: &mut PgConnection,
+    st: &AppState,
+    (to, subject): (&str, &str),
+    name: &str,
+    data: Value,
+    attachment: Attachment,
+) -> Result<i64, AppError> {
+    let mut mail = compose(st, to, subject, name, data)?;
+    mail.attachment = Some(attachment);
     Ok(outbox::insert(conn, &mail.as_new_mail())?)
 }
 

@@ -14,6 +14,7 @@ pub mod review;
 pub mod rooms;
 pub mod schedule;
 pub mod schedule_editor;
+pub mod speakers;
 pub mod views;
 
 // The repo layer is private to the services: routes, the worker and the CLI can

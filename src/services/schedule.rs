@@ -270,27 +270,50 @@ pub fn published(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Publishe
 }
 
 /// Publishes the draft as the next version: SEQUENCE carried or raised per
-/// session, and what changed since the previous version recorded.
-pub fn publish(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<i32, AppError> {
+/// session, what changed since the previous version recorded, and the
+/// speakers whose session is new, moved or removed told by mail.
+pub fn publish(
+    Db(conn): &mut Db,
+    st: &crate::state::AppState,
+    actor: &User,
+    conf: &Conference,
+) -> Result<i32, AppError> {
     check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
-        // Serialise publications of one conference.
-        crate::services::repo::conferences::lock(conn, conf.id)?;
-        let previous = published(&mut Db::new(conn), conf)?;
-        let (before, next) = match &previous {
-            Some(p) => (p.sessions.clone(), p.version + 1),
-            None => (Vec::new(), 1),
-        };
-        let mut now = draft_sessions(&mut Db::new(conn), conf)?;
-        for s in now.iter_mut() {
-            s.sequence = rules::sequence(before.iter().find(|b| b.guid == s.guid), s);
-        }
-        let changes = if previous.is_some() { rules::changes(&before, &now, cfp::tz(conf)) } else { Vec::new() };
-        let snapshot = serde_json::to_value(&now).map_err(AppError::internal)?;
-        let changes = serde_json::to_value(&changes).map_err(AppError::internal)?;
-        repo::insert_version(conn, conf.id, next, actor.id, &snapshot, &changes)?;
+        let (next, before, now) = publish_locked(conn, actor, conf)?;
+        crate::services::speakers::tell_speakers(conn, st, conf, &before, &now)?;
         Ok(next)
     })
+}
+
+/// `publish` for demo and benchmark data: nobody is mailed.
+pub fn publish_without_mail(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<i32, AppError> {
+    check_organiser(conn, conf, actor)?;
+    conn.transaction(|conn| Ok(publish_locked(conn, actor, conf)?.0))
+}
+
+/// The new version stored; returns it with the sessions before and after.
+fn publish_locked(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+) -> Result<(i32, Vec<Session>, Vec<Session>), AppError> {
+    // Serialise publications of one conference.
+    crate::services::repo::conferences::lock(conn, conf.id)?;
+    let previous = published(&mut Db::new(conn), conf)?;
+    let (before, next) = match &previous {
+        Some(p) => (p.sessions.clone(), p.version + 1),
+        None => (Vec::new(), 1),
+    };
+    let mut now = draft_sessions(&mut Db::new(conn), conf)?;
+    for s in now.iter_mut() {
+        s.sequence = rules::sequence(before.iter().find(|b| b.guid == s.guid), s);
+    }
+    let changes = if previous.is_some() { rules::changes(&before, &now, cfp::tz(conf)) } else { Vec::new() };
+    let snapshot = serde_json::to_value(&now).map_err(AppError::internal)?;
+    let changes = serde_json::to_value(&changes).map_err(AppError::internal)?;
+    repo::insert_version(conn, conf.id, next, actor.id, &snapshot, &changes)?;
+    Ok((next, before, now))
 }
 
 /// The public schedule: the published sessions plus attendees' room bookings

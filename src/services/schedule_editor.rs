@@ -72,6 +72,8 @@ pub struct EditorView {
     pub tracks: Vec<Option_>,
     pub filter: EditorFilter,
     pub warnings: Vec<Warning>,
+    /// Talks that left the schedule because their speaker declined.
+    pub declined: Vec<String>,
     pub version: Option<i32>,
     pub published_at: Option<String>,
     pub has_rooms: bool,
@@ -168,7 +170,30 @@ pub fn editor(
     let placed_days = rules::days(&draft, tz);
     let day = pick_day(&filter.day, conf, &placed_days)?;
     let rooms = grid_rooms(conn, conf.id)?;
-    let table = day_table(day, tz, &rooms, &entries(&draft, &warnings, tz));
+    let items = repo::items(conn, conf.id)?;
+    let mut blocks = entries(&draft, &warnings, tz);
+    // Speakers who have not confirmed (or declined) show on their session's block.
+    let answers = crate::services::speakers::open_answers(conn, conf.id)?;
+    for b in blocks.iter_mut() {
+        if let Some(pid) = items.iter().find(|i| i.public_id == b.guid).and_then(|i| i.proposal_id) {
+            b.unconfirmed = answers.iter().filter(|(p, _)| *p == pid).map(|(_, who)| who.clone()).collect();
+        }
+    }
+    let table = day_table(day, tz, &rooms, &blocks);
+    // A talk its speaker declined left the schedule: said here, not silently.
+    let declined = items
+        .iter()
+        .filter(|i| i.starts_at.is_none())
+        .filter_map(|i| {
+            let pid = i.proposal_id?;
+            let who: Vec<&str> = answers
+                .iter()
+                .filter(|(p, w)| *p == pid && w.ends_with("(declined)"))
+                .map(|(_, w)| w.as_str())
+                .collect();
+            (!who.is_empty()).then(|| format!("“{}” is out of the schedule: {}.", i.title, who.join(", ")))
+        })
+        .collect();
     let mut days: Vec<NaiveDate> = conf.starts_on.iter_days().take_while(|d| *d <= conf.ends_on).collect();
     days.extend(placed_days.iter().copied());
     days.push(day);
@@ -187,7 +212,6 @@ pub fn editor(
         })
         .collect();
     let tracks = calls::tracks(conn, conf.id)?;
-    let items = repo::items(conn, conf.id)?;
     let unplaced_all: Vec<&Item> = items.iter().filter(|i| i.starts_at.is_none()).collect();
     let track_id = tracks.iter().find(|t| t.id.to_string() == filter.track).map(|t| t.id);
     let kind = filter.kind.parse::<ItemKind>().ok();
@@ -224,6 +248,7 @@ pub fn editor(
             .collect(),
         filter,
         warnings,
+        declined,
         version: published.as_ref().map(|p| p.version),
         published_at: published.as_ref().map(|p| time::display(p.published_at, tz)),
         has_rooms: !rooms.is_empty(),

@@ -112,6 +112,8 @@ GET /c/{slug}/manage/reviews.csv                        organiser
 GET /c/{slug}/manage/schedule                           organiser
 GET /c/{slug}/manage/schedule/items/{id}                organiser
 GET /c/{slug}/manage/schedule/publish                   organiser
+GET /c/{slug}/manage/speakers                           organiser
+GET /c/{slug}/proposals/{id}/confirm                    DDDDDDDDDDD
 GET /c/{slug}/manage/registration                       organiser
 GET /c/{slug}/manage/registration/attendees             organiser
 GET /c/{slug}/manage/registration/attendees.csv         organiser
@@ -210,6 +212,8 @@ POST /api/v1/conferences/{slug}/bookings                D*******A*D
 POST /c/{slug}/manage/schedule/import                   organiser
 POST /c/{slug}/manage/schedule/publish                  organiser
 POST /c/{slug}/manage/schedule/undo                     organiser
+POST /c/{slug}/manage/speakers/reminders                organiser
+POST /c/{slug}/proposals/{id}/confirm                   DDDDDDDDDDD
 POST /c/{slug}/manage/programme                         organiser
 POST /c/{slug}/manage/release                           organiser
 POST /c/{slug}/manage/registration/attendees/{id}/{action} organiser

@@ -262,3 +262,26 @@ fn axe_finds_known_violations() {
     assert!(found.iter().any(|v| v.starts_with("image-alt")), "{found:?}");
     assert!(found.iter().any(|v| v.starts_with("label")), "{found:?}");
 }
+
+/// A speaker confirms from the link in the acceptance mail.
+#[test]
+fn browser_a_speaker_confirms_from_the_mail_link() {
+    Browser::require();
+    let app = TestApp::start();
+    let s = crate::cfp::conference(&app, "org@example.org");
+    let org = app.client();
+    org.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]);
+    crate::schedule::accepted(&app, &s, &org);
+    let mail = app.mail("sam@example.org", "accepted");
+    let link = mail.links().into_iter().find(|l| l.ends_with("/confirm")).expect("a confirmation link");
+    let b = Browser::start();
+    b.goto(&link);
+    b.fill("#email", "sam@example.org");
+    b.fill("#password", PASSWORD);
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("h1", "Will you present", Duration::from_secs(10)), "{}", b.page_source());
+    let violations = b.axe_serious();
+    assert!(violations.is_empty(), "axe on the confirmation page: {violations:#?}");
+    b.click("#confirm");
+    assert!(b.wait_for_text("#answer-state", "You confirmed this", Duration::from_secs(10)), "{}", b.page_source());
+}

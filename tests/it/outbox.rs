@@ -97,6 +97,9 @@ fn concurrent_claims_never_take_one_mail_twice() {
                     body_text: "t",
                     body_html: "h",
                     holds_secret: false,
+                    attachment_name: None,
+                    attachment_type: None,
+                    attachment_body: None,
                 },
             )
             .unwrap();
@@ -137,8 +140,20 @@ fn mail_headers_refuse_line_breaks() {
         ("a@example.org", "Hi\nX: y"),
     ] {
         assert!(
-            insert(&mut c, &NewMail { recipient: to, subject, body_text: "t", body_html: "h", holds_secret: false })
-                .is_err(),
+            insert(
+                &mut c,
+                &NewMail {
+                    recipient: to,
+                    subject,
+                    body_text: "t",
+                    body_html: "h",
+                    holds_secret: false,
+                    attachment_name: None,
+                    attachment_type: None,
+                    attachment_body: None,
+                },
+            )
+            .is_err(),
             "{to:?} {subject:?}"
         );
     }

@@ -360,6 +360,12 @@ fn organiser_lists_at_scale_are_paged_filtered_and_small() {
         assert!(page.contains("rel=\"next\""), "{path} has more pages");
         assert!(page.matches(rows).count() >= 20, "{path} shows a page of rows");
     }
+    // The schedule editor shows one day as a grid: small, whatever the size of the programme.
+    let (status, editor) = get("/c/bench/manage/schedule");
+    assert_eq!(status, 200);
+    assert!(editor.len() < 200_000, "the schedule editor: {} bytes", editor.len());
+    assert!(editor.matches("class=\"block ").count() >= 10, "the grid shows the day's sessions");
+    eprintln!("schedule editor at scale 1: {} bytes", editor.len());
     // Page 2 of a filtered list keeps the filter, and the filter narrows in the whole list.
     let (_, first) = get("/c/bench/manage/registration/attendees?status=confirmed");
     assert!(first.contains("2000 match, 1–50 shown"), "{}", &first[..first.len().min(400)]);

@@ -418,3 +418,127 @@ fn item_pages_json_answers_undo_and_the_publish_preview() {
         "{preview}"
     );
 }
+
+/// The speakers' answers: the acceptance mail links to the confirmation page
+/// (only the speakers may open it), the organisers see who answered, a
+/// speaker who has not answered is reminded once after the set days, and a
+/// declined talk leaves the schedule with a warning in the editor.
+#[test]
+fn speakers_confirm_decline_and_are_reminded() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, _) = rooms(&app, &s);
+    let (lena, sam) = accepted(&app, &s, &org);
+    let mail = app.mail("sam@example.org", "accepted");
+    let link =
+        mail.links().into_iter().find(|l| l.ends_with("/confirm")).unwrap_or_else(|| panic!("{}", mail.text_body()));
+    let path = link.trim_start_matches(&app.base).to_string();
+    assert_eq!(lena.get(&path).status, 404, "only the talk's speakers");
+    assert_eq!(app.client().get(&path).status, 303, "log in first");
+    let page = sam.get(&path);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("You have not answered yet"), "{}", page.body);
+
+    let talk = item(&org, &s, "io_uring at scale");
+    let mc = item(&org, &s, "Tracing MC");
+    assert_eq!(place(&org, &s, &mc, &hall, "2030-09-18T09:00", "210").status, 303);
+    assert_eq!(place(&org, &s, &talk, &hall, "2030-09-18T13:30", "45").status, 303);
+    assert_eq!(sam.post_form(&path, &[("answer", "confirm")]).status, 303);
+    assert!(sam.get(&path).body.contains("You confirmed this"));
+    assert_eq!(sam.post_form(&path, &[("answer", "maybe")]).status, 400);
+
+    // The organisers see the answers: on the speakers page, the proposals list and the MC's block.
+    let speakers = org.get(&format!("/c/{}/manage/speakers", s.slug)).body;
+    assert!(speakers.contains("<strong>1</strong> have not answered"), "{speakers}");
+    assert!(speakers.contains("Not registered"));
+    let proposals = org.get(&format!("/c/{}/manage/proposals", s.slug)).body;
+    assert!(proposals.contains("1 of 1 confirmed") && proposals.contains("0 of 1 confirmed"), "{proposals}");
+    let grid = org.get(&format!("/c/{}/manage/schedule?day=2030-09-18", s.slug)).body;
+    assert!(grid.contains("Not confirmed yet: Lena Lead (pending)"), "{grid}");
+
+    // Lena has not answered: after the set days she is reminded, once.
+    assert_eq!(org.post_form(&format!("/c/{}/manage/speakers/reminders", s.slug), &[("days", "3")]).status, 303);
+    assert_eq!(org.post_form(&format!("/c/{}/manage/speakers/reminders", s.slug), &[("days", "0")]).status, 400);
+    diesel::sql_query("UPDATE speaker_confirmations SET asked_at = now() - interval '4 days'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    let reminder = app.mail("lena@example.org", "Please confirm “Tracing MC”");
+    assert!(reminder.text_body().contains("/confirm"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let reminders =
+        app.smtp.messages_to("lena@example.org").iter().filter(|m| m.subject().contains("Please confirm")).count();
+    assert_eq!(reminders, 1);
+    assert!(app.smtp.messages_to("sam@example.org").iter().all(|m| !m.subject().contains("Please confirm")));
+
+    // Sam declines after all: the talk leaves the schedule, and the editor says so.
+    assert_eq!(sam.post_form(&path, &[("answer", "decline")]).status, 303);
+    let grid = org.get(&format!("/c/{}/manage/schedule?day=2030-09-18", s.slug)).body;
+    assert!(!grid.contains("13:30–14:15"), "the declined talk is out of the grid");
+    assert!(grid.contains("“io_uring at scale” is out of the schedule: Sam Speaker (declined)."), "{grid}");
+}
+
+/// Publishing mails exactly the speakers whose session is new, moved or
+/// removed, with the time in the conference's zone and a calendar entry.
+#[test]
+fn publishing_tells_exactly_the_speakers_whose_session_changed() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let (hall, small) = rooms(&app, &s);
+    accepted(&app, &s, &org);
+    let mc = item(&org, &s, "Tracing MC");
+    let talk = item(&org, &s, "io_uring at scale");
+    assert_eq!(place(&org, &s, &mc, &hall, "2030-09-18T09:00", "210").status, 303);
+    assert_eq!(place(&org, &s, &talk, &hall, "2030-09-18T13:30", "45").status, 303);
+    let publish = || assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/publish", s.slug), &[]).status, 303);
+    let count =
+        |to: &str, subject: &str| app.smtp.messages_to(to).iter().filter(|m| m.subject().contains(subject)).count();
+
+    publish();
+    let first = app.mail("sam@example.org", "Your session is scheduled: io_uring at scale");
+    assert!(first.text_body().contains("Wed 18 Sep 2030, 13:30–14:15 (Europe/Vienna)"), "{}", first.text_body());
+    assert!(first.data.contains("filename=\"session.ics\"") && first.data.contains("text/calendar"), "{}", first.data);
+    app.mail("lena@example.org", "Your session is scheduled: Tracing MC");
+    let ics: Vec<String> = plumbline::db::schema::outbox::table
+        .filter(plumbline::db::schema::outbox::recipient.eq("sam@example.org"))
+        .filter(plumbline::db::schema::outbox::attachment_body.is_not_null())
+        .select(plumbline::db::schema::outbox::attachment_body.assume_not_null())
+        .load(&mut app.db.conn())
+        .unwrap();
+    assert!(
+        ics[0].contains("BEGIN:VEVENT")
+            && ics[0].contains("DTSTART:20300918T113000Z")
+            && ics[0].contains("STATUS:CONFIRMED")
+    );
+
+    // Only the talk moves: only Sam hears of version 2.
+    assert_eq!(place(&org, &s, &talk, &small, "2030-09-18T15:00", "45").status, 303);
+    publish();
+    let moved = app.mail("sam@example.org", "Your session moved");
+    assert!(
+        moved.text_body().contains("15:00–15:45") && moved.text_body().contains("Room 1.61"),
+        "{}",
+        moved.text_body()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(count("lena@example.org", "Your session"), 1, "Lena's MC did not change");
+
+    // Publishing again without changes tells nobody.
+    publish();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(count("sam@example.org", "Your session"), 2);
+
+    // Taken out: Sam's calendar entry is cancelled.
+    assert_eq!(org.post_form(&format!("/c/{}/manage/schedule/items/{talk}/unplace", s.slug), &[]).status, 303);
+    publish();
+    app.mail("sam@example.org", "taken out of the schedule");
+    let ics: Vec<String> = plumbline::db::schema::outbox::table
+        .filter(plumbline::db::schema::outbox::recipient.eq("sam@example.org"))
+        .filter(plumbline::db::schema::outbox::subject.like("%taken out%"))
+        .select(plumbline::db::schema::outbox::attachment_body.assume_not_null())
+        .load(&mut app.db.conn())
+        .unwrap();
+    assert!(ics[0].contains("STATUS:CANCELLED") && ics[0].contains("SEQUENCE:"), "{}", ics[0]);
+    assert_eq!(count("lena@example.org", "Your session"), 1);
+}

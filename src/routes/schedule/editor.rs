@@ -260,6 +260,6 @@ pub(super) async fn delete_item(at: Acting, path: web::Path<(String, String)>) -
 }
 
 pub(super) async fn publish(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    at.organising(|conn, _, user, conf| service::publish(conn, user, conf)).await?;
+    at.organising(service::publish).await?;
     Ok(render::redirect(&at.ctx, &format!("/c/{slug}/schedule"), Some("schedule-published")))
 }

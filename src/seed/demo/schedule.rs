@@ -92,6 +92,6 @@ pub(super) fn schedule_demo(
             sr::place(conn, item, hall.id, start, start + Duration::minutes(minutes), organiser)?;
         }
     }
-    crate::services::schedule::publish(&mut Db::new(conn), &actor, conf)?;
+    crate::services::schedule::publish_without_mail(&mut Db::new(conn), &actor, conf)?;
     Ok(())
 }

@@ -83,6 +83,14 @@ pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, 
         }
     }
     let link = format!("{}/c/{}/proposals/{}", st.config.base_url, conf.slug, p.public_id);
+    // An acceptance asks every speaker to confirm; the link goes in the mail
+    // whether or not the organisers' template names it.
+    let accepted = decision == Decision::Accepted;
+    let confirm = crate::services::speakers::confirm_link(st, conf, p);
+    if accepted {
+        let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+        crate::services::speakers::ask_on_release(conn, p, &ids)?;
+    }
     for u in people {
         let values = [
             ("name", u.name.as_str()),
@@ -91,10 +99,14 @@ pub(super) fn notify(conn: &mut PgConnection, st: &AppState, conf: &Conference, 
             ("note", p.decision_note.as_str()),
             ("conference", conf.name.as_str()),
             ("link", link.as_str()),
+            ("confirm_link", if accepted { confirm.as_str() } else { "" }),
         ];
         // Subjects are one line: placeholders cannot smuggle a header in.
         let subject = rules::fill(&subject, &values).replace(['\r', '\n'], " ");
-        let text = rules::fill(&body, &values);
+        let mut text = rules::fill(&body, &values);
+        if accepted && !body.contains("{confirm_link}") {
+            text.push_str(&format!("\n\nPlease confirm that you will present it (or decline): {confirm}\n"));
+        }
         mail::queue(conn, st, &u.email, &subject, "decision", json!({ "text": text }))?;
     }
     Ok(())

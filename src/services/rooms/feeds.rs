@@ -44,6 +44,8 @@ pub fn ical_feed(Db(conn): &mut Db, st: &AppState, conf: &Conference, room: Opti
                 description: &v.booking.description,
                 location: &locations[i],
                 url: Some(format!("{link}?date={}", local_day(s.start, tz(conf)))),
+                sequence: 0,
+                cancelled: false,
             }
         })
         .collect();
