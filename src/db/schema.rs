@@ -499,6 +499,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    mailings (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        form_key -> Uuid,
+        audience -> Text,
+        subject -> Text,
+        body -> Text,
+        sent_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mailing_messages (mailing_id, outbox_id) {
+        mailing_id -> Int8,
+        outbox_id -> Int8,
+        user_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     speaker_confirmations (id) {
         id -> Int8,
         proposal_id -> Int8,
@@ -615,6 +637,8 @@ diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(checkout_sessions -> registrations (registration_id));
 diesel::joinable!(refunds -> registrations (registration_id));
 diesel::joinable!(receipts -> registrations (registration_id));
+diesel::joinable!(mailing_messages -> mailings (mailing_id));
+diesel::joinable!(mailing_messages -> outbox (outbox_id));
 diesel::joinable!(speaker_confirmations -> users (user_id));
 diesel::joinable!(speaker_confirmations -> proposals (proposal_id));
 diesel::joinable!(payment_flags -> registrations (registration_id));
@@ -685,6 +709,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_settings,
     schedule_moves,
     speaker_confirmations,
+    mailings,
+    mailing_messages,
     receipts,
     payment_flags,
     checkout_sessions,

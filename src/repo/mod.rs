@@ -29,6 +29,7 @@ where
 pub mod calls;
 pub mod conferences;
 pub mod limits;
+pub mod mailings;
 pub mod metrics;
 pub mod microconferences;
 pub mod outbox;

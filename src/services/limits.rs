@@ -29,6 +29,9 @@ pub const ACCOUNT_MAIL: Limit = Limit { name: "account-mail", per_address: 5, pe
 pub const INVITATION_MAIL: Limit =
     Limit { name: "invitation-mail", per_address: 5, per_client: 300, window_secs: 3600 };
 
+/// Group mail: a conference sends at most 10 mailings an hour, an organiser 20.
+pub const GROUP_MAIL: Limit = Limit { name: "group-mail", per_address: 10, per_client: 20, window_secs: 3600 };
+
 fn keys(limit: &Limit, addresses: &[&str], client: &str) -> Vec<String> {
     let mut keys: Vec<String> = addresses.iter().map(|a| format!("{}:addr:{}", limit.name, a.to_lowercase())).collect();
     keys.push(format!("{}:client:{client}", limit.name));

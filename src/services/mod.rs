@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod cfp;
 pub mod conferences;
+pub mod group_mail;
 pub mod health;
 pub mod limits;
 pub mod mail;

@@ -113,6 +113,8 @@ GET /c/{slug}/manage/schedule                           organiser
 GET /c/{slug}/manage/schedule/items/{id}                organiser
 GET /c/{slug}/manage/schedule/publish                   organiser
 GET /c/{slug}/manage/speakers                           organiser
+GET /c/{slug}/manage/mail                               organiser
+GET /c/{slug}/manage/mail/{id}                          DDDDDDD*DDD
 GET /c/{slug}/proposals/{id}/confirm                    DDDDDDDDDDD
 GET /c/{slug}/manage/registration                       organiser
 GET /c/{slug}/manage/registration/attendees             organiser
@@ -213,6 +215,7 @@ POST /c/{slug}/manage/schedule/import                   organiser
 POST /c/{slug}/manage/schedule/publish                  organiser
 POST /c/{slug}/manage/schedule/undo                     organiser
 POST /c/{slug}/manage/speakers/reminders                organiser
+POST /c/{slug}/manage/mail                              organiser
 POST /c/{slug}/proposals/{id}/confirm                   DDDDDDDDDDD
 POST /c/{slug}/manage/programme                         organiser
 POST /c/{slug}/manage/release                           organiser

@@ -12,6 +12,7 @@ mod cfp;
 mod conferences;
 mod decisions;
 mod exports;
+mod group_mail;
 mod openapi;
 mod operations;
 mod outbox;

@@ -1,0 +1,1 @@
+DROP TABLE mailing_messages; DROP TABLE mailings;
