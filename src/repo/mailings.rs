@@ -166,8 +166,17 @@ pub fn find(conn: &mut PgConnection, conference_id: i64, id: Uuid) -> QueryResul
         .optional()
 }
 
+/// One message of a mailing as the outbox has it.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Delivery {
+    pub to: String,
+    pub status: String,
+    pub attempts: i32,
+    pub error: Option<String>,
+}
+
 /// Each message of a mailing: recipient, status, tries, last error.
-pub fn deliveries(conn: &mut PgConnection, mailing_id: i64) -> QueryResult<Vec<(String, String, i32, Option<String>)>> {
+pub fn deliveries(conn: &mut PgConnection, mailing_id: i64) -> QueryResult<Vec<Delivery>> {
     mailing_messages::table
         .inner_join(outbox::table)
         .filter(mailing_messages::mailing_id.eq(mailing_id))

@@ -342,20 +342,12 @@ pub fn send(
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Delivery {
-    pub to: String,
-    pub status: String,
-    pub attempts: i32,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct MailingView {
     pub subject: String,
     pub body: String,
     pub audience: String,
     pub sent_at: String,
-    pub deliveries: Vec<Delivery>,
+    pub deliveries: Vec<repo::Delivery>,
     pub sent: usize,
     pub waiting: usize,
     pub failed: usize,
@@ -364,10 +356,7 @@ pub struct MailingView {
 pub fn mailing(Db(conn): &mut Db, actor: &User, conf: &Conference, id: Uuid) -> Result<MailingView, AppError> {
     check_organiser(conn, conf, actor)?;
     let m = repo::find(conn, conf.id, id)?.ok_or(AppError::NotFound)?;
-    let deliveries: Vec<Delivery> = repo::deliveries(conn, m.id)?
-        .into_iter()
-        .map(|(to, status, attempts, error)| Delivery { to, status, attempts, error })
-        .collect();
+    let deliveries = repo::deliveries(conn, m.id)?;
     let count = |s: &str| deliveries.iter().filter(|d| d.status == s).count();
     Ok(MailingView {
         audience: GROUPS
