@@ -192,3 +192,35 @@ mod tests {
         assert_eq!(date_range_label(d, d.succ_opt().unwrap()), "Sat 18 Sep – Sun 19 Sep 2027");
     }
 }
+
+/// "Copy this conference" as typed: the new name, slug and first day.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct CopyInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub starts_on: String,
+}
+
+/// A checked copy: every date of the source moves by `days`.
+#[derive(Debug, Clone)]
+pub struct CopyDraft {
+    pub name: String,
+    pub slug: Slug,
+    pub starts_on: NaiveDate,
+}
+
+impl CopyInput {
+    pub fn parse(&self) -> Result<CopyDraft, Problems> {
+        let mut p = Problems::default();
+        let name = p.check(text::single_line("name", &self.name, 1, 200));
+        let slug = p.check(Slug::parse(&self.slug));
+        let starts_on = p.check(parse_date("starts_on", &self.starts_on));
+        match (name, slug, starts_on) {
+            (Some(name), Some(slug), Some(starts_on)) if p.is_empty() => Ok(CopyDraft { name, slug, starts_on }),
+            _ => Err(p),
+        }
+    }
+}

@@ -28,6 +28,7 @@ where
 
 pub mod calls;
 pub mod conferences;
+pub mod copy;
 pub mod limits;
 pub mod mailings;
 pub mod metrics;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod cfp;
 pub mod conferences;
+pub mod copy;
 pub mod group_mail;
 pub mod health;
 pub mod manage;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(accounts::configure)
         .configure(admin::configure)
         .configure(conferences::configure)
+        .configure(copy::configure)
         .configure(group_mail::configure)
         .configure(cfp::configure)
         .configure(manage::configure)

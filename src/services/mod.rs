@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod cfp;
 pub mod conferences;
+pub mod copy;
 pub mod group_mail;
 pub mod health;
 pub mod limits;

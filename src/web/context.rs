@@ -176,6 +176,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "schedule-undone" => "Your last move was undone.",
         "speaker-confirmed" => "Thank you: you confirmed that you will present it.",
         "speaker-declined" => "You declined. The organisers can see it; if you change your mind, confirm below.",
+        "conference-copied" => "The copy is made: check its calls, fee tiers and rooms, then open it.",
         "group-mail-sent" => "The mail is queued for everyone in the group; this page shows each message as it goes out.",
         "reminder-days-saved" => "Speakers who have not answered are reminded after that many days.",
         "schedule-unplaced" => "The session was taken out of the schedule.",

@@ -114,6 +114,7 @@ GET /c/{slug}/manage/schedule/items/{id}                organiser
 GET /c/{slug}/manage/schedule/publish                   organiser
 GET /c/{slug}/manage/speakers                           organiser
 GET /c/{slug}/manage/mail                               organiser
+GET /c/{slug}/manage/copy                               organiser
 GET /c/{slug}/manage/mail/{id}                          DDDDDDD*DDD
 GET /c/{slug}/proposals/{id}/confirm                    DDDDDDDDDDD
 GET /c/{slug}/manage/registration                       organiser
@@ -216,6 +217,7 @@ POST /c/{slug}/manage/schedule/publish                  organiser
 POST /c/{slug}/manage/schedule/undo                     organiser
 POST /c/{slug}/manage/speakers/reminders                organiser
 POST /c/{slug}/manage/mail                              organiser
+POST /c/{slug}/manage/copy                              organiser
 POST /c/{slug}/proposals/{id}/confirm                   DDDDDDDDDDD
 POST /c/{slug}/manage/programme                         organiser
 POST /c/{slug}/manage/release                           organiser

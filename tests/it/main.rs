@@ -10,6 +10,7 @@ mod architecture;
 mod browser;
 mod cfp;
 mod conferences;
+mod copy;
 mod decisions;
 mod exports;
 mod group_mail;
