@@ -80,8 +80,27 @@ pub fn load(Db(conn): &mut Db) -> Result<(), AppError> {
         rooms_demo(conn, &upcoming, ids[5], false)?;
         rooms_demo(conn, &running, ids[5], true)?;
         schedule_demo(conn, &running, ids[1])?;
+        for conf in [&upcoming, &running] {
+            speakers_demo(conn, conf.id)?;
+        }
         Ok(())
     })
+}
+
+/// The speakers of the released, accepted proposals are asked to confirm, as
+/// releasing does: two in three have answered yes, the others not yet.
+fn speakers_demo(conn: &mut diesel::PgConnection, conference_id: i64) -> Result<(), AppError> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(
+        "INSERT INTO speaker_confirmations (proposal_id, user_id, state, responded_at) \
+         SELECT p.id, p.submitter_id, CASE WHEN p.id % 3 = 0 THEN 'pending' ELSE 'confirmed' END, \
+                CASE WHEN p.id % 3 = 0 THEN NULL ELSE now() END \
+         FROM proposals p WHERE p.conference_id = $1 AND p.state = 'accepted' AND p.decision_released_at IS NOT NULL \
+         ON CONFLICT (proposal_id, user_id) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(conference_id)
+    .execute(conn)?;
+    Ok(())
 }
 
 struct DemoPeople {
