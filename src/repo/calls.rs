@@ -133,3 +133,12 @@ pub fn delete_track(conn: &mut PgConnection, conference_id: i64, id: i64) -> Que
     diesel::delete(tracks::table.filter(tracks::conference_id.eq(conference_id)).filter(tracks::id.eq(id)))
         .execute(conn)
 }
+
+/// The topic calls of the conference's MCs (one per MC that has one).
+pub fn topic_calls(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Call>> {
+    calls::table
+        .filter(calls::conference_id.eq(conference_id))
+        .filter(calls::microconference_id.is_not_null())
+        .select(Call::as_select())
+        .load(conn)
+}

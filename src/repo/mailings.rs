@@ -115,7 +115,8 @@ pub fn add_message(conn: &mut PgConnection, mailing_id: i64, outbox_id: i64, use
     Ok(())
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mailings)]
 pub struct Mailing {
     pub id: i64,
     pub public_id: Uuid,
@@ -136,17 +137,7 @@ pub fn log(conn: &mut PgConnection, conference_id: i64, limit: i64) -> QueryResu
         .filter(mailings::conference_id.eq(conference_id))
         .order(mailings::created_at.desc())
         .limit(limit)
-        .select((
-            (
-                mailings::id,
-                mailings::public_id,
-                mailings::audience,
-                mailings::subject,
-                mailings::body,
-                mailings::created_at,
-            ),
-            count,
-        ))
+        .select((Mailing::as_select(), count))
         .load(conn)
 }
 
@@ -154,14 +145,7 @@ pub fn find(conn: &mut PgConnection, conference_id: i64, id: Uuid) -> QueryResul
     mailings::table
         .filter(mailings::conference_id.eq(conference_id))
         .filter(mailings::public_id.eq(id))
-        .select((
-            mailings::id,
-            mailings::public_id,
-            mailings::audience,
-            mailings::subject,
-            mailings::body,
-            mailings::created_at,
-        ))
+        .select(Mailing::as_select())
         .first(conn)
         .optional()
 }

@@ -345,3 +345,40 @@ pub fn star_counts(conn: &mut PgConnection, conference_id: i64) -> QueryResult<V
         .select((schedule_stars::session_guid, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// A speaker of a proposal: its submitter, or an invited co-speaker who accepted.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ProposalSpeaker {
+    #[diesel(sql_type = BigInt)]
+    pub proposal_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub user_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub public_id: uuid::Uuid,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+}
+
+/// Every proposal's speakers in the conference in one query (submitter first,
+/// then co-speakers in the order they were invited): what the draft schedule
+/// names, without a query per session.
+pub fn proposal_speakers(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<ProposalSpeaker>> {
+    diesel::sql_query(
+        "SELECT proposal_id, user_id, public_id, name FROM ( \
+           SELECT p.id AS proposal_id, u.id AS user_id, u.public_id, u.name, 0::bigint AS ord \
+           FROM proposals p JOIN users u ON u.id = p.submitter_id WHERE p.conference_id = $1 \
+           UNION ALL \
+           SELECT pp.proposal_id, u.id, u.public_id, u.name, pp.id \
+           FROM proposal_people pp JOIN proposals p ON p.id = pp.proposal_id JOIN users u ON u.id = pp.user_id \
+           WHERE p.conference_id = $1 AND pp.status = 'accepted') s \
+         ORDER BY proposal_id, ord",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .load(conn)
+}
+
+/// The abstracts of some proposals, by id.
+pub fn abstracts(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    use crate::db::schema::proposals;
+    proposals::table.filter(proposals::id.eq_any(ids)).select((proposals::id, proposals::abstract_md)).load(conn)
+}

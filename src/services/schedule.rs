@@ -2,7 +2,7 @@
 //! in rooms and times (clashes refused by PostgreSQL), warnings, versions, and
 //! the published schedule as the public pages and exports read it.
 
-use crate::domain::proposal::{CallKind, InvitationStatus};
+use crate::domain::proposal::CallKind;
 use crate::domain::schedule::{self as rules, Export, ItemKind, Session, SessionKind, SessionPerson};
 use crate::domain::time;
 use crate::error::AppError;
@@ -154,22 +154,25 @@ pub fn delete_item(Db(conn): &mut Db, actor: &User, conf: &Conference, item_id: 
     Ok(())
 }
 
-fn people_of_proposal(conn: &mut PgConnection, proposal_id: i64) -> Result<Vec<SessionPerson>, AppError> {
-    let p = proposals::find(conn, proposal_id)?;
-    let mut ids = vec![p.submitter_id];
-    for person in proposals::people(conn, p.id)? {
-        if let (Some(uid), InvitationStatus::Accepted) = (person.user_id, person.status) {
-            ids.push(uid);
+/// The speakers of every proposal of the conference, loaded once for a draft.
+struct Speakers(std::collections::HashMap<i64, Vec<SessionPerson>>);
+
+impl Speakers {
+    /// Each proposal's speakers as sessions name them. The account's random
+    /// public id is the GUID: one made from the email address would let
+    /// anyone test whether an address belongs to a speaker.
+    fn load(conn: &mut PgConnection, conference_id: i64) -> Result<Speakers, AppError> {
+        let mut by_proposal: std::collections::HashMap<i64, Vec<SessionPerson>> = Default::default();
+        for s in repo::proposal_speakers(conn, conference_id)? {
+            let person = SessionPerson { guid: s.public_id, id: s.user_id, name: s.name, user_id: Some(s.user_id) };
+            by_proposal.entry(s.proposal_id).or_default().push(person);
         }
+        Ok(Speakers(by_proposal))
     }
-    let mut out = Vec::new();
-    for uid in ids {
-        let u = users::find(conn, uid)?;
-        // The account's random public id: a GUID made from the email address
-        // would let anyone test whether an address belongs to a speaker.
-        out.push(SessionPerson { guid: u.public_id, id: u.id, name: u.name, user_id: Some(u.id) });
+
+    fn of(&self, proposal_id: i64) -> Vec<SessionPerson> {
+        self.0.get(&proposal_id).cloned().unwrap_or_default()
     }
-    Ok(out)
 }
 
 /// Where the export ids of named speakers start, clear of the accounts' ids.
@@ -189,12 +192,16 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
     let rooms = rooms::rooms_of(conn, conf.id)?;
     let tracks = calls::tracks(conn, conf.id)?;
     let track_name = |id: Option<i64>| id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone());
+    // Loaded once, not per session: a draft of 500 sessions was 2,000 queries.
+    let speakers = Speakers::load(conn, conf.id)?;
+    let microconferences = mcs::for_conference(conn, conf.id)?;
+    let all_calls = calls::topic_calls(conn, conf.id)?;
     let mut out = Vec::new();
     for item in repo::items(conn, conf.id)? {
         let (Some(starts_at), Some(ends_at)) = (item.starts_at, item.ends_at) else { continue };
         let room = item.room_id.and_then(|id| rooms.iter().find(|r| r.id == id));
         let persons = match item.proposal_id {
-            Some(p) => people_of_proposal(conn, p)?,
+            Some(p) => speakers.of(p),
             None => named_people(conn, conf.id, &item.speakers)?,
         };
         let session = Session {
@@ -213,7 +220,7 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
             sequence: 0,
         };
         if item.kind == ItemKind::Microconference {
-            out.extend(topics_of(conn, &item, &session)?);
+            out.extend(topics_of(conn, &item, &session, (&speakers, &microconferences, &all_calls))?);
         }
         out.push(session);
     }
@@ -221,30 +228,39 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
     Ok(out)
 }
 
-fn topics_of(conn: &mut PgConnection, item: &Item, block: &Session) -> Result<Vec<Session>, AppError> {
+/// What the topics of every MC block are read from, loaded once per draft.
+type TopicSources<'a> = (&'a Speakers, &'a [mcs::Microconference], &'a [calls::Call]);
+
+fn topics_of(
+    conn: &mut PgConnection,
+    item: &Item,
+    block: &Session,
+    (speakers, microconferences, all_calls): TopicSources,
+) -> Result<Vec<Session>, AppError> {
     let Some(pid) = item.proposal_id else { return Ok(Vec::new()) };
-    let Some(mc) = mcs::for_conference(conn, item.conference_id)?.into_iter().find(|m| m.proposal_id == pid) else {
+    let Some(mc) = microconferences.iter().find(|m| m.proposal_id == pid) else {
         return Ok(Vec::new());
     };
-    let Some(call) = calls::topic_call_of(conn, mc.id)? else { return Ok(Vec::new()) };
+    let Some(call) = all_calls.iter().find(|c| c.microconference_id == Some(mc.id)) else { return Ok(Vec::new()) };
     let accepted = proposals::announced(conn, item.conference_id, Some(call.id))?;
+    let abstracts = repo::abstracts(conn, &accepted.iter().map(|r| r.id).collect::<Vec<_>>())?;
     let durations: Vec<i32> = accepted.iter().map(|r| r.duration_minutes.unwrap_or(25)).collect();
     let times = rules::time_topics(block.starts_at, &durations);
     let mut out = Vec::new();
     for (r, (starts_at, ends_at)) in accepted.iter().zip(times) {
-        let p = proposals::find(conn, r.id)?;
+        let abstract_md = abstracts.iter().find(|(id, _)| *id == r.id).map(|(_, a)| a.clone()).unwrap_or_default();
         out.push(Session {
-            guid: p.public_id,
-            id: 1_000_000_000 + p.id,
+            guid: r.public_id,
+            id: 1_000_000_000 + r.id,
             kind: SessionKind::Topic,
-            title: p.title.clone(),
-            abstract_md: p.abstract_md.clone(),
+            title: r.title.clone(),
+            abstract_md,
             room: block.room.clone(),
             room_guid: block.room_guid,
             starts_at,
             ends_at,
             track: block.track.clone(),
-            persons: people_of_proposal(conn, p.id)?,
+            persons: speakers.of(r.id),
             parent: Some(block.guid),
             sequence: 0,
         });
