@@ -226,6 +226,22 @@ pub fn announced(
         .load(conn)
 }
 
+/// `announced` for the topic calls of every MC at once, by call and then in
+/// the leads' order: what the draft schedule times inside the MC blocks.
+pub fn announced_topics(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<ProposalRow>> {
+    listing_of!(proposals_disclosed)
+        .filter(proposals_disclosed::conference_id.eq(conference_id))
+        .filter(proposals_disclosed::state.eq(ProposalState::Accepted))
+        .filter(calls::microconference_id.is_not_null())
+        .order((
+            proposals_disclosed::call_id,
+            proposals_disclosed::position.asc().nulls_last(),
+            proposals_disclosed::created_at,
+        ))
+        .select(row_of!(proposals_disclosed))
+        .load(conn)
+}
+
 pub fn of_call(conn: &mut PgConnection, call_id: i64, state: Option<ProposalState>) -> QueryResult<Vec<ProposalRow>> {
     let mut q = listing_of!(proposals).filter(proposals::call_id.eq(call_id)).into_boxed();
     if let Some(s) = state {

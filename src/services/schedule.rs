@@ -196,6 +196,9 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
     let speakers = Speakers::load(conn, conf.id)?;
     let microconferences = mcs::for_conference(conn, conf.id)?;
     let all_calls = calls::topic_calls(conn, conf.id)?;
+    let topics = proposals::announced_topics(conn, conf.id)?;
+    let abstracts: std::collections::HashMap<i64, String> =
+        repo::abstracts(conn, &topics.iter().map(|t| t.id).collect::<Vec<_>>())?.into_iter().collect();
     let mut out = Vec::new();
     for item in repo::items(conn, conf.id)? {
         let (Some(starts_at), Some(ends_at)) = (item.starts_at, item.ends_at) else { continue };
@@ -220,7 +223,14 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
             sequence: 0,
         };
         if item.kind == ItemKind::Microconference {
-            out.extend(topics_of(conn, &item, &session, (&speakers, &microconferences, &all_calls))?);
+            let sources = TopicSources {
+                speakers: &speakers,
+                microconferences: &microconferences,
+                calls: &all_calls,
+                topics: &topics,
+                abstracts: &abstracts,
+            };
+            out.extend(topics_of(&item, &session, &sources));
         }
         out.push(session);
     }
@@ -229,43 +239,42 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
 }
 
 /// What the topics of every MC block are read from, loaded once per draft.
-type TopicSources<'a> = (&'a Speakers, &'a [mcs::Microconference], &'a [calls::Call]);
+struct TopicSources<'a> {
+    speakers: &'a Speakers,
+    microconferences: &'a [mcs::Microconference],
+    calls: &'a [calls::Call],
+    /// Every MC's accepted, released topics, by call and in the leads' order.
+    topics: &'a [proposals::ProposalRow],
+    abstracts: &'a std::collections::HashMap<i64, String>,
+}
 
-fn topics_of(
-    conn: &mut PgConnection,
-    item: &Item,
-    block: &Session,
-    (speakers, microconferences, all_calls): TopicSources,
-) -> Result<Vec<Session>, AppError> {
-    let Some(pid) = item.proposal_id else { return Ok(Vec::new()) };
-    let Some(mc) = microconferences.iter().find(|m| m.proposal_id == pid) else {
-        return Ok(Vec::new());
-    };
-    let Some(call) = all_calls.iter().find(|c| c.microconference_id == Some(mc.id)) else { return Ok(Vec::new()) };
-    let accepted = proposals::announced(conn, item.conference_id, Some(call.id))?;
-    let abstracts = repo::abstracts(conn, &accepted.iter().map(|r| r.id).collect::<Vec<_>>())?;
+/// An MC block's topics, timed one after another from its start.
+fn topics_of(item: &Item, block: &Session, src: &TopicSources) -> Vec<Session> {
+    let Some(pid) = item.proposal_id else { return Vec::new() };
+    let Some(mc) = src.microconferences.iter().find(|m| m.proposal_id == pid) else { return Vec::new() };
+    let Some(call) = src.calls.iter().find(|c| c.microconference_id == Some(mc.id)) else { return Vec::new() };
+    let accepted: Vec<&proposals::ProposalRow> = src.topics.iter().filter(|t| t.call_id == call.id).collect();
     let durations: Vec<i32> = accepted.iter().map(|r| r.duration_minutes.unwrap_or(25)).collect();
     let times = rules::time_topics(block.starts_at, &durations);
-    let mut out = Vec::new();
-    for (r, (starts_at, ends_at)) in accepted.iter().zip(times) {
-        let abstract_md = abstracts.iter().find(|(id, _)| *id == r.id).map(|(_, a)| a.clone()).unwrap_or_default();
-        out.push(Session {
+    accepted
+        .iter()
+        .zip(times)
+        .map(|(r, (starts_at, ends_at))| Session {
             guid: r.public_id,
             id: 1_000_000_000 + r.id,
             kind: SessionKind::Topic,
             title: r.title.clone(),
-            abstract_md,
+            abstract_md: src.abstracts.get(&r.id).cloned().unwrap_or_default(),
             room: block.room.clone(),
             room_guid: block.room_guid,
             starts_at,
             ends_at,
             track: block.track.clone(),
-            persons: speakers.of(r.id),
+            persons: src.speakers.of(r.id),
             parent: Some(block.guid),
             sequence: 0,
-        });
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
 /// The latest published version of a conference's schedule.
