@@ -13,7 +13,7 @@ use crate::services::repo::conferences::Conference;
 use crate::services::repo::rooms;
 use crate::services::repo::schedule::{self as repo, Item};
 use crate::services::repo::users::User;
-use crate::services::schedule::{draft_sessions, published};
+use crate::services::schedule::{draft_sessions, public_cached, published, ExportCache};
 use crate::services::Db;
 use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -160,6 +160,7 @@ fn draft_with_warnings(conn: &mut PgConnection, conf: &Conference) -> Result<(Ve
 
 pub fn editor(
     Db(conn): &mut Db,
+    exports: &ExportCache,
     actor: &User,
     conf: &Conference,
     filter: EditorFilter,
@@ -228,9 +229,15 @@ pub fn editor(
             minutes: default_minutes(i.kind),
         })
         .collect();
-    let published = published(&mut Db::new(conn), conf)?;
+    // The published version as the public pages keep it parsed (with the
+    // attendees' bookings, which the draft never has).
+    let (_, published) = public_cached(&mut Db::new(conn), exports, conf)?;
     let pending = match &published {
-        Some(p) => rules::changes(&p.sessions, &draft, tz).len(),
+        Some(p) => {
+            let before: Vec<Session> =
+                p.sessions.iter().filter(|s| s.kind != SessionKind::Unconference).cloned().collect();
+            rules::changes(&before, &draft, tz).len()
+        }
         None => draft.len(),
     };
     Ok(EditorView {
