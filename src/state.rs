@@ -17,6 +17,8 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     /// Rendered schedule exports, until the next publication or booking change.
     pub exports: Arc<crate::services::schedule::ExportCache>,
+    /// The schedule editor's drafts, for a few seconds or until the schedule changes.
+    pub drafts: Arc<crate::services::schedule_editor::DraftCache>,
     /// Anonymous visitors' pages and the exports, rendered and gzipped once.
     pub pages: Arc<crate::web::page_cache::PageCache>,
     /// What /metrics reports.
@@ -33,6 +35,7 @@ impl AppState {
             config: Arc::new(config),
             templates: Arc::new(templates),
             exports: Default::default(),
+            drafts: Default::default(),
             pages: Arc::new(crate::web::page_cache::PageCache::new(page_cache_ttl)),
             metrics: Default::default(),
         }

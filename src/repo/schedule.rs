@@ -382,3 +382,22 @@ pub fn abstracts(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<(i64, 
     use crate::db::schema::proposals;
     proposals::table.filter(proposals::id.eq_any(ids)).select((proposals::id, proposals::abstract_md)).load(conn)
 }
+
+/// What the draft schedule is built from, as one string that changes when the
+/// items, the proposals or the stars do (count and latest change of each).
+pub fn draft_revision(conn: &mut PgConnection, conference_id: i64) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Revision {
+        #[diesel(sql_type = Text)]
+        revision: String,
+    }
+    let r: Revision = diesel::sql_query(
+        "SELECT concat_ws('|', \
+           (SELECT count(*) || ',' || coalesce(max(updated_at)::text, '') FROM schedule_items WHERE conference_id = $1), \
+           (SELECT count(*) || ',' || coalesce(max(updated_at)::text, '') FROM proposals WHERE conference_id = $1), \
+           (SELECT count(*) FROM schedule_stars WHERE conference_id = $1)) AS revision",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .get_result(conn)?;
+    Ok(r.revision)
+}

@@ -140,6 +140,44 @@ fn pick_day(asked: &str, conf: &Conference, placed_days: &[NaiveDate]) -> Result
     Ok(placed_days.first().copied().unwrap_or(conf.starts_on))
 }
 
+/// The editor's drafts, kept per conference: building the draft of 500
+/// sessions with its warnings is most of an editor request. An entry serves
+/// while the items, proposals and stars are as they were (the organiser's own
+/// moves show at once) and for at most `DRAFT_TTL`, so what the revision does
+/// not see (a renamed room or person) shows within seconds. Publishing, the
+/// publish preview and item pages always build the draft afresh.
+#[derive(Default)]
+pub struct DraftCache {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<DraftEntry>>>,
+}
+
+struct DraftEntry {
+    revision: String,
+    built: std::time::Instant,
+    draft: Vec<Session>,
+    warnings: Vec<Warning>,
+}
+
+const DRAFT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn cached_draft(
+    conn: &mut PgConnection,
+    cache: &DraftCache,
+    conf: &Conference,
+) -> Result<std::sync::Arc<DraftEntry>, AppError> {
+    let revision = repo::draft_revision(conn, conf.id)?;
+    let kept = cache.entries.lock().ok().and_then(|e| e.get(&conf.id).cloned());
+    if let Some(e) = kept.filter(|e| e.revision == revision && e.built.elapsed() < DRAFT_TTL) {
+        return Ok(e);
+    }
+    let (draft, warnings) = draft_with_warnings(conn, conf)?;
+    let entry = std::sync::Arc::new(DraftEntry { revision, built: std::time::Instant::now(), draft, warnings });
+    if let Ok(mut entries) = cache.entries.lock() {
+        entries.insert(conf.id, entry.clone());
+    }
+    Ok(entry)
+}
+
 /// Where the organisers' draft stands, with warnings by block.
 fn draft_with_warnings(conn: &mut PgConnection, conf: &Conference) -> Result<(Vec<Session>, Vec<Warning>), AppError> {
     let draft = draft_sessions(&mut Db::new(conn), conf)?;
@@ -160,14 +198,15 @@ fn draft_with_warnings(conn: &mut PgConnection, conf: &Conference) -> Result<(Ve
 
 pub fn editor(
     Db(conn): &mut Db,
-    exports: &ExportCache,
+    (exports, drafts): (&ExportCache, &DraftCache),
     actor: &User,
     conf: &Conference,
     filter: EditorFilter,
 ) -> Result<EditorView, AppError> {
     check_organiser(conn, conf, actor)?;
     let tz = conf.time_zone;
-    let (draft, warnings) = draft_with_warnings(conn, conf)?;
+    let kept = cached_draft(conn, drafts, conf)?;
+    let (draft, warnings) = (&kept.draft, kept.warnings.clone());
     let placed_days = rules::days(&draft, tz);
     let day = pick_day(&filter.day, conf, &placed_days)?;
     let rooms = grid_rooms(conn, conf.id)?;
