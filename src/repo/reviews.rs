@@ -331,6 +331,9 @@ pub fn dashboard(conn: &mut PgConnection, s: &Scope) -> QueryResult<Vec<Dashboar
 /// Every review in a conference's calls with who wrote it (organisers' export).
 #[derive(Debug, Clone, QueryableByName, serde::Serialize)]
 pub struct ExportRow {
+    /// The review's own id: where a page of the export ends.
+    #[diesel(sql_type = BigInt)]
+    pub review_id: i64,
     #[diesel(sql_type = BigInt)]
     pub proposal_db_id: i64,
     #[diesel(sql_type = SqlUuid)]
@@ -370,17 +373,38 @@ pub struct ExportRow {
 /// Every review of a conference, with what `viewer` is to each proposal; the
 /// service decides which of them the viewer may read.
 pub fn export(conn: &mut PgConnection, conference_id: i64, viewer_id: i64) -> QueryResult<Vec<ExportRow>> {
-    let sql = format!(
-        "SELECT p.id AS proposal_db_id, p.public_id AS proposal_id, p.title, c.title AS call, p.state, \
+    let sql = format!("{} WHERE p.conference_id = $1 ORDER BY p.created_at, r.id", export_select());
+    diesel::sql_query(sql).bind::<BigInt, _>(conference_id).bind::<BigInt, _>(viewer_id).load(conn)
+}
+
+/// One page of the export, in review order after the review `after`: what
+/// the streamed CSV reads, a page at a time.
+pub fn export_page(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    viewer_id: i64,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<ExportRow>> {
+    let sql = format!("{} WHERE p.conference_id = $1 AND r.id > $3 ORDER BY r.id LIMIT $4", export_select());
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(conference_id)
+        .bind::<BigInt, _>(viewer_id)
+        .bind::<BigInt, _>(after)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+}
+
+fn export_select() -> String {
+    format!(
+        "SELECT r.id AS review_id, p.id AS proposal_db_id, p.public_id AS proposal_id, p.title, c.title AS call, p.state, \
                 su.name AS proposer, su.email AS proposer_email, r.reviewer_id, ru.name AS reviewer, r.score, r.comment, \
                 r.note_to_proposer, c.anonymised, c.reviews_visibility, {} AS conflicted, \
                 EXISTS (SELECT 1 FROM reviews own WHERE own.proposal_id = p.id AND own.reviewer_id = $2) AS viewer_reviewed \
          FROM reviews r JOIN proposals p ON p.id = r.proposal_id JOIN calls c ON c.id = p.call_id \
-         JOIN users su ON su.id = p.submitter_id JOIN users ru ON ru.id = r.reviewer_id \
-         WHERE p.conference_id = $1 ORDER BY p.created_at, r.id",
+         JOIN users su ON su.id = p.submitter_id JOIN users ru ON ru.id = r.reviewer_id",
         conflict_sql("$2")
-    );
-    diesel::sql_query(sql).bind::<BigInt, _>(conference_id).bind::<BigInt, _>(viewer_id).load(conn)
+    )
 }
 
 // --- notification templates ---

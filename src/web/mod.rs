@@ -4,6 +4,7 @@ pub mod chart;
 pub mod conference_page;
 pub mod context;
 pub mod csrf;
+pub mod csv_stream;
 pub mod form;
 pub mod metrics;
 pub mod overlay;

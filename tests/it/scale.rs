@@ -360,6 +360,36 @@ fn organiser_lists_at_scale_are_paged_filtered_and_small() {
         assert!(page.contains("rel=\"next\""), "{path} has more pages");
         assert!(page.matches(rows).count() >= 20, "{path} shows a page of rows");
     }
+    // The CSV exports stream every row, a page of 500 at a time.
+    let count = |sql: &str| -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::RunQueryDsl::get_result::<N>(diesel::sql_query(sql), &mut app.db.conn()).unwrap().n
+    };
+    let csv = h
+        .client
+        .get(app.url("/c/bench/manage/registration/attendees.csv"))
+        .header("cookie", cookie.clone())
+        .send()
+        .unwrap();
+    assert_eq!(csv.headers().get("transfer-encoding").and_then(|v| v.to_str().ok()), Some("chunked"));
+    let rows = csv.text().unwrap().lines().count() as i64 - 1;
+    let registrations = count(
+        "SELECT count(*) AS n FROM registrations r JOIN conferences c ON c.id = r.conference_id WHERE c.slug = 'bench'",
+    );
+    assert!(registrations > 1000, "{registrations}");
+    assert_eq!(rows, registrations, "every registration, across pages");
+    let (status, reviews_csv) = get("/c/bench/manage/reviews.csv");
+    assert_eq!(status, 200);
+    let reviews = count("SELECT count(*) AS n FROM reviews r JOIN proposals p ON p.id = r.proposal_id JOIN conferences c ON c.id = p.conference_id WHERE c.slug = 'bench'");
+    assert!(reviews > 5000, "{reviews}");
+    // Comments may hold line breaks inside quotes: count the rows by their first cell, the proposal's id.
+    let review_rows =
+        regex::Regex::new(r"(?m)^[0-9a-f]{8}-[0-9a-f]{4}-").unwrap().find_iter(&reviews_csv).count() as i64;
+    assert_eq!(review_rows, reviews, "every review, across pages");
     // The schedule editor shows one day as a grid: small, whatever the size of the programme.
     let (status, editor) = get("/c/bench/manage/schedule");
     assert_eq!(status, 200);

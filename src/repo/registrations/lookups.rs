@@ -49,6 +49,23 @@ pub fn for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResul
         .load(conn)
 }
 
+/// One page of `for_conference`, after the registration `after`.
+pub fn for_conference_page(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(Registration, String, String)>> {
+    registrations::table
+        .inner_join(users::table)
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::id.gt(after))
+        .order(registrations::id)
+        .limit(limit)
+        .select((Registration::as_select(), users::name, users::email))
+        .load(conn)
+}
+
 pub fn public_list(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(String, String)>> {
     registrations::table
         .filter(registrations::conference_id.eq(conference_id))

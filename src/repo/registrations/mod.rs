@@ -16,8 +16,8 @@ pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, mc_codes}
 pub use desk::{cancel, check_in, mark_invoiced};
 pub use desk_list::{confirmed_by, desk_count, desk_page, desk_totals, DeskFilter};
 pub use lookups::{
-    active_for_user, by_public_id, conference_by_id, for_conference, is_confirmed, latest_for_user, public_list,
-    seats_taken,
+    active_for_user, by_public_id, conference_by_id, for_conference, for_conference_page, is_confirmed,
+    latest_for_user, public_list, seats_taken,
 };
 pub use sales::{backdate, per_day};
 pub use seats::{

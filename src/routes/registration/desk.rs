@@ -54,16 +54,14 @@ pub(super) struct AttendeesPage {
     chart_boundaries: Vec<service::TierStart>,
 }
 
+/// Every registration as CSV, streamed a page at a time.
 pub(super) async fn attendees_csv(at: Acting) -> Result<HttpResponse, AppError> {
-    let body = at.db(|conn, _, actor, conf| service::csv(conn, actor, conf)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}-attendees.csv\"", at.conf.slug),
-        ))
-        .body(body))
+    let (user, conf) = (at.user.clone(), at.conf.clone());
+    let filename = format!("{}-attendees.csv", at.conf.slug);
+    crate::web::csv_stream::respond(&at.ctx.state, &filename, move |db, after| {
+        service::csv_page(db, &user, &conf, after, crate::web::csv_stream::PAGE_ROWS)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

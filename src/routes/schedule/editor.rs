@@ -68,7 +68,10 @@ pub(super) async fn editor_page(
     filter: EditorFilter,
 ) -> Result<HttpResponse, AppError> {
     let (c, user) = (conf.clone(), ctx.user()?.clone());
-    let view = ctx.state.db(move |conn, st| service_editor::editor(conn, (&st.exports, &st.drafts), &user, &c, filter)).await?;
+    let view = ctx
+        .state
+        .db(move |conn, st| service_editor::editor(conn, (&st.exports, &st.drafts), &user, &c, filter))
+        .await?;
     let data = EditorPage {
         conference: ConferenceView::of(&conf),
         view,

@@ -22,7 +22,7 @@ pub use api::{api_list, api_view, api_view_cached, payment_url, public_attendees
 pub use attendees::{attendees, Filter};
 pub use codes::{codes_view, comp_passes_for_microconference, generate_codes};
 pub use desk::{desk, DeskAction};
-pub use export::csv;
+pub use export::csv_page;
 pub use fee_table::{fee_table, public_fees};
 pub use own::{accept_offer, by_id, cancel_mine, mine, my_page, receipt, view};
 pub use register::register;

@@ -18,17 +18,6 @@ pub fn readable_reviews(
     readable(conn, user, conf, &role, in_scope.as_deref())
 }
 
-/// The organisers' download of every review, less those of proposals the
-/// organiser downloading it has a conflict of interest with.
-pub fn organiser_reviews(
-    Db(conn): &mut Db,
-    user: &User,
-    conf: &Conference,
-) -> Result<Vec<reviews::ExportRow>, AppError> {
-    check_organiser(conn, conf, user)?;
-    readable(conn, user, conf, &Reviewer::Organiser, None)
-}
-
 /// The reviews of the proposals in scope (`None`: all of the conference) that
 /// `review_sight` lets `user` read, proposers blanked where hidden.
 pub(super) fn readable(
@@ -39,8 +28,17 @@ pub(super) fn readable(
     in_scope: Option<&[i64]>,
 ) -> Result<Vec<reviews::ExportRow>, AppError> {
     let rows = reviews::export(conn, conf.id, user.id)?;
-    Ok(rows
-        .into_iter()
+    Ok(visible(rows, user, role, in_scope))
+}
+
+/// The rows `review_sight` lets `user` read, proposers blanked where hidden.
+fn visible(
+    rows: Vec<reviews::ExportRow>,
+    user: &User,
+    role: &Reviewer,
+    in_scope: Option<&[i64]>,
+) -> Vec<reviews::ExportRow> {
+    rows.into_iter()
         .filter(|r| in_scope.is_none_or(|ids| ids.contains(&r.proposal_db_id)))
         .filter(|r| match review_sight(role, r.conflicted, r.reviews_visibility, r.viewer_reviewed) {
             Sight::All => true,
@@ -54,13 +52,37 @@ pub(super) fn readable(
             }
             r
         })
-        .collect())
+        .collect()
+}
+
+/// One page of the organisers' review CSV after review `after` (the header
+/// on the first page), and where the next page starts (`None`: the last).
+pub fn reviews_csv_page(
+    Db(conn): &mut Db,
+    user: &User,
+    conf: &Conference,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<(String, Option<i64>), AppError> {
+    check_organiser(conn, conf, user)?;
+    let rows = reviews::export_page(conn, conf.id, user.id, after.unwrap_or(0), limit)?;
+    let next = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.review_id)).flatten();
+    let shown = visible(rows, user, &Reviewer::Organiser, None);
+    let mut text = if after.is_none() { csv_header() } else { String::new() };
+    text.push_str(&csv_rows(&shown));
+    Ok((text, next))
 }
 
 /// The CSV of reviews (formula cells neutralised), for the organisers'
 /// download and the API alike.
 pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
-    let mut out = crate::domain::csv::row(
+    let mut out = csv_header();
+    out.push_str(&csv_rows(rows));
+    out
+}
+
+fn csv_header() -> String {
+    crate::domain::csv::row(
         &[
             "proposal",
             "title",
@@ -74,7 +96,11 @@ pub fn reviews_csv(rows: &[reviews::ExportRow]) -> String {
             "note_to_proposer",
         ]
         .map(String::from),
-    );
+    )
+}
+
+fn csv_rows(rows: &[reviews::ExportRow]) -> String {
+    let mut out = String::new();
     for r in rows {
         out.push_str(&crate::domain::csv::row(&[
             r.proposal_id.to_string(),
