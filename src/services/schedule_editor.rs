@@ -207,11 +207,11 @@ pub fn editor(
     let tz = conf.time_zone;
     let kept = cached_draft(conn, drafts, conf)?;
     let (draft, warnings) = (&kept.draft, kept.warnings.clone());
-    let placed_days = rules::days(&draft, tz);
+    let placed_days = rules::days(draft, tz);
     let day = pick_day(&filter.day, conf, &placed_days)?;
     let rooms = grid_rooms(conn, conf.id)?;
     let items = repo::items(conn, conf.id)?;
-    let mut blocks = entries(&draft, &warnings, tz);
+    let mut blocks = entries(draft, &warnings, tz);
     // Speakers who have not confirmed (or declined) show on their session's block.
     let answers = crate::services::speakers::open_answers(conn, conf.id)?;
     for b in blocks.iter_mut() {
@@ -275,7 +275,7 @@ pub fn editor(
         Some(p) => {
             let before: Vec<Session> =
                 p.sessions.iter().filter(|s| s.kind != SessionKind::Unconference).cloned().collect();
-            rules::changes(&before, &draft, tz).len()
+            rules::changes(&before, draft, tz).len()
         }
         None => draft.len(),
     };
