@@ -384,7 +384,7 @@ pub fn abstracts(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<(i64, 
 }
 
 /// What the draft schedule is built from, as one string that changes when the
-/// items, the proposals or the stars do (count and latest change of each).
+/// items or the proposals do (count and latest change of each).
 pub fn draft_revision(conn: &mut PgConnection, conference_id: i64) -> QueryResult<String> {
     #[derive(QueryableByName)]
     struct Revision {
@@ -394,10 +394,30 @@ pub fn draft_revision(conn: &mut PgConnection, conference_id: i64) -> QueryResul
     let r: Revision = diesel::sql_query(
         "SELECT concat_ws('|', \
            (SELECT count(*) || ',' || coalesce(max(updated_at)::text, '') FROM schedule_items WHERE conference_id = $1), \
-           (SELECT count(*) || ',' || coalesce(max(updated_at)::text, '') FROM proposals WHERE conference_id = $1), \
-           (SELECT count(*) FROM schedule_stars WHERE conference_id = $1)) AS revision",
+           (SELECT count(*) || ',' || coalesce(max(updated_at)::text, '') FROM proposals WHERE conference_id = $1)) \
+           AS revision",
     )
     .bind::<BigInt, _>(conference_id)
     .get_result(conn)?;
     Ok(r.revision)
+}
+
+/// An item without its abstract: what the editor's list and badges need.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = schedule_items)]
+pub struct ItemHead {
+    pub public_id: uuid::Uuid,
+    pub kind: ItemKind,
+    pub proposal_id: Option<i64>,
+    pub title: String,
+    pub track_id: Option<i64>,
+    pub starts_at: Option<DateTime<Utc>>,
+}
+
+pub fn item_heads(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<ItemHead>> {
+    schedule_items::table
+        .filter(schedule_items::conference_id.eq(conference_id))
+        .order((schedule_items::starts_at.asc().nulls_last(), schedule_items::title))
+        .select(ItemHead::as_select())
+        .load(conn)
 }

@@ -11,7 +11,7 @@ use crate::services::conferences::check_organiser;
 use crate::services::repo::calls;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::rooms;
-use crate::services::repo::schedule::{self as repo, Item};
+use crate::services::repo::schedule as repo;
 use crate::services::repo::users::User;
 use crate::services::schedule::{draft_sessions, public_cached, published, ExportCache};
 use crate::services::Db;
@@ -142,9 +142,9 @@ fn pick_day(asked: &str, conf: &Conference, placed_days: &[NaiveDate]) -> Result
 
 /// The editor's drafts, kept per conference: building the draft of 500
 /// sessions with its warnings is most of an editor request. An entry serves
-/// while the items, proposals and stars are as they were (the organiser's own
-/// moves show at once) and for at most `DRAFT_TTL`, so what the revision does
-/// not see (a renamed room or person) shows within seconds. Publishing, the
+/// while the items and proposals are as they were (the organiser's own moves
+/// show at once) and for at most `DRAFT_TTL`, so what the revision does not
+/// see (a renamed room or person, new stars) shows within seconds. Publishing, the
 /// publish preview and item pages always build the draft afresh.
 #[derive(Default)]
 pub struct DraftCache {
@@ -156,6 +156,8 @@ struct DraftEntry {
     built: std::time::Instant,
     draft: Vec<Session>,
     warnings: Vec<Warning>,
+    /// The grid's blocks of every day, warnings attached.
+    blocks: Vec<Entry>,
 }
 
 const DRAFT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -171,7 +173,8 @@ fn cached_draft(
         return Ok(e);
     }
     let (draft, warnings) = draft_with_warnings(conn, conf)?;
-    let entry = std::sync::Arc::new(DraftEntry { revision, built: std::time::Instant::now(), draft, warnings });
+    let blocks = entries(&draft, &warnings, conf.time_zone);
+    let entry = std::sync::Arc::new(DraftEntry { revision, built: std::time::Instant::now(), draft, warnings, blocks });
     if let Ok(mut entries) = cache.entries.lock() {
         entries.insert(conf.id, entry.clone());
     }
@@ -210,8 +213,8 @@ pub fn editor(
     let placed_days = rules::days(draft, tz);
     let day = pick_day(&filter.day, conf, &placed_days)?;
     let rooms = grid_rooms(conn, conf.id)?;
-    let items = repo::items(conn, conf.id)?;
-    let mut blocks = entries(draft, &warnings, tz);
+    let items = repo::item_heads(conn, conf.id)?;
+    let mut blocks = kept.blocks.clone();
     // Speakers who have not confirmed (or declined) show on their session's block.
     let answers = crate::services::speakers::open_answers(conn, conf.id)?;
     for b in blocks.iter_mut() {
@@ -252,7 +255,7 @@ pub fn editor(
         })
         .collect();
     let tracks = calls::tracks(conn, conf.id)?;
-    let unplaced_all: Vec<&Item> = items.iter().filter(|i| i.starts_at.is_none()).collect();
+    let unplaced_all: Vec<&repo::ItemHead> = items.iter().filter(|i| i.starts_at.is_none()).collect();
     let track_id = tracks.iter().find(|t| t.id.to_string() == filter.track).map(|t| t.id);
     let kind = filter.kind.parse::<ItemKind>().ok();
     let unplaced = unplaced_all
