@@ -45,14 +45,14 @@ pub struct Entry {
     pub unconfirmed: Vec<String>,
 }
 
-/// A cell to render: a session spanning `rowspan` rows, or a free quarter hour.
+/// A cell to render: a session spanning `rowspan` rows, or free quarter hours
+/// of `colspan` neighbouring rooms (one cell for a run of free rooms keeps a
+/// day of 40 rooms a table of a few hundred cells, not two thousand).
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     pub block: Option<Entry>,
     pub rowspan: usize,
-    /// For a free cell: its room and its start as a `datetime-local` value.
-    pub room: Option<Uuid>,
-    pub starts_at: Option<String>,
+    pub colspan: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,20 +122,26 @@ pub fn day_table(day: NaiveDate, tz: Tz, rooms: &[GridRoom], entries: &[Entry]) 
         .map(|i| {
             let at = origin + Duration::minutes(i as i64 * STEP_MINUTES);
             let local = at.with_timezone(&tz);
-            let cells = (0..rooms.len())
-                .filter_map(|col| match starts[i][col] {
-                    Some((e, span)) => {
-                        Some(Cell { block: Some(e.clone()), rowspan: span, room: None, starts_at: None })
-                    }
-                    None if covered[i][col] => None,
-                    None => Some(Cell {
-                        block: None,
-                        rowspan: 1,
-                        room: Some(rooms[col].guid),
-                        starts_at: Some(local.format("%Y-%m-%dT%H:%M").to_string()),
-                    }),
-                })
-                .collect();
+            let mut cells: Vec<Cell> = Vec::new();
+            let mut free_run = 0;
+            for col in 0..rooms.len() {
+                let taken = starts[i][col].is_some() || covered[i][col];
+                if !taken {
+                    free_run += 1;
+                    continue;
+                }
+                if free_run > 0 {
+                    cells.push(Cell { block: None, rowspan: 1, colspan: free_run });
+                    free_run = 0;
+                }
+                // A slot covered by a block from a row above is not written: the block's rowspan fills it.
+                if let Some((e, span)) = starts[i][col] {
+                    cells.push(Cell { block: Some(e.clone()), rowspan: span, colspan: 1 });
+                }
+            }
+            if free_run > 0 {
+                cells.push(Cell { block: None, rowspan: 1, colspan: free_run });
+            }
             Row {
                 time: local.format("%H:%M").to_string(),
                 hour: local.format("%M").to_string() == "00",
@@ -187,11 +193,13 @@ mod tests {
         let nine = t.rows.iter().find(|r| r.time == "09:00").unwrap();
         assert_eq!(nine.cells[0].rowspan, 3);
         assert!(nine.cells[0].block.is_some() && nine.cells[1].block.is_none());
-        assert_eq!(nine.cells[1].starts_at.as_deref(), Some("2027-09-18T09:00"));
+        assert_eq!(nine.starts_at, "2027-09-18T09:00");
         // Rows covered by the 45-minute block render only the other room's cell.
         let nine15 = t.rows.iter().find(|r| r.time == "09:15").unwrap();
-        assert_eq!(nine15.cells.len(), 1);
-        assert_eq!(nine15.cells[0].room, Some(rooms[1].guid));
+        assert_eq!((nine15.cells.len(), nine15.cells[0].colspan), (1, 1));
+        // A row with nothing in it is one free cell across both rooms.
+        let eight = t.rows.iter().find(|r| r.time == "08:00").unwrap();
+        assert_eq!((eight.cells.len(), eight.cells[0].colspan), (1, 2));
     }
 
     #[test]
