@@ -265,21 +265,22 @@ pub fn parse_statement(csv: &str, currency: &str) -> Result<Vec<StatementLine>, 
 
 /// Splits one CSV line, honouring double quotes ("" inside quotes is a quote).
 fn split_csv(line: &str, sep: char) -> Vec<String> {
-    let mut cells = vec![String::new()];
+    let mut cells = Vec::new();
+    let mut cur = String::new();
     let mut quoted = false;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
-        let cur = cells.last_mut().expect("cells starts non-empty");
         match c {
             '"' if quoted && chars.peek() == Some(&'"') => {
                 cur.push('"');
                 chars.next();
             }
             '"' => quoted = !quoted,
-            c if c == sep && !quoted => cells.push(String::new()),
+            c if c == sep && !quoted => cells.push(std::mem::take(&mut cur)),
             c => cur.push(c),
         }
     }
+    cells.push(cur);
     cells
 }
 

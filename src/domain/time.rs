@@ -22,6 +22,16 @@ pub fn display(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z").to_string()
 }
 
+/// "Wed 18 Sep 2030, 13:30–14:15 (Europe/Vienna)": a session's time as mail tells it.
+pub fn span_with_zone(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+    format!(
+        "{}–{} ({})",
+        start.with_timezone(&tz).format("%a %-d %b %Y, %H:%M"),
+        end.with_timezone(&tz).format("%H:%M"),
+        tz.name()
+    )
+}
+
 /// "3 days 4 hours", "2 hours 5 minutes", "45 minutes", "less than a minute".
 pub fn remaining(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     let secs = (to - from).num_seconds();

@@ -21,11 +21,13 @@ pub struct Confirmation {
     pub proposal: uuid::Uuid,
     pub user_id: i64,
     pub name: String,
+    pub email: String,
+    pub title: String,
     pub state: String,
     pub responded_at: Option<DateTime<Utc>>,
 }
 
-/// Every confirmation in the conference, with the speaker's name.
+/// Every confirmation in the conference, with the speaker and the proposal's title.
 pub fn of_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Confirmation>> {
     speaker_confirmations::table
         .inner_join(users::table)
@@ -37,6 +39,8 @@ pub fn of_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult
             proposals::public_id,
             speaker_confirmations::user_id,
             users::name,
+            users::email,
+            proposals::title,
             speaker_confirmations::state,
             speaker_confirmations::responded_at,
         ))

@@ -181,12 +181,7 @@ fn sessions_of_people(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<
     for s in &p.sessions {
         for u in s.persons.iter().filter_map(|x| x.user_id) {
             if !out.iter().any(|(id, _, _)| *id == u) {
-                let when = format!(
-                    "{}–{} ({})",
-                    s.starts_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M"),
-                    s.ends_at.with_timezone(&tz).format("%H:%M"),
-                    tz.name()
-                );
+                let when = crate::domain::time::span_with_zone(s.starts_at, s.ends_at, tz);
                 out.push((u, s.title.clone(), when));
             }
         }

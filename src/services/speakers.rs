@@ -186,8 +186,6 @@ pub fn speakers_page(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Resu
     let regs = repo::registration_states(conn, conf.id, &ids)?;
     let mut rows = Vec::new();
     for a in &answers {
-        let u = users::find(conn, a.user_id)?;
-        let p = proposals::find(conn, a.proposal_id)?;
         // Their latest registration (the query orders newest first per person).
         let reg = regs.iter().find(|r| r.0 == a.user_id);
         let (registration, registered) = match reg {
@@ -205,10 +203,10 @@ pub fn speakers_page(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Resu
             }
         };
         rows.push(SpeakerRow {
-            name: u.name,
-            email: u.email,
-            title: p.title,
-            proposal: p.public_id,
+            name: a.name.clone(),
+            email: a.email.clone(),
+            title: a.title.clone(),
+            proposal: a.proposal,
             state: a.state.clone(),
             registration,
             registered,
@@ -256,12 +254,7 @@ pub fn tell_speakers(
         let removed = change.what == "removed";
         let list = if removed { before } else { after };
         let Some(s) = list.iter().find(|s| s.guid == change.guid) else { continue };
-        let when = format!(
-            "{}–{} ({})",
-            s.starts_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M"),
-            s.ends_at.with_timezone(&tz).format("%H:%M"),
-            tz.name()
-        );
+        let when = crate::domain::time::span_with_zone(s.starts_at, s.ends_at, tz);
         let link = format!("{}/c/{}/session/{}", st.config.base_url, conf.slug, s.guid);
         let room = s.room.clone().unwrap_or_default();
         let event = ical::Event {

@@ -4,7 +4,7 @@
 use crate::registration::conference;
 use crate::support::TestApp;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::Text;
 
 #[derive(QueryableByName, Debug, PartialEq)]
 struct Row {
@@ -14,15 +14,6 @@ struct Row {
 
 fn texts(app: &TestApp, sql: &str) -> Vec<String> {
     diesel::sql_query(sql).load::<Row>(&mut app.db.conn()).unwrap().into_iter().map(|r| r.v).collect()
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql).get_result::<N>(&mut app.db.conn()).unwrap().n
 }
 
 #[test]
@@ -150,11 +141,7 @@ fn a_copy_moves_every_date_by_the_same_local_days_and_leaves_people_behind() {
     // People and their things stay behind; the organiser organises the copy.
     let new = "(SELECT id FROM conferences WHERE slug = 'lpc2027b')";
     for table in ["registrations", "proposals", "room_bookings", "schedule_items"] {
-        assert_eq!(
-            count(&app, &format!("SELECT count(*) AS n FROM {table} WHERE conference_id = {new}")),
-            0,
-            "{table}"
-        );
+        assert_eq!(app.count(&format!("SELECT count(*) AS n FROM {table} WHERE conference_id = {new}")), 0, "{table}");
     }
     assert_eq!(admin.get("/c/lpc2027b/manage").status, 200);
     let fees = app.client().get("/api/v1/conferences/lpc2027b/fees");

@@ -100,15 +100,6 @@ fn money_of(app: &TestApp, email: &str) -> Money {
     .unwrap()
 }
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql).get_result::<N>(&mut app.db.conn()).unwrap().n
-}
-
 #[test]
 fn card_payment_counts_once_and_forged_or_replayed_webhooks_change_nothing() {
     let s = setup(10);
@@ -180,7 +171,7 @@ fn card_payment_counts_once_and_forged_or_replayed_webhooks_change_nothing() {
     let replay = json!({ "id": "evt_replayed", "type": replay["type"], "data": replay["data"] });
     assert!(stripe::deliver(&hook, &replay, stripe::now()).1.contains("handled"));
     assert!(stripe::deliver(&hook, &replay, stripe::now()).1.contains("replay"));
-    assert_eq!(count(&s.app, "SELECT count(*) AS n FROM receipts"), 1);
+    assert_eq!(s.app.count("SELECT count(*) AS n FROM receipts"), 1);
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(
         s.app.smtp.messages_to("ada@example.org").iter().filter(|m| m.subject().contains("Payment received")).count(),
@@ -284,7 +275,7 @@ fn a_payment_after_the_seat_lapsed_is_refunded_unless_a_seat_is_free() {
     assert_eq!(refunds[0].form["amount"], "30000");
     assert!(refunds[0].idempotency_key.starts_with("plumbline-refund-"));
     assert_eq!(
-        count(&s.app, "SELECT count(*) AS n FROM refunds WHERE state = 'succeeded' AND reason = 'seat_lapsed'"),
+        s.app.count("SELECT count(*) AS n FROM refunds WHERE state = 'succeeded' AND reason = 'seat_lapsed'"),
         1
     );
     s.app.mail("late@example.org", "Your payment is being returned");
@@ -359,7 +350,7 @@ fn refunds_from_the_desk_partial_then_full_with_retries_under_one_key() {
         .execute(&mut s.app.db.conn())
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while count(&s.app, "SELECT count(*) AS n FROM refunds WHERE state = 'pending'") > 0 {
+    while s.app.count("SELECT count(*) AS n FROM refunds WHERE state = 'pending'") > 0 {
         assert!(std::time::Instant::now() < deadline, "the pending refund was not retried");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -407,7 +398,7 @@ fn bank_transfer_reference_and_statement_import() {
     );
     assert_eq!(s.admin.post_form("/c/lpc/manage/registration/bank", &[("statement", &statement)]).status, 303);
     assert_eq!(s.admin.post_form("/c/lpc/manage/registration/bank", &[("statement", &statement)]).status, 303);
-    assert_eq!(count(&s.app, "SELECT count(*) AS n FROM bank_lines"), 3);
+    assert_eq!(s.app.count("SELECT count(*) AS n FROM bank_lines"), 3);
     let page = s.admin.get("/c/lpc/manage/registration/bank");
     assert!(page.body.contains("<strong>1</strong> matched, <strong>1</strong> partly matched"), "{}", page.body);
     assert!(page.body.contains("Expected $300.00."), "{}", page.body);

@@ -220,6 +220,16 @@ impl TestApp {
         })
     }
 
+    /// The number a `SELECT count(*) AS n ...` finds in this app's database.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(sql).get_result::<N>(&mut self.db.conn()).unwrap().n
+    }
+
     pub fn outbox_count(&self, recipient: &str) -> usize {
         plumbline::testing::repo::outbox::to_recipient(&mut self.db.conn(), recipient).unwrap().len()
     }
