@@ -2,7 +2,7 @@
 
 use crate::domain::conference::CopyInput;
 use crate::error::AppError;
-use crate::services::copy::{self as service, CopyError};
+use crate::services::copy as service;
 use crate::web::conference_page::{self, Acting};
 use crate::web::form::Rejected;
 use crate::web::render;
@@ -37,9 +37,9 @@ async fn copy(at: Acting, form: web::Form<CopyInput>) -> Result<HttpResponse, Ap
     let done = at.db(move |conn, _, actor, conf| Ok(service::copy_conference(conn, actor, conf, &typed))).await?;
     match done {
         Ok(copy) => Ok(render::redirect(&at.ctx, &format!("/c/{}/manage", copy.slug), Some("conference-copied"))),
-        Err(CopyError::Fields(problems)) => {
+        Err(crate::services::InputError::Fields(problems)) => {
             page(&at, input, Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &problems))
         }
-        Err(CopyError::App(e)) => Err(e),
+        Err(crate::services::InputError::App(e)) => Err(e),
     }
 }

@@ -2,7 +2,7 @@
 //! and each mailing's delivery log.
 
 use crate::error::AppError;
-use crate::services::group_mail::{self as service, ComposeError, ComposeInput};
+use crate::services::group_mail::{self as service, ComposeInput};
 use crate::web::conference_page::{self, Acting, PathId};
 use crate::web::form::Rejected;
 use crate::web::render;
@@ -76,10 +76,10 @@ async fn act(at: Acting, form: web::Form<Action>) -> Result<HttpResponse, AppErr
         Ok(Some(id)) => {
             Ok(render::redirect(&at.ctx, &format!("/c/{}/manage/mail/{id}", at.conf.slug), Some("group-mail-sent")))
         }
-        Err(ComposeError::Fields(problems)) => {
+        Err(crate::services::InputError::Fields(problems)) => {
             page(&at, form, false, Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &problems)).await
         }
-        Err(ComposeError::App(e)) => Err(e),
+        Err(crate::services::InputError::App(e)) => Err(e),
     }
 }
 

@@ -3,12 +3,11 @@
 
 use crate::domain::conference::{CopyDraft, CopyInput};
 use crate::domain::FieldError;
-use crate::error::AppError;
 use crate::services::conferences::check_organiser;
 use crate::services::repo::conferences::{self as conferences, Conference, ConferenceValues};
 use crate::services::repo::copy as repo;
 use crate::services::repo::users::User;
-use crate::services::Db;
+use crate::services::{Db, InputError};
 use chrono::Datelike;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
 use diesel::Connection;
@@ -26,31 +25,18 @@ pub fn suggestion(conf: &Conference) -> CopyInput {
     }
 }
 
-/// Why a copy was refused: a field to fix (the form comes back) or something else.
-#[derive(Debug)]
-pub enum CopyError {
-    Fields(Vec<FieldError>),
-    App(AppError),
-}
-
-impl From<AppError> for CopyError {
-    fn from(e: AppError) -> Self {
-        CopyError::App(e)
-    }
-}
-
 /// Creates the copy, its organisers those of the source, in one transaction.
 pub fn copy_conference(
     Db(conn): &mut Db,
     actor: &User,
     conf: &Conference,
     input: &CopyInput,
-) -> Result<Conference, CopyError> {
+) -> Result<Conference, InputError> {
     check_organiser(conn, conf, actor)?;
-    let CopyDraft { name, slug, starts_on } = input.parse().map_err(|p| CopyError::Fields(p.0))?;
+    let CopyDraft { name, slug, starts_on } = input.parse().map_err(|p| InputError::Fields(p.0))?;
     let days = (starts_on - conf.starts_on).num_days();
     let days =
-        i32::try_from(days).map_err(|_| CopyError::Fields(vec![FieldError::new("starts_on", "is too far away")]))?;
+        i32::try_from(days).map_err(|_| InputError::Fields(vec![FieldError::new("starts_on", "is too far away")]))?;
     let ends_on = conf.ends_on + chrono::Duration::days(i64::from(days));
     let values = ConferenceValues {
         slug: slug.as_str(),
@@ -73,8 +59,8 @@ pub fn copy_conference(
         Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, info))
             if info.constraint_name() == Some("conferences_slug_key") =>
         {
-            Err(CopyError::Fields(vec![FieldError::new("slug", format!("“{}” is taken already", slug.as_str()))]))
+            Err(InputError::Fields(vec![FieldError::new("slug", format!("“{}” is taken already", slug.as_str()))]))
         }
-        Err(e) => Err(CopyError::App(e.into())),
+        Err(e) => Err(InputError::App(e.into())),
     }
 }

@@ -15,7 +15,7 @@ use crate::services::repo::mailings::{self as repo, NewMailing, Recipient};
 use crate::services::repo::rooms;
 use crate::services::repo::users::User;
 use crate::services::schedule::published;
-use crate::services::Db;
+use crate::services::{Db, InputError};
 use crate::state::AppState;
 use diesel::{Connection, PgConnection};
 use serde::{Deserialize, Serialize};
@@ -37,25 +37,6 @@ pub const GROUPS: [(&str, &str); 8] = [
 /// The placeholders a body may use.
 pub const PLACEHOLDERS: [&str; 6] =
     ["name", "conference", "registration_status", "session_title", "session_time", "registration_link"];
-
-/// Why a mailing was not sent: fields to fix (the form comes back), or something else.
-#[derive(Debug)]
-pub enum ComposeError {
-    Fields(Vec<FieldError>),
-    App(AppError),
-}
-
-impl From<AppError> for ComposeError {
-    fn from(e: AppError) -> Self {
-        ComposeError::App(e)
-    }
-}
-
-impl From<diesel::result::Error> for ComposeError {
-    fn from(e: diesel::result::Error) -> Self {
-        ComposeError::App(e.into())
-    }
-}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ComposeInput {
@@ -124,7 +105,7 @@ struct Draft {
     body: String,
 }
 
-fn parse(conn: &mut PgConnection, conf: &Conference, f: &ComposeInput) -> Result<Draft, ComposeError> {
+fn parse(conn: &mut PgConnection, conf: &Conference, f: &ComposeInput) -> Result<Draft, InputError> {
     let mut p = Problems::default();
     let group = GROUPS.iter().find(|(g, _)| *g == f.audience);
     if group.is_none() {
@@ -146,7 +127,7 @@ fn parse(conn: &mut PgConnection, conf: &Conference, f: &ComposeInput) -> Result
         (Some((audience, label)), Some(subject), Some(body)) if p.is_empty() => {
             Ok(Draft { audience, label, room, subject, body })
         }
-        _ => Err(ComposeError::Fields(p.0)),
+        _ => Err(InputError::Fields(p.0)),
     }
 }
 
@@ -226,13 +207,13 @@ pub fn composer(
             (people.len(), shown)
         }
         Ok(d) => (repo::group(conn, conf.id, d.audience, d.room)?.len(), None),
-        Err(ComposeError::Fields(f)) => {
+        Err(InputError::Fields(f)) => {
             if preview {
                 problems = f;
             }
             (0, None)
         }
-        Err(ComposeError::App(e)) => return Err(e),
+        Err(InputError::App(e)) => return Err(e),
     };
     let log = repo::log(conn, conf.id, 50)?
         .into_iter()
@@ -271,7 +252,7 @@ pub fn send_test(
     actor: &User,
     conf: &Conference,
     form: &ComposeInput,
-) -> Result<(), ComposeError> {
+) -> Result<(), InputError> {
     check_organiser(conn, conf, actor)?;
     let d = parse(conn, conf, form)?;
     let people = repo::group(conn, conf.id, d.audience, d.room)?;
@@ -297,7 +278,7 @@ pub fn send(
     actor: &User,
     conf: &Conference,
     form: &ComposeInput,
-) -> Result<Uuid, ComposeError> {
+) -> Result<Uuid, InputError> {
     check_organiser(conn, conf, actor)?;
     let d = parse(conn, conf, form)?;
     let key = Uuid::parse_str(&form.form_key)
@@ -306,7 +287,7 @@ pub fn send(
         return Ok(existing);
     }
     limits::require_within(conn, &limits::GROUP_MAIL, &[&conf.slug], &actor.public_id.to_string())?;
-    conn.transaction(|conn| -> Result<Uuid, ComposeError> {
+    conn.transaction(|conn| -> Result<Uuid, InputError> {
         let audience = match d.room {
             Some(_) => format!("{} ({})", d.audience, form.room),
             None => d.audience.to_string(),

@@ -55,3 +55,23 @@ impl<'c> Db<'c> {
         Db(conn)
     }
 }
+
+/// Why a use case refused a form: fields to mark (the form comes back with what
+/// the person typed), or something else (shown at the top, or an error page).
+#[derive(Debug)]
+pub enum InputError {
+    Fields(Vec<crate::domain::FieldError>),
+    App(crate::error::AppError),
+}
+
+impl From<crate::error::AppError> for InputError {
+    fn from(e: crate::error::AppError) -> Self {
+        InputError::App(e)
+    }
+}
+
+impl From<diesel::result::Error> for InputError {
+    fn from(e: diesel::result::Error) -> Self {
+        InputError::App(e.into())
+    }
+}
