@@ -94,6 +94,7 @@ diesel::table! {
         programme_published -> Bool,
         comp_passes_per_mc -> Int4,
         speaker_reminder_days -> Int4,
+        conflict_by_affiliation -> Bool,
     }
 }
 
@@ -170,6 +171,7 @@ diesel::table! {
         score_labels -> Text,
         anonymised -> Bool,
         reviews_visibility -> Text,
+        reviews_wanted -> Int4,
     }
 }
 
@@ -258,6 +260,7 @@ diesel::table! {
         call_ids -> Array<Int8>,
         track_ids -> Array<Int8>,
         created_at -> Timestamptz,
+        reminded_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -271,6 +274,25 @@ diesel::table! {
         note_to_proposer -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_preferences (proposal_id, user_id) {
+        proposal_id -> Int8,
+        user_id -> Int8,
+        preference -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_assignments (proposal_id, reviewer_id) {
+        proposal_id -> Int8,
+        reviewer_id -> Int8,
+        source -> Text,
+        assigned_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -675,7 +697,14 @@ diesel::joinable!(room_bookings -> users (user_id));
 diesel::joinable!(room_bookings -> conferences (conference_id));
 diesel::joinable!(room_bookings -> proposals (proposal_id));
 
+diesel::joinable!(review_preferences -> proposals (proposal_id));
+diesel::joinable!(review_preferences -> users (user_id));
+diesel::joinable!(review_assignments -> proposals (proposal_id));
+diesel::joinable!(review_assignments -> users (reviewer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    review_preferences,
+    review_assignments,
     users,
     sessions,
     user_tokens,

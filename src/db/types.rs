@@ -65,6 +65,7 @@ text_columns!(
     domain::payment::RefundState,
     domain::registration::PaymentStatus,
     domain::registration::Status,
+    domain::review::AssignmentSource,
     domain::review::ConflictSource,
     domain::review::Decision,
     domain::review::Visibility,

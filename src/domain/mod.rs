@@ -4,6 +4,7 @@
 pub mod words;
 
 pub mod account;
+pub mod assignment;
 pub mod booking;
 pub mod conference;
 pub mod csv;

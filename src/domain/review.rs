@@ -32,6 +32,14 @@ stored_words! {
     }
 }
 
+stored_words! {
+    /// How a review assignment was made, as stored in `review_assignments.source`.
+    pub enum AssignmentSource {
+        Manual = "manual",
+        Auto = "auto",
+    }
+}
+
 impl Visibility {
     /// Whether a reviewer may see the other reviews of a proposal.
     pub fn may_see_others(self, has_own_review: bool) -> bool {
@@ -94,6 +102,165 @@ pub fn stats(scores: &[i32], min: i32, max: i32) -> ScoreStats {
     ScoreStats { count, mean, spread, distribution }
 }
 
+/// Whether a committee member's scope (calls and tracks; empty lists mean
+/// all) covers a proposal in `call_id` / `track_id`.
+pub fn scope_covers(call_ids: &[i64], track_ids: &[i64], call_id: i64, track_id: Option<i64>) -> bool {
+    (call_ids.is_empty() || call_ids.contains(&call_id))
+        && (track_ids.is_empty() || track_id.is_some_and(|t| track_ids.contains(&t)))
+}
+
+/// A committee member's wish to review a proposal, -100 (rather not) to 100 (eager).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Preference(i32);
+
+impl Preference {
+    /// The quick choices on the dashboard, and what each sets.
+    pub const QUICK: [(&'static str, &'static str, i32); 3] =
+        [("eager", "Eager", 50), ("willing", "Willing", 0), ("rather_not", "Rather not", -50)];
+
+    pub fn new(v: i64) -> Result<Preference, FieldError> {
+        if (-100..=100).contains(&v) {
+            Ok(Preference(v as i32))
+        } else {
+            Err(FieldError::new("preference", "must be a whole number from -100 to 100"))
+        }
+    }
+
+    /// A form's value: a quick word (`eager`, `willing`, `rather_not`) or a number.
+    pub fn parse(raw: &str) -> Result<Preference, FieldError> {
+        let raw = raw.trim();
+        if let Some((_, _, v)) = Self::QUICK.iter().find(|(w, _, _)| *w == raw) {
+            return Ok(Preference(*v));
+        }
+        let n = raw.trim_start_matches('+').parse::<i64>();
+        n.map_err(|_| FieldError::new("preference", "must be a whole number from -100 to 100")).and_then(Self::new)
+    }
+
+    pub fn value(self) -> i32 {
+        self.0
+    }
+
+    /// The word for a stored preference, as the dashboard shows it.
+    pub fn label(v: i32) -> &'static str {
+        match v {
+            25.. => "Eager",
+            -24..=24 => "Willing",
+            _ => "Rather not",
+        }
+    }
+}
+
+/// The review settings of one call, as its form sends them.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct ReviewSettingsInput {
+    #[serde(default)]
+    pub score_min: String,
+    #[serde(default)]
+    pub score_max: String,
+    /// One label per line, lowest score first (or none at all).
+    #[serde(default)]
+    pub score_labels: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub anonymised: Option<String>,
+    #[serde(default)]
+    pub reviews_visibility: String,
+    #[serde(default)]
+    pub review_opens_at: String,
+    #[serde(default)]
+    pub review_closes_at: String,
+    #[serde(default)]
+    pub reviews_wanted: String,
+}
+
+/// Review settings that hold together: a scale of 2 to 11 points within
+/// -10..10, a label per point or none, a window that ends after it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewSettings {
+    pub score_min: i32,
+    pub score_max: i32,
+    /// Stored `|`-separated, as `scale` reads it; empty for plain numbers.
+    pub score_labels: String,
+    pub anonymised: bool,
+    pub reviews_visibility: Visibility,
+    pub review_opens_at: Option<DateTime<Utc>>,
+    pub review_closes_at: Option<DateTime<Utc>>,
+    pub reviews_wanted: i32,
+}
+
+fn whole(field: &'static str, raw: &str, lo: i32, hi: i32) -> Result<i32, FieldError> {
+    match raw.trim().trim_start_matches('+').parse::<i32>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(FieldError::new(field, format!("must be a whole number from {lo} to {hi}"))),
+    }
+}
+
+fn optional_local(field: &'static str, raw: &str, tz: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldError> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        super::time::parse_local(field, raw, tz).map(Some)
+    }
+}
+
+impl ReviewSettingsInput {
+    pub fn parse(&self, tz: chrono_tz::Tz) -> Result<ReviewSettings, super::Problems> {
+        let mut p = super::Problems::default();
+        let min = p.check(whole("score_min", &self.score_min, -10, 9));
+        let max = p.check(whole("score_max", &self.score_max, -9, 10));
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if hi <= lo {
+                p.add("score_max", "must be higher than the lowest score");
+            }
+        }
+        let labels: Vec<&str> = self.score_labels.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if let (Some(lo), Some(hi)) = (min, max) {
+            let points = (hi - lo + 1).max(0) as usize;
+            if !labels.is_empty() && labels.len() != points {
+                p.add("score_labels", format!("give one label per score ({points}, lowest first), or none"));
+            }
+        }
+        if labels.iter().any(|l| l.contains('|') || l.chars().count() > 60) {
+            p.add("score_labels", "a label is at most 60 characters, without |");
+        }
+        let visibility = match self.reviews_visibility.parse::<Visibility>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                p.add("reviews_visibility", "choose when reviewers see others' reviews");
+                None
+            }
+        };
+        let opens = p.check(optional_local("review_opens_at", &self.review_opens_at, tz));
+        let closes = p.check(optional_local("review_closes_at", &self.review_closes_at, tz));
+        if let (Some(Some(o)), Some(Some(c))) = (opens, closes) {
+            if c <= o {
+                p.add("review_closes_at", "must be after the opening");
+            }
+        }
+        let wanted = p.check(whole("reviews_wanted", &self.reviews_wanted, 1, 20));
+        match (min, max, visibility, opens, closes, wanted) {
+            (
+                Some(score_min),
+                Some(score_max),
+                Some(reviews_visibility),
+                Some(review_opens_at),
+                Some(review_closes_at),
+                Some(reviews_wanted),
+            ) if p.is_empty() => Ok(ReviewSettings {
+                score_min,
+                score_max,
+                score_labels: labels.join("|"),
+                anonymised: self.anonymised.is_some(),
+                reviews_visibility,
+                review_opens_at,
+                review_closes_at,
+                reviews_wanted,
+            }),
+            _ => Err(p),
+        }
+    }
+}
+
 /// Fills `{name}`-style placeholders. The values are inserted as they are, once:
 /// a value containing `{title}` is not expanded again.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -153,8 +320,50 @@ mod tests {
     }
 
     #[test]
+    fn preferences() {
+        assert_eq!(Preference::parse("eager").unwrap().value(), 50);
+        assert_eq!(Preference::parse("rather_not").unwrap().value(), -50);
+        assert_eq!(Preference::parse(" +100 ").unwrap().value(), 100);
+        assert_eq!(Preference::parse("-100").unwrap().value(), -100);
+        assert!(Preference::parse("101").is_err());
+        assert!(Preference::parse("lots").is_err());
+        assert_eq!(Preference::label(0), "Willing");
+        assert_eq!(Preference::label(-50), "Rather not");
+    }
+
+    #[test]
+    fn review_settings() {
+        let tz = chrono_tz::Europe::Prague;
+        let good = ReviewSettingsInput {
+            score_min: "1".into(),
+            score_max: "4".into(),
+            score_labels: "No\nWeak\n\nGood\nGreat\n".into(),
+            anonymised: Some("on".into()),
+            reviews_visibility: "always".into(),
+            review_opens_at: "2027-06-01T09:00".into(),
+            review_closes_at: "".into(),
+            reviews_wanted: "3".into(),
+        };
+        let s = good.parse(tz).unwrap();
+        assert_eq!((s.score_min, s.score_max, s.score_labels.as_str()), (1, 4, "No|Weak|Good|Great"));
+        assert!(s.anonymised && s.review_opens_at.is_some() && s.review_closes_at.is_none());
+        let bad = ReviewSettingsInput {
+            score_max: "1".into(),
+            score_labels: "One".into(),
+            reviews_visibility: "sometimes".into(),
+            reviews_wanted: "0".into(),
+            ..good.clone()
+        };
+        let fields: Vec<_> = bad.parse(tz).unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["score_max", "reviews_visibility", "reviews_wanted"]);
+        let labels = ReviewSettingsInput { score_labels: "a\nb".into(), ..good };
+        assert_eq!(labels.parse(tz).unwrap_err().0[0].field, "score_labels");
+    }
+
+    #[test]
     fn words_round_trip() {
         use crate::domain::words::tests::round_trip;
+        round_trip(AssignmentSource::ALL);
         round_trip(Visibility::ALL);
         round_trip(Decision::ALL);
         round_trip(ConflictSource::ALL);

@@ -30,6 +30,8 @@ pub struct Call {
     pub score_labels: String,
     pub anonymised: bool,
     pub reviews_visibility: Visibility,
+    /// Reviews wanted per proposal: what automatic assignment fills to.
+    pub reviews_wanted: i32,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -64,6 +66,26 @@ pub fn set_window(
 ) -> QueryResult<()> {
     diesel::update(calls::table.find(id))
         .set((calls::opens_at.eq(opens_at), calls::closes_at.eq(closes_at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_review_settings(
+    conn: &mut PgConnection,
+    id: i64,
+    s: &crate::domain::review::ReviewSettings,
+) -> QueryResult<()> {
+    diesel::update(calls::table.find(id))
+        .set((
+            calls::score_min.eq(s.score_min),
+            calls::score_max.eq(s.score_max),
+            calls::score_labels.eq(&s.score_labels),
+            calls::anonymised.eq(s.anonymised),
+            calls::reviews_visibility.eq(s.reviews_visibility),
+            calls::review_opens_at.eq(s.review_opens_at),
+            calls::review_closes_at.eq(s.review_closes_at),
+            calls::reviews_wanted.eq(s.reviews_wanted),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -23,6 +23,8 @@ pub struct Conference {
     pub created_at: DateTime<Utc>,
     pub programme_published: bool,
     pub comp_passes_per_mc: i32,
+    /// Same organisation as a proposer counts as a conflict of interest.
+    pub conflict_by_affiliation: bool,
 }
 
 #[derive(Insertable, AsChangeset)]

@@ -18,7 +18,8 @@ fn shift(col: &str) -> String {
 /// Copies everything that carries over from conference `from` into `to`.
 pub fn carry_over(conn: &mut PgConnection, from: i64, to: i64, days: i32, zone: &str) -> QueryResult<()> {
     let statements = [
-        "UPDATE conferences t SET comp_passes_per_mc = f.comp_passes_per_mc, speaker_reminder_days = f.speaker_reminder_days \
+        "UPDATE conferences t SET comp_passes_per_mc = f.comp_passes_per_mc, speaker_reminder_days = f.speaker_reminder_days, \
+           conflict_by_affiliation = f.conflict_by_affiliation \
          FROM conferences f WHERE f.id = $1 AND t.id = $2"
             .to_string(),
         "INSERT INTO conference_roles (conference_id, user_id, role) \
@@ -32,9 +33,9 @@ pub fn carry_over(conn: &mut PgConnection, from: i64, to: i64, days: i32, zone: 
         format!(
             "INSERT INTO calls (conference_id, kind, title, description_md, opens_at, closes_at, max_per_person, \
                title_max, abstract_max, review_opens_at, review_closes_at, score_min, score_max, score_labels, \
-               anonymised, reviews_visibility) \
+               anonymised, reviews_visibility, reviews_wanted) \
              SELECT $2, kind, title, description_md, {}, {}, max_per_person, title_max, abstract_max, {}, {}, \
-               score_min, score_max, score_labels, anonymised, reviews_visibility \
+               score_min, score_max, score_labels, anonymised, reviews_visibility, reviews_wanted \
              FROM calls WHERE conference_id = $1 AND microconference_id IS NULL ORDER BY id",
             shift("opens_at"),
             shift("closes_at"),

@@ -26,6 +26,7 @@ where
     diesel::select(diesel::dsl::exists(query)).get_result(conn)
 }
 
+pub mod assignments;
 pub mod calls;
 pub mod conferences;
 pub mod copy;

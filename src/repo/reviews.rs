@@ -26,8 +26,7 @@ pub struct Member {
 impl Member {
     /// Whether this member's scope covers a proposal in `call_id` / `track_id`.
     pub fn covers(&self, call_id: i64, track_id: Option<i64>) -> bool {
-        (self.call_ids.is_empty() || self.call_ids.contains(&call_id))
-            && (self.track_ids.is_empty() || track_id.is_some_and(|t| self.track_ids.contains(&t)))
+        crate::domain::review::scope_covers(&self.call_ids, &self.track_ids, call_id, track_id)
     }
 }
 
@@ -163,6 +162,12 @@ pub fn reviews_of(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// How many reviews were written for proposals of a call.
+pub fn count_for_call(conn: &mut PgConnection, call_id: i64) -> QueryResult<i64> {
+    use crate::db::schema::proposals;
+    reviews::table.inner_join(proposals::table).filter(proposals::call_id.eq(call_id)).count().get_result(conn)
+}
+
 /// Notes to the proposer, without who wrote them or their scores.
 pub fn notes_for_proposer(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<String>> {
     reviews::table
@@ -203,13 +208,20 @@ pub fn remove_conflict(conn: &mut PgConnection, proposal_id: i64, user_id: i64) 
 
 /// The one definition of a conflict of interest, used by every page, export and API:
 /// the reviewer is on the proposal (submitter, co-speaker or co-lead, invited or
-/// accepted), or a conflict was declared or set for them.
+/// accepted), or a conflict was declared or set for them, or (where the
+/// conference counts it) they share an organisation with its proposer or an
+/// accepted co-speaker.
 const CONFLICT_SQL: &str = "(p.submitter_id = $REV \
     OR EXISTS (SELECT 1 FROM proposal_people pp WHERE pp.proposal_id = p.id AND pp.status <> 'declined' \
                AND (pp.user_id = $REV OR pp.email = (SELECT email FROM users WHERE id = $REV))) \
-    OR EXISTS (SELECT 1 FROM review_conflicts rc WHERE rc.proposal_id = p.id AND rc.user_id = $REV))";
+    OR EXISTS (SELECT 1 FROM review_conflicts rc WHERE rc.proposal_id = p.id AND rc.user_id = $REV) \
+    OR EXISTS (SELECT 1 FROM conferences cf JOIN users ru ON ru.id = $REV \
+               WHERE cf.id = p.conference_id AND cf.conflict_by_affiliation AND btrim(ru.affiliation) <> '' \
+                 AND EXISTS (SELECT 1 FROM users pu WHERE lower(btrim(pu.affiliation)) = lower(btrim(ru.affiliation)) \
+                             AND (pu.id = p.submitter_id OR pu.id IN (SELECT pp.user_id FROM proposal_people pp \
+                                  WHERE pp.proposal_id = p.id AND pp.status = 'accepted')))))";
 
-fn conflict_sql(param: &str) -> String {
+pub(super) fn conflict_sql(param: &str) -> String {
     CONFLICT_SQL.replace("$REV", param)
 }
 
@@ -276,6 +288,12 @@ pub struct DashboardRow {
     /// scope includes conflicted proposals).
     #[diesel(sql_type = Bool)]
     pub conflicted: bool,
+    /// The viewer is assigned to review it.
+    #[diesel(sql_type = Bool)]
+    pub assigned: bool,
+    /// The viewer's review preference (-100..100), if they gave one.
+    #[diesel(sql_type = Nullable<Int4>)]
+    pub preference: Option<i32>,
 }
 
 pub struct Scope {
@@ -307,12 +325,14 @@ pub fn dashboard(conn: &mut PgConnection, s: &Scope) -> QueryResult<Vec<Dashboar
         "SELECT p.id, p.public_id, p.title, p.state, c.id AS call_id, c.title AS call_title, p.track_id, t.name AS track, \
                 own.score AS own_score, p.review_scores AS scores, \
                 c.score_min, c.score_max, c.reviews_visibility, u.name AS submitter_name, c.anonymised, p.decision_released_at, \
-                {conflicted} AS conflicted \
+                {conflicted} AS conflicted, (asg.proposal_id IS NOT NULL) AS assigned, pref.preference \
          FROM proposals p \
          JOIN calls c ON c.id = p.call_id \
          JOIN users u ON u.id = p.submitter_id \
          LEFT JOIN tracks t ON t.id = p.track_id \
          LEFT JOIN reviews own ON own.proposal_id = p.id AND own.reviewer_id = $2 \
+         LEFT JOIN review_assignments asg ON asg.proposal_id = p.id AND asg.reviewer_id = $2 \
+         LEFT JOIN review_preferences pref ON pref.proposal_id = p.id AND pref.user_id = $2 \
          WHERE p.conference_id = $1 AND p.state IN ('submitted', 'accepted', 'rejected', 'maybe') AND {call_filter} \
            AND (cardinality($3::bigint[]) = 0 OR p.call_id = ANY($3)) \
            AND (cardinality($4::bigint[]) = 0 OR p.track_id = ANY($4)) \

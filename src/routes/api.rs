@@ -20,6 +20,7 @@ use uuid::Uuid;
 mod booking_api;
 pub(crate) mod openapi;
 mod registration_api;
+mod review_api;
 
 pub fn scope() -> Scope {
     web::scope("/api/v1")
@@ -29,6 +30,9 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
         .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
         .route("/conferences/{slug}/reviews", web::get().to(reviews))
+        .route("/conferences/{slug}/proposals/{id}/preference", web::put().to(review_api::put_preference))
+        .route("/conferences/{slug}/assignments/auto", web::post().to(review_api::auto_assign))
+        .route("/conferences/{slug}/assignments", web::get().to(review_api::assignments))
         .route("/conferences/{slug}/schedule", web::get().to(schedule))
         .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
         .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))

@@ -91,6 +91,13 @@ pub fn organises(is_site_admin: bool, has_organiser_role: bool) -> bool {
     is_site_admin || has_organiser_role
 }
 
+/// Whether a committee member may be assigned a proposal: it is in their
+/// scope and they have no conflict of interest with it. Automatic and manual
+/// assignment both ask this.
+pub fn assignable(in_scope: bool, conflicted: bool) -> bool {
+    in_scope && !conflicted
+}
+
 /// Refuses anyone who does not organise the conference.
 pub fn require_organising(organises: bool) -> Result<(), AppError> {
     if organises {

@@ -103,6 +103,8 @@ GET /c/{slug}/organisers                                organiser
 GET /c/{slug}/manage                                    organiser
 GET /c/{slug}/manage/calls                              organiser
 GET /c/{slug}/manage/calls/{call}                       organiser
+GET /c/{slug}/manage/calls/{call}/review                organiser
+GET /c/{slug}/manage/assignments                        organiser
 GET /c/{slug}/manage/tracks                             organiser
 GET /c/{slug}/manage/proposals                          organiser
 GET /c/{slug}/manage/committee                          organiser
@@ -158,6 +160,7 @@ GET /api/v1/me                                          acting
 GET /api/v1/conferences/{slug}/proposals                acting
 GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/reviews                  committee
+GET /api/v1/conferences/{slug}/assignments              committee
 GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/registrations            organiser
@@ -203,6 +206,13 @@ POST /c/{slug}/manage/rooms/{room}                      organiser
 POST /c/{slug}/manage/rooms/blocks                      organiser
 POST /c/{slug}/manage/rooms/bookings/{id}/move          organiser
 POST /c/{slug}/review/{id}                              reviewer
+POST /c/{slug}/review/{id}/preference                   reviewer
+PUT /api/v1/conferences/{slug}/proposals/{id}/preference reviewer
+POST /c/{slug}/manage/calls/{call}/review               organiser
+POST /c/{slug}/manage/assignments                       organiser
+POST /c/{slug}/manage/assignments/auto                  organiser
+POST /c/{slug}/manage/assignments/remind                organiser
+POST /api/v1/conferences/{slug}/assignments/auto        organiser
 POST /c/{slug}/mc/{mc}/window                           mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/move                 mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/decision             mc-runner
@@ -671,8 +681,10 @@ fn every_role_gets_exactly_its_access_on_every_route() {
                     None => http.get(&url).status,
                 },
                 "GET" => http.get(&url).status,
-                "POST" if path.starts_with("/api/") => {
-                    let mut r = http.client.post(app.url(&url)).json(&serde_json::json!({}));
+                "POST" | "PUT" if path.starts_with("/api/") => {
+                    let r =
+                        if method == "PUT" { http.client.put(app.url(&url)) } else { http.client.post(app.url(&url)) };
+                    let mut r = r.json(&serde_json::json!({}));
                     if let Some(t) = &who.token {
                         r = r.bearer_auth(t);
                     }

@@ -285,3 +285,80 @@ fn browser_a_speaker_confirms_from_the_mail_link() {
     b.click("#confirm");
     assert!(b.wait_for_text("#answer-state", "You confirmed this", Duration::from_secs(10)), "{}", b.page_source());
 }
+
+#[test]
+fn browser_preferences_then_automatic_assignment_then_review_what_is_assigned() {
+    Browser::require();
+    let app = TestApp::start();
+    let s = crate::cfp::conference(&app, "org@example.org");
+    for i in 0..3 {
+        let h = app.logged_in(&format!("sp{i}@example.org"), &format!("Speaker {i}"), false);
+        crate::cfp::talk(&h, &s, &format!("Browser talk {i}"), "submit");
+    }
+    for (email, name) in [("rev@example.org", "Rev Iewer"), ("sue@example.org", "Sue Second")] {
+        let id = app.user(email, name, false);
+        plumbline::testing::repo::reviews::add_accepted(
+            &mut app.db.conn(),
+            s.conf_id,
+            id,
+            email,
+            &plumbline::security::hash_token(email),
+        )
+        .unwrap();
+    }
+    let b = Browser::start();
+    let login = |email: &str| {
+        b.goto(&app.url("/login"));
+        b.fill("#email", email);
+        b.fill("#password", PASSWORD);
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    };
+    let logout = || {
+        b.click("header form.inline button.link");
+        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    };
+
+    // A reviewer says which talks they want, from the dashboard.
+    login("rev@example.org");
+    b.goto(&app.url(&format!("/c/{}/review", s.slug)));
+    b.click("button[name=preference][value=eager]");
+    assert!(b.wait_for_text("main", "Your preference was saved", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.exists("button[aria-pressed=true]"));
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the dashboard: {serious:?}");
+    logout();
+
+    // The organiser previews, then saves, one review per talk.
+    login("org@example.org");
+    b.goto(&app.url(&format!("/c/{}/manage/assignments", s.slug)));
+    b.fill("#a-k", "1");
+    b.click("form[method=get] button[type=submit]");
+    assert!(b.wait_for_text("main", "new assignments for 3 proposals", Duration::from_secs(10)), "{}", b.page_source());
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the preview: {serious:?}");
+    b.click("form[action$='/manage/assignments/auto'] button");
+    assert!(b.wait_for_text("main", "The assignments were saved", Duration::from_secs(10)), "{}", b.page_source());
+    assert_eq!(app.count("SELECT count(*) AS n FROM review_assignments"), 3);
+    logout();
+
+    // The eager reviewer got the talk they asked for, and reviews it first.
+    login("rev@example.org");
+    b.goto(&app.url(&format!("/c/{}/review", s.slug)));
+    assert!(b.text("main").contains("Assigned to you: 0 of"), "{}", b.text("main"));
+    b.click("a.button");
+    assert!(b.wait_for_text("main", "Write your review", Duration::from_secs(10)));
+    b.click("input[name=score][value='1']");
+    b.fill("#comment", "Assigned and reviewed");
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("main", "Your review was saved", Duration::from_secs(10)));
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM reviews r JOIN review_assignments a \
+             ON a.proposal_id = r.proposal_id AND a.reviewer_id = r.reviewer_id \
+             JOIN review_preferences p ON p.proposal_id = r.proposal_id AND p.user_id = r.reviewer_id AND p.preference = 50"
+        ),
+        1,
+        "the review is of the assigned talk the reviewer was eager for"
+    );
+}

@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod api_cli;
 mod architecture;
+mod assignment;
 mod browser;
 mod cfp;
 mod conferences;

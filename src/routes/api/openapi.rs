@@ -6,6 +6,7 @@
 
 use super::booking_api::{self, BookingBody};
 use super::registration_api;
+use super::review_api::{self, AutoBody, PreferenceBody};
 use crate::domain::registration::RegistrationInput;
 use crate::error::ErrorBody;
 use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
@@ -39,9 +40,12 @@ use utoipa::{Modify, OpenApi};
         booking_api::room_bookings,
         booking_api::book,
         booking_api::cancel,
+        review_api::put_preference,
+        review_api::auto_assign,
+        review_api::assignments,
         document,
     ),
-    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal)),
+    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody)),
     modifiers(&BearerToken),
     security(("token" = [])),
     tags(

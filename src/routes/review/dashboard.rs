@@ -37,6 +37,10 @@ pub(super) struct ReviewRowView {
     chart: Option<String>,
     submitter: Option<String>,
     state: ProposalState,
+    assigned: bool,
+    preference: Option<i32>,
+    preference_label: Option<&'static str>,
+    quick: Vec<super::reviews::QuickChoice>,
 }
 
 pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> ReviewRowView {
@@ -57,6 +61,10 @@ pub(super) fn row_view(r: &DashboardRow, role: &Reviewer) -> ReviewRowView {
         chart: (see && st.count > 0).then(|| distribution_svg(&st, r.score_min)),
         submitter: (!hide_names).then(|| r.submitter_name.clone()),
         state: r.state,
+        assigned: r.assigned,
+        preference: r.preference,
+        preference_label: r.preference.map(rules::Preference::label),
+        quick: super::reviews::quick_choices(r.preference),
     }
 }
 
@@ -68,6 +76,9 @@ pub(super) struct DashQuery {
     track: String,
     #[serde(default)]
     unreviewed: String,
+    /// Only the proposals assigned to the viewer.
+    #[serde(default)]
+    assigned: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -102,6 +113,7 @@ fn filter_and_sort<'a>(
         call.is_none_or(|c| r.call_id == c)
             && (q.track.is_empty() || r.track_id.map(|t| t.to_string()) == Some(q.track.clone()))
             && (q.unreviewed.is_empty() || r.own_score.is_none())
+            && (q.assigned.is_empty() || r.assigned)
     });
     let mean = |r: &DashboardRow| {
         if policy::row_sight(r, role) == Sight::All {
@@ -122,7 +134,10 @@ fn filter_and_sort<'a>(
         "mean" => rows.sort_by(|a, b| mean(b).total_cmp(&mean(a))),
         "spread" => rows.sort_by_key(|r| std::cmp::Reverse(spread(r))),
         "count" => rows.sort_by_key(|r| r.scores.len()),
-        _ => {}
+        // Unrated proposals count as "willing" (0), as automatic assignment reads them.
+        "preference" => rows.sort_by_key(|r| std::cmp::Reverse(r.preference.unwrap_or(0))),
+        // Submission order, with what is assigned to the viewer first.
+        _ => rows.sort_by_key(|r| !r.assigned),
     }
     rows
 }
@@ -168,6 +183,8 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
     let (conf, all_rows, role, all_calls, tracks) = &*loaded;
     let rows = filter_and_sort(all_rows, &q, role, all_calls);
     let reviewed = rows.iter().filter(|r| r.own_score.is_some()).count();
+    let assigned_total = all_rows.iter().filter(|r| r.assigned).count();
+    let assigned_done = all_rows.iter().filter(|r| r.assigned && r.own_score.is_some()).count();
     let pager = Pager::new(&q.page, rows.len(), PER_PAGE);
     let list = pager.window(&rows).map(|r| row_view(r, role)).collect();
     let base = match &mc {
@@ -182,8 +199,10 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
     .unwrap_or_default();
     let page_link = |n: usize| {
         let unreviewed = if q.unreviewed.is_empty() { "" } else { "&unreviewed=1" };
-        format!("{base}?{qs}{unreviewed}&page={n}")
+        let assigned = if q.assigned.is_empty() { "" } else { "&assigned=1" };
+        format!("{base}?{qs}{unreviewed}{assigned}&page={n}")
     };
+    let here = page_link(pager.page);
     let pager = pager.view("Dashboard pages", page_link);
     let next_mc = mc.as_ref().map(|m| format!("&mc={m}")).unwrap_or_default();
     let data = DashboardPage {
@@ -196,6 +215,11 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
         tracks: track_choices(tracks, &q.track),
         sorts: SORTS.iter().map(|(v, l)| Choice::new(v, *l, &q.sort)).collect(),
         unreviewed: !q.unreviewed.is_empty(),
+        only_assigned: !q.assigned.is_empty(),
+        assigned_total,
+        assigned_done,
+        assigned_pct: (assigned_done * 100).checked_div(assigned_total).unwrap_or(0),
+        here,
         is_mc: mc.is_some(),
         pager,
         next: format!("/c/{}/review/next?{qs}{next_mc}", conf.slug),
@@ -205,8 +229,9 @@ async fn render_dashboard(ctx: Ctx, slug: String, mc: Option<String>, q: DashQue
 }
 
 /// The orders a dashboard can be sorted in (`?sort=`), and their names.
-const SORTS: [(&str, &str); 5] = [
-    ("", "Submission order"),
+const SORTS: [(&str, &str); 6] = [
+    ("", "Assigned to me first"),
+    ("preference", "My preference"),
     ("title", "Title"),
     ("mean", "Mean score"),
     ("spread", "Disagreement"),
@@ -224,6 +249,12 @@ struct DashboardPage {
     tracks: Vec<Choice>,
     sorts: Vec<Choice>,
     unreviewed: bool,
+    only_assigned: bool,
+    assigned_total: usize,
+    assigned_done: usize,
+    assigned_pct: usize,
+    /// This page's address: where the preference buttons come back to.
+    here: String,
     is_mc: bool,
     pager: crate::web::pager::PagerView,
     base: String,

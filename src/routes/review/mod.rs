@@ -3,12 +3,14 @@
 //!
 //! One file per concern; the score chart and the pager are drawn by src/web.
 
+mod assignments;
 mod committee;
 mod dashboard;
 mod decisions;
 mod export;
 mod notifications;
 mod reviews;
+mod settings;
 
 pub use crate::web::score_chart::distribution_svg;
 
@@ -21,6 +23,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/review/{id}", web::get().to(reviews::review_page))
         .route("/c/{slug}/review/{id}", web::post().to(reviews::save_review))
         .route("/c/{slug}/review/{id}/conflict", web::post().to(reviews::declare_conflict))
+        .route("/c/{slug}/review/{id}/preference", web::post().to(assignments::save_preference))
+        .route("/c/{slug}/manage/assignments", web::get().to(assignments::assignments_page))
+        .route("/c/{slug}/manage/assignments", web::post().to(assignments::assign_by_hand))
+        .route("/c/{slug}/manage/assignments/auto", web::post().to(assignments::save_auto))
+        .route("/c/{slug}/manage/assignments/remind", web::post().to(assignments::remind))
+        .route("/c/{slug}/manage/calls/{call}/review", web::get().to(settings::settings_form))
+        .route("/c/{slug}/manage/calls/{call}/review", web::post().to(settings::save_settings))
         .route("/c/{slug}/mc/{mc}/review", web::get().to(dashboard::mc_dashboard))
         .route("/c/{slug}/mc/{mc}/release", web::post().to(decisions::mc_release))
         .route("/committee/{token}", web::get().to(committee::committee_invitation))

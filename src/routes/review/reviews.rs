@@ -48,6 +48,43 @@ struct ReviewPage {
     open: bool,
     is_organiser: bool,
     back: String,
+    /// Committee calls only: an MC's topics are reviewed by its leads, unassigned.
+    takes_preferences: bool,
+    preference: Option<i32>,
+    preference_label: Option<&'static str>,
+    quick: Vec<QuickChoice>,
+    /// Organisers: who is assigned, and whom they may assign.
+    manual: Option<ManualView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct QuickChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub(super) fn quick_choices(current: Option<i32>) -> Vec<QuickChoice> {
+    rules::Preference::QUICK
+        .iter()
+        .map(|&(value, label, v)| QuickChoice { value, label, current: current == Some(v) })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ManualView {
+    assigned: Vec<Person>,
+    assignable: Vec<Person>,
+}
+
+#[derive(Serialize)]
+struct Person {
+    email: String,
+    name: String,
+}
+
+fn people(list: Vec<(String, String)>) -> Vec<Person> {
+    list.into_iter().map(|(email, name)| Person { email, name }).collect()
 }
 
 /// One point of the call's score scale, checked when it is the form's score.
@@ -81,10 +118,15 @@ async fn review_page_with(
             let tracks = cfp::tracks_of(conn, conf)?;
             let (topics, proposer) = service::review_subject(conn, &p, &call, &role)?;
             let back = service::review_home(conn, conf, &call)?;
-            Ok((p, call, tracks, topics, proposer, seen, role, back))
+            let preference = service::own_preference(conn, user, &p)?;
+            let manual = match (&role, call.microconference_id) {
+                (Reviewer::Organiser, None) => Some(service::manual_choice(conn, user, conf, &p)?),
+                _ => None,
+            };
+            Ok((p, call, tracks, topics, proposer, seen, role, back, preference, manual))
         })
         .await?;
-    let (p, call, tracks, topics, proposer, seen, role, back) = data;
+    let (p, call, tracks, topics, proposer, seen, role, back, preference, manual) = data;
     let conf = &at.conf;
     let tz = cfp::tz(conf);
     let see = seen.sight == Sight::All;
@@ -131,6 +173,11 @@ async fn review_page_with(
         open: rules::review_open(call.review_opens_at, call.review_closes_at, chrono::Utc::now()),
         is_organiser: matches!(role, Reviewer::Organiser),
         back,
+        takes_preferences: call.microconference_id.is_none(),
+        preference,
+        preference_label: preference.map(rules::Preference::label),
+        quick: quick_choices(preference),
+        manual: manual.map(|m| ManualView { assigned: people(m.assigned), assignable: people(m.assignable) }),
     };
     render::page(&at.ctx, rejected.status, "review", &format!("Review: {}", p.title), page)
 }

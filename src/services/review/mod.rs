@@ -4,19 +4,23 @@
 //! One file per concern: the committee, reviewing, conflicts of interest, reading
 //! reviews in bulk, decisions, their release.
 
+mod assignment;
 mod committee;
 mod conflicts;
 mod decisions;
 mod reading;
 mod release;
 mod reviewing;
+mod settings;
 
+pub use assignment::*;
 pub use committee::*;
 pub use conflicts::*;
 pub use decisions::*;
 pub use reading::*;
 pub use release::*;
 pub use reviewing::*;
+pub use settings::*;
 
 use crate::domain::account::Email;
 use crate::domain::proposal::{CallKind, InvitationStatus, ProposalState};
