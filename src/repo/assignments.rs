@@ -35,6 +35,15 @@ pub fn preference(conn: &mut PgConnection, proposal_id: i64, user_id: i64) -> Qu
     review_preferences::table.find((proposal_id, user_id)).select(review_preferences::preference).first(conn).optional()
 }
 
+/// Whether the same organisation as a proposer counts as a conflict of interest.
+pub fn set_conflict_by_affiliation(conn: &mut PgConnection, conference_id: i64, on: bool) -> QueryResult<()> {
+    use crate::db::schema::conferences;
+    diesel::update(conferences::table.find(conference_id))
+        .set(conferences::conflict_by_affiliation.eq(on))
+        .execute(conn)
+        .map(|_| ())
+}
+
 // --- assignments ---
 
 /// Adds assignments; pairs that exist already stay as they are. Returns how many were new.

@@ -144,7 +144,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "assignments-saved" => "The assignments were saved.",
         "assignment-saved" => "The assignment was changed.",
         "reminders-sent" => "Reminders are on their way to the reviewers behind (at most one a day each).",
-        "review-settings-saved" => "The call's review settings were saved.",
+        "review-settings-saved" => "The review settings were saved.",
         "all-reviewed" => "You have reviewed everything here. Thank you!",
         "conflict-declared" => "Noted: you will not see this proposal again.",
         "conflict-set" => "The conflict of interest was recorded.",

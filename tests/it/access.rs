@@ -212,6 +212,7 @@ POST /c/{slug}/manage/calls/{call}/review               organiser
 POST /c/{slug}/manage/assignments                       organiser
 POST /c/{slug}/manage/assignments/auto                  organiser
 POST /c/{slug}/manage/assignments/remind                organiser
+POST /c/{slug}/manage/assignments/conflicts             organiser
 POST /api/v1/conferences/{slug}/assignments/auto        organiser
 POST /c/{slug}/mc/{mc}/window                           mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/move                 mc-runner

@@ -198,7 +198,9 @@ fn preferences_conflicts_and_assignment_by_hand() {
     // Same organisation as the proposer: a conflict once the conference counts it.
     let review_page = |h: &Http, p: &str| h.get(&format!("/c/{}/review/{p}", s.slug)).status;
     assert_eq!(review_page(&val, &ps[0]), 200);
-    exec(&app, &format!("UPDATE conferences SET conflict_by_affiliation = true WHERE id = {}", s.conf_id));
+    let rule =
+        org.post_form(&format!("/c/{}/manage/assignments/conflicts", s.slug), &[("conflict_by_affiliation", "on")]);
+    assert_eq!(rule.status, 303);
     assert_eq!(review_page(&val, &ps[0]), 404, "Acme and 'ACME ' are one organisation");
     assert_eq!(review_page(&rui, &ps[0]), 200);
 

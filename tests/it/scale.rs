@@ -415,3 +415,95 @@ fn organiser_lists_at_scale_are_paged_filtered_and_small() {
     let (_, nonsense) = get("/c/bench/manage/decisions?page=999");
     assert!(nonsense.contains("rel=\"prev\"") && !nonsense.contains("rel=\"next\""), "the last page");
 }
+
+/// Automatic review assignment through the API on the scale-1 conference, with
+/// review starting afresh: every committee-reviewed proposal submitted and
+/// unreviewed, some members scoped to one track, preferences and declared
+/// conflicts. Prints the time (a number to read, not a timed assertion).
+#[test]
+fn automatic_assignment_at_scale_one_through_the_api() {
+    let app = TestApp::start();
+    plumbline::testing::seed::bench::load(&mut plumbline::services::Db::new(&mut app.db.conn()), 1).unwrap();
+    let conf = "(SELECT id FROM conferences WHERE slug = 'bench')";
+    let own = format!(
+        "SELECT p.id, p.track_id FROM proposals p JOIN calls c ON c.id = p.call_id \
+         WHERE p.conference_id = {conf} AND c.microconference_id IS NULL"
+    );
+    let mut c = app.db.conn();
+    for sql in [
+        "DELETE FROM reviews".to_string(),
+        format!("UPDATE proposals SET state = 'submitted', decision_released_at = NULL WHERE id IN (SELECT id FROM ({own}) o)"),
+        format!(
+            "UPDATE committee_members SET track_ids = ARRAY[(SELECT min(id) FROM tracks WHERE conference_id = {conf})] \
+             WHERE conference_id = {conf} AND id % 5 = 0"
+        ),
+        format!(
+            "INSERT INTO review_preferences (proposal_id, user_id, preference) \
+             SELECT o.id, m.user_id, CASE (o.id + m.user_id) % 7 WHEN 0 THEN 100 WHEN 1 THEN -50 WHEN 2 THEN 50 ELSE 0 END \
+             FROM ({own}) o CROSS JOIN committee_members m WHERE m.conference_id = {conf} AND (o.id + m.user_id) % 3 = 0 ON CONFLICT DO NOTHING"
+        ),
+        format!(
+            "INSERT INTO review_conflicts (proposal_id, user_id, source) \
+             SELECT o.id, m.user_id, 'declared' FROM ({own}) o CROSS JOIN committee_members m \
+             WHERE m.conference_id = {conf} AND (o.id * 7 + m.user_id) % 31 = 0 ON CONFLICT DO NOTHING"
+        ),
+    ] {
+        diesel::sql_query(sql).execute(&mut c).unwrap();
+    }
+    let proposals = count(&app, &format!("SELECT count(*) FROM ({own}) o"));
+    let organiser = count(
+        &app,
+        &format!("SELECT user_id FROM conference_roles WHERE conference_id = {conf} AND role = 'organiser' LIMIT 1"),
+    );
+    let token = crate::support::api_token(&mut c, organiser);
+    let http = app.client();
+    let url = "/api/v1/conferences/bench/assignments/auto";
+    let started = Instant::now();
+    let r = http.post_json_with_bearer(url, &json!({"reviews_per_proposal": 3}), &token);
+    let took = started.elapsed();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let added = v["added"].as_u64().unwrap() as i64;
+    eprintln!(
+        "automatic assignment, scale 1 ({proposals} proposals, 30 reviewers, K = 3) through the API: {added} assignments in {} ms",
+        took.as_millis()
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM review_assignments"), added);
+    assert_eq!(v["assignments"].as_array().unwrap().len() as i64, added);
+    // Every proposal has three, or says why not.
+    let short = count(
+        &app,
+        &format!("SELECT count(*) FROM ({own}) o WHERE (SELECT count(*) FROM review_assignments a WHERE a.proposal_id = o.id) < 3"),
+    );
+    assert_eq!(short, v["unfilled"].as_array().unwrap().len() as i64);
+    // Nobody conflicted (declared, or their own proposal) or out of their scope.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM review_assignments a JOIN proposals p ON p.id = a.proposal_id \
+             JOIN committee_members m ON m.user_id = a.reviewer_id AND m.conference_id = p.conference_id \
+             WHERE p.submitter_id = a.reviewer_id \
+                OR EXISTS (SELECT 1 FROM review_conflicts rc WHERE rc.proposal_id = a.proposal_id AND rc.user_id = a.reviewer_id) \
+                OR (cardinality(m.track_ids) > 0 AND NOT p.track_id = ANY (m.track_ids))"
+        ),
+        0
+    );
+    // Plenty of willing reviewers for every proposal: nobody gets a "rather not".
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM review_assignments a JOIN review_preferences rp \
+             ON rp.proposal_id = a.proposal_id AND rp.user_id = a.reviewer_id WHERE rp.preference < 0"
+        ),
+        0
+    );
+    // Members who may review anything carry loads within one of each other.
+    let loads = format!(
+        "SELECT count(a.proposal_id) AS n FROM committee_members m LEFT JOIN review_assignments a ON a.reviewer_id = m.user_id \
+         WHERE m.conference_id = {conf} AND cardinality(m.track_ids) = 0 GROUP BY m.user_id"
+    );
+    assert!(count(&app, &format!("SELECT max(n) - min(n) FROM ({loads}) x")) <= 1);
+    // Running it again adds nothing.
+    let again = http.post_json_with_bearer(url, &json!({"reviews_per_proposal": 3, "dry_run": true}), &token).json();
+    assert_eq!(again["added"], 0);
+}

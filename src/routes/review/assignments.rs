@@ -132,6 +132,7 @@ struct AssignmentsPage {
     progress: Vec<ProgressRow>,
     behind: usize,
     plan: Option<PlanView>,
+    conflict_by_affiliation: bool,
     problem: Option<String>,
     errors: serde_json::Value,
 }
@@ -180,6 +181,7 @@ async fn page_with(
         behind: rows.iter().filter(|r| r.behind).count(),
         progress: rows,
         plan: plan.as_ref().map(PlanView::of),
+        conflict_by_affiliation: conf.conflict_by_affiliation,
         problem: rejected.problem,
         errors: rejected.errors,
     };
@@ -269,4 +271,22 @@ pub(super) async fn assign_by_hand(
 pub(super) async fn remind(at: Acting, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     at.db(service::remind_behind).await?;
     Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/assignments"), Some("reminders-sent")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct AffiliationForm {
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    conflict_by_affiliation: Option<String>,
+}
+
+/// Counts (or stops counting) the same organisation as a conflict of interest.
+pub(super) async fn save_affiliation_rule(
+    at: Acting,
+    slug: web::Path<String>,
+    form: web::Form<AffiliationForm>,
+) -> Result<HttpResponse, AppError> {
+    let on = form.into_inner().conflict_by_affiliation.is_some();
+    at.db(move |conn, _, user, conf| service::set_conflict_by_affiliation(conn, user, conf, on)).await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/assignments"), Some("review-settings-saved")))
 }

@@ -431,6 +431,17 @@ pub fn assign_by_hand(
     Ok(())
 }
 
+/// Switches conflicts by affiliation on or off for the conference (organisers).
+pub fn set_conflict_by_affiliation(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    on: bool,
+) -> Result<(), AppError> {
+    check_organiser(conn, conf, actor)?;
+    Ok(repo::set_conflict_by_affiliation(conn, conf.id, on)?)
+}
+
 /// Each committee member's progress on their assignments (organisers).
 pub fn progress(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Vec<repo::Progress>, AppError> {
     check_organiser(conn, conf, actor)?;
