@@ -105,6 +105,7 @@ GET /c/{slug}/manage/calls                              organiser
 GET /c/{slug}/manage/calls/{call}                       organiser
 GET /c/{slug}/manage/calls/{call}/review                organiser
 GET /c/{slug}/manage/assignments                        organiser
+GET /c/{slug}/manage/assignments/reviewer               organiser
 GET /c/{slug}/manage/tracks                             organiser
 GET /c/{slug}/manage/proposals                          organiser
 GET /c/{slug}/manage/committee                          organiser
@@ -213,6 +214,7 @@ POST /c/{slug}/manage/assignments                       organiser
 POST /c/{slug}/manage/assignments/auto                  organiser
 POST /c/{slug}/manage/assignments/remind                organiser
 POST /c/{slug}/manage/assignments/conflicts             organiser
+POST /c/{slug}/manage/assignments/reviewer              organiser
 POST /api/v1/conferences/{slug}/assignments/auto        organiser
 POST /c/{slug}/mc/{mc}/window                           mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/move                 mc-runner

@@ -225,6 +225,27 @@ fn preferences_conflicts_and_assignment_by_hand() {
     assert!(mine.find("Assigned to you</span>").unwrap() < mine.find("Talk number 1").unwrap(), "assigned first");
     assert_eq!(assign("rui@example.org", "unassign").status, 303);
     assert_eq!(n(&app, "SELECT count(*) FROM review_assignments"), 0);
+
+    // A reviewer to proposals: the sheet lists what rui may review (not talk 2, declared conflict).
+    let sheet = format!("/c/{}/manage/assignments/reviewer?email=rui@example.org", s.slug);
+    let page = org.get(&sheet);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Talk number 0") && page.body.contains("Talk number 1"));
+    assert!(!page.body.contains("Talk number 2"), "a conflicted proposal is not offered");
+    assert!(page.body.contains("<td>+50</td>") && page.body.contains("<td>-80</td>"));
+    let post = |ticked: &[&str]| {
+        let mut fields = vec![("email", "rui@example.org")];
+        fields.extend(ticked.iter().map(|p| ("proposal", *p)));
+        org.post_form(&format!("/c/{}/manage/assignments/reviewer", s.slug), &fields)
+    };
+    assert_eq!(post(&[&ps[0], &ps[1]]).status, 303);
+    assert_eq!(
+        n(&app, &format!("SELECT count(*) FROM review_assignments WHERE reviewer_id = {rui_id} AND source = 'manual'")),
+        2
+    );
+    assert_eq!(post(&[&ps[1]]).status, 303);
+    assert_eq!(n(&app, &format!("SELECT count(*) FROM review_assignments WHERE reviewer_id = {rui_id}")), 1);
+    assert_eq!(org.get(&format!("/c/{}/manage/assignments/reviewer?email=nobody@example.org", s.slug)).status, 404);
 }
 
 #[test]

@@ -290,3 +290,56 @@ pub(super) async fn save_affiliation_rule(
     at.db(move |conn, _, user, conf| service::set_conflict_by_affiliation(conn, user, conf, on)).await?;
     Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/assignments"), Some("review-settings-saved")))
 }
+
+#[derive(Deserialize)]
+pub(super) struct SheetQuery {
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Serialize)]
+struct SheetPage {
+    conference: ConferenceView,
+    sheet: service::ReviewerSheet,
+    assigned: usize,
+}
+
+/// One member's assignment sheet: tick the proposals they should review.
+pub(super) async fn reviewer_sheet(at: Acting, q: web::Query<SheetQuery>) -> Result<HttpResponse, AppError> {
+    let email = q.into_inner().email;
+    let sheet = at.organising(move |conn, _, user, conf| service::reviewer_sheet(conn, user, conf, &email)).await?;
+    let data = SheetPage {
+        conference: ConferenceView::of(&at.conf),
+        assigned: sheet.rows.iter().filter(|r| r.assigned).count(),
+        sheet,
+    };
+    render::ok(
+        &at.ctx,
+        "review_reviewer_sheet",
+        &format!("Assignments of {} · {}", data.sheet.name, at.conf.name),
+        data,
+    )
+}
+
+/// Saves a member's sheet: exactly the ticked proposals are assigned to them.
+pub(super) async fn save_reviewer_sheet(
+    at: Acting,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let pairs = super::pairs(&body)?;
+    let email = pairs.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
+    let chosen: Vec<uuid::Uuid> = pairs
+        .iter()
+        .filter(|(k, _)| k == "proposal")
+        .map(|(_, v)| uuid::Uuid::parse_str(v).map_err(|_| AppError::BadRequest("Unknown proposal.".into())))
+        .collect::<Result<_, _>>()?;
+    let who = email.clone();
+    at.organising(move |conn, _, user, conf| service::set_reviewer_assignments(conn, user, conf, &who, &chosen))
+        .await?;
+    let back = format!(
+        "/c/{slug}/manage/assignments/reviewer?{}",
+        serde_urlencoded::to_string([("email", &email)]).unwrap_or_default()
+    );
+    Ok(render::redirect(&at.ctx, &back, Some("assignments-saved")))
+}

@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/assignments", web::post().to(assignments::assign_by_hand))
         .route("/c/{slug}/manage/assignments/auto", web::post().to(assignments::save_auto))
         .route("/c/{slug}/manage/assignments/remind", web::post().to(assignments::remind))
+        .route("/c/{slug}/manage/assignments/reviewer", web::get().to(assignments::reviewer_sheet))
+        .route("/c/{slug}/manage/assignments/reviewer", web::post().to(assignments::save_reviewer_sheet))
         .route("/c/{slug}/manage/assignments/conflicts", web::post().to(assignments::save_affiliation_rule))
         .route("/c/{slug}/manage/calls/{call}/review", web::get().to(settings::settings_form))
         .route("/c/{slug}/manage/calls/{call}/review", web::post().to(settings::save_settings))

@@ -477,3 +477,110 @@ pub fn remind_behind(Db(conn): &mut Db, st: &AppState, actor: &User, conf: &Conf
         Ok(claimed.len())
     })
 }
+
+/// One proposal on a reviewer's assignment sheet.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetRow {
+    pub proposal: uuid::Uuid,
+    pub title: String,
+    pub assigned: bool,
+    pub reviewed: bool,
+    /// Their preference as shown ("+50", "0", or "–" for none).
+    pub preference: String,
+    /// Reviewers it has now (assigned or reviewed).
+    pub has: usize,
+}
+
+/// A committee member and the proposals an organiser may assign them: those
+/// up for review in their scope, without a conflict of theirs or the organiser's.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewerSheet {
+    pub email: String,
+    pub name: String,
+    pub rows: Vec<SheetRow>,
+}
+
+fn sheet(
+    conn: &mut PgConnection,
+    actor: &User,
+    conf: &Conference,
+    email: &str,
+) -> Result<(i64, ReviewerSheet, Vec<i64>), AppError> {
+    check_organiser(conn, conf, actor)?;
+    if email.trim().is_empty() {
+        return Err(AppError::BadRequest("Choose a committee member.".into()));
+    }
+    let member = repo::member_loads(conn, conf.id)?
+        .into_iter()
+        .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
+        .ok_or(AppError::NotFound)?;
+    let theirs: HashSet<i64> = reviews::conflicted_proposals(conn, conf.id, member.user_id)?.into_iter().collect();
+    let mine: HashSet<i64> = reviews::conflicted_proposals(conn, conf.id, actor.id)?.into_iter().collect();
+    let prefs: HashMap<i64, i32> = repo::preferences(conn, conf.id, 0)?
+        .into_iter()
+        .filter(|p| p.user_id == member.user_id)
+        .map(|p| (p.proposal_id, p.preference))
+        .collect();
+    let assigned: HashMap<i64, bool> = repo::assignments(conn, conf.id, member.user_id, actor.id)?
+        .into_iter()
+        .map(|a| (a.proposal_db_id, a.reviewed))
+        .collect();
+    let mut ids = Vec::new();
+    let rows = repo::proposals_to_fill(conn, conf.id, 0)?
+        .into_iter()
+        .filter(|p| {
+            let covers =
+                crate::domain::review::scope_covers(&member.call_ids, &member.track_ids, p.call_id, p.track_id);
+            policy::assignable(covers, theirs.contains(&p.id)) && !mine.contains(&p.id)
+        })
+        .map(|p| {
+            ids.push(p.id);
+            SheetRow {
+                proposal: p.public_id,
+                assigned: assigned.contains_key(&p.id),
+                // Assigned: as the assignment says; otherwise, being on it means they reviewed it.
+                reviewed: assigned.get(&p.id).copied().unwrap_or_else(|| p.reviewers.contains(&member.user_id)),
+                preference: prefs.get(&p.id).map_or_else(|| "–".to_string(), |v| format!("{v:+}").replace("+0", "0")),
+                has: p.reviewers.len(),
+                title: p.title,
+            }
+        })
+        .collect();
+    Ok((member.user_id, ReviewerSheet { email: member.email, name: member.name, rows }, ids))
+}
+
+/// A member's assignment sheet (organisers; 404 for an address not on the committee).
+pub fn reviewer_sheet(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    email: &str,
+) -> Result<ReviewerSheet, AppError> {
+    Ok(sheet(conn, actor, conf, email)?.1)
+}
+
+/// Makes the member's assignments among the sheet's proposals exactly
+/// `chosen` (public ids); returns (added, removed). Proposals not on the
+/// sheet are left alone.
+pub fn set_reviewer_assignments(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    email: &str,
+    chosen: &[uuid::Uuid],
+) -> Result<(usize, usize), AppError> {
+    conn.transaction(|conn| {
+        let (user_id, s, ids) = sheet(conn, actor, conf, email)?;
+        let want: HashSet<&uuid::Uuid> = chosen.iter().collect();
+        let (mut add, mut removed) = (Vec::new(), 0);
+        for (row, id) in s.rows.iter().zip(ids) {
+            match (row.assigned, want.contains(&row.proposal)) {
+                (false, true) => add.push((id, user_id)),
+                (true, false) => removed += repo::unassign(conn, id, user_id)?,
+                _ => {}
+            }
+        }
+        let added = repo::assign(conn, &add, AssignmentSource::Manual, actor.id)?;
+        Ok((added, removed))
+    })
+}
