@@ -51,9 +51,10 @@ fn a_copy_moves_every_date_by_the_same_local_days_and_leaves_people_behind() {
     let mut c = app.db.conn();
     diesel::sql_query(
         "WITH conf AS (SELECT id FROM conferences WHERE slug = 'lpc2027') \
-         INSERT INTO calls (conference_id, kind, title, description_md, opens_at, closes_at, review_opens_at, review_closes_at) \
+         INSERT INTO calls (conference_id, kind, title, description_md, opens_at, closes_at, review_opens_at, review_closes_at, \
+                            score_min, score_max, score_labels, reviews_wanted) \
          SELECT id, 'refereed_talk', 'Refereed talks', 'Talks', '2027-03-25 12:00+01', '2027-06-30 23:59+02', \
-                '2027-07-01 09:00+02', '2027-07-31 18:00+02' FROM conf",
+                '2027-07-01 09:00+02', '2027-07-31 18:00+02', 1, 3, 'No|Maybe|Yes', 4 FROM conf",
     )
     .execute(&mut c)
     .unwrap();
@@ -121,6 +122,11 @@ fn a_copy_moves_every_date_by_the_same_local_days_and_leaves_people_behind() {
         of("SELECT to_char(opens_at AT TIME ZONE 'Europe/Vienna', 'MM-DD HH24:MI') || ' ' || to_char(closes_at AT TIME ZONE 'Europe/Vienna', 'MM-DD HH24:MI') || ' ' || \
                    to_char(review_opens_at AT TIME ZONE 'Europe/Vienna', 'MM-DD HH24:MI') AS v FROM calls WHERE conference_id = $NEW"),
         vec!["04-08 12:00 07-14 23:59 07-15 09:00"]
+    );
+    // Review settings carry over with the call.
+    assert_eq!(
+        of("SELECT score_min || '..' || score_max || ' ' || score_labels || ' ' || reviews_wanted AS v FROM calls WHERE conference_id = $NEW"),
+        vec!["1..3 No|Maybe|Yes 4"]
     );
     assert_eq!(
         of("SELECT to_char(opens_at AT TIME ZONE 'Europe/Vienna', 'MM-DD HH24:MI') || ' ' || offer_hours::text AS v FROM registration_settings WHERE conference_id = $NEW"),
