@@ -297,6 +297,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_criteria (id) {
+        id -> Int8,
+        call_id -> Int8,
+        position -> Int4,
+        name -> Text,
+        weight -> Int4,
+    }
+}
+
+diesel::table! {
+    review_criterion_scores (review_id, criterion_id) {
+        review_id -> Int8,
+        criterion_id -> Int8,
+        score -> Int4,
+    }
+}
+
+diesel::table! {
     review_conflicts (proposal_id, user_id) {
         proposal_id -> Int8,
         user_id -> Int8,
@@ -702,7 +720,13 @@ diesel::joinable!(review_preferences -> users (user_id));
 diesel::joinable!(review_assignments -> proposals (proposal_id));
 diesel::joinable!(review_assignments -> users (reviewer_id));
 
+diesel::joinable!(review_criteria -> calls (call_id));
+diesel::joinable!(review_criterion_scores -> reviews (review_id));
+diesel::joinable!(review_criterion_scores -> review_criteria (criterion_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    review_criteria,
+    review_criterion_scores,
     review_preferences,
     review_assignments,
     users,

@@ -171,6 +171,56 @@ pub struct ReviewSettingsInput {
     pub review_closes_at: String,
     #[serde(default)]
     pub reviews_wanted: String,
+    /// Weighted criteria, one per line: "Relevance = 2" (no weight: 1). None: one overall score.
+    #[serde(default)]
+    pub criteria: String,
+}
+
+/// A criterion reviewers score separately; the review's score is the weighted mean.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Criterion {
+    pub name: String,
+    pub weight: i32,
+}
+
+/// The criteria a settings form lists: at most 8, names unique (case aside),
+/// weights 1 to 10.
+pub fn parse_criteria(raw: &str) -> Result<Vec<Criterion>, FieldError> {
+    let bad = |m: &str| FieldError::new("criteria", m.to_string());
+    let mut out: Vec<Criterion> = Vec::new();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (name, weight) = match line.rsplit_once('=') {
+            Some((n, w)) => {
+                (n.trim(), w.trim().parse::<i32>().map_err(|_| bad("a weight is a whole number from 1 to 10"))?)
+            }
+            None => (line, 1),
+        };
+        if !(1..=10).contains(&weight) {
+            return Err(bad("a weight is a whole number from 1 to 10"));
+        }
+        if name.is_empty() || name.chars().count() > 60 || name.contains('|') {
+            return Err(bad("a criterion's name is 1 to 60 characters, without |"));
+        }
+        if out.iter().any(|c| c.name.eq_ignore_ascii_case(name)) {
+            return Err(bad("each criterion once"));
+        }
+        out.push(Criterion { name: name.to_string(), weight });
+    }
+    if out.len() > 8 {
+        return Err(bad("at most 8 criteria"));
+    }
+    Ok(out)
+}
+
+/// The review's score from its criteria's: the weighted mean, rounded half
+/// away from zero (so it stays on the call's scale).
+pub fn weighted_score(scores: &[(i32, i32)]) -> Option<i32> {
+    let weights: i32 = scores.iter().map(|(_, w)| w).sum();
+    if weights <= 0 {
+        return None;
+    }
+    let total: i32 = scores.iter().map(|(s, w)| s * w).sum();
+    Some((f64::from(total) / f64::from(weights)).round() as i32)
 }
 
 /// Review settings that hold together: a scale of 2 to 11 points within
@@ -186,6 +236,7 @@ pub struct ReviewSettings {
     pub review_opens_at: Option<DateTime<Utc>>,
     pub review_closes_at: Option<DateTime<Utc>>,
     pub reviews_wanted: i32,
+    pub criteria: Vec<Criterion>,
 }
 
 fn whole(field: &'static str, raw: &str, lo: i32, hi: i32) -> Result<i32, FieldError> {
@@ -238,7 +289,8 @@ impl ReviewSettingsInput {
             }
         }
         let wanted = p.check(whole("reviews_wanted", &self.reviews_wanted, 1, 20));
-        match (min, max, visibility, opens, closes, wanted) {
+        let criteria = p.check(parse_criteria(&self.criteria));
+        match (min, max, visibility, opens, closes, wanted, criteria) {
             (
                 Some(score_min),
                 Some(score_max),
@@ -246,6 +298,7 @@ impl ReviewSettingsInput {
                 Some(review_opens_at),
                 Some(review_closes_at),
                 Some(reviews_wanted),
+                Some(criteria),
             ) if p.is_empty() => Ok(ReviewSettings {
                 score_min,
                 score_max,
@@ -255,6 +308,7 @@ impl ReviewSettingsInput {
                 review_opens_at,
                 review_closes_at,
                 reviews_wanted,
+                criteria,
             }),
             _ => Err(p),
         }
@@ -343,10 +397,12 @@ mod tests {
             review_opens_at: "2027-06-01T09:00".into(),
             review_closes_at: "".into(),
             reviews_wanted: "3".into(),
+            criteria: "Relevance = 2\nClarity".into(),
         };
         let s = good.parse(tz).unwrap();
         assert_eq!((s.score_min, s.score_max, s.score_labels.as_str()), (1, 4, "No|Weak|Good|Great"));
         assert!(s.anonymised && s.review_opens_at.is_some() && s.review_closes_at.is_none());
+        assert_eq!(s.criteria.len(), 2);
         let bad = ReviewSettingsInput {
             score_max: "1".into(),
             score_labels: "One".into(),
@@ -358,6 +414,23 @@ mod tests {
         assert_eq!(fields, ["score_max", "reviews_visibility", "reviews_wanted"]);
         let labels = ReviewSettingsInput { score_labels: "a\nb".into(), ..good };
         assert_eq!(labels.parse(tz).unwrap_err().0[0].field, "score_labels");
+    }
+
+    #[test]
+    fn criteria_and_their_weighted_score() {
+        let c = parse_criteria("Relevance = 2\n\nClarity\n").unwrap();
+        assert_eq!(
+            c,
+            vec![Criterion { name: "Relevance".into(), weight: 2 }, Criterion { name: "Clarity".into(), weight: 1 }]
+        );
+        assert!(
+            parse_criteria("A = 0").is_err() && parse_criteria("A\na").is_err() && parse_criteria("x | y").is_err()
+        );
+        assert!(parse_criteria(&"a\nb\nc\nd\ne\nf\ng\nh\ni").is_err());
+        assert_eq!(weighted_score(&[(2, 2), (-1, 1)]), Some(1));
+        assert_eq!(weighted_score(&[(2, 1), (1, 1)]), Some(2), "1.5 rounds away from zero");
+        assert_eq!(weighted_score(&[(-2, 1), (-1, 1)]), Some(-2));
+        assert_eq!(weighted_score(&[]), None);
     }
 
     #[test]

@@ -90,6 +90,38 @@ pub fn set_review_settings(
         .map(|_| ())
 }
 
+/// A call's weighted review criterion, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = crate::db::schema::review_criteria)]
+pub struct CriterionRow {
+    pub id: i64,
+    pub name: String,
+    pub weight: i32,
+}
+
+pub fn criteria(conn: &mut PgConnection, call_id: i64) -> QueryResult<Vec<CriterionRow>> {
+    use crate::db::schema::review_criteria as rc;
+    rc::table.filter(rc::call_id.eq(call_id)).order(rc::position).select(CriterionRow::as_select()).load(conn)
+}
+
+/// Replaces a call's criteria (their scores go with them).
+pub fn set_criteria(
+    conn: &mut PgConnection,
+    call_id: i64,
+    list: &[crate::domain::review::Criterion],
+) -> QueryResult<()> {
+    use crate::db::schema::review_criteria as rc;
+    diesel::delete(rc::table.filter(rc::call_id.eq(call_id))).execute(conn)?;
+    let rows: Vec<_> = list
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (rc::call_id.eq(call_id), rc::position.eq(i as i32 + 1), rc::name.eq(&c.name), rc::weight.eq(c.weight))
+        })
+        .collect();
+    diesel::insert_into(rc::table).values(&rows).execute(conn).map(|_| ())
+}
+
 pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, public_id: uuid::Uuid) -> QueryResult<Option<Call>> {
     one_in_conference!(conn, calls, Call, conference_id, calls::public_id.eq(public_id))
 }

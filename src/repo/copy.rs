@@ -42,6 +42,13 @@ pub fn carry_over(conn: &mut PgConnection, from: i64, to: i64, days: i32, zone: 
             shift("review_opens_at"),
             shift("review_closes_at")
         ),
+        // Review criteria follow their call (matched by title: the copies keep them).
+        "INSERT INTO review_criteria (call_id, position, name, weight) \
+         SELECT nc.id, rc.position, rc.name, rc.weight FROM review_criteria rc \
+         JOIN calls oc ON oc.id = rc.call_id AND oc.conference_id = $1 AND oc.microconference_id IS NULL \
+         JOIN calls nc ON nc.conference_id = $2 AND nc.title = oc.title AND nc.kind = oc.kind ORDER BY rc.id \
+         ON CONFLICT DO NOTHING"
+            .to_string(),
         "INSERT INTO ticket_types (conference_id, name, description, requires_code, bank_transfer) \
          SELECT $2, name, description, requires_code, bank_transfer FROM ticket_types \
          WHERE conference_id = $1 ORDER BY id"

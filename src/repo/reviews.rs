@@ -153,6 +153,35 @@ pub fn upsert_review(
         .map(|_| ())
 }
 
+/// Stores the criterion scores of `reviewer`'s review of a proposal (replacing earlier ones).
+pub fn set_criterion_scores(
+    conn: &mut PgConnection,
+    proposal_id: i64,
+    reviewer_id: i64,
+    scores: &[(i64, i32)],
+) -> QueryResult<()> {
+    use crate::db::schema::review_criterion_scores as cs;
+    let review_id: i64 = reviews::table
+        .filter(reviews::proposal_id.eq(proposal_id))
+        .filter(reviews::reviewer_id.eq(reviewer_id))
+        .select(reviews::id)
+        .first(conn)?;
+    diesel::delete(cs::table.filter(cs::review_id.eq(review_id))).execute(conn)?;
+    let rows: Vec<_> =
+        scores.iter().map(|&(c, s)| (cs::review_id.eq(review_id), cs::criterion_id.eq(c), cs::score.eq(s))).collect();
+    diesel::insert_into(cs::table).values(&rows).execute(conn).map(|_| ())
+}
+
+/// Criterion scores of a proposal's reviews: (review id, criterion id, score).
+pub fn criterion_scores(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<(i64, i64, i32)>> {
+    use crate::db::schema::review_criterion_scores as cs;
+    cs::table
+        .inner_join(reviews::table)
+        .filter(reviews::proposal_id.eq(proposal_id))
+        .select((cs::review_id, cs::criterion_id, cs::score))
+        .load(conn)
+}
+
 pub fn reviews_of(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<(Review, String)>> {
     reviews::table
         .inner_join(users::table)

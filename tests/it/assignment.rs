@@ -394,3 +394,48 @@ fn assignment_api_dry_run_save_and_listing() {
     assert_eq!(r.status, 403);
     let _ = m1;
 }
+
+#[test]
+fn weighted_criteria_make_the_score() {
+    let app = TestApp::start();
+    let s = conference(&app, "org@example.org");
+    let org = login(&app, "org@example.org");
+    let page = format!("/c/{}/manage/calls/{}/review", s.slug, s.talk_call);
+    let mut fields = vec![
+        ("score_min", "-2"),
+        ("score_max", "2"),
+        ("score_labels", ""),
+        ("reviews_visibility", "always"),
+        ("reviews_wanted", "3"),
+        ("criteria", "Relevance = 3\nClarity = 1"),
+    ];
+    assert_eq!(org.post_form(&page, &fields).status, 303);
+    assert!(org.get(&page).body.contains("Relevance &#x3D; 3\nClarity &#x3D; 1</textarea>"));
+    let ada = app.logged_in("ada@example.org", "Ada", false);
+    let p = id_of(&talk(&ada, &s, "A weighted talk", "submit"));
+    let (_, rui) = member(&app, &s, "rui@example.org", "Rui", "");
+    let review_page = format!("/c/{}/review/{p}", s.slug);
+    let form = rui.get(&review_page).body;
+    assert!(form.contains("Relevance (weight 3)") && form.contains("Clarity (weight 1)"));
+    let ids: Vec<i64> = ["Relevance", "Clarity"]
+        .iter()
+        .map(|name| n(&app, &format!("SELECT id FROM review_criteria WHERE name = '{name}'")))
+        .collect();
+    let (rel, cla) = (format!("criterion-{}", ids[0]), format!("criterion-{}", ids[1]));
+    // A criterion left out: 422, what was typed comes back.
+    let r = rui.post_form(&review_page, &[(&rel, "2"), ("comment", "half done"), ("note", "")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Score Clarity from -2 to 2") && r.body.contains("half done</textarea>"));
+    assert!(r.body.contains(&format!(r#"name="{rel}" value="2" checked"#)));
+    // (3 × 2 + 1 × -1) / 4 = 1.25: the review's score is 1.
+    assert_eq!(rui.post_form(&review_page, &[(&rel, "2"), (&cla, "-1"), ("comment", "ok"), ("note", "")]).status, 303);
+    assert_eq!(n(&app, "SELECT score::bigint FROM reviews"), 1);
+    assert_eq!(n(&app, "SELECT count(*) FROM review_criterion_scores"), 2);
+    let again = rui.get(&review_page).body;
+    assert!(again.contains(&format!(r#"name="{cla}" value="-1" checked"#)), "own criterion scores come back");
+    // The criteria are fixed once used.
+    fields[5] = ("criteria", "Relevance = 1");
+    let r = org.post_form(&page, &fields);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("The criteria stay as they are"));
+}

@@ -27,6 +27,25 @@ pub(super) struct ReviewForm {
     comment: String,
     #[serde(default)]
     note: String,
+    /// Everything else the form sent: `criterion-{id}` scores among it.
+    #[serde(flatten, default, skip_serializing)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+impl ReviewForm {
+    /// The criterion scores as typed: (criterion id, raw value).
+    fn criteria(&self) -> impl Iterator<Item = (i64, &str)> {
+        self.rest.iter().filter_map(|(k, v)| Some((k.strip_prefix("criterion-")?.parse().ok()?, v.as_str())))
+    }
+}
+
+/// A weighted criterion on the review form, its scale with the typed (or saved) point checked.
+#[derive(Serialize)]
+struct CriterionView {
+    id: i64,
+    name: String,
+    weight: i32,
+    points: Vec<ScalePoint>,
 }
 
 /// A proposal's review page.
@@ -37,6 +56,7 @@ struct ReviewPage {
     proposer: Option<ProposerView>,
     call: CallView,
     scale: Vec<ScalePoint>,
+    criteria: Vec<CriterionView>,
     form: ReviewForm,
     errors: Value,
     has_own: bool,
@@ -103,6 +123,8 @@ struct OtherReview {
     score: String,
     comment_html: String,
     note: String,
+    /// "Relevance +2 · Clarity -1" where the call has criteria.
+    by_criterion: String,
 }
 
 async fn review_page_with(
@@ -133,19 +155,52 @@ async fn review_page_with(
     let st = rules::stats(&seen.scores, call.score_min, call.score_max);
     let form = typed.unwrap_or_else(|| match &seen.own {
         Some(r) => {
-            ReviewForm { score: r.score.to_string(), comment: r.comment.clone(), note: r.note_to_proposer.clone() }
+            let rest = seen
+                .criterion_scores
+                .get(&r.id)
+                .map(|list| list.iter().map(|(c, s)| (format!("criterion-{c}"), s.to_string())).collect())
+                .unwrap_or_default();
+            ReviewForm {
+                score: r.score.to_string(),
+                comment: r.comment.clone(),
+                note: r.note_to_proposer.clone(),
+                rest,
+            }
         }
         None => ReviewForm::default(),
     });
-    let scale = rules::scale(call.score_min, call.score_max, &call.score_labels)
-        .into_iter()
-        .map(|(v, label)| ScalePoint {
-            value: v.to_string(),
-            shown: format!("{v:+}"),
-            label: label.to_string(),
-            checked: v.to_string() == form.score,
+    let points = rules::scale(call.score_min, call.score_max, &call.score_labels);
+    let scale_with = |chosen: &str| -> Vec<ScalePoint> {
+        points
+            .iter()
+            .map(|(v, label)| ScalePoint {
+                value: v.to_string(),
+                shown: format!("{v:+}"),
+                label: label.to_string(),
+                checked: v.to_string() == chosen,
+            })
+            .collect()
+    };
+    let scale = scale_with(&form.score);
+    let typed_criteria: std::collections::HashMap<i64, &str> = form.criteria().collect();
+    let criteria = seen
+        .criteria
+        .iter()
+        .map(|c| CriterionView {
+            id: c.id,
+            name: c.name.clone(),
+            weight: c.weight,
+            points: scale_with(typed_criteria.get(&c.id).copied().unwrap_or("")),
         })
         .collect();
+    let names: std::collections::HashMap<i64, &str> = seen.criteria.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let breakdown = |review_id: i64| -> String {
+        let list = seen.criterion_scores.get(&review_id).map(Vec::as_slice).unwrap_or_default();
+        list.iter()
+            .map(|(c, s)| format!("{} {s:+}", names.get(c).copied().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
     let others = seen
         .others
         .iter()
@@ -154,6 +209,7 @@ async fn review_page_with(
             score: format!("{:+}", r.score),
             comment_html: markdown::to_html(&r.comment),
             note: r.note_to_proposer.clone(),
+            by_criterion: breakdown(r.id),
         })
         .collect();
     let page = ReviewPage {
@@ -162,6 +218,7 @@ async fn review_page_with(
         proposer,
         call: views::call(&call, tz),
         scale,
+        criteria,
         form,
         errors: rejected.errors,
         has_own: seen.own.is_some(),
@@ -196,8 +253,16 @@ pub(super) async fn save_review(
     let (slug, id) = path.into_inner();
     let f = form.into_inner();
     let mut problems = crate::domain::Problems::default();
-    // The scale is checked against the call by the service; here only that it is a number.
-    let score = problems.check(rules::parse_score(&f.score, -10, 10));
+    // The scale is checked against the call by the service; here only that they are numbers.
+    // With criteria the overall score is theirs (the service computes it).
+    let typed: Vec<(i64, &str)> = f.criteria().collect();
+    let mut criteria = Vec::with_capacity(typed.len());
+    for (id, raw) in &typed {
+        if let Some(v) = problems.check(rules::parse_score(raw, -10, 10)) {
+            criteria.push((*id, v));
+        }
+    }
+    let score = if typed.is_empty() { problems.check(rules::parse_score(&f.score, -10, 10)) } else { Some(0) };
     let comment = problems.check(text::multi_line("comment", &f.comment, 0, 10000));
     let note = problems.check(text::multi_line("note", &f.note, 0, 5000));
     let (Some(score), Some(comment), Some(note)) = (score, comment, note) else {
@@ -205,7 +270,7 @@ pub(super) async fn save_review(
         return review_page_with(&at, id, Some(f), rejected).await;
     };
     let i2 = id.clone();
-    let input = ReviewInput { score, comment, note };
+    let input = ReviewInput { score, criteria, comment, note };
     let result = at.db(move |conn, _, user, conf| service::save_review(conn, user, conf, &i2, &input));
     let (status, field, m) = match result.await {
         Ok(()) => return Ok(render::redirect(&at.ctx, &format!("/c/{slug}/review/{id}"), Some("review-saved"))),

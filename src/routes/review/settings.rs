@@ -3,7 +3,7 @@
 use crate::domain::review::{scale, ReviewSettingsInput, Visibility};
 use crate::domain::time;
 use crate::error::AppError;
-use crate::services::cfp::{self, Call};
+use crate::services::cfp::{self, Call, CriterionRow};
 use crate::services::review as service;
 use crate::services::views::{Choice, ConferenceView};
 use crate::web::conference_page::Acting;
@@ -26,7 +26,7 @@ struct SettingsPage<'a> {
     errors: serde_json::Value,
 }
 
-fn input_of(c: &Call, tz: chrono_tz::Tz) -> ReviewSettingsInput {
+fn input_of(c: &Call, criteria: &[CriterionRow], tz: chrono_tz::Tz) -> ReviewSettingsInput {
     let labels: Vec<String> = scale(c.score_min, c.score_max, &c.score_labels)
         .into_iter()
         .map(|(_, l)| l)
@@ -41,6 +41,7 @@ fn input_of(c: &Call, tz: chrono_tz::Tz) -> ReviewSettingsInput {
         review_opens_at: c.review_opens_at.map(|t| time::input_value(t, tz)).unwrap_or_default(),
         review_closes_at: c.review_closes_at.map(|t| time::input_value(t, tz)).unwrap_or_default(),
         reviews_wanted: c.reviews_wanted.to_string(),
+        criteria: criteria.iter().map(|k| format!("{} = {}", k.name, k.weight)).collect::<Vec<_>>().join("\n"),
     }
 }
 
@@ -72,8 +73,14 @@ fn settings_page(
 
 pub(super) async fn settings_form(at: Acting, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (_, call_id) = path.into_inner();
-    let call = at.organising(move |conn, _, _, conf| cfp::find_call(conn, conf, &call_id)).await?;
-    settings_page(&at, &call, &input_of(&call, at.conf.time_zone), Rejected::none())
+    let (call, criteria) = at
+        .organising(move |conn, _, _, conf| {
+            let call = cfp::find_call(conn, conf, &call_id)?;
+            let criteria = service::review_criteria(conn, &call)?;
+            Ok((call, criteria))
+        })
+        .await?;
+    settings_page(&at, &call, &input_of(&call, &criteria, at.conf.time_zone), Rejected::none())
 }
 
 pub(super) async fn save_settings(

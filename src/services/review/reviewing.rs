@@ -69,6 +69,10 @@ pub fn reviewable(
 /// The reviews of one proposal as a reviewer may read them on its review page.
 pub struct ReviewsSeen {
     pub own: Option<reviews::Review>,
+    /// The call's weighted criteria (empty: one overall score).
+    pub criteria: Vec<calls::CriterionRow>,
+    /// Criterion scores of the reviews shown (own and others'), by review id.
+    pub criterion_scores: std::collections::HashMap<i64, Vec<(i64, i32)>>,
     /// Others' reviews with their reviewers' names (empty unless `sight` is `All`).
     pub others: Vec<(reviews::Review, String)>,
     /// Every score (empty unless `sight` is `All`).
@@ -95,7 +99,17 @@ pub fn reviews_seen(
         Sight::Own | Sight::Nothing => (Vec::new(), Vec::new()),
     };
     let own = if sight == Sight::Nothing { None } else { own };
-    Ok(ReviewsSeen { own, others, scores, sight })
+    let criteria = calls::criteria(conn, call.id)?;
+    let shown: Vec<i64> = own.iter().map(|r| r.id).chain(others.iter().map(|(r, _)| r.id)).collect();
+    let mut criterion_scores: std::collections::HashMap<i64, Vec<(i64, i32)>> = std::collections::HashMap::new();
+    if !criteria.is_empty() {
+        for (review, criterion, score) in reviews::criterion_scores(conn, p.id)? {
+            if shown.contains(&review) {
+                criterion_scores.entry(review).or_default().push((criterion, score));
+            }
+        }
+    }
+    Ok(ReviewsSeen { own, criteria, criterion_scores, others, scores, sight })
 }
 
 pub fn dashboard(
@@ -146,7 +160,10 @@ pub fn review_home(Db(conn): &mut Db, conf: &Conference, call: &Call) -> Result<
 }
 
 pub struct ReviewInput {
+    /// The overall score; ignored when the call has criteria (then it is their weighted mean).
     pub score: i32,
+    /// (criterion id, score) for a call with weighted criteria.
+    pub criteria: Vec<(i64, i32)>,
     pub comment: String,
     pub note: String,
 }
@@ -163,9 +180,33 @@ pub fn save_review(
         if !rules::review_open(call.review_opens_at, call.review_closes_at, Utc::now()) {
             return Err(AppError::Conflict("Review is closed for this call.".into()));
         }
-        if !(call.score_min..=call.score_max).contains(&input.score) {
-            return Err(AppError::BadRequest(format!("Choose a score from {} to {}.", call.score_min, call.score_max)));
+        let in_scale = |s: i32| (call.score_min..=call.score_max).contains(&s);
+        let criteria = calls::criteria(conn, call.id)?;
+        if criteria.is_empty() {
+            if !in_scale(input.score) {
+                return Err(AppError::BadRequest(format!(
+                    "Choose a score from {} to {}.",
+                    call.score_min, call.score_max
+                )));
+            }
+            return Ok(reviews::upsert_review(conn, p.id, user.id, input.score, &input.comment, &input.note)?);
         }
-        Ok(reviews::upsert_review(conn, p.id, user.id, input.score, &input.comment, &input.note)?)
+        let mut scored = Vec::with_capacity(criteria.len());
+        for c in &criteria {
+            match input.criteria.iter().find(|(id, _)| *id == c.id) {
+                Some(&(_, s)) if in_scale(s) => scored.push((c.id, s, c.weight)),
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "Score {} from {} to {}.",
+                        c.name, call.score_min, call.score_max
+                    )))
+                }
+            }
+        }
+        let weighted: Vec<(i32, i32)> = scored.iter().map(|&(_, s, w)| (s, w)).collect();
+        let score = rules::weighted_score(&weighted).unwrap_or(call.score_min);
+        reviews::upsert_review(conn, p.id, user.id, score, &input.comment, &input.note)?;
+        let by_criterion: Vec<(i64, i32)> = scored.iter().map(|&(id, s, _)| (id, s)).collect();
+        Ok(reviews::set_criterion_scores(conn, p.id, user.id, &by_criterion)?)
     })
 }

@@ -36,7 +36,27 @@ pub fn save_review_settings(
                 )));
             }
         }
+        let current: Vec<(String, i32)> =
+            calls::criteria(conn, call.id)?.into_iter().map(|c| (c.name, c.weight)).collect();
+        let wanted: Vec<(String, i32)> = s.criteria.iter().map(|c| (c.name.clone(), c.weight)).collect();
+        if current != wanted {
+            let written = reviews::count_for_call(conn, call.id)?;
+            if written > 0 {
+                return Err(AppError::Conflict(format!(
+                    "The criteria stay as they are: {written} review{} already score{} them, and their totals would \
+                     mean something else.",
+                    if written == 1 { "" } else { "s" },
+                    if written == 1 { "s" } else { "" },
+                )));
+            }
+            calls::set_criteria(conn, call.id, &s.criteria)?;
+        }
         calls::set_review_settings(conn, call.id, s)?;
         Ok(())
     })
+}
+
+/// A call's weighted criteria, in order (organisers set them; reviewers score them).
+pub fn review_criteria(Db(conn): &mut Db, call: &Call) -> Result<Vec<calls::CriterionRow>, AppError> {
+    Ok(calls::criteria(conn, call.id)?)
 }

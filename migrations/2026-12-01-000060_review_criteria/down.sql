@@ -1,0 +1,1 @@
+DROP TABLE review_criterion_scores; DROP TABLE review_criteria;
