@@ -426,7 +426,7 @@ mod tests {
         assert!(
             parse_criteria("A = 0").is_err() && parse_criteria("A\na").is_err() && parse_criteria("x | y").is_err()
         );
-        assert!(parse_criteria(&"a\nb\nc\nd\ne\nf\ng\nh\ni").is_err());
+        assert!(parse_criteria("a\nb\nc\nd\ne\nf\ng\nh\ni").is_err());
         assert_eq!(weighted_score(&[(2, 2), (-1, 1)]), Some(1));
         assert_eq!(weighted_score(&[(2, 1), (1, 1)]), Some(2), "1.5 rounds away from zero");
         assert_eq!(weighted_score(&[(-2, 1), (-1, 1)]), Some(-2));
