@@ -3,7 +3,8 @@
 //! previews), progress and reminders, and the API.
 
 use crate::cfp::{conference, talk, Setup};
-use crate::support::{api_token, Http, TestApp, PASSWORD};
+use crate::review_login as login;
+use crate::support::{api_token, Http, TestApp};
 use serde_json::json;
 
 /// The one number a query returns.
@@ -23,26 +24,11 @@ fn value_after(body: &str, marker: &str) -> String {
     body[at..].split('"').next().unwrap().to_string()
 }
 
-fn login(app: &TestApp, email: &str) -> Http {
-    let h = app.client();
-    assert_eq!(h.post_form("/login", &[("email", email), ("password", PASSWORD)]).status, 303);
-    h
-}
-
 /// A committee member added directly, with an affiliation.
 fn member(app: &TestApp, s: &Setup, email: &str, name: &str, affiliation: &str) -> (i64, Http) {
-    let uid = app.user(email, name, false);
-    let mut c = app.db.conn();
-    plumbline::testing::repo::reviews::add_accepted(
-        &mut c,
-        s.conf_id,
-        uid,
-        email,
-        &plumbline::security::hash_token(email),
-    )
-    .unwrap();
-    exec(app, &format!("UPDATE users SET affiliation = '{affiliation}' WHERE id = {uid}"));
-    (uid, login(app, email))
+    let h = crate::review::member(app, s, email, name);
+    exec(app, &format!("UPDATE users SET affiliation = '{affiliation}' WHERE email = '{email}'"));
+    (n(app, &format!("SELECT id FROM users WHERE email = '{email}'")), h)
 }
 
 fn id_of(path: &str) -> String {

@@ -2,6 +2,21 @@ use crate::support::webdriver::Browser;
 use crate::support::{link_in, TestApp, PASSWORD};
 use std::time::Duration;
 
+/// Logs `email` in through the login form (password `PASSWORD`).
+fn log_in(b: &Browser, app: &TestApp, email: &str) {
+    b.goto(&app.url("/login"));
+    b.fill("#email", email);
+    b.fill("#password", PASSWORD);
+    b.click("form.stack button[type=submit]");
+    assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+}
+
+/// Logs out with the header's button.
+fn log_out(b: &Browser) {
+    b.click("header form.inline button.link");
+    assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+}
+
 #[test]
 fn browser_sign_up_verify_log_in_and_see_your_name() {
     Browser::require();
@@ -36,13 +51,7 @@ fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
     app.user("lena@example.org", "Lena Lead", false);
     app.user("cole@example.org", "Cole Colead", false);
     let b = Browser::start();
-    let login = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
+    let login = |email: &str| log_in(&b, &app, email);
     login("lena@example.org");
     b.goto(&app.url(&format!("/c/{}/cfp", s.slug)));
     b.click(&format!("a[href='/c/{}/cfp/{}']", s.slug, s.mc_call));
@@ -59,10 +68,7 @@ fn browser_propose_a_microconference_with_a_co_lead_who_accepts() {
 
     // The co-lead follows the mailed link, accepts, and sees the proposal.
     let link = link_in(&app.mail("cole@example.org", "invites you"), &format!("{}/invitations/", app.base));
-    let logout = || {
-        b.click("form.inline button.link");
-        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
-    };
+    let logout = || log_out(&b);
     logout();
     login("cole@example.org");
     b.goto(&link);
@@ -98,17 +104,8 @@ fn browser_review_two_proposals_accept_release_and_the_proposer_sees_it() {
     .unwrap();
 
     let b = Browser::start();
-    let login = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
-    let logout = || {
-        b.click("form.inline button.link");
-        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
-    };
+    let login = |email: &str| log_in(&b, &app, email);
+    let logout = || log_out(&b);
     login("rev@example.org");
     for score in ["2", "-1"] {
         b.goto(&app.url(&format!("/c/{}/review", s.slug)));
@@ -307,17 +304,8 @@ fn browser_preferences_then_automatic_assignment_then_review_what_is_assigned() 
         .unwrap();
     }
     let b = Browser::start();
-    let login = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
-    let logout = || {
-        b.click("header form.inline button.link");
-        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
-    };
+    let login = |email: &str| log_in(&b, &app, email);
+    let logout = || log_out(&b);
 
     // A reviewer says which talks they want, from the dashboard.
     login("rev@example.org");

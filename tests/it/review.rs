@@ -9,7 +9,7 @@ fn login(app: &TestApp, email: &str) -> Http {
 }
 
 /// A committee member added directly (invitations are tested on their own).
-fn member(app: &TestApp, s: &Setup, email: &str, name: &str) -> Http {
+pub(crate) fn member(app: &TestApp, s: &Setup, email: &str, name: &str) -> Http {
     let uid = app.user(email, name, false);
     let mut c = app.db.conn();
     plumbline::testing::repo::reviews::add_accepted(

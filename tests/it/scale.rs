@@ -83,7 +83,7 @@ fn scale_one_has_the_sizes_of_the_issue_and_every_derived_value_is_exact() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Page 1 of 18"), "paged");
     assert!(body.contains("(897; 1–50 shown)"), "897 in scope");
-    let ids = regex::Regex::new(r"/c/bench/review/[0-9a-f-]{36}").unwrap();
+    let ids = regex::Regex::new(r#"href="/c/bench/review/[0-9a-f-]{36}""#).unwrap();
     assert_eq!(ids.find_iter(&body).count(), 50);
     let (_, last) = get("/c/bench/review?sort=spread&page=18");
     assert!(last.contains("Page 18 of 18") && last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""));
