@@ -47,7 +47,12 @@ pub fn set_conflict_by_affiliation(conn: &mut PgConnection, conference_id: i64, 
 // --- assignments ---
 
 /// Adds assignments; pairs that exist already stay as they are. Returns how many were new.
-pub fn assign(conn: &mut PgConnection, pairs: &[(i64, i64)], source: AssignmentSource, by: i64) -> QueryResult<usize> {
+pub fn assign(
+    conn: &mut PgConnection,
+    pairs: &[(i64, i64)],
+    source: AssignmentSource,
+    by: Option<i64>,
+) -> QueryResult<usize> {
     let rows: Vec<_> = pairs
         .iter()
         .map(|&(p, r)| {
@@ -55,7 +60,7 @@ pub fn assign(conn: &mut PgConnection, pairs: &[(i64, i64)], source: AssignmentS
                 review_assignments::proposal_id.eq(p),
                 review_assignments::reviewer_id.eq(r),
                 review_assignments::source.eq(source),
-                review_assignments::assigned_by.eq(Some(by)),
+                review_assignments::assigned_by.eq(by),
             )
         })
         .collect();

@@ -648,6 +648,14 @@ fn demo_data_is_live_and_idempotent() {
     assert_eq!(fees["ticket_types"][0]["current"]["label"], "Regular");
     let page = app.client().get("/c/lpc-demo");
     assert!(page.body.contains("current price"), "{}", page.body);
+    // The demo reviewer has proposals assigned, with preferences, left to review.
+    let assigned = app.count(
+        "SELECT count(*) AS n FROM review_assignments a JOIN users u ON u.id = a.reviewer_id \
+         JOIN review_preferences p ON p.proposal_id = a.proposal_id AND p.user_id = a.reviewer_id \
+         WHERE u.email = 'reviewer@example.org' \
+           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.proposal_id = a.proposal_id AND r.reviewer_id = a.reviewer_id)",
+    );
+    assert!(assigned > 0);
 }
 
 #[test]

@@ -300,6 +300,14 @@ pub(super) fn review_demo(
         // The demo reviewer leaves a few unreviewed, so "next unreviewed" has work to do.
         for (j, row) in reviews::dashboard(conn, &scope(*uid))?.iter().enumerate() {
             if i == 0 && j % 3 == 2 {
+                // Assigned to the demo reviewer, who says how much they want each.
+                crate::services::repo::assignments::assign(
+                    conn,
+                    &[(row.id, *uid)],
+                    crate::domain::review::AssignmentSource::Manual,
+                    None,
+                )?;
+                crate::services::repo::assignments::set_preference(conn, row.id, *uid, [50, 0, -50][(j / 3) % 3])?;
                 continue;
             }
             // A leaning per proposal plus some disagreement, so the bars differ.

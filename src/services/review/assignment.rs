@@ -324,7 +324,7 @@ pub fn apply_auto(
         if expected.is_some_and(|f| f != plan.fingerprint) {
             return Ok(Err(plan));
         }
-        repo::assign(conn, &plan.new_pairs, AssignmentSource::Auto, actor.id)?;
+        repo::assign(conn, &plan.new_pairs, AssignmentSource::Auto, Some(actor.id))?;
         plan.saved = true;
         Ok(Ok(plan))
     })
@@ -427,7 +427,7 @@ pub fn assign_by_hand(
             if conflicted { "a conflict of interest" } else { "it is outside their calls or tracks" }
         )));
     }
-    repo::assign(conn, &[(p.id, reviewer.id)], AssignmentSource::Manual, actor.id)?;
+    repo::assign(conn, &[(p.id, reviewer.id)], AssignmentSource::Manual, Some(actor.id))?;
     Ok(())
 }
 
@@ -580,7 +580,7 @@ pub fn set_reviewer_assignments(
                 _ => {}
             }
         }
-        let added = repo::assign(conn, &add, AssignmentSource::Manual, actor.id)?;
+        let added = repo::assign(conn, &add, AssignmentSource::Manual, Some(actor.id))?;
         Ok((added, removed))
     })
 }
