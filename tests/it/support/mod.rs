@@ -386,6 +386,10 @@ impl Http {
         Self::page(self.client.post(format!("{}{}", self.base, path)).bearer_auth(token).json(body).send().unwrap())
     }
 
+    pub fn put_json_with_bearer(&self, path: &str, body: &serde_json::Value, token: &str) -> Page {
+        Self::page(self.client.put(format!("{}{}", self.base, path)).bearer_auth(token).json(body).send().unwrap())
+    }
+
     pub fn delete_with_bearer(&self, path: &str, token: &str) -> Page {
         Self::page(self.client.delete(format!("{}{}", self.base, path)).bearer_auth(token).send().unwrap())
     }
