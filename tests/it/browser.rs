@@ -328,6 +328,17 @@ fn browser_preferences_then_automatic_assignment_then_review_what_is_assigned() 
     b.click("form[action$='/manage/assignments/auto'] button");
     assert!(b.wait_for_text("main", "The assignments were saved", Duration::from_secs(10)), "{}", b.page_source());
     assert_eq!(app.count("SELECT count(*) AS n FROM review_assignments"), 3);
+    // The other review pages organisers use pass axe too.
+    for page in [
+        format!("/c/{}/manage/calls/{}/review", s.slug, s.talk_call),
+        format!("/c/{}/manage/assignments/reviewer?email=rev@example.org", s.slug),
+        format!("/c/{}/manage/assignments", s.slug),
+    ] {
+        b.goto(&app.url(&page));
+        assert!(b.wait_for_text("main h1", "", Duration::from_secs(10)));
+        let serious = b.axe_serious();
+        assert!(serious.is_empty(), "axe on {page}: {serious:?}");
+    }
     logout();
 
     // The eager reviewer got the talk they asked for, and reviews it first.
