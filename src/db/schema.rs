@@ -315,6 +315,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    unconference_sessions (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        proposer_id -> Int8,
+        title -> Text,
+        description -> Text,
+        minutes -> Int4,
+        needs -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    unconference_interest (session_id, user_id) {
+        session_id -> Int8,
+        user_id -> Int8,
+        level -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     review_conflicts (proposal_id, user_id) {
         proposal_id -> Int8,
         user_id -> Int8,
@@ -724,7 +747,13 @@ diesel::joinable!(review_criteria -> calls (call_id));
 diesel::joinable!(review_criterion_scores -> reviews (review_id));
 diesel::joinable!(review_criterion_scores -> review_criteria (criterion_id));
 
+diesel::joinable!(unconference_sessions -> users (proposer_id));
+diesel::joinable!(unconference_interest -> unconference_sessions (session_id));
+diesel::joinable!(unconference_interest -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    unconference_sessions,
+    unconference_interest,
     review_criteria,
     review_criterion_scores,
     review_preferences,

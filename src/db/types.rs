@@ -70,4 +70,5 @@ text_columns!(
     domain::review::Decision,
     domain::review::Visibility,
     domain::schedule::ItemKind,
+    domain::unconference::InterestLevel,
 );

@@ -25,6 +25,8 @@ pub mod schedule_export;
 pub mod schedule_grid;
 pub mod text;
 pub mod time;
+pub mod unconference;
+pub mod unconference_plan;
 
 /// A field-level problem with what someone typed, shown next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -43,4 +43,5 @@ pub mod rooms;
 pub mod schedule;
 pub mod speakers;
 pub mod tokens;
+pub mod unconference;
 pub mod users;

@@ -21,6 +21,7 @@ mod booking_api;
 pub(crate) mod openapi;
 mod registration_api;
 mod review_api;
+mod unconference_api;
 
 pub fn scope() -> Scope {
     web::scope("/api/v1")
@@ -33,6 +34,9 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/proposals/{id}/preference", web::put().to(review_api::put_preference))
         .route("/conferences/{slug}/assignments/auto", web::post().to(review_api::auto_assign))
         .route("/conferences/{slug}/assignments", web::get().to(review_api::assignments))
+        .route("/conferences/{slug}/unconference/sessions", web::post().to(unconference_api::propose))
+        .route("/conferences/{slug}/unconference/sessions", web::get().to(unconference_api::sessions))
+        .route("/conferences/{slug}/unconference/sessions/{id}/interest", web::put().to(unconference_api::interest))
         .route("/conferences/{slug}/schedule", web::get().to(schedule))
         .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
         .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))

@@ -17,6 +17,7 @@ pub mod review;
 pub mod rooms;
 pub mod schedule;
 pub mod speakers;
+pub mod unconference;
 
 use actix_web::web;
 
@@ -37,7 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(schedule::configure)
         .configure(speakers::configure)
         .configure(registration::configure)
-        .configure(rooms::configure);
+        .configure(rooms::configure)
+        .configure(unconference::configure);
 }
 
 /// The client as the throttles see it: the peer address, or behind a proxy

@@ -17,6 +17,7 @@ pub mod rooms;
 pub mod schedule;
 pub mod schedule_editor;
 pub mod speakers;
+pub mod unconference;
 pub mod views;
 
 // The repo layer is private to the services: routes, the worker and the CLI can

@@ -98,6 +98,18 @@ pub fn assignable(in_scope: bool, conflicted: bool) -> bool {
     in_scope && !conflicted
 }
 
+/// Unconference sessions are for the conference's registered attendees only
+/// (proposing one, saying you must or want to be there).
+pub fn require_unconference_attendee(confirmed_registration: bool) -> Result<(), AppError> {
+    if confirmed_registration {
+        Ok(())
+    } else {
+        Err(AppError::ForbiddenBecause(
+            "Unconference sessions are for registered attendees: register (and be confirmed) first.".into(),
+        ))
+    }
+}
+
 /// Refuses anyone who does not organise the conference.
 pub fn require_organising(organises: bool) -> Result<(), AppError> {
     if organises {

@@ -141,6 +141,8 @@ pub fn flash_text(key: &str) -> Option<String> {
         "window-saved" => "The topic call's dates were saved.",
         "review-saved" => "Your review was saved.",
         "preference-saved" => "Your preference was saved.",
+        "session-proposed" => "Your session is on the board. You are marked essential to it.",
+        "interest-saved" => "Noted.",
         "assignments-saved" => "The assignments were saved.",
         "assignment-saved" => "The assignment was changed.",
         "reminders-sent" => "Reminders are on their way to the reviewers behind (at most one a day each).",

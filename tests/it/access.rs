@@ -148,6 +148,7 @@ GET /c/{slug}/rooms/mine                                *AAAAAAAAA*
 GET /c/{slug}/rooms.ics                                 AAAAAAAAAAA
 GET /c/{slug}/rooms/{room}/bookings.ics                 AAAAAAAAAAA
 GET /c/{slug}/board                                     AAAAAAAAAAA
+GET /c/{slug}/unconference                              AAAAAAAAAAA
 GET /c/{slug}/schedule                                  AAAAAAAAAAA
 GET /c/{slug}/schedule.ics                              AAAAAAAAAAA
 GET /c/{slug}/schedule.xml                              AAAAAAAAAAA
@@ -162,6 +163,7 @@ GET /api/v1/conferences/{slug}/proposals                acting
 GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/reviews                  committee
 GET /api/v1/conferences/{slug}/assignments              committee
+GET /api/v1/conferences/{slug}/unconference/sessions    acting
 GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/registrations            organiser
@@ -223,6 +225,10 @@ POST /c/{slug}/mc/{mc}/release                          mc-runner
 POST /c/{slug}/session/{guid}/star                      acting
 POST /c/{slug}/register                                 acting
 POST /c/{slug}/rooms/book                               D*******A*D
+POST /c/{slug}/unconference/sessions                    D*******A*D
+POST /c/{slug}/unconference/sessions/{id}/interest      DDDDDDDDDDD
+POST /api/v1/conferences/{slug}/unconference/sessions   D*******A*D
+PUT /api/v1/conferences/{slug}/unconference/sessions/{id}/interest DDDDDDDDDDD
 POST /api/v1/conferences/{slug}/registrations           D*******A*D
 POST /api/v1/conferences/{slug}/bookings                D*******A*D
 POST /c/{slug}/manage/schedule/import                   organiser

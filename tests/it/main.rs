@@ -27,6 +27,7 @@ mod rooms;
 mod scale;
 mod schedule;
 mod trust;
+mod unconference;
 mod web_security;
 
 /// Logs an existing account in (password `support::PASSWORD`).

@@ -15,10 +15,10 @@ use std::time::Duration;
 
 const TZ: &str = "Europe/Vienna";
 
-struct Conf {
-    slug: String,
-    admin: Http,
-    admin_token: String,
+pub(crate) struct Conf {
+    pub(crate) slug: String,
+    pub(crate) admin: Http,
+    pub(crate) admin_token: String,
     tz: Tz,
     today: NaiveDate,
     tomorrow: NaiveDate,
@@ -45,7 +45,7 @@ fn token(app: &TestApp, user_id: i64) -> String {
 
 /// A conference running from yesterday to the day after tomorrow, with
 /// registration, three rooms and booking hours 08:00-20:00 every day.
-fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf {
+pub(crate) fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf {
     let tz: Tz = TZ.parse().unwrap();
     let today = Utc::now().with_timezone(&tz).date_naive();
     let admin_id = app.user("admin@example.org", "Ada Admin", true);
@@ -132,7 +132,7 @@ fn conference(app: &TestApp, slug: &str, opens: &str, max_per_day: &str) -> Conf
 }
 
 /// A new account with a confirmed registration; returns its API token.
-fn attendee(app: &TestApp, c: &Conf, email: &str) -> String {
+pub(crate) fn attendee(app: &TestApp, c: &Conf, email: &str) -> String {
     let t = token(app, app.user(email, email, false));
     let (s, v) = api_post(
         app,

@@ -7,6 +7,7 @@
 use super::booking_api::{self, BookingBody};
 use super::registration_api;
 use super::review_api::{self, AutoBody, PreferenceBody};
+use super::unconference_api::{self, InterestBody, SessionBody};
 use crate::domain::registration::RegistrationInput;
 use crate::error::ErrorBody;
 use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
@@ -43,14 +44,17 @@ use utoipa::{Modify, OpenApi};
         review_api::put_preference,
         review_api::auto_assign,
         review_api::assignments,
+        unconference_api::propose,
+        unconference_api::interest,
+        unconference_api::sessions,
         document,
     ),
-    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody)),
+    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody)),
     modifiers(&BearerToken),
     security(("token" = [])),
     tags(
         (name = "conferences"), (name = "accounts"), (name = "proposals"), (name = "reviews"),
-        (name = "schedule"), (name = "registration"), (name = "rooms"), (name = "meta"),
+        (name = "schedule"), (name = "registration"), (name = "rooms"), (name = "unconference"), (name = "meta"),
     ),
 )]
 pub struct ApiDoc;

@@ -1,0 +1,1 @@
+DROP TABLE unconference_interest; DROP TABLE unconference_sessions;

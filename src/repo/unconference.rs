@@ -1,0 +1,113 @@
+//! On-site unconference sessions and who is essential to or interested in them.
+
+use crate::db::schema::{unconference_interest, unconference_sessions};
+use crate::domain::unconference::{InterestLevel, SessionDraft};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text, Uuid as SqlUuid};
+use diesel::PgConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = unconference_sessions)]
+pub struct Session {
+    pub id: i64,
+    pub proposer_id: i64,
+}
+
+/// Stores a session with its proposer marked essential, in the caller's transaction.
+pub fn insert(conn: &mut PgConnection, conference_id: i64, proposer: i64, d: &SessionDraft) -> QueryResult<Session> {
+    let s: Session = diesel::insert_into(unconference_sessions::table)
+        .values((
+            unconference_sessions::conference_id.eq(conference_id),
+            unconference_sessions::proposer_id.eq(proposer),
+            unconference_sessions::title.eq(&d.title),
+            unconference_sessions::description.eq(&d.description),
+            unconference_sessions::minutes.eq(d.minutes),
+            unconference_sessions::needs.eq(&d.needs),
+        ))
+        .returning(Session::as_returning())
+        .get_result(conn)?;
+    set_interest(conn, s.id, proposer, Some(InterestLevel::Essential))?;
+    Ok(s)
+}
+
+pub fn by_public_id(conn: &mut PgConnection, conference_id: i64, id: uuid::Uuid) -> QueryResult<Option<Session>> {
+    unconference_sessions::table
+        .filter(unconference_sessions::conference_id.eq(conference_id))
+        .filter(unconference_sessions::public_id.eq(id))
+        .select(Session::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets (or, with `None`, clears) a person's interest in a session.
+pub fn set_interest(conn: &mut PgConnection, session: i64, user: i64, level: Option<InterestLevel>) -> QueryResult<()> {
+    let Some(level) = level else {
+        return diesel::delete(unconference_interest::table.find((session, user))).execute(conn).map(|_| ());
+    };
+    diesel::insert_into(unconference_interest::table)
+        .values((
+            unconference_interest::session_id.eq(session),
+            unconference_interest::user_id.eq(user),
+            unconference_interest::level.eq(level),
+        ))
+        .on_conflict((unconference_interest::session_id, unconference_interest::user_id))
+        .do_update()
+        .set(unconference_interest::level.eq(level))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A session as lists show it: counts, the viewer's own level, the proposer.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SessionRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = SqlUuid)]
+    pub public_id: uuid::Uuid,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub description: String,
+    #[diesel(sql_type = Int4)]
+    pub minutes: i32,
+    #[diesel(sql_type = Array<Text>)]
+    pub needs: Vec<String>,
+    #[diesel(sql_type = Text)]
+    pub proposer: String,
+    #[diesel(sql_type = BigInt)]
+    pub essential: i64,
+    #[diesel(sql_type = BigInt)]
+    pub interested: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub mine: Option<InterestLevel>,
+}
+
+/// Every session of a conference, most wanted first (essential and
+/// interested together), then oldest first.
+pub fn list(conn: &mut PgConnection, conference_id: i64, viewer: i64) -> QueryResult<Vec<SessionRow>> {
+    diesel::sql_query(
+        "SELECT s.id, s.public_id, s.title, s.description, s.minutes, s.needs, u.name AS proposer, \
+                count(i.user_id) FILTER (WHERE i.level = 'essential') AS essential, \
+                count(i.user_id) FILTER (WHERE i.level = 'interested') AS interested, \
+                (SELECT m.level FROM unconference_interest m WHERE m.session_id = s.id AND m.user_id = $2) AS mine \
+         FROM unconference_sessions s JOIN users u ON u.id = s.proposer_id \
+         LEFT JOIN unconference_interest i ON i.session_id = s.id \
+         WHERE s.conference_id = $1 \
+         GROUP BY s.id, u.name ORDER BY count(i.user_id) DESC, s.created_at, s.id",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<BigInt, _>(viewer)
+    .load(conn)
+}
+
+/// Who marked what, for organisers: (session id, person's public id, level).
+pub fn people(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(i64, uuid::Uuid, InterestLevel)>> {
+    use crate::db::schema::users;
+    unconference_interest::table
+        .inner_join(unconference_sessions::table)
+        .inner_join(users::table)
+        .filter(unconference_sessions::conference_id.eq(conference_id))
+        .order((unconference_interest::session_id, unconference_interest::created_at))
+        .select((unconference_interest::session_id, users::public_id, unconference_interest::level))
+        .load(conn)
+}

@@ -1,0 +1,112 @@
+//! The on-site unconference (issue 21, first part): registered attendees
+//! propose sessions and mark themselves essential or interested, on the page
+//! and through the API; everyone sees the list, most wanted first.
+
+use crate::rooms::{attendee, conference};
+use crate::support::TestApp;
+use serde_json::{json, Value};
+
+fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let c = reqwest::blocking::Client::new();
+    let r = match method {
+        "POST" => c.post(app.url(path)),
+        "PUT" => c.put(app.url(path)),
+        _ => c.get(app.url(path)),
+    };
+    let r = match body {
+        Some(b) => r.json(&b),
+        None => r,
+    };
+    let r = r.bearer_auth(token).send().unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().unwrap_or(Value::Null))
+}
+
+#[test]
+fn attendees_propose_and_mark_sessions_through_the_api() {
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    let ann = attendee(&app, &c, "ann@example.org");
+    let bo = attendee(&app, &c, "bo@example.org");
+    let stranger = crate::support::api_token(&mut app.db.conn(), app.user("zed@example.org", "Zed", false));
+    let sessions = "/api/v1/conferences/uncon/unconference/sessions";
+
+    let good = json!({"title": "Rust in the page cache", "description": "Let's argue.", "minutes": 60, "needs": ["Projector"]});
+    assert_eq!(call(&app, "POST", sessions, &stranger, Some(good.clone())).0, 403, "registered attendees only");
+    let (s, v) = call(&app, "POST", sessions, &ann, Some(json!({"title": "x", "minutes": 45, "needs": ["laser"]})));
+    assert_eq!(s, 422);
+    let why = v["error"].as_str().unwrap();
+    assert!(why.contains("title") && why.contains("steps of 30 minutes") && why.contains("projector"), "{why}");
+    let (s, v) = call(&app, "POST", sessions, &ann, Some(good));
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(
+        (v["essential"].clone(), v["interested"].clone(), v["me"].clone()),
+        (json!(1), json!(0), json!("essential"))
+    );
+    assert_eq!(v["needs"], json!(["projector"]));
+    assert_eq!(v["placement"], Value::Null);
+    let first = v["id"].as_str().unwrap().to_string();
+    let (_, v) = call(&app, "POST", sessions, &bo, Some(json!({"title": "Scheduler BoF", "minutes": 30})));
+    let second = v["id"].as_str().unwrap().to_string();
+
+    // Marks: bo is interested in ann's, and essential to their own already.
+    let mark = |t: &str, id: &str, level: &str| {
+        call(&app, "PUT", &format!("{sessions}/{id}/interest"), t, Some(json!({ "level": level }))).0
+    };
+    assert_eq!(mark(&bo, &first, "interested"), 204);
+    assert_eq!(mark(&bo, &first, "sometimes"), 422);
+    assert_eq!(mark(&ann, &first, "none"), 409, "the proposer stays essential");
+    assert_eq!(mark(&stranger, &first, "interested"), 403);
+    assert_eq!(mark(&bo, "00000000-0000-0000-0000-000000000000", "interested"), 404);
+
+    // The list: most wanted first, counts and `me` for attendees, people for organisers.
+    let (s, v) = call(&app, "GET", sessions, &bo, None);
+    assert_eq!(s, 200);
+    let list = v["sessions"].as_array().unwrap();
+    assert_eq!(list[0]["id"], json!(first));
+    assert_eq!(
+        (list[0]["essential"].clone(), list[0]["interested"].clone(), list[0]["me"].clone()),
+        (json!(1), json!(1), json!("interested"))
+    );
+    assert_eq!(list[1]["id"], json!(second));
+    let (_, v) = call(&app, "GET", sessions, &c.admin_token, None);
+    let ids = |who: &str| app.count(&format!("SELECT count(*) AS n FROM users WHERE email = '{who}'"));
+    assert_eq!(ids("ann@example.org"), 1);
+    assert_eq!(v["sessions"][0]["essential"].as_array().unwrap().len(), 1);
+    assert_eq!(v["sessions"][0]["interested"].as_array().unwrap().len(), 1);
+    assert_eq!(mark(&bo, &first, "none"), 204);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_interest"), 2);
+}
+
+#[test]
+fn the_board_page_lists_sessions_and_takes_proposals_and_marks() {
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    attendee(&app, &c, "ann@example.org");
+    let ann = crate::review_login(&app, "ann@example.org");
+    let page = app.client().get("/c/uncon/unconference");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No sessions proposed yet") && page.body.contains("Log in"));
+
+    // Bad input comes back with what was typed.
+    let r = ann.post_form(
+        "/c/uncon/unconference/sessions",
+        &[("title", "Tracing BoF"), ("description", "kept"), ("minutes", "45")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains(r#"value="Tracing BoF""#) && r.body.contains("kept</textarea>"));
+    let r = ann.post_form(
+        "/c/uncon/unconference/sessions",
+        &[("title", "Tracing BoF"), ("description", "ring buffers"), ("minutes", "60"), ("needs", "projector")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let board = ann.get("/c/uncon/unconference").body;
+    assert!(board.contains("Tracing BoF") && board.contains("60 min") && board.contains("needs projector"));
+    assert!(board.contains("you: essential"));
+    // Someone not registered may look, not mark.
+    let zed = app.logged_in("zed@example.org", "Zed", false);
+    let id = regex::Regex::new(r#"id="s-([0-9a-f-]{36})""#).unwrap().captures(&board).unwrap()[1].to_string();
+    let r = zed.post_form(&format!("/c/uncon/unconference/sessions/{id}/interest"), &[("level", "interested")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_interest"), 1);
+}
