@@ -325,6 +325,7 @@ diesel::table! {
         minutes -> Int4,
         needs -> Array<Text>,
         created_at -> Timestamptz,
+        booking_id -> Nullable<Int8>,
     }
 }
 

@@ -111,3 +111,54 @@ pub fn people(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(i
         .select((unconference_interest::session_id, users::public_id, unconference_interest::level))
         .load(conn)
 }
+
+/// A session as the planner reads it, with where it is now (an active booking).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PlannerSession {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = SqlUuid)]
+    pub public_id: uuid::Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub proposer_id: i64,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub description: String,
+    #[diesel(sql_type = Int4)]
+    pub minutes: i32,
+    #[diesel(sql_type = Array<Text>)]
+    pub needs: Vec<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub room_id: Option<i64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub fn planner_sessions(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<PlannerSession>> {
+    diesel::sql_query(
+        "SELECT s.id, s.public_id, s.proposer_id, s.title, s.description, s.minutes, s.needs, \
+                b.room_id, lower(b.during) AS starts_at \
+         FROM unconference_sessions s \
+         LEFT JOIN room_bookings b ON b.id = s.booking_id AND b.cancelled_at IS NULL \
+         WHERE s.conference_id = $1 ORDER BY s.id",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .load(conn)
+}
+
+/// Every mark in a conference: (session id, user id, level).
+pub fn marks(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<(i64, i64, InterestLevel)>> {
+    unconference_interest::table
+        .inner_join(unconference_sessions::table)
+        .filter(unconference_sessions::conference_id.eq(conference_id))
+        .select((unconference_interest::session_id, unconference_interest::user_id, unconference_interest::level))
+        .load(conn)
+}
+
+pub fn set_booking(conn: &mut PgConnection, session_id: i64, booking_id: i64) -> QueryResult<()> {
+    diesel::update(unconference_sessions::table.find(session_id))
+        .set(unconference_sessions::booking_id.eq(Some(booking_id)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -37,6 +37,7 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/unconference/sessions", web::post().to(unconference_api::propose))
         .route("/conferences/{slug}/unconference/sessions", web::get().to(unconference_api::sessions))
         .route("/conferences/{slug}/unconference/sessions/{id}/interest", web::put().to(unconference_api::interest))
+        .route("/conferences/{slug}/unconference/plan", web::post().to(unconference_api::plan))
         .route("/conferences/{slug}/schedule", web::get().to(schedule))
         .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
         .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))

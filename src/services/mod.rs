@@ -18,6 +18,7 @@ pub mod schedule;
 pub mod schedule_editor;
 pub mod speakers;
 pub mod unconference;
+pub mod unconference_planner;
 pub mod views;
 
 // The repo layer is private to the services: routes, the worker and the CLI can

@@ -218,6 +218,7 @@ POST /c/{slug}/manage/assignments/remind                organiser
 POST /c/{slug}/manage/assignments/conflicts             organiser
 POST /c/{slug}/manage/assignments/reviewer              organiser
 POST /api/v1/conferences/{slug}/assignments/auto        organiser
+POST /api/v1/conferences/{slug}/unconference/plan       organiser
 POST /c/{slug}/mc/{mc}/window                           mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/move                 mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/decision             mc-runner

@@ -19,18 +19,18 @@ pub(crate) struct Conf {
     pub(crate) slug: String,
     pub(crate) admin: Http,
     pub(crate) admin_token: String,
-    tz: Tz,
-    today: NaiveDate,
-    tomorrow: NaiveDate,
+    pub(crate) tz: Tz,
+    pub(crate) today: NaiveDate,
+    pub(crate) tomorrow: NaiveDate,
     /// Room 1.61, Room 1.62 (bookable), Hall A (not bookable): ids.
-    r161: String,
-    r162: String,
-    hall: String,
+    pub(crate) r161: String,
+    pub(crate) r162: String,
+    pub(crate) hall: String,
 }
 
 impl Conf {
     /// An RFC 3339 instant for a local time in the conference's zone.
-    fn at(&self, day: NaiveDate, hm: &str) -> String {
+    pub(crate) fn at(&self, day: NaiveDate, hm: &str) -> String {
         let t = NaiveTime::parse_from_str(hm, "%H:%M").unwrap();
         self.tz.from_local_datetime(&day.and_time(t)).single().unwrap().with_timezone(&Utc).to_rfc3339()
     }

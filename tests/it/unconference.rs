@@ -110,3 +110,67 @@ fn the_board_page_lists_sessions_and_takes_proposals_and_marks() {
     assert_eq!(r.status, 403);
     assert_eq!(app.count("SELECT count(*) AS n FROM unconference_interest"), 1);
 }
+
+#[test]
+fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_nothing() {
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    let ann = attendee(&app, &c, "ann@example.org");
+    let bo = attendee(&app, &c, "bo@example.org");
+    let sessions = "/api/v1/conferences/uncon/unconference/sessions";
+    let propose = |t: &str, title: &str| {
+        let (s, v) = call(&app, "POST", sessions, t, Some(json!({"title": title, "minutes": 60})));
+        assert_eq!(s, 201, "{v}");
+        v["id"].as_str().unwrap().to_string()
+    };
+    let first = propose(&ann, "Memory tiering");
+    let second = propose(&bo, "Page cache folios");
+    // Ann must be at both: they may never run at once.
+    let (s, _) = call(&app, "PUT", &format!("{sessions}/{second}/interest"), &ann, Some(json!({"level": "essential"})));
+    assert_eq!(s, 204);
+    let plan = |from: &str, to: &str, dry: bool| {
+        let body = json!({"from": c.at(c.tomorrow, from), "to": c.at(c.tomorrow, to), "dry_run": dry});
+        call(&app, "POST", "/api/v1/conferences/uncon/unconference/plan", &c.admin_token, Some(body))
+    };
+    assert_eq!(call(&app, "POST", "/api/v1/conferences/uncon/unconference/plan", &ann, Some(json!({}))).0, 403);
+    assert_eq!(plan("12:00", "10:00", true).0, 422);
+
+    // One hour, two free rooms: only one of the two can run.
+    let (s, v) = plan("10:00", "11:00", true);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!((v["placed"].as_array().unwrap().len(), v["unplaced"].as_array().unwrap().len()), (1, 1), "{v}");
+    assert_eq!(v["essential_clashes"], 0);
+    assert!(v["unplaced"][0]["reason"].as_str().unwrap().contains("essential"), "{v}");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM room_bookings WHERE cancelled_at IS NULL"),
+        0,
+        "a dry run books nothing"
+    );
+    let (_, v) = plan("10:00", "11:00", false);
+    assert_eq!(v["placed"].as_array().unwrap().len(), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_sessions WHERE booking_id IS NOT NULL"), 1);
+    let (_, again) = plan("10:00", "11:00", false);
+    assert_eq!(again["placed"], json!([]), "applying twice changes nothing");
+    assert_eq!(app.count("SELECT count(*) AS n FROM room_bookings WHERE cancelled_at IS NULL"), 1);
+
+    // A wider window places the other one after it, never at the same time.
+    let (_, v) = plan("10:00", "12:00", false);
+    assert_eq!(v["placed"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM room_bookings a JOIN room_bookings b ON a.id < b.id AND a.during && b.during \
+             WHERE a.cancelled_at IS NULL AND b.cancelled_at IS NULL"
+        ),
+        0
+    );
+    // Placed sessions show in the room's bookings and in the list.
+    let (_, list) = call(&app, "GET", sessions, &ann, None);
+    assert_eq!(list["sessions"].as_array().unwrap().len(), 2);
+    let day =
+        app.client().get(&format!("/api/v1/conferences/uncon/rooms/{}/bookings?date={}", c.r161, c.tomorrow)).json();
+    let day2 =
+        app.client().get(&format!("/api/v1/conferences/uncon/rooms/{}/bookings?date={}", c.r162, c.tomorrow)).json();
+    let titles = format!("{day}{day2}");
+    assert!(titles.contains("Memory tiering") && titles.contains("Page cache folios"), "{titles}");
+    let _ = first;
+}

@@ -7,7 +7,7 @@
 use super::booking_api::{self, BookingBody};
 use super::registration_api;
 use super::review_api::{self, AutoBody, PreferenceBody};
-use super::unconference_api::{self, InterestBody, SessionBody};
+use super::unconference_api::{self, InterestBody, PlanBody, SessionBody};
 use crate::domain::registration::RegistrationInput;
 use crate::error::ErrorBody;
 use crate::services::rooms::views::{BookingDetail, Refused, TakenRefusal};
@@ -47,9 +47,10 @@ use utoipa::{Modify, OpenApi};
         unconference_api::propose,
         unconference_api::interest,
         unconference_api::sessions,
+        unconference_api::plan,
         document,
     ),
-    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody)),
+    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody, PlanBody)),
     modifiers(&BearerToken),
     security(("token" = [])),
     tags(

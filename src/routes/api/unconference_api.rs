@@ -5,6 +5,7 @@ use super::{in_conference, Slug, SlugAndId};
 use crate::domain::unconference::SessionInput;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::services::unconference::{self as service, SessionView};
+use crate::services::unconference_planner::{self as planner, PlanOutcome};
 use crate::services::InputError;
 use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -115,4 +116,48 @@ pub async fn sessions(state: State, req: HttpRequest, slug: web::Path<String>) -
     })
     .await?;
     Ok(HttpResponse::Ok().json(SessionList { sessions: board.sessions }))
+}
+
+/// A planning run: the window (RFC 3339) and whether to save.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct PlanBody {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    /// `true`: only the plan, nothing booked.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Plans the unplaced sessions into the free time of the bookable rooms in
+/// the window (organisers). Placements are room bookings; placed sessions stay.
+#[utoipa::path(post, path = "/api/v1/conferences/{slug}/unconference/plan", tag = "unconference", params(Slug),
+    request_body = PlanBody,
+    responses((status = 200, body = PlanOutcome), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organiser", body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "room booking is not set up", body = ErrorBody),
+        (status = 422, description = "no usable window", body = ErrorBody)))]
+pub async fn plan(
+    state: State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Json<PlanBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let instant = |raw: &str| chrono::DateTime::parse_from_rfc3339(raw.trim()).map(|t| t.with_timezone(&chrono::Utc));
+    let window = instant(&b.from).ok().zip(instant(&b.to).ok());
+    let outcome = in_conference(&state, &req, slug.into_inner(), move |conn, _, user, conf| {
+        crate::services::conferences::require_organiser(conn, conf, user)?;
+        let Some((from, to)) = window else {
+            return Err(AppError::BadRequest("from and to: RFC 3339 instants like 2027-11-18T09:00:00+01:00".into()));
+        };
+        planner::plan(conn, user, conf, &planner::PlanRequest { from, to, dry_run: b.dry_run })
+    })
+    .await;
+    match outcome {
+        Ok(v) => Ok(HttpResponse::Ok().json(v)),
+        Err(ApiError(AppError::BadRequest(m))) => Ok(unprocessable(m)),
+        Err(e) => Err(e),
+    }
 }

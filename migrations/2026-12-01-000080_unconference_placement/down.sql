@@ -1,0 +1,1 @@
+ALTER TABLE unconference_sessions DROP COLUMN booking_id;
