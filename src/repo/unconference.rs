@@ -80,6 +80,13 @@ pub struct SessionRow {
     pub interested: i64,
     #[diesel(sql_type = Nullable<Text>)]
     pub mine: Option<InterestLevel>,
+    /// Where it is planned: an active booking's room and times.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub room: Option<String>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Every session of a conference, most wanted first (essential and
@@ -89,11 +96,14 @@ pub fn list(conn: &mut PgConnection, conference_id: i64, viewer: i64) -> QueryRe
         "SELECT s.id, s.public_id, s.title, s.description, s.minutes, s.needs, u.name AS proposer, \
                 count(i.user_id) FILTER (WHERE i.level = 'essential') AS essential, \
                 count(i.user_id) FILTER (WHERE i.level = 'interested') AS interested, \
-                (SELECT m.level FROM unconference_interest m WHERE m.session_id = s.id AND m.user_id = $2) AS mine \
+                (SELECT m.level FROM unconference_interest m WHERE m.session_id = s.id AND m.user_id = $2) AS mine, \
+                r.name AS room, lower(b.during) AS starts_at, upper(b.during) AS ends_at \
          FROM unconference_sessions s JOIN users u ON u.id = s.proposer_id \
+         LEFT JOIN room_bookings b ON b.id = s.booking_id AND b.cancelled_at IS NULL \
+         LEFT JOIN rooms r ON r.id = b.room_id \
          LEFT JOIN unconference_interest i ON i.session_id = s.id \
          WHERE s.conference_id = $1 \
-         GROUP BY s.id, u.name ORDER BY count(i.user_id) DESC, s.created_at, s.id",
+         GROUP BY s.id, u.name, r.name, b.during ORDER BY count(i.user_id) DESC, s.created_at, s.id",
     )
     .bind::<BigInt, _>(conference_id)
     .bind::<BigInt, _>(viewer)

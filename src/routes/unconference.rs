@@ -1,9 +1,11 @@
 //! The unconference board: sessions proposed on site, most wanted first, with
 //! "I must be there" and "I'm interested" for registered attendees.
 
+use crate::domain::time;
 use crate::domain::unconference::SessionInput;
 use crate::error::AppError;
 use crate::services::unconference::{self as service, Board};
+use crate::services::unconference_planner::{self as planner, PlanOutcome};
 use crate::services::views::ConferenceView;
 use crate::services::InputError;
 use crate::web::conference_page::{self, Acting};
@@ -12,12 +14,14 @@ use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/unconference", web::get().to(board))
         .route("/c/{slug}/unconference/sessions", web::post().to(propose))
-        .route("/c/{slug}/unconference/sessions/{id}/interest", web::post().to(mark));
+        .route("/c/{slug}/unconference/sessions/{id}/interest", web::post().to(mark))
+        .route("/c/{slug}/unconference/plan", web::post().to(apply_plan));
 }
 
 #[derive(Serialize)]
@@ -26,27 +30,95 @@ struct BoardPage<'a> {
     board: Board,
     form: &'a SessionInput,
     signed_in: bool,
+    /// Organisers: the planning form, and a preview when asked.
+    organiser: bool,
+    window: &'a Window,
+    preview: Option<PlanOutcome>,
+    to_place: usize,
+    left_out: usize,
+    zone: String,
     problem: Option<String>,
     errors: serde_json::Value,
 }
 
-async fn board_page(ctx: &Ctx, slug: &str, form: &SessionInput, rejected: Rejected) -> Result<HttpResponse, AppError> {
+/// The planning window as typed (local times in the conference's zone).
+#[derive(Deserialize, Serialize, Default, Clone)]
+struct Window {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+impl Window {
+    fn parse(&self, tz: chrono_tz::Tz) -> Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+        let at = |f, raw: &str| {
+            time::parse_local(f, raw, tz).map_err(|e| AppError::BadRequest(format!("{f}: {}", e.message)))
+        };
+        Ok((at("from", &self.from)?, at("to", &self.to)?))
+    }
+}
+
+async fn board_page(
+    ctx: &Ctx,
+    slug: &str,
+    form: &SessionInput,
+    window: &Window,
+    rejected: Rejected,
+) -> Result<HttpResponse, AppError> {
     let conf = conference_page::find(ctx, slug).await?;
     let (viewer, c) = (ctx.user.clone(), conf.clone());
-    let board = ctx.state.db(move |conn, _| service::board(conn, viewer.as_ref(), &c, false)).await?;
+    let asked = (!window.from.is_empty()).then(|| window.parse(conf.time_zone)).transpose()?;
+    let (board, organiser, preview) = ctx
+        .state
+        .db(move |conn, _| {
+            let board = service::board(conn, viewer.as_ref(), &c, false)?;
+            let organiser = match viewer.as_ref() {
+                Some(u) => crate::services::conferences::is_organiser(conn, &c, u)?,
+                None => false,
+            };
+            let preview = match (organiser, asked, viewer.as_ref()) {
+                (true, Some((from, to)), Some(u)) => {
+                    Some(planner::plan(conn, u, &c, &planner::PlanRequest { from, to, dry_run: true })?)
+                }
+                _ => None,
+            };
+            Ok((board, organiser, preview))
+        })
+        .await?;
     let data = BoardPage {
         conference: ConferenceView::of(&conf),
         board,
         form,
         signed_in: ctx.user.is_some(),
+        organiser,
+        window,
+        to_place: preview.as_ref().map_or(0, |p| p.placed.len()),
+        left_out: preview.as_ref().map_or(0, |p| p.unplaced.len()),
+        preview,
+        zone: conf.time_zone.name().to_string(),
         problem: rejected.problem,
         errors: rejected.errors,
     };
     render::page(ctx, rejected.status, "unconference", &format!("Unconference · {}", conf.name), data)
 }
 
-async fn board(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    board_page(&ctx, &slug, &SessionInput { minutes: "60".into(), ..Default::default() }, Rejected::none()).await
+async fn board(ctx: Ctx, slug: web::Path<String>, q: web::Query<Window>) -> Result<HttpResponse, AppError> {
+    let fresh = SessionInput { minutes: "60".into(), ..Default::default() };
+    board_page(&ctx, &slug, &fresh, &q.into_inner(), Rejected::none()).await
+}
+
+/// Plans the window and books the rooms (organisers), then back to the board.
+async fn apply_plan(at: Acting, slug: web::Path<String>, form: web::Form<Window>) -> Result<HttpResponse, AppError> {
+    let w = form.into_inner();
+    let outcome = at
+        .organising(move |conn, _, user, conf| {
+            let (from, to) = w.parse(conf.time_zone)?;
+            planner::plan(conn, user, conf, &planner::PlanRequest { from, to, dry_run: false })
+        })
+        .await?;
+    let flash = if outcome.placed.is_empty() { "plan-nothing-new" } else { "plan-applied" };
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/unconference"), Some(flash)))
 }
 
 /// The form's fields, with the equipment checkboxes as repeated keys.
@@ -83,7 +155,7 @@ async fn propose(at: Acting, slug: web::Path<String>, body: web::Bytes) -> Resul
             Ok(fields) => Refusal::Again(Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &fields)),
             Err(m) => Refusal::Again(Rejected::problem(StatusCode::CONFLICT, m)),
         },
-        |i, rejected| async move { board_page(&at.ctx, &slug, &i, rejected).await },
+        |i, rejected| async move { board_page(&at.ctx, &slug, &i, &Window::default(), rejected).await },
         |_| {
             std::future::ready(form::see_other(
                 &at.ctx,

@@ -24,6 +24,16 @@ pub enum People {
     Ids(Vec<uuid::Uuid>),
 }
 
+/// Where a session is planned.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub room: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    /// "Tue 1 Dec, 10:00–11:00 (Europe/Vienna)": for the page.
+    pub when: String,
+}
+
 /// A session as the board and the API show it. Fields in alphabetical order
 /// (the API's bytes).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -37,8 +47,7 @@ pub struct SessionView {
     pub minutes: i32,
     pub needs: Vec<String>,
     /// Where and when it is planned (a room booking); null until planned.
-    #[schema(value_type = Option<Object>)]
-    pub placement: Option<serde_json::Value>,
+    pub placement: Option<Placement>,
     pub proposer: String,
     pub title: String,
 }
@@ -46,7 +55,7 @@ pub struct SessionView {
 /// Who marked each session (by session id): the essential people's ids, then the interested.
 type Marks = HashMap<i64, (Vec<uuid::Uuid>, Vec<uuid::Uuid>)>;
 
-fn view(r: SessionRow, people: Option<&Marks>) -> SessionView {
+fn view(r: SessionRow, people: Option<&Marks>, tz: chrono_tz::Tz) -> SessionView {
     let (essential, interested) = match people {
         Some(p) => {
             let (e, i) = p.get(&r.id).cloned().unwrap_or_default();
@@ -62,7 +71,15 @@ fn view(r: SessionRow, people: Option<&Marks>) -> SessionView {
         me: r.mine,
         minutes: r.minutes,
         needs: r.needs,
-        placement: None,
+        placement: match (r.room, r.starts_at, r.ends_at) {
+            (Some(room), Some(starts_at), Some(ends_at)) => Some(Placement {
+                when: crate::domain::time::span_with_zone(starts_at, ends_at, tz),
+                room,
+                starts_at,
+                ends_at,
+            }),
+            _ => None,
+        },
         proposer: r.proposer,
         title: r.title,
     }
@@ -121,7 +138,7 @@ pub fn board(Db(conn): &mut Db, viewer: Option<&User>, conf: &Conference, who: b
         .as_ref()
         .map_or_else(Vec::new, |r| (1..=r.max / r.slot.max(1)).map(|k| (k * r.slot).to_string()).collect());
     Ok(Board {
-        sessions: rows.into_iter().map(|r| view(r, people.as_ref())).collect(),
+        sessions: rows.into_iter().map(|r| view(r, people.as_ref(), conf.time_zone)).collect(),
         lengths,
         equipment: rules.as_ref().map_or_else(Vec::new, |r| r.equipment.clone()),
         open: rules.is_some(),
@@ -144,7 +161,7 @@ pub fn propose(
         .map_err(|p| InputError::Fields(p.0))?;
     let s = conn.transaction(|conn| repo::insert(conn, conf.id, user.id, &draft))?;
     let row = repo::list(conn, conf.id, user.id)?.into_iter().find(|x| x.id == s.id).ok_or(AppError::NotFound)?;
-    Ok(view(row, None))
+    Ok(view(row, None, conf.time_zone))
 }
 
 /// A registered attendee marks themselves essential, interested, or neither.

@@ -35,12 +35,16 @@ pub struct PlacedSession {
     pub room: String,
     pub session: uuid::Uuid,
     pub starts_at: DateTime<Utc>,
+    pub title: String,
+    /// The times in the conference's zone, saying which.
+    pub when: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct UnplacedSession {
     pub reason: String,
     pub session: uuid::Uuid,
+    pub title: String,
 }
 
 /// The outcome of a run (fields in alphabetical order: the API's bytes).
@@ -156,6 +160,7 @@ pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanReques
             Some(p) => new.push((s, p)),
             None => outcome.unplaced.push(UnplacedSession {
                 session: s.public_id,
+                title: s.title.clone(),
                 reason: match solved.reasons.get(i).cloned().flatten() {
                     Some(Unplaced::EssentialClash) => "every free time clashes for someone essential to it".into(),
                     _ => "no free room with what it needs, for its length, in this window".into(),
@@ -191,6 +196,7 @@ pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanReques
                 }
                 outcome.unplaced.push(UnplacedSession {
                     session: s.public_id,
+                    title: s.title.clone(),
                     reason: "its room was booked meanwhile: plan again to place it elsewhere".into(),
                 });
                 continue;
@@ -201,6 +207,8 @@ pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanReques
             room: room.name.clone(),
             starts_at: span.start,
             ends_at: span.end,
+            title: s.title.clone(),
+            when: crate::domain::time::span_with_zone(span.start, span.end, tz),
         });
     }
     Ok(outcome)

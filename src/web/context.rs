@@ -143,6 +143,8 @@ pub fn flash_text(key: &str) -> Option<String> {
         "preference-saved" => "Your preference was saved.",
         "session-proposed" => "Your session is on the board. You are marked essential to it.",
         "interest-saved" => "Noted.",
+        "plan-applied" => "The sessions were planned and their rooms booked.",
+        "plan-nothing-new" => "Nothing new to plan in that window.",
         "assignments-saved" => "The assignments were saved.",
         "assignment-saved" => "The assignment was changed.",
         "reminders-sent" => "Reminders are on their way to the reviewers behind (at most one a day each).",

@@ -34,7 +34,7 @@ impl Conf {
         let t = NaiveTime::parse_from_str(hm, "%H:%M").unwrap();
         self.tz.from_local_datetime(&day.and_time(t)).single().unwrap().with_timezone(&Utc).to_rfc3339()
     }
-    fn local(&self, day: NaiveDate, hm: &str) -> String {
+    pub(crate) fn local(&self, day: NaiveDate, hm: &str) -> String {
         format!("{day}T{hm}")
     }
 }

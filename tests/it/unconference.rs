@@ -111,6 +111,10 @@ fn the_board_page_lists_sessions_and_takes_proposals_and_marks() {
     assert_eq!(app.count("SELECT count(*) AS n FROM unconference_interest"), 1);
 }
 
+fn ann_page(app: &TestApp) -> crate::support::Page {
+    crate::review_login(app, "ann@example.org").get("/c/uncon/unconference")
+}
+
 #[test]
 fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_nothing() {
     let app = TestApp::start();
@@ -165,7 +169,26 @@ fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_no
     );
     // Placed sessions show in the room's bookings and in the list.
     let (_, list) = call(&app, "GET", sessions, &ann, None);
-    assert_eq!(list["sessions"].as_array().unwrap().len(), 2);
+    let list = list["sessions"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter().all(|s| s["placement"]["room"].is_string() && s["placement"]["starts_at"].is_string()),
+        "{list:?}"
+    );
+    assert!(app.client().get("/c/uncon/unconference").body.contains("(Europe/Vienna)"));
+
+    // The organiser's page: preview a window (nothing booked), then plan it.
+    let (_, v) = call(&app, "POST", sessions, &bo, Some(json!({"title": "Late BoF", "minutes": 30})));
+    assert_eq!(v["placement"], Value::Null);
+    let local = |hm: &str| c.local(c.tomorrow, hm);
+    let page = c.admin.get(&format!("/c/uncon/unconference?from={}&to={}", local("14:00"), local("15:00")));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<strong>Late BoF</strong>: Room 1.6"), "{}", page.body);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_sessions WHERE booking_id IS NOT NULL"), 2);
+    let r = c.admin.post_form("/c/uncon/unconference/plan", &[("from", &local("14:00")), ("to", &local("15:00"))]);
+    assert_eq!(r.status, 303);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_sessions WHERE booking_id IS NOT NULL"), 3);
+    assert_eq!(ann_page(&app).status, 200);
     let day =
         app.client().get(&format!("/api/v1/conferences/uncon/rooms/{}/bookings?date={}", c.r161, c.tomorrow)).json();
     let day2 =
