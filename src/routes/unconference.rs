@@ -71,7 +71,7 @@ async fn board_page(
     let asked = (!window.from.is_empty()).then(|| window.parse(conf.time_zone)).transpose()?;
     let (board, organiser, preview) = ctx
         .state
-        .db(move |conn, _| {
+        .db(move |conn, st| {
             let board = service::board(conn, viewer.as_ref(), &c, false)?;
             let organiser = match viewer.as_ref() {
                 Some(u) => crate::services::conferences::is_organiser(conn, &c, u)?,
@@ -79,7 +79,7 @@ async fn board_page(
             };
             let preview = match (organiser, asked, viewer.as_ref()) {
                 (true, Some((from, to)), Some(u)) => {
-                    Some(planner::plan(conn, u, &c, &planner::PlanRequest { from, to, dry_run: true })?)
+                    Some(planner::plan(conn, st, u, &c, &planner::PlanRequest { from, to, dry_run: true })?)
                 }
                 _ => None,
             };
@@ -112,9 +112,9 @@ async fn board(ctx: Ctx, slug: web::Path<String>, q: web::Query<Window>) -> Resu
 async fn apply_plan(at: Acting, slug: web::Path<String>, form: web::Form<Window>) -> Result<HttpResponse, AppError> {
     let w = form.into_inner();
     let outcome = at
-        .organising(move |conn, _, user, conf| {
+        .organising(move |conn, st, user, conf| {
             let (from, to) = w.parse(conf.time_zone)?;
-            planner::plan(conn, user, conf, &planner::PlanRequest { from, to, dry_run: false })
+            planner::plan(conn, st, user, conf, &planner::PlanRequest { from, to, dry_run: false })
         })
         .await?;
     let flash = if outcome.placed.is_empty() { "plan-nothing-new" } else { "plan-applied" };

@@ -13,11 +13,14 @@ use crate::domain::unconference::{equipment_words, InterestLevel};
 use crate::domain::unconference_plan::{self as planner, Instance, Unplaced};
 use crate::error::AppError;
 use crate::services::conferences::check_organiser;
+use crate::services::mail;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::rooms::{self as rooms_repo, NewBooking};
 use crate::services::repo::unconference as repo;
+use crate::services::repo::users;
 use crate::services::repo::users::User;
 use crate::services::Db;
+use crate::state::AppState;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::Connection;
 use std::collections::HashMap;
@@ -75,8 +78,26 @@ fn words(u: &[String]) -> Vec<String> {
     u.iter().map(|w| w.to_lowercase()).collect()
 }
 
-/// Plans the unplaced sessions into the window; saves unless `dry_run`.
-pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanRequest) -> Result<PlanOutcome, AppError> {
+fn placed(s: &repo::PlannerSession, room: &str, span: Span, tz: chrono_tz::Tz) -> PlacedSession {
+    PlacedSession {
+        session: s.public_id,
+        room: room.to_string(),
+        starts_at: span.start,
+        ends_at: span.end,
+        title: s.title.clone(),
+        when: crate::domain::time::span_with_zone(span.start, span.end, tz),
+    }
+}
+
+/// Plans the unplaced sessions into the window; saves (and tells the people
+/// on them, one mail each) unless `dry_run`.
+pub fn plan(
+    Db(conn): &mut Db,
+    st: &AppState,
+    actor: &User,
+    conf: &Conference,
+    req: &PlanRequest,
+) -> Result<PlanOutcome, AppError> {
     check_organiser(conn, conf, actor)?;
     let settings = rooms_repo::settings(conn, conf.id)?
         .ok_or_else(|| AppError::Conflict("Set up room booking first: the planner uses its rooms and hours.".into()))?;
@@ -186,10 +207,20 @@ pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanReques
             repo::set_booking(conn, s.id, b.id)
         })
     };
-    for (s, p) in new {
-        let span = Span::new(at(p.start), at(p.start) + Duration::minutes(i64::from(s.minutes)));
-        let room = &rooms[p.room];
-        if !req.dry_run {
+    if req.dry_run {
+        for (s, p) in new {
+            let span = Span::new(at(p.start), at(p.start) + Duration::minutes(i64::from(s.minutes)));
+            outcome.placed.push(placed(s, &rooms[p.room].name, span, tz));
+        }
+        return Ok(outcome);
+    }
+    // Saved in one transaction with the mail; each booking in its own
+    // savepoint, so a slot taken meanwhile refuses that session alone.
+    conn.transaction(|conn| -> Result<(), AppError> {
+        let mut told: HashMap<i64, Vec<PlacedSession>> = HashMap::new();
+        for (s, p) in new {
+            let span = Span::new(at(p.start), at(p.start) + Duration::minutes(i64::from(s.minutes)));
+            let room = &rooms[p.room];
             if let Err(e) = save(conn, s, &span, room.id) {
                 if !rooms_repo::is_clash(&e) {
                     return Err(e.into());
@@ -201,15 +232,31 @@ pub fn plan(Db(conn): &mut Db, actor: &User, conf: &Conference, req: &PlanReques
                 });
                 continue;
             }
+            let done = placed(s, &room.name, span, tz);
+            let (essential, interested) = people.get(&s.id).cloned().unwrap_or_default();
+            for person in essential.iter().chain(interested.iter()) {
+                told.entry(*person as i64).or_default().push(done.clone());
+            }
+            outcome.placed.push(done);
         }
-        outcome.placed.push(PlacedSession {
-            session: s.public_id,
-            room: room.name.clone(),
-            starts_at: span.start,
-            ends_at: span.end,
-            title: s.title.clone(),
-            when: crate::domain::time::span_with_zone(span.start, span.end, tz),
-        });
-    }
+        // One mail per person whose day this plan changed, listing what it placed for them.
+        for (person, list) in told {
+            let u = users::find(conn, person)?;
+            let sessions: Vec<_> =
+                list.iter().map(|p| serde_json::json!({ "title": p.title, "room": p.room, "when": p.when })).collect();
+            mail::queue(
+                conn,
+                st,
+                &u.email,
+                &format!("Unconference sessions planned · {}", conf.name),
+                "unconference_planned",
+                serde_json::json!({
+                    "name": u.name, "conference": conf.name, "sessions": sessions,
+                    "link": format!("{}/c/{}/unconference", st.config.base_url, conf.slug),
+                }),
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(outcome)
 }

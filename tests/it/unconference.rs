@@ -150,16 +150,22 @@ fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_no
         0,
         "a dry run books nothing"
     );
+    let before = app.outbox_count("ann@example.org");
     let (_, v) = plan("10:00", "11:00", false);
     assert_eq!(v["placed"].as_array().unwrap().len(), 1);
     assert_eq!(app.count("SELECT count(*) AS n FROM unconference_sessions WHERE booking_id IS NOT NULL"), 1);
+    assert_eq!(app.outbox_count("ann@example.org"), before + 1, "ann is essential to whichever was placed");
     let (_, again) = plan("10:00", "11:00", false);
     assert_eq!(again["placed"], json!([]), "applying twice changes nothing");
+    assert_eq!(app.outbox_count("ann@example.org"), before + 1, "and mails nobody");
     assert_eq!(app.count("SELECT count(*) AS n FROM room_bookings WHERE cancelled_at IS NULL"), 1);
 
     // A wider window places the other one after it, never at the same time.
     let (_, v) = plan("10:00", "12:00", false);
     assert_eq!(v["placed"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(app.outbox_count("ann@example.org"), before + 2);
+    let mail = app.mail("ann@example.org", "Unconference sessions planned");
+    assert!(mail.text_body().contains("(Europe/Vienna)"));
     assert_eq!(
         app.count(
             "SELECT count(*) AS n FROM room_bookings a JOIN room_bookings b ON a.id < b.id AND a.during && b.during \

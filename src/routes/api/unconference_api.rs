@@ -147,12 +147,12 @@ pub async fn plan(
     let b = body.into_inner();
     let instant = |raw: &str| chrono::DateTime::parse_from_rfc3339(raw.trim()).map(|t| t.with_timezone(&chrono::Utc));
     let window = instant(&b.from).ok().zip(instant(&b.to).ok());
-    let outcome = in_conference(&state, &req, slug.into_inner(), move |conn, _, user, conf| {
+    let outcome = in_conference(&state, &req, slug.into_inner(), move |conn, st, user, conf| {
         crate::services::conferences::require_organiser(conn, conf, user)?;
         let Some((from, to)) = window else {
             return Err(AppError::BadRequest("from and to: RFC 3339 instants like 2027-11-18T09:00:00+01:00".into()));
         };
-        planner::plan(conn, user, conf, &planner::PlanRequest { from, to, dry_run: b.dry_run })
+        planner::plan(conn, st, user, conf, &planner::PlanRequest { from, to, dry_run: b.dry_run })
     })
     .await;
     match outcome {
