@@ -203,3 +203,59 @@ fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_no
     assert!(titles.contains("Memory tiering") && titles.contains("Page cache folios"), "{titles}");
     let _ = first;
 }
+
+#[test]
+fn browser_on_a_phone_propose_mark_and_the_organiser_plans() {
+    use crate::support::webdriver::Browser;
+    use std::time::Duration;
+    Browser::require();
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    attendee(&app, &c, "ann@example.org");
+    attendee(&app, &c, "bo@example.org");
+    let b = Browser::start();
+    // A phone-sized window.
+    b.cmd("POST", "window/rect", json!({"width": 390, "height": 844}));
+    let log_in = |email: &str| {
+        b.goto(&app.url("/login"));
+        b.fill("#email", email);
+        b.fill("#password", crate::support::PASSWORD);
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    };
+    log_in("ann@example.org");
+    b.goto(&app.url("/c/uncon/unconference"));
+    b.fill("#title", "Folios everywhere");
+    b.fill("#description", "Where do folios still hurt?");
+    b.click("section[aria-labelledby=propose-h] button[type=submit]");
+    assert!(b.wait_for_text("main", "Your session is on the board", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.text("main").contains("you: essential"));
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the board: {serious:?}");
+    let width: i64 = b.execute("return document.documentElement.scrollWidth", vec![]).as_i64().unwrap_or(0);
+    assert!(width <= 390, "no sideways scrolling on a phone: {width}px");
+    b.click("header form.inline button.link");
+    assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+
+    log_in("bo@example.org");
+    b.goto(&app.url("/c/uncon/unconference"));
+    b.click("button[name=level][value=interested]");
+    assert!(b.wait_for_text("main", "you: interested", Duration::from_secs(10)), "{}", b.page_source());
+    b.click("header form.inline button.link");
+    assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+
+    // The organiser previews tomorrow morning and plans it; the board shows where.
+    log_in("admin@example.org");
+    b.goto(&app.url(&format!(
+        "/c/uncon/unconference?from={}&to={}",
+        c.local(c.tomorrow, "09:00"),
+        c.local(c.tomorrow, "12:00")
+    )));
+    assert!(b.wait_for_text("main", "1 to place", Duration::from_secs(10)), "{}", b.page_source());
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the preview: {serious:?}");
+    b.click("form[action$='/unconference/plan'] button");
+    assert!(b.wait_for_text("main", "The sessions were planned", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.text("main").contains("(Europe/Vienna)"));
+    app.mail("bo@example.org", "Unconference sessions planned");
+}
