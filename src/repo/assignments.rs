@@ -162,6 +162,18 @@ pub struct Pair {
     pub user_id: i64,
 }
 
+/// The accepted members with a conflict of interest with one proposal (user ids).
+pub fn conflicted_members(conn: &mut PgConnection, proposal_id: i64) -> QueryResult<Vec<i64>> {
+    let sql = format!(
+        "SELECT p.id AS proposal_id, m.user_id FROM proposals p \
+         JOIN committee_members m ON m.conference_id = p.conference_id AND m.status = 'accepted' AND m.user_id IS NOT NULL \
+         WHERE p.id = $1 AND {}",
+        conflict_sql("m.user_id")
+    );
+    let rows: Vec<Pair> = diesel::sql_query(sql).bind::<BigInt, _>(proposal_id).load(conn)?;
+    Ok(rows.into_iter().map(|r| r.user_id).collect())
+}
+
 /// Every (proposal to fill, accepted member) pair with a conflict of interest,
 /// by the one definition of a conflict.
 pub fn conflicts(conn: &mut PgConnection, conference_id: i64, call_id: i64) -> QueryResult<Vec<Pair>> {

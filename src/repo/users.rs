@@ -43,6 +43,11 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
 }
 
+/// Several users in one query (any order).
+pub fn find_many(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<User>> {
+    users::table.filter(users::id.eq_any(ids)).select(User::as_select()).load(conn)
+}
+
 pub fn by_public_id(conn: &mut PgConnection, public_id: uuid::Uuid) -> QueryResult<Option<User>> {
     users::table.filter(users::public_id.eq(public_id)).select(User::as_select()).first(conn).optional()
 }

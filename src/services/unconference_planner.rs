@@ -240,8 +240,9 @@ pub fn plan(
             outcome.placed.push(done);
         }
         // One mail per person whose day this plan changed, listing what it placed for them.
-        for (person, list) in told {
-            let u = users::find(conn, person)?;
+        let ids: Vec<i64> = told.keys().copied().collect();
+        for u in users::find_many(conn, &ids)? {
+            let Some(list) = told.get(&u.id) else { continue };
             let sessions: Vec<_> =
                 list.iter().map(|p| serde_json::json!({ "title": p.title, "room": p.room, "when": p.when })).collect();
             mail::queue(

@@ -387,10 +387,12 @@ pub fn manual_choice(
     check_organiser(conn, conf, actor)?;
     let assigned_rows = repo::of_proposal(conn, p.id)?;
     let taken: HashSet<i64> = assigned_rows.iter().map(|(id, _, _)| *id).collect();
+    // Every member's conflict with this proposal in one query, not one per member.
+    let conflicted_members: HashSet<i64> = repo::conflicted_members(conn, p.id)?.into_iter().collect();
     let mut assignable = Vec::new();
     for m in repo::member_loads(conn, conf.id)? {
         let covers = crate::domain::review::scope_covers(&m.call_ids, &m.track_ids, p.call_id, p.track_id);
-        let conflicted = reviews::is_conflicted(conn, p.id, m.user_id)?;
+        let conflicted = conflicted_members.contains(&m.user_id);
         if policy::assignable(covers, conflicted) && !taken.contains(&m.user_id) {
             assignable.push((m.email, m.name));
         }
