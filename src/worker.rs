@@ -228,6 +228,10 @@ pub async fn run(state: web::Data<AppState>, mailer: Mailer, mut stop: watch::Re
         if let Err(e) = state.db(crate::services::speakers::send_reminders).await {
             tracing::warn!(error = %e, "could not send speaker reminders");
         }
+        // The organisers' daily unconference plan, once per conference and local day.
+        if let Err(e) = state.db(crate::services::unconference_planner::run_scheduled).await {
+            tracing::warn!(error = %e, "could not run the daily unconference plans");
+        }
         // Card refunds Stripe did not accept yet go again, with the same idempotency key.
         if state.config.stripe.is_some() {
             if let Err(e) = crate::services::payments::send_pending_refunds(&state).await {

@@ -330,6 +330,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    unconference_autoplan (conference_id) {
+        conference_id -> Int8,
+        enabled -> Bool,
+        run_at -> Time,
+        move_notice_minutes -> Nullable<Int4>,
+        last_run_on -> Nullable<Date>,
+        last_summary -> Text,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     unconference_interest (session_id, user_id) {
         session_id -> Int8,
         user_id -> Int8,
@@ -751,8 +764,10 @@ diesel::joinable!(review_criterion_scores -> review_criteria (criterion_id));
 diesel::joinable!(unconference_sessions -> users (proposer_id));
 diesel::joinable!(unconference_interest -> unconference_sessions (session_id));
 diesel::joinable!(unconference_interest -> users (user_id));
+diesel::joinable!(unconference_autoplan -> conferences (conference_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    unconference_autoplan,
     unconference_sessions,
     unconference_interest,
     review_criteria,

@@ -32,6 +32,20 @@ pub fn span_with_zone(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> Strin
     )
 }
 
+/// The first instant of a local day (where midnight is skipped by a
+/// daylight-saving change, the first instant after it).
+pub fn local_midnight(day: chrono::NaiveDate, tz: Tz) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let mut t = day.and_time(chrono::NaiveTime::MIN);
+    for _ in 0..4 {
+        if let Some(x) = tz.from_local_datetime(&t).earliest() {
+            return x.with_timezone(&Utc);
+        }
+        t += chrono::Duration::minutes(30);
+    }
+    Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
+}
+
 /// "3 days 4 hours", "2 hours 5 minutes", "45 minutes", "less than a minute".
 pub fn remaining(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     let secs = (to - from).num_seconds();
@@ -58,6 +72,11 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2027-09-18T15:00:00+00:00");
         assert_eq!(input_value(t, Vienna), "2027-09-18T17:00");
         assert_eq!(display(t, Vienna), "Sat 18 Sep 2027, 17:00 CEST");
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 9, 18).unwrap();
+        assert_eq!(local_midnight(day, Vienna).to_rfc3339(), "2027-09-17T22:00:00+00:00");
+        // Santiago skips midnight when summer time starts: the day begins at 01:00.
+        let skipped = chrono::NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        assert_eq!(local_midnight(skipped, chrono_tz::America::Santiago).to_rfc3339(), "2026-09-06T04:00:00+00:00");
         let winter = parse_local("x", "2027-01-10 09:30", Vienna).unwrap();
         assert_eq!(winter.to_rfc3339(), "2027-01-10T08:30:00+00:00");
     }

@@ -140,6 +140,8 @@ pub struct PlannerSession {
     #[diesel(sql_type = Array<Text>)]
     pub needs: Vec<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
+    pub booking_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
     pub room_id: Option<i64>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -148,7 +150,7 @@ pub struct PlannerSession {
 pub fn planner_sessions(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<PlannerSession>> {
     diesel::sql_query(
         "SELECT s.id, s.public_id, s.proposer_id, s.title, s.description, s.minutes, s.needs, \
-                b.room_id, lower(b.during) AS starts_at \
+                b.id AS booking_id, b.room_id, lower(b.during) AS starts_at \
          FROM unconference_sessions s \
          LEFT JOIN room_bookings b ON b.id = s.booking_id AND b.cancelled_at IS NULL \
          WHERE s.conference_id = $1 ORDER BY s.id",
@@ -171,4 +173,131 @@ pub fn set_booking(conn: &mut PgConnection, session_id: i64, booking_id: i64) ->
         .set(unconference_sessions::booking_id.eq(Some(booking_id)))
         .execute(conn)
         .map(|_| ())
+}
+
+/// When a person is busy elsewhere in `[from, to)`: (user id, start, end).
+/// Busy are the speakers, accepted co-speakers and MC leads of every placed
+/// schedule item (with the speakers of an MC's accepted topics, who are in its
+/// block), and whoever holds a room booking that is not an unconference
+/// session's (the person who books a room is taken to be in it).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct BusyRow {
+    #[diesel(sql_type = BigInt)]
+    pub user_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn busy_between(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<Vec<BusyRow>> {
+    diesel::sql_query(
+        "SELECT DISTINCT x.user_id, lower(b.during) AS starts_at, upper(b.during) AS ends_at \
+         FROM room_bookings b \
+         LEFT JOIN schedule_items i ON i.id = b.schedule_item_id \
+         CROSS JOIN LATERAL ( \
+             SELECT b.user_id WHERE b.schedule_item_id IS NULL AND b.kind = 'booking' \
+                 AND NOT EXISTS (SELECT 1 FROM unconference_sessions s WHERE s.booking_id = b.id) \
+             UNION SELECT p.submitter_id FROM proposals p WHERE p.id = i.proposal_id \
+             UNION SELECT pp.user_id FROM proposal_people pp \
+                 WHERE pp.proposal_id = i.proposal_id AND pp.status = 'accepted' AND pp.user_id IS NOT NULL \
+             UNION SELECT l.user_id FROM microconferences m \
+                 JOIN microconference_leads l ON l.microconference_id = m.id WHERE m.proposal_id = i.proposal_id \
+             UNION SELECT t.submitter_id FROM microconferences m JOIN calls c ON c.microconference_id = m.id \
+                 JOIN proposals t ON t.call_id = c.id AND t.state = 'accepted' WHERE m.proposal_id = i.proposal_id \
+         ) x \
+         WHERE b.conference_id = $1 AND b.cancelled_at IS NULL AND b.during && tstzrange($2, $3)",
+    )
+    .bind::<BigInt, _>(conference_id)
+    .bind::<diesel::sql_types::Timestamptz, _>(from)
+    .bind::<diesel::sql_types::Timestamptz, _>(to)
+    .load(conn)
+}
+
+/// The public ids of the placed sessions (their bookings, as the schedule
+/// names them) a person is essential to or interested in: "my schedule".
+pub fn marked_booking_guids(conn: &mut PgConnection, conference_id: i64, user_id: i64) -> QueryResult<Vec<uuid::Uuid>> {
+    use crate::db::schema::room_bookings;
+    unconference_interest::table
+        .inner_join(unconference_sessions::table)
+        .inner_join(room_bookings::table.on(unconference_sessions::booking_id.eq(room_bookings::id.nullable())))
+        .filter(unconference_sessions::conference_id.eq(conference_id))
+        .filter(unconference_interest::user_id.eq(user_id))
+        .filter(room_bookings::cancelled_at.is_null())
+        .select(room_bookings::public_id)
+        .load(conn)
+}
+
+/// The organisers' standing order: plan the next day every day at a local time.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::unconference_autoplan)]
+pub struct Autoplan {
+    pub conference_id: i64,
+    pub enabled: bool,
+    pub run_at: chrono::NaiveTime,
+    pub move_notice_minutes: Option<i32>,
+    pub last_run_on: Option<chrono::NaiveDate>,
+    pub last_summary: String,
+}
+
+pub fn autoplan(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Option<Autoplan>> {
+    use crate::db::schema::unconference_autoplan as a;
+    a::table.find(conference_id).select(Autoplan::as_select()).first(conn).optional()
+}
+
+pub fn save_autoplan(
+    conn: &mut PgConnection,
+    conference_id: i64,
+    enabled: bool,
+    run_at: chrono::NaiveTime,
+    move_notice_minutes: Option<i32>,
+    by: i64,
+) -> QueryResult<()> {
+    use crate::db::schema::unconference_autoplan as a;
+    let values = (
+        a::enabled.eq(enabled),
+        a::run_at.eq(run_at),
+        a::move_notice_minutes.eq(move_notice_minutes),
+        a::updated_by.eq(Some(by)),
+        a::updated_at.eq(diesel::dsl::now),
+    );
+    diesel::insert_into(a::table)
+        .values((a::conference_id.eq(conference_id), values))
+        .on_conflict(a::conference_id)
+        .do_update()
+        .set(values)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every standing order that is switched on, with its conference's zone name.
+pub fn enabled_autoplans(conn: &mut PgConnection) -> QueryResult<Vec<(Autoplan, String)>> {
+    use crate::db::schema::{conferences, unconference_autoplan as a};
+    a::table
+        .inner_join(conferences::table)
+        .filter(a::enabled)
+        .select((Autoplan::as_select(), conferences::time_zone))
+        .load(conn)
+}
+
+/// Claims the run of `day` (a local date): true for exactly one caller, however
+/// many instances ask, because the row changes only if it was not run that day.
+pub fn claim_autoplan_day(conn: &mut PgConnection, conference_id: i64, day: chrono::NaiveDate) -> QueryResult<bool> {
+    use crate::db::schema::unconference_autoplan as a;
+    diesel::update(a::table.find(conference_id))
+        .filter(a::enabled)
+        .filter(a::last_run_on.is_null().or(a::last_run_on.lt(day)))
+        .set(a::last_run_on.eq(Some(day)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn record_autoplan(conn: &mut PgConnection, conference_id: i64, summary: &str) -> QueryResult<()> {
+    use crate::db::schema::unconference_autoplan as a;
+    diesel::update(a::table.find(conference_id)).set(a::last_summary.eq(summary)).execute(conn).map(|_| ())
 }

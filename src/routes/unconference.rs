@@ -5,7 +5,7 @@ use crate::domain::time;
 use crate::domain::unconference::SessionInput;
 use crate::error::AppError;
 use crate::services::unconference::{self as service, Board};
-use crate::services::unconference_planner::{self as planner, PlanOutcome};
+use crate::services::unconference_planner::{self as planner, AutoplanInput, AutoplanView, PlanOutcome};
 use crate::services::views::ConferenceView;
 use crate::services::InputError;
 use crate::web::conference_page::{self, Acting};
@@ -14,14 +14,14 @@ use crate::web::form::{self, Refusal, Rejected};
 use crate::web::render;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/unconference", web::get().to(board))
         .route("/c/{slug}/unconference/sessions", web::post().to(propose))
         .route("/c/{slug}/unconference/sessions/{id}/interest", web::post().to(mark))
-        .route("/c/{slug}/unconference/plan", web::post().to(apply_plan));
+        .route("/c/{slug}/unconference/plan", web::post().to(apply_plan))
+        .route("/c/{slug}/unconference/autoplan", web::post().to(save_autoplan));
 }
 
 #[derive(Serialize)]
@@ -34,6 +34,9 @@ struct BoardPage<'a> {
     organiser: bool,
     window: &'a Window,
     preview: Option<PlanOutcome>,
+    autoplan: AutoplanView,
+    /// Why the daily plan's form came back (with what was typed in it).
+    autoplan_problem: Option<String>,
     to_place: usize,
     left_out: usize,
     zone: String,
@@ -48,14 +51,24 @@ struct Window {
     from: String,
     #[serde(default)]
     to: String,
+    /// "on": placed sessions starting later than the notice may move.
+    #[serde(default)]
+    moving: String,
+    #[serde(default)]
+    notice_hours: String,
 }
 
 impl Window {
-    fn parse(&self, tz: chrono_tz::Tz) -> Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    fn request(&self, tz: chrono_tz::Tz, dry_run: bool) -> Result<planner::PlanRequest, AppError> {
         let at = |f, raw: &str| {
             time::parse_local(f, raw, tz).map_err(|e| AppError::BadRequest(format!("{f}: {}", e.message)))
         };
-        Ok((at("from", &self.from)?, at("to", &self.to)?))
+        let move_notice = match (self.moving.is_empty(), self.notice_hours.trim().parse::<i64>()) {
+            (true, _) => None,
+            (false, Ok(h)) if (0..=168).contains(&h) => Some(chrono::Duration::hours(h)),
+            (false, _) => return Err(AppError::BadRequest("Notice: whole hours from 0 to 168.".into())),
+        };
+        Ok(planner::PlanRequest { from: at("from", &self.from)?, to: at("to", &self.to)?, dry_run, move_notice })
     }
 }
 
@@ -65,11 +78,12 @@ async fn board_page(
     form: &SessionInput,
     window: &Window,
     rejected: Rejected,
+    typed: Option<(AutoplanInput, String)>,
 ) -> Result<HttpResponse, AppError> {
     let conf = conference_page::find(ctx, slug).await?;
     let (viewer, c) = (ctx.user.clone(), conf.clone());
-    let asked = (!window.from.is_empty()).then(|| window.parse(conf.time_zone)).transpose()?;
-    let (board, organiser, preview) = ctx
+    let asked = (!window.from.is_empty()).then(|| window.request(conf.time_zone, true)).transpose()?;
+    let (board, organiser, preview, autoplan) = ctx
         .state
         .db(move |conn, st| {
             let board = service::board(conn, viewer.as_ref(), &c, false)?;
@@ -77,15 +91,20 @@ async fn board_page(
                 Some(u) => crate::services::conferences::is_organiser(conn, &c, u)?,
                 None => false,
             };
-            let preview = match (organiser, asked, viewer.as_ref()) {
-                (true, Some((from, to)), Some(u)) => {
-                    Some(planner::plan(conn, st, u, &c, &planner::PlanRequest { from, to, dry_run: true })?)
-                }
-                _ => None,
+            let (preview, autoplan) = match (organiser, viewer.as_ref()) {
+                (true, Some(u)) => (
+                    asked.map(|req| planner::plan(conn, st, u, &c, &req)).transpose()?,
+                    planner::autoplan(conn, u, &c)?,
+                ),
+                _ => (None, AutoplanView::default()),
             };
-            Ok((board, organiser, preview))
+            Ok((board, organiser, preview, autoplan))
         })
         .await?;
+    let (autoplan, autoplan_problem) = match typed {
+        Some((form, why)) => (AutoplanView { form, ..autoplan }, Some(why)),
+        None => (autoplan, None),
+    };
     let data = BoardPage {
         conference: ConferenceView::of(&conf),
         board,
@@ -96,6 +115,8 @@ async fn board_page(
         to_place: preview.as_ref().map_or(0, |p| p.placed.len()),
         left_out: preview.as_ref().map_or(0, |p| p.unplaced.len()),
         preview,
+        autoplan,
+        autoplan_problem,
         zone: conf.time_zone.name().to_string(),
         problem: rejected.problem,
         errors: rejected.errors,
@@ -105,7 +126,7 @@ async fn board_page(
 
 async fn board(ctx: Ctx, slug: web::Path<String>, q: web::Query<Window>) -> Result<HttpResponse, AppError> {
     let fresh = SessionInput { minutes: "60".into(), ..Default::default() };
-    board_page(&ctx, &slug, &fresh, &q.into_inner(), Rejected::none()).await
+    board_page(&ctx, &slug, &fresh, &q.into_inner(), Rejected::none(), None).await
 }
 
 /// Plans the window and books the rooms (organisers), then back to the board.
@@ -113,12 +134,32 @@ async fn apply_plan(at: Acting, slug: web::Path<String>, form: web::Form<Window>
     let w = form.into_inner();
     let outcome = at
         .organising(move |conn, st, user, conf| {
-            let (from, to) = w.parse(conf.time_zone)?;
-            planner::plan(conn, st, user, conf, &planner::PlanRequest { from, to, dry_run: false })
+            let req = w.request(conf.time_zone, false)?;
+            planner::plan(conn, st, user, conf, &req)
         })
         .await?;
     let flash = if outcome.placed.is_empty() { "plan-nothing-new" } else { "plan-applied" };
     Ok(render::redirect(&at.ctx, &format!("/c/{slug}/unconference"), Some(flash)))
+}
+
+/// Saves the organisers' standing order ("every day at 20:00, plan tomorrow").
+async fn save_autoplan(
+    at: Acting,
+    slug: web::Path<String>,
+    form: web::Form<AutoplanInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = form.into_inner();
+    let typed = input.clone();
+    match at.organising(move |conn, _, user, conf| planner::save_autoplan(conn, user, conf, &input)).await {
+        Ok(()) => Ok(render::redirect(&at.ctx, &format!("/c/{slug}/unconference#autoplan-h"), Some("autoplan-saved"))),
+        // The board again, with the reason and what was typed.
+        Err(AppError::BadRequest(why)) => {
+            let (fresh, status) =
+                (SessionInput { minutes: "60".into(), ..Default::default() }, StatusCode::UNPROCESSABLE_ENTITY);
+            board_page(&at.ctx, &slug, &fresh, &Window::default(), Rejected::status(status), Some((typed, why))).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The form's fields, with the equipment checkboxes as repeated keys.
@@ -155,7 +196,7 @@ async fn propose(at: Acting, slug: web::Path<String>, body: web::Bytes) -> Resul
             Ok(fields) => Refusal::Again(Rejected::fields(StatusCode::UNPROCESSABLE_ENTITY, &fields)),
             Err(m) => Refusal::Again(Rejected::problem(StatusCode::CONFLICT, m)),
         },
-        |i, rejected| async move { board_page(&at.ctx, &slug, &i, &Window::default(), rejected).await },
+        |i, rejected| async move { board_page(&at.ctx, &slug, &i, &Window::default(), rejected, None).await },
         |_| {
             std::future::ready(form::see_other(
                 &at.ctx,

@@ -31,10 +31,20 @@ pub fn stars(Db(conn): &mut Db, user: &User, conf: &Conference) -> Result<Vec<uu
     Ok(repo::stars(conn, user.id, conf.id)?)
 }
 
-/// The stars behind a personal calendar feed, whose link names the person by public id.
+/// A person's own schedule: what they starred, and the placed unconference
+/// sessions they marked themselves essential to or interested in.
+pub fn my_sessions(Db(conn): &mut Db, user: &User, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
+    let mut guids = repo::stars(conn, user.id, conf.id)?;
+    guids.extend(crate::services::repo::unconference::marked_booking_guids(conn, conf.id, user.id)?);
+    guids.sort_unstable();
+    guids.dedup();
+    Ok(guids)
+}
+
+/// The sessions behind a personal calendar feed, whose link names the person by public id.
 pub fn feed_stars(Db(conn): &mut Db, user: uuid::Uuid, conf: &Conference) -> Result<Vec<uuid::Uuid>, AppError> {
     let user = users::by_public_id(conn, user)?.ok_or(AppError::NotFound)?;
-    stars(&mut Db::new(conn), &user, conf)
+    my_sessions(&mut Db::new(conn), &user, conf)
 }
 
 /// Adds an item for every released, accepted MC or refereed talk that has none yet.

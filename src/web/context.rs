@@ -144,6 +144,7 @@ pub fn flash_text(key: &str) -> Option<String> {
         "session-proposed" => "Your session is on the board. You are marked essential to it.",
         "interest-saved" => "Noted.",
         "plan-applied" => "The sessions were planned and their rooms booked.",
+        "autoplan-saved" => "The daily plan was saved.",
         "plan-nothing-new" => "Nothing new to plan in that window.",
         "assignments-saved" => "The assignments were saved.",
         "assignment-saved" => "The assignment was changed.",

@@ -229,6 +229,7 @@ POST /c/{slug}/rooms/book                               D*******A*D
 POST /c/{slug}/unconference/sessions                    D*******A*D
 POST /c/{slug}/unconference/sessions/{id}/interest      DDDDDDDDDDD
 POST /c/{slug}/unconference/plan                        organiser
+POST /c/{slug}/unconference/autoplan                    organiser
 POST /api/v1/conferences/{slug}/unconference/sessions   D*******A*D
 PUT /api/v1/conferences/{slug}/unconference/sessions/{id}/interest DDDDDDDDDDD
 POST /api/v1/conferences/{slug}/registrations           D*******A*D

@@ -156,7 +156,15 @@ fn api_delete(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
     (status, r.json().unwrap_or(Value::Null))
 }
 
-fn book(app: &TestApp, c: &Conf, token: &str, room: &str, from: &str, until: &str, title: &str) -> (u16, Value) {
+pub(crate) fn book(
+    app: &TestApp,
+    c: &Conf,
+    token: &str,
+    room: &str,
+    from: &str,
+    until: &str,
+    title: &str,
+) -> (u16, Value) {
     api_post(
         app,
         &format!("/api/v1/conferences/{}/bookings", c.slug),

@@ -5,6 +5,7 @@
 use crate::rooms::{attendee, conference};
 use crate::support::TestApp;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
     let c = reqwest::blocking::Client::new();
@@ -207,7 +208,6 @@ fn the_planner_keeps_essential_people_in_one_place_and_applying_twice_changes_no
 #[test]
 fn browser_on_a_phone_propose_mark_and_the_organiser_plans() {
     use crate::support::webdriver::Browser;
-    use std::time::Duration;
     Browser::require();
     let app = TestApp::start();
     let c = conference(&app, "uncon", "start", "3");
@@ -258,4 +258,283 @@ fn browser_on_a_phone_propose_mark_and_the_organiser_plans() {
     assert!(b.wait_for_text("main", "The sessions were planned", Duration::from_secs(10)), "{}", b.page_source());
     assert!(b.text("main").contains("(Europe/Vienna)"));
     app.mail("bo@example.org", "Unconference sessions planned");
+    // The room grid shows the planned session like any booking.
+    b.goto(&app.url(&format!("/c/uncon/rooms?date={}", c.tomorrow)));
+    assert!(b.wait_for_text("main", "Folios everywhere", Duration::from_secs(10)), "{}", b.page_source());
+    // The daily plan: a bad time comes back with what was typed, then it is saved.
+    b.goto(&app.url("/c/uncon/unconference"));
+    // (A time input takes its value from script more reliably than from typed keys.)
+    b.execute("document.querySelector('#a-at').value = ''", vec![]);
+    b.click("form[action$='/unconference/autoplan'] button");
+    assert!(b.wait_for_text("main", "a time such as 20:00", Duration::from_secs(10)), "{}", b.page_source());
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the refused daily plan: {serious:?}");
+    b.execute("document.querySelector('#a-at').value = '20:00'", vec![]);
+    b.click("form[action$='/unconference/autoplan'] button");
+    assert!(b.wait_for_text("main", "The daily plan was saved", Duration::from_secs(10)), "{}", b.page_source());
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_autoplan WHERE enabled"), 1);
+}
+
+fn plan_api(app: &TestApp, c: &crate::rooms::Conf, body: Value) -> (u16, Value) {
+    call(app, "POST", "/api/v1/conferences/uncon/unconference/plan", &c.admin_token, Some(body))
+}
+
+fn window(c: &crate::rooms::Conf, from: &str, to: &str, dry: bool) -> Value {
+    json!({"from": c.at(c.tomorrow, from), "to": c.at(c.tomorrow, to), "dry_run": dry})
+}
+
+/// The single session's booking: (room, local start "HH:MM").
+fn where_is(app: &TestApp, c: &crate::rooms::Conf, title: &str) -> (String, String) {
+    let (_, v) = call(app, "GET", "/api/v1/conferences/uncon/unconference/sessions", &c.admin_token, None);
+    let s = v["sessions"].as_array().unwrap().iter().find(|s| s["title"] == title).unwrap().clone();
+    let start = chrono::DateTime::parse_from_rfc3339(s["placement"]["starts_at"].as_str().unwrap()).unwrap();
+    (s["placement"]["room"].as_str().unwrap().to_string(), start.with_timezone(&c.tz).format("%H:%M").to_string())
+}
+
+#[test]
+fn placed_sessions_move_only_with_notice_and_nobody_essential_is_planned_into_their_own_booking() {
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    let ann = attendee(&app, &c, "ann@example.org");
+    let bo = attendee(&app, &c, "bo@example.org");
+    let sessions = "/api/v1/conferences/uncon/unconference/sessions";
+    let (s, _) = call(&app, "POST", sessions, &ann, Some(json!({"title": "Memory tiering", "minutes": 60})));
+    assert_eq!(s, 201);
+    let (_, v) = plan_api(&app, &c, window(&c, "10:00", "11:00", false));
+    assert_eq!(v["placed"].as_array().unwrap().len(), 1, "{v}");
+    let (room, start) = where_is(&app, &c, "Memory tiering");
+    assert_eq!(start, "10:00");
+
+    // Ann now holds the other room at 10:00 herself: she cannot be in both.
+    let other = if room == "Room 1.61" { &c.r162 } else { &c.r161 };
+    let (s, v) = crate::rooms::book(
+        &app,
+        &c,
+        &ann,
+        other,
+        &c.at(c.tomorrow, "10:00"),
+        &c.at(c.tomorrow, "11:00"),
+        "Hallway track",
+    );
+    assert_eq!(s, 201, "{v}");
+    // Without moving, the placed session stays, and the clash is reported.
+    let (_, v) = plan_api(&app, &c, window(&c, "10:00", "12:00", false));
+    assert_eq!((v["placed"].clone(), v["essential_clashes"].clone()), (json!([]), json!(1)), "{v}");
+    assert_eq!(where_is(&app, &c, "Memory tiering").1, "10:00");
+    let out = |v: &Value| v["placed"].as_array().unwrap().clone();
+    let mut body = window(&c, "10:00", "12:00", true);
+    body["move_notice_minutes"] = json!(20_000);
+    assert_eq!(plan_api(&app, &c, body.clone()).0, 422, "a notice past a week is refused");
+    // With a notice the session (tomorrow, well past an hour away) may move: the preview says where from.
+    body["move_notice_minutes"] = json!(60);
+    let (s, v) = plan_api(&app, &c, body.clone());
+    assert_eq!(s, 200, "{v}");
+    let placed = out(&v);
+    assert_eq!(placed.len(), 1, "{v}");
+    assert!(placed[0]["moved_from"].as_str().unwrap().contains("10:00"), "{v}");
+    assert_eq!(v["essential_clashes"], 0);
+    assert_eq!(where_is(&app, &c, "Memory tiering").1, "10:00", "a dry run moves nothing");
+    let before = app.outbox_count("ann@example.org");
+    body["dry_run"] = json!(false);
+    let (_, v) = plan_api(&app, &c, body.clone());
+    assert_eq!(out(&v).len(), 1, "{v}");
+    assert_eq!(where_is(&app, &c, "Memory tiering").1, "11:00");
+    assert_eq!(app.outbox_count("ann@example.org"), before + 1, "one mail for the move");
+    let moved =
+        app.smtp.wait_for("ann@example.org", |m| m.text_body().contains("moved; it was"), Duration::from_secs(10));
+    assert!(moved.is_some(), "the mail says the session moved");
+    let (_, again) = plan_api(&app, &c, body);
+    assert_eq!(again["placed"], json!([]), "moving twice changes nothing more");
+    assert_eq!(app.count("SELECT count(*) AS n FROM room_bookings WHERE cancelled_at IS NULL"), 2, "moved, not copied");
+
+    // Bo holds Room 1.61 from 12:00 to 13:00: his own session cannot go in 1.62 then.
+    let (s, _) = call(&app, "POST", sessions, &bo, Some(json!({"title": "Scheduler BoF", "minutes": 60})));
+    assert_eq!(s, 201);
+    let (s, _) = crate::rooms::book(
+        &app,
+        &c,
+        &bo,
+        &c.r161,
+        &c.at(c.tomorrow, "12:00"),
+        &c.at(c.tomorrow, "13:00"),
+        "Lunch meeting",
+    );
+    assert_eq!(s, 201);
+    let (_, v) = plan_api(&app, &c, window(&c, "12:00", "13:00", true));
+    assert_eq!(out(&v).len(), 0, "{v}");
+    assert!(v["unplaced"][0]["reason"].as_str().unwrap().contains("essential"), "{v}");
+    let (_, v) = plan_api(&app, &c, window(&c, "12:00", "14:00", true));
+    assert!(out(&v)[0]["when"].as_str().unwrap().contains("13:00"), "{v}");
+}
+
+#[test]
+fn a_room_booked_while_the_planner_runs_wins_and_the_planner_places_the_session_elsewhere() {
+    use diesel::prelude::*;
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    let ann = attendee(&app, &c, "ann@example.org");
+    attendee(&app, &c, "bo@example.org");
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/conferences/uncon/unconference/sessions",
+        &ann,
+        Some(json!({"title": "Folios", "minutes": 60})),
+    );
+    assert_eq!(s, 201);
+    // Where the planner will put it (the plan is deterministic for the same input).
+    let (_, v) = plan_api(&app, &c, window(&c, "10:00", "12:00", true));
+    let spot = v["placed"][0].clone();
+    let (starts, ends) =
+        (spot["starts_at"].as_str().unwrap().to_string(), spot["ends_at"].as_str().unwrap().to_string());
+    let room = spot["room"].as_str().unwrap().to_string();
+
+    // Bo books exactly that room and time in a transaction not yet committed.
+    let mut rival = app.db.conn();
+    diesel::sql_query("BEGIN").execute(&mut rival).unwrap();
+    diesel::sql_query(
+        "INSERT INTO room_bookings (conference_id, room_id, user_id, kind, title, during) \
+         SELECT r.conference_id, r.id, u.id, 'booking', 'Bo got there first', tstzrange($2::timestamptz, $3::timestamptz) \
+         FROM rooms r, users u WHERE r.name = $1 AND u.email = 'bo@example.org'",
+    )
+    .bind::<diesel::sql_types::Text, _>(&room)
+    .bind::<diesel::sql_types::Text, _>(&starts)
+    .bind::<diesel::sql_types::Text, _>(&ends)
+    .execute(&mut rival)
+    .unwrap();
+    // The planner reads the rooms free, books that slot, and waits on Bo's row...
+    let applied = std::thread::scope(|s| {
+        let run = s.spawn(|| plan_api(&app, &c, window(&c, "10:00", "12:00", false)));
+        let waiting = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            app.count(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"room_bookings\"%'",
+            ) > 0
+        });
+        assert!(waiting, "the planner's booking waits for the rival transaction");
+        // ... until Bo commits: the exclusion constraint refuses the planner's booking.
+        diesel::sql_query("COMMIT").execute(&mut rival).unwrap();
+        run.join().unwrap()
+    });
+    let (s, v) = applied;
+    assert_eq!(s, 200, "{v}");
+    let placed = v["placed"].as_array().unwrap();
+    assert_eq!((placed.len(), v["unplaced"].as_array().unwrap().len()), (1, 0), "placed elsewhere: {v}");
+    assert!(placed[0]["room"] != json!(room) || placed[0]["starts_at"] != json!(starts), "{v}");
+    assert_eq!(app.count("SELECT count(*) AS n FROM room_bookings WHERE title = 'Bo got there first'"), 1);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM room_bookings a JOIN room_bookings b ON a.id < b.id AND a.room_id = b.room_id \
+             AND a.during && b.during WHERE a.cancelled_at IS NULL AND b.cancelled_at IS NULL"
+        ),
+        0
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_sessions WHERE booking_id IS NOT NULL"), 1);
+}
+
+#[test]
+fn the_daily_plan_runs_once_a_day_and_marked_sessions_join_my_schedule_and_its_feed() {
+    let app = TestApp::start();
+    let c = conference(&app, "uncon", "start", "3");
+    let ann = attendee(&app, &c, "ann@example.org");
+    let bo = attendee(&app, &c, "bo@example.org");
+    assert_eq!(c.admin.post_form("/c/uncon/manage/schedule/publish", &[]).status, 303);
+    let sessions = "/api/v1/conferences/uncon/unconference/sessions";
+    let (_, v) = call(&app, "POST", sessions, &ann, Some(json!({"title": "Kernel CI triage", "minutes": 60})));
+    let id = v["id"].as_str().unwrap().to_string();
+    let (s, _) = call(&app, "PUT", &format!("{sessions}/{id}/interest"), &bo, Some(json!({"level": "interested"})));
+    assert_eq!(s, 204);
+
+    // Bad input is refused with the reason; nothing is saved.
+    let form = |at: &str, notice: &str| {
+        c.admin
+            .post_form("/c/uncon/unconference/autoplan", &[("enabled", "on"), ("run_at", at), ("notice_hours", notice)])
+    };
+    let r = form("25:00", "");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("a time such as 20:00") && r.body.contains(r#"value="25:00""#), "{}", r.body);
+    assert_eq!(form("00:00", "500").status, 422);
+    assert_eq!(app.count("SELECT count(*) AS n FROM unconference_autoplan"), 0);
+    // "Every day at 00:00": today's run is due at once, and plans tomorrow.
+    assert_eq!(form("00:00", "").status, 303);
+    let ran = (0..150).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        app.count(
+            "SELECT count(*) AS n FROM unconference_autoplan WHERE last_run_on IS NOT NULL AND last_summary <> ''",
+        ) == 1
+    });
+    assert!(ran, "the worker ran the daily plan");
+    let mail = app.mail("bo@example.org", "Unconference sessions planned");
+    assert!(mail.text_body().contains("Kernel CI triage"));
+    let (_, v) = call(&app, "GET", sessions, &bo, None);
+    let starts = v["sessions"][0]["placement"]["starts_at"].as_str().unwrap().to_string();
+    let day = chrono::DateTime::parse_from_rfc3339(&starts).unwrap().with_timezone(&c.tz).date_naive();
+    assert_eq!(day, c.tomorrow);
+    let board = c.admin.get("/c/uncon/unconference").body;
+    assert!(board.contains("Last run:") && board.contains("1 placed or moved"), "{board}");
+    // Once a day: however often the worker looks, nothing runs again today.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(app.count("SELECT count(*) AS n FROM room_bookings WHERE cancelled_at IS NULL"), 1);
+    assert_eq!(app.outbox_count("bo@example.org"), 2, "the registration mail and one plan mail");
+
+    // Bo marked it: it is in his schedule and his calendar feed; Zed's has nothing.
+    let bo_web = crate::review_login(&app, "bo@example.org");
+    let mine = bo_web.get("/c/uncon/my-schedule").body;
+    assert!(mine.contains("Kernel CI triage"), "{mine}");
+    let feed =
+        regex::Regex::new(r"(/c/uncon/my-schedule/[0-9a-f-]{36}/[^<\s]+\.ics)").unwrap().captures(&mine).unwrap()[1]
+            .to_string();
+    let ics = app.client().get(&feed);
+    assert_eq!(ics.status, 200);
+    assert!(ics.body.contains("SUMMARY:Kernel CI triage"), "{}", ics.body);
+    attendee(&app, &c, "zed@example.org");
+    let zed = crate::review_login(&app, "zed@example.org").get("/c/uncon/my-schedule").body;
+    assert!(!zed.contains("Kernel CI triage"));
+}
+
+/// The planner keeps essential people out of their own talks and MCs: the
+/// busy times it reads are every placed talk's speaker and every MC's leads.
+#[test]
+fn speakers_and_mc_leads_are_busy_during_their_sessions() {
+    use diesel::prelude::*;
+    use plumbline::testing::repo;
+    #[derive(QueryableByName, PartialEq, Eq, Hash, Debug, Clone, Copy)]
+    struct Busy {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        user_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+        starts_at: chrono::DateTime<chrono::Utc>,
+    }
+    let app = TestApp::start();
+    let mut conn = app.db.conn();
+    plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut conn)).unwrap();
+    let conf = repo::conferences::by_slug(&mut conn, "kernel-week-demo").unwrap().unwrap();
+    let (from, to) =
+        (chrono::Utc::now() - chrono::Duration::days(3650), chrono::Utc::now() + chrono::Duration::days(3650));
+    let busy: std::collections::HashSet<Busy> = repo::unconference::busy_between(&mut conn, conf.id, from, to)
+        .unwrap()
+        .into_iter()
+        .map(|b| Busy { user_id: b.user_id, starts_at: b.starts_at })
+        .collect();
+    let mut expected = |sql: &str| -> Vec<Busy> {
+        diesel::sql_query(format!(
+            "SELECT x.user_id, lower(b.during) AS starts_at FROM room_bookings b \
+             JOIN schedule_items i ON i.id = b.schedule_item_id JOIN {sql} \
+             WHERE b.cancelled_at IS NULL AND b.conference_id = $1"
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(conf.id)
+        .load(&mut conn)
+        .unwrap()
+    };
+    let speakers = expected(
+        "(SELECT id AS proposal_id, submitter_id AS user_id FROM proposals) x ON x.proposal_id = i.proposal_id",
+    );
+    let leads = expected(
+        "(SELECT m.proposal_id, l.user_id FROM microconferences m JOIN microconference_leads l ON l.microconference_id = m.id) x \
+         ON x.proposal_id = i.proposal_id",
+    );
+    assert!(!speakers.is_empty() && !leads.is_empty(), "the demo has placed talks and MCs");
+    for b in speakers.iter().chain(&leads) {
+        assert!(busy.contains(b), "{b:?} is busy");
+    }
 }

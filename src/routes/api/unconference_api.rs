@@ -128,10 +128,15 @@ pub struct PlanBody {
     /// `true`: only the plan, nothing booked.
     #[serde(default)]
     dry_run: bool,
+    /// Placed sessions starting at least this many minutes from now may move
+    /// (0 to 10080); absent or null keeps every placed session where it is.
+    #[serde(default)]
+    move_notice_minutes: Option<i64>,
 }
 
 /// Plans the unplaced sessions into the free time of the bookable rooms in
-/// the window (organisers). Placements are room bookings; placed sessions stay.
+/// the window (organisers). Placements are room bookings; placed sessions stay
+/// unless `move_notice_minutes` lets those starting later than that move.
 #[utoipa::path(post, path = "/api/v1/conferences/{slug}/unconference/plan", tag = "unconference", params(Slug),
     request_body = PlanBody,
     responses((status = 200, body = PlanOutcome), (status = 401, body = ErrorBody),
@@ -152,7 +157,12 @@ pub async fn plan(
         let Some((from, to)) = window else {
             return Err(AppError::BadRequest("from and to: RFC 3339 instants like 2027-11-18T09:00:00+01:00".into()));
         };
-        planner::plan(conn, st, user, conf, &planner::PlanRequest { from, to, dry_run: b.dry_run })
+        let move_notice = match b.move_notice_minutes {
+            None => None,
+            Some(m) if (0..=10_080).contains(&m) => Some(chrono::Duration::minutes(m)),
+            Some(_) => return Err(AppError::BadRequest("move_notice_minutes: from 0 to 10080".into())),
+        };
+        planner::plan(conn, st, user, conf, &planner::PlanRequest { from, to, dry_run: b.dry_run, move_notice })
     })
     .await;
     match outcome {

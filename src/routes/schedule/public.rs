@@ -350,7 +350,8 @@ pub fn feed_key(secret: &[u8], user_public_id: uuid::Uuid, conference_id: i64) -
 }
 
 /// "My schedule": every session of the published schedule, kept once, each
-/// shown only to those who starred it; the feed address is the viewer's own.
+/// shown only to those who starred it (or marked it, for unconference
+/// sessions); the feed address is the viewer's own.
 pub(super) async fn my_schedule(ctx: Ctx, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let Some(user) = ctx.user.clone() else {
@@ -362,7 +363,7 @@ pub(super) async fn my_schedule(ctx: Ctx, req: HttpRequest, slug: web::Path<Stri
         async move {
             let person = user.public_id;
             let (mut viewer, found) = render::viewer_in(&ctx, slug, |conn, conf, user| {
-                Ok((conf.id, conf.slug.clone(), service::stars(conn, user, conf)?))
+                Ok((conf.id, conf.slug.clone(), service::my_sessions(conn, user, conf)?))
             })
             .await?;
             let (conf_id, slug, stars) = found.ok_or(AppError::Unauthorized)?;

@@ -1,0 +1,1 @@
+DROP TABLE unconference_autoplan;
