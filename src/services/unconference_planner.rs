@@ -61,9 +61,18 @@ pub struct UnplacedSession {
     pub title: String,
 }
 
+/// Clashes of the sessions placed in the window as they stand before the run.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+pub struct Clashes {
+    pub essential_clashes: u32,
+    pub interested_clashes: u64,
+}
+
 /// The outcome of a run (fields in alphabetical order: the API's bytes).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PlanOutcome {
+    /// The window's clashes before the run, to compare with those after.
+    pub before: Clashes,
     pub essential_clashes: u32,
     pub interested_clashes: u64,
     /// Sessions this run placed or moved (or would, with `dry_run`).
@@ -209,6 +218,14 @@ fn build(
     Ok(Built { inst, sessions, bookings, rooms, people })
 }
 
+/// The clashes of the placements as they stand (nothing new placed).
+fn clashes_now(inst: &Instance) -> Clashes {
+    let now: Vec<_> =
+        inst.sessions.iter().map(|s| s.placed.map(|(room, start)| planner::Placement { room, start })).collect();
+    let (essential, interested, _) = planner::score(inst, &now);
+    Clashes { essential_clashes: essential, interested_clashes: interested }
+}
+
 /// What a plan changes: sessions to book (or move), and those left out.
 enum Change {
     Book { session: usize, room: usize, span: Span },
@@ -338,6 +355,7 @@ fn run(
         let (todo, unplaced) = changes(&built, &w, &solved, tz);
         let placed = todo.iter().map(|c| shown(&built, c, tz).1).collect();
         return Ok(PlanOutcome {
+            before: clashes_now(&built.inst),
             essential_clashes: solved.essential_clashes,
             interested_clashes: solved.interested_clashes,
             placed,
@@ -351,6 +369,7 @@ fn run(
     conn.transaction(|conn| {
         let mut done: Vec<(i64, PlacedSession)> = Vec::new();
         let mut outcome = PlanOutcome {
+            before: Clashes { essential_clashes: 0, interested_clashes: 0 },
             essential_clashes: 0,
             interested_clashes: 0,
             placed: Vec::new(),
@@ -362,6 +381,9 @@ fn run(
             let built = build(conn, conf, &w, movable_after.filter(|_| round == 0))?;
             let solved = planner::plan(&built.inst, conf.id as u64, budget);
             let (todo, unplaced) = changes(&built, &w, &solved, tz);
+            if round == 0 {
+                outcome.before = clashes_now(&built.inst);
+            }
             outcome.essential_clashes = solved.essential_clashes;
             outcome.interested_clashes = solved.interested_clashes;
             outcome.unplaced = unplaced;
