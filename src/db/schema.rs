@@ -95,6 +95,14 @@ diesel::table! {
         comp_passes_per_mc -> Int4,
         speaker_reminder_days -> Int4,
         conflict_by_affiliation -> Bool,
+        co_location_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    co_locations (id) {
+        id -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
@@ -123,6 +131,8 @@ diesel::table! {
         conference_id -> Int8,
         name -> Text,
         position -> Int4,
+        hosted_by -> Nullable<Int8>,
+        open_to -> Text,
     }
 }
 
@@ -392,6 +402,7 @@ diesel::table! {
         requires_code -> Bool,
         created_at -> Timestamptz,
         bank_transfer -> Bool,
+        for_registrants_of -> Nullable<Int8>,
     }
 }
 
@@ -471,6 +482,7 @@ diesel::table! {
         bookable -> Bool,
         position -> Int4,
         created_at -> Timestamptz,
+        open_to -> Text,
     }
 }
 
@@ -767,6 +779,7 @@ diesel::joinable!(unconference_interest -> users (user_id));
 diesel::joinable!(unconference_autoplan -> conferences (conference_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    co_locations,
     unconference_autoplan,
     unconference_sessions,
     unconference_interest,

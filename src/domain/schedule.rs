@@ -153,6 +153,14 @@ pub struct Session {
     /// For a topic: the GUID of its microconference.
     pub parent: Option<uuid::Uuid>,
     pub sequence: i32,
+    /// A shared track's session: the name of the co-located conference whose
+    /// committee selected it (None: this conference's own).
+    #[serde(default)]
+    pub selected_by: Option<String>,
+    /// A shared track's session as the selecting conference shows it: the
+    /// name of the conference that holds it (None: held here).
+    #[serde(default)]
+    pub held_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -381,6 +389,8 @@ mod tests {
             starts_at: Utc.with_ymd_and_hms(2027, 9, 18, start_h, 0, 0).unwrap(),
             ends_at: Utc.with_ymd_and_hms(2027, 9, 18, end_h, 0, 0).unwrap(),
             track: None,
+            selected_by: None,
+            held_at: None,
             persons: person
                 .map(|id| {
                     vec![SessionPerson { guid: uuid::Uuid::nil(), id, name: format!("P{id}"), user_id: Some(id) }]

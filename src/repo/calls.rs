@@ -157,6 +157,11 @@ pub struct Track {
     pub conference_id: i64,
     pub name: String,
     pub position: i32,
+    /// The co-located conference the track is held at (its sessions are in
+    /// that conference's schedule), or None: held here.
+    pub hosted_by: Option<i64>,
+    /// "own" (this conference's registrants) or "co_located" (either event's).
+    pub open_to: String,
 }
 
 pub fn tracks(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Track>> {

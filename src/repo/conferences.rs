@@ -25,6 +25,8 @@ pub struct Conference {
     pub comp_passes_per_mc: i32,
     /// Same organisation as a proposer counts as a conflict of interest.
     pub conflict_by_affiliation: bool,
+    /// The group of co-located conferences it belongs to, if any.
+    pub co_location_id: Option<i64>,
 }
 
 #[derive(Insertable, AsChangeset)]

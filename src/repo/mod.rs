@@ -28,6 +28,7 @@ where
 
 pub mod assignments;
 pub mod calls;
+pub mod co_location;
 pub mod conferences;
 pub mod copy;
 pub mod limits;

@@ -40,6 +40,8 @@ pub struct Room {
     pub bookable: bool,
     pub position: i32,
     pub created_at: DateTime<Utc>,
+    /// "own": its conference's registrants book it; "co_located": also those of the events beside it.
+    pub open_to: String,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -51,6 +53,7 @@ pub struct RoomValues<'a> {
     pub location: &'a str,
     pub bookable: bool,
     pub position: i32,
+    pub open_to: &'a str,
 }
 
 pub fn rooms_of(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Room>> {

@@ -58,6 +58,15 @@ pub fn items(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<Ite
         .load(conn)
 }
 
+/// Which of these proposals are an item already, in any conference (a shared
+/// track's talk is an item of the conference that holds it).
+pub fn proposals_with_items(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    schedule_items::table
+        .filter(schedule_items::proposal_id.eq_any(ids))
+        .select(schedule_items::proposal_id.assume_not_null())
+        .load(conn)
+}
+
 pub fn item_by_public_id(
     conn: &mut PgConnection,
     conference_id: i64,
@@ -366,11 +375,13 @@ pub fn proposal_speakers(conn: &mut PgConnection, conference_id: i64) -> QueryRe
     diesel::sql_query(
         "SELECT proposal_id, user_id, public_id, name FROM ( \
            SELECT p.id AS proposal_id, u.id AS user_id, u.public_id, u.name, 0::bigint AS ord \
-           FROM proposals p JOIN users u ON u.id = p.submitter_id WHERE p.conference_id = $1 \
+           FROM proposals p JOIN users u ON u.id = p.submitter_id \
+           WHERE p.conference_id = $1 OR p.track_id IN (SELECT id FROM tracks WHERE hosted_by = $1) \
            UNION ALL \
            SELECT pp.proposal_id, u.id, u.public_id, u.name, pp.id \
            FROM proposal_people pp JOIN proposals p ON p.id = pp.proposal_id JOIN users u ON u.id = pp.user_id \
-           WHERE p.conference_id = $1 AND pp.status = 'accepted') s \
+           WHERE (p.conference_id = $1 OR p.track_id IN (SELECT id FROM tracks WHERE hosted_by = $1)) \
+             AND pp.status = 'accepted') s \
          ORDER BY proposal_id, ord",
     )
     .bind::<BigInt, _>(conference_id)

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod cfp;
+pub mod co_location;
 pub mod conferences;
 pub mod copy;
 pub mod group_mail;

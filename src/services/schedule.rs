@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::services::cfp;
 use crate::services::conferences::check_organiser;
 use crate::services::repo::calls;
+use crate::services::repo::co_location;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::microconferences as mcs;
 use crate::services::repo::proposals;
@@ -47,20 +48,38 @@ pub fn feed_stars(Db(conn): &mut Db, user: uuid::Uuid, conf: &Conference) -> Res
     my_sessions(&mut Db::new(conn), &user, conf)
 }
 
-/// Adds an item for every released, accepted MC or refereed talk that has none yet.
+/// Adds an item for every released, accepted MC or refereed talk that has none
+/// yet: this conference's own, except those of tracks held at a co-located
+/// conference, and those of the tracks it holds for co-located conferences.
 pub fn import_accepted(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<usize, AppError> {
     check_organiser(conn, conf, actor)?;
     conn.transaction(|conn| {
-        let existing: Vec<i64> = repo::items(conn, conf.id)?.iter().filter_map(|i| i.proposal_id).collect();
-        let rows = proposals::announced(conn, conf.id, None)?;
+        let held_elsewhere: Vec<i64> =
+            calls::tracks(conn, conf.id)?.iter().filter(|t| t.hosted_by.is_some()).map(|t| t.id).collect();
+        let hosted = co_location::hosted_tracks(conn, conf.id)?;
+        let mut rows = proposals::announced(conn, conf.id, None)?;
+        let mut selecting: Vec<i64> = hosted.iter().map(|t| t.conference_id).collect();
+        selecting.dedup();
+        for c in selecting {
+            rows.extend(proposals::announced(conn, c, None)?);
+        }
+        let existing = repo::proposals_with_items(conn, &rows.iter().map(|r| r.id).collect::<Vec<_>>())?;
         let mut n = 0;
         for r in rows.iter().filter(|r| !existing.contains(&r.id)) {
+            let p = proposals::find(conn, r.id)?;
+            let belongs = match p.track_id {
+                _ if p.conference_id != conf.id => hosted.iter().any(|t| Some(t.id) == p.track_id),
+                Some(t) => !held_elsewhere.contains(&t),
+                None => true,
+            };
+            if !belongs {
+                continue;
+            }
             let kind = match r.call_kind {
                 CallKind::Microconference => ItemKind::Microconference,
                 CallKind::RefereedTalk => ItemKind::Talk,
                 CallKind::Unconference | CallKind::McTopic => continue,
             };
-            let p = proposals::find(conn, r.id)?;
             repo::insert_item(
                 conn,
                 conf.id,
@@ -200,7 +219,16 @@ fn named_people(conn: &mut PgConnection, conference_id: i64, speakers: &str) -> 
 /// released topics of each placed MC timed one after another in the leads' order.
 pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Session>, AppError> {
     let rooms = rooms::rooms_of(conn, conf.id)?;
-    let tracks = calls::tracks(conn, conf.id)?;
+    let mut tracks = calls::tracks(conn, conf.id)?;
+    // Tracks a co-located conference selects and this one holds: their
+    // sessions are placed here and say who selected them.
+    let hosted = co_location::hosted_tracks(conn, conf.id)?;
+    let selectors = co_location::partners(conn, conf)?;
+    let selected_by = |id: Option<i64>| {
+        let t = hosted.iter().find(|t| Some(t.id) == id)?;
+        selectors.iter().find(|c| c.id == t.conference_id).map(|c| c.name.clone())
+    };
+    tracks.extend(hosted.iter().cloned());
     let track_name = |id: Option<i64>| id.and_then(|id| tracks.iter().find(|t| t.id == id)).map(|t| t.name.clone());
     // Loaded once, not per session: a draft of 500 sessions was 2,000 queries.
     let speakers = Speakers::load(conn, conf.id)?;
@@ -231,6 +259,8 @@ pub fn draft_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Vec<Sessio
             persons,
             parent: None,
             sequence: 0,
+            selected_by: selected_by(item.track_id),
+            held_at: None,
         };
         if item.kind == ItemKind::Microconference {
             let sources = TopicSources {
@@ -283,6 +313,8 @@ fn topics_of(item: &Item, block: &Session, src: &TopicSources) -> Vec<Session> {
             persons: src.speakers.of(r.id),
             parent: Some(block.guid),
             sequence: 0,
+            selected_by: block.selected_by.clone(),
+            held_at: block.held_at.clone(),
         })
         .collect()
 }
@@ -373,8 +405,11 @@ pub fn public_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Pu
             persons: Vec::new(),
             parent: None,
             sequence: 0,
+            selected_by: None,
+            held_at: None,
         });
     }
+    sessions.extend(shared_from_partners(conn, conf)?);
     sessions.sort_by_key(|s| (s.starts_at, s.room.clone(), s.kind == SessionKind::Microconference));
     for s in sessions.iter_mut() {
         for p in s.persons.iter_mut() {
@@ -382,6 +417,22 @@ pub fn public_sessions(Db(conn): &mut Db, conf: &Conference) -> Result<Option<Pu
         }
     }
     Ok(Some(Published { version, published_at, sessions, changes }))
+}
+
+/// The sessions of this conference's tracks that co-located conferences hold:
+/// from their published schedules, once each, saying where they are held.
+fn shared_from_partners(conn: &mut PgConnection, conf: &Conference) -> Result<Vec<Session>, AppError> {
+    let mut out = Vec::new();
+    for host in co_location::partners(conn, conf)? {
+        let Some(p) = published(&mut Db::new(conn), &host)? else { continue };
+        for mut s in p.sessions.into_iter().filter(|s| s.selected_by.as_deref() == Some(conf.name.as_str())) {
+            s.room = s.room.map(|r| format!("{r} · {}", host.name));
+            s.selected_by = None;
+            s.held_at = Some(host.name.clone());
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 /// The export model of the public schedule.
@@ -517,18 +568,25 @@ struct CacheKey {
     bookings: i64,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
     changed: Option<DateTime<Utc>>,
+    /// The published versions of the co-located conferences (their shared sessions show here).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    partners: Option<String>,
 }
 
 fn cache_key(conn: &mut PgConnection, conference_id: i64) -> Result<String, AppError> {
     use diesel::RunQueryDsl;
     let k: CacheKey = diesel::sql_query(
         "SELECT (SELECT max(version) FROM schedule_versions WHERE conference_id = $1) AS version, \
-                count(*) AS bookings, max(GREATEST(updated_at, COALESCE(cancelled_at, updated_at))) AS changed \
+                count(*) AS bookings, max(GREATEST(updated_at, COALESCE(cancelled_at, updated_at))) AS changed, \
+                (SELECT string_agg(c.id || ':' || c.name || ':' || COALESCE((SELECT max(v.version) \
+                        FROM schedule_versions v WHERE v.conference_id = c.id), 0), ',' ORDER BY c.id) \
+                 FROM conferences c WHERE c.id <> $1 AND c.co_location_id = \
+                     (SELECT co_location_id FROM conferences WHERE id = $1)) AS partners \
          FROM room_bookings WHERE conference_id = $1 AND kind = 'booking' AND schedule_item_id IS NULL",
     )
     .bind::<diesel::sql_types::BigInt, _>(conference_id)
     .get_result(conn)?;
-    Ok(format!("{:?}:{}:{:?}", k.version, k.bookings, k.changed))
+    Ok(format!("{:?}:{}:{:?}:{:?}", k.version, k.bookings, k.changed, k.partners))
 }
 
 /// The exports of the published schedule, from the cache when nothing changed,

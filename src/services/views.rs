@@ -315,6 +315,10 @@ pub struct SessionView {
     pub track: Option<String>,
     pub persons: Vec<String>,
     pub is_topic: bool,
+    /// A shared track's session: where it is held (co-located conference) …
+    pub held_at: Option<String>,
+    /// … or, where it is held, whose committee selected it.
+    pub selected_by: Option<String>,
 }
 
 /// The same for every viewer: whose star is on it, the page marks (`star:<guid>`).
@@ -333,5 +337,7 @@ pub fn session(s: &Session, tz: Tz) -> SessionView {
         track: s.track.clone(),
         persons: s.persons.iter().map(|p| p.name.clone()).collect(),
         is_topic: s.kind == "topic",
+        held_at: s.held_at.clone(),
+        selected_by: s.selected_by.clone(),
     }
 }

@@ -124,6 +124,9 @@ pub struct RoomInput {
     pub bookable: Option<String>,
     #[serde(default)]
     pub position: String,
+    /// Ticked: registrants of co-located conferences may book it too.
+    #[serde(default)]
+    pub open_to_co_located: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +137,8 @@ pub struct RoomDraft {
     pub location: String,
     pub bookable: bool,
     pub position: i32,
+    /// "own" or "co_located".
+    pub open_to: &'static str,
 }
 
 impl RoomInput {
@@ -157,6 +162,7 @@ impl RoomInput {
                 location,
                 bookable: self.bookable.is_some(),
                 position: position as i32,
+                open_to: if self.open_to_co_located.is_some() { "co_located" } else { "own" },
             }),
             _ => Err(p),
         }

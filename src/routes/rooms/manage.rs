@@ -133,6 +133,7 @@ pub(super) async fn room_page(
         location: room.location.clone(),
         bookable: room.bookable.then(|| "on".to_string()),
         position: room.position.to_string(),
+        open_to_co_located: (room.open_to == "co_located").then(|| "on".to_string()),
     });
     let title = format!("{} · rooms · {}", room.name, at.conf.name);
     let view = RoomPage { room: service::views::RoomView::from(&room) };

@@ -7,7 +7,6 @@ use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::services::conferences::{check_organiser, organises};
 use crate::services::policy;
-use crate::services::registration::is_confirmed_attendee;
 use crate::services::repo::conferences::Conference;
 use crate::services::repo::rooms::{self as repo, Booking, BookingView, NewBooking, Room};
 use crate::services::repo::users::User;
@@ -64,7 +63,8 @@ pub fn book(
 ) -> Result<BookingView, BookError> {
     let tz = tz(conf);
     crate::services::policy::require_verified(user)?;
-    if !is_confirmed_attendee(&mut Db::new(conn), conf.id, user.id)? {
+    // Registered nowhere that could let them book here: refused before reading the request.
+    if !crate::services::co_location::may_use_room(&mut Db::new(conn), conf, "co_located", user.id)? {
         return Err(BookError::NotRegistered);
     }
     let setup = setup(conn, st, conf)?;
@@ -75,6 +75,10 @@ pub fn book(
         .room(&req.room)
         .cloned()
         .ok_or_else(|| BookError::Field(FieldError::new("room", "there is no such room in this conference")))?;
+    // Its own registrants, or for a room open to them, those of an event beside it.
+    if !crate::services::co_location::may_use_room(&mut Db::new(conn), conf, &room.open_to, user.id)? {
+        return Err(BookError::NotRegistered);
+    }
     if !room.bookable {
         return Err(BookError::Field(FieldError::new("room", format!("{} cannot be booked by attendees", room.name))));
     }

@@ -23,6 +23,7 @@ pub(super) fn room_values(d: &rules::RoomDraft) -> RoomValues<'_> {
         location: &d.location,
         bookable: d.bookable,
         position: d.position,
+        open_to: d.open_to,
     }
 }
 
