@@ -28,6 +28,7 @@ pub fn scope() -> Scope {
         .route("/openapi.json", web::get().to(openapi::document))
         .route("/conferences", web::get().to(conferences))
         .route("/me", web::get().to(me))
+        .route("/conferences/{slug}", web::get().to(conference))
         .route("/conferences/{slug}/proposals", web::get().to(proposals))
         .route("/conferences/{slug}/microconferences", web::get().to(microconferences))
         .route("/conferences/{slug}/reviews", web::get().to(reviews))
@@ -168,6 +169,22 @@ async fn conferences(state: State) -> Result<HttpResponse, ApiError> {
     let confs = state.db(|conn, _| crate::services::conferences::list(conn)).await?;
     let conferences = confs.into_iter().map(ConferenceListed::from).collect();
     Ok(HttpResponse::Ok().json(ConferenceList { conferences }))
+}
+
+/// One conference, with the events co-located with it and its tracks: its
+/// own and those it holds for a co-located conference (`selected_by`), each
+/// saying where it is held and whose registrants may attend.
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}", tag = "conferences", security(()), params(Slug),
+    responses((status = 200, body = crate::services::co_location::ConferenceInfo), (status = 404, body = ErrorBody)))]
+async fn conference(state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let info = state
+        .db(move |conn, _| {
+            let conf = crate::services::conferences::find(conn, &slug)?;
+            crate::services::co_location::info(conn, &conf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(info))
 }
 
 /// `GET /me`: the bearer token's holder.

@@ -3,7 +3,8 @@
 use crate::domain::proposal::{CallInput, ProposalState};
 use crate::domain::{text, time, Problems};
 use crate::error::AppError;
-use crate::services::cfp::{self, Call, Filter, Track};
+use crate::services::cfp::{self, Call, Filter};
+use crate::services::co_location;
 use crate::services::conferences::Conference;
 use crate::services::views::{self, call_choices, track_choices, CallView, Choice, ConferenceView};
 use crate::web::conference_page::Acting;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/manage/tracks", web::get().to(tracks_page))
         .route("/c/{slug}/manage/tracks", web::post().to(add_track))
         .route("/c/{slug}/manage/tracks/{id}/delete", web::post().to(delete_track))
+        .route("/c/{slug}/manage/tracks/{id}/hosting", web::post().to(track_hosting))
         .route("/c/{slug}/manage/proposals", web::get().to(proposals_page))
         .route("/c/{slug}/proposals/{id}/decision", web::post().to(decide))
         .route("/c/{slug}/manage/programme", web::post().to(publish));
@@ -216,10 +218,13 @@ async fn tracks_page_with(
     rejected: Rejected,
 ) -> Result<HttpResponse, AppError> {
     let c2 = conf.clone();
-    let list = ctx.state.db(move |conn, _| cfp::tracks_of(conn, &c2)).await?;
+    let (list, held_here) = ctx.state.db(move |conn, _| co_location::track_rows(conn, &c2)).await?;
+    let co_located = list.first().is_some_and(|t| t.held_at.len() > 1);
     let data = TracksPage {
         conference: ConferenceView::of(conf),
         tracks: list,
+        co_located,
+        held_here: held_here.into_iter().map(|(track, selected_by)| HeldHere { track, selected_by }).collect(),
         form: TrackForm { name: name.to_string() },
         errors: rejected.errors,
     };
@@ -230,9 +235,43 @@ async fn tracks_page_with(
 #[derive(Serialize)]
 struct TracksPage {
     conference: ConferenceView,
-    tracks: Vec<Track>,
+    tracks: Vec<co_location::TrackRow>,
+    /// Whether any conference is co-located with this one (the hosting form shows then).
+    co_located: bool,
+    /// Tracks co-located conferences select and this one holds.
+    held_here: Vec<HeldHere>,
     form: TrackForm,
     errors: Value,
+}
+
+#[derive(Serialize)]
+struct HeldHere {
+    track: String,
+    selected_by: String,
+}
+
+#[derive(Deserialize)]
+struct HostingForm {
+    #[serde(default)]
+    held_at: String,
+    #[serde(default)]
+    open_to: String,
+}
+
+/// Where a track is held (here or at a co-located conference) and who may attend it.
+async fn track_hosting(
+    at: Acting,
+    path: web::Path<(String, i64)>,
+    form: web::Form<HostingForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let f = form.into_inner();
+    at.organising(move |conn, _, user, conf| {
+        let open_to = co_location::OpenTo::parse(&f.open_to)?;
+        co_location::set_track(conn, user, conf, id, &f.held_at, open_to)
+    })
+    .await?;
+    Ok(render::redirect(&at.ctx, &format!("/c/{slug}/manage/tracks"), Some("track-hosting-saved")))
 }
 
 async fn tracks_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod cfp;
+pub mod co_location;
 pub mod conferences;
 pub mod copy;
 pub mod group_mail;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(copy::configure)
         .configure(group_mail::configure)
         .configure(cfp::configure)
+        .configure(co_location::configure)
         .configure(manage::configure)
         .configure(microconferences::configure)
         .configure(review::configure)

@@ -197,3 +197,47 @@ pub fn beside_for(Db(conn): &mut Db, conf: &Conference, user_id: i64) -> Result<
         (p, registered)
     }).collect())
 }
+
+/// A track on the organisers' tracks page, with where it may be held.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrackRow {
+    pub id: i64,
+    pub name: String,
+    /// This conference first, then the co-located ones; one is chosen.
+    pub held_at: Vec<Choice>,
+    pub open_to_co_located: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Choice {
+    pub slug: String,
+    pub name: String,
+    pub chosen: bool,
+}
+
+/// The tracks page's material: this conference's tracks with where each is
+/// held, and the tracks it holds for co-located conferences (track, selected by).
+pub fn track_rows(Db(conn): &mut Db, conf: &Conference) -> Result<(Vec<TrackRow>, Vec<(String, String)>), AppError> {
+    let partners = repo::partners(conn, conf)?;
+    let rows = calls::tracks(conn, conf.id)?
+        .into_iter()
+        .map(|t| {
+            let mut held_at =
+                vec![Choice { slug: conf.slug.clone(), name: format!("{} (here)", conf.name), chosen: t.hosted_by.is_none() }];
+            held_at.extend(partners.iter().map(|p| Choice {
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                chosen: t.hosted_by == Some(p.id),
+            }));
+            TrackRow { id: t.id, name: t.name, held_at, open_to_co_located: t.open_to == OpenTo::CoLocated.as_str() }
+        })
+        .collect();
+    let held_here = repo::hosted_tracks(conn, conf.id)?
+        .into_iter()
+        .map(|t| {
+            let by = partners.iter().find(|p| p.id == t.conference_id).map(|p| p.name.clone()).unwrap_or_default();
+            (t.name, by)
+        })
+        .collect();
+    Ok((rows, held_here))
+}

@@ -22,6 +22,24 @@ pub struct DeskFilter {
     pub flagged: bool,
     /// Words in the name, address, badge name or affiliation.
     pub words: String,
+    /// Only people with a confirmed registration at this (co-located) conference too.
+    pub also_at: Option<i64>,
+}
+
+diesel::alias!(registrations as elsewhere: Elsewhere);
+
+/// How many confirmed registrants of `conference_id` are confirmed at `other` too.
+pub fn also_registered(conn: &mut PgConnection, conference_id: i64, other: i64) -> QueryResult<i64> {
+    let there = elsewhere
+        .filter(elsewhere.field(registrations::conference_id).eq(other))
+        .filter(elsewhere.field(registrations::status).eq(Status::Confirmed))
+        .select(elsewhere.field(registrations::user_id));
+    registrations::table
+        .filter(registrations::conference_id.eq(conference_id))
+        .filter(registrations::status.eq(Status::Confirmed))
+        .filter(registrations::user_id.eq_any(there))
+        .count()
+        .get_result(conn)
 }
 
 type Filtered<'a> = registrations::BoxedQuery<'a, Pg>;
@@ -50,6 +68,13 @@ fn filtered(conference_id: i64, f: &DeskFilter) -> Filtered<'static> {
         let open =
             payment_flags::table.filter(payment_flags::cleared_at.is_null()).select(payment_flags::registration_id);
         q = q.filter(registrations::id.eq_any(open));
+    }
+    if let Some(other) = f.also_at {
+        let there = elsewhere
+            .filter(elsewhere.field(registrations::conference_id).eq(other))
+            .filter(elsewhere.field(registrations::status).eq(Status::Confirmed))
+            .select(elsewhere.field(registrations::user_id));
+        q = q.filter(registrations::user_id.eq_any(there));
     }
     let words = f.words.trim();
     if !words.is_empty() {

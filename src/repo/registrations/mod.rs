@@ -14,7 +14,7 @@ mod types;
 
 pub use codes::{claim_code, code, codes, count_mc_codes, insert_codes, mc_codes};
 pub use desk::{cancel, check_in, mark_invoiced};
-pub use desk_list::{confirmed_by, desk_count, desk_page, desk_totals, DeskFilter};
+pub use desk_list::{also_registered, confirmed_by, desk_count, desk_page, desk_totals, DeskFilter};
 pub use lookups::{
     active_for_user, by_public_id, conference_by_id, for_conference, for_conference_page, is_confirmed,
     latest_for_user, public_list, seats_taken,
@@ -26,7 +26,7 @@ pub use seats::{
 };
 pub use settings::{ensure_settings, lock_settings, save_settings, set_cap, settings};
 pub use types::{
-    delete_tier, has_ticket_types, insert_ticket_type, insert_tier, ticket_type, ticket_types, tier,
+    delete_tier, has_ticket_types, insert_ticket_type, insert_tier, set_bundle, ticket_type, ticket_types, tier,
     tiers_for_conference, tiers_for_type, update_tier, TierValues,
 };
 
@@ -67,6 +67,8 @@ pub struct TicketType {
     pub created_at: DateTime<Utc>,
     /// May be paid by bank transfer (card payment is offered whenever Stripe is configured).
     pub bank_transfer: bool,
+    /// A bundle price: on sale only to people registered at this (co-located) conference.
+    pub for_registrants_of: Option<i64>,
 }
 
 pub type Range = (Bound<DateTime<Utc>>, Bound<DateTime<Utc>>);

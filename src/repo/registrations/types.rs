@@ -42,6 +42,14 @@ pub fn insert_ticket_type(
         .get_result(conn)
 }
 
+/// Makes a ticket type a bundle price for registrants of another conference (or not).
+pub fn set_bundle(conn: &mut PgConnection, id: i64, for_registrants_of: Option<i64>) -> QueryResult<()> {
+    diesel::update(ticket_types::table.find(id))
+        .set(ticket_types::for_registrants_of.eq(for_registrants_of))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn tiers_for_conference(conn: &mut PgConnection, conference_id: i64) -> QueryResult<Vec<TierRow>> {
     fee_tiers::table
         .inner_join(ticket_types::table)

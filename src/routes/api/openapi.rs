@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         super::conferences,
+        super::conference,
         super::me,
         super::proposals,
         super::microconferences,

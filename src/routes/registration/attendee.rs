@@ -107,6 +107,14 @@ struct RegistrationMine {
     registration: Option<service::RegistrationPage>,
     receipt_only: bool,
     printed_at: String,
+    /// The events co-located with this one, and whether the person is registered there.
+    co_located: Vec<Beside>,
+}
+
+#[derive(Serialize)]
+struct Beside {
+    conference: crate::services::views::ConferenceView,
+    registered: bool,
 }
 
 /// The person's registration (`receipt_only`: the one named by id, as a
@@ -119,9 +127,17 @@ async fn registration_page(
         + 'static,
 ) -> Result<HttpResponse, AppError> {
     let registration = at.db(find).await?;
+    let co_located = match receipt_only {
+        true => Vec::new(),
+        false => at.db(|conn, _, user, conf| crate::services::co_location::beside_for(conn, conf, user.id)).await?,
+    };
+    let co_located = co_located
+        .iter()
+        .map(|(c, registered)| Beside { conference: crate::services::views::ConferenceView::of(c), registered: *registered })
+        .collect();
     let printed_at = crate::domain::fees::format_local(chrono::Utc::now(), service::zone(&at.conf));
     let title = format!("Your registration · {}", at.conf.name);
-    let view = RegistrationMine { registration, receipt_only, printed_at };
+    let view = RegistrationMine { registration, receipt_only, printed_at, co_located };
     conference_page::page(&at.ctx, StatusCode::OK, "registration_mine", &title, &at.conf, view)
 }
 

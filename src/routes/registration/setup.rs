@@ -93,6 +93,9 @@ pub(super) struct TicketTypeForm {
     #[serde(default)]
     description: String,
     requires_code: Option<String>,
+    /// The slug of a co-located conference whose registrants alone may buy it (a bundle price).
+    #[serde(default)]
+    bundle_for: String,
 }
 
 impl TicketTypeForm {
@@ -111,12 +114,13 @@ impl TicketTypeForm {
 pub(super) async fn add_ticket_type(at: Acting, form: web::Form<TicketTypeForm>) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
     let requires_code = input.requires_code.is_some();
+    let bundle_for = input.bundle_for.clone();
     form::handle(
         input,
         TicketTypeForm::parse,
         |(name, description)| {
             at.db(move |conn, _, actor, conf| {
-                Ok(service::add_ticket_type(conn, actor, conf, &name, &description, requires_code))
+                Ok(service::add_ticket_type(conn, actor, conf, &name, &description, requires_code, &bundle_for))
             })
         },
         field_refusal(StatusCode::CONFLICT),

@@ -1,7 +1,7 @@
 //! The organisers' attendee list: totals over the whole conference and the rows
 //! matching a filter.
 
-use super::views::{AttendeeList, AttendeeRow, TicketTypeOption, TierCount, Totals, TypeCount};
+use super::views::{AlsoRegistered, AttendeeList, AttendeeRow, TicketTypeOption, TierCount, Totals, TypeCount};
 use super::waitlist::refresh;
 use super::{local, money, zone};
 use crate::domain::fees::format_local;
@@ -26,6 +26,9 @@ pub struct Filter {
     pub payment: String,
     #[serde(default)]
     pub q: String,
+    /// The slug of a co-located conference: only people registered there too.
+    #[serde(default)]
+    pub also: String,
 }
 
 /// A registration with its holder's name and address.
@@ -50,7 +53,13 @@ pub fn attendees(
     refresh(conn, st, conf)?;
     let types = repo::ticket_types(conn, conf.id)?;
     let tz = zone(conf);
-    let (entries, matching, page) = match desk_filter(filter, &types) {
+    let partners = crate::services::repo::co_location::partners(conn, conf)?;
+    let mut co_located = Vec::new();
+    for p in &partners {
+        let count = repo::also_registered(conn, conf.id, p.id)?.max(0) as usize;
+        co_located.push(AlsoRegistered { slug: p.slug.clone(), name: p.name.clone(), count });
+    }
+    let (entries, matching, page) = match desk_filter(filter, &types, &partners) {
         Some(f) => {
             let per = per_page.max(1) as i64;
             let total = repo::desk_count(conn, conf.id, &f)?;
@@ -78,12 +87,13 @@ pub fn attendees(
         ticket_types: types.iter().map(|t| TicketTypeOption { id: t.public_id, name: t.name.clone() }).collect(),
         matching,
         page,
+        co_located,
     })
 }
 
 /// The filter as the database reads it; `None` when it can match nothing (a
 /// status, payment or ticket type that does not exist).
-fn desk_filter(filter: &Filter, types: &[TicketType]) -> Option<repo::DeskFilter> {
+fn desk_filter(filter: &Filter, types: &[TicketType], partners: &[Conference]) -> Option<repo::DeskFilter> {
     let status = match filter.status.trim() {
         "" => None,
         "inactive" => Some(None),
@@ -98,7 +108,11 @@ fn desk_filter(filter: &Filter, types: &[TicketType]) -> Option<repo::DeskFilter
         "" => None,
         t => Some(types.iter().find(|x| x.public_id.to_string() == t)?.id),
     };
-    Some(repo::DeskFilter { status, ticket_type_id, payment, flagged, words: filter.q.trim().to_string() })
+    let also_at = match filter.also.trim() {
+        "" => None,
+        slug => Some(partners.iter().find(|p| p.slug == slug)?.id),
+    };
+    Some(repo::DeskFilter { status, ticket_type_id, payment, flagged, words: filter.q.trim().to_string(), also_at })
 }
 
 fn totals(conn: &mut diesel::PgConnection, conf: &Conference, types: &[TicketType]) -> Result<Totals, AppError> {

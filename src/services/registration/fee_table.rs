@@ -21,6 +21,10 @@ pub fn fee_table(Db(conn): &mut Db, conf: &Conference, at: DateTime<Utc>) -> Res
     let settings = repo::settings(conn, conf.id)?;
     let (opens_at, closes_at) = settings.as_ref().map(|s| (s.opens_at, s.closes_at)).unwrap_or((None, None));
     let taken = repo::seats_taken(conn, conf.id)?;
+    let partners = crate::services::repo::co_location::partners(conn, conf)?;
+    let bundle = |t: &TicketType| {
+        t.for_registrants_of.and_then(|id| partners.iter().find(|p| p.id == id)).map(|p| p.name.clone())
+    };
     Ok(FeeTable {
         configured: !types.is_empty(),
         open: !types.is_empty() && rules::window_open(opens_at, closes_at, at),
@@ -33,7 +37,10 @@ pub fn fee_table(Db(conn): &mut Db, conf: &Conference, at: DateTime<Utc>) -> Res
         at_label: format_local(at, tz),
         cap: conf.attendance_cap,
         full: taken >= conf.attendance_cap as i64,
-        ticket_types: types.iter().map(|t| ticket_type_fees(conf, t, &rows, at, tz)).collect(),
+        ticket_types: types
+            .iter()
+            .map(|t| TicketTypeFees { for_registrants_of: bundle(t), ..ticket_type_fees(conf, t, &rows, at, tz) })
+            .collect(),
     })
 }
 
@@ -56,6 +63,7 @@ fn ticket_type_fees(conf: &Conference, t: &TicketType, rows: &[TierRow], at: Dat
         name: t.name.clone(),
         description: t.description.clone(),
         requires_code: t.requires_code,
+        for_registrants_of: None,
         on_sale: current.is_some(),
         current,
         summary: if t.requires_code { None } else { fees::price_summary(&tiers, at, tz) },

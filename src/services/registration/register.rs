@@ -63,6 +63,16 @@ pub fn register(
         .find(|t| t.public_id.to_string() == wanted || t.name.to_lowercase() == wanted)
         .cloned()
         .ok_or_else(|| FormError::Field(FieldError::new("ticket_type", "choose one of the ticket types")))?;
+    // A bundle price is for people already registered at the co-located conference.
+    if let Some(other) = t.for_registrants_of {
+        if !crate::services::repo::co_location::confirmed_at_any(conn, &[other], user.id)? {
+            let name = crate::services::repo::conferences::by_id(conn, other)?.name;
+            return Err(FormError::Field(FieldError::new(
+                "ticket_type",
+                format!("“{}” is only for people with a confirmed registration for {name}", t.name),
+            )));
+        }
+    }
     if t.requires_code {
         return conn.transaction(|conn| register_with_code(conn, st, user, conf, draft, &t));
     }

@@ -1,6 +1,6 @@
 //! Organiser set-up: registration settings (window, cap, offer and hold times) and ticket types.
 
-use super::views::{SetupTicketType, SetupTier, SetupView, TicketTypeOption};
+use super::views::{BundleChoice, SetupTicketType, SetupTier, SetupView, TicketTypeOption};
 use super::waitlist::fill_seats_locked;
 use super::{zone, FormError, DEFAULT_HOLD_HOURS, DEFAULT_OFFER_HOURS};
 use crate::domain::fees::TierInput;
@@ -27,6 +27,8 @@ pub fn setup_view(Db(conn): &mut Db, st: &AppState, actor: &User, conf: &Confere
     let types = repo::ticket_types(conn, conf.id)?;
     let rows = repo::tiers_for_conference(conn, conf.id)?;
     let now = Utc::now();
+    let partners = crate::services::repo::co_location::partners(conn, conf)?;
+    let bundle_name = |id: Option<i64>| id.and_then(|id| partners.iter().find(|p| p.id == id)).map(|p| p.name.clone());
     let ticket_types = types
         .iter()
         .map(|t| SetupTicketType {
@@ -35,6 +37,7 @@ pub fn setup_view(Db(conn): &mut Db, st: &AppState, actor: &User, conf: &Confere
             description: t.description.clone(),
             requires_code: t.requires_code,
             bank_transfer: t.bank_transfer,
+            for_registrants_of: bundle_name(t.for_registrants_of),
             tiers: rows
                 .iter()
                 .filter(|r| r.ticket_type_id == t.id)
@@ -77,6 +80,7 @@ pub fn setup_view(Db(conn): &mut Db, st: &AppState, actor: &User, conf: &Confere
             .collect(),
         payee: crate::services::repo::payments::settings(conn, conf.id)?.into(),
         card_payment: st.config.stripe.is_some(),
+        bundle_choices: partners.iter().map(|p| BundleChoice { slug: p.slug.clone(), name: p.name.clone() }).collect(),
     })
 }
 
@@ -123,15 +127,36 @@ pub fn add_ticket_type(
     name: &str,
     description: &str,
     requires_code: bool,
+    bundle_for: &str,
 ) -> Result<TicketType, FormError> {
     conn.transaction(|conn| {
         check_organiser(conn, conf, actor)?;
+        // A bundle price: only registrants of this co-located conference may buy it.
+        let bundle = match bundle_for.trim() {
+            "" => None,
+            slug => Some(
+                crate::services::repo::co_location::partners(conn, conf)?
+                    .into_iter()
+                    .find(|p| p.slug == slug)
+                    .ok_or_else(|| {
+                        FormError::Field(FieldError::new("bundle_for", "choose a conference co-located with this one"))
+                    })?
+                    .id,
+            ),
+        };
         repo::ensure_settings(conn, conf.id)?;
-        match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
-            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(FormError::Field(
-                FieldError::new("name", "this conference already has a ticket type with that name"),
-            )),
-            other => Ok(other?),
+        let t = match repo::insert_ticket_type(conn, conf.id, name, description, requires_code) {
+            Err(DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                return Err(FormError::Field(FieldError::new(
+                    "name",
+                    "this conference already has a ticket type with that name",
+                )))
+            }
+            other => other?,
+        };
+        if bundle.is_some() {
+            repo::set_bundle(conn, t.id, bundle)?;
         }
+        Ok(TicketType { for_registrants_of: bundle, ..t })
     })
 }

@@ -210,6 +210,8 @@ pub struct TicketTypeFees {
     pub name: String,
     pub description: String,
     pub requires_code: bool,
+    /// A bundle price: on sale only to registrants of this co-located conference (its name).
+    pub for_registrants_of: Option<String>,
     pub on_sale: bool,
     /// The price in force (a comp pass is free); `None` when not on sale.
     pub current: Option<Price>,
@@ -251,6 +253,14 @@ pub struct SetupView {
     pub payee: crate::services::payments::PayeeInput,
     /// Card payment through Stripe is configured for this site.
     pub card_payment: bool,
+    /// The co-located conferences whose registrants a bundle price may be for.
+    pub bundle_choices: Vec<BundleChoice>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleChoice {
+    pub slug: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -261,6 +271,8 @@ pub struct SetupTicketType {
     pub requires_code: bool,
     /// May be paid by bank transfer.
     pub bank_transfer: bool,
+    /// A bundle price: the co-located conference whose registrants alone may buy it.
+    pub for_registrants_of: Option<String>,
     pub tiers: Vec<SetupTier>,
     /// The "add a tier" form under this ticket type, and its field errors.
     pub tier_form: TierInput,
@@ -314,6 +326,15 @@ pub struct AttendeeList {
     /// How many match the filter in all, and the page shown (from 1).
     pub matching: usize,
     pub page: usize,
+    /// Per co-located conference: how many confirmed here are confirmed there too.
+    pub co_located: Vec<AlsoRegistered>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlsoRegistered {
+    pub slug: String,
+    pub name: String,
+    pub count: usize,
 }
 
 /// Counts over the whole conference, whatever the filter.
