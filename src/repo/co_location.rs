@@ -22,19 +22,22 @@ pub fn partners(conn: &mut PgConnection, conference: &Conference) -> QueryResult
 pub fn join(conn: &mut PgConnection, a: &Conference, b: &Conference) -> QueryResult<i64> {
     let group = match a.co_location_id {
         Some(g) => g,
-        None => diesel::insert_into(co_locations::table)
-            .default_values()
-            .returning(co_locations::id)
-            .get_result(conn)?,
+        None => {
+            diesel::insert_into(co_locations::table).default_values().returning(co_locations::id).get_result(conn)?
+        }
     };
-    diesel::update(conferences::table.filter(conferences::id.eq(a.id))).set(conferences::co_location_id.eq(group)).execute(conn)?;
+    diesel::update(conferences::table.filter(conferences::id.eq(a.id)))
+        .set(conferences::co_location_id.eq(group))
+        .execute(conn)?;
     if let Some(old) = b.co_location_id.filter(|&old| old != group) {
         diesel::update(conferences::table.filter(conferences::co_location_id.eq(old)))
             .set(conferences::co_location_id.eq(group))
             .execute(conn)?;
         diesel::delete(co_locations::table.find(old)).execute(conn)?;
     }
-    diesel::update(conferences::table.filter(conferences::id.eq(b.id))).set(conferences::co_location_id.eq(group)).execute(conn)?;
+    diesel::update(conferences::table.filter(conferences::id.eq(b.id)))
+        .set(conferences::co_location_id.eq(group))
+        .execute(conn)?;
     Ok(group)
 }
 
@@ -52,9 +55,11 @@ pub fn leave(conn: &mut PgConnection, conference: &Conference) -> QueryResult<()
         diesel::delete(co_locations::table.find(group)).execute(conn)?;
     }
     // Nothing may stay held at, or sold to registrants of, a conference no longer beside it.
-    diesel::update(tracks::table.filter(tracks::conference_id.eq(conference.id).or(tracks::hosted_by.eq(conference.id))))
-        .set(tracks::hosted_by.eq(None::<i64>))
-        .execute(conn)?;
+    diesel::update(
+        tracks::table.filter(tracks::conference_id.eq(conference.id).or(tracks::hosted_by.eq(conference.id))),
+    )
+    .set(tracks::hosted_by.eq(None::<i64>))
+    .execute(conn)?;
     Ok(())
 }
 

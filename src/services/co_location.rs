@@ -192,10 +192,13 @@ pub fn beside_for(Db(conn): &mut Db, conf: &Conference, user_id: i64) -> Result<
     let partners = repo::partners(conn, conf)?;
     let ids: Vec<i64> = partners.iter().map(|p| p.id).collect();
     let mine = repo::confirmed_among(conn, &ids, user_id)?;
-    Ok(partners.into_iter().map(|p| {
-        let registered = mine.contains(&p.id);
-        (p, registered)
-    }).collect())
+    Ok(partners
+        .into_iter()
+        .map(|p| {
+            let registered = mine.contains(&p.id);
+            (p, registered)
+        })
+        .collect())
 }
 
 /// A track on the organisers' tracks page, with where it may be held.
@@ -222,8 +225,11 @@ pub fn track_rows(Db(conn): &mut Db, conf: &Conference) -> Result<(Vec<TrackRow>
     let rows = calls::tracks(conn, conf.id)?
         .into_iter()
         .map(|t| {
-            let mut held_at =
-                vec![Choice { slug: conf.slug.clone(), name: format!("{} (here)", conf.name), chosen: t.hosted_by.is_none() }];
+            let mut held_at = vec![Choice {
+                slug: conf.slug.clone(),
+                name: format!("{} (here)", conf.name),
+                chosen: t.hosted_by.is_none(),
+            }];
             held_at.extend(partners.iter().map(|p| Choice {
                 slug: p.slug.clone(),
                 name: p.name.clone(),

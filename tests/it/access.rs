@@ -90,6 +90,7 @@ GET /account                                            *AAAAAAAAAA
 GET /proposals                                          *AAAAAAAAA*
 GET /admin/conferences/new                              site-admin
 GET /admin/outbox                                       site-admin
+GET /admin/co-location                                  site-admin
 GET /invitations/{token}                                DDDDDDDDDDD
 GET /committee/{token}                                  DDDDDDDDDDD
 GET /c/{slug}                                           AAAAAAAAAAA
@@ -158,6 +159,7 @@ GET /c/{slug}/my-schedule                               *AAAAAAAAA*
 GET /c/{slug}/my-schedule/{user}/{key}                  DDDDDDDDDDD
 GET /api/v1/openapi.json                                AAAAAAAAAAA
 GET /api/v1/conferences                                 AAAAAAAAAAA
+GET /api/v1/conferences/{slug}                          AAAAAAAAAAA
 GET /api/v1/me                                          acting
 GET /api/v1/conferences/{slug}/proposals                acting
 GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAAA
@@ -183,6 +185,8 @@ POST /account/tokens/{id}/revoke                    DDDDDDDDDDD
 POST /account/verify                                    DAAAAAAAAAA
 POST /admin/conferences                                 site-admin
 POST /admin/outbox/{id}/resend                          site-admin
+POST /admin/co-location                                 site-admin
+POST /admin/co-location/{slug}/separate                 site-admin
 POST /invitations/{token}                               DDDDDDDDDDD
 POST /committee/{token}                                 DDDDDDDDDDD
 POST /c/{slug}/cfp/{call}/propose                       acting
@@ -261,6 +265,7 @@ POST /c/{slug}/manage/registration/payee                organiser
 POST /c/{slug}/manage/registration/ticket-types/{id}/bank-transfer DDDDDDD*DDD
 DELETE /api/v1/conferences/{slug}/registrations/me      D*********D
 POST /c/{slug}/manage/tracks/{id}/delete                organiser
+POST /c/{slug}/manage/tracks/{id}/hosting               organiser
 POST /c/{slug}/manage/rooms/{room}/delete               organiser
 POST /c/{slug}/manage/registration/tiers/{id}/delete    organiser
 POST /c/{slug}/manage/schedule/items/{id}/delete        organiser

@@ -10,6 +10,7 @@ mod architecture;
 mod assignment;
 mod browser;
 mod cfp;
+mod co_location;
 mod conferences;
 mod copy;
 mod decisions;

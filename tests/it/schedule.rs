@@ -44,7 +44,7 @@ pub fn accepted(app: &TestApp, s: &Setup, org: &Http) -> (Http, Http) {
     (lena, sam)
 }
 
-fn item_ids(org: &Http, s: &Setup) -> Vec<(String, String)> {
+pub(crate) fn item_ids(org: &Http, s: &Setup) -> Vec<(String, String)> {
     let page = org.get(&format!("/c/{}/manage/schedule", s.slug)).body;
     // Each session links to its own page: from the grid (placed) or the side list (not yet).
     let re = regex::Regex::new(r#"href="/c/[a-z0-9-]+/manage/schedule/items/([0-9a-f-]{36})">([^<]+)</a>"#).unwrap();
@@ -55,7 +55,7 @@ fn item(org: &Http, s: &Setup, title: &str) -> String {
     item_ids(org, s).into_iter().find(|(t, _)| t == title).unwrap_or_else(|| panic!("no item {title}")).1
 }
 
-fn place(org: &Http, s: &Setup, id: &str, room: &str, at: &str, minutes: &str) -> crate::support::Page {
+pub(crate) fn place(org: &Http, s: &Setup, id: &str, room: &str, at: &str, minutes: &str) -> crate::support::Page {
     org.post_form(
         &format!("/c/{}/manage/schedule/items/{id}/place", s.slug),
         &[("room", room), ("starts_at", at), ("minutes", minutes)],

@@ -133,7 +133,10 @@ async fn registration_page(
     };
     let co_located = co_located
         .iter()
-        .map(|(c, registered)| Beside { conference: crate::services::views::ConferenceView::of(c), registered: *registered })
+        .map(|(c, registered)| Beside {
+            conference: crate::services::views::ConferenceView::of(c),
+            registered: *registered,
+        })
         .collect();
     let printed_at = crate::domain::fees::format_local(chrono::Utc::now(), service::zone(&at.conf));
     let title = format!("Your registration · {}", at.conf.name);

@@ -58,11 +58,17 @@ pub(super) struct TicketTypeShown {
     name: String,
     description: String,
     requires_code: bool,
+    bundle_for: String,
 }
 
 impl From<TicketTypeForm> for TicketTypeShown {
     fn from(f: TicketTypeForm) -> Self {
-        TicketTypeShown { name: f.name, description: f.description, requires_code: f.requires_code.is_some() }
+        TicketTypeShown {
+            name: f.name,
+            description: f.description,
+            requires_code: f.requires_code.is_some(),
+            bundle_for: f.bundle_for,
+        }
     }
 }
 

@@ -14,7 +14,7 @@ pub const DEMO_PASSWORD: &str = "plumbline-demo";
 /// (email, name, role shown on start, affiliation)
 pub const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("admin@example.org", "Ada Admin", "site admin", "Plumbline"),
-    ("organiser@example.org", "Olga Organiser", "organiser of both conferences", "Linux Foundation"),
+    ("organiser@example.org", "Olga Organiser", "organiser of every demo conference", "Linux Foundation"),
     ("reviewer@example.org", "Rui Reviewer", "programme committee member", "Red Hat"),
     ("lead@example.org", "Lena Lead", "microconference lead", "Google"),
     ("speaker@example.org", "Sam Speaker", "speaker", "Intel"),
@@ -80,6 +80,7 @@ pub fn load(Db(conn): &mut Db) -> Result<(), AppError> {
         rooms_demo(conn, &upcoming, ids[5], false)?;
         rooms_demo(conn, &running, ids[5], true)?;
         schedule_demo(conn, &running, ids[1])?;
+        co_location_demo(conn, &upcoming, ids[1], ids[5], &hash)?;
         for conf in [&upcoming, &running] {
             speakers_demo(conn, conf.id)?;
         }
@@ -111,12 +112,15 @@ struct DemoPeople {
 }
 
 mod cfp;
+mod co_location;
 mod registration;
 mod rooms;
 mod schedule;
 
 pub use cfp::TRACKS;
 use cfp::{load_cfp, review_demo};
+use co_location::co_location_demo;
+pub use co_location::SHARED_TRACK;
 use registration::registration_demo;
 use rooms::rooms_demo;
 use schedule::schedule_demo;

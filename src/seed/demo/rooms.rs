@@ -43,7 +43,15 @@ pub(super) fn rooms_demo(
             rr::insert_room(
                 conn,
                 conf.id,
-                &RoomValues { name, capacity: *capacity, equipment, location, bookable: *bookable, position: i as i32, open_to: "own" },
+                &RoomValues {
+                    name,
+                    capacity: *capacity,
+                    equipment,
+                    location,
+                    bookable: *bookable,
+                    position: i as i32,
+                    open_to: "own",
+                },
             )?;
         }
         let opens_days_before = if running { None } else { Some(1) };
