@@ -264,8 +264,8 @@ POST /c/{slug}/manage/registration/bank/{id}/confirm    DDDDDDD*DDD
 POST /c/{slug}/manage/registration/payee                organiser
 POST /c/{slug}/manage/registration/ticket-types/{id}/bank-transfer DDDDDDD*DDD
 DELETE /api/v1/conferences/{slug}/registrations/me      D*********D
-POST /c/{slug}/manage/tracks/{id}/delete                organiser
 POST /c/{slug}/manage/tracks/{id}/hosting               organiser
+POST /c/{slug}/manage/tracks/{id}/delete                organiser
 POST /c/{slug}/manage/rooms/{room}/delete               organiser
 POST /c/{slug}/manage/registration/tiers/{id}/delete    organiser
 POST /c/{slug}/manage/schedule/items/{id}/delete        organiser

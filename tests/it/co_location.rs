@@ -167,6 +167,30 @@ fn a_shared_track_is_selected_by_one_committee_and_shows_in_both_schedules_and_e
     assert_eq!((api["co_located"].clone(), api["tracks"][0]["hosted_by"].clone()), (json!([]), json!("lpc-test")));
 }
 
+/// LinuxCon's "Plumbers bundle": for registrants of "plumb", on sale now at 50; returns its id.
+fn bundle(lcon: &crate::rooms::Conf) -> String {
+    let r = lcon.admin.post_form(
+        "/c/lcon/manage/registration/ticket-types",
+        &[("name", "Plumbers bundle"), ("description", ""), ("bundle_for", "plumb")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let setup = lcon.admin.get("/c/lcon/manage/registration").body;
+    let tt = regex::Regex::new(r#"id="tt-([0-9a-f-]{36})-h">Plumbers bundle"#).unwrap().captures(&setup).unwrap()[1]
+        .to_string();
+    let now = chrono::Utc::now().with_timezone(&lcon.tz);
+    let r = lcon.admin.post_form(
+        &format!("/c/lcon/manage/registration/ticket-types/{tt}/tiers"),
+        &[
+            ("label", "Bundle"),
+            ("amount", "50"),
+            ("valid_from", &(now - chrono::Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string()),
+            ("valid_until", &(now + chrono::Duration::days(10)).format("%Y-%m-%dT%H:%M").to_string()),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    tt
+}
+
 #[test]
 fn rooms_admit_their_own_registrants_and_a_bundle_is_sold_only_to_the_other_events() {
     let app = TestApp::start();
@@ -213,25 +237,7 @@ fn rooms_admit_their_own_registrants_and_a_bundle_is_sold_only_to_the_other_even
     );
     assert_eq!(r.status, 409, "an unknown conference is refused on the field");
     assert!(r.body.contains("co-located with this one") && r.body.contains(r#"value="Plumbers bundle""#));
-    let r = lcon.admin.post_form(
-        "/c/lcon/manage/registration/ticket-types",
-        &[("name", "Plumbers bundle"), ("description", ""), ("bundle_for", "plumb")],
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let setup = lcon.admin.get("/c/lcon/manage/registration").body;
-    let tt = regex::Regex::new(r#"id="tt-([0-9a-f-]{36})-h">Plumbers bundle"#).unwrap().captures(&setup).unwrap()[1]
-        .to_string();
-    let now = chrono::Utc::now().with_timezone(&lcon.tz);
-    let r = lcon.admin.post_form(
-        &format!("/c/lcon/manage/registration/ticket-types/{tt}/tiers"),
-        &[
-            ("label", "Bundle"),
-            ("amount", "50"),
-            ("valid_from", &(now - chrono::Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string()),
-            ("valid_until", &(now + chrono::Duration::days(10)).format("%Y-%m-%dT%H:%M").to_string()),
-        ],
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
+    bundle(&lcon);
     let fees = app.client().get("/api/v1/conferences/lcon/fees").json();
     let bundle =
         fees["ticket_types"].as_array().unwrap().iter().find(|t| t["name"] == "Plumbers bundle").unwrap().clone();
@@ -262,4 +268,78 @@ fn rooms_admit_their_own_registrants_and_a_bundle_is_sold_only_to_the_other_even
     let pat_web = crate::review_login(&app, "pat@example.org");
     let page = pat_web.get("/c/plumb/registration").body;
     assert!(page.contains("Co-located events") && page.contains("you are registered"), "{page}");
+}
+
+#[test]
+fn browser_the_events_beside_yours_and_a_bundle_only_their_registrants_may_buy() {
+    use crate::support::webdriver::Browser;
+    use std::time::Duration;
+    Browser::require();
+    let app = TestApp::start();
+    let plumbers = conference(&app, "plumb", "start", "3");
+    let lcon = conference(&app, "lcon", "start", "3");
+    diesel::sql_query("UPDATE conferences SET name = 'LinuxCon Test' WHERE slug = 'lcon'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    attendee(&app, &plumbers, "pat@example.org");
+    app.user("zed@example.org", "Zed", false);
+    let b = Browser::start();
+    b.cmd("POST", "window/rect", json!({"width": 390, "height": 844}));
+    let log_in = |email: &str| {
+        b.goto(&app.url("/login"));
+        b.fill("#email", email);
+        b.fill("#password", crate::support::PASSWORD);
+        b.click("form.stack button[type=submit]");
+        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
+    };
+    let log_out = || {
+        b.click("header form.inline button.link");
+        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    };
+    // The site admin co-locates the two.
+    log_in("admin@example.org");
+    b.goto(&app.url("/admin/co-location"));
+    b.execute("document.querySelector('#a').value = 'plumb'; document.querySelector('#b').value = 'lcon'", vec![]);
+    b.click("form[action='/admin/co-location'] button");
+    assert!(b.wait_for_text("main", "co-located now", Duration::from_secs(10)), "{}", b.page_source());
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the co-location page: {serious:?}");
+    log_out();
+    let tt = bundle(&lcon);
+
+    // Pat, registered for Plumbers, finds LinuxCon on their registration page and buys the bundle.
+    log_in("pat@example.org");
+    b.goto(&app.url("/c/plumb/registration"));
+    assert!(b.wait_for_text("main", "Co-located events", Duration::from_secs(10)), "{}", b.page_source());
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the registration page: {serious:?}");
+    b.click("a[href='/c/lcon/register']");
+    assert!(b.wait_for_text("main", "only for registrants of Rooms Test Conference", Duration::from_secs(10)));
+    let serious = b.axe_serious();
+    assert!(serious.is_empty(), "axe on the register page: {serious:?}");
+    b.click(&format!("#tt-{tt}"));
+    b.click("form[action='/c/lcon/register'] button[type=submit]");
+    assert!(b.wait_for_text("main", "Your registration", Duration::from_secs(10)), "{}", b.page_source());
+    assert!(b.text("main").contains("Plumbers bundle"), "{}", b.text("main"));
+    log_out();
+
+    // Zed, registered nowhere, is refused the bundle with the reason, the form kept.
+    log_in("zed@example.org");
+    b.goto(&app.url("/c/lcon/register"));
+    b.click(&format!("#tt-{tt}"));
+    b.fill("#badge_name", "Zed Z");
+    b.click("form[action='/c/lcon/register'] button[type=submit]");
+    assert!(
+        b.wait_for_text(
+            "main",
+            "only for people with a confirmed registration for Rooms Test Conference",
+            Duration::from_secs(10)
+        ),
+        "{}",
+        b.page_source()
+    );
+    let kept: String =
+        b.execute("return document.querySelector('#badge_name').value", vec![]).as_str().unwrap_or("").into();
+    assert_eq!(kept, "Zed Z");
+    assert_eq!(app.count("SELECT count(*) AS n FROM registrations r JOIN users u ON u.id = r.user_id WHERE u.email = 'zed@example.org'"), 0);
 }

@@ -641,7 +641,8 @@ fn demo_data_is_live_and_idempotent() {
     plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut c)).unwrap();
     let rows = registrations(&app);
     assert!(rows.len() >= 30, "{}", rows.len());
-    assert_eq!(rows.iter().filter(|r| r.email == "attendee@example.org" && r.status == "confirmed").count(), 2);
+    // Ari is registered for the two demo Plumbers conferences and for LinuxCon beside the upcoming one.
+    assert_eq!(rows.iter().filter(|r| r.email == "attendee@example.org" && r.status == "confirmed").count(), 3);
     assert!(rows.iter().filter(|r| r.status == "waitlisted").count() >= 2);
     let fees = app.client().get("/api/v1/conferences/kernel-week-demo/fees").json();
     assert_eq!(fees["full"], true);
