@@ -220,7 +220,9 @@ pub struct Choice {
 
 /// The tracks page's material: this conference's tracks with where each is
 /// held, and the tracks it holds for co-located conferences (track, selected by).
-pub fn track_rows(Db(conn): &mut Db, conf: &Conference) -> Result<(Vec<TrackRow>, Vec<(String, String)>), AppError> {
+pub type TrackRows = (Vec<TrackRow>, Vec<(String, String)>);
+
+pub fn track_rows(Db(conn): &mut Db, conf: &Conference) -> Result<TrackRows, AppError> {
     let partners = repo::partners(conn, conf)?;
     let rows = calls::tracks(conn, conf.id)?
         .into_iter()
