@@ -85,11 +85,6 @@ pub fn hosted_tracks(conn: &mut PgConnection, host: i64) -> QueryResult<Vec<Trac
         .load(conn)
 }
 
-/// Tracks by id (any conference): names for sessions held here but selected elsewhere.
-pub fn tracks_by_id(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<Track>> {
-    tracks::table.filter(tracks::id.eq_any(ids)).select(Track::as_select()).load(conn)
-}
-
 /// Whether `user` holds a confirmed registration at any of `conference_ids`.
 pub fn confirmed_at_any(conn: &mut PgConnection, conference_ids: &[i64], user_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
