@@ -10,6 +10,7 @@ pub mod copy;
 pub mod group_mail;
 pub mod health;
 pub mod manage;
+pub mod mc_ideas;
 pub mod metrics;
 pub mod microconferences;
 pub mod registration;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(group_mail::configure)
         .configure(cfp::configure)
         .configure(manage::configure)
+        .configure(mc_ideas::configure)
         .configure(microconferences::configure)
         .configure(review::configure)
         .configure(schedule::configure)
