@@ -470,3 +470,20 @@ fn browser_on_a_phone_post_support_volunteer_and_propose() {
     let serious = b.axe_serious();
     assert!(serious.is_empty(), "axe on the proposed idea: {serious:?}");
 }
+
+#[test]
+fn the_demo_board_has_volunteers_and_a_merged_duplicate_once() {
+    let app = TestApp::start();
+    for _ in 0..2 {
+        plumbline::testing::seed::demo::load(&mut plumbline::services::Db::new(&mut app.db.conn())).unwrap();
+    }
+    let ideas = app.client().get("/api/v1/conferences/lpc-demo/mc-ideas").json()["ideas"].as_array().unwrap().clone();
+    assert_eq!(ideas.len(), 3, "loaded once: {ideas:?}");
+    assert_eq!(ideas[0]["title"], "Confidential computing");
+    assert_eq!(ideas[0]["volunteers"].as_array().unwrap().len(), 2);
+    assert_eq!(ideas[2]["state"], "merged");
+    assert_eq!(ideas[1]["supporters"], 2, "the duplicate's supporter counted once");
+    let page = app.client().get("/c/lpc-demo/mc-ideas");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Merged into"));
+}
