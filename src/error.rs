@@ -18,6 +18,8 @@ pub enum AppError {
     Conflict(String),
     PayloadTooLarge,
     TooManyRequests,
+    /// Too many, with what the limit is and when to try again.
+    TooManyBecause(String),
     /// The database (or another dependency) is not answering: try again later.
     Unavailable,
     /// Our fault: the cause is kept (with its own sources) for the log, and
@@ -71,7 +73,10 @@ impl AppError {
 
     pub fn message(&self) -> String {
         match self {
-            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::ForbiddenBecause(m) => m.clone(),
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::ForbiddenBecause(m)
+            | AppError::TooManyBecause(m) => m.clone(),
             AppError::Unverified => "Please confirm your email address first: follow the link we mailed you, \
                                      or ask for a new one on your account page."
                 .into(),
@@ -94,7 +99,7 @@ impl AppError {
             AppError::NotFound => "Not found",
             AppError::Conflict(_) => "Conflict",
             AppError::PayloadTooLarge => "Too large",
-            AppError::TooManyRequests => "Slow down",
+            AppError::TooManyRequests | AppError::TooManyBecause(_) => "Slow down",
             AppError::Unavailable => "Unavailable",
             AppError::Internal(_) => "Error",
         }
@@ -127,7 +132,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::TooManyBecause(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -223,7 +228,7 @@ impl From<diesel::result::Error> for AppError {
 
 /// Trigger-kept rules (migration 2026-11-30-000020) whose message is written for
 /// the person who hit them: a 409 with that message.
-const RULES_IN_WORDS: &[&str] = &["microconference_budget", "decided_proposal_fixed"];
+const RULES_IN_WORDS: &[&str] = &["microconference_budget", "decided_proposal_fixed", "mc_idea_merge"];
 
 fn is_connection_message(m: &str) -> bool {
     let m = m.to_lowercase();

@@ -716,6 +716,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mc_ideas (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        conference_id -> Int8,
+        author_id -> Int8,
+        title -> Text,
+        description -> Text,
+        topics -> Array<Text>,
+        merged_into -> Nullable<Int8>,
+        merged_at -> Nullable<Timestamptz>,
+        proposal_id -> Nullable<Int8>,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mc_idea_supporters (idea_id, user_id) {
+        idea_id -> Int8,
+        user_id -> Int8,
+        leads -> Bool,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mc_idea_comments (id) {
+        id -> Int8,
+        public_id -> Uuid,
+        idea_id -> Int8,
+        author_id -> Int8,
+        body -> Text,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(registration_settings -> conferences (conference_id));
 diesel::joinable!(ticket_types -> conferences (conference_id));
@@ -778,8 +819,19 @@ diesel::joinable!(unconference_interest -> unconference_sessions (session_id));
 diesel::joinable!(unconference_interest -> users (user_id));
 diesel::joinable!(unconference_autoplan -> conferences (conference_id));
 
+diesel::joinable!(mc_ideas -> conferences (conference_id));
+diesel::joinable!(mc_ideas -> proposals (proposal_id));
+diesel::joinable!(mc_idea_supporters -> mc_ideas (idea_id));
+diesel::joinable!(mc_idea_supporters -> users (user_id));
+diesel::joinable!(mc_idea_comments -> mc_ideas (idea_id));
+diesel::joinable!(mc_idea_comments -> users (author_id));
+diesel::joinable!(mc_ideas -> users (author_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     co_locations,
+    mc_ideas,
+    mc_idea_supporters,
+    mc_idea_comments,
     unconference_autoplan,
     unconference_sessions,
     unconference_interest,

@@ -12,6 +12,7 @@ pub mod fees;
 pub mod ical;
 pub mod mail;
 pub mod markdown;
+pub mod mc_idea;
 pub mod money;
 pub mod net;
 pub mod payment;

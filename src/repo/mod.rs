@@ -33,6 +33,7 @@ pub mod conferences;
 pub mod copy;
 pub mod limits;
 pub mod mailings;
+pub mod mc_ideas;
 pub mod metrics;
 pub mod microconferences;
 pub mod outbox;

@@ -18,6 +18,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 mod booking_api;
+mod mc_ideas_api;
 pub(crate) mod openapi;
 mod registration_api;
 mod review_api;
@@ -39,6 +40,11 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/unconference/sessions", web::get().to(unconference_api::sessions))
         .route("/conferences/{slug}/unconference/sessions/{id}/interest", web::put().to(unconference_api::interest))
         .route("/conferences/{slug}/unconference/plan", web::post().to(unconference_api::plan))
+        .route("/conferences/{slug}/mc-ideas", web::get().to(mc_ideas_api::list_ideas))
+        .route("/conferences/{slug}/mc-ideas", web::post().to(mc_ideas_api::post_idea))
+        .route("/conferences/{slug}/mc-ideas/{id}/support", web::post().to(mc_ideas_api::support_idea))
+        .route("/conferences/{slug}/mc-ideas/{id}/support", web::delete().to(mc_ideas_api::withdraw_support))
+        .route("/conferences/{slug}/mc-ideas/{id}/propose", web::post().to(mc_ideas_api::propose_idea))
         .route("/conferences/{slug}/schedule", web::get().to(schedule))
         .route("/conferences/{slug}/registrations", web::post().to(registration_api::register))
         .route("/conferences/{slug}/registrations", web::get().to(registration_api::list))

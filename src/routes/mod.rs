@@ -11,6 +11,7 @@ pub mod copy;
 pub mod group_mail;
 pub mod health;
 pub mod manage;
+pub mod mc_ideas;
 pub mod metrics;
 pub mod microconferences;
 pub mod registration;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(cfp::configure)
         .configure(co_location::configure)
         .configure(manage::configure)
+        .configure(mc_ideas::configure)
         .configure(microconferences::configure)
         .configure(review::configure)
         .configure(schedule::configure)

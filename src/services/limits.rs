@@ -32,6 +32,12 @@ pub const INVITATION_MAIL: Limit =
 /// Group mail: a conference sends at most 10 mailings an hour, an organiser 20.
 pub const GROUP_MAIL: Limit = Limit { name: "group-mail", per_address: 10, per_client: 20, window_secs: 3600 };
 
+/// Ideas on a conference's MC ideas board: at most 5 a person a day.
+pub const MC_IDEAS: Limit = Limit { name: "mc-ideas", per_address: 5, per_client: 5, window_secs: 24 * 3600 };
+/// Comments on MC ideas: at most 30 a person a day.
+pub const MC_IDEA_COMMENTS: Limit =
+    Limit { name: "mc-idea-comments", per_address: 30, per_client: 30, window_secs: 24 * 3600 };
+
 fn keys(limit: &Limit, addresses: &[&str], client: &str) -> Vec<String> {
     let mut keys: Vec<String> = addresses.iter().map(|a| format!("{}:addr:{}", limit.name, a.to_lowercase())).collect();
     keys.push(format!("{}:client:{client}", limit.name));
@@ -74,6 +80,21 @@ pub fn invitation_mail(
     inviter: &crate::services::repo::users::User,
 ) -> Result<(), AppError> {
     require_within(conn, &INVITATION_MAIL, &[to], &format!("account-{}", inviter.id))
+}
+
+/// Counts one of a person's own writes (`what`: "ideas", "comments") against
+/// `limit`'s count per address, keyed by the account alone: 429 saying so past
+/// it. Called inside the write's transaction, a refused or failed write is not
+/// counted.
+pub fn per_person(conn: &mut PgConnection, limit: &Limit, user_id: i64, what: &str) -> Result<(), AppError> {
+    let hits = limits::hit(conn, &[format!("{}:user:{user_id}", limit.name)], limit.window_secs)?;
+    if hits.iter().all(|h| h.hits <= limit.per_address) {
+        return Ok(());
+    }
+    Err(AppError::TooManyBecause(format!(
+        "You have posted {} {what} within a day, the most one person may: please try again tomorrow.",
+        limit.per_address
+    )))
 }
 
 /// Forgets counters whose window ended a day ago or more.

@@ -9,6 +9,7 @@ pub mod group_mail;
 pub mod health;
 pub mod limits;
 pub mod mail;
+pub mod mc_ideas;
 pub mod payments;
 pub mod policy;
 pub mod programme;

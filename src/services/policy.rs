@@ -227,6 +227,50 @@ pub fn may_see_microconference(programme_published: bool, runs_it: bool) -> bool
     programme_published || runs_it
 }
 
+// --- microconference ideas ---
+
+/// A hidden idea or comment is for the organisers (who see it marked hidden
+/// and may show it again); for anyone else it is not there.
+pub fn may_see_hidden(hidden: bool, organises: bool) -> bool {
+    !hidden || organises
+}
+
+/// `may_see_hidden` as a refusal: 404 for what someone may not see.
+pub fn require_idea_visible(hidden: bool, organises: bool) -> Result<(), AppError> {
+    if may_see_hidden(hidden, organises) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Turning an idea into an MC proposal is for someone who volunteered to lead
+/// it, or an organiser.
+pub fn may_propose_idea(leads_it: bool, organises: bool) -> bool {
+    leads_it || organises
+}
+
+/// `may_propose_idea` as a refusal (403, saying who may).
+pub fn require_idea_proposer(leads_it: bool, organises: bool) -> Result<(), AppError> {
+    if may_propose_idea(leads_it, organises) {
+        Ok(())
+    } else {
+        Err(AppError::ForbiddenBecause(
+            "Only someone who volunteered to lead this idea, or an organiser, may turn it into a proposal.".into(),
+        ))
+    }
+}
+
+/// Posting, supporting and commenting end when the call for microconferences
+/// closes (`domain::mc_idea::board_open`); after that the board is read-only.
+pub fn require_board_open(open: bool) -> Result<(), AppError> {
+    if open {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("The call for microconferences has closed: the ideas board is read-only now.".into()))
+    }
+}
+
 // --- reviews ---
 
 /// What is known about a person and one proposal's call before deciding
@@ -401,6 +445,17 @@ mod tests {
         assert!(matches!(require_decider(false, false, false), Err(AppError::Forbidden)));
         assert!(matches!(require_decider(false, true, true), Err(AppError::ForbiddenBecause(_))));
         assert!(matches!(require_unconflicted(true), Err(AppError::ForbiddenBecause(_))));
+    }
+
+    #[test]
+    fn hidden_ideas_are_for_organisers_and_volunteers_or_organisers_propose() {
+        assert!(may_see_hidden(false, false));
+        assert!(may_see_hidden(true, true));
+        assert!(matches!(require_idea_visible(true, false), Err(AppError::NotFound)));
+        assert!(require_idea_proposer(true, false).is_ok());
+        assert!(require_idea_proposer(false, true).is_ok());
+        assert!(matches!(require_idea_proposer(false, false), Err(AppError::ForbiddenBecause(_))));
+        assert!(matches!(require_board_open(false), Err(AppError::Conflict(_))));
     }
 
     #[test]

@@ -204,6 +204,18 @@ pub fn flash_text(key: &str) -> Option<String> {
         "room-blocked" => "The room is blocked for that period.",
         "booking-moved" => "The booking was moved.",
         "mail-requeued" => "The mail is queued again and will be sent shortly.",
+        "idea-posted" => "Your idea is on the board. You support it.",
+        "idea-supported" => "You support this idea.",
+        "idea-volunteered" => "You volunteered to lead this idea.",
+        "lead-withdrawn" => "You no longer volunteer to lead this idea (you still support it).",
+        "support-withdrawn" => "Your support was withdrawn.",
+        "comment-posted" => "Your comment was posted.",
+        "idea-proposed" => "This draft proposal was made from the idea; the other volunteers are invited as co-leads. Check it and submit it before the call closes.",
+        "idea-hidden" => "The idea is hidden from everyone but the organisers.",
+        "idea-shown" => "The idea is shown again.",
+        "comment-hidden" => "The comment is hidden from everyone but the organisers.",
+        "comment-shown" => "The comment is shown again.",
+        "idea-merged" => "The ideas were merged: the supporters and volunteers are on this one now.",
         _ => return None,
     };
     Some(text.to_string())

@@ -30,10 +30,19 @@ struct Facts {
     leads_mc: bool,
     /// Owns the registration and the booking.
     owner: bool,
+    /// Volunteered to lead the MC idea `{id}` on the ideas board.
+    volunteers: bool,
 }
 
-const NO_FACTS: Facts =
-    Facts { organiser: false, proposer: false, committee: false, conflicted: false, leads_mc: false, owner: false };
+const NO_FACTS: Facts = Facts {
+    organiser: false,
+    proposer: false,
+    committee: false,
+    conflicted: false,
+    leads_mc: false,
+    owner: false,
+    volunteers: false,
+};
 
 const ROLES: [(&str, Facts); 11] = [
     ("anonymous", NO_FACTS),
@@ -44,7 +53,7 @@ const ROLES: [(&str, Facts); 11] = [
     ("MC lead", Facts { leads_mc: true, ..NO_FACTS }),
     ("other MC lead", NO_FACTS),
     ("organiser", Facts { organiser: true, ..NO_FACTS }),
-    ("attendee", Facts { owner: true, ..NO_FACTS }),
+    ("attendee", Facts { owner: true, volunteers: true, ..NO_FACTS }),
     ("other conference organiser", NO_FACTS),
     ("unverified account", NO_FACTS),
 ];
@@ -54,7 +63,7 @@ const ROLES: [(&str, Facts); 11] = [
 const UNVERIFIED: usize = 10;
 
 /// The policy questions a table line may name (see `Asked::allows`).
-const QUESTIONS: [&str; 12] = [
+const QUESTIONS: [&str; 13] = [
     "site-admin",
     "acting",
     "organiser",
@@ -67,6 +76,7 @@ const QUESTIONS: [&str; 12] = [
     "mc-page",
     "mc-runner",
     "owner-or-organiser",
+    "idea-proposer",
 ];
 
 /// Per route, either a policy question (from QUESTIONS) or, per role in ROLES
@@ -150,6 +160,7 @@ GET /c/{slug}/rooms.ics                                 AAAAAAAAAAA
 GET /c/{slug}/rooms/{room}/bookings.ics                 AAAAAAAAAAA
 GET /c/{slug}/board                                     AAAAAAAAAAA
 GET /c/{slug}/unconference                              AAAAAAAAAAA
+GET /c/{slug}/mc-ideas                                  AAAAAAAAAAA
 GET /c/{slug}/schedule                                  AAAAAAAAAAA
 GET /c/{slug}/schedule.ics                              AAAAAAAAAAA
 GET /c/{slug}/schedule.xml                              AAAAAAAAAAA
@@ -166,6 +177,7 @@ GET /api/v1/conferences/{slug}/microconferences         AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/reviews                  committee
 GET /api/v1/conferences/{slug}/assignments              committee
 GET /api/v1/conferences/{slug}/unconference/sessions    acting
+GET /api/v1/conferences/{slug}/mc-ideas                 AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/schedule                 AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/fees                     AAAAAAAAAAA
 GET /api/v1/conferences/{slug}/registrations            organiser
@@ -235,6 +247,20 @@ POST /c/{slug}/unconference/sessions/{id}/interest      DDDDDDDDDDD
 POST /c/{slug}/unconference/plan                        organiser
 POST /c/{slug}/unconference/autoplan                    organiser
 POST /api/v1/conferences/{slug}/unconference/sessions   D*******A*D
+POST /c/{slug}/mc-ideas                                 acting
+POST /c/{slug}/mc-ideas/{id}/support                    acting
+POST /c/{slug}/mc-ideas/{id}/comments                   acting
+POST /api/v1/conferences/{slug}/mc-ideas                acting
+POST /api/v1/conferences/{slug}/mc-ideas/{id}/support   acting
+POST /c/{slug}/mc-ideas/{id}/propose                    idea-proposer
+POST /api/v1/conferences/{slug}/mc-ideas/{id}/propose   idea-proposer
+POST /c/{slug}/mc-ideas/{id}/unsupport                  acting
+DELETE /api/v1/conferences/{slug}/mc-ideas/{id}/support acting
+POST /c/{slug}/mc-ideas/{id}/hide                       organiser
+POST /c/{slug}/mc-ideas/{id}/unhide                     organiser
+POST /c/{slug}/mc-ideas/{id}/comments/{comment}/hide    organiser
+POST /c/{slug}/mc-ideas/{id}/comments/{comment}/unhide  organiser
+POST /c/{slug}/mc-ideas/{id}/merge                      organiser
 PUT /api/v1/conferences/{slug}/unconference/sessions/{id}/interest DDDDDDDDDDD
 POST /api/v1/conferences/{slug}/registrations           D*******A*D
 POST /api/v1/conferences/{slug}/bookings                D*******A*D
@@ -383,6 +409,7 @@ impl Asked {
             "mc-page" => policy::may_see_microconference(programme_published, runs_mc),
             "mc-runner" => policy::require_runs_microconference(runs_mc).is_ok(),
             "owner-or-organiser" => acting && policy::require_owner_or_organiser(facts.owner, organises).is_ok(),
+            "idea-proposer" => acting && policy::require_idea_proposer(facts.volunteers, organises).is_ok(),
             q => panic!("no policy question {q:?}"),
         }
     }
@@ -560,6 +587,21 @@ fn every_role_gets_exactly_its_access_on_every_route() {
     let ozzy = plumbline::testing::repo::users::find_by_email(&mut c, "ozzy@example.org").unwrap().unwrap().id;
     plumbline::testing::repo::conferences::grant_role(&mut c, other_conf.id, ozzy, "organiser").unwrap();
 
+    // An idea on the MC ideas board that Ari would lead, with a comment by Ari.
+    let ari_http = attendee.http.as_ref().unwrap();
+    let (status, posted) = crate::registration::api_post(
+        &app,
+        &format!("/api/v1/conferences/{}/mc-ideas", s.slug),
+        attendee.token.as_ref().unwrap(),
+        serde_json::json!({ "title": "Ari's MC idea", "description": "Let's talk.", "lead": true, "note": "me" }),
+    );
+    assert_eq!(status, 201, "{posted}");
+    let idea = posted["id"].as_str().map(str::to_string).unwrap_or_else(|| panic!("the idea's id in {posted}"));
+    let r = ari_http.post_form(&format!("/c/{}/mc-ideas/{idea}/comments", s.slug), &[("comment", "Anyone?")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let comment =
+        id_after(&app.client().get(&format!("/c/{}/mc-ideas", s.slug)).body, "id=\"comment-", "a comment on the idea");
+
     let mc = last_id(mc_manage.trim_end_matches("/manage"), "Lena's MC");
     let topic_id = last_id(&topic, "the topic proposed in Lena's MC");
     let proposal_id = last_id(&t, "Ada's talk");
@@ -574,8 +616,10 @@ fn every_role_gets_exactly_its_access_on_every_route() {
             .replace("{token}", "no-such-token")
             .replace("{user}", "00000000-0000-0000-0000-000000000000")
             .replace("{key}", "nope.ics");
-        p = p.replace("{path}", "style.css").replace("{action}", "check-in");
-        let id = if p.contains("/topics/") {
+        p = p.replace("{path}", "style.css").replace("{action}", "check-in").replace("{comment}", &comment);
+        let id = if p.contains("/mc-ideas/") {
+            idea.clone()
+        } else if p.contains("/topics/") {
             topic_id.clone()
         } else if p.contains("/registrations/") || p.contains("/attendees/") {
             reg_id.clone()

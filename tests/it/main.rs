@@ -16,6 +16,7 @@ mod copy;
 mod decisions;
 mod exports;
 mod group_mail;
+mod mc_ideas;
 mod openapi;
 mod operations;
 mod outbox;

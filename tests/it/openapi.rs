@@ -206,8 +206,30 @@ fn real_answers_match_the_documented_schemas() {
     a.add("put", &t("/proposals/{id}/preference"), pref(json!({"preference": 101}), &reviewer));
     a.add("put", &t("/proposals/{id}/preference"), pref(json!({"preference": 1}), &attendee));
 
+    // The MC ideas board of the demo's LPC, whose call for microconferences is open.
+    let ideas = |rest: &str| format!("/api/v1/conferences/lpc-demo/mc-ideas{rest}");
+    a.add("get", &t("/mc-ideas"), h.get(&ideas("")));
+    a.add("post", &t("/mc-ideas"), h.post_json_with_bearer(&ideas(""), &json!({"title": "x"}), &attendee));
+    let body = json!({"title": "Confidential computing", "description": "TDX and SEV-SNP.", "topics": ["Attestation"], "lead": true});
+    let posted = a.add("post", &t("/mc-ideas"), h.post_json_with_bearer(&ideas(""), &body, &attendee));
+    let idea = posted["id"].as_str().unwrap_or_else(|| panic!("posted: {posted}")).to_string();
+    let on = |rest: &str| ideas(&format!("/{idea}{rest}"));
+    let support = json!({"lead": true, "note": "I maintain it"});
+    a.add("post", &t("/mc-ideas/{id}/support"), h.post_json_with_bearer(&on("/support"), &support, &speaker));
+    a.add(
+        "post",
+        &t("/mc-ideas/{id}/support"),
+        h.post_json_with_bearer(&on("/support"), &json!({"lead": 1}), &speaker),
+    );
+    a.add("get", &t("/mc-ideas"), h.get_with_bearer(&ideas(""), &speaker));
+    a.add("post", &t("/mc-ideas/{id}/propose"), h.post_json_with_bearer(&on("/propose"), &json!({}), &reviewer));
+    a.add("post", &t("/mc-ideas/{id}/propose"), h.post_json_with_bearer(&on("/propose"), &json!({}), &attendee));
+    a.add("post", &t("/mc-ideas/{id}/propose"), h.post_json_with_bearer(&on("/propose"), &json!({}), &attendee));
+    a.add("delete", &t("/mc-ideas/{id}/support"), h.delete_with_bearer(&on("/support"), &speaker));
+    a.add("get", &t("/mc-ideas"), h.get_with_bearer(&ideas(""), &attendee));
+
     let statuses: Vec<u64> = a.cases.iter().map(|c| c["status"].as_u64().unwrap_or(0)).collect();
-    for wanted in [200, 201, 400, 401, 403, 404, 409, 422] {
+    for wanted in [200, 201, 204, 400, 401, 403, 404, 409, 422] {
         assert!(statuses.contains(&wanted), "no answer with status {wanted} was checked: {statuses:?}");
     }
     let doc = TempFile::new("openapi.json", &h.get("/api/v1/openapi.json").body);

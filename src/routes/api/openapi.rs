@@ -5,6 +5,7 @@
 //! is in it.
 
 use super::booking_api::{self, BookingBody};
+use super::mc_ideas_api::{self, IdeaBody, SupportBody};
 use super::registration_api;
 use super::review_api::{self, AutoBody, PreferenceBody};
 use super::unconference_api::{self, InterestBody, PlanBody, SessionBody};
@@ -49,14 +50,20 @@ use utoipa::{Modify, OpenApi};
         unconference_api::interest,
         unconference_api::sessions,
         unconference_api::plan,
+        mc_ideas_api::list_ideas,
+        mc_ideas_api::post_idea,
+        mc_ideas_api::support_idea,
+        mc_ideas_api::withdraw_support,
+        mc_ideas_api::propose_idea,
         document,
     ),
-    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody, PlanBody)),
+    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody, PlanBody, IdeaBody, SupportBody)),
     modifiers(&BearerToken),
     security(("token" = [])),
     tags(
         (name = "conferences"), (name = "accounts"), (name = "proposals"), (name = "reviews"),
-        (name = "schedule"), (name = "registration"), (name = "rooms"), (name = "unconference"), (name = "meta"),
+        (name = "schedule"), (name = "registration"), (name = "rooms"), (name = "unconference"), (name = "mc-ideas"),
+        (name = "meta"),
     ),
 )]
 pub struct ApiDoc;

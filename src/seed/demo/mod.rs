@@ -72,6 +72,7 @@ pub fn load(Db(conn): &mut Db) -> Result<(), AppError> {
         let people = DemoPeople { organiser: ids[1], lead: ids[3], speaker: ids[4], attendee: ids[5] };
         load_cfp(conn, &upcoming, &people, false)?;
         load_cfp(conn, &running, &people, true)?;
+        ideas_demo(conn, &upcoming, &people)?;
         registration_demo(conn, &upcoming, ids[5], &hash, 10)?;
         registration_demo(conn, &running, ids[5], &hash, 22)?;
         for conf in [&upcoming, &running] {
@@ -113,6 +114,7 @@ struct DemoPeople {
 
 mod cfp;
 mod co_location;
+mod mc_ideas;
 mod registration;
 mod rooms;
 mod schedule;
@@ -121,6 +123,7 @@ pub use cfp::TRACKS;
 use cfp::{load_cfp, review_demo};
 use co_location::co_location_demo;
 pub use co_location::SHARED_TRACK;
+use mc_ideas::ideas_demo;
 use registration::registration_demo;
 use rooms::rooms_demo;
 use schedule::schedule_demo;
