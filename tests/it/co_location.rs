@@ -161,6 +161,26 @@ fn a_shared_track_is_selected_by_one_committee_and_shows_in_both_schedules_and_e
             .to_string();
     assert!(app.client().get(&feed).body.contains("SUMMARY:Shared io_uring talk"));
 
+    // In the browser: both schedules show it; the session page says where it is held.
+    {
+        use crate::support::webdriver::Browser;
+        use std::time::Duration;
+        Browser::require();
+        let b = Browser::start();
+        for s in ["lpc-test", "linuxcon-test"] {
+            b.goto(&app.url(&format!("/c/{s}/schedule")));
+            assert!(
+                b.wait_for_text("main", "Shared io_uring talk", Duration::from_secs(10)),
+                "{s}: {}",
+                b.page_source()
+            );
+        }
+        b.goto(&app.url(&format!("/c/lpc-test/session/{guid}")));
+        assert!(b.wait_for_text("main", "Held at", Duration::from_secs(10)));
+        let serious = b.axe_serious();
+        assert!(serious.is_empty(), "axe on a shared session's page: {serious:?}");
+    }
+
     // Separated again: the track is held at home, and LinuxCon no longer lists Plumbers.
     assert_eq!(ada.post_form("/admin/co-location/lpc-test/separate", &[]).status, 303);
     let api = app.client().get("/api/v1/conferences/lpc-test").json();
