@@ -3,7 +3,7 @@ use crate::support::{link_in, TestApp, PASSWORD};
 use std::time::Duration;
 
 /// Logs `email` in through the login form (password `PASSWORD`).
-fn log_in(b: &Browser, app: &TestApp, email: &str) {
+pub(crate) fn log_in(b: &Browser, app: &TestApp, email: &str) {
     b.goto(&app.url("/login"));
     b.fill("#email", email);
     b.fill("#password", PASSWORD);
@@ -12,7 +12,7 @@ fn log_in(b: &Browser, app: &TestApp, email: &str) {
 }
 
 /// Logs out with the header's button.
-fn log_out(b: &Browser) {
+pub(crate) fn log_out(b: &Browser) {
     b.click("header form.inline button.link");
     assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
 }

@@ -305,17 +305,8 @@ fn browser_the_events_beside_yours_and_a_bundle_only_their_registrants_may_buy()
     app.user("zed@example.org", "Zed", false);
     let b = Browser::start();
     b.cmd("POST", "window/rect", json!({"width": 390, "height": 844}));
-    let log_in = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", crate::support::PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
-    let log_out = || {
-        b.click("header form.inline button.link");
-        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
-    };
+    let log_in = |email: &str| crate::browser::log_in(&b, &app, email);
+    let log_out = || crate::browser::log_out(&b);
     // The site admin co-locates the two.
     log_in("admin@example.org");
     b.goto(&app.url("/admin/co-location"));

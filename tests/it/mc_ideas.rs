@@ -400,17 +400,8 @@ fn browser_on_a_phone_post_support_volunteer_and_propose() {
     app.user("bob@example.org", "Bob Builder", false);
     let b = Browser::start();
     b.cmd("POST", "window/rect", json!({"width": 390, "height": 844}));
-    let log_in = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", crate::support::PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
-    let log_out = || {
-        b.click("header form.inline button.link");
-        assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
-    };
+    let log_in = |email: &str| crate::browser::log_in(&b, &app, email);
+    let log_out = || crate::browser::log_out(&b);
 
     // Ada posts an idea she would lead, from the link on the call for proposals.
     log_in("ada@example.org");

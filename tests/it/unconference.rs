@@ -216,13 +216,8 @@ fn browser_on_a_phone_propose_mark_and_the_organiser_plans() {
     let b = Browser::start();
     // A phone-sized window.
     b.cmd("POST", "window/rect", json!({"width": 390, "height": 844}));
-    let log_in = |email: &str| {
-        b.goto(&app.url("/login"));
-        b.fill("#email", email);
-        b.fill("#password", crate::support::PASSWORD);
-        b.click("form.stack button[type=submit]");
-        assert!(b.wait_for_text("header.site", "Log out", Duration::from_secs(10)));
-    };
+    let log_in = |email: &str| crate::browser::log_in(&b, &app, email);
+    let log_out = || crate::browser::log_out(&b);
     log_in("ann@example.org");
     b.goto(&app.url("/c/uncon/unconference"));
     b.fill("#title", "Folios everywhere");
@@ -234,15 +229,13 @@ fn browser_on_a_phone_propose_mark_and_the_organiser_plans() {
     assert!(serious.is_empty(), "axe on the board: {serious:?}");
     let width: i64 = b.execute("return document.documentElement.scrollWidth", vec![]).as_i64().unwrap_or(0);
     assert!(width <= 390, "no sideways scrolling on a phone: {width}px");
-    b.click("header form.inline button.link");
-    assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    log_out();
 
     log_in("bo@example.org");
     b.goto(&app.url("/c/uncon/unconference"));
     b.click("button[name=level][value=interested]");
     assert!(b.wait_for_text("main", "you: interested", Duration::from_secs(10)), "{}", b.page_source());
-    b.click("header form.inline button.link");
-    assert!(b.wait_for_text("header.site", "Log in", Duration::from_secs(10)));
+    log_out();
 
     // The organiser previews tomorrow morning and plans it; the board shows where.
     log_in("admin@example.org");
