@@ -40,6 +40,8 @@ pub fn scope() -> Scope {
         .route("/conferences/{slug}/unconference/sessions", web::get().to(unconference_api::sessions))
         .route("/conferences/{slug}/unconference/sessions/{id}/interest", web::put().to(unconference_api::interest))
         .route("/conferences/{slug}/unconference/plan", web::post().to(unconference_api::plan))
+        .route("/conferences/{slug}/unconference/autoplan", web::get().to(unconference_api::autoplan))
+        .route("/conferences/{slug}/unconference/autoplan", web::put().to(unconference_api::set_autoplan))
         .route("/conferences/{slug}/mc-ideas", web::get().to(mc_ideas_api::list_ideas))
         .route("/conferences/{slug}/mc-ideas", web::post().to(mc_ideas_api::post_idea))
         .route("/conferences/{slug}/mc-ideas/{id}/support", web::post().to(mc_ideas_api::support_idea))

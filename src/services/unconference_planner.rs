@@ -497,11 +497,9 @@ pub fn autoplan(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<Au
     }))
 }
 
-/// Checks and saves the standing order; bad input is a 400 saying which field.
-pub fn save_autoplan(Db(conn): &mut Db, actor: &User, conf: &Conference, i: &AutoplanInput) -> Result<(), AppError> {
-    check_organiser(conn, conf, actor)?;
-    let run_at = chrono::NaiveTime::parse_from_str(i.run_at.trim(), "%H:%M")
-        .map_err(|_| AppError::BadRequest("Time of the daily run: a time such as 20:00.".into()))?;
+/// Checks and saves the standing order as the board's form types it (notice
+/// in hours); bad input is a 400 saying which field.
+pub fn save_autoplan(db: &mut Db, actor: &User, conf: &Conference, i: &AutoplanInput) -> Result<(), AppError> {
     let notice = match i.notice_hours.trim() {
         "" => None,
         h => match h.parse::<i32>() {
@@ -509,7 +507,66 @@ pub fn save_autoplan(Db(conn): &mut Db, actor: &User, conf: &Conference, i: &Aut
             _ => return Err(AppError::BadRequest("Notice: whole hours from 0 to 168, or empty.".into())),
         },
     };
-    Ok(repo::save_autoplan(conn, conf.id, !i.enabled.is_empty(), run_at, notice, actor.id)?)
+    save_standing_order(db, actor, conf, !i.enabled.is_empty(), &i.run_at, notice)
+}
+
+/// The standing order as the API reads and writes it (fields in alphabetical order).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct StandingOrder {
+    #[serde(default)]
+    pub enabled: bool,
+    /// The local date of the last run, in the conference's zone (read only).
+    #[serde(default)]
+    pub last_run_on: Option<chrono::NaiveDate>,
+    /// What the last run did (read only).
+    #[serde(default)]
+    pub last_summary: String,
+    /// Placed sessions starting at least this many minutes after the run may move; null: none move.
+    #[serde(default)]
+    pub move_notice_minutes: Option<i32>,
+    /// Local wall-clock time in the conference's zone, "20:00".
+    #[serde(default)]
+    pub run_at: String,
+}
+
+/// The standing order (organisers); switched off at 20:00 when there is none yet.
+pub fn standing_order(Db(conn): &mut Db, actor: &User, conf: &Conference) -> Result<StandingOrder, AppError> {
+    check_organiser(conn, conf, actor)?;
+    Ok(match repo::autoplan(conn, conf.id)? {
+        Some(a) => StandingOrder {
+            enabled: a.enabled,
+            last_run_on: a.last_run_on,
+            last_summary: a.last_summary,
+            move_notice_minutes: a.move_notice_minutes,
+            run_at: a.run_at.format("%H:%M").to_string(),
+        },
+        None => StandingOrder {
+            enabled: false,
+            last_run_on: None,
+            last_summary: String::new(),
+            move_notice_minutes: None,
+            run_at: "20:00".into(),
+        },
+    })
+}
+
+/// Checks and saves the standing order (organisers): the time as "HH:MM", the
+/// notice in minutes (0 to a week); bad input is a 400 saying which field.
+pub fn save_standing_order(
+    Db(conn): &mut Db,
+    actor: &User,
+    conf: &Conference,
+    enabled: bool,
+    run_at: &str,
+    notice_minutes: Option<i32>,
+) -> Result<(), AppError> {
+    check_organiser(conn, conf, actor)?;
+    let run_at = chrono::NaiveTime::parse_from_str(run_at.trim(), "%H:%M")
+        .map_err(|_| AppError::BadRequest("Time of the daily run: a time such as 20:00.".into()))?;
+    if notice_minutes.is_some_and(|m| !(0..=10_080).contains(&m)) {
+        return Err(AppError::BadRequest("Notice: from 0 minutes to a week.".into()));
+    }
+    Ok(repo::save_autoplan(conn, conf.id, enabled, run_at, notice_minutes, actor.id)?)
 }
 
 /// The worker's part: every conference whose daily time has come (in its own

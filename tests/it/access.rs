@@ -235,6 +235,8 @@ POST /c/{slug}/manage/assignments/conflicts             organiser
 POST /c/{slug}/manage/assignments/reviewer              organiser
 POST /api/v1/conferences/{slug}/assignments/auto        organiser
 POST /api/v1/conferences/{slug}/unconference/plan       organiser
+GET /api/v1/conferences/{slug}/unconference/autoplan    organiser
+PUT /api/v1/conferences/{slug}/unconference/autoplan    organiser
 POST /c/{slug}/mc/{mc}/window                           mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/move                 mc-runner
 POST /c/{slug}/mc/{mc}/topics/{id}/decision             mc-runner

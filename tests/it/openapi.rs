@@ -228,6 +228,23 @@ fn real_answers_match_the_documented_schemas() {
     a.add("delete", &t("/mc-ideas/{id}/support"), h.delete_with_bearer(&on("/support"), &speaker));
     a.add("get", &t("/mc-ideas"), h.get_with_bearer(&ideas(""), &attendee));
 
+    // A conference with the events beside it; the unconference planner's preview and daily plan.
+    a.add("get", "/api/v1/conferences/{slug}", h.get("/api/v1/conferences/lpc-demo"));
+    a.add("get", "/api/v1/conferences/{slug}", h.get("/api/v1/conferences/no-such-conference"));
+    let soon = chrono::Utc::now() + chrono::Duration::hours(2);
+    let window = json!({"from": soon.to_rfc3339(), "to": (soon + chrono::Duration::hours(8)).to_rfc3339(), "dry_run": true, "move_notice_minutes": 60});
+    a.add("post", &t("/unconference/plan"), h.post_json_with_bearer(&c("/unconference/plan"), &window, &organiser));
+    let order = |body: Value| h.put_json_with_bearer(&c("/unconference/autoplan"), &body, &organiser);
+    a.add(
+        "put",
+        &t("/unconference/autoplan"),
+        order(json!({"enabled": true, "run_at": "21:00", "move_notice_minutes": 720})),
+    );
+    a.add("put", &t("/unconference/autoplan"), order(json!({"enabled": true, "run_at": "25:00"})));
+    let got = a.add("get", &t("/unconference/autoplan"), h.get_with_bearer(&c("/unconference/autoplan"), &organiser));
+    assert_eq!((got["run_at"].clone(), got["move_notice_minutes"].clone()), (json!("21:00"), json!(720)), "{got}");
+    a.add("get", &t("/unconference/autoplan"), h.get_with_bearer(&c("/unconference/autoplan"), &attendee));
+
     let statuses: Vec<u64> = a.cases.iter().map(|c| c["status"].as_u64().unwrap_or(0)).collect();
     for wanted in [200, 201, 204, 400, 401, 403, 404, 409, 422] {
         assert!(statuses.contains(&wanted), "no answer with status {wanted} was checked: {statuses:?}");

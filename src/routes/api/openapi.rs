@@ -50,6 +50,8 @@ use utoipa::{Modify, OpenApi};
         unconference_api::interest,
         unconference_api::sessions,
         unconference_api::plan,
+        unconference_api::autoplan,
+        unconference_api::set_autoplan,
         mc_ideas_api::list_ideas,
         mc_ideas_api::post_idea,
         mc_ideas_api::support_idea,
@@ -57,7 +59,7 @@ use utoipa::{Modify, OpenApi};
         mc_ideas_api::propose_idea,
         document,
     ),
-    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody, PlanBody, IdeaBody, SupportBody)),
+    components(schemas(ErrorBody, RegistrationInput, BookingBody, BookingDetail, Refused, TakenRefusal, PreferenceBody, AutoBody, SessionBody, InterestBody, PlanBody, crate::services::unconference_planner::StandingOrder, IdeaBody, SupportBody)),
     modifiers(&BearerToken),
     security(("token" = [])),
     tags(

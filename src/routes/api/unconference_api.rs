@@ -5,7 +5,7 @@ use super::{in_conference, Slug, SlugAndId};
 use crate::domain::unconference::SessionInput;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::services::unconference::{self as service, SessionView};
-use crate::services::unconference_planner::{self as planner, PlanOutcome};
+use crate::services::unconference_planner::{self as planner, PlanOutcome, StandingOrder};
 use crate::services::InputError;
 use crate::state::State;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -167,6 +167,42 @@ pub async fn plan(
     .await;
     match outcome {
         Ok(v) => Ok(HttpResponse::Ok().json(v)),
+        Err(ApiError(AppError::BadRequest(m))) => Ok(unprocessable(m)),
+        Err(e) => Err(e),
+    }
+}
+
+/// The organisers' daily plan: every day at `run_at` (the conference's zone),
+/// plan the next day, moving placed sessions only with `move_notice_minutes`.
+#[utoipa::path(get, path = "/api/v1/conferences/{slug}/unconference/autoplan", tag = "unconference", params(Slug),
+    responses((status = 200, body = StandingOrder), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organiser", body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn autoplan(state: State, req: HttpRequest, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let order =
+        in_conference(&state, &req, slug.into_inner(), |conn, _, user, conf| planner::standing_order(conn, user, conf))
+            .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+/// Sets the daily plan (organisers); `last_run_on` and `last_summary` are ignored.
+#[utoipa::path(put, path = "/api/v1/conferences/{slug}/unconference/autoplan", tag = "unconference", params(Slug),
+    request_body = StandingOrder,
+    responses((status = 204, description = "saved"), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organiser", body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "what is wrong with the time or the notice", body = ErrorBody)))]
+pub async fn set_autoplan(
+    state: State,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Json<StandingOrder>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let saved = in_conference(&state, &req, slug.into_inner(), move |conn, _, user, conf| {
+        planner::save_standing_order(conn, user, conf, b.enabled, &b.run_at, b.move_notice_minutes)
+    })
+    .await;
+    match saved {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
         Err(ApiError(AppError::BadRequest(m))) => Ok(unprocessable(m)),
         Err(e) => Err(e),
     }
