@@ -177,14 +177,26 @@ pub fn info(Db(conn): &mut Db, conf: &Conference) -> Result<ConferenceInfo, AppE
     })
 }
 
-/// Whether a person may book a room: a confirmed registration at the room's
-/// conference, or, for a room open to co-located registrants, at one beside it.
-pub fn may_use_room(Db(conn): &mut Db, conf: &Conference, room_open_to: &str, user_id: i64) -> Result<bool, AppError> {
-    let mut at = vec![conf.id];
-    if OpenTo::parse(room_open_to)? == OpenTo::CoLocated {
-        at.extend(repo::partners(conn, conf)?.iter().map(|p| p.id));
+/// Where a person holds a confirmed registration: at this conference, and
+/// at one co-located with it. Read once per booking, in one query.
+#[derive(Debug, Clone, Copy)]
+pub struct Registered {
+    pub here: bool,
+    pub beside: bool,
+}
+
+impl Registered {
+    /// Whether they may book a room open to `room_open_to` ("own" or "co_located").
+    pub fn may_use_room(self, room_open_to: &str) -> bool {
+        self.here || (self.beside && matches!(OpenTo::parse(room_open_to), Ok(OpenTo::CoLocated)))
     }
-    Ok(repo::confirmed_at_any(conn, &at, user_id)?)
+}
+
+pub fn registered(Db(conn): &mut Db, conf: &Conference, user_id: i64) -> Result<Registered, AppError> {
+    let mut at = vec![conf.id];
+    at.extend(repo::partners(conn, conf)?.iter().map(|p| p.id));
+    let confirmed = repo::confirmed_among(conn, &at, user_id)?;
+    Ok(Registered { here: confirmed.contains(&conf.id), beside: confirmed.iter().any(|&c| c != conf.id) })
 }
 
 /// The co-located conferences and whether `user` is registered at each (for their registration page).

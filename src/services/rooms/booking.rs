@@ -64,7 +64,8 @@ pub fn book(
     let tz = tz(conf);
     crate::services::policy::require_verified(user)?;
     // Registered nowhere that could let them book here: refused before reading the request.
-    if !crate::services::co_location::may_use_room(&mut Db::new(conn), conf, "co_located", user.id)? {
+    let registered = crate::services::co_location::registered(&mut Db::new(conn), conf, user.id)?;
+    if !registered.here && !registered.beside {
         return Err(BookError::NotRegistered);
     }
     let setup = setup(conn, st, conf)?;
@@ -76,7 +77,7 @@ pub fn book(
         .cloned()
         .ok_or_else(|| BookError::Field(FieldError::new("room", "there is no such room in this conference")))?;
     // Its own registrants, or for a room open to them, those of an event beside it.
-    if !crate::services::co_location::may_use_room(&mut Db::new(conn), conf, &room.open_to, user.id)? {
+    if !registered.may_use_room(&room.open_to) {
         return Err(BookError::NotRegistered);
     }
     if !room.bookable {
